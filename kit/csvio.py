@@ -1,0 +1,224 @@
+"""Reading spreadsheet-made CSV files forgivingly, and writing files atomically.
+
+Files that workshop participants touch come from Excel, LibreOffice, Numbers or a text editor, so
+reading accepts what those produce — a byte-order mark, Windows-1252 bytes, semicolon or tab
+delimiters, quoted newlines, stray blank rows — and reports anything it had to guess as a warning
+naming the row. Writing always goes to a temporary file in the same folder followed by
+:func:`os.replace`, so a reader (or a crash) sees the old file or the new one, never half of one.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import tempfile
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from kit.problems import Problem
+
+BOM = b"\xef\xbb\xbf"
+_DELIMITERS = (",", ";", "\t", "|")
+
+
+@dataclass
+class CsvTable:
+    """The raw text of a CSV file: header, records and the spreadsheet row of each record."""
+
+    header: list[str] = field(default_factory=list)
+    records: list[list[str]] = field(default_factory=list)
+    rows: list[int] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    raw: bytes | None = None
+
+
+def decode(raw: bytes, shown: str) -> tuple[str, list[Problem]]:
+    """Decode file bytes as UTF-8 (BOM allowed), falling back to Windows-1252 with a warning.
+
+    Parameters
+    ----------
+    raw : bytes
+        The file's content.
+    shown : str
+        The path as shown in messages.
+
+    Returns
+    -------
+    text : str
+    problems : list of Problem
+        A warning naming the first row with non-UTF-8 bytes, when the fallback was used.
+
+    Examples
+    --------
+    >>> decode("café".encode("cp1252"), "f.csv")[1][0].row
+    1
+    >>> decode(BOM + b"a,b", "f.csv")
+    ('a,b', [])
+    """
+    if raw.startswith(BOM):
+        raw = raw[len(BOM) :]
+    try:
+        return raw.decode("utf-8"), []
+    except UnicodeDecodeError as exc:
+        row = raw[: exc.start].count(b"\n") + 1
+        text = raw.decode("cp1252", errors="replace")
+        return text, [
+            Problem(
+                shown,
+                row,
+                None,
+                "the file is not UTF-8; it was read as Windows-1252 (Excel's default). "
+                "Check accented letters, and save as 'CSV UTF-8' next time",
+                "warning",
+            )
+        ]
+
+
+def sniff_delimiter(first_line: str) -> str:
+    """Pick the delimiter that splits the header line into the most cells (comma on ties).
+
+    Examples
+    --------
+    >>> sniff_delimiter("a;b;c"), sniff_delimiter("a,b"), sniff_delimiter("a\\tb\\tc")
+    (';', ',', '\\t')
+    """
+    counts = {d: first_line.count(d) for d in _DELIMITERS}
+    best = max(_DELIMITERS, key=lambda d: (counts[d], d == ","))
+    return best if counts[best] > 0 else ","
+
+
+def parse_csv(raw: bytes, shown: str) -> CsvTable:
+    """Parse CSV bytes into a :class:`CsvTable`, collecting problems instead of raising.
+
+    Cells and header names are stripped of surrounding whitespace. Fully blank records are skipped
+    (their row numbers are still counted), short records are padded with blanks, and records with
+    more cells than the header are reported as errors.
+
+    Parameters
+    ----------
+    raw : bytes
+        The file's content (may be empty).
+    shown : str
+        The path as shown in messages.
+
+    Returns
+    -------
+    CsvTable
+
+    Examples
+    --------
+    >>> t = parse_csv(b'id,text\\n1,"two\\nlines"\\n\\n2,x\\n', "f.csv")
+    >>> t.header, t.records, t.rows
+    (['id', 'text'], [['1', 'two\\nlines'], ['2', 'x']], [2, 4])
+    """
+    table = CsvTable(raw=raw)
+    text, table.problems = decode(raw, shown)
+    if not text.strip():
+        return table
+    first_line = text.lstrip("\r\n").splitlines()[0]
+    delimiter = sniff_delimiter(first_line)
+    if delimiter != ",":
+        name = {";": "semicolons", "\t": "tabs", "|": "vertical bars"}[delimiter]
+        table.problems.append(
+            Problem(shown, 1, None, f"cells are separated by {name}, not commas; read it that way",
+                    "warning")
+        )
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    record_number = 0
+    try:
+        for cells in reader:
+            record_number += 1
+            cells = [c.strip() for c in cells]
+            if not table.header:
+                if not any(cells):
+                    continue
+                table.header = cells
+                continue
+            if not any(cells):
+                continue
+            row = record_number
+            if len(cells) > len(table.header):
+                extra = [c for c in cells[len(table.header) :] if c]
+                if extra:
+                    table.problems.append(
+                        Problem(shown, row, f"(column {len(table.header) + 1})",
+                                f"this row has {len(cells)} cells but the header has "
+                                f"{len(table.header)}; expected one value per column "
+                                f"(a stray comma or delimiter?)")
+                    )
+                    continue
+                cells = cells[: len(table.header)]
+            cells += [""] * (len(table.header) - len(cells))
+            table.records.append(cells)
+            table.rows.append(row)
+    except csv.Error as exc:
+        table.problems.append(
+            Problem(shown, record_number + 1, None, f"the file cannot be read as CSV ({exc})")
+        )
+    return table
+
+
+def read_csv(path: Path, shown: str | None = None) -> CsvTable:
+    """Read a CSV file with :func:`parse_csv`; a missing file gives an empty table.
+
+    Examples
+    --------
+    >>> read_csv(Path("/nonexistent/x.csv")).header
+    []
+    """
+    shown = shown or path.as_posix()
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        return CsvTable(raw=None)
+    except OSError as exc:
+        return CsvTable(problems=[Problem(shown, None, None, f"cannot be read: {exc.strerror}")])
+    return parse_csv(raw, shown)
+
+
+def csv_text(header: Sequence[str], records: Iterable[Sequence[str]]) -> str:
+    """Format rows as CSV text (comma, minimal quoting, ``\\n`` line ends).
+
+    Examples
+    --------
+    >>> csv_text(["a", "b"], [["1", "x, y"]])
+    'a,b\\n1,"x, y"\\n'
+    """
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(list(header))
+    writer.writerows(list(r) for r in records)
+    return buffer.getvalue()
+
+
+def atomic_write(path: Path, data: bytes | str) -> None:
+    """Write ``data`` to ``path`` atomically: temp file in the same folder, fsync, ``os.replace``.
+
+    A reader or a crash mid-write sees either the old file or the new one, never a torn file.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> target = Path(tempfile.mkdtemp()) / "x.txt"
+    >>> atomic_write(target, "hello")
+    >>> target.read_text()
+    'hello'
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    payload = data.encode("utf-8") if isinstance(data, str) else data
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(payload)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except FileNotFoundError:
+            pass
+        raise

@@ -1,0 +1,106 @@
+"""Shared look of every figure: colour-blind-safe palette, symbols, fonts and text escaping."""
+
+from __future__ import annotations
+
+import html
+from typing import Any
+
+import plotly.graph_objects as go
+
+PALETTE: dict[str, str] = {
+    "black": "#000000",
+    "orange": "#E69F00",
+    "sky": "#56B4E9",
+    "green": "#009E73",
+    "yellow": "#F0E442",
+    "blue": "#0072B2",
+    "vermillion": "#D55E00",
+    "purple": "#CC79A7",
+    "grey": "#999999",
+}
+"""Okabe-Ito colours (distinguishable with the common colour-vision deficiencies)."""
+
+LEVEL_COLOURS: dict[str, str] = {
+    "customer": PALETTE["orange"],
+    "frontline": PALETTE["blue"],
+    "support": PALETTE["green"],
+    "manager": PALETTE["purple"],
+    "executive": PALETTE["grey"],
+}
+LEVEL_SYMBOLS: dict[str, str] = {
+    "customer": "star",
+    "frontline": "circle",
+    "support": "square",
+    "manager": "diamond",
+    "executive": "triangle-up",
+}
+CONTACT_SYMBOLS: dict[str, str] = {"direct": "circle", "indirect": "circle-open"}
+KIND_COLOURS: dict[str, str] = {
+    "be": PALETTE["purple"],
+    "do": PALETTE["blue"],
+    "have": PALETTE["green"],
+}
+FONT = "Inter, 'Segoe UI', Roboto, Helvetica, Arial, sans-serif"
+
+
+def esc(value: Any) -> str:
+    """Escape user text for a plotly label, hover or title.
+
+    Plotly interprets a small set of HTML tags (``<b>``, ``<br>``, ``<a>``…) in text it draws,
+    so user text must be escaped before it reaches a figure. Missing values become ``""``.
+
+    Parameters
+    ----------
+    value : Any
+        Text typed by a user (team name, description, role name…).
+
+    Returns
+    -------
+    str
+        The text with ``& < > " '`` escaped.
+
+    Examples
+    --------
+    >>> esc("<img src=x onerror=alert(1)>")
+    '&lt;img src=x onerror=alert(1)&gt;'
+    >>> esc(None)
+    ''
+    """
+    if value is None or (isinstance(value, float) and value != value):
+        return ""
+    return html.escape(str(value), quote=True)
+
+
+def base_layout(fig: go.Figure, title: str | None = None, *, height: int = 480) -> go.Figure:
+    """Apply the kit's common layout (font, margins, white background, escaped title).
+
+    Parameters
+    ----------
+    fig : go.Figure
+        The figure to style (changed in place and returned).
+    title : str, optional
+        Plain-text title; it is escaped here.
+    height : int
+        Figure height in pixels.
+
+    Returns
+    -------
+    go.Figure
+
+    Examples
+    --------
+    >>> fig = base_layout(go.Figure(), "A & B")
+    >>> fig.layout.title.text
+    'A &amp; B'
+    """
+    fig.update_layout(
+        template="simple_white",
+        font={"family": FONT, "size": 13},
+        margin={"l": 60, "r": 30, "t": 60 if title else 30, "b": 50},
+        height=height,
+        paper_bgcolor="white",
+        plot_bgcolor="white",
+    )
+    if title:
+        fig.update_layout(title={"text": esc(title), "x": 0.01, "xanchor": "left"})
+    return fig

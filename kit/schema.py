@@ -1,0 +1,319 @@
+"""What each workbook table is: columns, types, allowed values, keys and references.
+
+Each table of the team workbook is declared once here, as a pydantic model of one row plus a
+:class:`TableSpec` that says its file name, key and which columns point at other tables. The
+workbook loader (:mod:`kit.workbook`) validates every row against these models and reports every
+problem; analyses and widgets read the column lists from here rather than spelling them again.
+
+Spreadsheet habits are accepted: stray whitespace is stripped, blank cells are "missing", and
+booleans may be written ``TRUE``/``yes``/``1``/``x``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
+
+LEVELS: tuple[str, ...] = ("customer", "frontline", "support", "manager", "executive")
+"""Pyramid levels from the top of the upside-down pyramid (customers) to the bottom."""
+
+CONTACTS: tuple[str, ...] = ("direct", "indirect")
+KINDS: tuple[str, ...] = ("be", "do", "have")
+"""What employees need: to BE (mindset), to DO (skills, processes), to HAVE (tools, authority)."""
+
+TRUE_WORDS = {"true", "t", "yes", "y", "1", "x", "✓", "vrai", "ja", "oui", "si", "sí"}
+FALSE_WORDS = {"false", "f", "no", "n", "0", "", "non", "nein"}
+_TIME = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
+
+
+def parse_bool(value: Any) -> bool:
+    """Read a spreadsheet boolean.
+
+    Parameters
+    ----------
+    value : Any
+        ``True``/``False``, or text such as ``TRUE``, ``yes``, ``1``, ``x`` or blank (false).
+
+    Returns
+    -------
+    bool
+
+    Raises
+    ------
+    ValueError
+        When the text is not a recognised yes/no word.
+
+    Examples
+    --------
+    >>> parse_bool("TRUE"), parse_bool("no"), parse_bool(" x "), parse_bool("")
+    (True, False, True, False)
+    """
+    if isinstance(value, bool):
+        return value
+    if value is None:
+        return False
+    if isinstance(value, int | float) and value in (0, 1):
+        return bool(value)
+    text = str(value).strip().lower()
+    if text in TRUE_WORDS:
+        return True
+    if text in FALSE_WORDS:
+        return False
+    raise ValueError("expected yes/no (TRUE, FALSE, yes, no, 1, 0 or blank)")
+
+
+def _blank_to_none(value: Any) -> Any:
+    if isinstance(value, str) and value.strip() == "":
+        return None
+    if isinstance(value, float) and value != value:  # NaN from pandas
+        return None
+    return value
+
+
+def _strict_bool(value: Any) -> bool:
+    return parse_bool(value)
+
+
+def _whole_number(value: Any) -> Any:
+    """Accept ``3`` and ``3.0`` (what a spreadsheet writes) but not ``3.5`` or ``three``."""
+    value = _blank_to_none(value)
+    if value is None or isinstance(value, bool):
+        return value
+    if isinstance(value, str):
+        text = value.strip()
+        try:
+            number = float(text)
+        except ValueError:
+            return text
+        return int(number) if number.is_integer() else text
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+def _neutral_if_blank(value: Any) -> Any:
+    """A blank emotion is neutral (0): participants fill emotions in last."""
+    value = _whole_number(value)
+    return 0 if value is None else value
+
+
+Text = Annotated[str, Field(min_length=1)]
+OptText = Annotated[str | None, BeforeValidator(_blank_to_none)]
+Bool = Annotated[bool, BeforeValidator(_strict_bool)]
+Score = Annotated[int, BeforeValidator(_whole_number), Field(ge=1, le=5)]
+OptScore = Annotated[Annotated[int, Field(ge=1, le=5)] | None, BeforeValidator(_whole_number)]
+OptFloat = Annotated[float | None, BeforeValidator(_blank_to_none)]
+OptDate = Annotated[dt.date | None, BeforeValidator(_blank_to_none)]
+
+
+class Row(BaseModel):
+    """Base of all row models: strip whitespace, refuse nothing extra silently."""
+
+    model_config = ConfigDict(str_strip_whitespace=True, extra="ignore")
+
+
+class JourneyRow(Row):
+    """One touchpoint of the customer's day in the life."""
+
+    touchpoint_id: Text
+    stage: Text
+    order: Annotated[int, BeforeValidator(_whole_number), Field(ge=0)]
+    time: OptText = None
+    description: Text
+    channel: OptText = None
+    contact: Literal["direct", "indirect"]
+    role_id: OptText = None
+    emotion: Annotated[int, BeforeValidator(_neutral_if_blank), Field(ge=-2, le=2)] = 0
+    moment_of_truth: Bool = False
+
+    @field_validator("time")
+    @classmethod
+    def _hh_mm(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        match = _TIME.match(value)
+        if not match:
+            raise ValueError("expected a time as HH:MM (24-hour), e.g. 07:30")
+        return f"{int(match.group(1)):02d}:{match.group(2)}"
+
+    @field_validator("contact", mode="before")
+    @classmethod
+    def _lower_contact(cls, value: Any) -> Any:
+        return value.strip().lower() if isinstance(value, str) else value
+
+
+class RoleRow(Row):
+    """A role in the upside-down pyramid."""
+
+    role_id: Text
+    name: Text
+    level: Literal["customer", "frontline", "support", "manager", "executive"]
+    headcount: Annotated[Annotated[float, Field(ge=0)] | None, BeforeValidator(_blank_to_none)] = None
+    unit: OptText = None
+    grade: OptText = None
+
+    @field_validator("level", mode="before")
+    @classmethod
+    def _lower_level(cls, value: Any) -> Any:
+        return value.strip().lower() if isinstance(value, str) else value
+
+
+class ServesRow(Row):
+    """An edge of the pyramid: ``from_role`` serves ``to_role``."""
+
+    from_role: Text
+    to_role: Text
+
+
+class NeedRow(Row):
+    """What employees at a touchpoint need to BE, DO or HAVE, and who provides it."""
+
+    touchpoint_id: Text
+    kind: Literal["be", "do", "have"]
+    need: Text
+    provider_role: OptText = None
+
+    @field_validator("kind", mode="before")
+    @classmethod
+    def _lower_kind(cls, value: Any) -> Any:
+        return value.strip().lower() if isinstance(value, str) else value
+
+
+class ScoreRow(Row):
+    """One scorer's view of one touchpoint (all on 1-5 scales)."""
+
+    touchpoint_id: Text
+    scorer: Text
+    importance: Score
+    performance: Score
+    be: OptScore = None
+    do: OptScore = None
+    have: OptScore = None
+
+
+class PlanRow(Row):
+    """One action of the internal service plan."""
+
+    action_id: Text
+    touchpoint_id: Text
+    kind: Literal["be", "do", "have"]
+    action: Text
+    owner_role: OptText = None
+    due: OptDate = None
+    metric: OptText = None
+    baseline: OptFloat = None
+    target: OptFloat = None
+
+    @field_validator("kind", mode="before")
+    @classmethod
+    def _lower_kind(cls, value: Any) -> Any:
+        return value.strip().lower() if isinstance(value, str) else value
+
+
+class ResultRow(Row):
+    """A measured value of an action's metric on a date."""
+
+    action_id: Text
+    date: dt.date
+    value: float
+
+
+@dataclass(frozen=True)
+class Reference:
+    """``column`` of this table must name an existing ``key`` of ``table``."""
+
+    column: str
+    table: str
+    key: str
+    optional: bool = False
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    """How one workbook table is stored and checked."""
+
+    name: str
+    model: type[Row]
+    key: tuple[str, ...]
+    references: tuple[Reference, ...] = ()
+    required: tuple[str, ...] = field(default=())
+
+    @property
+    def filename(self) -> str:
+        return f"{self.name}.csv"
+
+    @property
+    def columns(self) -> list[str]:
+        """Declared columns, in file order."""
+        return list(self.model.model_fields)
+
+    @property
+    def required_columns(self) -> list[str]:
+        """Columns that must be present in the header (the others may be left out)."""
+        return [n for n, f in self.model.model_fields.items() if f.is_required()]
+
+
+TABLES: dict[str, TableSpec] = {
+    spec.name: spec
+    for spec in (
+        TableSpec(
+            "journey",
+            JourneyRow,
+            key=("touchpoint_id",),
+            references=(Reference("role_id", "roles", "role_id", optional=True),),
+        ),
+        TableSpec("roles", RoleRow, key=("role_id",)),
+        TableSpec(
+            "serves",
+            ServesRow,
+            key=("from_role", "to_role"),
+            references=(
+                Reference("from_role", "roles", "role_id"),
+                Reference("to_role", "roles", "role_id"),
+            ),
+        ),
+        TableSpec(
+            "needs",
+            NeedRow,
+            key=(),
+            references=(
+                Reference("touchpoint_id", "journey", "touchpoint_id"),
+                Reference("provider_role", "roles", "role_id", optional=True),
+            ),
+        ),
+        TableSpec(
+            "scores",
+            ScoreRow,
+            key=("touchpoint_id", "scorer"),
+            references=(Reference("touchpoint_id", "journey", "touchpoint_id"),),
+        ),
+        TableSpec(
+            "plan",
+            PlanRow,
+            key=("action_id",),
+            references=(
+                Reference("touchpoint_id", "journey", "touchpoint_id"),
+                Reference("owner_role", "roles", "role_id", optional=True),
+            ),
+        ),
+        TableSpec(
+            "results",
+            ResultRow,
+            key=("action_id", "date"),
+            references=(Reference("action_id", "plan", "action_id"),),
+        ),
+    )
+}
+"""The workbook tables, in the order a team fills them in."""
+
+REFLECTION_QUESTIONS: dict[str, str] = {
+    "serve_your_people": "How will you serve, and add value for, the people who report to you?",
+    "culture_of_service": "What will you do to grow a culture of service across the organisation?",
+    "frontline_time": "When will leaders work alongside the front line, and what will they look for?",
+    "first_step": "What is the first step your team takes on Monday, and who owns it?",
+}
+"""The action-plan questions a team answers in ``reflections.yaml`` (key -> question)."""

@@ -1,0 +1,339 @@
+"""A workshop folder: ``workshop.yaml`` plus one folder per team under ``teams/``.
+
+The teams are simply the folders under ``teams/`` (one copied in by hand is picked up; there is
+no list to keep in sync). Team names are display text; each folder's name is a *slug* derived
+from it safely (:func:`slugify`), and names that would escape the workshop folder or clash with
+another team are refused (:func:`check_team_name`).
+
+Examples
+--------
+>>> import tempfile
+>>> ws = create_workshop(Path(tempfile.mkdtemp()) / "w", teams=["Blue & Gold"], title="Demo")
+>>> [t.slug for t in ws.teams()]
+['blue-gold']
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import shutil
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from kit.csvio import atomic_write
+from kit.problems import KitError, Problem, display_path
+from kit.workbook import TEAM_FILE, Workbook, validate_team
+
+WORKSHOP_FILE = "workshop.yaml"
+TEAMS_DIR = "teams"
+DATASETS_ENV = "SERVEKIT_DATASETS"
+
+
+class WorkshopError(KitError):
+    """A workshop or team folder cannot be created or used as asked."""
+
+
+# --------------------------------------------------------------------------- names
+def slugify(name: str) -> str:
+    """Turn a team's display name into a safe folder name.
+
+    Accents are folded to ASCII, anything but letters and digits becomes ``-``. Names with no
+    Latin letters or digits at all get a stable ``team-<hex>`` slug.
+
+    Examples
+    --------
+    >>> slugify("Front Desk & Friends"), slugify("Équipe Étoile"), slugify("夜班")
+    ('front-desk-friends', 'equipe-etoile', 'team-e5a49c')
+    """
+    folded = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
+    slug = re.sub(r"[^a-z0-9]+", "-", folded.lower()).strip("-")[:60].strip("-")
+    if not slug:
+        slug = "team-" + name.strip().encode("utf-8").hex()[:6]
+    return slug
+
+
+def check_team_name(name: str, taken: dict[str, str] | None = None) -> str:
+    """Check a new team name and return its slug, or raise :class:`WorkshopError` saying why.
+
+    Parameters
+    ----------
+    name : str
+        The display name typed by the facilitator.
+    taken : dict, optional
+        Existing slug -> display name, to refuse clashes.
+
+    Returns
+    -------
+    str
+        The slug to use as the team's folder name.
+
+    Examples
+    --------
+    >>> check_team_name("Night Shift")
+    'night-shift'
+    >>> check_team_name("../etc")
+    Traceback (most recent call last):
+    ...
+    kit.workshop.WorkshopError: team name '../etc' is refused: it contains a path separator ...
+    """
+    text = (name or "").strip()
+    if not text or text in {".", ".."}:
+        raise WorkshopError(f"team name {name!r} is refused: expected a name with letters or digits")
+    if "/" in text or "\\" in text or "\x00" in text:
+        raise WorkshopError(f"team name {name!r} is refused: it contains a path separator "
+                            f"('/' or '\\'); expected a plain name such as 'Night Shift'")
+    if len(text) > 120:
+        raise WorkshopError(f"team name {name[:40]!r}… is refused: expected at most 120 characters")
+    slug = slugify(text)
+    taken = taken or {}
+    if slug in taken:
+        raise WorkshopError(f"team name {name!r} is refused: its folder name {slug!r} is already "
+                            f"used by team {taken[slug]!r}; expected a different name")
+    return slug
+
+
+# --------------------------------------------------------------------------- cases (datasets)
+def datasets_dir() -> Path:
+    """Where the case datasets live: ``$SERVEKIT_DATASETS`` or the repository's ``datasets/``.
+
+    Examples
+    --------
+    >>> (datasets_dir() / "laurie-hospitality").is_dir()
+    True
+    """
+    env = os.environ.get(DATASETS_ENV)
+    return Path(env) if env else Path(__file__).resolve().parent.parent / "datasets"
+
+
+def case_dir(case: str) -> Path:
+    """The folder of a case dataset, or :class:`WorkshopError` naming the cases there are.
+
+    Examples
+    --------
+    >>> case_dir("laurie-hospitality").name
+    'laurie-hospitality'
+    """
+    root = datasets_dir()
+    if "/" in case or "\\" in case or case in {"", ".", ".."}:
+        raise WorkshopError(f"case {case!r} is not a case name")
+    path = root / case
+    if not (path / "case.yaml").is_file():
+        cases = sorted(p.parent.name for p in root.glob("*/case.yaml")) if root.is_dir() else []
+        raise WorkshopError(f"no case {case!r} in {root}; expected one of: "
+                            f"{', '.join(cases) or '(none)'}")
+    return path
+
+
+def load_case(case: str) -> dict[str, Any]:
+    """Read a case's ``case.yaml`` (title, summary, stages, facilitator notes, flaws).
+
+    Examples
+    --------
+    >>> load_case("laurie-hospitality")["slug"]
+    'laurie-hospitality'
+    """
+    return yaml.safe_load((case_dir(case) / "case.yaml").read_text(encoding="utf-8"))
+
+
+# --------------------------------------------------------------------------- workshops
+@dataclass(frozen=True)
+class Team:
+    """A team folder inside a workshop."""
+
+    slug: str
+    path: Path
+
+    def load(self, *, strict: bool = True) -> Workbook:
+        """Open this team's workbook (messages show paths relative to the workshop)."""
+        return Workbook.load(self.path, root=self.path.parent.parent, strict=strict)
+
+
+class Workshop:
+    """A workshop folder.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> ws = create_workshop(Path(tempfile.mkdtemp()) / "w", teams=["A", "B"])
+    >>> ws.team("a").slug, ws.info["case"]
+    ('a', 'laurie-hospitality')
+    """
+
+    def __init__(self, path: Path | str):
+        self.path = Path(path)
+
+    @property
+    def info(self) -> dict[str, Any]:
+        """The contents of ``workshop.yaml`` (empty when absent)."""
+        file = self.path / WORKSHOP_FILE
+        if not file.is_file():
+            return {}
+        data = yaml.safe_load(file.read_text(encoding="utf-8")) or {}
+        return data if isinstance(data, dict) else {}
+
+    @property
+    def teams_path(self) -> Path:
+        return self.path / TEAMS_DIR
+
+    def teams(self) -> list[Team]:
+        """Team folders under ``teams/``, sorted by slug (hidden and ``_`` folders skipped)."""
+        if not self.teams_path.is_dir():
+            return []
+        return [Team(p.name, p) for p in sorted(self.teams_path.iterdir())
+                if p.is_dir() and not p.name.startswith((".", "_"))]
+
+    def team(self, slug_or_name: str) -> Team:
+        """Find a team by slug or display name; never returns a path outside ``teams/``."""
+        for team in self.teams():
+            if slug_or_name in (team.slug, slugify(slug_or_name)):
+                return team
+        known = ", ".join(t.slug for t in self.teams()) or "(none)"
+        raise WorkshopError(f"no team {slug_or_name!r} in {self.teams_path}; expected one of: {known}")
+
+    def team_names(self) -> dict[str, str]:
+        """slug -> display name for every team (the slug when ``team.yaml`` has no name)."""
+        names = {}
+        for team in self.teams():
+            wb = team.load(strict=False)
+            names[team.slug] = wb.name or team.slug
+        return names
+
+    def add_team(self, name: str, members: list[str] | None = None,
+                 starter: Path | None = None) -> Team:
+        """Create a team folder for ``name`` (refusing unsafe or clashing names).
+
+        Parameters
+        ----------
+        name : str
+            Display name.
+        members : list of str, optional
+        starter : Path, optional
+            A folder of tables copied in as the team's starting point.
+        """
+        slug = check_team_name(name, self.team_names())
+        path = self.teams_path / slug
+        path.mkdir(parents=True, exist_ok=False)
+        if starter is not None:
+            for file in sorted(starter.glob("*.csv")):
+                shutil.copyfile(file, path / file.name)
+        data = {"name": name.strip(), "members": list(members or [])}
+        atomic_write(path / TEAM_FILE, yaml.safe_dump(data, allow_unicode=True, sort_keys=False))
+        return Team(slug, path)
+
+    def validate(self) -> list[Problem]:
+        """Every problem in ``workshop.yaml`` and in every team folder."""
+        problems = []
+        file = self.path / WORKSHOP_FILE
+        if not file.is_file():
+            problems.append(Problem(display_path(file, self.path), None, None,
+                                    "missing; expected a workshop folder made by 'servekit new'"))
+        else:
+            try:
+                data = yaml.safe_load(file.read_text(encoding="utf-8"))
+            except (yaml.YAMLError, UnicodeDecodeError) as exc:
+                mark = getattr(exc, "problem_mark", None)
+                problems.append(Problem(WORKSHOP_FILE, mark.line + 1 if mark else None, None,
+                                        f"not valid YAML ({getattr(exc, 'problem', exc)})"))
+                data = {}
+            if data is not None and not isinstance(data, dict):
+                problems.append(Problem(WORKSHOP_FILE, 1, None,
+                                        "expected keys title, case, date, facilitator"))
+        for team in self.teams():
+            problems += validate_team(team.path, root=self.path)
+        return problems
+
+
+def is_workshop(path: Path) -> bool:
+    """True when ``path`` holds a ``workshop.yaml`` or a ``teams/`` folder."""
+    return (path / WORKSHOP_FILE).is_file() or (path / TEAMS_DIR).is_dir()
+
+
+def _prepare_empty(path: Path, force: bool) -> None:
+    if path.exists() and not path.is_dir():
+        raise WorkshopError(f"{path} is a file; expected a folder for the workshop")
+    if path.is_dir() and any(path.iterdir()):
+        if not force:
+            raise WorkshopError(f"{path} is not empty; choose a new folder, or pass --force to "
+                                f"add to it (existing files are kept)")
+
+
+def create_workshop(path: Path | str, *, case: str = "laurie-hospitality",
+                    teams: list[str] | None = None, title: str | None = None,
+                    date: str | None = None, facilitator: str = "",
+                    starter: bool = False, force: bool = False) -> Workshop:
+    """Create a workshop folder ready for a session.
+
+    Parameters
+    ----------
+    path : path-like
+        New (or empty) folder.
+    case : str
+        Case dataset under ``datasets/``.
+    teams : list of str
+        Display names of the teams.
+    title, date, facilitator : str, optional
+        Written to ``workshop.yaml`` (date defaults to today).
+    starter : bool
+        Start every team from the case's reference journey and pyramid instead of blank tables.
+    force : bool
+        Allow a non-empty folder (existing files are kept, never overwritten).
+
+    Returns
+    -------
+    Workshop
+
+    Raises
+    ------
+    WorkshopError
+        Non-empty folder without ``force``, unknown case, refused or clashing team names.
+    """
+    path = Path(path)
+    _prepare_empty(path, force)
+    case_info = load_case(case)
+    slugs: dict[str, str] = {}
+    for name in teams or []:
+        slugs[check_team_name(name, slugs)] = name.strip()
+    path.mkdir(parents=True, exist_ok=True)
+    workshop = Workshop(path)
+    if not (path / WORKSHOP_FILE).exists():
+        data = {
+            "title": title or case_info.get("title", case),
+            "case": case,
+            "date": date or dt.date.today().isoformat(),
+            "facilitator": facilitator,
+        }
+        atomic_write(path / WORKSHOP_FILE, yaml.safe_dump(data, allow_unicode=True, sort_keys=False))
+    workshop.teams_path.mkdir(exist_ok=True)
+    reference = case_dir(case) / "reference"
+    for name in teams or []:
+        workshop.add_team(name, starter=reference if starter else None)
+    return workshop
+
+
+def create_demo(path: Path | str, *, case: str = "laurie-hospitality",
+                force: bool = False) -> Workshop:
+    """Create a workshop holding the case's sample teams (what ``make demo`` builds).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> ws = create_demo(Path(tempfile.mkdtemp()) / "demo")
+    >>> len(ws.teams())
+    4
+    """
+    path = Path(path)
+    source = case_dir(case) / TEAMS_DIR
+    ws = create_workshop(path, case=case, teams=[], title=f"Demo: {load_case(case)['title']}",
+                         facilitator="Demo facilitator", force=force)
+    for team in sorted(p for p in source.iterdir() if p.is_dir()):
+        target = ws.teams_path / team.name
+        if target.exists():
+            shutil.rmtree(target)
+        shutil.copytree(team, target)
+    return ws
