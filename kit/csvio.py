@@ -9,6 +9,7 @@ naming the row. Writing always goes to a temporary file in the same folder follo
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import os
@@ -217,8 +218,6 @@ def atomic_write(path: Path, data: bytes | str) -> None:
             os.fsync(handle.fileno())
         os.replace(tmp, path)
     except BaseException:
-        try:
+        with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
-        except FileNotFoundError:
-            pass
         raise

@@ -257,9 +257,8 @@ def is_workshop(path: Path) -> bool:
 def _prepare_empty(path: Path, force: bool) -> None:
     if path.exists() and not path.is_dir():
         raise WorkshopError(f"{path} is a file; expected a folder for the workshop")
-    if path.is_dir() and any(path.iterdir()):
-        if not force:
-            raise WorkshopError(f"{path} is not empty; choose a new folder, or pass --force to "
+    if path.is_dir() and any(path.iterdir()) and not force:
+        raise WorkshopError(f"{path} is not empty; choose a new folder, or pass --force to "
                                 f"add to it (existing files are kept)")
 
 

@@ -1,0 +1,533 @@
+"""Journey figures: the journey map (emotion curve over the day) and the service blueprint.
+
+Both take the workbook tables and return one ``go.Figure``. User text (descriptions, stage and
+role names, ids) is escaped with :func:`~kit.figures.style.esc` and reaches hovers only through
+``customdata`` — never inside a ``hovertemplate``.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from typing import Any
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from kit.figures.style import CONTACT_SYMBOLS, LEVEL_COLOURS, PALETTE, base_layout, esc
+from kit.journey import (
+    BLUEPRINT_LINES,
+    LANE_LABELS,
+    LANES,
+    _missing,
+    _text,
+    blueprint,
+    ordered_touchpoints,
+)
+
+EMOTION_LABELS: dict[int, str] = {
+    -2: "very negative",
+    -1: "negative",
+    0: "neutral",
+    1: "positive",
+    2: "very positive",
+}
+CONTACT_COLOURS: dict[str, str] = {"direct": PALETTE["blue"], "indirect": PALETTE["orange"]}
+MOT_COLOUR = PALETTE["vermillion"]
+LANE_COLOURS: dict[str, str] = {
+    "customer": LEVEL_COLOURS["customer"],
+    "frontstage": LEVEL_COLOURS["frontline"],
+    "backstage": PALETTE["sky"],
+    "support": LEVEL_COLOURS["support"],
+}
+LANE_HEIGHTS: dict[str, float] = {
+    "customer": 1.3,
+    "frontstage": 0.8,
+    "backstage": 0.8,
+    "support": 1.4,
+}
+"""Relative lane heights in the blueprint figure (the customer and support lanes hold more text)."""
+LINE_DASHES: dict[str, str] = {
+    "line of interaction": "solid",
+    "line of visibility": "dash",
+    "line of internal interaction": "dot",
+}
+_STAGE_FILLS = ("#F2F2F2", "#FFFFFF")
+
+
+# --------------------------------------------------------------------------- shared helpers
+
+
+def wrap(value: Any, width: int = 14, lines: int = 3) -> str:
+    """Wrap user text into at most ``lines`` escaped lines joined by ``<br>``.
+
+    Parameters
+    ----------
+    value : Any
+        User text (missing becomes ``""``).
+    width : int
+        Characters per line.
+    lines : int
+        Maximum number of lines; longer text ends with an ellipsis.
+
+    Returns
+    -------
+    str
+        Escaped text, safe for a plotly label.
+
+    Examples
+    --------
+    >>> wrap("Check-in at the <b>desk</b>", width=16)
+    'Check-in at the<br>&lt;b&gt;desk&lt;/b&gt;'
+    >>> wrap("Guest books a room on the website", width=12, lines=2)
+    'Guest books<br>a room on…'
+    """
+    text = "" if _missing(value) else " ".join(str(value).split())
+    parts = textwrap.wrap(text, width=max(width, 1), break_long_words=False) or [""]
+    if len(parts) > lines:
+        parts = parts[:lines]
+        parts[-1] = parts[-1][: max(width - 1, 1)].rstrip() + "…"
+    return "<br>".join(esc(part) for part in parts)
+
+
+def empty_figure(message: str, title: str | None = None, *, height: int = 360) -> go.Figure:
+    """A figure with no data and a friendly centred message.
+
+    Parameters
+    ----------
+    message : str
+        Plain text such as "No touchpoints yet" (escaped here).
+    title : str, optional
+        Figure title.
+    height : int
+        Height in pixels.
+
+    Returns
+    -------
+    go.Figure
+
+    Examples
+    --------
+    >>> empty_figure("No touchpoints yet").layout.annotations[0].text
+    'No touchpoints yet'
+    """
+    fig = go.Figure()
+    base_layout(fig, title, height=height)
+    fig.update_layout(
+        xaxis={"visible": False},
+        yaxis={"visible": False},
+        annotations=[
+            {
+                "text": esc(message),
+                "xref": "paper",
+                "yref": "paper",
+                "x": 0.5,
+                "y": 0.5,
+                "showarrow": False,
+                "font": {"size": 18, "color": PALETTE["grey"]},
+            }
+        ],
+    )
+    return fig
+
+
+def _stage_bands(fig: go.Figure, ordered: pd.DataFrame, *, y_label: float = 1.0) -> None:
+    """Shade each stage's span along x and name it above the plot (alternating grey/white)."""
+    per_cell = max(6, _chars_per_cell(len(ordered)) - 2)  # bold 12 px is wider than 10 px
+    for i, (_, group) in enumerate(ordered.groupby("stage_order", sort=True)):
+        first, last = int(group["position"].min()), int(group["position"].max())
+        fig.add_shape(
+            type="rect",
+            opacity=1,
+            xref="x",
+            yref="paper",
+            x0=first - 0.5,
+            x1=last + 0.5,
+            y0=0,
+            y1=1,
+            fillcolor=_STAGE_FILLS[i % 2],
+            line={"width": 0},
+            layer="below",
+        )
+        if i:
+            fig.add_shape(
+                type="line",
+                opacity=1,
+                xref="x",
+                yref="paper",
+                x0=first - 0.5,
+                x1=first - 0.5,
+                y0=0,
+                y1=1,
+                line={"color": PALETTE["grey"], "width": 1, "dash": "dot"},
+                layer="below",
+            )
+        span = last - first + 1
+        fig.add_annotation(
+            text="<b>" + wrap(group["stage"].iloc[0], width=span * per_cell, lines=2) + "</b>",
+            xref="x",
+            yref="paper",
+            x=(first + last) / 2,
+            y=y_label,
+            yanchor="bottom",
+            showarrow=False,
+            font={"size": 12},
+        )
+
+
+def _chars_per_cell(n: int) -> int:
+    """Characters that fit across one touchpoint's column at 10-11 px in a ~1000 px plot."""
+    return max(8, min(28, int(940 / max(n, 1) / 5.6)))
+
+
+def _tick_labels(ordered: pd.DataFrame, *, describe: bool = False) -> list[str]:
+    """``id · time`` under each touchpoint, and optionally its description wrapped beneath."""
+    width = _chars_per_cell(len(ordered))
+    labels = []
+    for tp in ordered.itertuples(index=False):
+        time = _text(tp.time)
+        label = f"<b>{esc(tp.touchpoint_id)}</b>"
+        if time:
+            label += f"<br>{esc(time)}"
+        if describe:
+            label += "<br>" + wrap(tp.description, width=width, lines=3)
+        labels.append(label)
+    return labels
+
+
+# --------------------------------------------------------------------------- journey map
+
+
+def journey_map(journey: pd.DataFrame, title: str | None = "Customer journey") -> go.Figure:
+    """The day in the life: stages along x, the customer's emotion at each touchpoint up y.
+
+    Direct touchpoints are filled blue circles, indirect ones open orange circles; a moment of
+    truth is a red star (filled when direct, open when indirect) with a "moment of truth"
+    annotation, so the kinds read in greyscale too. A dashed line joins the emotions in order
+    (a missing emotion is drawn as neutral, 0, the schema's default). Each touchpoint's id, time
+    and (up to 24 touchpoints) wrapped description are written under the axis; the full text is
+    in the hover.
+
+    Parameters
+    ----------
+    journey : pandas.DataFrame
+        The workbook's ``journey`` table.
+    title : str, optional
+        Figure title (escaped).
+
+    Returns
+    -------
+    go.Figure
+        Traces ``Emotion`` (line), ``Direct contact``, ``Indirect contact`` and ``Moment of
+        truth`` (markers); an empty journey gives a figure saying "No touchpoints yet".
+
+    Examples
+    --------
+    >>> j = pd.DataFrame({"touchpoint_id": ["a", "b"], "stage": ["Arrive", "Stay"],
+    ...                   "order": [1, 2], "description": ["Desk", "Room"],
+    ...                   "contact": ["direct", "indirect"], "emotion": [1, -1],
+    ...                   "moment_of_truth": [True, False]})
+    >>> [t.name for t in journey_map(j).data]
+    ['Emotion', 'Direct contact', 'Indirect contact', 'Moment of truth']
+    """
+    ordered = ordered_touchpoints(journey)
+    if ordered.empty:
+        return empty_figure("No touchpoints yet", title)
+    ordered = ordered.copy()
+    ordered["y"] = pd.to_numeric(ordered["emotion"], errors="coerce").fillna(0).clip(-2, 2)
+    ordered["contact_kind"] = [
+        "direct" if (_text(c) or "").lower() == "direct" else "indirect" for c in ordered["contact"]
+    ]
+    custom = [
+        [
+            esc(tp.touchpoint_id),
+            esc(tp.stage),
+            wrap(tp.description, width=40, lines=4),
+            esc(tp.time) or "–",
+            tp.contact_kind,
+            esc(tp.role_id) or "no role named",
+            f"{int(tp.y):+d} ({EMOTION_LABELS.get(int(tp.y), '')})",
+            "yes" if tp.moment_of_truth else "no",
+        ]
+        for tp in ordered.itertuples(index=False)
+    ]
+    ordered["custom"] = custom
+    hover = (
+        "<b>%{customdata[0]}</b> · %{customdata[1]}<br>%{customdata[2]}<br>"
+        "time %{customdata[3]} · %{customdata[4]} contact · role %{customdata[5]}<br>"
+        "emotion %{customdata[6]} · moment of truth: %{customdata[7]}<extra></extra>"
+    )
+    fig = go.Figure()
+    _stage_bands(fig, ordered)
+    fig.add_trace(
+        go.Scatter(
+            name="Emotion",
+            x=list(ordered["position"]),
+            y=list(ordered["y"]),
+            mode="lines",
+            line={"color": PALETTE["black"], "width": 2, "dash": "dash"},
+            hoverinfo="skip",
+        )
+    )
+    for kind, name in (("direct", "Direct contact"), ("indirect", "Indirect contact")):
+        part = ordered[(ordered["contact_kind"] == kind) & ~ordered["moment_of_truth"]]
+        fig.add_trace(
+            go.Scatter(
+                name=name,
+                x=list(part["position"]),
+                y=list(part["y"]),
+                mode="markers",
+                marker={
+                    "symbol": CONTACT_SYMBOLS[kind],
+                    "size": 15,
+                    "color": CONTACT_COLOURS[kind],
+                    "line": {"width": 2.5, "color": CONTACT_COLOURS[kind]},
+                },
+                customdata=list(part["custom"]),
+                hovertemplate=hover,
+            )
+        )
+    mot = ordered[ordered["moment_of_truth"].astype(bool)]
+    fig.add_trace(
+        go.Scatter(
+            name="Moment of truth",
+            x=list(mot["position"]),
+            y=list(mot["y"]),
+            mode="markers",
+            marker={
+                "symbol": ["star" if k == "direct" else "star-open" for k in mot["contact_kind"]],
+                "size": 22,
+                "color": MOT_COLOUR,
+                "line": {"width": 2, "color": MOT_COLOUR},
+            },
+            customdata=list(mot["custom"]),
+            hovertemplate=hover,
+        )
+    )
+    for tp in mot.itertuples(index=False):
+        fig.add_annotation(
+            x=tp.position,
+            y=tp.y,
+            text="moment<br>of truth",
+            showarrow=True,
+            arrowhead=0,
+            arrowcolor=MOT_COLOUR,
+            ax=0,
+            ay=38 if tp.y >= 1.5 else -38,
+            font={"size": 10, "color": MOT_COLOUR},
+            bgcolor="rgba(255,255,255,0.85)",
+        )
+    base_layout(fig, title, height=600)
+    n = len(ordered)
+    fig.update_layout(
+        margin={"t": 110 if title else 80, "b": 150},
+        legend={"orientation": "h", "x": 0, "y": -0.38, "yanchor": "top"},
+        hovermode="closest",
+        xaxis={
+            "range": [-0.5, n - 0.5],
+            "tickmode": "array",
+            "tickvals": list(ordered["position"]),
+            "ticktext": _tick_labels(ordered, describe=n <= 24),
+            "tickfont": {"size": 10},
+            "tickangle": 0,
+            "showgrid": False,
+            "zeroline": False,
+            "title": None,
+        },
+        yaxis={
+            "range": [-2.7, 2.9],
+            "tickmode": "array",
+            "tickvals": list(EMOTION_LABELS),
+            "ticktext": [
+                f"{v:+d} {label}" if v else "0 neutral" for v, label in EMOTION_LABELS.items()
+            ],
+            "title": "Customer emotion",
+            "zeroline": True,
+            "zerolinecolor": PALETTE["grey"],
+            "showgrid": True,
+            "gridcolor": "#E5E5E5",
+        },
+    )
+    return fig
+
+
+# --------------------------------------------------------------------------- blueprint
+
+
+def blueprint_figure(
+    journey: pd.DataFrame,
+    roles: pd.DataFrame | None = None,
+    serves: pd.DataFrame | None = None,
+    title: str | None = "Service blueprint",
+) -> go.Figure:
+    """The service blueprint as four lanes (customer, frontstage, backstage, support).
+
+    Each cell names who acts at a touchpoint in that lane (the customer lane shows the
+    touchpoint itself; ★ marks a moment of truth). Lanes are named on the left and separated by
+    the line of interaction (solid), of visibility (dashed) and of internal interaction (dotted),
+    each labelled, so the figure reads without colour. A touchpoint whose role is not named shows
+    "⚠ no role named" in its lane.
+
+    Parameters
+    ----------
+    journey : pandas.DataFrame
+        The workbook's ``journey`` table.
+    roles : pandas.DataFrame, optional
+        The ``roles`` table.
+    serves : pandas.DataFrame, optional
+        The ``serves`` table.
+    title : str, optional
+        Figure title (escaped).
+
+    Returns
+    -------
+    go.Figure
+        One text trace per lane (named after :data:`kit.journey.LANE_LABELS`); an empty journey
+        gives a figure saying "No touchpoints yet".
+
+    Examples
+    --------
+    >>> j = pd.DataFrame({"touchpoint_id": ["a"], "stage": ["Arrive"], "order": [1],
+    ...                   "description": ["Desk"], "contact": ["direct"], "role_id": ["d"]})
+    >>> [t.name for t in blueprint_figure(j).data]
+    ['Customer actions', 'Frontstage', 'Backstage', 'Support processes']
+    """
+    table = blueprint(journey, roles, serves)
+    if table.empty:
+        return empty_figure("No touchpoints yet", title)
+    ordered = ordered_touchpoints(journey)
+    n = len(ordered)
+    tops, top = {}, 0.0
+    for lane in LANES:
+        tops[lane] = top
+        top -= LANE_HEIGHTS[lane]
+    lane_y = {lane: tops[lane] - LANE_HEIGHTS[lane] / 2 for lane in LANES}
+    font_size = 10 if n <= 14 else 9
+    per_line = max(7, min(30, int(930 / max(n, 1) * 0.9 / (font_size * 0.56))))
+    fig = go.Figure()
+    _stage_bands(fig, ordered)
+    for lane in LANES:
+        rows = table[table["lane"] == lane]
+        xs, ys, texts, custom = [], [], [], []
+        for (position, touchpoint), cell in rows.groupby(["position", "touchpoint_id"], sort=True):
+            first = cell.iloc[0]
+            if lane == "customer":
+                star = "★ " if first["moment_of_truth"] else ""
+                text = star + wrap(first["text"], width=per_line - len(star), lines=6)
+                who = "Customer"
+            else:
+                many = len(cell) > 1
+                names = [
+                    wrap(a, width=per_line - 2 * many, lines=2 if len(cell) == 3 else 3)
+                    if not _missing(a)
+                    else "⚠ no role<br>named"
+                    for a in cell["actor"]
+                ]
+                if many:
+                    names = ["• " + name for name in names]
+                if len(names) > 3:
+                    names = names[:2] + [f"+{len(names) - 2} more"]
+                text = "<br>".join(names)
+                who = ", ".join(
+                    esc(a) if not _missing(a) else "no role named" for a in cell["actor"]
+                )
+            xs.append(int(position))
+            ys.append(lane_y[lane])
+            texts.append(text)
+            custom.append(
+                [
+                    esc(touchpoint),
+                    esc(first["stage"]),
+                    esc(LANE_LABELS[lane]),
+                    who,
+                    wrap(first["text"] if lane == "customer" else cell["text"].iloc[0], 40, 4),
+                ]
+            )
+        fig.add_trace(
+            go.Scatter(
+                name=LANE_LABELS[lane],
+                x=xs,
+                y=ys,
+                mode="markers+text",
+                text=texts,
+                textposition="middle center",
+                textfont={"size": font_size, "color": PALETTE["black"]},
+                marker={
+                    "symbol": "square",
+                    "size": 1,
+                    "color": LANE_COLOURS[lane],
+                    "opacity": 0,
+                },
+                customdata=custom,
+                hovertemplate=(
+                    "<b>%{customdata[0]}</b> · %{customdata[1]}<br>%{customdata[2]}: "
+                    "%{customdata[3]}<br>%{customdata[4]}<extra></extra>"
+                ),
+                showlegend=False,
+            )
+        )
+        half = LANE_HEIGHTS[lane] / 2 - 0.08
+        for x, y in zip(xs, ys, strict=True):
+            fig.add_shape(
+                type="rect",
+                x0=x - 0.46,
+                x1=x + 0.46,
+                y0=y - half,
+                y1=y + half,
+                fillcolor=LANE_COLOURS[lane],
+                opacity=0.22,
+                line={"color": LANE_COLOURS[lane], "width": 1},
+                layer="below",
+            )
+    for name, above, _below in BLUEPRINT_LINES:
+        y = tops[above] - LANE_HEIGHTS[above]
+        fig.add_shape(
+            type="line",
+            opacity=1,
+            xref="paper",
+            x0=0,
+            x1=1,
+            y0=y,
+            y1=y,
+            line={"color": PALETTE["black"], "width": 1.5, "dash": LINE_DASHES[name]},
+        )
+        fig.add_annotation(
+            text=f"<i>{esc(name)}</i>",
+            xref="paper",
+            x=1,
+            y=y,
+            xanchor="right",
+            yanchor="middle",
+            showarrow=False,
+            font={"size": 10},
+            bgcolor="white",
+        )
+    base_layout(fig, title, height=680)
+    fig.update_layout(
+        margin={"l": 130, "t": 110 if title else 80, "b": 60},
+        showlegend=False,
+        hovermode="closest",
+        xaxis={
+            "range": [-0.5, n - 0.5],
+            "tickmode": "array",
+            "tickvals": list(ordered["position"]),
+            "ticktext": _tick_labels(ordered),
+            "tickangle": 0,
+            "showgrid": False,
+            "zeroline": False,
+            "showline": False,
+        },
+        yaxis={
+            "range": [top, 0.0],
+            "tickmode": "array",
+            "tickvals": [lane_y[lane] for lane in LANES],
+            "ticktext": [
+                "<b>" + "<br>".join(esc(w) for w in LANE_LABELS[lane].split(" ", 1)) + "</b>"
+                for lane in LANES
+            ],
+            "showgrid": False,
+            "zeroline": False,
+            "showline": False,
+            "ticks": "",
+        },
+    )
+    return fig

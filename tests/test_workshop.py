@@ -1,0 +1,100 @@
+"""Workshop folders, team names, and the new/validate/demo commands."""
+
+from __future__ import annotations
+
+import pytest
+from click.testing import CliRunner
+from conftest import DATASET
+
+from kit.cli import main
+from kit.workbook import Workbook
+from kit.workshop import Workshop, WorkshopError, check_team_name, create_workshop, slugify
+
+
+@pytest.mark.parametrize("name", ["../x", "/abs", "a/b", "", "   ", ".", "..", "a\\b", "x\x00y"])
+def test_unsafe_team_names_are_refused(tmp_path, name):
+    with pytest.raises(WorkshopError) as err:
+        check_team_name(name)
+    assert "refused" in str(err.value)
+    result = CliRunner().invoke(main, ["new", str(tmp_path / "w"), "--team", name])
+    assert result.exit_code == 1
+    assert "Traceback" not in result.output
+    assert not (tmp_path / "w").exists() or not any((tmp_path / "w" / "teams").glob("*"))
+
+
+def test_clashing_names_are_refused(tmp_path):
+    result = CliRunner().invoke(main, ["new", str(tmp_path / "w"), "--team", "Night Shift",
+                                       "--team", "night shift!"])
+    assert result.exit_code == 1
+    assert "already used by team 'Night Shift'" in result.output
+
+
+@pytest.mark.parametrize(("name", "slug"), [("Front Desk & Friends", "front-desk-friends"),
+                                            ("Équipe Étoile", "equipe-etoile"),
+                                            ("  Team 4 (half-finished) ", "team-4-half-finished")])
+def test_slugs(name, slug):
+    assert slugify(name) == slug
+
+
+def test_new_creates_teams_and_refuses_to_overwrite(tmp_path):
+    target = tmp_path / "w"
+    result = CliRunner().invoke(main, ["new", str(target), "--team", "<img src=x onerror=alert(1)> & Co",
+                                       "--teams", "2", "--facilitator", "Sam"])
+    assert result.exit_code == 0, result.output
+    ws = Workshop(target)
+    assert [t.slug for t in ws.teams()] == ["img-src-x-onerror-alert-1-co", "team-1", "team-2"]
+    assert ws.team("img-src-x-onerror-alert-1-co").load().name == "<img src=x onerror=alert(1)> & Co"
+    assert ws.info["facilitator"] == "Sam" and ws.info["case"] == "laurie-hospitality"
+    again = CliRunner().invoke(main, ["new", str(target), "--team", "Other"])
+    assert again.exit_code == 1 and "not empty" in again.output
+    forced = CliRunner().invoke(main, ["new", str(target), "--team", "Other", "--force"])
+    assert forced.exit_code == 0
+    assert len(Workshop(target).teams()) == 4
+
+
+def test_team_copied_in_by_hand_is_picked_up(tmp_path, mini_team):
+    ws = Workshop(mini_team.parent.parent)
+    assert [t.slug for t in ws.teams()] == ["mini"]
+    (ws.teams_path / "late-team").mkdir()
+    assert [t.slug for t in ws.teams()] == ["late-team", "mini"]
+
+
+def test_starter_teams_begin_from_the_reference_case(tmp_path):
+    ws = create_workshop(tmp_path / "w", teams=["A"], starter=True)
+    wb = ws.team("a").load()
+    assert len(wb["journey"]) >= 14 and wb.name == "A"
+
+
+def test_unknown_case_is_a_clear_message(tmp_path):
+    result = CliRunner().invoke(main, ["new", str(tmp_path / "w"), "--team", "A",
+                                       "--case", "nope"])
+    assert result.exit_code == 1
+    assert "no case 'nope'" in result.output and "laurie-hospitality" in result.output
+
+
+def test_validate_exit_codes(tmp_path, mini_team):
+    ok = CliRunner().invoke(main, ["validate", str(mini_team.parent.parent)])
+    assert ok.exit_code == 0, ok.output
+    (mini_team / "scores.csv").write_text("touchpoint_id,scorer,importance,performance\nT1,A,7,1\n")
+    bad = CliRunner().invoke(main, ["validate", str(mini_team.parent.parent)])
+    assert bad.exit_code == 1
+    assert "teams/mini/scores.csv:2:importance" in bad.output
+
+
+def test_sample_teams_validate_clean(demo_workshop):
+    ws = Workshop(demo_workshop)
+    assert len(ws.teams()) == 4
+    problems = ws.validate()
+    assert problems == [], "\n".join(map(str, problems))
+    names = {t.slug: t.load().name for t in ws.teams()}
+    assert len(set(names.values())) == 4
+
+
+def test_reference_case_validates_clean():
+    assert Workbook.load(DATASET / "reference").problems == []
+
+
+def test_demo_command(tmp_path):
+    result = CliRunner().invoke(main, ["demo", str(tmp_path / "d")])
+    assert result.exit_code == 0, result.output
+    assert "4 teams, all valid" in result.output
