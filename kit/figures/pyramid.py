@@ -1,0 +1,331 @@
+"""The upside-down pyramid figure: customers on top, executives at the narrow bottom.
+
+:func:`pyramid_figure` draws the ``roles`` and ``serves`` tables as horizontal level bands
+(widest at the top), roles as markers in the level's colour *and* symbol, and "serves" edges as
+lines with an arrowhead pointing the way service flows. What the chain check flags stands out
+twice over — colour and dash for edges, a ring and a legend entry for roles that do not reach a
+customer — so it still reads in greyscale. A big organisation is drawn grouped by unit (or
+grade) and level (:func:`kit.pyramid.aggregate`), while the flags come from the full graph.
+
+User text (role names, units) is escaped with :func:`~kit.figures.style.esc` and reaches hovers
+only through ``customdata``.
+"""
+
+from __future__ import annotations
+
+import math
+import textwrap
+from typing import Any
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from kit.figures.style import LEVEL_COLOURS, LEVEL_SYMBOLS, PALETTE, base_layout, esc
+from kit.pyramid import (
+    ChainCheck,
+    aggregate,
+    band_width,
+    build_graph,
+    chain_check,
+    layered_layout,
+)
+from kit.schema import LEVELS
+
+LEVEL_LABELS: dict[str, str] = {
+    "customer": "Customers",
+    "frontline": "Front line",
+    "support": "Support",
+    "manager": "Managers",
+    "executive": "Executives",
+}
+EDGE_STYLES: dict[str, dict[str, Any]] = {
+    "ok": {"color": "#8C8C8C", "dash": "solid", "width": 1.2, "name": "serves"},
+    "serves_down": {"color": PALETTE["vermillion"], "dash": "dash", "width": 2.6,
+                    "name": "serves the boss (down the pyramid)"},
+    "cycle": {"color": PALETTE["black"], "dash": "dot", "width": 2.6,
+              "name": "in a circle of serving"},
+}
+UNREACHED_COLOUR = PALETTE["vermillion"]
+_MIN_SPACING = 0.26  # x units between roles (≈110 px) below which a band is staggered
+_EDGE_ARROW_AT = 0.6  # where along an edge its arrowhead sits
+
+
+def _short(value: Any, width: int = 18, lines: int = 2) -> str:
+    """Escaped label text wrapped into at most ``lines`` lines (ellipsis when cut)."""
+    missing = value is None or (isinstance(value, float) and value != value)
+    raw = "" if missing else " ".join(str(value).split())
+    parts = textwrap.wrap(raw, width=width, break_long_words=True) or [""]
+    if len(parts) > lines:
+        parts = parts[:lines]
+        parts[-1] = parts[-1][: max(width - 1, 1)].rstrip() + "…"
+    return "<br>".join(esc(p) for p in parts)
+
+
+def _number(value: float) -> str:
+    if value == int(value):
+        return f"{int(value):,}"
+    return f"{value:,.1f}"
+
+
+def empty_figure(message: str, title: str | None = None) -> go.Figure:
+    """A blank figure carrying a friendly message (for empty input)."""
+    fig = go.Figure()
+    fig.add_annotation(text=esc(message), x=0.5, y=0.5, xref="paper", yref="paper",
+                       showarrow=False, font={"size": 16, "color": PALETTE["grey"]})
+    fig.update_xaxes(visible=False)
+    fig.update_yaxes(visible=False)
+    return base_layout(fig, title, height=360)
+
+
+def pyramid_figure(
+    roles: pd.DataFrame,
+    serves: pd.DataFrame,
+    *,
+    title: str | None = "The upside-down pyramid",
+    check: ChainCheck | None = None,
+    max_nodes: int = 60,
+    max_per_level: int = 16,
+    by: str = "unit",
+    height: int | None = None,
+) -> go.Figure:
+    """Draw the inverted pyramid with the chain check's findings highlighted.
+
+    Parameters
+    ----------
+    roles, serves : pandas.DataFrame
+        The workbook tables (not changed).
+    title : str, optional
+        Plain text; escaped.
+    check : ChainCheck, optional
+        The chain check of the *full* graph; computed when not given.
+    max_nodes, max_per_level : int
+        Above this many roles (in all, or in one level) the figure groups them by ``by`` and
+        level (:func:`kit.pyramid.aggregate`); marker area then shows the summed headcount, a
+        hover names the group's largest role, and a group is ringed when any of its roles does
+        not reach a customer.
+    by : {"unit", "grade"}
+        How to group a big organisation.
+    height : int, optional
+        Pixels (default grows with the number of roles in the busiest band).
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+
+    Examples
+    --------
+    >>> roles = pd.DataFrame({"role_id": ["g", "d", "m"], "name": ["Guest", "Desk", "Boss"],
+    ...                       "level": ["customer", "frontline", "manager"],
+    ...                       "headcount": [0, 4, 1]})
+    >>> serves = pd.DataFrame({"from_role": ["d", "d"], "to_role": ["g", "m"]})
+    >>> fig = pyramid_figure(roles, serves)
+    >>> sorted(t.name for t in fig.data if t.name)[:2]
+    ['Customers', 'Front line']
+    >>> any(t.name.startswith("serves the boss") for t in fig.data if t.name)
+    True
+    >>> pyramid_figure(pd.DataFrame(), pd.DataFrame()).layout.annotations[0].text[:12]
+    'No roles yet'
+    """
+    full = build_graph(roles, serves)
+    if full.number_of_nodes() == 0:
+        return empty_figure("No roles yet: add roles and who serves whom to see the pyramid.",
+                            title)
+    check = check if check is not None else chain_check(full)
+    flags = check.flagged_edges()
+    reaching = check.reaching
+
+    agg = aggregate(roles, serves, by=by, max_nodes=max_nodes, max_per_level=max_per_level)
+    group_of = dict(zip(agg.members["role_id"], agg.members["group_id"], strict=True))
+    grouped = any(r != g for r, g in group_of.items())
+    graph = build_graph(agg.roles, agg.serves) if grouped else full
+    members: dict[str, list[str]] = {}
+    for node, gid in group_of.items():
+        members.setdefault(gid, []).append(node)
+    cut_off = {gid: sum(1 for n in inside if n not in reaching and
+                        full.nodes[n]["level"] != "customer")
+               for gid, inside in members.items()}
+    edge_flag: dict[tuple[str, str], str] = {}
+    for (u, v), kind in flags.items():
+        key = (group_of[u], group_of[v])
+        if key[0] != key[1] and edge_flag.get(key) != "serves_down":
+            edge_flag[key] = kind
+
+    # positions, with crowded bands staggered up and down
+    pos = dict(layered_layout(graph))
+    label_pos: dict[str, str] = {}
+    bands: dict[float, list[str]] = {}
+    for node, (_, y) in pos.items():
+        bands.setdefault(y, []).append(node)
+    any_crowded = False
+    for y, nodes in bands.items():
+        nodes.sort(key=lambda n: pos[n][0])
+        half = band_width(min(int(-y), len(LEVELS) - 1))
+        crowded = len(nodes) > 1 and 2 * half / len(nodes) < _MIN_SPACING
+        any_crowded |= crowded
+        for i, node in enumerate(nodes):
+            x, y = pos[node]
+            if crowded:
+                up = i % 2 == 0
+                pos[node] = (x, y + (0.16 if up else -0.16))
+                label_pos[node] = "top center" if up else "bottom center"
+            else:
+                label_pos[node] = "bottom center"
+
+    fig = go.Figure()
+    _add_bands(fig)
+    _add_edges(fig, graph, pos, edge_flag)
+    sizes = _sizes(graph)
+    _add_nodes(fig, graph, full, pos, sizes, label_pos, members, cut_off, grouped,
+               crowded=any_crowded)
+    ringed = [n for n in graph.nodes if cut_off.get(n, 0)]
+    if ringed:
+        fig.add_trace(go.Scatter(
+            x=[pos[n][0] for n in ringed], y=[pos[n][1] for n in ringed], mode="markers",
+            name="does not reach a customer",
+            marker={"symbol": "circle-open", "size": [sizes[n] + 12 for n in ringed],
+                    "color": UNREACHED_COLOUR, "line": {"width": 3, "color": UNREACHED_COLOUR}},
+            hoverinfo="skip", legendrank=900,
+        ))
+
+    if grouped:
+        note = (f"{full.number_of_nodes():,} roles shown as {graph.number_of_nodes()} groups by "
+                f"{by} and level; marker area = headcount. Hover for details.")
+    else:
+        note = "Arrows point the way service flows: each role serves the one the arrow reaches."
+    findings = len(check.findings)
+    note += (f"  Chain check: {findings} finding(s)." if findings
+             else "  Chain check: every role reaches a customer.")
+    fig.add_annotation(text=esc(note), x=0, y=-0.02, xref="paper", yref="paper",
+                       xanchor="left", yanchor="top", showarrow=False,
+                       font={"size": 11, "color": "#555555"})
+    base_layout(fig, title, height=height or (700 if any_crowded else 620))
+    fig.update_layout(
+        showlegend=True,
+        legend={"orientation": "h", "yanchor": "top", "y": -0.07, "x": 0, "font": {"size": 11}},
+        margin={"l": 20, "r": 20, "t": 60 if title else 20, "b": 110},
+        hoverlabel={"align": "left"},
+    )
+    fig.update_xaxes(visible=False, range=[-1.32, 1.08], fixedrange=False)
+    fig.update_yaxes(visible=False, range=[-len(LEVELS) + 0.45, 0.55])
+    return fig
+
+
+def _add_bands(fig: go.Figure) -> None:
+    for rank, level in enumerate(LEVELS):
+        half = band_width(rank) + 0.06
+        fig.add_shape(type="rect", x0=-half, x1=half, y0=-rank - 0.45, y1=-rank + 0.45,
+                      fillcolor=LEVEL_COLOURS[level], opacity=0.10, line={"width": 0},
+                      layer="below")
+        fig.add_annotation(text=f"<b>{LEVEL_LABELS[level]}</b>", x=-half - 0.02, y=-rank,
+                           xanchor="right", showarrow=False,
+                           font={"size": 12, "color": "#333333"})
+
+
+def _add_edges(fig: go.Figure, graph, pos, edge_flag) -> None:
+    for kind, style in EDGE_STYLES.items():
+        xs: list[float | None] = []
+        ys: list[float | None] = []
+        arrow_sizes: list[int] = []
+        arrows = 0
+        for u, v in graph.edges:
+            if u == v or edge_flag.get((u, v), "ok") != kind:
+                continue
+            (x0, y0), (x1, y1) = pos[u], pos[v]
+            if graph.has_edge(v, u):  # a pair serving each other: draw two parallel lines
+                x0, y0, x1, y1 = _side_step(x0, y0, x1, y1)
+            xm, ym = x0 + (x1 - x0) * _EDGE_ARROW_AT, y0 + (y1 - y0) * _EDGE_ARROW_AT
+            xs += [x0, xm, x1, None]
+            ys += [y0, ym, y1, None]
+            arrow_sizes += [0, 15 if kind != "ok" else 11, 0, 0]
+            arrows += 1
+        if not arrows:
+            continue
+        fig.add_trace(go.Scatter(
+            x=xs, y=ys, mode="lines+markers", name=style["name"],
+            line={"color": style["color"], "dash": style["dash"], "width": style["width"]},
+            marker={"symbol": "arrow", "angleref": "previous", "size": arrow_sizes,
+                    "color": style["color"]},
+            hoverinfo="skip",
+            legendrank=800 if kind != "ok" else 700,
+        ))
+
+
+def _side_step(x0: float, y0: float, x1: float, y1: float) -> tuple[float, ...]:
+    """Shift a line sideways (to its left, in screen proportions) so a reverse twin is apart."""
+    sx, sy = 2.4, 5.0  # data units across the plot, roughly the aspect of the drawing area
+    dx, dy = (x1 - x0) / sx, (y1 - y0) / sy
+    length = math.hypot(dx, dy) or 1.0
+    off = 0.012
+    ox, oy = -dy / length * off * sx, dx / length * off * sy
+    return x0 + ox, y0 + oy, x1 + ox, y1 + oy
+
+
+def _sizes(graph) -> dict[str, float]:
+    heads = {n: max(float(graph.nodes[n]["headcount"]), 0.0) for n in graph.nodes}
+    top = max(heads.values(), default=0.0)
+    sizes = {}
+    for node, head in heads.items():
+        if graph.nodes[node]["level"] == "customer":
+            sizes[node] = 26.0
+        elif top <= 0:
+            sizes[node] = 16.0
+        else:
+            sizes[node] = 10.0 + 30.0 * math.sqrt(head / top)
+    return sizes
+
+
+def _largest(full, inside: list[str]) -> str:
+    biggest = max(inside, key=lambda n: (full.nodes[n]["headcount"], str(n)))
+    name = full.nodes[biggest]["name"]
+    if len(inside) == 1:
+        return f"role: {esc(name)}"
+    return f"largest role: {esc(name)} ({_number(full.nodes[biggest]['headcount'])})"
+
+
+def _add_nodes(fig, graph, full, pos, sizes, label_pos, members, cut_off, grouped,
+               crowded) -> None:
+    by_level: dict[str, list[str]] = {}
+    for node in graph.nodes:
+        by_level.setdefault(graph.nodes[node]["level"] or "", []).append(node)
+    levels = [lv for lv in LEVELS if lv in by_level] + [lv for lv in by_level if lv not in LEVELS]
+    width = 14 if crowded else 18
+    for level in levels:
+        nodes = by_level[level]
+        custom = []
+        labels = []
+        for node in nodes:
+            attrs = graph.nodes[node]
+            count = len(members.get(node, [node]))
+            off = cut_off.get(node, 0)
+            status = ("reaches a customer" if not off else
+                      (f"{off} of {count} roles do not reach a customer" if count > 1
+                       else "does not reach a customer"))
+            where = attrs["unit"] or attrs["grade"] or ""
+            custom.append([
+                esc(attrs["name"]),
+                LEVEL_LABELS.get(level, esc(level) or "no level"),
+                esc(where),
+                _number(attrs["headcount"]),
+                f"{count:,} role(s)" if grouped else esc(node),
+                status,
+                _largest(full, members.get(node, [node])) if grouped else f"id {esc(node)}",
+            ])
+            label = _short(attrs["name"], width=width)
+            if grouped and level != "customer":
+                label += f"<br><i>{_number(attrs['headcount'])}</i>"
+            labels.append(label)
+        fig.add_trace(go.Scatter(
+            x=[pos[n][0] for n in nodes], y=[pos[n][1] for n in nodes],
+            mode="markers+text", name=LEVEL_LABELS.get(level, esc(level) or "no level"),
+            text=labels, textposition=[label_pos[n] for n in nodes],
+            textfont={"size": 10 if crowded else 11, "color": "#222222"},
+            marker={"symbol": LEVEL_SYMBOLS.get(level, "circle-x"),
+                    "color": LEVEL_COLOURS.get(level, PALETTE["grey"]),
+                    "size": [sizes[n] for n in nodes],
+                    "line": {"width": 1, "color": "white"}},
+            customdata=custom,
+            hovertemplate=("<b>%{customdata[0]}</b><br>%{customdata[1]} · %{customdata[2]}"
+                           "<br>headcount %{customdata[3]} · %{customdata[4]}"
+                           "<br>%{customdata[6]}<br>%{customdata[5]}<extra></extra>"),
+            legendrank=100 + (LEVELS.index(level) if level in LEVELS else 9),
+        ))
