@@ -26,7 +26,8 @@ from typing import Any
 
 import pandas as pd
 
-from kit.schema import CONTACTS, TABLES, parse_bool
+from kit import cells
+from kit.schema import CONTACTS
 
 LANES: tuple[str, ...] = ("customer", "frontstage", "backstage", "support")
 """Blueprint lanes from top to bottom."""
@@ -82,48 +83,17 @@ _TIME = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*$")
 # --------------------------------------------------------------------------- helpers (shared)
 
 
-def _missing(value: Any) -> bool:
-    """True for ``None``, NaN, ``pd.NA`` and blank text."""
-    if value is None or value is pd.NA:
-        return True
-    if isinstance(value, float) and math.isnan(value):
-        return True
-    if isinstance(value, str) and value.strip() == "":
-        return True
-    try:
-        return bool(pd.isna(value))
-    except (TypeError, ValueError):
-        return False
 
 
-def _flag(value: Any) -> bool:
-    """Read a boolean cell leniently: missing or unreadable is ``False``."""
-    if _missing(value):
-        return False
-    try:
-        return parse_bool(value)
-    except ValueError:
-        return False
 
 
-def _text(value: Any) -> str | None:
-    """Strip text; missing becomes ``None``."""
-    return None if _missing(value) else str(value).strip()
 
 
-def _table(df: pd.DataFrame | None, name: str) -> pd.DataFrame:
-    """A copy of ``df`` with every column the schema declares for table ``name``."""
-    columns = TABLES[name].columns
-    out = pd.DataFrame(columns=columns) if df is None else df.copy()
-    for column in columns:
-        if column not in out.columns:
-            out[column] = [None] * len(out)
-    return out.reset_index(drop=True)
 
 
 def _minutes(value: Any) -> float:
     """``"07:30"`` -> 450.0; missing or unreadable -> NaN."""
-    if _missing(value):
+    if cells.is_missing(value):
         return math.nan
     match = _TIME.match(str(value))
     if not match:
@@ -133,15 +103,15 @@ def _minutes(value: Any) -> float:
 
 def _role_lookup(roles: pd.DataFrame | None) -> dict[str, dict[str, Any]]:
     """role_id -> {"name", "level"}; the first row wins when an id repeats."""
-    table = _table(roles, "roles")
+    table = cells.with_columns(roles, "roles")
     lookup: dict[str, dict[str, Any]] = {}
     for role_id, name, level in zip(table["role_id"], table["name"], table["level"], strict=True):
-        key = _text(role_id)
+        key = cells.text_or_none(role_id)
         if key is None or key in lookup:
             continue
-        level_text = _text(level)
+        level_text = cells.text_or_none(level)
         lookup[key] = {
-            "name": _text(name) or key,
+            "name": cells.text_or_none(name) or key,
             "level": level_text.lower() if level_text else None,
         }
     return lookup
@@ -176,14 +146,14 @@ def ordered_touchpoints(journey: pd.DataFrame) -> pd.DataFrame:
     1             b  Arrive            1         1
     2             a  Arrive            1         2
     """
-    table = _table(journey, "journey")
+    table = cells.with_columns(journey, "journey")
     columns = list(table.columns) + [c for c in ORDERED_EXTRA if c not in table.columns]
     if table.empty:
         return pd.DataFrame(columns=columns)
     orders = [float(v) for v in pd.to_numeric(table["order"], errors="coerce").astype(float)]
     table["emotion"] = pd.to_numeric(table["emotion"], errors="coerce")
-    table["moment_of_truth"] = [_flag(v) for v in table["moment_of_truth"]]
-    stage_key = [_text(s) or "" for s in table["stage"]]
+    table["moment_of_truth"] = [cells.flag(v) for v in table["moment_of_truth"]]
+    stage_key = [cells.text_or_none(s) or "" for s in table["stage"]]
     firsts: dict[str, float] = {}
     for key, order in zip(stage_key, orders, strict=True):
         if not math.isnan(order):
@@ -234,7 +204,7 @@ def stages(journey: pd.DataFrame) -> list[str]:
     ordered = ordered_touchpoints(journey)
     seen: dict[str, None] = {}
     for stage in ordered["stage"]:
-        seen.setdefault(_text(stage) or "", None)
+        seen.setdefault(cells.text_or_none(stage) or "", None)
     return list(seen)
 
 
@@ -269,7 +239,7 @@ def stage_summary(journey: pd.DataFrame) -> pd.DataFrame:
     ordered = ordered_touchpoints(journey)
     rows = []
     for stage_order, group in ordered.groupby("stage_order", sort=True):
-        contact = group["contact"].map(lambda c: (_text(c) or "").lower())
+        contact = group["contact"].map(lambda c: (cells.text_or_none(c) or "").lower())
         direct = int((contact == "direct").sum())
         indirect = int((contact == "indirect").sum())
         emotion = pd.to_numeric(group["emotion"], errors="coerce")
@@ -317,8 +287,8 @@ def contact_share(journey: pd.DataFrame) -> pd.DataFrame:
     0    direct            3   0.75
     1  indirect            1   0.25
     """
-    table = _table(journey, "journey")
-    contact = [(_text(c) or "").lower() for c in table["contact"]]
+    table = cells.with_columns(journey, "journey")
+    contact = [(cells.text_or_none(c) or "").lower() for c in table["contact"]]
     counts = [contact.count(kind) for kind in CONTACTS]
     total = sum(counts)
     return pd.DataFrame(
@@ -426,7 +396,7 @@ def unserved_touchpoints(journey: pd.DataFrame, roles: pd.DataFrame | None = Non
     known = set(_role_lookup(roles)) if roles is not None else None
     reasons = []
     for role_id in ordered["role_id"]:
-        role = _text(role_id)
+        role = cells.text_or_none(role_id)
         if role is None:
             reasons.append("no role named")
         elif known is not None and role not in known:
@@ -496,10 +466,10 @@ def blueprint(
     """
     ordered = ordered_touchpoints(journey)
     lookup = _role_lookup(roles)
-    edges = _table(serves, "serves")
+    edges = cells.with_columns(serves, "serves")
     servers: dict[str, set[str]] = {}
     for source, target in zip(edges["from_role"], edges["to_role"], strict=True):
-        src, dst = _text(source), _text(target)
+        src, dst = cells.text_or_none(source), cells.text_or_none(target)
         if src is not None and dst is not None and src != dst:
             servers.setdefault(dst, set()).add(src)
 
@@ -513,7 +483,7 @@ def blueprint(
             "contact": tp.contact,
             "moment_of_truth": bool(tp.moment_of_truth),
         }
-        description = _text(tp.description)
+        description = cells.text_or_none(tp.description)
         rows.append(
             common
             | {
@@ -525,9 +495,9 @@ def blueprint(
                 "text": description,
             }
         )
-        role_id = _text(tp.role_id)
+        role_id = cells.text_or_none(tp.role_id)
         role = lookup.get(role_id, {}) if role_id else {}
-        contact = (_text(tp.contact) or "").lower()
+        contact = (cells.text_or_none(tp.contact) or "").lower()
         rows.append(
             common
             | {

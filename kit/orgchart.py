@@ -48,6 +48,7 @@ from typing import Any
 
 import pandas as pd
 
+from kit import cells
 from kit.csvio import CsvTable, atomic_write, csv_text, read_csv
 from kit.problems import InvalidData, Problem
 from kit.schema import TABLES
@@ -151,15 +152,6 @@ class Flipped:
 # helpers
 
 
-def _text(value: Any) -> str:
-    if value is None:
-        return ""
-    try:
-        if pd.isna(value):
-            return ""
-    except (TypeError, ValueError):
-        pass
-    return str(value).strip()
 
 
 def _key(header: str) -> str:
@@ -204,8 +196,8 @@ def matches_units(unit: Any, patterns: Iterable[str]) -> bool:
     >>> matches_units("Finance", ["Front Office", "Bar"])
     False
     """
-    unit = _text(unit).lower()
-    return any(fnmatch.fnmatchcase(unit, _text(p).lower()) for p in patterns)
+    unit = cells.text(unit).lower()
+    return any(fnmatch.fnmatchcase(unit, cells.text(p).lower()) for p in patterns)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -304,7 +296,7 @@ def flip(
             number = None if math.isnan(value) else float(value)
             text = "" if number is None else str(value)
         else:
-            text = _text(value)
+            text = cells.text(value)
             number = _parse_number(text) if text else None
         if number is None and text:
             problems.append(Problem(rec["file"], rec["row"], col(rec["file"], "headcount"),
@@ -472,14 +464,14 @@ def _chart_records(chart: pd.DataFrame | None) -> list[dict[str, Any]]:
     for i, rec in enumerate(frame.to_dict("records")):
         row = rec["row"]
         records.append({
-            "id": _text(rec["id"]),
-            "title": _text(rec["title"]),
-            "reports_to": _text(rec["reports_to"]),
+            "id": cells.text(rec["id"]),
+            "title": cells.text(rec["title"]),
+            "reports_to": cells.text(rec["reports_to"]),
             "headcount": rec["headcount"] if has_headcount else 1.0,
-            "unit": _text(rec["unit"]),
-            "grade": _text(rec["grade"]),
-            "file": _text(rec["file"]) or "org chart",
-            "row": int(row) if _text(row) else i + 2,
+            "unit": cells.text(rec["unit"]),
+            "grade": cells.text(rec["grade"]),
+            "file": cells.text(rec["file"]) or "org chart",
+            "row": int(row) if cells.text(row) else i + 2,
         })
     return records
 
@@ -553,23 +545,23 @@ def unflip(roles: pd.DataFrame, serves: pd.DataFrame) -> pd.DataFrame:
         pd.DataFrame(columns=TABLES["roles"].columns)
     serves = serves.reindex(columns=TABLES["serves"].columns) if len(serves.columns) else \
         pd.DataFrame(columns=TABLES["serves"].columns)
-    customer_ids = {_text(r) for r, lv in zip(roles["role_id"], roles["level"], strict=True)
-                    if _text(lv).lower() == "customer"}
+    customer_ids = {cells.text(r) for r, lv in zip(roles["role_id"], roles["level"], strict=True)
+                    if cells.text(lv).lower() == "customer"}
     manager: dict[str, str] = {}
     for source, target in serves.itertuples(index=False, name=None):
-        source, target = _text(source), _text(target)
+        source, target = cells.text(source), cells.text(target)
         if source in customer_ids or target in customer_ids:
             continue
         manager.setdefault(target, source)
     rows = []
     for rec in roles.to_dict("records"):
-        rid = _text(rec["role_id"])
+        rid = cells.text(rec["role_id"])
         if not rid or rid in customer_ids:
             continue
         headcount = rec["headcount"]
-        rows.append({"id": rid, "title": _text(rec["name"]), "reports_to": manager.get(rid, ""),
-                     "headcount": 0.0 if _text(headcount) == "" else float(headcount),
-                     "unit": _text(rec["unit"]) or None, "grade": _text(rec["grade"]) or None})
+        rows.append({"id": rid, "title": cells.text(rec["name"]), "reports_to": manager.get(rid, ""),
+                     "headcount": 0.0 if cells.text(headcount) == "" else float(headcount),
+                     "unit": cells.text(rec["unit"]) or None, "grade": cells.text(rec["grade"]) or None})
     frame = pd.DataFrame(rows, columns=list(CHART_COLUMNS))
     frame["headcount"] = frame["headcount"].astype(float)
     return frame
@@ -1052,7 +1044,7 @@ def _settle_ids(raw: list[_Post], shown: str, names: Mapping[str, str]):
 
 def _format_number(value: Any) -> str:
     """Headcount as short text: ``1``, ``0.5``, ``88895.37`` (rounded to 6 decimals)."""
-    number = float(value) if _text(value) else 0.0
+    number = float(value) if cells.text(value) else 0.0
     text = f"{round(number, 6):.6f}".rstrip("0").rstrip(".")
     return "0" if text in ("", "-0") else text
 
@@ -1102,10 +1094,10 @@ def write_tables(roles: pd.DataFrame, serves: pd.DataFrame, team_dir: str | Path
     roles = roles.reindex(columns=role_cols)
     serves = serves.reindex(columns=serve_cols)
     role_rows = [
-        [_format_number(v) if c == "headcount" else _text(v) for c, v in zip(role_cols, rec,
+        [_format_number(v) if c == "headcount" else cells.text(v) for c, v in zip(role_cols, rec,
                                                                             strict=True)]
         for rec in roles.itertuples(index=False, name=None)]
-    serve_rows = [[_text(v) for v in rec] for rec in serves.itertuples(index=False, name=None)]
+    serve_rows = [[cells.text(v) for v in rec] for rec in serves.itertuples(index=False, name=None)]
     atomic_write(targets[0], csv_text(role_cols, role_rows))
     atomic_write(targets[1], csv_text(serve_cols, serve_rows))
     return targets

@@ -41,6 +41,7 @@ from typing import Any
 import networkx as nx
 import pandas as pd
 
+from kit import cells
 from kit.csvio import atomic_write
 from kit.schema import LEVELS
 
@@ -66,33 +67,10 @@ _REACH_COLUMNS = [
 # small helpers
 
 
-def _text(value: Any) -> str:
-    """A cell as stripped text; missing values (None, NaN, pd.NA) become ``""``."""
-    if value is None:
-        return ""
-    try:
-        if pd.isna(value):
-            return ""
-    except (TypeError, ValueError):
-        pass
-    return str(value).strip()
 
 
-def _number(value: Any) -> float:
-    """A cell as a float; missing or unreadable values become ``0.0``."""
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        return 0.0
-    return 0.0 if math.isnan(number) else number
 
 
-def _table(frame: pd.DataFrame | None, columns: Iterable[str]) -> pd.DataFrame:
-    """``frame`` with exactly ``columns`` (missing ones added empty); never the input object."""
-    columns = list(columns)
-    if frame is None or len(frame.columns) == 0:
-        return pd.DataFrame({c: pd.Series(dtype=object) for c in columns})
-    return frame.reindex(columns=columns)
 
 
 def level_rank(level: Any) -> int | None:
@@ -103,7 +81,7 @@ def level_rank(level: Any) -> int | None:
     >>> level_rank("customer"), level_rank(" Executive "), level_rank("boss")
     (0, 4, None)
     """
-    return RANK.get(_text(level).lower())
+    return RANK.get(cells.text(level).lower())
 
 
 def _rank(graph: nx.DiGraph, node: Any) -> int | None:
@@ -112,7 +90,7 @@ def _rank(graph: nx.DiGraph, node: Any) -> int | None:
 
 def _label(graph: nx.DiGraph, node: Any, shared: set[str]) -> str:
     """A role's name for sentences; ``name [id]`` when several roles share the name."""
-    name = _text(graph.nodes[node].get("name")) or str(node)
+    name = cells.text(graph.nodes[node].get("name")) or str(node)
     return f"{name} [{node}]" if name in shared and name != str(node) else name
 
 
@@ -120,7 +98,7 @@ def _shared_names(graph: nx.DiGraph) -> set[str]:
     seen: set[str] = set()
     shared: set[str] = set()
     for _, name in graph.nodes(data="name"):
-        name = _text(name)
+        name = cells.text(name)
         if name in seen:
             shared.add(name)
         seen.add(name)
@@ -165,23 +143,23 @@ def build_graph(roles: pd.DataFrame, serves: pd.DataFrame) -> nx.DiGraph:
     >>> build_graph(pd.DataFrame(), pd.DataFrame()).number_of_nodes()
     0
     """
-    roles = _table(roles, ROLE_COLUMNS)
-    serves = _table(serves, SERVES_COLUMNS)
+    roles = cells.with_columns(roles, ROLE_COLUMNS)
+    serves = cells.with_columns(serves, SERVES_COLUMNS)
     graph = nx.DiGraph()
     for role_id, name, level, headcount, unit, grade in roles.itertuples(index=False, name=None):
-        node = _text(role_id)
+        node = cells.text(role_id)
         if not node or node in graph:
             continue
         graph.add_node(
             node,
-            name=_text(name) or node,
-            level=_text(level).lower(),
-            headcount=_number(headcount),
-            unit=_text(unit),
-            grade=_text(grade),
+            name=cells.text(name) or node,
+            level=cells.text(level).lower(),
+            headcount=cells.number(headcount),
+            unit=cells.text(unit),
+            grade=cells.text(grade),
         )
     for source, target in serves.itertuples(index=False, name=None):
-        source, target = _text(source), _text(target)
+        source, target = cells.text(source), cells.text(target)
         if not source or not target:
             continue
         for node in (source, target):
@@ -200,7 +178,7 @@ def customers(graph: nx.DiGraph) -> list[str]:
     >>> customers(g)
     ['c']
     """
-    return sorted(n for n, level in graph.nodes(data="level") if _text(level).lower() == "customer")
+    return sorted(n for n, level in graph.nodes(data="level") if cells.text(level).lower() == "customer")
 
 
 def reaching_customer(graph: nx.DiGraph) -> set[str]:
@@ -303,7 +281,7 @@ def _fix_candidate(graph: nx.DiGraph, node: str, reaching: set[str],
     if not pool:
         return None
     blocked = nx.ancestors(graph, node)  # serving one of these would close a circle
-    unit = _text(graph.nodes[node].get("unit"))
+    unit = cells.text(graph.nodes[node].get("unit"))
     siblings = {s for server in graph.predecessors(node) for s in graph.successors(server)}
     by_rank: dict[int, list[str]] = {}
     for candidate in pool:
@@ -316,9 +294,9 @@ def _fix_candidate(graph: nx.DiGraph, node: str, reaching: set[str],
             return min(
                 found,
                 key=lambda c: (
-                    not (unit and _text(graph.nodes[c].get("unit")) == unit),
+                    not (unit and cells.text(graph.nodes[c].get("unit")) == unit),
                     c not in siblings,
-                    -_number(graph.nodes[c].get("headcount")),
+                    -cells.number(graph.nodes[c].get("headcount")),
                     -graph.in_degree(c),
                     str(c),
                 ),
@@ -397,7 +375,7 @@ def chain_check(graph: nx.DiGraph) -> ChainCheck:
         return _label(graph, node, shared)
 
     def level(node: str) -> str:
-        return _text(graph.nodes[node].get("level")) or "no level"
+        return cells.text(graph.nodes[node].get("level")) or "no level"
 
     # --- unreached roles and their fixes
     cut_off = [n for n in graph.nodes if n not in reaching and _rank(graph, n) != 0]
@@ -453,8 +431,8 @@ def chain_check(graph: nx.DiGraph) -> ChainCheck:
         sentence = f"{label(node)} ({level(node)}) does not serve anyone who reaches a customer."
         sentence += why_not(node)
         unreached_rows.append({
-            "role_id": node, "name": _text(attrs.get("name")) or node, "level": _text(
-                attrs.get("level")), "unit": _text(attrs.get("unit")),
+            "role_id": node, "name": cells.text(attrs.get("name")) or node, "level": cells.text(
+                attrs.get("level")), "unit": cells.text(attrs.get("unit")),
             "fix_from": rep if target is not None else "", "fix_to": target or "",
             "fix": fix_text(node), "sentence": sentence,
         })
@@ -509,8 +487,8 @@ def chain_check(graph: nx.DiGraph) -> ChainCheck:
                         f"it and it serves nobody.")
             if node in cut_set:
                 sentence += why_not(node)
-        orphan_rows.append({"role_id": node, "name": _text(attrs.get("name")) or node,
-                            "level": _text(attrs.get("level")), "sentence": sentence})
+        orphan_rows.append({"role_id": node, "name": cells.text(attrs.get("name")) or node,
+                            "level": cells.text(attrs.get("level")), "sentence": sentence})
 
     findings = (
         [{"kind": "unreached", "role_id": r["role_id"], "from_role": r["fix_from"],
@@ -593,10 +571,10 @@ def support_paths(graph: nx.DiGraph, role_id: str, *, max_paths: int = 50) -> li
 
 
 def _journey_roles(journey: pd.DataFrame | None, graph: nx.DiGraph) -> list[tuple[str, str]]:
-    journey = _table(journey, ["touchpoint_id", "role_id"])
+    journey = cells.with_columns(journey, ["touchpoint_id", "role_id"])
     pairs = []
     for touchpoint, role in journey.itertuples(index=False, name=None):
-        touchpoint, role = _text(touchpoint), _text(role)
+        touchpoint, role = cells.text(touchpoint), cells.text(role)
         if touchpoint and role and role in graph:
             pairs.append((touchpoint, role))
     return pairs
@@ -636,8 +614,8 @@ def support_chains(graph: nx.DiGraph, journey: pd.DataFrame, *,
             for step, node in enumerate(path):
                 attrs = graph.nodes[node]
                 rows.append({"touchpoint_id": touchpoint, "chain": chain, "step": step,
-                             "role_id": node, "name": _text(attrs.get("name")) or node,
-                             "level": _text(attrs.get("level"))})
+                             "role_id": node, "name": cells.text(attrs.get("name")) or node,
+                             "level": cells.text(attrs.get("level"))})
     return pd.DataFrame(rows, columns=_CHAIN_COLUMNS)
 
 
@@ -703,9 +681,9 @@ def role_reach(graph: nx.DiGraph, journey: pd.DataFrame, *,
     >>> r[["role_id", "touchpoints", "served_headcount", "weighted_share"]].values.tolist()
     [['gm', 3, 4.0, 1.0], ['it', 2, 3.0, 0.8571428571428571], ['hk', 1, 1.0, 0.14285714285714285]]
     """
-    wanted = {_text(level).lower() for level in levels}
+    wanted = {cells.text(level).lower() for level in levels}
     touch_role = dict(_journey_roles(journey, graph))  # touchpoint -> role (last wins)
-    weight = {t: _number(graph.nodes[r].get("headcount")) for t, r in touch_role.items()}
+    weight = {t: cells.number(graph.nodes[r].get("headcount")) for t, r in touch_role.items()}
     total_weight = math.fsum(weight.values())
     reach = touchpoint_reach(graph, journey)
     reached: dict[str, set[str]] = {}
@@ -714,16 +692,16 @@ def role_reach(graph: nx.DiGraph, journey: pd.DataFrame, *,
             reached.setdefault(role, set()).add(touchpoint)
     rows = []
     for node, attrs in graph.nodes(data=True):
-        if _text(attrs.get("level")).lower() not in wanted:
+        if cells.text(attrs.get("level")).lower() not in wanted:
             continue
         points = reached.get(node, set())
         served = {touch_role[t] for t in points}
         rows.append({
-            "role_id": node, "name": _text(attrs.get("name")) or node,
-            "level": _text(attrs.get("level")), "headcount": _number(attrs.get("headcount")),
+            "role_id": node, "name": cells.text(attrs.get("name")) or node,
+            "level": cells.text(attrs.get("level")), "headcount": cells.number(attrs.get("headcount")),
             "touchpoints": len(points),
             "share": len(points) / len(touch_role) if touch_role else 0.0,
-            "served_headcount": math.fsum(_number(graph.nodes[r].get("headcount")) for r in served),
+            "served_headcount": math.fsum(cells.number(graph.nodes[r].get("headcount")) for r in served),
             "weighted_share": (math.fsum(weight[t] for t in points) / total_weight
                                if total_weight > 0 else 0.0),
         })
@@ -792,7 +770,7 @@ def layered_layout(graph: nx.DiGraph) -> dict[str, tuple[float, float]]:
 
         def first_key(node: str) -> tuple[float, str, str, str]:
             attrs = graph.nodes[node]
-            unit = _text(attrs.get("unit"))
+            unit = cells.text(attrs.get("unit"))
             above = [pos[v][0] for v in graph.successors(node) if v in pos]
             if above:
                 anchor = sum(above) / len(above)
@@ -800,11 +778,11 @@ def layered_layout(graph: nx.DiGraph) -> dict[str, tuple[float, float]]:
                 anchor = sum(unit_x[unit]) / len(unit_x[unit])
             else:
                 anchor = math.inf
-            return (anchor, unit, _text(attrs.get("name")), str(node))
+            return (anchor, unit, cells.text(attrs.get("name")), str(node))
 
         place(rank, sorted(bands[rank], key=first_key))
         for node in bands[rank]:
-            unit_x.setdefault(_text(graph.nodes[node].get("unit")), []).append(pos[node][0])
+            unit_x.setdefault(cells.text(graph.nodes[node].get("unit")), []).append(pos[node][0])
 
     # two barycentre sweeps (bottom up by servers, then top down by those served) to shorten
     # lines; a role with no neighbour in another band keeps its place
@@ -914,10 +892,10 @@ def aggregate(roles: pd.DataFrame, serves: pd.DataFrame, *, by: str = "unit",
         group = {n: n for n in nodes}
     else:
         missing = f"(no {by})"
-        keys = {n: _text(attrs[n].get(by)) or missing for n in nodes}
+        keys = {n: cells.text(attrs[n].get(by)) or missing for n in nodes}
 
         def groups_of(keys: Mapping[str, str]) -> dict[str, str]:
-            return {n: f"{_text(attrs[n].get('level')) or 'unknown'}:{keys[n]}" for n in nodes}
+            return {n: f"{cells.text(attrs[n].get('level')) or 'unknown'}:{keys[n]}" for n in nodes}
 
         group = groups_of(keys)
         if not fits(group) and by == "unit":

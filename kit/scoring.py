@@ -27,7 +27,8 @@ from typing import Literal
 
 import pandas as pd
 
-from kit.journey import _flag, _table, _text, ordered_touchpoints
+from kit import cells
+from kit.journey import ordered_touchpoints
 from kit.schema import KINDS
 
 MIDPOINT: float = 3.0
@@ -115,7 +116,7 @@ def _journey_info(journey: pd.DataFrame | None) -> pd.DataFrame:
     if journey is None:
         return pd.DataFrame(columns=["stage", "description", "position", "moment_of_truth"])
     ordered = ordered_touchpoints(journey)
-    ordered["touchpoint_id"] = ordered["touchpoint_id"].map(_text)
+    ordered["touchpoint_id"] = ordered["touchpoint_id"].map(cells.text_or_none)
     ordered = ordered[ordered["touchpoint_id"].notna()]
     ordered = ordered.drop_duplicates("touchpoint_id", keep="first")
     return ordered.set_index("touchpoint_id")[
@@ -176,13 +177,13 @@ def touchpoint_summary(scores: pd.DataFrame, journey: pd.DataFrame | None = None
     >>> float(row["importance"]), float(row["gap"]), row["weakest"], row["disagree_on"]
     (4.0, 2.0, 'be', 'importance, be, have')
     """
-    table = _table(scores, "scores")
+    table = cells.with_columns(scores, "scores")
     for rating in RATINGS:
         table[rating] = pd.to_numeric(table[rating], errors="coerce").astype(float)
     table = table[table["touchpoint_id"].notna()]
     if table.empty:
         return pd.DataFrame(columns=SUMMARY_COLUMNS)
-    table["touchpoint_id"] = table["touchpoint_id"].map(_text)
+    table["touchpoint_id"] = table["touchpoint_id"].map(cells.text_or_none)
     grouped = table.groupby("touchpoint_id", sort=True)
     out = pd.DataFrame({"scorers": grouped.size()})
     spreads = {}
@@ -215,7 +216,7 @@ def touchpoint_summary(scores: pd.DataFrame, journey: pd.DataFrame | None = None
         float(info.at[tp, "position"]) if tp in info.index else math.nan for tp in out.index
     ]
     out["moment_of_truth"] = [
-        _flag(info.at[tp, "moment_of_truth"]) if tp in info.index else False for tp in out.index
+        cells.flag(info.at[tp, "moment_of_truth"]) if tp in info.index else False for tp in out.index
     ]
     out = out.rename_axis("touchpoint_id").reset_index()
     out = out.sort_values(["position", "touchpoint_id"], na_position="last", kind="mergesort")
@@ -245,11 +246,11 @@ def unscored_touchpoints(scores: pd.DataFrame, journey: pd.DataFrame) -> list[st
     >>> unscored_touchpoints(s, j)
     ['b']
     """
-    scored = {_text(tp) for tp in _table(scores, "scores")["touchpoint_id"]}
+    scored = {cells.text_or_none(tp) for tp in cells.with_columns(scores, "scores")["touchpoint_id"]}
     return [
         str(tp)
         for tp in ordered_touchpoints(journey)["touchpoint_id"]
-        if _text(tp) is not None and _text(tp) not in scored
+        if cells.text_or_none(tp) is not None and cells.text_or_none(tp) not in scored
     ]
 
 

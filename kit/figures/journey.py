@@ -13,13 +13,19 @@ from typing import Any
 import pandas as pd
 import plotly.graph_objects as go
 
-from kit.figures.style import CONTACT_SYMBOLS, LEVEL_COLOURS, PALETTE, base_layout, esc
+from kit import cells
+from kit.figures.style import (
+    CONTACT_SYMBOLS,
+    LEVEL_COLOURS,
+    PALETTE,
+    base_layout,
+    empty_figure,
+    esc,
+)
 from kit.journey import (
     BLUEPRINT_LINES,
     LANE_LABELS,
     LANES,
-    _missing,
-    _text,
     blueprint,
     ordered_touchpoints,
 )
@@ -81,7 +87,7 @@ def wrap(value: Any, width: int = 14, lines: int = 3) -> str:
     >>> wrap("Guest books a room on the website", width=12, lines=2)
     'Guest books<br>a room on…'
     """
-    text = "" if _missing(value) else " ".join(str(value).split())
+    text = "" if cells.is_missing(value) else " ".join(str(value).split())
     parts = textwrap.wrap(text, width=max(width, 1), break_long_words=False) or [""]
     if len(parts) > lines:
         parts = parts[:lines]
@@ -89,45 +95,6 @@ def wrap(value: Any, width: int = 14, lines: int = 3) -> str:
     return "<br>".join(esc(part) for part in parts)
 
 
-def empty_figure(message: str, title: str | None = None, *, height: int = 360) -> go.Figure:
-    """A figure with no data and a friendly centred message.
-
-    Parameters
-    ----------
-    message : str
-        Plain text such as "No touchpoints yet" (escaped here).
-    title : str, optional
-        Figure title.
-    height : int
-        Height in pixels.
-
-    Returns
-    -------
-    go.Figure
-
-    Examples
-    --------
-    >>> empty_figure("No touchpoints yet").layout.annotations[0].text
-    'No touchpoints yet'
-    """
-    fig = go.Figure()
-    base_layout(fig, title, height=height)
-    fig.update_layout(
-        xaxis={"visible": False},
-        yaxis={"visible": False},
-        annotations=[
-            {
-                "text": esc(message),
-                "xref": "paper",
-                "yref": "paper",
-                "x": 0.5,
-                "y": 0.5,
-                "showarrow": False,
-                "font": {"size": 18, "color": PALETTE["grey"]},
-            }
-        ],
-    )
-    return fig
 
 
 def _stage_bands(fig: go.Figure, ordered: pd.DataFrame, *, y_label: float = 1.0) -> None:
@@ -184,7 +151,7 @@ def _tick_labels(ordered: pd.DataFrame, *, describe: bool = False) -> list[str]:
     width = _chars_per_cell(len(ordered))
     labels = []
     for tp in ordered.itertuples(index=False):
-        time = _text(tp.time)
+        time = cells.text_or_none(tp.time)
         label = f"<b>{esc(tp.touchpoint_id)}</b>"
         if time:
             label += f"<br>{esc(time)}"
@@ -235,7 +202,7 @@ def journey_map(journey: pd.DataFrame, title: str | None = "Customer journey") -
     ordered = ordered.copy()
     ordered["y"] = pd.to_numeric(ordered["emotion"], errors="coerce").fillna(0).clip(-2, 2)
     ordered["contact_kind"] = [
-        "direct" if (_text(c) or "").lower() == "direct" else "indirect" for c in ordered["contact"]
+        "direct" if (cells.text_or_none(c) or "").lower() == "direct" else "indirect" for c in ordered["contact"]
     ]
     custom = [
         [
@@ -418,7 +385,7 @@ def blueprint_figure(
                 many = len(cell) > 1
                 names = [
                     wrap(a, width=per_line - 2 * many, lines=2 if len(cell) == 3 else 3)
-                    if not _missing(a)
+                    if not cells.is_missing(a)
                     else "⚠ no role<br>named"
                     for a in cell["actor"]
                 ]
@@ -428,7 +395,7 @@ def blueprint_figure(
                     names = names[:2] + [f"+{len(names) - 2} more"]
                 text = "<br>".join(names)
                 who = ", ".join(
-                    esc(a) if not _missing(a) else "no role named" for a in cell["actor"]
+                    esc(a) if not cells.is_missing(a) else "no role named" for a in cell["actor"]
                 )
             xs.append(int(position))
             ys.append(lane_y[lane])

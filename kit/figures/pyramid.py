@@ -20,7 +20,14 @@ from typing import Any
 import pandas as pd
 import plotly.graph_objects as go
 
-from kit.figures.style import LEVEL_COLOURS, LEVEL_SYMBOLS, PALETTE, base_layout, esc
+from kit.figures.style import (
+    LEVEL_COLOURS,
+    LEVEL_SYMBOLS,
+    PALETTE,
+    base_layout,
+    empty_figure,
+    esc,
+)
 from kit.pyramid import (
     ChainCheck,
     aggregate,
@@ -67,14 +74,6 @@ def _number(value: float) -> str:
     return f"{value:,.1f}"
 
 
-def empty_figure(message: str, title: str | None = None) -> go.Figure:
-    """A blank figure carrying a friendly message (for empty input)."""
-    fig = go.Figure()
-    fig.add_annotation(text=esc(message), x=0.5, y=0.5, xref="paper", yref="paper",
-                       showarrow=False, font={"size": 16, "color": PALETTE["grey"]})
-    fig.update_xaxes(visible=False)
-    fig.update_yaxes(visible=False)
-    return base_layout(fig, title, height=360)
 
 
 def pyramid_figure(

@@ -12,8 +12,8 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from kit.figures.journey import empty_figure, wrap
-from kit.figures.style import KIND_COLOURS, PALETTE, base_layout, esc
+from kit.figures.journey import wrap
+from kit.figures.style import KIND_COLOURS, PALETTE, base_layout, empty_figure, esc
 from kit.scoring import (
     CONCENTRATE,
     KEEP_UP,

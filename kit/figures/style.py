@@ -104,3 +104,36 @@ def base_layout(fig: go.Figure, title: str | None = None, *, height: int = 480) 
     if title:
         fig.update_layout(title={"text": esc(title), "x": 0.01, "xanchor": "left"})
     return fig
+
+
+def empty_figure(message: str, title: str | None = None, *, height: int = 360) -> go.Figure:
+    """A figure with no data and a friendly centred message (for empty or unfinished tables).
+
+    Parameters
+    ----------
+    message : str
+        Plain text such as "No touchpoints yet" (escaped here).
+    title : str, optional
+        Figure title.
+    height : int
+        Height in pixels.
+
+    Returns
+    -------
+    go.Figure
+
+    Examples
+    --------
+    >>> empty_figure("No touchpoints yet").layout.annotations[0].text
+    'No touchpoints yet'
+    """
+    fig = go.Figure()
+    base_layout(fig, title, height=height)
+    fig.update_layout(
+        xaxis={"visible": False},
+        yaxis={"visible": False},
+        annotations=[{"text": esc(message), "xref": "paper", "yref": "paper", "x": 0.5,
+                      "y": 0.5, "showarrow": False,
+                      "font": {"size": 18, "color": PALETTE["grey"]}}],
+    )
+    return fig
