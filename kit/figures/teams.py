@@ -1,0 +1,78 @@
+"""Figures across teams working on the same case (the facilitator's and coach's synthesis)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from kit.figures.journey import wrap
+from kit.figures.style import base_layout, empty_figure, esc
+from kit.scoring import team_agreement, team_ranks
+
+
+def agreement_figure(team_scores: Mapping[str, pd.DataFrame], journey: pd.DataFrame | None = None,
+                     *, k: int = 3, top: int = 12,
+                     title: str | None = "Where the teams agree on what to act on") -> go.Figure:
+    """Heatmap of each team's priority rank for the touchpoints the teams rank highest.
+
+    Rows are touchpoints (those most teams put in their top ``k`` first, see
+    :func:`kit.scoring.team_agreement`), columns are teams, and each cell shows the team's rank
+    (1 = act here first) as a number *and* as shade (darker = higher priority), so it reads in a
+    greyscale print. A ★ before a touchpoint marks one that every team has in its top ``k``.
+
+    Parameters
+    ----------
+    team_scores : mapping
+        Team display name -> that team's ``scores`` table.
+    journey : pandas.DataFrame, optional
+        The case's journey, for touchpoint descriptions and order.
+    k : int
+        Size of each team's top list.
+    top : int
+        How many touchpoints to show at most.
+    title : str, optional
+
+    Returns
+    -------
+    go.Figure
+
+    Examples
+    --------
+    >>> a = pd.DataFrame({"touchpoint_id": ["T1", "T2"], "scorer": ["Ann"] * 2,
+    ...                   "importance": [5, 4], "performance": [2, 3]})
+    >>> fig = agreement_figure({"Blue": a, "Green": a}, k=1)
+    >>> [list(row) for row in fig.data[0].text]
+    [['1', '1'], ['2', '2']]
+    """
+    scored = {name: frame for name, frame in team_scores.items() if len(frame)}
+    if not scored:
+        return empty_figure("No team has scored any touchpoint yet", title)
+    agreement = team_agreement(scored, journey, k=k).head(top)
+    ranks = team_ranks(scored, journey, k=k)
+    table = ranks.pivot_table(index="touchpoint_id", columns="team", values="rank",
+                              aggfunc="min").reindex(index=agreement["touchpoint_id"],
+                                                     columns=list(scored))
+    labels = []
+    for row in agreement.itertuples(index=False):
+        star = "★ " if row.all_top_k else ""
+        what = row.description if isinstance(row.description, str) else ""
+        labels.append(f"{star}{esc(row.touchpoint_id)} " + wrap(what, 38, 1))
+    text = [["" if pd.isna(v) else str(int(v)) for v in values] for values in table.to_numpy()]
+    worst = max(int(ranks["rank"].max()), 2)
+    fig = go.Figure(go.Heatmap(
+        z=table.to_numpy(dtype=float), x=[esc(t) for t in table.columns], y=labels,
+        text=text, texttemplate="%{text}", textfont={"size": 14},
+        colorscale=[[0, "#08306b"], [0.35, "#4292c6"], [1, "#f7fbff"]], zmin=1, zmax=worst,
+        colorbar={"title": {"text": "rank"}, "tickvals": [1, worst], "ticktext": ["1st", f"{worst}th"]},
+        customdata=[[lbl] * len(table.columns) for lbl in labels],
+        hovertemplate="%{x}<br>%{customdata}<br>rank %{z}<extra></extra>", xgap=2, ygap=2,
+    ))
+    base_layout(fig, title, height=max(320, 60 + 34 * len(labels)))
+    fig.update_yaxes(autorange="reversed", automargin=True)
+    fig.update_xaxes(side="top", automargin=True)
+    fig.add_annotation(text=f"★ in every team's top {k} · number = the team's priority rank",
+                       xref="paper", yref="paper", x=0, y=-0.02, yanchor="top",
+                       showarrow=False, font={"size": 12})
+    return fig
