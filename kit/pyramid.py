@@ -143,8 +143,8 @@ def build_graph(roles: pd.DataFrame, serves: pd.DataFrame) -> nx.DiGraph:
     >>> build_graph(pd.DataFrame(), pd.DataFrame()).number_of_nodes()
     0
     """
-    roles = cells.with_columns(roles, ROLE_COLUMNS)
-    serves = cells.with_columns(serves, SERVES_COLUMNS)
+    roles = cells.with_columns(roles, ROLE_COLUMNS)[list(ROLE_COLUMNS)]
+    serves = cells.with_columns(serves, SERVES_COLUMNS)[list(SERVES_COLUMNS)]
     graph = nx.DiGraph()
     for role_id, name, level, headcount, unit, grade in roles.itertuples(index=False, name=None):
         node = cells.text(role_id)
@@ -571,7 +571,7 @@ def support_paths(graph: nx.DiGraph, role_id: str, *, max_paths: int = 50) -> li
 
 
 def _journey_roles(journey: pd.DataFrame | None, graph: nx.DiGraph) -> list[tuple[str, str]]:
-    journey = cells.with_columns(journey, ["touchpoint_id", "role_id"])
+    journey = cells.with_columns(journey, ["touchpoint_id", "role_id"])[["touchpoint_id", "role_id"]]
     pairs = []
     for touchpoint, role in journey.itertuples(index=False, name=None):
         touchpoint, role = cells.text(touchpoint), cells.text(role)

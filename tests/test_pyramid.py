@@ -616,3 +616,19 @@ def test_big_figure_is_aggregated_but_flags_come_from_the_full_graph():
     hover = [row for t in fig.data if t.mode == "markers+text" for row in t.customdata]
     assert any("role(s)" in row[4] for row in hover)
     assert any(str(row[5]).startswith("1 of ") for row in hover)
+
+
+def test_full_workbook_tables_with_extra_columns_are_accepted(demo_workshop):
+    """Regression: analyses take whole workbook tables (all columns, plus unknown ones)."""
+    from kit.pyramid import build_graph, role_reach, support_chains, touchpoint_reach
+    from kit.workshop import Workshop
+
+    wb = Workshop(demo_workshop).team("front-desk-friends").load()
+    roles = wb["roles"].assign(notes="kept")
+    graph = build_graph(roles, wb["serves"].assign(since="2026"))
+    assert graph.number_of_nodes() == len(roles)
+    journey = wb["journey"]
+    assert len(support_chains(graph, journey)) > 0
+    reach = touchpoint_reach(graph, journey)
+    assert set(reach["touchpoint_id"]) <= set(journey["touchpoint_id"])
+    assert role_reach(graph, journey)["touchpoints"].max() > 0
