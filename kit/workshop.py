@@ -190,8 +190,16 @@ class Workshop:
 
     def team(self, slug_or_name: str) -> Team:
         """Find a team by slug or display name; never returns a path outside ``teams/``."""
-        for team in self.teams():
-            if slug_or_name in (team.slug, slugify(slug_or_name)):
+        teams = self.teams()
+        for team in teams:
+            if team.slug in (slug_or_name, slugify(slug_or_name)):
+                return team
+        for team in teams:  # a display name whose slug differs from the folder's name
+            try:
+                data = yaml.safe_load((team.path / TEAM_FILE).read_text(encoding="utf-8"))
+            except (OSError, yaml.YAMLError, UnicodeDecodeError):
+                continue
+            if isinstance(data, dict) and str(data.get("name", "")).strip() == slug_or_name.strip():
                 return team
         known = ", ".join(t.slug for t in self.teams()) or "(none)"
         raise WorkshopError(f"no team {slug_or_name!r} in {self.teams_path}; expected one of: {known}")

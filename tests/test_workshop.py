@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import pytest
 from click.testing import CliRunner
 from conftest import DATASET
@@ -94,7 +97,24 @@ def test_reference_case_validates_clean():
     assert Workbook.load(DATASET / "reference").problems == []
 
 
-def test_demo_command(tmp_path):
-    result = CliRunner().invoke(main, ["demo", str(tmp_path / "d")])
+def test_demo_command_without_reports(tmp_path):
+    result = CliRunner().invoke(main, ["demo", str(tmp_path / "d"), "--no-reports"])
     assert result.exit_code == 0, result.output
     assert "4 teams, all valid" in result.output
+    assert not (tmp_path / "d" / "reports").exists()
+
+
+@pytest.mark.slow
+def test_demo_command_end_to_end_as_make_demo_runs_it(tmp_path):
+    """What a newcomer's `make demo` does: a real process, the workshop, its reports, an index."""
+    run = subprocess.run([sys.executable, "-m", "kit", "demo", str(tmp_path / "d")],
+                         capture_output=True, text=True, timeout=600)
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert "Traceback" not in run.stdout + run.stderr
+    reports = tmp_path / "d" / "reports"
+    slugs = {t.slug for t in Workshop(tmp_path / "d").teams()}
+    assert {p.stem for p in reports.glob("*.html")} == slugs | {"index"}
+    index = (reports / "index.html").read_text()
+    assert all(f"{slug}.html" in index for slug in slugs)
+    assert "Front Desk &amp; Friends" in index
+    assert str((reports / "index.html").resolve()) in run.stdout

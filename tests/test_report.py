@@ -1,0 +1,305 @@
+"""``servekit report``: the whole batch — sample teams, a broken team, skipping, atomic output.
+
+The module builds one workshop (the four sample teams, a team whose every text is an HTML
+injection, and a team with invalid data) once with the real command line, and checks it from
+several sides.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import nbformat
+import pytest
+from conftest import ROOT
+from test_report_units import UNESCAPED, XSS_FILES, make_workshop
+
+from kit.export import external_references
+from kit.report import MANIFEST_DIR, build_reports, read_manifest
+from kit.workshop import create_demo
+
+pytestmark = pytest.mark.slow
+SERVEKIT = str(Path(sys.executable).with_name("servekit"))
+BROKEN_ROLES = ("role_id,name,level\nguest,Guest,customer\ndesk,Desk,boss\n"
+                "fom,Front office manager,manager\n")
+FIGURE_DIV = re.compile(r'<div[^>]*class="plotly-graph-div"[^>]*>')
+
+
+def figure_outputs(ipynb: Path) -> int:
+    nb = nbformat.read(ipynb, as_version=4)
+    return sum("application/vnd.plotly.v1+json" in out.get("data", {})
+               for cell in nb.cells for out in cell.get("outputs", []))
+
+
+@pytest.fixture(scope="module")
+def batch(tmp_path_factory) -> dict:
+    """Demo teams + an XSS team + a broken team, built once with ``servekit report``."""
+    root = tmp_path_factory.mktemp("batch")
+    ws = create_demo(root / "ws").path
+    make_workshop(ws, {"xss": XSS_FILES, "broken": {"roles.csv": BROKEN_ROLES}})
+    (ws / "workshop.yaml").write_text("title: 'Spring <b>workshop</b>'\ncase: laurie-hospitality\n"
+                                      "date: '2026-03-01'\nfacilitator: Kim\n", encoding="utf-8")
+    started = time.perf_counter()
+    done = subprocess.run([SERVEKIT, "report", str(ws), "--jobs", "2"], capture_output=True,
+                          text=True, timeout=900, env={**os.environ, "COLUMNS": "200"})
+    return {"ws": ws, "out": ws / "reports", "done": done,
+            "seconds": time.perf_counter() - started,
+            "summary": json.loads((ws / "reports" / "summary.json").read_text())}
+
+
+SAMPLES = ["equipe-etoile", "front-desk-friends", "team-4-half-finished", "the-night-shift"]
+
+
+def test_broken_team_fails_alone_with_exit_status_1(batch):
+    done = batch["done"]
+    assert done.returncode == 1, done.stdout + done.stderr
+    status = {t["slug"]: t["status"] for t in batch["summary"]["teams"]}
+    assert status == {**dict.fromkeys(SAMPLES + ["xss"], "ok"), "broken": "invalid data"}
+    output = done.stdout + done.stderr
+    assert "Traceback" not in output
+    assert re.search(r"Mini team\s.*invalid data", output)              # the summary table row
+    assert "teams/broken/roles.csv:3:level" in output                   # and the message
+
+
+def test_failure_page_names_the_team_the_problem_and_the_fix(batch):
+    page = (batch["out"] / "broken.html").read_text(encoding="utf-8")
+    assert "<h1>Mini team</h1>" in page                                  # the team's name
+    assert "Invalid data: the team&#39;s data has 1 error," in page
+    assert "teams/broken/roles.csv:3:level: got &#39;boss&#39;" in page
+    assert f"servekit validate {batch['ws']}" in page
+    assert read_manifest(batch["out"], "broken")["status"] == "invalid data"
+
+
+@pytest.mark.parametrize("slug", SAMPLES + ["xss"])
+def test_every_report_has_its_charts_offline_and_nothing_unescaped(batch, slug):
+    out = batch["out"]
+    page = (out / f"{slug}.html").read_text(encoding="utf-8")
+    expected = figure_outputs(out / f"{slug}.ipynb")
+    assert expected == 6                                 # journey, blueprint, pyramid, IPA, priorities, readiness
+    assert len(FIGURE_DIV.findall(page)) == expected
+    assert page.count("plotly.js v") == 1                # plotly.js inlined once
+    assert external_references(page) == []
+    assert not UNESCAPED.search(page)
+    assert "In&nbsp;[" not in page and "Out[" not in page and "Traceback" not in page
+    assert 'data-mime-type="application/vnd.jupyter.stderr"' not in page
+
+
+def test_half_finished_team_gets_a_report_that_says_what_is_missing(batch):
+    page = (batch["out"] / "team-4-half-finished.html").read_text(encoding="utf-8")
+    assert "Not finished yet" in page
+    assert "No internal service plan yet." in page
+    assert "action-plan questions are not answered yet" in page
+    assert "not scored yet" in page
+
+
+def test_report_shows_cover_and_sections(batch):
+    page = (batch["out"] / "front-desk-friends.html").read_text(encoding="utf-8")
+    assert "<title>Front Desk &amp; Friends — Spring &lt;b&gt;workshop&lt;/b&gt;</title>" in page
+    assert "<h1>Front Desk &amp; Friends</h1>" in page
+    for member in ("Priya", "Marco", "Aisha", "Tom"):
+        assert f"<li>{member}</li>" in page
+    for heading in ("1. Your customer", "3. Your upside-down pyramid", "5. Your top priorities",
+                    "7. Your internal service plan", "8. Reflections"):
+        assert heading in page
+    assert "Results against target" in page and "target met" in page
+    assert "Compliance &amp; reporting analyst" in page                # a chain-check finding
+
+
+def test_index_links_every_team_with_status(batch):
+    index = (batch["out"] / "index.html").read_text(encoding="utf-8")
+    for slug in SAMPLES + ["xss", "broken"]:
+        assert f'href="{slug}.html"' in index
+    assert "Spring &lt;b&gt;workshop&lt;/b&gt;" in index and "2026-03-01" in index
+    assert "1 of 6 reports could not be built" in index
+    assert not UNESCAPED.search(index)
+    assert external_references(index) == []
+
+
+def test_kernels_are_reused_across_teams(batch):
+    teams = [t for t in batch["summary"]["teams"] if t["status"] == "ok"]
+    pids = [t["kernel"]["pid"] for t in teams]
+    assert len(set(pids)) <= 2 < len(pids)              # two workers, one warm kernel each
+    assert max(t["kernel"]["runs"] for t in teams) >= 3
+
+
+def test_outputs_are_readable_files_and_no_temporaries_are_left(batch):
+    out = batch["out"]
+    assert list(out.glob(".*.tmp")) == [] and list(out.glob(".*.print.html")) == []
+    for slug in SAMPLES:
+        for suffix in (".html", ".ipynb"):
+            assert (out / f"{slug}{suffix}").stat().st_mode & 0o044
+        nb = nbformat.read(out / f"{slug}.ipynb", as_version=4)
+        assert nb.metadata["papermill"]["parameters"]["team"] == slug
+
+
+# --------------------------------------------------------------------------- re-runs
+def test_rerun_skips_unchanged_teams_rebuilds_changed_ones_and_force_rebuilds_all(tmp_path):
+    ws = make_workshop(tmp_path / "ws", {"a": None, "b": None})
+    first = build_reports(ws, jobs=2, progress=False)
+    assert [r.status for r in first.results] == ["ok", "ok"]
+    html = ws / "reports" / "a.html"
+    stamp = html.stat().st_mtime_ns
+
+    again = build_reports(ws, jobs=2, progress=False)
+    assert [r.status for r in again.results] == ["unchanged", "unchanged"]
+    assert again.exit_code == 0 and html.stat().st_mtime_ns == stamp
+
+    (ws / "teams" / "b" / "reflections.yaml").write_text("first_step: Bo calls IT.\n")
+    changed = build_reports(ws, jobs=2, progress=False)
+    assert [r.status for r in changed.results] == ["unchanged", "ok"]
+    assert "Bo calls IT." in (ws / "reports" / "b.html").read_text()
+
+    forced = build_reports(ws, jobs=2, progress=False, force=True)
+    assert [r.status for r in forced.results] == ["ok", "ok"]
+    assert html.stat().st_mtime_ns != stamp
+
+    other = build_reports(ws, jobs=2, progress=False, crosshair="mean")
+    assert [r.status for r in other.results] == ["ok", "ok"]         # options are inputs too
+
+
+def test_a_deleted_report_is_rebuilt(tmp_path):
+    ws = make_workshop(tmp_path / "ws", {"a": None})
+    build_reports(ws, jobs=1, progress=False)
+    (ws / "reports" / "a.html").unlink()
+    assert build_reports(ws, jobs=1, progress=False).results[0].status == "ok"
+
+
+SLOW_NOTEBOOK = """
+workshop_dir = ""
+team = ""
+crosshair = "mean"
+embed_plotlyjs = True
+---
+import pathlib, time
+flag = pathlib.Path(workshop_dir, "sleep-" + team)
+pathlib.Path(workshop_dir, "started-" + team).write_text("x")
+if flag.exists():
+    time.sleep(300)
+print("done", team)
+"""
+
+
+def write_notebook(path: Path, text: str) -> Path:
+    """A notebook from ``text``: cells separated by ``---``, the first one is the parameters."""
+    sources = [s.strip() for s in text.strip().split("\n---\n")]
+    nb = nbformat.v4.new_notebook(metadata={"kernelspec": {
+        "name": "python3", "display_name": "Python 3", "language": "python"}})
+    nb.cells = [nbformat.v4.new_code_cell(sources[0], metadata={"tags": ["parameters"]})]
+    nb.cells += [nbformat.v4.new_code_cell(s) for s in sources[1:]]
+    nbformat.write(nb, path)
+    return path
+
+
+def _wait_for(predicate, timeout: float = 120) -> None:
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        if time.monotonic() > deadline:
+            raise AssertionError("timed out waiting")
+        time.sleep(0.2)
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return Path(f"/proc/{pid}").exists() and "zombie" not in Path(
+        f"/proc/{pid}/status").read_text().lower()
+
+
+def test_a_killed_run_never_leaves_a_report_looking_complete(tmp_path):
+    ws = make_workshop(tmp_path / "ws", {"fast": None, "slow": None})
+    notebook = write_notebook(tmp_path / "slow.ipynb", SLOW_NOTEBOOK)
+    out = ws / "reports"
+    command = [SERVEKIT, "report", str(ws), "--notebook", str(notebook), "--jobs", "2", "-q"]
+
+    def run_and_kill() -> None:
+        for marker in ws.glob("started-*"):
+            marker.unlink()
+        process = subprocess.Popen(command, start_new_session=True, stdout=subprocess.DEVNULL,
+                                   stderr=subprocess.DEVNULL)
+        try:
+            _wait_for(lambda: (ws / "started-slow").exists()
+                      and read_manifest(out, "fast") is not None)
+            time.sleep(0.5)
+        finally:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+
+    # 1. First build, killed while "slow" runs: no slow report at all, fast is complete.
+    (ws / "sleep-slow").write_text("")
+    run_and_kill()
+    assert (out / "fast.html").is_file() and read_manifest(out, "fast")["status"] == "ok"
+    assert not (out / "slow.html").exists() and read_manifest(out, "slow") is None
+    fast_kernel = read_manifest(out, "fast")["kernel"]["pid"]
+    _wait_for(lambda: not _pid_alive(fast_kernel), timeout=30)   # orphaned kernels go away
+
+    # 2. The next run builds slow, keeps fast, and clears temporary files a killed run left.
+    (ws / "sleep-slow").unlink()
+    (out / ".slow.html.leftover.tmp").write_text("half a report")
+    done = subprocess.run(command, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    statuses = {t["slug"]: t["status"] for t in json.loads((out / "summary.json").read_text())["teams"]}
+    assert statuses == {"fast": "unchanged", "slow": "ok"}
+    assert not (out / ".slow.html.leftover.tmp").exists()
+
+    # 3. A forced rebuild killed half-way: slow's old report stays on disk, but without its
+    #    completion marker, so the next (unforced) run does not trust it and rebuilds it.
+    (ws / "sleep-slow").write_text("")
+    command.append("--force")
+    run_and_kill()
+    assert (out / "slow.html").is_file() and read_manifest(out, "slow") is None
+    command.remove("--force")
+    (ws / "sleep-slow").unlink()
+    done = subprocess.run(command, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    statuses = {t["slug"]: t["status"] for t in json.loads((out / "summary.json").read_text())["teams"]}
+    assert statuses == {"fast": "unchanged", "slow": "ok"}
+    assert read_manifest(out, "slow")["status"] == "ok"
+    assert not list((out / MANIFEST_DIR).glob(".*.tmp"))
+
+
+# --------------------------------------------------------------------------- CLI edges
+def test_not_a_workshop_is_a_clean_error(tmp_path):
+    done = subprocess.run([SERVEKIT, "report", str(tmp_path)], capture_output=True, text=True)
+    assert done.returncode == 1
+    assert "is not a workshop folder" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_unknown_team_is_a_clean_error(tmp_path):
+    ws = make_workshop(tmp_path / "ws", {"a": None})
+    done = subprocess.run([SERVEKIT, "report", str(ws), "--team", "nobody"], capture_output=True,
+                          text=True)
+    assert done.returncode == 1
+    assert "no team 'nobody'" in done.stderr and "expected one of: a" in done.stderr
+
+
+def test_team_option_picks_teams_by_display_name(tmp_path):
+    ws = make_workshop(tmp_path / "ws", {"a": None, "b": {"team.yaml": "name: Bee Team\n"}})
+    summary = build_reports(ws, teams=["Bee Team"], jobs=1, progress=False)
+    assert [r.slug for r in summary.results] == ["b"]
+    assert not (ws / "reports" / "a.html").exists()
+
+
+def test_plain_papermill_and_nbconvert_work_on_the_report_notebook(tmp_path):
+    ws = create_demo(tmp_path / "demo").path
+    executed = tmp_path / "out.ipynb"
+    bin_dir = Path(sys.executable).parent
+    subprocess.run([str(bin_dir / "papermill"), str(ROOT / "workshops" / "10_team_report.ipynb"),
+                    str(executed), "-p", "workshop_dir", str(ws), "-p", "team",
+                    "front-desk-friends", "--no-progress-bar"],
+                   check=True, capture_output=True, text=True, timeout=600)
+    subprocess.run([str(bin_dir / "jupyter"), "nbconvert", "--to", "html", "--no-input",
+                    str(executed)], check=True, capture_output=True, text=True, timeout=600)
+    page = (tmp_path / "out.html").read_text(encoding="utf-8")
+    assert len(FIGURE_DIV.findall(page)) == figure_outputs(executed) == 6
+    assert page.count("plotly.js v") == 1             # the notebook carries plotly.js once
+    assert "<h1>Front Desk &amp; Friends</h1>" in page
+    assert "Traceback" not in page
