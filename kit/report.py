@@ -72,6 +72,8 @@ from kit.problems import InvalidData, KitError
 ROOT = Path(__file__).resolve().parent.parent
 KIT_DIR = Path(__file__).resolve().parent
 NOTEBOOK = ROOT / "workshops" / "10_team_report.ipynb"
+SYNTHESIS_NOTEBOOK = ROOT / "workshops" / "20_synthesis.ipynb"
+SYNTHESIS_PAGE = "_synthesis.html"  # team slugs never start with "_", so it cannot clash
 """The report notebook (papermill-parameterised: workshop_dir, team, crosshair, embed_plotlyjs)."""
 MANIFEST_DIR = ".servekit"
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
@@ -169,6 +171,8 @@ class Summary:
     seconds: float
     index: Path | None = None
     workshop_info: dict[str, Any] = field(default_factory=dict)
+    synthesis: str | None = None
+    synthesis_problem: str | None = None
 
     @property
     def failed(self) -> list[TeamResult]:
@@ -177,8 +181,8 @@ class Summary:
 
     @property
     def exit_code(self) -> int:
-        """1 when any team failed, else 0."""
-        return 1 if self.failed else 0
+        """1 when any team (or the synthesis) failed, else 0."""
+        return 1 if self.failed or self.synthesis_problem else 0
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form (what ``summary.json`` holds)."""
@@ -190,6 +194,7 @@ class Summary:
             "built": sum(r.status == STATUS_OK for r in self.results),
             "unchanged": sum(r.status == STATUS_UNCHANGED for r in self.results),
             "failed": len(self.failed),
+            "synthesis": self.synthesis, "synthesis_problem": self.synthesis_problem,
             "teams": [asdict(r) for r in self.results],
         }
 
@@ -755,11 +760,58 @@ def build_reports(workshop_dir: str | os.PathLike, out: str | os.PathLike | None
     ordered = [results[t.slug] for t in selected if t.slug in results]
     summary = Summary(workshop_dir, out, ordered, time.perf_counter() - started,
                       workshop_info=info)
+    if teams is None and len(selected) > 1:
+        digests = sorted(r.digest or "" for r in ordered)
+        summary.synthesis, summary.synthesis_problem = build_synthesis(
+            workshop_dir, out, digests, plotlyjs=plotlyjs, force=force, timeout=timeout)
+    elif (out / SYNTHESIS_PAGE).is_file():
+        summary.synthesis = SYNTHESIS_PAGE
     _write_index(summary)
     summary.seconds = time.perf_counter() - started
     if progress:
         print_summary(summary, console or _console())
     return summary
+
+
+def build_synthesis(workshop_dir: Path, out: Path, team_digests: list[str], *,
+                    plotlyjs: str = "inline", force: bool = False,
+                    timeout: float | None = 600) -> tuple[str | None, str | None]:
+    """Run the synthesis notebook once for the whole workshop; return (page, problem).
+
+    The page is rebuilt only when a team's inputs, the notebook or the kit changed (or with
+    ``force``). A failure does not touch the team reports: it is returned as ``problem`` (and
+    makes the batch's exit status 1).
+    """
+    import nbformat
+    from papermill.exceptions import PapermillExecutionError
+
+    from kit.export import notebook_html
+    from kit.kernels import KernelProblem, WarmKernel
+    from kit.workshop import Workshop
+
+    digest = hashlib.sha256("\n".join([*team_digests, _file_digest(SYNTHESIS_NOTEBOOK),
+                                        kit_fingerprint()]).encode()).hexdigest()
+    marker = out / MANIFEST_DIR / "_synthesis.digest"
+    page = out / SYNTHESIS_PAGE
+    if not force and page.is_file() and marker.is_file() and marker.read_text() == digest:
+        return SYNTHESIS_PAGE, None
+    marker.unlink(missing_ok=True)
+    try:
+        with WarmKernel(timeout=timeout) as kernel:
+            nb = kernel.run(SYNTHESIS_NOTEBOOK, {"workshop_dir": str(workshop_dir),
+                                                 "embed_plotlyjs": False})
+    except (PapermillExecutionError, KernelProblem) as exc:
+        return None, f"the synthesis could not be built: {exc}"
+    workshop_title = Workshop(workshop_dir).info.get("title")
+    title = f"Synthesis — {workshop_title}" if workshop_title else "Synthesis"
+    write_file(out / "_synthesis.ipynb", nbformat.writes(nb))
+    write_file(page, notebook_html(nb, title=title, plotlyjs=plotlyjs))
+    write_file(marker, digest)
+    return SYNTHESIS_PAGE, None
+
+
+def _file_digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def _preload() -> None:
@@ -786,7 +838,8 @@ def _write_index(summary: Summary) -> None:
             earlier.append(TeamResult(**{**kept, "status": kept.get("status", STATUS_FAILED)}))
     shown = Summary(summary.workshop, out,
                     sorted(summary.results + earlier, key=lambda r: r.slug),
-                    summary.seconds, workshop_info=summary.workshop_info)
+                    summary.seconds, workshop_info=summary.workshop_info,
+                    synthesis=summary.synthesis, synthesis_problem=summary.synthesis_problem)
     write_file(out / "summary.json", json.dumps(shown.to_dict(), indent=1, default=str))
     write_file(out / "index.html", index_page(shown))
     summary.index = out / "index.html"

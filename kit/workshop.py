@@ -33,6 +33,7 @@ from kit.workbook import TEAM_FILE, Workbook, validate_team
 WORKSHOP_FILE = "workshop.yaml"
 TEAMS_DIR = "teams"
 DATASETS_ENV = "SERVEKIT_DATASETS"
+RESERVED_SLUGS = frozenset({"index"})
 
 
 class WorkshopError(KitError):
@@ -75,8 +76,8 @@ def check_team_name(name: str, taken: dict[str, str] | None = None) -> str:
 
     Examples
     --------
-    >>> check_team_name("Night Shift")
-    'night-shift'
+    >>> check_team_name("Night Shift"), check_team_name("Index")
+    ('night-shift', 'index-team')
     >>> check_team_name("../etc")
     Traceback (most recent call last):
     ...
@@ -91,6 +92,8 @@ def check_team_name(name: str, taken: dict[str, str] | None = None) -> str:
     if len(text) > 120:
         raise WorkshopError(f"team name {name[:40]!r}… is refused: expected at most 120 characters")
     slug = slugify(text)
+    if slug in RESERVED_SLUGS:  # the report batch writes index.html beside the teams' pages
+        slug += "-team"
     taken = taken or {}
     if slug in taken:
         raise WorkshopError(f"team name {name!r} is refused: its folder name {slug!r} is already "

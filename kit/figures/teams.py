@@ -62,7 +62,7 @@ def agreement_figure(team_scores: Mapping[str, pd.DataFrame], journey: pd.DataFr
     text = [["" if pd.isna(v) else str(int(v)) for v in values] for values in table.to_numpy()]
     worst = max(int(ranks["rank"].max()), 2)
     fig = go.Figure(go.Heatmap(
-        z=table.to_numpy(dtype=float), x=[esc(t) for t in table.columns], y=labels,
+        z=table.to_numpy(dtype=float), x=[wrap(t, 16, 2) for t in table.columns], y=labels,
         text=text, texttemplate="%{text}", textfont={"size": 14},
         colorscale=[[0, "#08306b"], [0.35, "#4292c6"], [1, "#f7fbff"]], zmin=1, zmax=worst,
         colorbar={"title": {"text": "rank"}, "tickvals": [1, worst], "ticktext": ["1st", f"{worst}th"]},
@@ -71,7 +71,8 @@ def agreement_figure(team_scores: Mapping[str, pd.DataFrame], journey: pd.DataFr
     ))
     base_layout(fig, title, height=max(320, 60 + 34 * len(labels)))
     fig.update_yaxes(autorange="reversed", automargin=True)
-    fig.update_xaxes(side="top", automargin=True)
+    fig.update_xaxes(side="top", automargin=True, tickangle=0)
+    fig.update_layout(margin={"t": 110})
     fig.add_annotation(text=f"★ in every team's top {k} · number = the team's priority rank",
                        xref="paper", yref="paper", x=0, y=-0.02, yanchor="top",
                        showarrow=False, font={"size": 12})
