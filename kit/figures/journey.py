@@ -97,12 +97,21 @@ def wrap(value: Any, width: int = 14, lines: int = 3) -> str:
 
 
 
+def _add_layout_items(fig: go.Figure, shapes: list[dict], notes: list[dict]) -> None:
+    """Add many shapes and annotations in one layout update (``add_shape`` one at a time is
+    quadratic in plotly: it revalidates every existing shape on each call)."""
+    fig.update_layout(shapes=[*fig.layout.shapes, *shapes],
+                      annotations=[*fig.layout.annotations, *notes])
+
+
 def _stage_bands(fig: go.Figure, ordered: pd.DataFrame, *, y_label: float = 1.0) -> None:
     """Shade each stage's span along x and name it above the plot (alternating grey/white)."""
     per_cell = max(6, _chars_per_cell(len(ordered)) - 2)  # bold 12 px is wider than 10 px
+    shapes: list[dict] = []
+    notes: list[dict] = []
     for i, (_, group) in enumerate(ordered.groupby("stage_order", sort=True)):
         first, last = int(group["position"].min()), int(group["position"].max())
-        fig.add_shape(
+        shapes.append(dict(
             type="rect",
             opacity=1,
             xref="x",
@@ -114,9 +123,9 @@ def _stage_bands(fig: go.Figure, ordered: pd.DataFrame, *, y_label: float = 1.0)
             fillcolor=_STAGE_FILLS[i % 2],
             line={"width": 0},
             layer="below",
-        )
+        ))
         if i:
-            fig.add_shape(
+            shapes.append(dict(
                 type="line",
                 opacity=1,
                 xref="x",
@@ -127,9 +136,9 @@ def _stage_bands(fig: go.Figure, ordered: pd.DataFrame, *, y_label: float = 1.0)
                 y1=1,
                 line={"color": PALETTE["grey"], "width": 1, "dash": "dot"},
                 layer="below",
-            )
+            ))
         span = last - first + 1
-        fig.add_annotation(
+        notes.append(dict(
             text="<b>" + wrap(group["stage"].iloc[0], width=span * per_cell, lines=2) + "</b>",
             xref="x",
             yref="paper",
@@ -138,7 +147,8 @@ def _stage_bands(fig: go.Figure, ordered: pd.DataFrame, *, y_label: float = 1.0)
             yanchor="bottom",
             showarrow=False,
             font={"size": 12},
-        )
+        ))
+    _add_layout_items(fig, shapes, notes)
 
 
 def _chars_per_cell(n: int) -> int:
@@ -371,6 +381,8 @@ def blueprint_figure(
     font_size = 10 if n <= 14 else 9
     per_line = max(7, min(30, int(930 / max(n, 1) * 0.9 / (font_size * 0.56))))
     fig = go.Figure()
+    shapes: list[dict] = []
+    notes: list[dict] = []
     _stage_bands(fig, ordered)
     for lane in LANES:
         rows = table[table["lane"] == lane]
@@ -434,7 +446,7 @@ def blueprint_figure(
         )
         half = LANE_HEIGHTS[lane] / 2 - 0.08
         for x, y in zip(xs, ys, strict=True):
-            fig.add_shape(
+            shapes.append(dict(
                 type="rect",
                 x0=x - 0.46,
                 x1=x + 0.46,
@@ -444,10 +456,10 @@ def blueprint_figure(
                 opacity=0.22,
                 line={"color": LANE_COLOURS[lane], "width": 1},
                 layer="below",
-            )
+            ))
     for name, above, _below in BLUEPRINT_LINES:
         y = tops[above] - LANE_HEIGHTS[above]
-        fig.add_shape(
+        shapes.append(dict(
             type="line",
             opacity=1,
             xref="paper",
@@ -456,8 +468,8 @@ def blueprint_figure(
             y0=y,
             y1=y,
             line={"color": PALETTE["black"], "width": 1.5, "dash": LINE_DASHES[name]},
-        )
-        fig.add_annotation(
+        ))
+        notes.append(dict(
             text=f"<i>{esc(name)}</i>",
             xref="paper",
             x=1,
@@ -467,7 +479,8 @@ def blueprint_figure(
             showarrow=False,
             font={"size": 10},
             bgcolor="white",
-        )
+        ))
+    _add_layout_items(fig, shapes, notes)
     base_layout(fig, title, height=680)
     fig.update_layout(
         margin={"l": 130, "t": 110 if title else 80, "b": 60},
