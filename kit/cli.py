@@ -10,6 +10,9 @@ from pathlib import Path
 
 import click
 
+from kit.commands import navigation as navigation_command
+from kit.commands import orgchart as orgchart_command
+from kit.commands import report as report_command
 from kit.problems import KitError, Problem, errors
 
 
@@ -95,10 +98,43 @@ def validate(directory: Path) -> None:
 
 
 @main.command()
+@click.argument("directory", type=click.Path(exists=True, file_okay=False, path_type=Path))
+def status(directory: Path) -> None:
+    """Show how far every team in a workshop has got (for the facilitator)."""
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text  # team names are data: Text() never reads them as markup
+
+    from kit.progress import STEPS, load_all, team_progress
+    from kit.workshop import Workshop
+
+    table = team_progress(load_all(Workshop(directory).teams()))
+    if table.empty:
+        raise click.ClickException(f"no teams in {directory}/teams; create some with "
+                                   f"'servekit new'")
+    marks = {"done": "[green]✓[/]", "started": "[yellow]…[/]", "not started": "[dim]–[/]"}
+    view = Table(title=f"Progress in {directory}", caption="✓ done  … started  – not started")
+    view.add_column("team", no_wrap=True, min_width=12)
+    for column in ("touchpoints", "roles", "scorers", "actions", *STEPS, "errors"):
+        view.add_column(column, justify="center")
+    for row in table.itertuples(index=False):
+        view.add_row(Text(row.name), *(str(getattr(row, c)) for c in ("touchpoints", "roles",
+                                                                  "scorers", "actions")),
+                     *(marks[getattr(row, s)] for s in STEPS),
+                     f"[red]{row.errors}[/]" if row.errors else "0")
+    Console(highlight=False).print(view)
+
+
+@main.command()
 @click.argument("directory", type=click.Path(file_okay=False, path_type=Path), default="demo")
 @click.option("--case", default="laurie-hospitality", show_default=True)
-def demo(directory: Path, case: str) -> None:
-    """Build the demo workshop from the case's sample teams in DIRECTORY (default ./demo)."""
+@click.option("--reports/--no-reports", default=True, show_default=True,
+              help="Also build every team's report and the index.")
+@click.option("--jobs", "-j", type=click.IntRange(1, 64), default=None,
+              help="Teams reported at once (default: one per CPU core).")
+def demo(directory: Path, case: str, reports: bool, jobs: int | None) -> None:
+    """Build the demo workshop from the case's sample teams in DIRECTORY (default ./demo),
+    then its reports."""
     from kit.workshop import create_demo
 
     ws = create_demo(directory, case=case, force=True)
@@ -106,6 +142,16 @@ def demo(directory: Path, case: str) -> None:
     if print_problems(problems, quiet_ok=True):
         raise SystemExit(1)
     click.echo(f"Demo workshop: {ws.path.resolve()} ({len(ws.teams())} teams, all valid)")
+    if not reports:
+        return
+    from kit.report import build_reports
+
+    summary = build_reports(ws.path, jobs=jobs)
+    click.echo(f"Reports: open {Path(summary.index).resolve()} in a browser")
+    raise SystemExit(summary.exit_code)
 
 
-# ---- registered commands (one line per command module) ------------------------------------------
+# ---- registered commands (each lives in its own module under kit/commands) ---------------------
+main.add_command(orgchart_command.import_orgchart)
+main.add_command(navigation_command.stamp_nav)
+main.add_command(report_command.report)

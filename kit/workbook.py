@@ -382,7 +382,7 @@ class Workbook:
     Use :meth:`load` to open a team folder. Tables are read with ``wb["journey"]`` (a copy) and
     replaced with ``wb["journey"] = frame`` (validated at once against the other tables; raises
     :class:`kit.problems.InvalidData` and keeps the old table when invalid). :meth:`save` writes the
-    tables that changed.
+    tables that changed. Treat ``tables`` as read-only: replace a table, never edit it in place.
 
     Examples
     --------
@@ -401,6 +401,9 @@ class Workbook:
         self.problems: list[Problem] = []
         self._stamps: dict[str, str | None] = {}
         self._saved: dict[str, str | None] = {}
+        # table name -> (the frame object, its CSV text): tables are replaced, never edited in
+        # place (``wb[name] = frame``), so an unchanged object means unchanged text.
+        self._texts: dict[str, tuple[pd.DataFrame, str]] = {}
 
     # -- reading ------------------------------------------------------------------------------
     @classmethod
@@ -553,7 +556,11 @@ class Workbook:
             return yaml.safe_dump(self.reflections, allow_unicode=True, sort_keys=False,
                                   width=100)
         name = filename.removesuffix(".csv")
-        return table_text(name, self.tables[name])
+        frame = self.tables[name]
+        cached = self._texts.get(name)
+        if cached is None or cached[0] is not frame:
+            cached = self._texts[name] = (frame, table_text(name, frame))
+        return cached[1]
 
     def changed(self) -> list[str]:
         """File names whose in-memory content differs from what was last read or saved."""
@@ -616,13 +623,13 @@ class Workbook:
             written = []
             for filename in todo:
                 target = self.path / filename
-                text = self._serialise(filename) or ""
+                text = self._serialise(filename)
                 old = _read_bytes(target)
                 if old is not None:
                     self._keep_history(filename, old)
-                atomic_write(target, text)
-                self._stamps[filename] = _sha(text.encode("utf-8"))
-                self._saved[filename] = self._serialise(filename)
+                atomic_write(target, text or "")
+                self._stamps[filename] = _sha((text or "").encode("utf-8"))
+                self._saved[filename] = text
                 written.append(target)
         return written
 

@@ -6,6 +6,7 @@ import html
 from typing import Any
 
 import plotly.graph_objects as go
+import plotly.io as pio
 
 PALETTE: dict[str, str] = {
     "black": "#000000",
@@ -41,6 +42,12 @@ KIND_COLOURS: dict[str, str] = {
     "have": PALETTE["green"],
 }
 FONT = "Inter, 'Segoe UI', Roboto, Helvetica, Arial, sans-serif"
+TEMPLATE = "servekit"
+"""Plotly's ``simple_white`` layout without its per-trace-type defaults: copying those into every
+figure cost ~30 ms, which a live widget edit cannot afford (``benchmarks/bench_widgets.py``)."""
+
+if TEMPLATE not in pio.templates:
+    pio.templates[TEMPLATE] = go.layout.Template(layout=pio.templates["simple_white"].layout)
 
 
 def esc(value: Any) -> str:
@@ -71,6 +78,27 @@ def esc(value: Any) -> str:
     return html.escape(str(value), quote=True)
 
 
+def layout_defaults(title: str | None = None, *, height: int = 480) -> dict:
+    """The kit's common layout as a plain dict (for figures assembled from a spec in one go).
+
+    Examples
+    --------
+    >>> layout_defaults("A & B")["title"]["text"]
+    'A &amp; B'
+    """
+    layout = {
+        "template": TEMPLATE,
+        "font": {"family": FONT, "size": 13},
+        "margin": {"l": 60, "r": 30, "t": 60 if title else 30, "b": 50},
+        "height": height,
+        "paper_bgcolor": "white",
+        "plot_bgcolor": "white",
+    }
+    if title:
+        layout["title"] = {"text": esc(title), "x": 0.01, "xanchor": "left"}
+    return layout
+
+
 def base_layout(fig: go.Figure, title: str | None = None, *, height: int = 480) -> go.Figure:
     """Apply the kit's common layout (font, margins, white background, escaped title).
 
@@ -93,16 +121,7 @@ def base_layout(fig: go.Figure, title: str | None = None, *, height: int = 480) 
     >>> fig.layout.title.text
     'A &amp; B'
     """
-    fig.update_layout(
-        template="simple_white",
-        font={"family": FONT, "size": 13},
-        margin={"l": 60, "r": 30, "t": 60 if title else 30, "b": 50},
-        height=height,
-        paper_bgcolor="white",
-        plot_bgcolor="white",
-    )
-    if title:
-        fig.update_layout(title={"text": esc(title), "x": 0.01, "xanchor": "left"})
+    fig.update_layout(layout_defaults(title, height=height))
     return fig
 
 
