@@ -194,6 +194,16 @@ def csv_text(header: Sequence[str], records: Iterable[Sequence[str]]) -> str:
     return buffer.getvalue()
 
 
+def _mode_for(path: Path) -> int:
+    """The existing file's permissions, or what a plain ``open()`` would give a new file."""
+    try:
+        return path.stat().st_mode & 0o777
+    except FileNotFoundError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
+
+
 def atomic_write(path: Path, data: bytes | str) -> None:
     """Write ``data`` to ``path`` atomically: temp file in the same folder, fsync, ``os.replace``.
 
@@ -212,6 +222,7 @@ def atomic_write(path: Path, data: bytes | str) -> None:
     payload = data.encode("utf-8") if isinstance(data, str) else data
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
+        os.fchmod(fd, _mode_for(path))  # mkstemp makes 0600; keep the file as readable as before
         with os.fdopen(fd, "wb") as handle:
             handle.write(payload)
             handle.flush()

@@ -33,7 +33,6 @@ Examples
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import functools
 import os
@@ -216,7 +215,7 @@ def write_file(path: Path | str, data: str | bytes) -> Path:
 
     A reader — or a run killed half-way — sees the old file or the new one, never a torn one.
     Unlike :func:`tempfile.mkstemp`'s private 0600 files, the result gets the usual permissions
-    (0666 minus the umask): reports are meant to be shared.
+    (0666 minus the umask): reports are meant to be shared. (See :func:`kit.csvio.atomic_write`.)
 
     Examples
     --------
@@ -225,20 +224,10 @@ def write_file(path: Path | str, data: str | bytes) -> Path:
     >>> target.read_text(), oct(target.stat().st_mode & 0o777) in {"0o644", "0o664", "0o666"}
     ('<p>hi</p>', True)
     """
+    from kit.csvio import atomic_write
+
     path = Path(path)
-    payload = data.encode("utf-8") if isinstance(data, str) else data
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        umask = os.umask(0)
-        os.umask(umask)
-        os.fchmod(fd, 0o666 & ~umask)
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(payload)
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-        raise
+    atomic_write(path, data)
     return path
 
 

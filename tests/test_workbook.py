@@ -227,3 +227,25 @@ def test_validate_team_collects_everything(tmp_path):
     where = {f"{p.path}:{p.row}:{p.column}" for p in validate_team(team)}
     assert {"scores.csv:2:importance", "scores.csv:2:performance",
             "scores.csv:3:importance"} <= where
+
+
+def test_saved_files_keep_their_permissions(mini_team):
+    import os
+    import stat
+
+    journey = mini_team / "journey.csv"
+    os.chmod(journey, 0o664)
+    wb = Workbook.load(mini_team)
+    frame = wb["journey"]
+    frame.loc[0, "description"] = "Changed"
+    wb["journey"] = frame
+    wb.set_reflection("culture_of_service", "New answer")
+    wb.save()
+    assert stat.S_IMODE(journey.stat().st_mode) == 0o664
+    new = Workbook.load(mini_team.parent / "brand-new")
+    new["roles"] = pd.DataFrame([{"role_id": "g", "name": "Guest", "level": "customer"}])
+    new.save()
+    umask = os.umask(0)
+    os.umask(umask)
+    assert stat.S_IMODE((mini_team.parent / "brand-new" / "roles.csv").stat().st_mode) == \
+        0o666 & ~umask  # as a plain open() would create it, not mkstemp's 0600
