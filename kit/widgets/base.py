@@ -198,6 +198,26 @@ def open_team(workshop_dir: str | Path, team: str) -> Session:
     return session
 
 
+def open_editor(editor: Any, workshop_dir: str | Path, team: str, *args: Any,
+                **options: Any) -> Any:
+    """Open ``editor`` (an editor class) on a team, or a panel saying what to fix.
+
+    What every ``*_editor`` entry point does: a team that cannot be opened (unknown name, data
+    errors) gives a message in the notebook, never a traceback.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> panel = open_editor(object, tempfile.mkdtemp(), "nobody")
+    >>> type(panel).__name__
+    'HTML'
+    """
+    try:
+        return editor(open_team(workshop_dir, team), *args, **options)
+    except KitError as exc:
+        return problems_panel(exc, f"team {team!r}")
+
+
 def problems_panel(error: KitError, what: str = "this team's workbook") -> widgets.HTML:
     """A friendly, escaped message widget for data that cannot be opened (never a traceback).
 

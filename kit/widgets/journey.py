@@ -16,7 +16,6 @@ import pandas as pd
 from kit.figures.journey import journey_map
 from kit.figures.style import esc
 from kit.journey import ordered_touchpoints, stages
-from kit.problems import KitError
 from kit.schema import CONTACTS, LEVELS
 from kit.widgets.base import (
     NEW,
@@ -28,8 +27,7 @@ from kit.widgets.base import (
     labelled,
     missing,
     next_id,
-    open_team,
-    problems_panel,
+    open_editor,
     short,
     sync_figure,
     text_of,
@@ -283,7 +281,4 @@ def journey_editor(workshop_dir: str | Path, team: str) -> JourneyEditor | widge
     >>> "no team" in journey_editor(ws.path, "Z").value
     True
     """
-    try:
-        return JourneyEditor(open_team(workshop_dir, team))
-    except KitError as exc:
-        return problems_panel(exc, f"team {team!r}")
+    return open_editor(JourneyEditor, workshop_dir, team)

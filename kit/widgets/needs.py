@@ -16,7 +16,6 @@ import pandas as pd
 
 from kit.figures.style import KIND_COLOURS, PALETTE, esc
 from kit.journey import ordered_touchpoints
-from kit.problems import KitError
 from kit.schema import KINDS
 from kit.widgets.base import (
     NEW,
@@ -26,8 +25,7 @@ from kit.widgets.base import (
     Session,
     labelled,
     missing,
-    open_team,
-    problems_panel,
+    open_editor,
     set_options,
     short,
 )
@@ -241,7 +239,4 @@ def needs_editor(workshop_dir: str | Path, team: str) -> NeedsEditor | widgets.H
     >>> type(needs_editor(ws.path, "A")).__name__
     'NeedsEditor'
     """
-    try:
-        return NeedsEditor(open_team(workshop_dir, team))
-    except KitError as exc:
-        return problems_panel(exc, f"team {team!r}")
+    return open_editor(NeedsEditor, workshop_dir, team)

@@ -20,7 +20,6 @@ import plotly.graph_objects as go
 from kit.figures.scoring import priority_chart
 from kit.figures.style import esc
 from kit.journey import ordered_touchpoints
-from kit.problems import KitError
 from kit.schema import KINDS, REFLECTION_QUESTIONS
 from kit.scoring import priority_ranking, top_priorities
 from kit.widgets.base import (
@@ -32,8 +31,7 @@ from kit.widgets.base import (
     labelled,
     missing,
     next_id,
-    open_team,
-    problems_panel,
+    open_editor,
     set_options,
     short,
     sync_figure,
@@ -267,7 +265,4 @@ def plan_editor(workshop_dir: str | Path, team: str) -> PlanEditor | widgets.HTM
     >>> type(plan_editor(ws.path, "A")).__name__
     'PlanEditor'
     """
-    try:
-        return PlanEditor(open_team(workshop_dir, team))
-    except KitError as exc:
-        return problems_panel(exc, f"team {team!r}")
+    return open_editor(PlanEditor, workshop_dir, team)

@@ -16,7 +16,6 @@ import plotly.graph_objects as go
 
 from kit.figures.pyramid import pyramid_figure
 from kit.figures.style import PALETTE, esc
-from kit.problems import KitError
 from kit.pyramid import build_graph, chain_check
 from kit.schema import LEVELS
 from kit.widgets.base import (
@@ -27,8 +26,7 @@ from kit.widgets.base import (
     figure_widget,
     labelled,
     missing,
-    open_team,
-    problems_panel,
+    open_editor,
     set_options,
     short,
     sync_figure,
@@ -280,7 +278,4 @@ def pyramid_editor(workshop_dir: str | Path, team: str) -> PyramidEditor | widge
     >>> type(pyramid_editor(ws.path, "A")).__name__
     'PyramidEditor'
     """
-    try:
-        return PyramidEditor(open_team(workshop_dir, team))
-    except KitError as exc:
-        return problems_panel(exc, f"team {team!r}")
+    return open_editor(PyramidEditor, workshop_dir, team)

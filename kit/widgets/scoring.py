@@ -18,7 +18,6 @@ import plotly.graph_objects as go
 from kit.figures.scoring import ipa_figure
 from kit.figures.style import esc
 from kit.journey import ordered_touchpoints
-from kit.problems import KitError
 from kit.scoring import RATINGS
 from kit.widgets.base import (
     Editor,
@@ -28,8 +27,7 @@ from kit.widgets.base import (
     figure_widget,
     labelled,
     missing,
-    open_team,
-    problems_panel,
+    open_editor,
     short,
     sync_figure,
 )
@@ -276,8 +274,5 @@ def scoring_editor(workshop_dir: str | Path, team: str,
     >>> type(scoring_editor(ws.path, "A")).__name__
     'ScoringEditor'
     """
-    try:
-        return ScoringEditor(open_team(workshop_dir, team), scorer=scorer)
-    except KitError as exc:
-        return problems_panel(exc, f"team {team!r}")
+    return open_editor(ScoringEditor, workshop_dir, team, scorer=scorer)
 

@@ -13,9 +13,13 @@ from typing import Any
 import ipywidgets as widgets
 import plotly.graph_objects as go
 
-from kit.problems import KitError
 from kit.schema import TABLES
-from kit.widgets.base import Session, figure_widget, open_team, problems_panel, sync_figure
+from kit.widgets.base import (
+    Session,
+    figure_widget,
+    open_editor,
+    sync_figure,
+)
 
 
 class LiveFigure(widgets.VBox):
@@ -100,7 +104,4 @@ def live_figure(workshop_dir: str | Path, team: str, function: Callable[..., go.
     >>> type(view).__name__
     'LiveFigure'
     """
-    try:
-        return LiveFigure(open_team(workshop_dir, team), function, tables, **options)
-    except KitError as exc:
-        return problems_panel(exc, f"team {team!r}")
+    return open_editor(LiveFigure, workshop_dir, team, function, tables, **options)
