@@ -113,8 +113,9 @@ def test_demo_command_end_to_end_as_make_demo_runs_it(tmp_path):
     assert "Traceback" not in run.stdout + run.stderr
     reports = tmp_path / "d" / "reports"
     slugs = {t.slug for t in Workshop(tmp_path / "d").teams()}
-    assert {p.stem for p in reports.glob("*.html")} == slugs | {"index"}
+    assert {p.stem for p in reports.glob("*.html")} == slugs | {"index", "_synthesis"}
     index = (reports / "index.html").read_text()
+    assert 'href="_synthesis.html"' in index
     assert all(f"{slug}.html" in index for slug in slugs)
     assert "Front Desk &amp; Friends" in index
     assert str((reports / "index.html").resolve()) in run.stdout
