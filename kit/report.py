@@ -72,16 +72,19 @@ from kit.problems import InvalidData, KitError
 ROOT = Path(__file__).resolve().parent.parent
 KIT_DIR = Path(__file__).resolve().parent
 NOTEBOOK = ROOT / "workshops" / "10_team_report.ipynb"
+"""The report notebook (papermill-parameterised: workshop_dir, team, crosshair, embed_plotlyjs)."""
 SYNTHESIS_NOTEBOOK = ROOT / "workshops" / "20_synthesis.ipynb"
 SYNTHESIS_PAGE = "_synthesis.html"  # team slugs never start with "_", so it cannot clash
-"""The report notebook (papermill-parameterised: workshop_dir, team, crosshair, embed_plotlyjs)."""
+SYNTHESIS_SLUG = "_synthesis"
+SYNTHESIS_MARKER = "_synthesis.digest"
 MANIFEST_DIR = ".servekit"
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 REPORT_WARMUP = (
     "import plotly.graph_objects, plotly.tools, kit.display, kit.narrative\n"
     "import kit.figures.journey, kit.figures.scoring, kit.figures.pyramid\n"
+    "import kit.synthesis, kit.figures.teams\n"
 )
-"""Imported by each warm kernel before its baseline snapshot: what the report notebook uses.
+"""Imported by each warm kernel before its baseline snapshot: what the report notebooks use.
 
 Importing up front is what makes the kernel warm, and it also keeps import side effects in the
 baseline: ``plotly.tools``, for one, registers a warnings filter when first imported (lazily,
@@ -214,6 +217,8 @@ class Job:
     plotlyjs: str
     digest: str
     title: str
+    kind: str = "team"
+    """``"team"`` (one team's report) or ``"synthesis"`` (the workshop's synthesis page)."""
 
 
 def _files(folder: Path) -> Iterable[Path]:
@@ -367,6 +372,15 @@ def _run_job(job: Job) -> TeamResult:
     result = TeamResult(job.slug, job.slug, STATUS_FAILED, digest=job.digest)
     running = _running_marker(out, job.slug)
     running.write_text(str(os.getpid()))
+    if job.kind == "synthesis":
+        try:
+            _build_synthesis(job, result)
+        except Exception as exc:  # never lose the team reports over the synthesis
+            result.problem = (f"the synthesis could not be built ({type(exc).__name__}: "
+                              f"{exc})")
+        result.seconds = time.perf_counter() - started
+        running.unlink(missing_ok=True)
+        return result
     try:
         _build(job, result)
     except Exception as exc:  # last resort: a bug must still give the team a failure page
@@ -580,6 +594,8 @@ def _crashed(job: Job, tries: int) -> TeamResult:
                                 f"({tries} times; the other teams went on)",
                         fix=f"Run 'servekit report {job.workshop_dir} --team {job.slug} --jobs 1' "
                             f"to see the error; the machine may be short of memory.")
+    if job.kind != "team":
+        return result
     with contextlib.suppress(Exception):
         result.html = f"{job.slug}.html"
         write_file(Path(job.out) / result.html, failure_page(result, job))
@@ -731,8 +747,10 @@ def build_reports(workshop_dir: str | os.PathLike, out: str | os.PathLike | None
     title = str(info.get("title") or "")
     todo: list[Job] = []
     results: dict[str, TeamResult] = {}
+    digests: list[str] = []
     for team in selected:
         digest = team_digest(team.path, workshop_dir, notebook, options)
+        digests.append(digest)
         manifest = read_manifest(out, team.slug)
         if not force and _current(manifest, out, digest, pdf):
             kept = {k: v for k, v in manifest.items() if k in TeamResult.__dataclass_fields__}
@@ -743,6 +761,18 @@ def build_reports(workshop_dir: str | os.PathLike, out: str | os.PathLike | None
         todo.append(Job(team.slug, str(team.path), str(workshop_dir), str(out), str(notebook),
                         crosshair, pdf, plotlyjs, digest, title))
 
+    # The synthesis (whole workshops only) reads the team folders, not the reports, so it runs
+    # in the same pool as the teams, first: it is the longest job, and a warm kernel saves it
+    # a cold start.
+    synthesis: TeamResult | None = None
+    if teams is None and len(selected) > 1:
+        job = synthesis_job(workshop_dir, out, digests, plotlyjs=plotlyjs, force=force,
+                            title=title)
+        if job is None:
+            synthesis = TeamResult(SYNTHESIS_SLUG, "Synthesis", STATUS_UNCHANGED,
+                                   html=SYNTHESIS_PAGE)
+        else:
+            todo.insert(0, job)
     workers = max(1, min(jobs or default_jobs(), len(todo) or 1))
     starts = kernel_starts or min(workers, default_jobs())
     if todo:
@@ -755,15 +785,19 @@ def build_reports(workshop_dir: str | os.PathLike, out: str | os.PathLike | None
         console = console or _console()
         with _progress(progress, len(todo), console) as advance:
             for result in _run_pool(todo, workers, starts, timeout, advance):
-                results[result.slug] = result
+                if result.slug == SYNTHESIS_SLUG:
+                    synthesis = result
+                else:
+                    results[result.slug] = result
 
     ordered = [results[t.slug] for t in selected if t.slug in results]
     summary = Summary(workshop_dir, out, ordered, time.perf_counter() - started,
                       workshop_info=info)
-    if teams is None and len(selected) > 1:
-        digests = sorted(r.digest or "" for r in ordered)
-        summary.synthesis, summary.synthesis_problem = build_synthesis(
-            workshop_dir, out, digests, plotlyjs=plotlyjs, force=force, timeout=timeout)
+    if synthesis is not None:
+        if synthesis.ok:
+            summary.synthesis = SYNTHESIS_PAGE
+        else:
+            summary.synthesis_problem = synthesis.problem or "the synthesis could not be built"
     elif (out / SYNTHESIS_PAGE).is_file():
         summary.synthesis = SYNTHESIS_PAGE
     _write_index(summary)
@@ -773,41 +807,60 @@ def build_reports(workshop_dir: str | os.PathLike, out: str | os.PathLike | None
     return summary
 
 
-def build_synthesis(workshop_dir: Path, out: Path, team_digests: list[str], *,
-                    plotlyjs: str = "inline", force: bool = False,
-                    timeout: float | None = 600) -> tuple[str | None, str | None]:
-    """Run the synthesis notebook once for the whole workshop; return (page, problem).
+def synthesis_job(workshop_dir: Path, out: Path, team_digests: list[str], *,
+                  plotlyjs: str = "inline", force: bool = False, title: str = "") -> Job | None:
+    """The job that builds the synthesis page, or ``None`` when the page is up to date.
 
-    The page is rebuilt only when a team's inputs, the notebook or the kit changed (or with
-    ``force``). A failure does not touch the team reports: it is returned as ``problem`` (and
-    makes the batch's exit status 1).
+    The page is rebuilt only when a team's inputs, the synthesis notebook or the kit changed
+    (or with ``force``).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> out = Path(tempfile.mkdtemp())
+    >>> synthesis_job(out, out, ["a", "b"]).kind
+    'synthesis'
+    """
+    digest = hashlib.sha256("\n".join([*sorted(team_digests), _file_digest(SYNTHESIS_NOTEBOOK),
+                                        kit_fingerprint()]).encode()).hexdigest()
+    marker = out / MANIFEST_DIR / SYNTHESIS_MARKER
+    page = out / SYNTHESIS_PAGE
+    if (not force and page.is_file() and marker.is_file()
+            and marker.read_text(encoding="utf-8") == digest):
+        return None
+    marker.unlink(missing_ok=True)
+    return Job(SYNTHESIS_SLUG, "", str(workshop_dir), str(out), str(SYNTHESIS_NOTEBOOK),
+               "midpoint", False, plotlyjs, digest, title, kind="synthesis")
+
+
+def _build_synthesis(job: Job, result: TeamResult) -> None:
+    """Run the synthesis notebook on this worker's kernel; a failure goes in ``result.problem``.
+
+    A failure does not touch the team reports (and makes the batch's exit status 1).
     """
     import nbformat
     from papermill.exceptions import PapermillExecutionError
 
     from kit.export import notebook_html
-    from kit.kernels import KernelProblem, WarmKernel
-    from kit.workshop import Workshop
+    from kit.kernels import KernelProblem
 
-    digest = hashlib.sha256("\n".join([*team_digests, _file_digest(SYNTHESIS_NOTEBOOK),
-                                        kit_fingerprint()]).encode()).hexdigest()
-    marker = out / MANIFEST_DIR / "_synthesis.digest"
-    page = out / SYNTHESIS_PAGE
-    if not force and page.is_file() and marker.is_file() and marker.read_text() == digest:
-        return SYNTHESIS_PAGE, None
-    marker.unlink(missing_ok=True)
+    global _WORKER
+    out = Path(job.out)
+    result.name = "Synthesis"
     try:
-        with WarmKernel(timeout=timeout) as kernel:
-            nb = kernel.run(SYNTHESIS_NOTEBOOK, {"workshop_dir": str(workshop_dir),
-                                                 "embed_plotlyjs": False})
+        if _WORKER is None:
+            _WORKER = _Worker(None, 600)
+        nb = _WORKER.kernel.run(job.notebook, {"workshop_dir": job.workshop_dir,
+                                               "embed_plotlyjs": False})
     except (PapermillExecutionError, KernelProblem) as exc:
-        return None, f"the synthesis could not be built: {exc}"
-    workshop_title = Workshop(workshop_dir).info.get("title")
-    title = f"Synthesis — {workshop_title}" if workshop_title else "Synthesis"
+        result.problem = f"the synthesis could not be built: {exc}"
+        return
+    title = f"Synthesis — {job.title}" if job.title else "Synthesis"
     write_file(out / "_synthesis.ipynb", nbformat.writes(nb))
-    write_file(page, notebook_html(nb, title=title, plotlyjs=plotlyjs))
-    write_file(marker, digest)
-    return SYNTHESIS_PAGE, None
+    write_file(out / SYNTHESIS_PAGE, notebook_html(nb, title=title, plotlyjs=job.plotlyjs))
+    write_file(out / MANIFEST_DIR / SYNTHESIS_MARKER, job.digest)
+    result.html = SYNTHESIS_PAGE
+    result.status = STATUS_OK
 
 
 def _file_digest(path: Path) -> str:

@@ -184,40 +184,37 @@ def touchpoint_summary(scores: pd.DataFrame, journey: pd.DataFrame | None = None
     if table.empty:
         return pd.DataFrame(columns=SUMMARY_COLUMNS)
     table["touchpoint_id"] = table["touchpoint_id"].map(cells.text_or_none)
-    grouped = table.groupby("touchpoint_id", sort=True)
+    # One reduction per statistic over all ratings at once (pandas' overhead is per call), and
+    # row loops over plain dicts (pandas' per-cell access costs microseconds a call).
+    grouped = table.groupby("touchpoint_id", sort=True)[list(RATINGS)]
+    spreads = grouped.max() - grouped.min()
+    medians, mean_of = grouped.median(), grouped.mean()
     out = pd.DataFrame({"scorers": grouped.size()})
-    spreads = {}
-    for rating in RATINGS:
-        spreads[rating] = grouped[rating].max() - grouped[rating].min()
-    out["importance"] = grouped["importance"].median()
-    out["performance"] = grouped["performance"].median()
+    out["importance"] = medians["importance"]
+    out["performance"] = medians["performance"]
     out["gap"] = out["importance"] - out["performance"]
     out["importance_spread"] = spreads["importance"]
     out["performance_spread"] = spreads["performance"]
     for kind in KINDS:
-        out[kind] = grouped[kind].mean()
+        out[kind] = mean_of[kind]
     out["readiness"] = out[list(KINDS)].mean(axis=1, skipna=True)
-    out["weakest"] = [
-        _weakest({kind: float(out.at[tp, kind]) for kind in KINDS}) for tp in out.index
+    means = {kind: out[kind].to_dict() for kind in KINDS}
+    out["weakest"] = [_weakest({kind: float(means[kind][tp]) for kind in KINDS})
+                      for tp in out.index]
+    spread = {r: spreads[r].to_dict() for r in RATINGS}
+    out["disagree_on"] = [
+        ", ".join(r for r in RATINGS if spread[r][tp] >= DISAGREEMENT_POINTS) for tp in out.index
     ]
-    disagree_on = []
-    for tp in out.index:
-        names = [r for r in RATINGS if spreads[r].at[tp] >= DISAGREEMENT_POINTS]
-        disagree_on.append(", ".join(names))
-    out["disagree_on"] = disagree_on
     out["disagreement"] = out["disagree_on"] != ""
 
-    info = _journey_info(journey)
-    out["stage"] = [info.at[tp, "stage"] if tp in info.index else None for tp in out.index]
-    out["description"] = [
-        info.at[tp, "description"] if tp in info.index else None for tp in out.index
-    ]
-    out["position"] = [
-        float(info.at[tp, "position"]) if tp in info.index else math.nan for tp in out.index
-    ]
-    out["moment_of_truth"] = [
-        cells.flag(info.at[tp, "moment_of_truth"]) if tp in info.index else False for tp in out.index
-    ]
+    info = _journey_info(journey).to_dict("index")
+    missing = {"stage": None, "description": None, "position": math.nan,
+               "moment_of_truth": False}
+    rows = [info.get(tp, missing) for tp in out.index]
+    out["stage"] = [r["stage"] for r in rows]
+    out["description"] = [r["description"] for r in rows]
+    out["position"] = [float(r["position"]) for r in rows]
+    out["moment_of_truth"] = [cells.flag(r["moment_of_truth"]) for r in rows]
     out = out.rename_axis("touchpoint_id").reset_index()
     out = out.sort_values(["position", "touchpoint_id"], na_position="last", kind="mergesort")
     return out[SUMMARY_COLUMNS].reset_index(drop=True)
@@ -457,14 +454,16 @@ def priority_ranking(
     out["weight"] = [float(mot_weight) if m else 1.0 for m in out["moment_of_truth"]]
     out["priority"] = out["gap"].clip(lower=0).fillna(0.0) * out["importance"].fillna(0.0)
     out["priority"] = out["priority"] * out["weight"]
+    priority, importance = out["priority"].tolist(), out["importance"].tolist()
+    position, ids = out["position"].tolist(), out["touchpoint_id"].tolist()
     keys = sorted(
         range(len(out)),
         key=lambda i: (
-            -out["priority"].iat[i],
-            -(0.0 if pd.isna(out["importance"].iat[i]) else out["importance"].iat[i]),
-            pd.isna(out["position"].iat[i]),
-            0.0 if pd.isna(out["position"].iat[i]) else out["position"].iat[i],
-            str(out["touchpoint_id"].iat[i]),
+            -priority[i],
+            -(0.0 if pd.isna(importance[i]) else importance[i]),
+            pd.isna(position[i]),
+            0.0 if pd.isna(position[i]) else position[i],
+            str(ids[i]),
         ),
     )
     out = out.iloc[keys].reset_index(drop=True)
@@ -506,7 +505,32 @@ def top_priorities(
     >>> top_priorities(s)["touchpoint_id"].tolist()
     ['a']
     """
-    ranking = priority_ranking(scores, journey, mot_weight)
+    return top_of_ranking(priority_ranking(scores, journey, mot_weight), k)
+
+
+def top_of_ranking(ranking: pd.DataFrame, k: int = 3) -> pd.DataFrame:
+    """The first ``k`` rows of a :func:`priority_ranking` with priority > 0.
+
+    :func:`top_priorities` in one step; this is for callers that already hold the ranking.
+
+    Parameters
+    ----------
+    ranking : pandas.DataFrame
+        A :func:`priority_ranking` result.
+    k : int
+        How many to return at most.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Same columns as the ranking.
+
+    Examples
+    --------
+    >>> r = pd.DataFrame({"touchpoint_id": ["a", "b", "c"], "priority": [9.0, 2.0, 0.0]})
+    >>> top_of_ranking(r, k=5)["touchpoint_id"].tolist()
+    ['a', 'b']
+    """
     acted = ranking[ranking["priority"] > 0] if not ranking.empty else ranking
     return acted.head(max(int(k), 0)).reset_index(drop=True)
 
@@ -779,10 +803,42 @@ def team_agreement(
     0             a            1      False            1             11.0
     1             b            1      False            1              4.0
     """
-    ranks = team_ranks(team_scores, journey, k, mot_weight)
+    return agreement_from_ranks(team_ranks(team_scores, journey, k, mot_weight), journey,
+                                n_teams=len(team_scores))
+
+
+def agreement_from_ranks(ranks: pd.DataFrame, journey: pd.DataFrame | None = None, *,
+                         n_teams: int | None = None) -> pd.DataFrame:
+    """:func:`team_agreement` from a :func:`team_ranks` table already computed.
+
+    Parameters
+    ----------
+    ranks : pandas.DataFrame
+        A :func:`team_ranks` result.
+    journey : pandas.DataFrame, optional
+        The case's ``journey`` table.
+    n_teams : int, optional
+        How many teams were compared (default: the teams in ``ranks``; pass it when a team
+        scored nothing, so ``all_top_k`` still means *every* team).
+
+    Returns
+    -------
+    pandas.DataFrame
+        As :func:`team_agreement`.
+
+    Examples
+    --------
+    >>> s = pd.DataFrame({"touchpoint_id": ["a"], "scorer": ["Ann"],
+    ...                   "importance": [5], "performance": [2]})
+    >>> ranks = team_ranks({"Blue": s, "Green": s}, k=1)
+    >>> agreement_from_ranks(ranks)[["touchpoint_id", "teams_top_k", "all_top_k"]]
+      touchpoint_id  teams_top_k  all_top_k
+    0             a            2       True
+    """
     if ranks.empty:
         return pd.DataFrame(columns=AGREEMENT_COLUMNS)
-    n_teams = len(team_scores)
+    if n_teams is None:
+        n_teams = int(ranks["team"].nunique())
     info = _journey_info(journey)
     rows = []
     for touchpoint, group in ranks.groupby("touchpoint_id", sort=True):

@@ -9,7 +9,8 @@ batch and links from the index. All user text (team names, descriptions) is esca
 from __future__ import annotations
 
 import collections
-from dataclasses import dataclass
+import functools
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +22,12 @@ from kit.narrative import callout
 from kit.problems import errors
 from kit.progress import STEPS, team_progress
 from kit.pyramid import build_graph, chain_check
-from kit.scoring import team_agreement, top_priorities, touchpoint_summary
+from kit.scoring import (
+    agreement_from_ranks,
+    priority_ranking,
+    team_ranks,
+    top_of_ranking,
+)
 from kit.workbook import Workbook
 from kit.workshop import Workshop, case_dir
 
@@ -51,6 +57,7 @@ class Synthesis:
     info: dict[str, Any]
     workbooks: dict[str, Workbook]
     journey: pd.DataFrame
+    _ranks: dict[int, pd.DataFrame] = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
     def load(cls, workshop_dir: str | Path) -> Synthesis:
@@ -78,6 +85,20 @@ class Synthesis:
         return {self._name(s): wb.tables["scores"] for s, wb in self.usable.items()
                 if len(wb.tables["scores"])}
 
+    # Each team's ranking is computed once and shared by the sections below (a workshop of 40
+    # teams would otherwise rank every team four times).
+    @functools.cached_property
+    def rankings(self) -> dict[str, pd.DataFrame]:
+        """slug -> :func:`kit.scoring.priority_ranking` over the team's own journey."""
+        return {s: priority_ranking(wb.tables["scores"], wb.tables["journey"])
+                for s, wb in self.usable.items()}
+
+    def ranks(self, k: int = 3) -> pd.DataFrame:
+        """:func:`kit.scoring.team_ranks` of the scored teams against the case's journey."""
+        if k not in self._ranks:
+            self._ranks[k] = team_ranks(self.scored, self.journey, k=k)
+        return self._ranks[k]
+
     # -- sections ----------------------------------------------------------------------------
     def cover(self) -> Markup:
         """Title block: workshop, date, facilitator, how many teams."""
@@ -102,7 +123,7 @@ class Synthesis:
             return callout("info", "Not enough teams to compare",
                            "At least two teams need scores before their priorities can be "
                            "compared.")
-        agreement = team_agreement(scored, self.journey, k=k)
+        agreement = agreement_from_ranks(self.ranks(k), self.journey, n_teams=len(scored))
         shared = agreement[agreement["all_top_k"]]
         parts = []
         if len(shared):
@@ -130,13 +151,13 @@ class Synthesis:
         """Heatmap of every team's priority ranks (see :func:`kit.figures.teams.agreement_figure`)."""
         from kit.figures.teams import agreement_figure
 
-        return agreement_figure(self.scored, self.journey, k=k)
+        return agreement_figure(self.scored, self.journey, k=k, ranks=self.ranks(k))
 
     def priorities_table(self, k: int = 3) -> Markup:
         """Each team's top ``k`` touchpoints to act on, side by side."""
         rows = []
-        for slug, wb in self.usable.items():
-            top = top_priorities(wb.tables["scores"], wb.tables["journey"], k=k)
+        for slug in self.usable:
+            top = top_of_ranking(self.rankings[slug], k)
             labels = [f"{r.touchpoint_id} {r.description}" if isinstance(r.description, str)
                       else str(r.touchpoint_id) for r in top.itertuples()]
             rows.append({"team": self._name(slug),
@@ -165,9 +186,8 @@ class Synthesis:
     def readiness_text(self) -> Markup:
         """Which of be/do/have is most often the weakest, across all teams' touchpoints."""
         weakest: collections.Counter[str] = collections.Counter()
-        for wb in self.usable.values():
-            summary = touchpoint_summary(wb.tables["scores"], wb.tables["journey"])
-            weakest.update(w for w in summary["weakest"] if isinstance(w, str))
+        for ranking in self.rankings.values():
+            weakest.update(w for w in ranking.get("weakest", []) if isinstance(w, str))
         if not weakest:
             return callout("info", "No readiness scores yet",
                            "Teams rate be, do and have in notebook 04.")

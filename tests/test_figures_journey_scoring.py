@@ -350,3 +350,26 @@ def test_titles_are_escaped(day):
     ):
         assert fig.layout.title.text == "&lt;img src=x onerror=alert(1)&gt;"
         assert not [t for t in figure_strings(fig) if "<img" in t]
+
+
+# --------------------------------------------------------------------------- label wrapping
+from hypothesis import given  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+
+@given(text=st.text(max_size=200), width=st.integers(1, 40), lines=st.integers(1, 4))
+def test_wrap_never_overflows_its_box(text, width, lines):
+    import html
+
+    wrapped = FJ.wrap(text, width=width, lines=lines)
+    parts = [html.unescape(part) for part in wrapped.split("<br>")]
+    assert len(parts) <= lines
+    assert all(len(part) <= width for part in parts)  # long words are cut, never overflow
+    words = " ".join(text.split())
+    shown = "".join(parts).replace(" ", "").rstrip("…")
+    assert words.replace(" ", "").startswith(shown)  # a prefix of the text, nothing invented
+
+
+def test_wrap_escapes_what_it_cuts():
+    wrapped = FJ.wrap("<script>alert(1)</script>" * 2, width=7, lines=8)
+    assert "<script" not in wrapped and "&lt;script" in wrapped

@@ -18,10 +18,10 @@ from kit.figures.style import (
     CONTACT_SYMBOLS,
     LEVEL_COLOURS,
     PALETTE,
-    base_layout,
     empty_figure,
     esc,
     layout_defaults,
+    new_figure,
 )
 from kit.journey import (
     BLUEPRINT_LINES,
@@ -87,12 +87,15 @@ def wrap(value: Any, width: int = 14, lines: int = 3) -> str:
     'Check-in at the<br>&lt;b&gt;desk&lt;/b&gt;'
     >>> wrap("Guest books a room on the website", width=12, lines=2)
     'Guest books<br>a room on…'
+    >>> wrap("Zimmerreservierungsbestätigung", width=12)
+    'Zimmerreserv<br>ierungsbestä<br>tigung'
     """
     text = "" if cells.is_missing(value) else " ".join(str(value).split())
-    parts = textwrap.wrap(text, width=max(width, 1), break_long_words=False) or [""]
+    # A word longer than a line is cut across lines: a label must never run into its neighbour.
+    parts = textwrap.wrap(text, width=max(width, 1), break_long_words=True) or [""]
     if len(parts) > lines:
         parts = parts[:lines]
-        parts[-1] = parts[-1][: max(width - 1, 1)].rstrip() + "…"
+        parts[-1] = parts[-1][: max(width - 1, 0)].rstrip() + "…"
     return "<br>".join(esc(part) for part in parts)
 
 
@@ -363,7 +366,7 @@ def blueprint_figure(
     lane_y = {lane: tops[lane] - LANE_HEIGHTS[lane] / 2 for lane in LANES}
     font_size = 10 if n <= 14 else 9
     per_line = max(7, min(30, int(930 / max(n, 1) * 0.9 / (font_size * 0.56))))
-    fig = go.Figure()
+    fig = new_figure(None, title, height=680)
     shapes: list[dict] = []
     notes: list[dict] = []
     _stage_bands(fig, ordered)
@@ -464,7 +467,6 @@ def blueprint_figure(
             bgcolor="white",
         ))
     _add_layout_items(fig, shapes, notes)
-    base_layout(fig, title, height=680)
     fig.update_layout(
         margin={"l": 130, "t": 110 if title else 80, "b": 60},
         showlegend=False,

@@ -24,9 +24,9 @@ from kit.figures.style import (
     LEVEL_COLOURS,
     LEVEL_SYMBOLS,
     PALETTE,
-    base_layout,
     empty_figure,
     esc,
+    new_figure,
 )
 from kit.pyramid import (
     ChainCheck,
@@ -170,7 +170,7 @@ def pyramid_figure(
             else:
                 label_pos[node] = "bottom center"
 
-    fig = go.Figure()
+    fig = new_figure(None, title, height=height or (700 if any_crowded else 620))
     _add_bands(fig)
     _add_edges(fig, graph, pos, edge_flag)
     sizes = _sizes(graph)
@@ -197,7 +197,6 @@ def pyramid_figure(
     fig.add_annotation(text=esc(note), x=0, y=-0.02, xref="paper", yref="paper",
                        xanchor="left", yanchor="top", showarrow=False,
                        font={"size": 11, "color": "#555555"})
-    base_layout(fig, title, height=height or (700 if any_crowded else 620))
     fig.update_layout(
         showlegend=True,
         legend={"orientation": "h", "yanchor": "top", "y": -0.07, "x": 0, "font": {"size": 11}},

@@ -13,7 +13,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from kit.figures.journey import wrap
-from kit.figures.style import KIND_COLOURS, PALETTE, base_layout, empty_figure, esc
+from kit.figures.style import KIND_COLOURS, PALETTE, empty_figure, esc, new_figure
 from kit.scoring import (
     CONCENTRATE,
     KEEP_UP,
@@ -103,7 +103,7 @@ def ipa_figure(
         return empty_figure("No scores yet", title)
     line_importance = float(table["crosshair_importance"].iloc[0])
     line_performance = float(table["crosshair_performance"].iloc[0])
-    fig = go.Figure()
+    fig = new_figure(None, title, height=620)
     corners = {
         CONCENTRATE: (_LOW, line_performance, line_importance, _HIGH, "left", "top"),
         KEEP_UP: (line_performance, _HIGH, line_importance, _HIGH, "right", "top"),
@@ -240,7 +240,6 @@ def ipa_figure(
             hoverinfo="skip",
         )
     )
-    base_layout(fig, title, height=620)
     axis = {
         "range": [_LOW, _HIGH],
         "tickvals": [1, 2, 3, 4, 5],
@@ -251,20 +250,13 @@ def ipa_figure(
     fig.update_layout(
         xaxis=axis | {"title": "Performance today (median of scorers, 1–5)"},
         yaxis=axis | {"title": "Importance to the customer (median, 1–5)", "scaleanchor": None},
-        legend={"orientation": "h", "x": 0, "y": -0.14, "yanchor": "top"},
-        margin={"b": 110, "t": 80 if title else 50},
+        # The key to the "?" mark is the legend's title, on its own line above the entries, so
+        # the two never collide however narrow the page and however the entries wrap.
+        legend={"orientation": "h", "x": 0, "y": -0.14, "yanchor": "top",
+                "title": {"text": "? after a label: its scorers disagree by 2 points or more",
+                          "side": "top", "font": {"size": 11}}},
+        margin={"b": 130, "t": 80 if title else 50},
         hovermode="closest",
-    )
-    fig.add_annotation(
-        text="★ moment of truth · ? scorers disagree by 2+ points",
-        xref="paper",
-        yref="paper",
-        x=1,
-        y=-0.14,
-        xanchor="right",
-        yanchor="top",
-        showarrow=False,
-        font={"size": 11},
     )
     return fig
 
@@ -337,7 +329,7 @@ def readiness_heatmap(
         f"<b>{esc(row.touchpoint_id)}</b> " + wrap(row.description, 34, 1)
         for row in summary.itertuples(index=False)
     ]
-    fig = go.Figure(
+    fig = new_figure(
         go.Heatmap(
             name="Readiness",
             z=z,
@@ -357,9 +349,10 @@ def readiness_heatmap(
             xgap=3,
             ygap=3,
             colorbar={"title": {"text": "ready<br>(1–5)"}, "tickvals": [1, 2, 3, 4, 5]},
-        )
+        ),
+        title,
+        height=max(300, 130 + 34 * len(summary)),
     )
-    base_layout(fig, title, height=max(300, 130 + 34 * len(summary)))
     fig.update_layout(
         xaxis={"side": "top", "showline": False, "ticks": "", "tickfont": {"size": 12}},
         yaxis={
@@ -444,7 +437,7 @@ def priority_chart(
     for row, act in zip(ranking.itertuples(index=False), acted, strict=True):
         label = f"{int(row.rank)}. {esc(row.touchpoint_id)} · {wrap(row.description, 30, 1)}"
         labels.append(f"<b>{label}</b>" if act else label)
-    fig = go.Figure()
+    fig = new_figure(None, title, height=max(300, 140 + 30 * len(ranking)))
     for mot, name in ((True, "Moment of truth"), (False, "Other touchpoint")):
         part = ranking[ranking["moment_of_truth"].astype(bool) == mot]
         colour = PALETTE["vermillion"] if mot else PALETTE["blue"]
@@ -509,7 +502,6 @@ def priority_chart(
             font={"size": 11},
         )
     highest = float(ranking["priority"].max())
-    base_layout(fig, title, height=max(300, 140 + 30 * len(ranking)))
     fig.update_layout(
         barmode="overlay",
         bargap=0.25,

@@ -8,13 +8,14 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from kit.figures.journey import wrap
-from kit.figures.style import base_layout, empty_figure, esc
-from kit.scoring import team_agreement, team_ranks
+from kit.figures.style import empty_figure, esc, new_figure
+from kit.scoring import agreement_from_ranks, team_ranks
 
 
 def agreement_figure(team_scores: Mapping[str, pd.DataFrame], journey: pd.DataFrame | None = None,
                      *, k: int = 3, top: int = 12,
-                     title: str | None = "Where the teams agree on what to act on") -> go.Figure:
+                     title: str | None = "Where the teams agree on what to act on",
+                     ranks: pd.DataFrame | None = None) -> go.Figure:
     """Heatmap of each team's priority rank for the touchpoints the teams rank highest.
 
     Rows are touchpoints (those most teams put in their top ``k`` first, see
@@ -33,6 +34,9 @@ def agreement_figure(team_scores: Mapping[str, pd.DataFrame], journey: pd.DataFr
     top : int
         How many touchpoints to show at most.
     title : str, optional
+    ranks : pandas.DataFrame, optional
+        :func:`kit.scoring.team_ranks` of ``team_scores`` (with this ``k``) when the caller
+        already has it; computed otherwise.
 
     Returns
     -------
@@ -49,8 +53,9 @@ def agreement_figure(team_scores: Mapping[str, pd.DataFrame], journey: pd.DataFr
     scored = {name: frame for name, frame in team_scores.items() if len(frame)}
     if not scored:
         return empty_figure("No team has scored any touchpoint yet", title)
-    agreement = team_agreement(scored, journey, k=k).head(top)
-    ranks = team_ranks(scored, journey, k=k)
+    if ranks is None:
+        ranks = team_ranks(scored, journey, k=k)
+    agreement = agreement_from_ranks(ranks, journey, n_teams=len(scored)).head(top)
     table = ranks.pivot_table(index="touchpoint_id", columns="team", values="rank",
                               aggfunc="min").reindex(index=agreement["touchpoint_id"],
                                                      columns=list(scored))
@@ -61,15 +66,14 @@ def agreement_figure(team_scores: Mapping[str, pd.DataFrame], journey: pd.DataFr
         labels.append(f"{star}{esc(row.touchpoint_id)} " + wrap(what, 38, 1))
     text = [["" if pd.isna(v) else str(int(v)) for v in values] for values in table.to_numpy()]
     worst = max(int(ranks["rank"].max()), 2)
-    fig = go.Figure(go.Heatmap(
+    fig = new_figure(go.Heatmap(
         z=table.to_numpy(dtype=float), x=[wrap(t, 16, 2) for t in table.columns], y=labels,
         text=text, texttemplate="%{text}", textfont={"size": 14},
         colorscale=[[0, "#08306b"], [0.35, "#4292c6"], [1, "#f7fbff"]], zmin=1, zmax=worst,
         colorbar={"title": {"text": "rank"}, "tickvals": [1, worst], "ticktext": ["1st", f"{worst}th"]},
         customdata=[[lbl] * len(table.columns) for lbl in labels],
         hovertemplate="%{x}<br>%{customdata}<br>rank %{z}<extra></extra>", xgap=2, ygap=2,
-    ))
-    base_layout(fig, title, height=max(320, 60 + 34 * len(labels)))
+    ), title, height=max(320, 60 + 34 * len(labels)))
     fig.update_yaxes(autorange="reversed", automargin=True)
     fig.update_xaxes(side="top", automargin=True, tickangle=0)
     fig.update_layout(margin={"t": 110})
