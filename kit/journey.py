@@ -160,17 +160,18 @@ def ordered_touchpoints(journey: pd.DataFrame) -> pd.DataFrame:
             firsts[key] = min(firsts.get(key, math.inf), order)
     ranked = sorted(set(stage_key), key=lambda s: (s not in firsts, firsts.get(s, 0.0), s))
     rank = {stage: i for i, stage in enumerate(ranked)}
+    times = [_minutes(v) for v in table["time"]]
+    ids = [str(v) for v in table["touchpoint_id"]]
 
     def sort_key(i: int) -> tuple:
-        order = orders[i]
-        minutes = _minutes(table["time"].iat[i])
+        order, minutes = orders[i], times[i]
         return (
             rank[stage_key[i]],
             math.isnan(order),
             0.0 if math.isnan(order) else order,
             math.isnan(minutes),
             0.0 if math.isnan(minutes) else minutes,
-            str(table["touchpoint_id"].iat[i]),
+            ids[i],
         )
 
     positions = sorted(range(len(table)), key=sort_key)

@@ -864,14 +864,14 @@ def agreement_from_ranks(ranks: pd.DataFrame, journey: pd.DataFrame | None = Non
         )
     out = pd.DataFrame(rows, columns=AGREEMENT_COLUMNS)
     order = sorted(
-        range(len(out)),
+        range(len(rows)),
         key=lambda i: (
-            not out["all_top_k"].iat[i],
-            -out["teams_top_k"].iat[i],
-            out["mean_rank"].iat[i],
-            pd.isna(out["position"].iat[i]),
-            0.0 if pd.isna(out["position"].iat[i]) else out["position"].iat[i],
-            str(out["touchpoint_id"].iat[i]),
+            not rows[i]["all_top_k"],
+            -rows[i]["teams_top_k"],
+            rows[i]["mean_rank"],
+            pd.isna(rows[i]["position"]),
+            0.0 if pd.isna(rows[i]["position"]) else rows[i]["position"],
+            str(rows[i]["touchpoint_id"]),
         ),
     )
     return out.iloc[order].reset_index(drop=True)

@@ -71,3 +71,28 @@ def test_batch_builds_the_synthesis_once_and_links_it(tmp_path):
     (ws / "teams" / "b" / "scores.csv").write_text(SCORES + "T2,z,5,1,2,2,2\n")
     build_reports(ws, jobs=1, progress=False)
     assert page.stat().st_mtime_ns != stamp
+
+
+@pytest.mark.slow
+def test_a_failing_synthesis_spares_the_team_reports(tmp_path, monkeypatch):
+    import nbformat
+
+    import kit.report
+
+    broken = tmp_path / "broken_synthesis.ipynb"
+    nb = nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_code_cell('workshop_dir = ""\nembed_plotlyjs = True',
+                                  metadata={"tags": ["parameters"]}),
+        nbformat.v4.new_code_cell("raise RuntimeError('synthesis exploded')")],
+        metadata={"kernelspec": {"name": "python3", "display_name": "Python 3",
+                                 "language": "python"}})
+    nbformat.write(nb, broken)
+    monkeypatch.setattr(kit.report, "SYNTHESIS_NOTEBOOK", broken)  # an input file, not our code
+    ws = workshop(tmp_path, {"a": {}, "b": {"team.yaml": "name: Bravo\n"}})
+    summary = build_reports(ws, jobs=2, progress=False)
+    assert [r.status for r in summary.results] == ["ok", "ok"]
+    assert "synthesis exploded" in summary.synthesis_problem
+    assert summary.synthesis is None and summary.exit_code == 1
+    assert not (ws / "reports" / SYNTHESIS_PAGE).exists()
+    assert (ws / "reports" / "index.html").is_file()
+    assert {p.name for p in (ws / "reports" / ".servekit").glob("*.json")} == {"a.json", "b.json"}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import html
 from typing import Any
 
@@ -58,6 +59,9 @@ if TEMPLATE not in pio.templates:
     _white = pio.templates["simple_white"].layout.to_plotly_json()
     pio.templates[TEMPLATE] = go.layout.Template(
         layout={key: _white[key] for key in _TEMPLATE_KEYS if key in _white})
+_TEMPLATE_SPEC = pio.templates[TEMPLATE].to_plotly_json()
+"""The template as plain data: figures take a copy (cheaper than plotly's copy of a named
+template) and a live figure compares equal to it, so an update never resends it."""
 
 
 def esc(value: Any) -> str:
@@ -97,7 +101,7 @@ def layout_defaults(title: str | None = None, *, height: int = 480) -> dict:
     'A &amp; B'
     """
     layout = {
-        "template": TEMPLATE,
+        "template": copy.deepcopy(_TEMPLATE_SPEC),
         "font": {"family": FONT, "size": 13},
         "margin": {"l": 60, "r": 30, "t": 60 if title else 30, "b": 50},
         "height": height,

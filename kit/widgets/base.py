@@ -349,7 +349,7 @@ def figure_widget(figure: go.Figure, width: int = FIGURE_WIDTH) -> go.FigureWidg
     return shown
 
 
-def sync_figure(target: go.FigureWidget, fresh: go.Figure) -> None:
+def sync_figure(target: go.FigureWidget, fresh: go.Figure | dict) -> None:
     """Update a displayed figure in place to look like ``fresh``, sending only what changed.
 
     Traces are updated property by property (one batched message to the browser); only when
@@ -360,8 +360,10 @@ def sync_figure(target: go.FigureWidget, fresh: go.Figure) -> None:
     ----------
     target : go.FigureWidget
         The figure on screen (changed in place).
-    fresh : go.Figure
-        The figure it should now show (from a :mod:`kit.figures` function).
+    fresh : go.Figure or dict
+        The figure it should now show (from a :mod:`kit.figures` function), or its plain spec
+        (``{"data": [...], "layout": {...}}``, e.g. :func:`kit.figures.journey.journey_map_spec`):
+        a spec skips validating the parts that did not change.
 
     Examples
     --------
@@ -370,12 +372,17 @@ def sync_figure(target: go.FigureWidget, fresh: go.Figure) -> None:
     >>> list(shown.data[0].x)
     [0, 1]
     """
-    new_traces = [t.to_plotly_json() for t in fresh.data]
+    if isinstance(fresh, dict):
+        new_traces = [{"type": "scatter"} | dict(t) for t in fresh.get("data", [])]
+        new_layout = dict(fresh.get("layout", {}))
+    else:
+        new_traces = [t.to_plotly_json() for t in fresh.data]
+        new_layout = fresh.layout.to_plotly_json()
     shape = [(t.get("type"), t.get("name")) for t in new_traces]
     if [(t.type, t.name) for t in target.data] != shape:
         with target.batch_update():
             target.data = ()
-        target.add_traces(list(fresh.data))
+        target.add_traces(new_traces)
     else:
         with target.batch_update():
             for trace, new in zip(target.data, new_traces, strict=True):
@@ -384,7 +391,6 @@ def sync_figure(target: go.FigureWidget, fresh: go.Figure) -> None:
                 patch |= {k: None for k in old if k not in new and k not in ("uid", "type")}
                 if patch:
                     trace.update(patch, overwrite=True)
-    new_layout = fresh.layout.to_plotly_json()
     old_layout = target.layout.to_plotly_json()
     if "width" not in new_layout and "width" in old_layout:
         new_layout["width"] = old_layout["width"]  # the display width stays

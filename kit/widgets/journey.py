@@ -13,7 +13,7 @@ from typing import Any
 import ipywidgets as widgets
 import pandas as pd
 
-from kit.figures.journey import journey_map
+from kit.figures.journey import journey_map, journey_map_spec
 from kit.figures.style import esc
 from kit.journey import ordered_touchpoints, stages
 from kit.schema import CONTACTS, LEVELS
@@ -195,7 +195,7 @@ class JourneyEditor(Editor):
         self._refresh_choices()
         self.form.refresh()
         self._move_buttons()
-        sync_figure(self.figure, journey_map(self.wb["journey"], title=self._figure_title()))
+        sync_figure(self.figure, journey_map_spec(self.wb["journey"], title=self._figure_title()))
 
     def _move_buttons(self) -> None:
         picked = self.form.selected is not NEW
