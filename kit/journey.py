@@ -91,6 +91,17 @@ _TIME = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*$")
 
 
 
+def contact_kind(value: Any) -> str:
+    """A ``contact`` cell read leniently: ``"direct"``, ``"indirect"`` or ``""`` (missing/other).
+
+    Examples
+    --------
+    >>> contact_kind(" Direct "), contact_kind(None)
+    ('direct', '')
+    """
+    return (cells.text_or_none(value) or "").lower()
+
+
 def _minutes(value: Any) -> float:
     """``"07:30"`` -> 450.0; missing or unreadable -> NaN."""
     if cells.is_missing(value):
@@ -240,7 +251,7 @@ def stage_summary(journey: pd.DataFrame) -> pd.DataFrame:
     ordered = ordered_touchpoints(journey)
     rows = []
     for stage_order, group in ordered.groupby("stage_order", sort=True):
-        contact = group["contact"].map(lambda c: (cells.text_or_none(c) or "").lower())
+        contact = group["contact"].map(contact_kind)
         direct = int((contact == "direct").sum())
         indirect = int((contact == "indirect").sum())
         emotion = pd.to_numeric(group["emotion"], errors="coerce")
@@ -289,7 +300,7 @@ def contact_share(journey: pd.DataFrame) -> pd.DataFrame:
     1  indirect            1   0.25
     """
     table = cells.with_columns(journey, "journey")
-    contact = [(cells.text_or_none(c) or "").lower() for c in table["contact"]]
+    contact = [contact_kind(c) for c in table["contact"]]
     counts = [contact.count(kind) for kind in CONTACTS]
     total = sum(counts)
     return pd.DataFrame(
@@ -498,7 +509,7 @@ def blueprint(
         )
         role_id = cells.text_or_none(tp.role_id)
         role = lookup.get(role_id, {}) if role_id else {}
-        contact = (cells.text_or_none(tp.contact) or "").lower()
+        contact = contact_kind(tp.contact)
         rows.append(
             common
             | {

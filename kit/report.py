@@ -348,6 +348,19 @@ def _close_worker() -> None:
         _WORKER.close()
 
 
+def _worker() -> _Worker:
+    """This process's worker; started now when the pool's initializer could not start one."""
+    global _WORKER
+    if _WORKER is None:
+        from kit.kernels import KernelProblem
+
+        try:
+            _WORKER = _Worker(None, 600)
+        except Exception as exc:
+            raise KernelProblem(f"no Python kernel could be started ({exc})") from exc
+    return _WORKER
+
+
 def _write_manifest(out: Path, result: TeamResult) -> None:
     write_file(_manifest_path(out, result.slug),
                  json.dumps(asdict(result), indent=1, default=str))
@@ -372,36 +385,30 @@ def _run_job(job: Job) -> TeamResult:
     result = TeamResult(job.slug, job.slug, STATUS_FAILED, digest=job.digest)
     running = _running_marker(out, job.slug)
     running.write_text(str(os.getpid()))
-    if job.kind == "synthesis":
-        try:
-            _build_synthesis(job, result)
-        except Exception as exc:  # never lose the team reports over the synthesis
-            result.problem = (f"the synthesis could not be built ({type(exc).__name__}: "
-                              f"{exc})")
-        result.seconds = time.perf_counter() - started
-        running.unlink(missing_ok=True)
-        return result
+    team = job.kind == "team"
     try:
-        _build(job, result)
+        (_build if team else _build_synthesis)(job, result)
     except Exception as exc:  # last resort: a bug must still give the team a failure page
         result.status = STATUS_FAILED
-        result.problem = f"an unexpected error stopped the report ({type(exc).__name__}: {exc})"
+        stopped = "an unexpected error stopped the report" if team else (
+            "the synthesis could not be built")
+        result.problem = f"{stopped} ({type(exc).__name__}: {exc})"
         result.details = traceback.format_exc().strip().splitlines()[-6:]
         result.fix = ("This is a bug in servekit, not in the team's data. Run the command again; "
                       "if it persists, send the lines above to the kit's maintainers.")
     result.seconds = time.perf_counter() - started
-    if result.status != STATUS_OK:
+    if team:  # the synthesis has no failure page or manifest: the index reports its problem
+        if result.status != STATUS_OK:
+            with contextlib.suppress(Exception):
+                result.html = f"{job.slug}.html"
+                write_file(out / result.html, failure_page(result, job))
         with contextlib.suppress(Exception):
-            result.html = f"{job.slug}.html"
-            write_file(out / result.html, failure_page(result, job))
-    with contextlib.suppress(Exception):
-        _write_manifest(out, result)
+            _write_manifest(out, result)
     running.unlink(missing_ok=True)
     return result
 
 
 def _build(job: Job, result: TeamResult) -> None:
-    global _WORKER
     import nbformat
     import yaml
     from papermill.exceptions import PapermillExecutionError
@@ -445,12 +452,7 @@ def _build(job: Job, result: TeamResult) -> None:
     result.summary = story.summary()
     lap("validate")
 
-    if _WORKER is None:  # the initializer could not start one; try again for this team
-        try:
-            _WORKER = _Worker(None, 600)
-        except Exception as exc:
-            raise KernelProblem(f"no Python kernel could be started ({exc})") from exc
-    worker = _WORKER
+    worker = _worker()
     parameters = {"workshop_dir": str(workshop_dir), "team": job.slug,
                   "crosshair": job.crosshair, "embed_plotlyjs": False}
     try:
@@ -844,14 +846,11 @@ def _build_synthesis(job: Job, result: TeamResult) -> None:
     from kit.export import notebook_html
     from kit.kernels import KernelProblem
 
-    global _WORKER
     out = Path(job.out)
     result.name = "Synthesis"
     try:
-        if _WORKER is None:
-            _WORKER = _Worker(None, 600)
-        nb = _WORKER.kernel.run(job.notebook, {"workshop_dir": job.workshop_dir,
-                                               "embed_plotlyjs": False})
+        nb = _worker().kernel.run(job.notebook, {"workshop_dir": job.workshop_dir,
+                                                 "embed_plotlyjs": False})
     except (PapermillExecutionError, KernelProblem) as exc:
         result.problem = f"the synthesis could not be built: {exc}"
         return

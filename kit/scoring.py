@@ -527,12 +527,41 @@ def top_of_ranking(ranking: pd.DataFrame, k: int = 3) -> pd.DataFrame:
 
     Examples
     --------
-    >>> r = pd.DataFrame({"touchpoint_id": ["a", "b", "c"], "priority": [9.0, 2.0, 0.0]})
+    >>> r = pd.DataFrame({"touchpoint_id": ["a", "b", "c"], "rank": [1, 2, 3],
+    ...                   "priority": [9.0, 2.0, 0.0]})
     >>> top_of_ranking(r, k=5)["touchpoint_id"].tolist()
     ['a', 'b']
     """
-    acted = ranking[ranking["priority"] > 0] if not ranking.empty else ranking
-    return acted.head(max(int(k), 0)).reset_index(drop=True)
+    if ranking.empty:
+        return ranking.reset_index(drop=True)
+    return ranking[in_top_k(ranking, k)].reset_index(drop=True)
+
+
+def in_top_k(ranking: pd.DataFrame, k: int = 3) -> list[bool]:
+    """Per row of a :func:`priority_ranking`: is it one of the ``k`` touchpoints to act on?
+
+    The one rule behind :func:`top_priorities`, :func:`team_ranks` and the priority chart:
+    rank <= ``k`` and priority > 0 (a touchpoint with no gap is never listed).
+
+    Parameters
+    ----------
+    ranking : pandas.DataFrame
+        A :func:`priority_ranking` result (columns ``rank`` and ``priority``).
+    k : int
+        Size of the top list.
+
+    Returns
+    -------
+    list of bool
+
+    Examples
+    --------
+    >>> r = pd.DataFrame({"rank": [1, 2, 3], "priority": [9.0, 0.0, 0.0]})
+    >>> in_top_k(r, k=2)
+    [True, False, False]
+    """
+    return [bool(r <= k and p > 0)
+            for r, p in zip(ranking["rank"], ranking["priority"], strict=True)]
 
 
 # --------------------------------------------------------------------------- readiness
@@ -745,10 +774,7 @@ def team_ranks(
                     "touchpoint_id": list(ranking["touchpoint_id"]),
                     "rank": [int(r) for r in ranking["rank"]],
                     "priority": [float(p) for p in ranking["priority"]],
-                    "in_top_k": [
-                        bool(r <= k and p > 0)
-                        for r, p in zip(ranking["rank"], ranking["priority"], strict=True)
-                    ],
+                    "in_top_k": in_top_k(ranking, k),
                 },
                 columns=TEAM_RANK_COLUMNS,
             )

@@ -28,6 +28,7 @@ from kit.journey import (
     LANE_LABELS,
     LANES,
     blueprint,
+    contact_kind,
     ordered_touchpoints,
 )
 
@@ -267,7 +268,7 @@ def journey_map_spec(journey: pd.DataFrame, title: str | None = "Customer journe
     ordered = ordered.copy()
     ordered["y"] = pd.to_numeric(ordered["emotion"], errors="coerce").fillna(0).clip(-2, 2)
     ordered["contact_kind"] = [
-        "direct" if (cells.text_or_none(c) or "").lower() == "direct" else "indirect" for c in ordered["contact"]
+        "direct" if contact_kind(c) == "direct" else "indirect" for c in ordered["contact"]
     ]
     custom = [
         [

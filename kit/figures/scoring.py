@@ -22,6 +22,7 @@ from kit.scoring import (
     OVERKILL,
     QUADRANTS,
     Crosshair,
+    in_top_k,
     ipa,
     priority_ranking,
     touchpoint_summary,
@@ -430,9 +431,7 @@ def priority_chart(
         ranking = ranking.head(max(int(top), 0))
     if ranking.empty:
         return empty_figure("No scores yet", title)
-    acted = [
-        bool(r <= k and p > 0) for r, p in zip(ranking["rank"], ranking["priority"], strict=True)
-    ]
+    acted = in_top_k(ranking, k)
     labels = []
     for row, act in zip(ranking.itertuples(index=False), acted, strict=True):
         label = f"{int(row.rank)}. {esc(row.touchpoint_id)} · {wrap(row.description, 30, 1)}"
