@@ -2,18 +2,23 @@
 
 The CLI only orchestrates: it parses options, calls the kit and prints. Problems with user data
 are printed as ``path:row:column: message`` lines and give exit status 1 — never a traceback.
+
+Every command lives in its own module under :mod:`kit.commands` and names its click commands in
+that module's ``__all__``; :func:`main` registers them all, so adding a command is adding a file.
 """
 
 from __future__ import annotations
 
-from pathlib import Path
+import importlib
+import pkgutil
 
 import click
 
-from kit.commands import navigation as navigation_command
-from kit.commands import orgchart as orgchart_command
-from kit.commands import report as report_command
-from kit.problems import KitError, Problem, errors
+import kit.commands
+from kit.commands.output import print_problems
+from kit.problems import KitError
+
+__all__ = ["main", "print_problems"]
 
 
 class _KitGroup(click.Group):
@@ -32,126 +37,16 @@ def main() -> None:
     """Serve the Servers workshop kit: set up workshops, check team data, build reports."""
 
 
-def print_problems(problems: list[Problem], *, quiet_ok: bool = False) -> int:
-    """Print problems (errors first) and a one-line summary; return the number of errors."""
-    found = errors(problems)
-    warnings = [p for p in problems if not p.is_error]
-    for problem in found:
-        click.secho(str(problem), fg="red", err=True)
-    for problem in warnings:
-        click.secho(str(problem), fg="yellow", err=True)
-    if found or warnings or not quiet_ok:
-        summary = f"{len(found)} error(s), {len(warnings)} warning(s)"
-        click.secho(summary, fg="red" if found else "green", err=bool(found))
-    return len(found)
+def _register() -> None:
+    """Add every click command named in the ``__all__`` of a module under :mod:`kit.commands`."""
+    for info in sorted(pkgutil.iter_modules(kit.commands.__path__), key=lambda m: m.name):
+        if info.name.startswith("_"):
+            continue
+        module = importlib.import_module(f"kit.commands.{info.name}")
+        for name in getattr(module, "__all__", ()):
+            command = getattr(module, name)
+            if isinstance(command, click.Command):
+                main.add_command(command)
 
 
-@main.command()
-@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
-@click.option("--case", default="laurie-hospitality", show_default=True,
-              help="Case dataset (a folder under datasets/).")
-@click.option("--team", "team_names", multiple=True, metavar="NAME",
-              help="A team's display name (repeat for each team).")
-@click.option("--teams", "team_count", type=click.IntRange(0, 200), default=0,
-              help="Create N teams named 'Team 1' … 'Team N' (added to any --team).")
-@click.option("--title", help="Workshop title (default: the case's title).")
-@click.option("--date", "date_", help="Session date, YYYY-MM-DD (default: today).")
-@click.option("--facilitator", default="", help="Facilitator's name.")
-@click.option("--starter/--blank", default=False, show_default=True,
-              help="Start teams from the case's reference journey and pyramid, or blank.")
-@click.option("--force", is_flag=True, help="Use a non-empty folder (existing files are kept).")
-def new(directory: Path, case: str, team_names: tuple[str, ...], team_count: int,
-        title: str | None, date_: str | None, facilitator: str, starter: bool,
-        force: bool) -> None:
-    """Create a workshop in DIRECTORY, ready for a session."""
-    from kit.workshop import create_workshop
-
-    names = list(team_names) + [f"Team {i}" for i in range(1, team_count + 1)]
-    if not names:
-        raise click.UsageError("name at least one team: --team NAME (repeatable) or --teams N")
-    ws = create_workshop(directory, case=case, teams=names, title=title, date=date_,
-                         facilitator=facilitator, starter=starter, force=force)
-    click.echo(f"Workshop ready in {ws.path} with {len(ws.teams())} team(s):")
-    for team in ws.teams():
-        click.echo(f"  {team.path}")
-    click.echo("Next: open workshops/01_journey.ipynb in JupyterLab for each team.")
-
-
-@main.command()
-@click.argument("directory", type=click.Path(exists=True, file_okay=False, path_type=Path))
-def validate(directory: Path) -> None:
-    """Check a workshop (or one team folder) and print every problem found."""
-    from kit.workbook import validate_team
-    from kit.workshop import Workshop, is_workshop
-
-    if is_workshop(directory):
-        ws = Workshop(directory)
-        problems = ws.validate()
-        scope = f"{len(ws.teams())} team(s) in {directory}"
-    else:
-        problems = validate_team(directory, root=directory)
-        scope = f"team folder {directory}"
-    count = print_problems(problems)
-    if count:
-        raise SystemExit(1)
-    click.echo(f"{scope}: valid")
-
-
-@main.command()
-@click.argument("directory", type=click.Path(exists=True, file_okay=False, path_type=Path))
-def status(directory: Path) -> None:
-    """Show how far every team in a workshop has got (for the facilitator)."""
-    from rich.console import Console
-    from rich.table import Table
-    from rich.text import Text  # team names are data: Text() never reads them as markup
-
-    from kit.progress import STEPS, load_all, team_progress
-    from kit.workshop import Workshop
-
-    table = team_progress(load_all(Workshop(directory).teams()))
-    if table.empty:
-        raise click.ClickException(f"no teams in {directory}/teams; create some with "
-                                   f"'servekit new'")
-    marks = {"done": "[green]✓[/]", "started": "[yellow]…[/]", "not started": "[dim]–[/]"}
-    view = Table(title=f"Progress in {directory}", caption="✓ done  … started  – not started")
-    view.add_column("team", no_wrap=True, min_width=12)
-    for column in ("touchpoints", "roles", "scorers", "actions", *STEPS, "errors"):
-        view.add_column(column, justify="center")
-    for row in table.itertuples(index=False):
-        view.add_row(Text(row.name), *(str(getattr(row, c)) for c in ("touchpoints", "roles",
-                                                                  "scorers", "actions")),
-                     *(marks[getattr(row, s)] for s in STEPS),
-                     f"[red]{row.errors}[/]" if row.errors else "0")
-    Console(highlight=False).print(view)
-
-
-@main.command()
-@click.argument("directory", type=click.Path(file_okay=False, path_type=Path), default="demo")
-@click.option("--case", default="laurie-hospitality", show_default=True)
-@click.option("--reports/--no-reports", default=True, show_default=True,
-              help="Also build every team's report and the index.")
-@click.option("--jobs", "-j", type=click.IntRange(1, 64), default=None,
-              help="Teams reported at once (default: one per CPU core).")
-def demo(directory: Path, case: str, reports: bool, jobs: int | None) -> None:
-    """Build the demo workshop from the case's sample teams in DIRECTORY (default ./demo),
-    then its reports."""
-    from kit.workshop import create_demo
-
-    ws = create_demo(directory, case=case, force=True)
-    problems = ws.validate()
-    if print_problems(problems, quiet_ok=True):
-        raise SystemExit(1)
-    click.echo(f"Demo workshop: {ws.path.resolve()} ({len(ws.teams())} teams, all valid)")
-    if not reports:
-        return
-    from kit.report import build_reports
-
-    summary = build_reports(ws.path, jobs=jobs)
-    click.echo(f"Reports: open {Path(summary.index).resolve()} in a browser")
-    raise SystemExit(summary.exit_code)
-
-
-# ---- registered commands (each lives in its own module under kit/commands) ---------------------
-main.add_command(orgchart_command.import_orgchart)
-main.add_command(navigation_command.stamp_nav)
-main.add_command(report_command.report)
+_register()

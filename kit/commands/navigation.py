@@ -6,6 +6,8 @@ from pathlib import Path
 
 import click
 
+__all__ = ["stamp_nav"]
+
 
 @click.command("stamp-nav")
 @click.argument("folder", type=click.Path(exists=True, file_okay=False, path_type=Path),
@@ -20,7 +22,7 @@ def stamp_nav(folder: Path, only_check: bool) -> None:
 
     Examples: ``servekit stamp-nav workshops`` · ``servekit stamp-nav --check workshops``
     """
-    from kit.cli import print_problems
+    from kit.commands.output import print_problems
     from kit.navigation import check, stamp, workshop_notebooks
 
     if only_check:

@@ -12,6 +12,8 @@ from pathlib import Path
 
 import click
 
+__all__ = ["import_orgchart"]
+
 MAX_WARNINGS = 20
 
 

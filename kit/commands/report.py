@@ -10,6 +10,8 @@ from pathlib import Path
 
 import click
 
+__all__ = ["report"]
+
 
 @click.command("report")
 @click.argument("directory", type=click.Path(exists=True, file_okay=False, path_type=Path))
