@@ -68,12 +68,13 @@ from typing import Any
 
 from kit.export import write_file
 from kit.problems import InvalidData, KitError
+from kit.resources import workshop_notebook
 
 ROOT = Path(__file__).resolve().parent.parent
 KIT_DIR = Path(__file__).resolve().parent
-NOTEBOOK = ROOT / "workshops" / "10_team_report.ipynb"
+NOTEBOOK = workshop_notebook("10_team_report.ipynb")
 """The report notebook (papermill-parameterised: workshop_dir, team, crosshair, embed_plotlyjs)."""
-SYNTHESIS_NOTEBOOK = ROOT / "workshops" / "20_synthesis.ipynb"
+SYNTHESIS_NOTEBOOK = workshop_notebook("20_synthesis.ipynb")
 SYNTHESIS_PAGE = "_synthesis.html"  # team slugs never start with "_", so it cannot clash
 SYNTHESIS_SLUG = "_synthesis"
 SYNTHESIS_MARKER = "_synthesis.digest"

@@ -16,7 +16,6 @@ Examples
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
 import shutil
 import unicodedata
@@ -28,11 +27,12 @@ import yaml
 
 from kit.csvio import atomic_write
 from kit.problems import KitError, Problem, display_path
+from kit.resources import cases as available_cases
+from kit.resources import datasets_dir
 from kit.workbook import TEAM_FILE, Workbook, validate_team
 
 WORKSHOP_FILE = "workshop.yaml"
 TEAMS_DIR = "teams"
-DATASETS_ENV = "SERVEKIT_DATASETS"
 RESERVED_SLUGS = frozenset({"index"})
 
 
@@ -102,18 +102,6 @@ def check_team_name(name: str, taken: dict[str, str] | None = None) -> str:
 
 
 # --------------------------------------------------------------------------- cases (datasets)
-def datasets_dir() -> Path:
-    """Where the case datasets live: ``$SERVEKIT_DATASETS`` or the repository's ``datasets/``.
-
-    Examples
-    --------
-    >>> (datasets_dir() / "laurie-hospitality").is_dir()
-    True
-    """
-    env = os.environ.get(DATASETS_ENV)
-    return Path(env) if env else Path(__file__).resolve().parent.parent / "datasets"
-
-
 def case_dir(case: str) -> Path:
     """The folder of a case dataset, or :class:`WorkshopError` naming the cases there are.
 
@@ -127,7 +115,7 @@ def case_dir(case: str) -> Path:
         raise WorkshopError(f"case {case!r} is not a case name")
     path = root / case
     if not (path / "case.yaml").is_file():
-        cases = sorted(p.parent.name for p in root.glob("*/case.yaml")) if root.is_dir() else []
+        cases = available_cases()
         raise WorkshopError(f"no case {case!r} in {root}; expected one of: "
                             f"{', '.join(cases) or '(none)'}")
     return path

@@ -17,6 +17,7 @@ DATASET = ROOT / "datasets" / "laurie-hospitality"
 REALDATA = ROOT.parent / "shared" / "realdata"
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 REQUIRE_BROWSER = os.environ.get("SERVEKIT_REQUIRE_BROWSER") == "1"
+REQUIRE_REALDATA = os.environ.get("SERVEKIT_REQUIRE_REALDATA") == "1"
 
 MINI_TEAM = {
     "team.yaml": "name: Mini team\nmembers: [Ann, Bo]\n",
@@ -80,19 +81,23 @@ def chromium() -> str:
     return CHROMIUM
 
 
-_skipped_browser: list[str] = []
+_skipped_required: list[str] = []
 
 
 def pytest_runtest_logreport(report: pytest.TestReport) -> None:
-    if report.skipped and "browser" in report.keywords:
-        _skipped_browser.append(report.nodeid)
+    required = ((REQUIRE_BROWSER and "browser" in report.keywords)
+                or (REQUIRE_REALDATA and "realdata" in report.keywords))
+    if report.skipped and required:
+        _skipped_required.append(report.nodeid)
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
-    if REQUIRE_BROWSER and _skipped_browser:
+    # Deselected required tests (-k, -m) are caught by .ci/required_tests.py, which compares
+    # the collected browser/realdata tests with the ones that passed.
+    if _skipped_required:
         reporter = session.config.pluginmanager.get_plugin("terminalreporter")
         if reporter is not None:
             reporter.write_line(
-                "SERVEKIT_REQUIRE_BROWSER=1 but these browser tests were skipped: "
-                + ", ".join(_skipped_browser), red=True)
+                "these required (browser or real-data) tests were skipped: "
+                + ", ".join(_skipped_required), red=True)
         session.exitstatus = 1

@@ -582,6 +582,7 @@ def files_fte(senior: Path, junior: Path) -> float:
     return float(pd.to_numeric(s["FTE"]).sum() + pd.to_numeric(j["Number of Posts in FTE"]).sum())
 
 
+@pytest.mark.realdata
 @pytest.mark.parametrize("stem", REAL_PAIRS or ["(no realdata)"])
 def test_every_real_organogram_pair_imports_with_fte_preserved(stem, tmp_path):
     if not REAL_PAIRS:
@@ -605,6 +606,7 @@ def test_every_real_organogram_pair_imports_with_fte_preserved(stem, tmp_path):
     assert not names & set(out.roles["name"])
 
 
+@pytest.mark.realdata
 def test_real_dwp_through_the_cli(tmp_path):
     senior = ORGANOGRAMS / "clean-version-of-DWP-September-2013-senior.csv"
     if not senior.exists():

@@ -1,0 +1,56 @@
+"""The CI guard: a required (browser or real-data) test that was deselected fails the run."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SCRIPT = ROOT / ".ci" / "required_tests.py"
+
+pytestmark = pytest.mark.slow
+
+
+def _guard(junit: Path) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, str(SCRIPT), str(junit)], cwd=ROOT,
+                          capture_output=True, text=True, check=False)
+
+
+def _junit(tmp_path: Path, cases: list[tuple[str, str, str | None]]) -> Path:
+    body = "".join(
+        f'<testcase classname="{c}" name="{n}">' + (f"<{child}/>" if child else "") + "</testcase>"
+        for c, n, child in cases)
+    path = tmp_path / "junit.xml"
+    path.write_text(f'<testsuites><testsuite name="pytest">{body}</testsuite></testsuites>')
+    return path
+
+
+def test_deselected_and_skipped_required_tests_fail_and_a_full_run_passes(tmp_path):
+    collected = subprocess.run(
+        [sys.executable, "-m", "pytest", "--collect-only", "-q", "-m", "browser or realdata",
+         "-p", "no:cacheprovider"], cwd=ROOT, capture_output=True, text=True, check=True)
+    ids = [line for line in collected.stdout.splitlines() if "::" in line]
+    assert any("test_browser_lab.py" in i for i in ids)
+    assert any("test_orgchart.py" in i for i in ids)
+    sys.path.insert(0, str(SCRIPT.parent))
+    try:
+        from required_tests import junit_key
+    finally:
+        sys.path.pop(0)
+    everything = [(*junit_key(i), None) for i in ids]
+
+    full = _guard(_junit(tmp_path, everything))
+    assert full.returncode == 0, full.stderr
+    assert full.stdout == f"required_tests: all {len(ids)} required browser and real-data " \
+                          f"tests passed\n"
+
+    # the first required test deselected (absent), the second skipped
+    cases = [(*junit_key(ids[1]), "skipped")] + everything[2:]
+    short = _guard(_junit(tmp_path, cases))
+    assert short.returncode == 1
+    assert short.stderr == (
+        f"required_tests: 2 of {len(ids)} required (browser or real-data) test(s) did not run "
+        f"and pass (skipped or deselected):\n  {ids[0]}\n  {ids[1]}\n")
