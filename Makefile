@@ -5,12 +5,17 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 DEMO   ?= demo
 
-.PHONY: setup demo test lint bench lab clean
+.PHONY: setup demo test lint bench lab clean lock hub-proxy
 
-$(STAMP): pyproject.toml
+PIP_VERSION := 26.3
+LOCK  := requirements/lock.txt
+
+# Every transitive version comes from the lock (constraints); pip and the build backend are pinned
+# too (pip here, setuptools/wheel in pyproject's [build-system]).
+$(STAMP): pyproject.toml $(LOCK)
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet pip==$(PIP_VERSION)
+	$(BIN)/python -m pip install --quiet -c $(LOCK) -e '.[dev]'
 	$(BIN)/python -m ipykernel install --sys-prefix --name python3 >/dev/null
 	@touch $(STAMP)
 
@@ -22,6 +27,7 @@ demo: setup
 lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/servekit stamp-nav --check workshops
+	$(BIN)/servekit stamp-sources --check workshops exercises exercises/solutions
 
 test: setup lint
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
@@ -34,3 +40,14 @@ lab: setup
 
 clean:
 	rm -rf $(DEMO) test-artifacts .pytest_cache
+
+# Regenerate the lock after changing a pin in pyproject.toml (needs the dev extra: uv).
+lock: setup
+	$(BIN)/uv pip compile pyproject.toml --extra dev --universal --python-version 3.11 \
+		--custom-compile-command 'make lock' -o $(LOCK)
+
+# JupyterHub's proxy (servekit hub), from npm, into .node/ (git-ignored) as a user would install it.
+CHP_VERSION := 5.3.0
+hub-proxy: .node/node_modules/.bin/configurable-http-proxy
+.node/node_modules/.bin/configurable-http-proxy:
+	npm install --prefix .node --no-audit --no-fund configurable-http-proxy@$(CHP_VERSION)

@@ -3,8 +3,20 @@
 Files that workshop participants touch come from Excel, LibreOffice, Numbers or a text editor, so
 reading accepts what those produce — a byte-order mark, Windows-1252 bytes, semicolon or tab
 delimiters, quoted newlines, stray blank rows — and reports anything it had to guess as a warning
-naming the row. Writing always goes to a temporary file in the same folder followed by
-:func:`os.replace`, so a reader (or a crash) sees the old file or the new one, never half of one.
+naming the row. UTF-16 files (Excel's "Unicode text") are read too; a file that is not text at
+all gets one message ("not a CSV file"), not one per garbled row. Writing always goes to a
+temporary file in the same folder followed by :func:`os.replace`, so a reader (or a crash) sees
+the old file or the new one, never half of one.
+
+Formula-safe cells
+------------------
+A spreadsheet that opens a CSV evaluates a cell starting with ``=``, ``+``, ``-``, ``@``, a tab or
+a carriage return as a formula. :func:`csv_text` therefore writes such a text cell with a leading
+apostrophe (``'=SUM(A1)``), the usual guard (OWASP "CSV injection"); plain numbers such as ``-2``
+or ``+3.5`` are left alone, so number columns stay numbers. A text that itself starts with an
+apostrophe followed by one of those characters (or by another apostrophe) gets one more
+apostrophe. :func:`parse_csv` removes exactly one such apostrophe, so the kit reads back exactly
+what was typed (:func:`protect_cell` and :func:`unprotect_cell` are each other's inverse).
 """
 
 from __future__ import annotations
@@ -13,6 +25,7 @@ import contextlib
 import csv
 import io
 import os
+import re
 import tempfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -22,6 +35,11 @@ from kit.problems import Problem
 
 BOM = b"\xef\xbb\xbf"
 _DELIMITERS = (",", ";", "\t", "|")
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+"""First characters that make a spreadsheet read a cell as a formula."""
+_NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
+NOT_CSV = ("not a CSV file: it holds binary data, not text; expected a table saved as CSV "
+           "(comma-separated values) from a spreadsheet")
 
 
 @dataclass
@@ -33,6 +51,58 @@ class CsvTable:
     rows: list[int] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     raw: bytes | None = None
+    readable: bool = True
+    """False when the file is not a CSV file at all (its content was not read)."""
+
+
+def protect_cell(text: str) -> str:
+    """Guard a text cell so that no spreadsheet evaluates it as a formula.
+
+    Examples
+    --------
+    >>> [protect_cell(t) for t in ("=1+1", "-2", "+3.5", "@SUM(A1)", "'=x", "'x", "plain")]
+    ["'=1+1", '-2', '+3.5', "'@SUM(A1)", "''=x", "'x", 'plain']
+    """
+    if text.startswith(FORMULA_START) and not _NUMBER.fullmatch(text):
+        return "'" + text
+    if text.startswith("'") and text[1:2] and (text[1] == "'" or text[1:].startswith(FORMULA_START)):
+        return "'" + text
+    return text
+
+
+def unprotect_cell(text: str) -> str:
+    """Undo :func:`protect_cell`: remove one apostrophe guarding a formula character.
+
+    Examples
+    --------
+    >>> [unprotect_cell(protect_cell(t)) for t in ("=1+1", "'=x", "'x", "-2", "'")]
+    ['=1+1', "'=x", "'x", '-2', "'"]
+    """
+    if text.startswith("'") and text[1:2] and (text[1] == "'" or text[1:].startswith(FORMULA_START)):
+        return text[1:]
+    return text
+
+
+def _utf16(raw: bytes) -> str | None:
+    """The encoding of UTF-16 text with or without a byte-order mark, else ``None``."""
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "utf-16"
+    head = raw[:4000]
+    if len(head) >= 4 and head.count(b"\x00") * 3 > len(head):
+        if head[1::2].count(0) * 10 >= len(head[1::2]) * 9:
+            return "utf-16-le"
+        if head[0::2].count(0) * 10 >= len(head[0::2]) * 9:
+            return "utf-16-be"
+    return None
+
+
+def _binary(text: str) -> bool:
+    """True when decoded text is binary junk (NUL bytes or many control characters)."""
+    if "\x00" in text:
+        return True
+    sample = text[:20000]
+    control = sum(1 for ch in sample if ord(ch) < 32 and ch not in "\t\n\r\f\v")
+    return control > max(2, len(sample) // 100)
 
 
 def decode(raw: bytes, shown: str) -> tuple[str, list[Problem]]:
@@ -57,14 +127,32 @@ def decode(raw: bytes, shown: str) -> tuple[str, list[Problem]]:
     1
     >>> decode(BOM + b"a,b", "f.csv")
     ('a,b', [])
+    >>> decode("a;b".encode("utf-16"), "f.csv")[0]
+    'a;b'
+    >>> str(decode(bytes(range(8)) * 20, "f.csv")[1][0])
+    'f.csv: not a CSV file: it holds binary data, not text; expected a table saved as CSV (comma-separated values) from a spreadsheet'
     """
+    encoding = _utf16(raw)
+    if encoding is not None:
+        try:
+            text = raw.decode(encoding).removeprefix("\ufeff")
+        except UnicodeDecodeError:
+            return "", [Problem(shown, None, None, NOT_CSV)]
+        if _binary(text):
+            return "", [Problem(shown, None, None, NOT_CSV)]
+        return text, []
     if raw.startswith(BOM):
         raw = raw[len(BOM) :]
     try:
-        return raw.decode("utf-8"), []
+        text = raw.decode("utf-8")
+        if _binary(text):
+            return "", [Problem(shown, None, None, NOT_CSV)]
+        return text, []
     except UnicodeDecodeError as exc:
         row = raw[: exc.start].count(b"\n") + 1
         text = raw.decode("cp1252", errors="replace")
+        if _binary(text):
+            return "", [Problem(shown, None, None, NOT_CSV)]
         return text, [
             Problem(
                 shown,
@@ -116,6 +204,9 @@ def parse_csv(raw: bytes, shown: str) -> CsvTable:
     """
     table = CsvTable(raw=raw)
     text, table.problems = decode(raw, shown)
+    if any(p.message == NOT_CSV for p in table.problems):
+        table.readable = False
+        return table
     if not text.strip():
         return table
     first_line = text.lstrip("\r\n").splitlines()[0]
@@ -137,6 +228,7 @@ def parse_csv(raw: bytes, shown: str) -> CsvTable:
                     continue
                 table.header = cells
                 continue
+            cells = [unprotect_cell(c) for c in cells]
             if not any(cells):
                 continue
             row = record_number
@@ -180,17 +272,26 @@ def read_csv(path: Path, shown: str | None = None) -> CsvTable:
 
 
 def csv_text(header: Sequence[str], records: Iterable[Sequence[str]]) -> str:
-    """Format rows as CSV text (comma, minimal quoting, ``\\n`` line ends).
+    """Format rows as CSV text (comma, minimal quoting, ``\\n`` line ends), formula-safe.
+
+    Cells are guarded with :func:`protect_cell`, so a spreadsheet never evaluates them.
 
     Examples
     --------
     >>> csv_text(["a", "b"], [["1", "x, y"]])
     'a,b\\n1,"x, y"\\n'
+    >>> csv_text(["n", "t"], [["-2", "=HYPERLINK(1)"]])
+    "n,t\\n-2,'=HYPERLINK(1)\\n"
+    >>> parse_csv(csv_text(["t"], [["a\\rb"]]).encode(), "f.csv").records
+    [['a\\rb']]
     """
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(list(header))
-    writer.writerows(list(r) for r in records)
+    quoted = csv.writer(buffer, lineterminator="\n", quoting=csv.QUOTE_ALL)
+    for record in records:  # a bare carriage return is not quoted by csv: quote that row
+        cells = [protect_cell(str(c)) for c in record]
+        (quoted if any("\r" in c for c in cells) else writer).writerow(cells)
     return buffer.getvalue()
 
 

@@ -29,13 +29,13 @@ True
 
 from __future__ import annotations
 
-import html
-import re
 import warnings
 from collections.abc import Iterable, Mapping
 from typing import Any
 
 from markupsafe import Markup, escape
+
+from kit.formatting import slugify
 
 PLOTLY_MIME = "application/vnd.plotly.v1+json"
 RENDERER = "servekit"
@@ -54,10 +54,6 @@ FIGURE_CONFIG: dict[str, Any] = {
 class _State:
     prefix = "fig"
     count = 0
-
-
-def _slug(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", str(text).lower()).strip("-") or "fig"
 
 
 def figure_bundle(fig: Any) -> dict[str, Any]:
@@ -150,7 +146,7 @@ def setup(*, embed_plotlyjs: bool = True, figure_prefix: str = "fig", quiet: boo
 
     _register()
     pio.renderers.default = RENDERER
-    _State.prefix = _slug(figure_prefix)
+    _State.prefix = slugify(figure_prefix, fallback="fig")
     _State.count = 0
     if quiet:
         warnings.simplefilter("ignore")
@@ -265,14 +261,14 @@ def cell_text(value: Any) -> str | Markup:
 
 
 def text(value: Any) -> str:
-    """Escape plain text for HTML (``html.escape`` with quotes).
+    """Escape plain text for HTML (:func:`markupsafe.escape`, quotes included).
 
     Examples
     --------
-    >>> text("<script>")
-    '&lt;script&gt;'
+    >>> text("<script>"), text(None)
+    ('&lt;script&gt;', '')
     """
-    return html.escape("" if value is None else str(value), quote=True)
+    return str(escape("" if value is None else value))
 
 
 __all__ = ["FIGURE_CONFIG", "Markup", "escape", "figure_bundle", "plotlyjs_html", "say",

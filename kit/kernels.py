@@ -11,7 +11,7 @@ How the kernel is reused
 papermill passes ``km=`` through to nbclient, which then neither starts nor shuts the kernel
 down, but it still creates (and waits for) a new kernel *client* for every notebook, and that
 wait includes a 0.2 s flush of the IOPub channel. The ``"servekit-warm"`` papermill engine
-(:class:`WarmEngine`) hands nbclient the already-connected client too, so a notebook costs only
+(:class:`kit.papermill_engine.WarmEngine`, registered through papermill's entry point) hands nbclient the already-connected client too, so a notebook costs only
 its own cells (≈ 20 ms of overhead).
 
 Kernels talk over the ``ipc`` transport (Unix sockets in a private temporary folder), so kernels
@@ -75,12 +75,26 @@ WARMUP_CODE = "import kit.kernels as _sk_kernels\n_sk_kernels.snapshot()\ndel _s
 """Run once on a new kernel: imports, then the baseline snapshot."""
 
 ENGINE_NAME = "servekit-warm"
+"""The papermill engine :class:`WarmKernel` runs notebooks with (:mod:`kit.papermill_engine`)."""
 SOCKET_PREFIX = "sk-kernel-"
 """Kernels' ipc socket folders are ``<tmp>/sk-kernel-<pid of the owner>-<random>``."""
 
 
 class KernelProblem(RuntimeError):
-    """The kernel died, hung or could not be put back into its baseline state."""
+    """The kernel died, hung or could not be put back into its baseline state.
+
+    ``died`` is True when the kernel process stopped while running a notebook (the notebook
+    may then be run again on a fresh kernel).
+
+    Examples
+    --------
+    >>> KernelProblem("gone", died=True).died, KernelProblem("slow").died
+    (True, False)
+    """
+
+    def __init__(self, message: str, *, died: bool = False):
+        super().__init__(message)
+        self.died = died
 
 
 # =========================================================================== kernel side
@@ -248,35 +262,20 @@ def restore() -> str:
 
 # =========================================================================== host side
 def _papermill_engine() -> type:
-    """Create and register the ``servekit-warm`` papermill engine (once per process)."""
-    from papermill.clientwrap import PapermillNotebookClient
-    from papermill.engines import NBClientEngine, papermill_engines
-    from papermill.log import logger
+    """The ``servekit-warm`` engine, as papermill finds it (its ``papermill.engine`` entry point).
 
-    existing = papermill_engines._engines.get(ENGINE_NAME)
-    if existing is not None:
-        return existing
+    Examples
+    --------
+    >>> _papermill_engine().__name__
+    'WarmEngine'
+    """
+    from papermill.engines import papermill_engines
 
-    class WarmEngine(NBClientEngine):
-        """nbclient engine that runs on a given kernel manager *and* connected client."""
-
-        last_nb = None  # the notebook being run (kept for failure reports)
-
-        @classmethod
-        def execute_managed_notebook(cls, nb_man, kernel_name, log_output=False,
-                                     stdout_file=None, stderr_file=None, start_timeout=60,
-                                     execution_timeout=None, km=None, kc=None, **kwargs):
-            client = PapermillNotebookClient(
-                nb_man, km=km, kernel_name=kernel_name, log=logger, log_output=log_output,
-                stdout_file=stdout_file, stderr_file=stderr_file,
-                startup_timeout=start_timeout, timeout=execution_timeout,
-            )
-            client.kc = kc  # skip nbclient's per-notebook client start (and its IOPub flush)
-            cls.last_nb = nb_man.nb
-            return client.execute()
-
-    papermill_engines.register(ENGINE_NAME, WarmEngine)
-    return WarmEngine
+    try:
+        return papermill_engines.get_engine(ENGINE_NAME)
+    except Exception as exc:  # papermill's PapermillException: the kit is not installed
+        raise KernelProblem(f"papermill has no {ENGINE_NAME!r} engine: install the kit "
+                            f"('pip install .') so its entry point is registered") from exc
 
 
 class WarmKernel:
@@ -485,11 +484,12 @@ class WarmKernel:
             raise
         except (DeadKernelError, CellTimeoutError, RuntimeError) as exc:
             # A dead kernel, a hung cell or a broken channel: never reuse this kernel.
-            reason = "stopped unexpectedly" if not self.alive() else "did not finish in time"
+            died = not self.alive()
+            reason = "stopped unexpectedly" if died else "did not finish in time"
             self.shutdown()
             raise KernelProblem(f"the notebook's kernel {reason} ({type(exc).__name__}: "
-                                f"{str(exc).strip().splitlines()[0] if str(exc).strip() else ''})"
-                                ) from exc
+                                f"{str(exc).strip().splitlines()[0] if str(exc).strip() else ''})",
+                                died=died) from exc
         self._after_run()
         return nb
 

@@ -28,8 +28,10 @@ from kit.problems import Problem, display_path
 MARKER = "<!-- servekit:nav -->"
 """Ends every navigation line (invisible when the markdown is rendered)."""
 
-PATTERN = "0[0-9]_*.ipynb"
-"""Which notebooks of a folder are session notebooks: ``00_`` to ``09_``, in session order.
+PATTERN = "0[1-9]_*.ipynb"
+"""Which notebooks of a folder are session notebooks: ``01_`` to ``09_``, in session order.
+
+``00_facilitator_guide.ipynb`` is the facilitator's, not a step of the session: not stamped.
 
 Notebooks numbered ``10`` and up (the coach's team report, ``10_team_report.ipynb``) are run
 after the session and exported as reports, where a link to the previous notebook would be

@@ -3,46 +3,134 @@
 The steps follow the session's notebooks: journey (01), pyramid (02), needs (03), scores (04) and
 plan (05). A step counts as started when its table has a row and as done when it meets the light
 bar in :data:`DONE_WHEN` — enough for the team's report to say something useful.
+:func:`team_steps` is the one definition of "done": ``servekit status``, the report's
+"Not finished yet" and the dashboard all use it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 import pandas as pd
 
 from kit import cells
 from kit.problems import errors
+from kit.schema import REFLECTION_QUESTIONS
 from kit.workbook import Workbook
 
 STEPS: tuple[str, ...] = ("journey", "pyramid", "needs", "scores", "plan")
+MIN_TOUCHPOINTS = 6
 DONE_WHEN: dict[str, str] = {
-    "journey": "at least 6 touchpoints",
+    "journey": f"at least {MIN_TOUCHPOINTS} touchpoints",
     "pyramid": "a customer role, a front-line role and serves edges",
     "needs": "a need for every moment of truth",
     "scores": "every touchpoint scored by someone",
-    "plan": "at least one action, and an answer to a reflection question",
+    "plan": "at least one action, and an answer to an action-plan question",
 }
 
 
-def _step_status(wb: Workbook) -> dict[str, str]:
+@dataclass(frozen=True, kw_only=True)
+class Step:
+    """One step of a team's work: its status and what is still missing (empty when done)."""
+
+    name: str
+    status: str
+    """``"done"``, ``"started"`` or ``"not started"``."""
+    todo: tuple[str, ...] = ()
+    """Short phrases for what is missing (the report's "Still to do")."""
+
+    @property
+    def done(self) -> bool:
+        return self.status == "done"
+
+
+def _missing(wb: Workbook) -> dict[str, list[str]]:
+    """What each step still lacks, as phrases; a step is done when its list is empty."""
     journey, roles, serves = wb.tables["journey"], wb.tables["roles"], wb.tables["serves"]
     needs, scores, plan = wb.tables["needs"], wb.tables["scores"], wb.tables["plan"]
     touchpoints = set(journey["touchpoint_id"].map(cells.text)) - {""}
-    moments = set(journey.loc[journey["moment_of_truth"].map(cells.flag), "touchpoint_id"])
+    moments = set(journey.loc[journey["moment_of_truth"].map(cells.flag),
+                              "touchpoint_id"].map(cells.text))
     levels = set(roles["level"].map(cells.text))
-    done = {
-        "journey": len(touchpoints) >= 6,
-        "pyramid": {"customer", "frontline"} <= levels and len(serves) > 0,
-        "needs": bool(moments) and moments <= set(needs["touchpoint_id"]),
-        "scores": bool(touchpoints) and touchpoints <= set(scores["touchpoint_id"]),
-        "plan": len(plan) > 0 and any(cells.text(v) for v in wb.reflections.values()),
-    }
+    scored = set(scores["touchpoint_id"].map(cells.text))
+    answered = {k for k, v in wb.reflections.items() if cells.text(v)} & set(REFLECTION_QUESTIONS)
+    todo: dict[str, list[str]] = {step: [] for step in STEPS}
+    if not touchpoints:
+        todo["journey"].append("map the customer journey")
+    elif len(touchpoints) < MIN_TOUCHPOINTS:
+        todo["journey"].append(f"map at least {MIN_TOUCHPOINTS} touchpoints of the journey")
+    if roles.empty:
+        todo["pyramid"].append("draw the upside-down pyramid")
+    elif not {"customer", "frontline"} <= levels or serves.empty:
+        todo["pyramid"].append("link customers and front line in the pyramid")
+    if needs.empty:
+        todo["needs"].append("list what employees need to be, do and have")
+    elif not moments or not moments <= set(needs["touchpoint_id"].map(cells.text)):
+        todo["needs"].append("list the needs of every moment of truth")
+    if scores.empty or not touchpoints:
+        todo["scores"].append("score the touchpoints")
+    elif not touchpoints <= scored:
+        todo["scores"].append("score the remaining touchpoints")
+    if plan.empty:
+        todo["plan"].append("write the internal service plan")
+    if not answered:
+        todo["plan"].append("answer the action-plan questions")
+    return todo
+
+
+def team_steps(wb: Workbook) -> dict[str, Step]:
+    """THE definition of "step done": each step's status and what it still lacks.
+
+    ``servekit status``, the report's "Not finished yet" (:meth:`kit.story.Story.todo`) and the
+    dashboard all ask here, so they always agree about a team. A step is *done* when nothing is
+    missing (:data:`DONE_WHEN` says what that takes), *started* when its table has a row.
+
+    Parameters
+    ----------
+    wb : kit.workbook.Workbook
+        The team (loaded strictly or leniently).
+
+    Returns
+    -------
+    dict
+        step name (:data:`STEPS`) -> :class:`Step`.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> steps = team_steps(Workbook.load(tempfile.mkdtemp()))
+    >>> steps["journey"].status, steps["journey"].todo
+    ('not started', ('map the customer journey',))
+    >>> [s.done for s in steps.values()]
+    [False, False, False, False, False]
+    """
+    todo = _missing(wb)
+    tables = wb.tables
     started = {
-        "journey": len(journey) > 0, "pyramid": len(roles) > 0, "needs": len(needs) > 0,
-        "scores": len(scores) > 0, "plan": len(plan) > 0 or bool(wb.reflections),
+        "journey": len(tables["journey"]) > 0, "pyramid": len(tables["roles"]) > 0,
+        "needs": len(tables["needs"]) > 0, "scores": len(tables["scores"]) > 0,
+        "plan": len(tables["plan"]) > 0 or bool(wb.reflections),
     }
-    return {s: "done" if done[s] else "started" if started[s] else "not started" for s in STEPS}
+    return {step: Step(name=step, status="done" if not todo[step] else
+                       "started" if started[step] else "not started", todo=tuple(todo[step]))
+            for step in STEPS}
+
+
+def todo(wb: Workbook) -> list[str]:
+    """What the team has not done yet, as short phrases in step order (empty when complete).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> todo(Workbook.load(tempfile.mkdtemp()))[:2]
+    ['map the customer journey', 'draw the upside-down pyramid']
+    """
+    return [phrase for step in team_steps(wb).values() for phrase in step.todo]
+
+
+def _step_status(wb: Workbook) -> dict[str, str]:
+    return {name: step.status for name, step in team_steps(wb).items()}
 
 
 def team_progress(workbooks: dict[str, Workbook]) -> pd.DataFrame:

@@ -3,6 +3,11 @@
 Every module asks here instead of walking up from its own source file, so the kit finds its
 notebooks and cases the same way from a clone (editable install) and from ``pip install .``.
 
+The repository keeps them in ``workshops/``, ``datasets/`` and ``exercises/``; the package
+installs them as ``kit._workshops``, ``kit._datasets`` and ``kit._exercises`` (see ``setup.py``),
+found with :func:`importlib.resources.files`. A checkout that is not installed at all (no such
+package importable) falls back to the repository folders.
+
 Examples
 --------
 >>> (workshops_dir() / "01_journey.ipynb").is_file()
@@ -13,11 +18,32 @@ True
 
 from __future__ import annotations
 
+import functools
 import os
+from importlib import resources
 from pathlib import Path
 
 DATASETS_ENV = "SERVEKIT_DATASETS"
-_REPO = Path(__file__).resolve().parent.parent
+_CHECKOUT = Path(__file__).resolve().parent.parent
+_FOLDERS = {
+    "workshops": "kit._workshops",
+    "datasets": "kit._datasets",
+    "exercises": "kit._exercises",
+}
+
+
+@functools.cache
+def _folder(name: str) -> Path:
+    """The installed data folder ``name`` (``workshops``, ``datasets``, ``exercises``)."""
+    try:
+        # The data folders have no __init__.py: files() gives a namespace MultiplexedPath, whose
+        # str() is not a path; a child's parent is the real folder.
+        found = Path(str(resources.files(_FOLDERS[name]) / "_")).parent
+    except (ModuleNotFoundError, TypeError):
+        found = None
+    if found is not None and found.is_dir():
+        return found
+    return _CHECKOUT / name  # a checkout used without installing it
 
 
 def workshops_dir() -> Path:
@@ -25,10 +51,10 @@ def workshops_dir() -> Path:
 
     Examples
     --------
-    >>> workshops_dir().name
-    'workshops'
+    >>> (workshops_dir() / "10_team_report.ipynb").is_file()
+    True
     """
-    return _REPO / "workshops"
+    return _folder("workshops")
 
 
 def workshop_notebook(name: str) -> Path:
@@ -43,7 +69,7 @@ def workshop_notebook(name: str) -> Path:
 
 
 def datasets_dir() -> Path:
-    """Where the case datasets live: ``$SERVEKIT_DATASETS`` or the kit's own ``datasets/``.
+    """Where the case datasets live: ``$SERVEKIT_DATASETS`` or the kit's own datasets.
 
     Examples
     --------
@@ -51,7 +77,7 @@ def datasets_dir() -> Path:
     True
     """
     env = os.environ.get(DATASETS_ENV)
-    return Path(env) if env else _REPO / "datasets"
+    return Path(env) if env else _folder("datasets")
 
 
 def cases() -> list[str]:
@@ -71,7 +97,7 @@ def exercises_dir() -> Path:
 
     Examples
     --------
-    >>> exercises_dir().name
-    'exercises'
+    >>> (exercises_dir() / "solutions").is_dir()
+    True
     """
-    return _REPO / "exercises"
+    return _folder("exercises")

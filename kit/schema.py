@@ -6,7 +6,11 @@ workbook loader (:mod:`kit.workbook`) validates every row against these models a
 problem; analyses and widgets read the column lists from here rather than spelling them again.
 
 Spreadsheet habits are accepted: stray whitespace is stripped, blank cells are "missing", and
-booleans may be written ``TRUE``/``yes``/``1``/``x``.
+booleans may be written ``TRUE``/``yes``/``1``/``x``. Numbers must be ordinary numbers: ``inf``,
+``nan`` and ``1e999`` are refused everywhere, and whole numbers beyond :data:`MAX_WHOLE` too.
+
+The YAML files of a workshop are declared here as well (:class:`TeamFile`,
+:class:`ReflectionsFile`, :class:`WorkshopFile`) and validated the same way.
 """
 
 from __future__ import annotations
@@ -16,7 +20,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, RootModel, field_validator
 
 LEVELS: tuple[str, ...] = ("customer", "frontline", "support", "manager", "executive")
 """Pyramid levels from the top of the upside-down pyramid (customers) to the bottom."""
@@ -24,10 +28,16 @@ LEVELS: tuple[str, ...] = ("customer", "frontline", "support", "manager", "execu
 CONTACTS: tuple[str, ...] = ("direct", "indirect")
 KINDS: tuple[str, ...] = ("be", "do", "have")
 """What employees need: to BE (mindset), to DO (skills, processes), to HAVE (tools, authority)."""
+KIND_LABELS: dict[str, str] = {"be": "be (mindset)", "do": "do (skills and processes)",
+                               "have": "have (tools, information, authority)"}
+"""The one wording of each need kind in reports, pages and exports (``KIND_LABELS["be"]``)."""
 
 TRUE_WORDS = {"true", "t", "yes", "y", "1", "x", "✓", "vrai", "ja", "oui", "si", "sí"}
 FALSE_WORDS = {"false", "f", "no", "n", "0", "", "non", "nein"}
 _TIME = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
+MAX_WHOLE = 1_000_000_000
+"""Largest whole number a cell may hold (orders, scores…); larger ones are typing slips."""
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
 def parse_bool(value: Any) -> bool:
@@ -89,9 +99,14 @@ def _whole_number(value: Any) -> Any:
             number = float(text)
         except ValueError:
             return text
-        return int(number) if number.is_integer() else text
+        if not number.is_integer():
+            return text
+        value = int(number)
     if isinstance(value, float) and value.is_integer():
-        return int(value)
+        value = int(value)
+    if isinstance(value, int) and abs(value) > MAX_WHOLE:
+        raise ValueError(f"the number is too large; expected a whole number of at most "
+                         f"{MAX_WHOLE}")
     return value
 
 
@@ -111,9 +126,9 @@ OptDate = Annotated[dt.date | None, BeforeValidator(_blank_to_none)]
 
 
 class Row(BaseModel):
-    """Base of all row models: strip whitespace, refuse nothing extra silently."""
+    """Base of all row models: strip whitespace, refuse infinite numbers and ``nan``."""
 
-    model_config = ConfigDict(str_strip_whitespace=True, extra="ignore")
+    model_config = ConfigDict(str_strip_whitespace=True, extra="ignore", allow_inf_nan=False)
 
 
 class JourneyRow(Row):
@@ -317,3 +332,76 @@ REFLECTION_QUESTIONS: dict[str, str] = {
     "first_step": "What is the first step your team takes on Monday, and who owns it?",
 }
 """The action-plan questions a team answers in ``reflections.yaml`` (key -> question)."""
+
+
+# --------------------------------------------------------------------------- YAML files
+def _plain_text(value: Any) -> Any:
+    """Names are text: numbers become text, control characters are refused."""
+    if isinstance(value, bool) or value is None:
+        return value
+    if isinstance(value, int | float):
+        return str(value)
+    if isinstance(value, str) and _CONTROL.search(value):
+        raise ValueError("it contains control characters; expected plain text")
+    return value
+
+
+def _name_list(value: Any) -> Any:
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return [m.strip() for m in value.split(",") if m.strip()]
+    return value
+
+
+Name = Annotated[str, BeforeValidator(_plain_text)]
+
+
+class YamlFile(BaseModel):
+    """Base of the YAML file models: unknown keys are kept as they are."""
+
+    model_config = ConfigDict(extra="allow", str_strip_whitespace=True)
+
+
+class TeamFile(YamlFile):
+    """``team.yaml``: the team's display name and its members.
+
+    Examples
+    --------
+    >>> TeamFile.model_validate({"name": 7, "members": "Ann, Bo"}).model_dump()
+    {'name': '7', 'members': ['Ann', 'Bo']}
+    """
+
+    name: Annotated[str, BeforeValidator(lambda v: "" if v is None else _plain_text(v))] = ""
+    members: Annotated[list[Name], BeforeValidator(_name_list)] = []
+
+
+Answer = Annotated[str, BeforeValidator(lambda v: "" if v is None else
+                                        str(v) if isinstance(v, int | float)
+                                        and not isinstance(v, bool) else v)]
+
+
+class ReflectionsFile(RootModel[dict[str, Answer]]):
+    """``reflections.yaml``: question key -> the team's answer (see :data:`REFLECTION_QUESTIONS`).
+
+    Examples
+    --------
+    >>> ReflectionsFile.model_validate({"first_step": "Book the room", "x": 3}).root
+    {'first_step': 'Book the room', 'x': '3'}
+    """
+
+
+class WorkshopFile(YamlFile):
+    """``workshop.yaml``: title, case, date and facilitator of a workshop.
+
+    Examples
+    --------
+    >>> WorkshopFile.model_validate({"title": "Demo", "date": "2026-03-01"}).date
+    datetime.date(2026, 3, 1)
+    """
+
+    title: Annotated[str, BeforeValidator(lambda v: "" if v is None else _plain_text(v))] = ""
+    case: Annotated[str, BeforeValidator(lambda v: "" if v is None else _plain_text(v))] = ""
+    date: Annotated[dt.date | None, BeforeValidator(_blank_to_none)] = None
+    facilitator: Annotated[str, BeforeValidator(lambda v: "" if v is None
+                                                else _plain_text(v))] = ""

@@ -49,6 +49,14 @@ LOW_PRIORITY = "Low priority"
 OVERKILL = "Possible overkill"
 QUADRANTS: tuple[str, ...] = (CONCENTRATE, KEEP_UP, LOW_PRIORITY, OVERKILL)
 """Martilla & James (1977) quadrant names."""
+ON_LINE = "On the line"
+"""A touchpoint exactly on a crosshair line: in no quadrant (see :func:`ipa`)."""
+CATEGORIES: tuple[str, ...] = (*QUADRANTS, ON_LINE)
+"""Every value of ``ipa()["quadrant"]``: the four quadrants, then :data:`ON_LINE`."""
+ON_LINE_RULE = ("On the line: importance or performance exactly at the crosshair. Such a "
+                "touchpoint is in no quadrant (one rating more would tip it either way), so it "
+                "is neither “performing below par” nor “keep up”: talk it through.")
+"""The rule for on-the-line touchpoints, in words for reports and charts."""
 
 RATINGS: tuple[str, ...] = ("importance", "performance", *KINDS)
 
@@ -308,16 +316,21 @@ def quadrant(importance: float, performance: float, crosshair: tuple[float, floa
     Returns
     -------
     str or None
-        One of :data:`QUADRANTS`; ``None`` when a coordinate is missing.
+        One of :data:`QUADRANTS`, or :data:`ON_LINE` when the point sits exactly on a line;
+        ``None`` when a coordinate is missing.
 
     Examples
     --------
     >>> quadrant(5, 2, (3, 3)), quadrant(3, 3, (3, 3)), quadrant(2, 4, (3, 3))
-    ('Concentrate here', 'Concentrate here', 'Possible overkill')
+    ('Concentrate here', 'On the line', 'Possible overkill')
+    >>> quadrant(5, 3, (3, 3))
+    'On the line'
     """
     if pd.isna(importance) or pd.isna(performance):
         return None
-    high_importance = importance >= crosshair[0]
+    if importance == crosshair[0] or performance == crosshair[1]:
+        return ON_LINE
+    high_importance = importance > crosshair[0]
     high_performance = performance > crosshair[1]
     if high_importance:
         return KEEP_UP if high_performance else CONCENTRATE
@@ -342,10 +355,11 @@ def ipa(
     low"). Use ``crosshair="mean"`` when ratings crowd at one end of the scale (everything 4-5)
     and a relative split is wanted.
 
-    **Exactly on a line**, a touchpoint is given the benefit of the doubt towards attention:
-    importance equal to the line counts as *high*, performance equal to the line counts as *low*.
-    A touchpoint exactly at the crosshair is therefore "Concentrate here"; ``on_line`` marks such
-    borderline touchpoints so they can be discussed.
+    **Exactly on a line** (importance or performance equal to the crosshair), a touchpoint is in
+    no quadrant: its ``quadrant`` is :data:`ON_LINE` ("On the line"). A performance of exactly 3
+    is not "below par", and an importance of exactly 3 is not "important", so such a touchpoint
+    is neither sent to "Concentrate here" nor praised; one more rating would tip it either way,
+    which makes it one to talk through (:data:`ON_LINE_RULE`). Its priority is unaffected.
 
     Parameters
     ----------
@@ -360,19 +374,24 @@ def ipa(
     -------
     pandas.DataFrame
         The :func:`touchpoint_summary` columns plus ``quadrant, high_importance,
-        high_performance, on_line, crosshair_importance, crosshair_performance``.
+        high_performance, on_line, crosshair_importance, crosshair_performance``
+        (``high_*`` are strictly above the line; ``on_line`` is true exactly when ``quadrant``
+        is :data:`ON_LINE`).
 
     Examples
     --------
     Importance 5 / performance 2 is "Concentrate here"; 4/4 "Keep up the good work"; 2/2 "Low
-    priority"; 2/5 "Possible overkill". With ``"mean"`` the lines are at (13/4, 13/4) = 3.25.
+    priority"; 2/5 "Possible overkill"; 4/3 sits on the performance line. With ``"mean"`` the
+    lines are at (17/5, 16/5) = (3.4, 3.2).
 
-    >>> s = pd.DataFrame({"touchpoint_id": ["a", "b", "c", "d"], "scorer": ["Ann"] * 4,
-    ...                   "importance": [5, 4, 2, 2], "performance": [2, 4, 2, 5]})
-    >>> ipa(s)["quadrant"].tolist()
-    ['Concentrate here', 'Keep up the good work', 'Low priority', 'Possible overkill']
+    >>> s = pd.DataFrame({"touchpoint_id": ["a", "b", "c", "d", "e"], "scorer": ["Ann"] * 5,
+    ...                   "importance": [5, 4, 2, 2, 4], "performance": [2, 4, 2, 5, 3]})
+    >>> ipa(s)["quadrant"].tolist()[:3]
+    ['Concentrate here', 'Keep up the good work', 'Low priority']
+    >>> ipa(s)["quadrant"].tolist()[3:]
+    ['Possible overkill', 'On the line']
     >>> float(ipa(s, crosshair="mean")["crosshair_importance"].iloc[0])
-    3.25
+    3.4
     """
     summary = touchpoint_summary(scores, journey)
     line_importance, line_performance = crosshair_point(summary, crosshair)
@@ -381,11 +400,9 @@ def ipa(
         quadrant(i, p, (line_importance, line_performance))
         for i, p in zip(out["importance"], out["performance"], strict=True)
     ]
-    out["high_importance"] = out["importance"] >= line_importance
+    out["high_importance"] = out["importance"] > line_importance
     out["high_performance"] = out["performance"] > line_performance
-    out["on_line"] = (out["importance"] == line_importance) | (
-        out["performance"] == line_performance
-    )
+    out["on_line"] = out["quadrant"] == ON_LINE
     out["crosshair_importance"] = line_importance
     out["crosshair_performance"] = line_performance
     return out[IPA_COLUMNS]

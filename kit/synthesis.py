@@ -18,16 +18,18 @@ import pandas as pd
 from markupsafe import Markup
 
 from kit.display import table
-from kit.narrative import callout
+from kit.formatting import plural
 from kit.problems import errors
 from kit.progress import STEPS, team_progress
 from kit.pyramid import build_graph, chain_check
+from kit.schema import KIND_LABELS
 from kit.scoring import (
     agreement_from_ranks,
     priority_ranking,
     team_ranks,
     top_of_ranking,
 )
+from kit.story.blocks import callout
 from kit.workbook import Workbook
 from kit.workshop import Workshop, case_dir
 
@@ -104,14 +106,19 @@ class Synthesis:
         """Title block: workshop, date, facilitator, how many teams."""
         title = self.info.get("title") or "Workshop"
         facts = [str(self.info.get(k)) for k in ("date", "facilitator") if self.info.get(k)]
-        return Markup('<header class="sk-cover"><p class="sk-kicker">Synthesis across '
-                      '{} team(s)</p><h1>{}</h1><p class="sk-meta">{}</p></header>').format(
-            len(self.workbooks), title, " · ".join(facts))
+        n, usable = len(self.workbooks), len(self.usable)
+        facts.append(plural(n, "team") + ("" if usable == n else
+                                          f", {usable} with data that can be compared"))
+        return Markup('<nav class="sk-back"><a href="index.html">← All reports</a></nav>'
+                      '<header class="sk-cover"><p class="sk-kicker">Synthesis across '
+                      '{}</p><h1>{}</h1><p class="sk-meta">{}</p></header>').format(
+            plural(n, "team"), title, " · ".join(facts))
 
     def progress_table(self) -> Markup:
         """How far every team got (✓ done, … started, – not started) and its data errors."""
         progress = team_progress(self.workbooks)
-        rows = [{"name": r["name"], **{s: _MARKS[r[s]] for s in STEPS}, "errors": r["errors"]}
+        rows = [{"name": r["name"] + (" ⚠ broken: data to fix" if r["errors"] else ""),
+                 **{s: _MARKS[r[s]] for s in STEPS}, "errors": r["errors"]}
                 for r in progress.to_dict("records")]
         columns = {"name": "Team", **{s: s.capitalize() for s in STEPS}, "errors": "Data errors"}
         return table(rows, columns, numeric=["errors"], empty="No teams in this workshop yet.")
@@ -130,8 +137,8 @@ class Synthesis:
             items = Markup("").join(Markup("<li><strong>{}</strong> {}</li>").format(
                 r.touchpoint_id, r.description if isinstance(r.description, str) else "")
                 for r in shared.itertuples())
-            parts.append(Markup("<p>Every one of the {} teams has these in its top {}:</p>"
-                                "<ul>{}</ul>").format(len(scored), k, items))
+            parts.append(Markup("<p>Every one of the {} compared has these in its top {}:</p>"
+                                "<ul>{}</ul>").format(plural(len(scored), "team"), k, items))
         else:
             best = agreement.iloc[0]
             parts.append(Markup("<p>No touchpoint is in every team's top {}. The closest is "
@@ -148,10 +155,12 @@ class Synthesis:
         return Markup("").join(parts)
 
     def agreement_figure(self, k: int = 3) -> Any:
-        """Heatmap of every team's priority ranks (see :func:`kit.figures.teams.agreement_figure`)."""
-        from kit.figures.teams import agreement_figure
+        """"n of N teams have this in their top k" (:func:`kit.figures.teams.top_k_figure`)."""
+        from kit.figures.teams import top_k_figure
 
-        return agreement_figure(self.scored, self.journey, k=k, ranks=self.ranks(k))
+        scored = self.scored
+        agreement = agreement_from_ranks(self.ranks(k), self.journey, n_teams=len(scored))
+        return top_k_figure(agreement, len(scored), k=k)
 
     def priorities_table(self, k: int = 3) -> Markup:
         """Each team's top ``k`` touchpoints to act on, side by side."""
@@ -191,10 +200,9 @@ class Synthesis:
         if not weakest:
             return callout("info", "No readiness scores yet",
                            "Teams rate be, do and have in notebook 04.")
-        words = {"be": "BE (mindset)", "do": "DO (skills and processes)",
-                 "have": "HAVE (tools, information, authority)"}
         kind, count = weakest.most_common(1)[0]
+        label = KIND_LABELS[kind].replace(kind, kind.upper(), 1)   # "BE (mindset)"
         total = sum(weakest.values())
         return Markup("<p>Across all teams, <strong>{}</strong> is the weakest of be, do and "
                       "have at {} of {} scored touchpoints: that is where the internal service "
-                      "plans should start.</p>").format(words[kind], count, total)
+                      "plans should start.</p>").format(label, count, total)

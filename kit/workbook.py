@@ -4,11 +4,23 @@ A team folder holds ``team.yaml`` (``name``, ``members``), the tables declared i
 :data:`kit.schema.TABLES` (``journey.csv``, ``roles.csv`` …) and ``reflections.yaml``. A missing
 table is an empty table, so a brand-new team is valid.
 
+This module is the workbook in memory and how it is saved; what the files mean is checked in
+:mod:`kit.validation` and the bytes are kept safe by :mod:`kit.storage`.
+
 Loading checks every row of every table against its schema, then keys and references across
 tables, and reports **every** problem as ``path:row:column: what is wrong; expected …``.
-Saving validates first (nothing invalid reaches disk), writes atomically, keeps the previous
-version in ``.history/`` and refuses to overwrite a file that changed on disk since it was read
-(:class:`kit.problems.ConflictError`).
+Changing tables (:meth:`Workbook.set_tables`) is transactional: all the new tables are checked
+together and either all replace the old ones or none does. Saving happens under the team's lock:
+
+1. every file this workbook changed is merged row by row with the version on disk, if someone
+   else saved it meanwhile (:mod:`kit.merge`); only a clash on the same row stops the save
+   (:class:`kit.merge.RowConflict`, listing both values);
+2. the whole team — its files as they are on disk plus this change — is validated; a change
+   that would leave it invalid (a touchpoint deleted here while someone added a need for it) is
+   refused with :class:`TeamWouldBreak`, which offers to delete the dependent rows too
+   (``save(cascade=True)``);
+3. all changed files are written as one change (:func:`kit.storage.commit`), the previous
+   versions kept in ``.history/``, and the workbook takes in what others saved meanwhile.
 
 Examples
 --------
@@ -26,353 +38,81 @@ Examples
 
 from __future__ import annotations
 
-import contextlib
-import datetime as dt
-import hashlib
-import math
-import os
-import types
-import typing
-from collections.abc import Iterable, Iterator
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Literal, get_args, get_origin
+from typing import Any
 
-import numpy as np
 import pandas as pd
 import yaml
-from pydantic import BaseModel, ValidationError
 
-from kit.csvio import CsvTable, atomic_write, csv_text, parse_csv
+from kit.csvio import parse_csv
+from kit.merge import Clash, RowConflict, merge_mapping, merge_table
 from kit.problems import ConflictError, InvalidData, Problem, display_path, errors
-from kit.schema import REFLECTION_QUESTIONS, TABLES, TableSpec
+from kit.schema import TABLES
+from kit.storage import (
+    HISTORY_DIR,
+    HISTORY_KEEP,
+    cleanup,
+    commit,
+    folder_problem,
+    needs_recovery,
+    read_bytes,
+    recover,
+    sha,
+    team_lock,
+)
+from kit.validation import (
+    FILES,
+    REFLECTIONS_FILE,
+    TEAM_FILE,
+    cell_text,
+    cross_checks,
+    dangling,
+    empty_frame,
+    expected,
+    read_team,
+    table_text,
+    validate_rows,
+)
 
-try:  # POSIX advisory lock so two kernels on one machine never interleave a save.
-    import fcntl
-except ImportError:  # pragma: no cover - Windows
-    fcntl = None
+__all__ = [
+    "FILES", "HISTORY_DIR", "HISTORY_KEEP", "REFLECTIONS_FILE", "TEAM_FILE", "Clash",
+    "ConflictError", "InvalidData", "RowConflict", "TeamWouldBreak", "Workbook", "cell_text",
+    "empty_frame", "expected", "table_text", "validate_team",
+]
 
-TEAM_FILE = "team.yaml"
-REFLECTIONS_FILE = "reflections.yaml"
-HISTORY_DIR = ".history"
-HISTORY_KEEP = 50
-_LIST_LIMIT = 8
-
-
-# --------------------------------------------------------------------------- field descriptions
-def _unwrap(annotation: Any) -> tuple[Any, bool]:
-    """Return (base type, optional?) for ``X | None`` style annotations."""
-    origin = get_origin(annotation)
-    if origin in (typing.Union, types.UnionType):
-        args = [a for a in get_args(annotation) if a is not type(None)]
-        return (args[0] if len(args) == 1 else annotation), True
-    return annotation, False
-
-
-def expected(model: type[BaseModel], column: str) -> str:
-    """Describe in plain words what a column of ``model`` accepts.
-
-    Examples
-    --------
-    >>> from kit.schema import JourneyRow
-    >>> expected(JourneyRow, "emotion")
-    'a whole number from -2 to 2'
-    >>> expected(JourneyRow, "contact")
-    'one of: direct, indirect'
-    """
-    info = model.model_fields[column]
-    base, _ = _unwrap(info.annotation)
-    metadata = list(info.metadata) + list(getattr(base, "__metadata__", ()))
-    if hasattr(base, "__metadata__"):  # Annotated[int, Field(ge=…)] | None
-        base = get_args(base)[0]
-    for item in list(metadata):
-        metadata += getattr(item, "metadata", [])  # FieldInfo inside Annotated
-    low = next((m.ge for m in metadata if getattr(m, "ge", None) is not None), None)
-    high = next((m.le for m in metadata if getattr(m, "le", None) is not None), None)
-    if get_origin(base) is Literal:
-        return "one of: " + ", ".join(get_args(base))
-    if base is bool:
-        return "yes or no (true/false, yes/no, 1/0)"
-    if base is int:
-        if low is not None and high is not None:
-            return f"a whole number from {low} to {high}"
-        return "a whole number" + (f" of at least {low}" if low is not None else "")
-    if base is float:
-        return "a number" + (f" of at least {low:g}" if low is not None else "")
-    if base is dt.date:
-        return "a date written YYYY-MM-DD, e.g. 2026-03-31"
-    return "some text"
+_UNREADABLE = "unreadable"
 
 
-def _dtype(model: type[BaseModel], column: str) -> str:
-    base, optional = _unwrap(model.model_fields[column].annotation)
-    if hasattr(base, "__metadata__"):
-        base = get_args(base)[0]
-    if base is int:
-        return "Int64" if optional else "int64"
-    if base is float:
-        return "float64"
-    if base is bool:
-        return "bool"
-    if base is dt.date:
-        return "object"
-    return "str"
+class TeamWouldBreak(InvalidData):
+    """A save would leave the team invalid across files; nothing was written.
 
-
-def _friendly(error: dict[str, Any], model: type[BaseModel], column: str, raw: str) -> str:
-    if raw == "":
-        return f"this cell is blank; expected {expected(model, column)}"
-    message = error.get("msg", "")
-    if error.get("type") == "value_error":
-        detail = message.removeprefix("Value error, ")
-        return f"got {raw!r}; {detail}"
-    return f"got {raw!r}; expected {expected(model, column)}"
-
-
-# --------------------------------------------------------------------------- cells and frames
-def cell_text(value: Any) -> str:
-    """Format one value as the text written to a CSV cell (blank for missing).
+    ``offer`` maps table name -> the rows a cascade would delete (the rows that point at ids
+    this change removes); save again with ``cascade=True`` to delete them too.
 
     Examples
     --------
-    >>> [cell_text(v) for v in (None, float("nan"), True, 3.0, 2.5, 7, dt.date(2026, 1, 2))]
-    ['', '', 'true', '3', '2.5', '7', '2026-01-02']
+    >>> err = TeamWouldBreak([Problem("needs.csv", 2, "touchpoint_id", "'T1' is unknown")],
+    ...                      {"needs": 1})
+    >>> err.offer_text()
+    'delete the 1 dependent row of needs.csv too'
     """
-    if value is None or value is pd.NA or value is pd.NaT:
-        return ""
-    if isinstance(value, bool | np.bool_):
-        return "true" if value else "false"
-    if isinstance(value, float | np.floating):
-        number = float(value)
-        if math.isnan(number):
+
+    def __init__(self, problems: list[Problem], offer: Mapping[str, int]):
+        super().__init__(problems)
+        self.offer = dict(offer)
+
+    def offer_text(self) -> str:
+        """The offer in words ("" when no cascade would make the team valid)."""
+        if not self.offer:
             return ""
-        return str(int(number)) if number.is_integer() else repr(number)
-    if isinstance(value, int | np.integer):
-        return str(int(value))
-    if isinstance(value, pd.Timestamp | dt.datetime):
-        return value.date().isoformat()
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return str(value)
+        parts = [f"{n} dependent row{'s' if n != 1 else ''} of {TABLES[t].filename}"
+                 for t, n in self.offer.items()]
+        return "delete the " + ", ".join(parts) + " too"
 
 
-def empty_frame(name: str, extra: Iterable[str] = ()) -> pd.DataFrame:
-    """An empty table with the declared columns and dtypes.
-
-    Examples
-    --------
-    >>> list(empty_frame("serves").columns)
-    ['from_role', 'to_role']
-    """
-    spec = TABLES[name]
-    frame = pd.DataFrame({c: pd.Series(dtype=_dtype(spec.model, c)) for c in spec.columns})
-    for column in extra:
-        frame[column] = pd.Series(dtype="str")
-    return frame
-
-
-def _frame(spec: TableSpec, rows: list[dict[str, Any]], extra: list[str]) -> pd.DataFrame:
-    if not rows:
-        return empty_frame(spec.name, extra)
-    columns = spec.columns + extra
-    frame = pd.DataFrame(rows, columns=columns)
-    for column in spec.columns:
-        frame[column] = frame[column].astype(_dtype(spec.model, column))
-    for column in extra:
-        frame[column] = frame[column].astype("str")
-    return frame
-
-
-def table_text(name: str, frame: pd.DataFrame) -> str:
-    """The CSV text a table is saved as: declared columns in schema order, then extra columns.
-
-    Examples
-    --------
-    >>> df = pd.DataFrame([{"to_role": "guest", "from_role": "desk"}])
-    >>> table_text("serves", df)
-    'from_role,to_role\\ndesk,guest\\n'
-    """
-    spec = TABLES[name]
-    extra = [c for c in frame.columns if c not in spec.columns]
-    columns = spec.columns + extra
-    missing = [c for c in spec.columns if c not in frame.columns]
-    records = []
-    for row in frame.to_dict("records"):
-        for column in missing:
-            row[column] = None
-        records.append([cell_text(row[c]) for c in columns])
-    return csv_text(columns, records)
-
-
-# --------------------------------------------------------------------------- validation
-def _validate_rows(spec: TableSpec, table: CsvTable, shown: str) -> tuple[pd.DataFrame, list[Problem]]:
-    """Check header and every row of one table; return the typed frame and problems."""
-    problems = list(table.problems)
-    header = list(table.header)
-    if not header:
-        return empty_frame(spec.name), problems
-    for position, column in enumerate(header):
-        if column == "":
-            # Spreadsheets leave trailing empty columns; an unnamed column holding data is kept.
-            header[position] = f"column_{position + 1}"
-            if any(cells[position] for cells in table.records):
-                problems.append(Problem(shown, 1, header[position],
-                                        "this column has no name; its cells are kept under "
-                                        f"the name {header[position]!r}", "warning"))
-    seen: dict[str, int] = {}
-    for position, column in enumerate(header, start=1):
-        if column in seen:
-            problems.append(Problem(shown, 1, column,
-                                    f"the column name appears twice (columns {seen[column]} and "
-                                    f"{position}); expected each column once"))
-        else:
-            seen[column] = position
-    if any(p.row == 1 and p.is_error for p in problems if p.path == shown):
-        return empty_frame(spec.name), problems
-    missing = [c for c in spec.required_columns if c not in seen]
-    for column in missing:
-        problems.append(Problem(shown, 1, column,
-                                f"required column is missing; expected a header with: "
-                                f"{', '.join(spec.columns)}"))
-    if missing:
-        return empty_frame(spec.name), problems
-    blank = {c for p, c in enumerate(header) if not table.header[p]
-             and not any(cells[p] for cells in table.records)}
-    extra = [c for c in header if c not in spec.model.model_fields and c not in blank]
-    for column in extra:
-        if column.startswith("column_") and column not in table.header:
-            continue
-        problems.append(Problem(shown, 1, column,
-                                "unknown column: kept as it is, but the kit does not use it",
-                                "warning"))
-    declared = [c for c in header if c in spec.model.model_fields]
-    index = {c: seen[c] - 1 for c in header}
-    rows: list[dict[str, Any]] = []
-    for cells, row_number in zip(table.records, table.rows, strict=True):
-        values = {c: cells[index[c]] for c in declared}
-        try:
-            model = spec.model.model_validate(values)
-        except ValidationError as exc:
-            for error in exc.errors():
-                column = str(error["loc"][0]) if error["loc"] else None
-                raw = values.get(column, "") if column else ""
-                problems.append(Problem(shown, row_number, column,
-                                        _friendly(error, spec.model, column, raw)))
-            continue
-        record = model.model_dump()
-        record.update({c: cells[index[c]] for c in extra})
-        record["__row"] = row_number
-        rows.append(record)
-    frame = _frame(spec, rows, extra)
-    frame.attrs["rows"] = [r["__row"] for r in rows]
-    # Ids of every record, valid or not, so one bad row does not cascade into reference errors.
-    frame.attrs["ids"] = {c: {cells[index[c]] for cells in table.records}
-                          for c in spec.key if c in index}
-    return frame, problems
-
-
-def _ids_list(values: Iterable[str]) -> str:
-    values = sorted(set(values))
-    if not values:
-        return "(none yet)"
-    shown = ", ".join(values[:_LIST_LIMIT])
-    return shown + (f" … ({len(values)} in all)" if len(values) > _LIST_LIMIT else "")
-
-
-def _cross_checks(frames: dict[str, pd.DataFrame], shown: dict[str, str]) -> list[Problem]:
-    """Unique keys and references between tables."""
-    problems: list[Problem] = []
-    for name, spec in TABLES.items():
-        frame = frames[name]
-        rows = frame.attrs.get("rows") or list(range(2, len(frame) + 2))
-        if spec.key and len(frame):
-            first: dict[tuple, int] = {}
-            for position, key in enumerate(frame[list(spec.key)].itertuples(index=False)):
-                key = tuple(cell_text(k) for k in key)
-                if key in first:
-                    what = ", ".join(f"{c}={v!r}" for c, v in zip(spec.key, key, strict=True))
-                    problems.append(Problem(shown[name], rows[position], spec.key[-1],
-                                            f"duplicate {what} (first on row {first[key]}); "
-                                            f"expected each to appear once"))
-                else:
-                    first[key] = rows[position]
-        for ref in spec.references:
-            if not len(frame):
-                continue
-            target = frames[ref.table]
-            known = set(target[ref.key].dropna().astype(str))
-            known |= target.attrs.get("ids", {}).get(ref.key, set())
-            for position, value in enumerate(frame[ref.column]):
-                if pd.isna(value):
-                    continue
-                if str(value) not in known:
-                    problems.append(Problem(
-                        shown[name], rows[position], ref.column,
-                        f"{value!r} is not a {ref.key} in {TABLES[ref.table].filename}; expected "
-                        f"one of: {_ids_list(known - {''})}"))
-    return problems
-
-
-def _read_yaml(raw: bytes | None, shown: str) -> tuple[Any, list[Problem]]:
-    if raw is None or not raw.strip():
-        return None, []
-    try:
-        return yaml.safe_load(raw.decode("utf-8-sig", errors="replace")), []
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        row = mark.line + 1 if mark is not None else None
-        reason = getattr(exc, "problem", None) or "not valid YAML"
-        return None, [Problem(shown, row, None,
-                              f"{reason}; expected YAML such as 'key: text' (quote text with ':')")]
-
-
-def _check_team(data: Any, shown: str) -> tuple[dict[str, Any], list[Problem]]:
-    if data is None:
-        return {"name": "", "members": []}, []
-    if not isinstance(data, dict):
-        return {"name": "", "members": []}, [Problem(shown, 1, None,
-                                                     "expected keys 'name' and 'members'")]
-    problems = []
-    name = data.get("name")
-    if name is not None and not isinstance(name, str | int | float):
-        problems.append(Problem(shown, None, "name", "expected the team's name as text"))
-        name = None
-    members = data.get("members") or []
-    if isinstance(members, str):
-        members = [m.strip() for m in members.split(",") if m.strip()]
-    if not isinstance(members, list) or not all(isinstance(m, str | int | float) for m in members):
-        problems.append(Problem(shown, None, "members", "expected a list of names"))
-        members = []
-    team = dict(data)
-    team.update(name="" if name is None else str(name), members=[str(m) for m in members])
-    return team, problems
-
-
-def _check_reflections(data: Any, shown: str) -> tuple[dict[str, str], list[Problem]]:
-    if data is None:
-        return {}, []
-    if not isinstance(data, dict):
-        return {}, [Problem(shown, 1, None, "expected 'question_key: answer' lines")]
-    problems, answers = [], {}
-    for key, value in data.items():
-        if value is not None and not isinstance(value, str | int | float):
-            problems.append(Problem(shown, None, str(key), "expected the answer as text"))
-            continue
-        if key not in REFLECTION_QUESTIONS:
-            problems.append(Problem(shown, None, str(key),
-                                    "not one of the kit's questions; kept as it is", "warning"))
-        answers[str(key)] = "" if value is None else str(value)
-    return answers, problems
-
-
-def _sha(raw: bytes | None) -> str | None:
-    return None if raw is None else hashlib.sha256(raw).hexdigest()
-
-
-def _read_bytes(path: Path) -> bytes | None:
-    try:
-        return path.read_bytes()
-    except FileNotFoundError:
-        return None
+def _dump(data: Mapping[str, Any]) -> str:
+    return yaml.safe_dump(dict(data), allow_unicode=True, sort_keys=False, width=100)
 
 
 # --------------------------------------------------------------------------- the workbook
@@ -380,9 +120,18 @@ class Workbook:
     """One team's tables in memory, with what was read from disk remembered for safe saving.
 
     Use :meth:`load` to open a team folder. Tables are read with ``wb["journey"]`` (a copy) and
-    replaced with ``wb["journey"] = frame`` (validated at once against the other tables; raises
-    :class:`kit.problems.InvalidData` and keeps the old table when invalid). :meth:`save` writes the
-    tables that changed. Treat ``tables`` as read-only: replace a table, never edit it in place.
+    replaced with ``wb["journey"] = frame`` or, several at once, :meth:`set_tables` (validated at
+    once against the other tables; raises :class:`kit.problems.InvalidData` and keeps the old
+    tables when invalid). :meth:`save` writes the files that changed. Treat ``tables`` as
+    read-only: replace a table, never edit it in place.
+
+    Attributes
+    ----------
+    merged : list of str
+        After a save: files merged with changes someone else saved meanwhile.
+    refreshed : list of str
+        After a save: files this workbook had not changed that someone else saved meanwhile
+        (the workbook now shows their version).
 
     Examples
     --------
@@ -399,11 +148,15 @@ class Workbook:
         self.team: dict[str, Any] = {"name": "", "members": []}
         self.reflections: dict[str, str] = {}
         self.problems: list[Problem] = []
+        self.merged: list[str] = []
+        self.refreshed: list[str] = []
         self._stamps: dict[str, str | None] = {}
-        self._saved: dict[str, str | None] = {}
+        self._base: dict[str, str | None] = {}
+        self._base_data: dict[str, dict[str, Any]] = {}
         # table name -> (the frame object, its CSV text): tables are replaced, never edited in
         # place (``wb[name] = frame``), so an unchanged object means unchanged text.
         self._texts: dict[str, tuple[pd.DataFrame, str]] = {}
+        self._dumps: dict[str, tuple[str, str]] = {}
 
     # -- reading ------------------------------------------------------------------------------
     @classmethod
@@ -448,31 +201,37 @@ class Workbook:
     def _shown(self, filename: str) -> str:
         return display_path(self.path / filename, self.root)
 
+    def _read_raw(self) -> tuple[dict[str, bytes | None], dict[str, Problem]]:
+        raws: dict[str, bytes | None] = {}
+        unreadable: dict[str, Problem] = {}
+        for filename in FILES:
+            raws[filename], problem = read_bytes(self.path / filename, self._shown(filename))
+            if problem is not None:
+                unreadable[filename] = problem
+        return raws, unreadable
+
     def _read(self) -> None:
-        problems: list[Problem] = []
-        raws = {f: _read_bytes(self.path / f)
-                for f in [TEAM_FILE, REFLECTIONS_FILE, *(s.filename for s in TABLES.values())]}
-        self._stamps = {f: _sha(raw) for f, raw in raws.items()}
-        team, found = _read_yaml(raws[TEAM_FILE], self._shown(TEAM_FILE))
-        problems += found
-        self.team, found = _check_team(team, self._shown(TEAM_FILE))
-        problems += found
-        answers, found = _read_yaml(raws[REFLECTIONS_FILE], self._shown(REFLECTIONS_FILE))
-        problems += found
-        self.reflections, found = _check_reflections(answers, self._shown(REFLECTIONS_FILE))
-        problems += found
-        frames = {}
-        for name, spec in TABLES.items():
-            raw = raws[spec.filename]
-            table = parse_csv(raw, self._shown(spec.filename)) if raw is not None else CsvTable()
-            frames[name], found = _validate_rows(spec, table, self._shown(spec.filename))
-            problems += found
-        problems += _cross_checks(frames, {n: self._shown(s.filename) for n, s in TABLES.items()})
-        for frame in frames.values():
-            frame.attrs.clear()
-        self.tables = frames
-        self.problems = problems
-        self._saved = {f: self._serialise(f) for f in raws}
+        problem = folder_problem(self.path, display_path(self.path, self.root))
+        if problem is not None:
+            self.__init__(self.path, self.root)
+            self.problems = [problem]
+            self._stamps = dict.fromkeys(FILES, _UNREADABLE)
+            self._base = dict.fromkeys(FILES)  # any edit is a change: its save is refused
+            return
+        if needs_recovery(self.path):  # a save was killed after it committed: finish it
+            with team_lock(self.path):
+                recover(self.path)
+        raws, unreadable = self._read_raw()
+        self._adopt(raws, unreadable)
+
+    def _adopt(self, raws: Mapping[str, bytes | None], unreadable: Mapping[str, Problem]) -> None:
+        """Take in the team as ``raws`` hold it: tables, stamps and the base for merging."""
+        data = read_team(raws, self._shown, unreadable)
+        self.tables, self.team, self.reflections = data.tables, data.team, data.reflections
+        self.problems = data.problems
+        self._stamps = {f: _UNREADABLE if f in unreadable else sha(raws.get(f)) for f in FILES}
+        self._base = {f: self._serialise(f) for f in FILES}
+        self._base_data = {TEAM_FILE: dict(self.team), REFLECTIONS_FILE: dict(self.reflections)}
 
     def reload(self) -> None:
         """Forget unsaved changes and read the folder again (what "reload" offers on a conflict)."""
@@ -492,7 +251,29 @@ class Workbook:
         return self.tables[name].copy()
 
     def __setitem__(self, name: str, frame: pd.DataFrame) -> None:
-        self.set_table(name, frame)
+        self.set_tables({name: frame})
+
+    def _check(self, changes: Mapping[str, pd.DataFrame]
+               ) -> tuple[dict[str, pd.DataFrame], list[Problem]]:
+        typed: dict[str, pd.DataFrame] = {}
+        problems: list[Problem] = []
+        for name, frame in changes.items():
+            spec = TABLES[name]
+            shown = self._shown(spec.filename)
+            text = table_text(name, frame)
+            typed[name], found = validate_rows(spec, parse_csv(text.encode("utf-8"), shown),
+                                               shown)
+            problems += found
+        frames = {**self.tables, **typed}
+        # Problems of these tables, and of tables that point at them (a deleted role in use).
+        affected = {self._shown(TABLES[n].filename) for n in changes}
+        affected |= {self._shown(s.filename) for s in TABLES.values()
+                     if any(r.table in changes for r in s.references)}
+        shown_all = {n: self._shown(s.filename) for n, s in TABLES.items()}
+        problems += [p for p in cross_checks(frames, shown_all) if p.path in affected]
+        for frame in typed.values():
+            frame.attrs.clear()
+        return typed, problems
 
     def check_table(self, name: str, frame: pd.DataFrame) -> tuple[pd.DataFrame, list[Problem]]:
         """Validate ``frame`` as table ``name`` together with the other tables, without storing it.
@@ -507,33 +288,46 @@ class Workbook:
         >>> [str(p) for p in wb.check_table("roles", bad)[1]]
         ["roles.csv:2:level: got 'king'; expected one of: customer, frontline, support, manager, executive"]
         """
-        spec = TABLES[name]
-        text = table_text(name, frame)
-        shown = self._shown(spec.filename)
-        typed, problems = _validate_rows(spec, parse_csv(text.encode("utf-8"), shown), shown)
-        frames = dict(self.tables)
-        frames[name] = typed
-        # Problems of this table, and of tables that point at it (a deleted role still in use).
-        affected = {shown} | {self._shown(s.filename) for s in TABLES.values()
-                              if any(r.table == name for r in s.references)}
-        shown_all = {n: self._shown(s.filename) for n, s in TABLES.items()}
-        problems += [p for p in _cross_checks(frames, shown_all) if p.path in affected]
-        typed.attrs.clear()
-        return typed, problems
+        typed, problems = self._check({name: frame})
+        return typed[name], problems
 
-    def set_table(self, name: str, frame: pd.DataFrame) -> list[Problem]:
-        """Replace table ``name`` after validating it; returns warnings, raises on errors.
+    def set_tables(self, changes: Mapping[str, pd.DataFrame]) -> list[Problem]:
+        """Replace several tables at once, all or none; returns warnings, raises on errors.
+
+        The new tables are checked together (a touchpoint and its needs deleted in one change
+        is fine in any order).
 
         Raises
         ------
         kit.problems.InvalidData
-            When the new table has errors; the workbook keeps the old table.
+            When the new tables have errors; the workbook keeps all the old tables.
+
+        Examples
+        --------
+        >>> import tempfile
+        >>> wb = Workbook.load(tempfile.mkdtemp())
+        >>> roles = pd.DataFrame([{"role_id": "g", "name": "Guest", "level": "customer"},
+        ...                       {"role_id": "d", "name": "Desk", "level": "frontline"}])
+        >>> wb.set_tables({"serves": pd.DataFrame([{"from_role": "d", "to_role": "g"}]),
+        ...                "roles": roles})
+        []
+        >>> try:
+        ...     wb.set_tables({"roles": roles[:1], "journey": empty_frame("journey")})
+        ... except InvalidData as err:
+        ...     print(err)
+        serves.csv:2:from_role: 'd' is not a role_id in roles.csv; expected one of: g
+        >>> len(wb["roles"])  # nothing changed
+        2
         """
-        typed, problems = self.check_table(name, frame)
+        typed, problems = self._check(changes)
         if errors(problems):
             raise InvalidData(problems)
-        self.tables[name] = typed
+        self.tables.update(typed)
         return problems
+
+    def set_table(self, name: str, frame: pd.DataFrame) -> list[Problem]:
+        """Replace table ``name`` after validating it (see :meth:`set_tables`)."""
+        return self.set_tables({name: frame})
 
     def set_team(self, name: str | None = None, members: list[str] | None = None) -> None:
         """Change the team's display name or members (saved with :meth:`save`)."""
@@ -546,15 +340,42 @@ class Workbook:
         """Record the team's answer to one action-plan question (saved with :meth:`save`)."""
         self.reflections[str(key)] = str(answer)
 
+    def revert(self, before: Mapping[str, pd.DataFrame],
+               after: Mapping[str, pd.DataFrame]) -> list[Problem]:
+        """Undo one edit (tables ``before`` -> ``after``) row by row, keeping others' edits since.
+
+        Raises
+        ------
+        kit.merge.RowConflict
+            When someone changed a row this edit changed, differently, since.
+        kit.problems.InvalidData
+            When the old rows no longer fit the other tables.
+        """
+        frames, clashes = {}, []
+        for name in before:
+            text, found = merge_table(name, table_text(name, after[name]),
+                                      table_text(name, self.tables[name]),
+                                      table_text(name, before[name]))
+            clashes += found
+            shown = self._shown(TABLES[name].filename)
+            frames[name], _ = validate_rows(TABLES[name], parse_csv(text.encode("utf-8"), shown),
+                                            shown)
+            frames[name].attrs.clear()
+        if clashes:
+            raise RowConflict(self.path / clashes[0].filename, clashes)
+        return self.set_tables(frames)
+
     # -- saving ------------------------------------------------------------------------------------
     def _serialise(self, filename: str) -> str | None:
-        if filename == TEAM_FILE:
-            return yaml.safe_dump(self.team, allow_unicode=True, sort_keys=False)
-        if filename == REFLECTIONS_FILE:
-            if not self.reflections:
+        if filename in (TEAM_FILE, REFLECTIONS_FILE):
+            data = self.team if filename == TEAM_FILE else self.reflections
+            if filename == REFLECTIONS_FILE and not data:
                 return None
-            return yaml.safe_dump(self.reflections, allow_unicode=True, sort_keys=False,
-                                  width=100)
+            key = repr(data)  # dumping YAML is slow; the answers rarely change
+            cached = self._dumps.get(filename)
+            if cached is None or cached[0] != key:
+                cached = self._dumps[filename] = (key, _dump(data))
+            return cached[1]
         name = filename.removesuffix(".csv")
         frame = self.tables[name]
         cached = self._texts.get(name)
@@ -564,7 +385,7 @@ class Workbook:
 
     def changed(self) -> list[str]:
         """File names whose in-memory content differs from what was last read or saved."""
-        return [f for f, text in self._saved.items()
+        return [f for f, text in self._base.items()
                 if self._serialise(f) != text and not (text is None and self._is_blank(f))]
 
     def _is_blank(self, filename: str) -> bool:
@@ -576,29 +397,50 @@ class Workbook:
 
     def stale(self) -> list[str]:
         """File names changed on disk by someone else since this workbook read or saved them."""
-        return [f for f, stamp in self._stamps.items()
-                if _sha(_read_bytes(self.path / f)) != stamp]
+        now = {}
+        for filename in self._stamps:
+            raw, problem = read_bytes(self.path / filename, filename)
+            now[filename] = _UNREADABLE if problem is not None else sha(raw)
+        return [f for f, stamp in self._stamps.items() if now[f] != stamp]
 
-    @contextlib.contextmanager
-    def _locked(self) -> Iterator[None]:
-        self.path.mkdir(parents=True, exist_ok=True)
-        if fcntl is None:  # pragma: no cover
-            yield
-            return
-        with open(self.path / ".lock", "a+b") as handle:
-            fcntl.flock(handle, fcntl.LOCK_EX)
-            try:
-                yield
-            finally:
-                fcntl.flock(handle, fcntl.LOCK_UN)
+    def _merge(self, filename: str, theirs: bytes | None, force: bool
+               ) -> tuple[str, list[Clash]]:
+        """Merge this workbook's version of ``filename`` with ``theirs`` (the file on disk)."""
+        mine = self._serialise(filename) or ""
+        if filename in (TEAM_FILE, REFLECTIONS_FILE):
+            data = read_team({filename: theirs}, self._shown)
+            problems = [p for p in errors(data.problems) if p.path == self._shown(filename)]
+            if problems:
+                raise InvalidData(problems)
+            current = data.team if filename == TEAM_FILE else data.reflections
+            mine_data = self.team if filename == TEAM_FILE else self.reflections
+            merged, clashes = merge_mapping(filename, self._base_data.get(filename, {}),
+                                            current, mine_data, prefer_mine=force)
+            return (_dump(merged) if merged else ""), clashes
+        name = filename.removesuffix(".csv")
+        spec = TABLES[name]
+        shown = self._shown(filename)
+        table = parse_csv(theirs, shown) if theirs is not None else None
+        if table is not None:
+            typed, problems = validate_rows(spec, table, shown)
+            if errors(problems):
+                raise InvalidData(problems)
+            theirs_text = table_text(name, typed)
+        else:
+            theirs_text = None
+        return merge_table(name, self._base.get(filename), theirs_text, mine, prefer_mine=force)
 
-    def save(self, *, force: bool = False) -> list[Path]:
-        """Write every changed file atomically, keeping the previous version in ``.history/``.
+    def save(self, *, force: bool = False, cascade: bool = False) -> list[Path]:
+        """Merge with what others saved, check the whole team, and write the changed files.
 
         Parameters
         ----------
         force : bool
-            Overwrite files changed on disk since they were read ("keep mine"). Default False.
+            Settle clashes on the same row with this workbook's values ("keep mine"); rows
+            others changed that this workbook did not are kept either way. Default False.
+        cascade : bool
+            When the change would leave rows pointing at ids it removes (needs of a deleted
+            touchpoint, possibly added meanwhile by someone else), delete those rows too.
 
         Returns
         -------
@@ -607,41 +449,83 @@ class Workbook:
 
         Raises
         ------
-        kit.problems.ConflictError
-            When a file to be written changed on disk since it was read, and ``force`` is False.
+        kit.merge.RowConflict
+            A row this workbook changed was changed differently on disk (``force`` is False).
+        TeamWouldBreak
+            The team on disk plus this change would be invalid (nothing is written); its
+            ``offer`` says which dependent rows ``cascade=True`` would delete.
         kit.problems.InvalidData
-            When the tables in memory have errors (nothing is written).
+            A file this workbook changed has errors on disk, or cannot be read.
+
+        Examples
+        --------
+        >>> import tempfile
+        >>> folder = Path(tempfile.mkdtemp())
+        >>> first, second = Workbook.load(folder), Workbook.load(folder)
+        >>> first.set_reflection("first_step", "Ann books the room"); _ = first.save()
+        >>> second.set_reflection("frontline_time", "Fridays"); _ = second.save()
+        >>> Workbook.load(folder).reflections  # both answers kept
+        {'frontline_time': 'Fridays', 'first_step': 'Ann books the room'}
         """
+        self.merged, self.refreshed = [], []
         todo = self.changed()
         if not todo:
             return []
-        with self._locked():
-            if not force:
-                for filename in todo:
-                    if _sha(_read_bytes(self.path / filename)) != self._stamps.get(filename):
-                        raise ConflictError(self.path / filename, filename)
-            written = []
+        with team_lock(self.path):
+            recover(self.path)
+            cleanup(self.path)
+            raws, unreadable = self._read_raw()
+            if unreadable:
+                raise InvalidData(list(unreadable.values()))
+            new: dict[str, str] = {}
+            clashes: list[Clash] = []
+            merged = []
             for filename in todo:
-                target = self.path / filename
-                text = self._serialise(filename)
-                old = _read_bytes(target)
-                if old is not None:
-                    self._keep_history(filename, old)
-                atomic_write(target, text or "")
-                self._stamps[filename] = _sha((text or "").encode("utf-8"))
-                self._saved[filename] = text
-                written.append(target)
-        return written
+                if sha(raws.get(filename)) == self._stamps.get(filename):
+                    new[filename] = self._serialise(filename) or ""
+                else:
+                    new[filename], found = self._merge(filename, raws.get(filename), force)
+                    clashes += found
+                    merged.append(filename)
+            if clashes:
+                raise RowConflict(self.path / clashes[0].filename, clashes)
+            after = {**raws, **{f: text.encode("utf-8") for f, text in new.items()}}
+            before = dict(self._stamps)
+            untouched = all(sha(raws.get(f)) == before.get(f) for f in FILES)
+            if not untouched:  # someone else saved: check the team as it will be on disk
+                after = self._whole_team(after, cascade)
+            payload = {f: after[f] or b"" for f in FILES
+                       if after.get(f) != raws.get(f) and (f in new or f.endswith(".csv"))}
+            commit(self.path, payload)
+            if untouched:  # the tables in memory were checked together by set_tables
+                for filename in new:
+                    self._stamps[filename] = sha(after[filename])
+                    self._base[filename] = self._serialise(filename)
+                self._base_data = {TEAM_FILE: dict(self.team),
+                                   REFLECTIONS_FILE: dict(self.reflections)}
+            else:
+                self._adopt(after, {})
+        self.merged = merged
+        self.refreshed = [f for f in FILES if f not in payload
+                          and sha(raws.get(f)) != before.get(f)]
+        return [self.path / f for f in payload]
 
-    def _keep_history(self, filename: str, old: bytes) -> None:
-        history = self.path / HISTORY_DIR
-        history.mkdir(exist_ok=True)
-        stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S%f")
-        atomic_write(history / f"{stamp}.{filename}", old)
-        versions = sorted(history.glob(f"*.{filename}"))
-        for extra in versions[:-HISTORY_KEEP]:
-            with contextlib.suppress(FileNotFoundError):
-                os.unlink(extra)
+    def _whole_team(self, after: dict[str, bytes | None], cascade: bool
+                    ) -> dict[str, bytes | None]:
+        """Check the team as it would be on disk; cascade or raise :class:`TeamWouldBreak`."""
+        data = read_team(after, self._shown)
+        if not errors(data.problems):
+            return after
+        fixed = dangling(data.tables)
+        offer = {n: len(data.tables[n]) - len(f) for n, f in fixed.items()}
+        if fixed:
+            cascaded = {**after, **{TABLES[n].filename: table_text(n, f).encode("utf-8")
+                                    for n, f in fixed.items()}}
+            if errors(read_team(cascaded, self._shown).problems):
+                offer = {}
+            elif cascade:
+                return cascaded
+        raise TeamWouldBreak(data.problems, offer)
 
 
 def validate_team(path: Path | str, root: Path | str | None = None) -> list[Problem]:

@@ -16,24 +16,40 @@ Examples
 from __future__ import annotations
 
 import datetime as dt
-import re
 import shutil
-import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import yaml
+from pydantic import ValidationError
 
 from kit.csvio import atomic_write
+from kit.formatting import slugify
 from kit.problems import KitError, Problem, display_path
 from kit.resources import cases as available_cases
 from kit.resources import datasets_dir
+from kit.safeyaml import load_yaml, parse_yaml
+from kit.schema import WorkshopFile
+from kit.storage import read_bytes
+from kit.validation import CONTROL as _CONTROL
+from kit.validation import printable
 from kit.workbook import TEAM_FILE, Workbook, validate_team
 
 WORKSHOP_FILE = "workshop.yaml"
 TEAMS_DIR = "teams"
-RESERVED_SLUGS = frozenset({"index"})
+RESERVED_SLUGS = frozenset({"index", "con", "prn", "aux", "nul",
+                            *(f"com{n}" for n in range(1, 10)), *(f"lpt{n}" for n in range(1, 10))})
+"""Folder names a team may not have: the report's index page, and names Windows refuses."""
+def reserved(name: str) -> bool:
+    """True for a folder name that a team may not have (``index``, ``_…``, ``.…``, ``nul``…).
+
+    Examples
+    --------
+    >>> reserved("index"), reserved("_synthesis"), reserved("Index"), reserved("night-shift")
+    (True, True, True, False)
+    """
+    return name.startswith(("_", ".")) or name.lower() in RESERVED_SLUGS
 
 
 class WorkshopError(KitError):
@@ -41,24 +57,6 @@ class WorkshopError(KitError):
 
 
 # --------------------------------------------------------------------------- names
-def slugify(name: str) -> str:
-    """Turn a team's display name into a safe folder name.
-
-    Accents are folded to ASCII, anything but letters and digits becomes ``-``. Names with no
-    Latin letters or digits at all get a stable ``team-<hex>`` slug.
-
-    Examples
-    --------
-    >>> slugify("Front Desk & Friends"), slugify("Équipe Étoile"), slugify("夜班")
-    ('front-desk-friends', 'equipe-etoile', 'team-e5a49c')
-    """
-    folded = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
-    slug = re.sub(r"[^a-z0-9]+", "-", folded.lower()).strip("-")[:60].strip("-")
-    if not slug:
-        slug = "team-" + name.strip().encode("utf-8").hex()[:6]
-    return slug
-
-
 def check_team_name(name: str, taken: dict[str, str] | None = None) -> str:
     """Check a new team name and return its slug, or raise :class:`WorkshopError` saying why.
 
@@ -92,7 +90,7 @@ def check_team_name(name: str, taken: dict[str, str] | None = None) -> str:
     if len(text) > 120:
         raise WorkshopError(f"team name {name[:40]!r}… is refused: expected at most 120 characters")
     slug = slugify(text)
-    if slug in RESERVED_SLUGS:  # the report batch writes index.html beside the teams' pages
+    if reserved(slug):  # the report batch writes index.html beside the teams' pages
         slug += "-team"
     taken = taken or {}
     if slug in taken:
@@ -129,7 +127,7 @@ def load_case(case: str) -> dict[str, Any]:
     >>> load_case("laurie-hospitality")["slug"]
     'laurie-hospitality'
     """
-    return yaml.safe_load((case_dir(case) / "case.yaml").read_text(encoding="utf-8"))
+    return load_yaml(case_dir(case) / "case.yaml")
 
 
 # --------------------------------------------------------------------------- workshops
@@ -162,22 +160,66 @@ class Workshop:
     @property
     def info(self) -> dict[str, Any]:
         """The contents of ``workshop.yaml`` (empty when absent)."""
-        file = self.path / WORKSHOP_FILE
-        if not file.is_file():
-            return {}
-        data = yaml.safe_load(file.read_text(encoding="utf-8")) or {}
-        return data if isinstance(data, dict) else {}
+        raw, problem = read_bytes(self.path / WORKSHOP_FILE, WORKSHOP_FILE)
+        data, problems = parse_yaml(raw, WORKSHOP_FILE)
+        return data if isinstance(data, dict) and problem is None and not problems else {}
 
     @property
     def teams_path(self) -> Path:
         return self.path / TEAMS_DIR
 
     def teams(self) -> list[Team]:
-        """Team folders under ``teams/``, sorted by slug (hidden and ``_`` folders skipped)."""
-        if not self.teams_path.is_dir():
+        """Team folders under ``teams/``, sorted by slug.
+
+        Hidden folders are skipped; folders that cannot be a team (a symbolic link, a reserved
+        name such as ``index`` or ``_…``, control characters in the name) are left out and
+        named by :meth:`refused`.
+        """
+        return [Team(p.name, p) for p in self._folders() if self._refusal(p) is None]
+
+    def _folders(self) -> list[Path]:
+        if not self.teams_path.is_dir() or self.teams_path.is_symlink():
             return []
-        return [Team(p.name, p) for p in sorted(self.teams_path.iterdir())
-                if p.is_dir() and not p.name.startswith((".", "_"))]
+        return [p for p in sorted(self.teams_path.iterdir())
+                if not p.name.startswith(".") and (p.is_dir() or p.is_symlink())]
+
+    def _refusal(self, path: Path) -> str | None:
+        name = path.name
+        if path.is_symlink():
+            return ("refused: the team folder is a symbolic link; expected a real folder "
+                    "(links are never followed)")
+        if _CONTROL.search(name):
+            return ("refused: the folder name contains control characters; expected a plain "
+                    "name such as 'night-shift' (rename the folder)")
+        if reserved(name):
+            why = ("names starting with '_' are kept for the kit's own pages"
+                   if name.startswith("_") else
+                   f"{name!r} is reserved (the reports' index page, or a name Windows refuses)")
+            return (f"refused: {why}; expected another folder name, e.g. "
+                    f"{(name.strip('_') or 'team') + '-team'!r} (rename the folder)")
+        return None
+
+    def refused(self) -> list[Problem]:
+        """A problem for every folder under ``teams/`` that is not used as a team, and why.
+
+        Examples
+        --------
+        >>> import tempfile
+        >>> ws = create_workshop(Path(tempfile.mkdtemp()) / "w", teams=["A"])
+        >>> (ws.teams_path / "index").mkdir()
+        >>> [t.slug for t in ws.teams()], [str(p) for p in ws.refused()]
+        (['a'], ["teams/index: refused: 'index' is reserved (the reports' index page, or a name Windows refuses); expected another folder name, e.g. 'index-team' (rename the folder)"])
+        """
+        problems = []
+        if self.teams_path.is_symlink():
+            problems.append(Problem(TEAMS_DIR, None, None, "refused: the teams folder is a "
+                                    "symbolic link; expected a real folder"))
+        for path in self._folders():
+            why = self._refusal(path)
+            if why is not None:
+                shown = printable(display_path(path, self.path))
+                problems.append(Problem(shown, None, None, why))
+        return problems
 
     def team(self, slug_or_name: str) -> Team:
         """Find a team by slug or display name; never returns a path outside ``teams/``."""
@@ -186,14 +228,12 @@ class Workshop:
             if team.slug in (slug_or_name, slugify(slug_or_name)):
                 return team
         for team in teams:  # a display name whose slug differs from the folder's name
-            try:
-                data = yaml.safe_load((team.path / TEAM_FILE).read_text(encoding="utf-8"))
-            except (OSError, yaml.YAMLError, UnicodeDecodeError):
-                continue
+            raw, problem = read_bytes(team.path / TEAM_FILE, TEAM_FILE)
+            data, problems = parse_yaml(raw, TEAM_FILE)
             if isinstance(data, dict) and str(data.get("name", "")).strip() == slug_or_name.strip():
                 return team
         known = ", ".join(t.slug for t in self.teams()) or "(none)"
-        raise WorkshopError(f"no team {slug_or_name!r} in {self.teams_path}; expected one of: {known}")
+        raise WorkshopError(f"no team {printable(repr(slug_or_name))} in {self.teams_path}; expected one of: {known}")
 
     def team_names(self) -> dict[str, str]:
         """slug -> display name for every team (the slug when ``team.yaml`` has no name)."""
@@ -229,23 +269,43 @@ class Workshop:
         """Every problem in ``workshop.yaml`` and in every team folder."""
         problems = []
         file = self.path / WORKSHOP_FILE
-        if not file.is_file():
+        raw, problem = read_bytes(file, WORKSHOP_FILE)
+        if problem is not None:
+            problems.append(problem)
+        elif raw is None:
             problems.append(Problem(display_path(file, self.path), None, None,
                                     "missing; expected a workshop folder made by 'servekit new'"))
         else:
-            try:
-                data = yaml.safe_load(file.read_text(encoding="utf-8"))
-            except (yaml.YAMLError, UnicodeDecodeError) as exc:
-                mark = getattr(exc, "problem_mark", None)
-                problems.append(Problem(WORKSHOP_FILE, mark.line + 1 if mark else None, None,
-                                        f"not valid YAML ({getattr(exc, 'problem', exc)})"))
-                data = {}
+            data, found = parse_yaml(raw, WORKSHOP_FILE)
+            problems += found
             if data is not None and not isinstance(data, dict):
                 problems.append(Problem(WORKSHOP_FILE, 1, None,
                                         "expected keys title, case, date, facilitator"))
+            elif data is not None:
+                problems += _workshop_problems(data)
+        problems += self.refused()
         for team in self.teams():
             problems += validate_team(team.path, root=self.path)
         return problems
+
+
+def _workshop_problems(data: dict[str, Any]) -> list[Problem]:
+    """Check ``workshop.yaml`` against :class:`kit.schema.WorkshopFile`."""
+    try:
+        WorkshopFile.model_validate({str(k): v for k, v in data.items()})
+    except ValidationError as exc:
+        problems = []
+        for error in exc.errors():
+            column = str(error["loc"][0]) if error["loc"] else None
+            detail = error.get("msg", "").removeprefix("Value error, ")
+            if column == "date":
+                detail = "expected a date written YYYY-MM-DD, e.g. 2026-03-31"
+            elif error.get("type") != "value_error":
+                detail = "expected text"
+            problems.append(Problem(WORKSHOP_FILE, None, column,
+                                    f"got {printable(repr(error.get('input')))[:80]}; {detail}"))
+        return problems
+    return []
 
 
 def is_workshop(path: Path) -> bool:
@@ -311,6 +371,10 @@ def create_workshop(path: Path | str, *, case: str = "laurie-hospitality",
     reference = case_dir(case) / "reference"
     for name in teams or []:
         workshop.add_team(name, starter=reference if starter else None)
+    if teams:  # each team's own notebooks, nothing to type (kit.teamnotebooks)
+        from kit.teamnotebooks import write_team_notebooks
+
+        write_team_notebooks(path, list(slugs))
     return workshop
 
 

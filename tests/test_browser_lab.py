@@ -157,6 +157,10 @@ def _open_and_run(page, lab, notebook: str):
     if news.count():
         news.first.click()
     try:
+        picker = panel.locator(".servekit-picker select").first  # workshops/: team = ""
+        picker.wait_for(state="attached", timeout=90_000)
+        picker.scroll_into_view_if_needed()
+        picker.select_option(label="Front Desk & Friends")  # the name of TEAM
         panel.locator(".servekit-editor").first.wait_for(timeout=90_000)
         panel.locator(".servekit-editor .js-plotly-plot .scatterlayer").first.wait_for(
             timeout=60_000)

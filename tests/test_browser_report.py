@@ -12,9 +12,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from conftest import ROOT
-from test_report import BROKEN_ROLES
-from test_report_units import XSS_FILES, XSS_NAME, XSS_SCRIPT, make_workshop
+from helpers import BROKEN_ROLES, ROOT, XSS_FILES, XSS_NAME, XSS_SCRIPT, make_workshop
 
 from kit.report import build_reports
 from kit.workshop import create_demo

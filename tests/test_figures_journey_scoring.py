@@ -8,6 +8,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import pytest
 
+from kit import scoring as S
 from kit.figures import journey as FJ
 from kit.figures import scoring as FS
 from kit.schema import TABLES
@@ -124,6 +125,11 @@ def test_journey_map_traces_and_cues(day):
     mot = trace(fig, "Moment of truth")
     assert list(mot.x) == [1, 3]
     assert list(mot.marker.symbol) == ["star", "star-open"]  # filled = direct, open = indirect
+    # Both stars are in the legend, each with its own symbol.
+    legend = {t.name: t.marker.symbol for t in fig.data if t.showlegend is not False}
+    assert legend["Moment of truth (direct contact)"] == "star"
+    assert legend["Moment of truth (indirect contact)"] == "star-open"
+    assert "Moment of truth" not in legend
     notes = [a for a in fig.layout.annotations if "moment" in (a.text or "")]
     assert sorted(a.x for a in notes) == [1, 3]
     stage_names = [a.text for a in fig.layout.annotations if a.yref == "paper"]
@@ -193,17 +199,37 @@ def test_ipa_figure_quadrants_points_and_crosshair(day):
         "Keep up the good work": [(4.0, 4.0, "t1")],
         "Low priority": [(2.0, 2.0, "t3")],
         "Possible overkill": [(5.0, 2.0, "t4")],
+        "On the line": [],
     }
     concentrate = next(t for t in fig.data if t.name == "Concentrate here" and len(t.x))
     assert list(concentrate.marker.symbol) == ["star"]  # t2 is a moment of truth
     names = " ".join(a.text for a in fig.layout.annotations)
-    for quadrant in FS.QUADRANTS:
+    for quadrant in S.QUADRANTS:
         assert f"<b>{quadrant}</b> (1)" in names
     rects = [s for s in fig.layout.shapes if s.type == "rect"]
     assert len(rects) == 4
     crosshair = [s for s in fig.layout.shapes if s.type == "line"]
     assert {(s.x0, s.x1) for s in crosshair} == {(3.0, 3.0), (0.5, 5.5)}
-    assert {(s.y0, s.y1) for s in crosshair} == {(0.5, 5.5), (3.0, 3.0)}
+    # The vertical line spans the grid plus the bands where the quadrant names sit.
+    assert {(round(s.y0, 6), s.y1) for s in crosshair} == {(0.15, 5.85), (3.0, 3.0)}
+    # No text sits on the crosshair: nothing is anchored at x = 3 or y = 3.
+    assert all(a.x != 3.0 and a.y != 3.0 for a in fig.layout.annotations)
+    # Every marker kind is in the legend; the on-the-line rule is written under the chart.
+    legend = [t.name for t in fig.data if t.showlegend is not False]
+    assert legend == [*S.QUADRANTS, "On the line", "Moment of truth"]
+    assert "in no quadrant" in fig.layout.legend.title.text
+
+
+def test_ipa_figure_on_the_line_points_are_their_own_kind(day):
+    journey, _, _, scores = day
+    scores = scores.copy()
+    scores.loc[scores["touchpoint_id"] == "t1", ["importance", "performance"]] = [5, 3]
+    fig = FS.ipa_figure(scores, journey)
+    on_line = next(t for t in fig.data if t.name == "On the line" and t.showlegend is False)
+    assert list(on_line.text) == ["t1"] and on_line.marker.color == "white"
+    assert on_line.textposition[0] in ("middle right", "middle left")  # off the vertical line
+    names = " ".join(a.text for a in fig.layout.annotations)
+    assert "<b>Keep up the good work</b> (0)" in names
 
 
 def test_ipa_figure_mean_crosshair_moves_the_lines(day):
@@ -282,21 +308,27 @@ def test_priority_chart_bars_in_rank_order(day):
     # Ties at 0: importance t1 4 > t3 2 = t4 2, then journey order t3 before t4.
     fig = FS.priority_chart(scores, journey)
     mot, other = trace(fig, "Moment of truth"), trace(fig, "Other touchpoint")
-    assert list(mot.x) == [22.5, 0.0] and list(mot.y) == [1, 4]
-    assert list(other.x) == [0.0, 0.0] and list(other.y) == [2, 3]
-    assert mot.marker.pattern.shape == "/" and other.marker.pattern.shape == ""
+    assert list(mot.x) == [22.5] and list(mot.y) == [1]
+    assert list(other.x) == [] and list(other.y) == []
+    # Moments of truth stand out: solid, heavy outline, a star in the label.
+    assert mot.marker.line.width > other.marker.line.width
     ticks = list(fig.layout.yaxis.ticktext)
-    assert ticks[0].startswith("<b>1. t2")  # top-k with a gap in bold
-    assert ticks[1].startswith("2. t1")
-    assert list(other.text) == ["0 · no gap", "0 · no gap"]
+    assert ticks[0].startswith("<b>★ 1. t2")  # top-k with a gap in bold
+    # The three touchpoints with no gap share one row, in rank order.
+    assert ticks[1:] == ["no gap (3)"] and list(fig.layout.yaxis.tickvals) == [1, 2]
+    assert list(trace(fig, "No gap").text) == ["t1, t3, t4"]
     cut = [s for s in fig.layout.shapes if s.type == "line"]
     assert [s.y0 for s in cut] == [1.5]  # only one touchpoint to act on
+    # Plain-language axis title; the formula in a note.
+    assert fig.layout.xaxis.title.text == "How urgently to act (higher = sooner)"
+    assert any("max(importance − performance, 0)" in a.text for a in fig.layout.annotations)
 
 
 def test_priority_chart_top_limits_rows(day):
     journey, _, _, scores = day
     fig = FS.priority_chart(scores, journey, top=2)
     assert list(fig.layout.yaxis.tickvals) == [1, 2]
+    assert list(fig.layout.yaxis.ticktext)[1] == "no gap (1)"
 
 
 def test_priority_chart_escapes_user_text(day):

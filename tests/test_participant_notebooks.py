@@ -53,8 +53,7 @@ def test_notebook_shape(name):
     for node in ast.parse(params[0].source).body:
         assert isinstance(node, ast.Assign)
         values[node.targets[0].id] = ast.literal_eval(node.value)
-    assert values == {"workshop_dir": "../demo", "team": "front-desk-friends"}
-    assert (ROOT / "datasets" / "laurie-hospitality" / "teams" / values["team"]).is_dir()
+    assert values == {"workshop_dir": "../demo", "team": ""}  # "": a team picker (H4)
     steps = [c for c in nb.cells if c.cell_type == "markdown" and c.source.startswith("## Step")]
     assert steps and all("**Discuss with your team:**" in c.source for c in steps)
     assert nb.metadata["kernelspec"]["name"] == "python3"
@@ -143,11 +142,12 @@ def test_notebook_runs_under_papermill_and_changes_nothing(name, team, demo, pyt
 
 @pytest.mark.slow
 def test_notebook_defaults_resolve_next_to_a_demo(tmp_path, python3_kernel):
-    """With no parameters the notebook opens ../demo from workshops/ (what `make demo` builds)."""
+    """With no parameters the notebook opens ../demo from workshops/ (what `make demo` builds)
+    and, with no team set, shows a team picker in place of each editor."""
     from kit.workshop import create_demo
 
     shutil.copytree(WORKSHOPS, tmp_path / "workshops")
     create_demo(tmp_path / "demo")
     result = _run(tmp_path / "workshops" / "01_journey.ipynb", tmp_path / "out.ipynb",
                   tmp_path / "workshops", python3_kernel)
-    assert _shown(result) == EDITORS["01_journey.ipynb"]
+    assert _shown(result) == ["TeamPicker"] * len(EDITORS["01_journey.ipynb"])

@@ -13,7 +13,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from kit import graphio
 from kit import pyramid as P
+from kit.figures import layout
 from kit.figures.pyramid import EDGE_STYLES, UNREACHED_COLOUR, pyramid_figure
 from kit.figures.style import LEVEL_COLOURS, LEVEL_SYMBOLS
 from kit.schema import LEVELS, TABLES
@@ -116,8 +118,8 @@ def test_everything_accepts_empty_tables(frames):
     assert P.support_chains(g, pd.DataFrame()).empty
     assert P.touchpoint_reach(g, pd.DataFrame()).empty
     assert P.role_reach(g, pd.DataFrame()).empty
-    assert P.layered_layout(g) == {}
-    agg = P.aggregate(roles, serves)
+    assert layout.layered_layout(g) == {}
+    agg = layout.aggregate(roles, serves)
     assert agg.roles.empty and list(agg.roles.columns) == ROLE_COLUMNS
     assert agg.serves.empty and agg.members.empty
 
@@ -129,14 +131,16 @@ def test_chain_check_on_the_hotel(hotel):
     check = P.chain_check(hotel)
     # laundry serves nobody -> cut off; spa has no edges -> cut off and orphan.
     assert check.unreached["role_id"].tolist() == ["laundry", "spa"]
-    # laundry (support, Housekeeping): frontline roles that reach the guest are desk, conc,
-    # server; none in Housekeeping; siblings (served by exec_hk) are hk only (support) ->
-    # largest headcount: server (16) beats desk (14).
+    # laundry (support, Housekeeping, served by exec_hk): the roles that reach the guest and
+    # share its unit are hk (support, also served by exec_hk) -> hk, not the biggest frontline
+    # team of another department.
     laundry = check.unreached.set_index("role_id").loc["laundry"]
-    assert (laundry["fix_from"], laundry["fix_to"]) == ("laundry", "server")
-    assert laundry["fix"] == "add: Laundry attendant serves Restaurant server"
-    # spa (support, unit Spa) -> same rule -> server.
-    assert check.unreached.set_index("role_id").loc["spa", "fix_to"] == "server"
+    assert (laundry["fix_from"], laundry["fix_to"]) == ("laundry", "hk")
+    assert laundry["fix"] == "add: Laundry attendant serves Room attendant"
+    assert laundry["reason"] == "both are in Housekeeping and work for Executive housekeeper"
+    # spa (support, unit Spa, no edges): nothing ties it to anyone -> no edge suggested.
+    spa = check.unreached.set_index("role_id").loc["spa"]
+    assert spa[["fix_from", "fix_to", "fix", "reason"]].tolist() == ["", "", "", ""]
     assert check.serves_down[["from_role", "to_role", "from_level", "to_level"]].values.tolist() \
         == [["desk", "fom", "frontline", "manager"]]
     assert check.cycles["roles"].tolist() == [("desk", "fom")]
@@ -155,14 +159,20 @@ def test_chain_check_sentences_are_plain_language(hotel):
     text = dict(zip(check.findings["kind"], check.findings["sentence"], strict=True))
     assert text["unreached"] == (
         "Laundry attendant (support) does not serve anyone who reaches a customer. "
-        "Shortest fix: add: Laundry attendant serves Restaurant server.")
-    assert text["serves_down"].startswith(
-        "Front desk agent (frontline) serves Front office manager (manager), who sits below it")
-    assert "serving the boss" in text["serves_down"]
-    assert text["cycle"].startswith(
-        "Front desk agent → Front office manager → Front desk agent serve each other")
-    assert text["orphan"].startswith("Spa therapist (support) has no serves edges at all")
-    assert "add: Spa therapist serves Restaurant server" in text["orphan"]
+        "Suggested fix: add: Laundry attendant serves Room attendant, because both are in "
+        "Housekeeping and work for Executive housekeeper.")
+    assert text["serves_down"] == (
+        "Front desk agent (frontline) serves Front office manager (manager), who sits below it "
+        "in the upside-down pyramid: that is serving the boss. Turn it round: Front office "
+        "manager should serve Front desk agent.")
+    assert text["cycle"] == (
+        "Front desk agent → Front office manager → Front desk agent serve each other in a "
+        "circle; a chain of service should end at the customer.")
+    assert text["orphan"] == (
+        "Spa therapist (support) has no serves edges at all: nobody serves it and it serves "
+        "nobody. Nothing in the data says whose work Spa therapist supports: no role that "
+        "reaches a customer shares its unit or a manager with it. Decide which role it serves "
+        "and add that edge.")
 
 
 def graph(edges, levels, units=None, heads=None) -> nx.DiGraph:
@@ -171,37 +181,90 @@ def graph(edges, levels, units=None, heads=None) -> nx.DiGraph:
     return P.build_graph(roles, serves_frame(edges))
 
 
-def test_fix_prefers_same_unit_then_sibling_then_headcount():
-    levels = {"c": "customer", "f1": "frontline", "f2": "frontline", "f3": "frontline",
-              "s": "support", "m": "manager"}
-    edges = [("f1", "c"), ("f2", "c"), ("f3", "c"), ("m", "s"), ("m", "f2")]
-    heads = {"f1": 50, "f2": 5, "f3": 9}
-    # headcount alone: f1 (50); but f2 shares a server (m) with s -> sibling wins
-    check = P.chain_check(graph(edges, levels, heads=heads))
-    assert check.unreached.set_index("role_id").loc["s", "fix_to"] == "f2"
-    # same unit beats sibling
-    check = P.chain_check(graph(edges, levels, units={"s": "Kitchen", "f3": "Kitchen"},
-                                heads=heads))
-    assert check.unreached.set_index("role_id").loc["s", "fix_to"] == "f3"
-    # no unit, no sibling: largest headcount
-    check = P.chain_check(graph([("f1", "c"), ("f2", "c"), ("f3", "c")], levels, heads=heads))
-    assert check.unreached.set_index("role_id").loc["s", "fix_to"] == "f1"
+def unreached_sentence(check, role_id: str) -> str:
+    return check.unreached.set_index("role_id").loc[role_id, "sentence"]
 
 
-def test_fix_looks_one_level_up_first_then_further():
+# Issue 15: the suggested fix is an edge a person would draw, with the reason.
+SHOP_LEVELS = {"c": "customer", "f1": "frontline", "f2": "frontline", "f3": "frontline",
+               "s": "support", "m": "manager"}
+SHOP_EDGES = [("f1", "c"), ("f2", "c"), ("f3", "c"), ("m", "s"), ("m", "f2")]
+SHOP_HEADS = {"f1": 50, "f2": 5, "f3": 9}
+
+
+def test_fix_is_the_frontline_role_it_sits_beside_not_the_biggest_team():
+    # f1 is the biggest team, but s and f2 both work for m: s supports f2's work.
+    check = P.chain_check(graph(SHOP_EDGES, SHOP_LEVELS, heads=SHOP_HEADS))
+    assert unreached_sentence(check, "s") == (
+        "S (support) does not serve anyone who reaches a customer. Suggested fix: add: S serves "
+        "F2, because both work for M.")
+
+
+def test_fix_prefers_the_same_unit_and_says_so():
+    check = P.chain_check(graph(SHOP_EDGES, SHOP_LEVELS, units={"s": "Kitchen", "f3": "Kitchen"},
+                                heads=SHOP_HEADS))
+    assert unreached_sentence(check, "s") == (
+        "S (support) does not serve anyone who reaches a customer. Suggested fix: add: S serves "
+        "F3, because both are in Kitchen.")
+    # same unit AND same manager beats the same unit alone
+    check = P.chain_check(graph(SHOP_EDGES, SHOP_LEVELS,
+                                units={"s": "Kitchen", "f3": "Kitchen", "f2": "Kitchen"},
+                                heads=SHOP_HEADS))
+    assert unreached_sentence(check, "s") == (
+        "S (support) does not serve anyone who reaches a customer. Suggested fix: add: S serves "
+        "F2, because both are in Kitchen and work for M.")
+
+
+def test_fix_goes_to_a_support_role_of_its_own_level_when_that_is_whose_work_it_supports():
+    levels = {"c": "customer", "f": "frontline", "hk": "support", "ln": "support",
+              "xh": "manager"}
+    edges = [("f", "c"), ("hk", "f"), ("xh", "hk"), ("xh", "ln")]
+    check = P.chain_check(graph(edges, levels, units={"hk": "Rooms", "ln": "Rooms"}))
+    assert unreached_sentence(check, "ln") == (
+        "LN (support) does not serve anyone who reaches a customer. Suggested fix: add: LN "
+        "serves HK, because both are in Rooms and work for XH.")
+
+
+def test_fix_never_serves_the_boss_and_looks_under_the_managers_manager():
+    # s works for x, whose other report m is a manager: serving m would be serving down the
+    # pyramid. m's team (f) comes under x too and reaches the customer.
     levels = {"c": "customer", "f": "frontline", "s": "support", "m": "manager",
               "x": "executive"}
-    # s reaches the customer; m and x serve nobody. m (manager) looks at support first -> s.
-    edges = [("f", "c"), ("s", "f")]
+    edges = [("f", "c"), ("m", "f"), ("x", "m"), ("x", "s")]
     check = P.chain_check(graph(edges, levels))
-    fixes = check.unreached.set_index("role_id")["fix_to"].to_dict()
-    # m (manager) looks at support first: s. x (executive) looks at managers first, but m does
-    # not reach a customer, so it goes on to support: s.
-    assert fixes == {"m": "s", "x": "s"}
-    # with no support role reaching, a manager falls back to the front line
-    check = P.chain_check(graph([("f", "c")], {"c": "customer", "f": "frontline",
-                                                "m": "manager"}))
-    assert check.unreached.set_index("role_id").loc["m", "fix_to"] == "f"
+    assert unreached_sentence(check, "s") == (
+        "S (support) does not serve anyone who reaches a customer. Suggested fix: add: S serves "
+        "F, because both come under X.")
+    # a role two managers up: k works for j, who works for x; x also runs m -> f
+    levels |= {"j": "manager", "k": "support"}
+    edges = [("f", "c"), ("m", "f"), ("x", "m"), ("x", "j"), ("j", "k")]
+    check = P.chain_check(graph(edges, levels))
+    table = check.unreached.set_index("role_id")
+    assert table.loc["k", "fix"] == "add: K serves F"
+    assert table.loc["k", "reason"] == "both come under X"
+    assert table.loc["j", "sentence"] == (
+        "J (manager) does not serve anyone who reaches a customer. Everyone it serves is cut "
+        "off too; the fix is further along its chain: add: K serves F, because both come "
+        "under X.")
+
+
+def test_fix_looks_at_the_nearest_level_towards_the_customer_first():
+    levels = {"c": "customer", "f": "frontline", "s": "support", "m": "manager",
+              "x": "executive"}
+    # m and s both work for x; s reaches the customer through f. m (manager) could serve s
+    # (support) or f (frontline, also under x): the nearer level, support, wins.
+    edges = [("f", "c"), ("s", "f"), ("x", "s"), ("x", "m")]
+    check = P.chain_check(graph(edges, levels))
+    assert unreached_sentence(check, "m") == (
+        "M (manager) does not serve anyone who reaches a customer. Suggested fix: add: M "
+        "serves S, because both work for X.")
+
+
+def test_no_fix_when_nothing_ties_the_role_to_the_chain():
+    levels = {"c": "customer", "f": "frontline", "s": "support"}
+    check = P.chain_check(graph([("f", "c")], levels, units={"s": "Spa", "f": "Bar"}))
+    row = check.unreached.set_index("role_id").loc["s"]
+    assert row[["fix_from", "fix_to", "fix", "reason"]].tolist() == ["", "", "", ""]
 
 
 def test_fix_never_closes_a_circle():
@@ -211,27 +274,50 @@ def test_fix_never_closes_a_circle():
     check = P.chain_check(graph([("a", "s"), ("a", "c")], levels))
     row = check.unreached.set_index("role_id").loc["s"]
     assert row["fix_to"] == "" and row["fix"] == ""
-    assert "connect the front line first" in row["sentence"]
+    assert row["sentence"] == (
+        "S (support) does not serve anyone who reaches a customer. No role above it reaches a "
+        "customer yet: connect the front line first.")
 
 
 def test_fix_of_a_role_whose_whole_chain_is_cut_off_is_at_the_chain_end():
     levels = {"c": "customer", "f": "frontline", "s": "support", "m": "manager",
               "x": "executive"}
     edges = [("f", "c"), ("x", "m"), ("m", "s")]  # x -> m -> s -> (nothing)
-    check = P.chain_check(graph(edges, levels))
+    check = P.chain_check(graph(edges, levels, units={"s": "Kitchen", "f": "Kitchen"}))
     table = check.unreached.set_index("role_id")
     assert table.loc["s", ["fix_from", "fix_to"]].tolist() == ["s", "f"]
     assert table.loc["m", ["fix_from", "fix_to"]].tolist() == ["s", "f"]
     assert table.loc["x", ["fix_from", "fix_to"]].tolist() == ["s", "f"]
-    assert "further along its chain" in table.loc["x", "sentence"]
+    assert table.loc["x", "sentence"] == (
+        "X (executive) does not serve anyone who reaches a customer. Everyone it serves is cut "
+        "off too; the fix is further along its chain: add: S serves F, because both are in "
+        "Kitchen.")
+    # without the unit nothing ties s to f: the chain's sentence says where to start
+    check = P.chain_check(graph(edges, levels))
+    assert unreached_sentence(check, "m") == (
+        "M (manager) does not serve anyone who reaches a customer. Everyone it serves is cut "
+        "off too, so start at the end of its chain, S. Nothing in the data says whose work S "
+        "supports: no role that reaches a customer shares its unit or a manager with it. "
+        "Decide which role it serves and add that edge.")
 
 
 def test_frontline_fix_is_the_customer_and_no_customer_means_no_fix():
     check = P.chain_check(graph([], {"c": "customer", "f": "frontline"}))
-    assert check.unreached.set_index("role_id").loc["f", "fix"] == "add: F serves C"
+    assert unreached_sentence(check, "f") == (
+        "F (frontline) does not serve anyone who reaches a customer. Suggested fix: add: F "
+        "serves C, because front-line roles serve the customer directly.")
     check = P.chain_check(graph([], {"f": "frontline"}))
     row = check.unreached.set_index("role_id").loc["f"]
-    assert row["fix"] == "" and "no customer role" in row["sentence"]
+    assert row["fix"] == "" and row["sentence"] == (
+        "F (frontline) does not serve anyone who reaches a customer. There is no customer role "
+        "yet: add one and have the front line serve it.")
+
+
+def test_role_without_a_level_is_asked_for_one():
+    check = P.chain_check(graph([("f", "c")], {"c": "customer", "f": "frontline", "q": ""}))
+    assert unreached_sentence(check, "q") == (
+        "Q (no level) does not serve anyone who reaches a customer. Give Q a level first, then "
+        "connect it.")
 
 
 def test_closed_circle_of_cut_off_roles_is_fixed_from_the_member_nearest_the_customer():
@@ -305,6 +391,8 @@ def test_chain_check_equals_brute_force_reachability_on_random_dags(dag):
             fixed.add_edge(row.fix_from, row.fix_to)
             assert any(nx.has_path(fixed, row.role_id, c) for c in customers)
             assert nx.is_directed_acyclic_graph(fixed)
+            # never serving the boss: the new edge adds no serves-down finding
+            assert len(P.chain_check(fixed).serves_down) == len(check.serves_down)
 
 
 @given(st.lists(st.tuples(st.integers(0, 5), st.integers(0, 5)), max_size=14))
@@ -392,21 +480,21 @@ def test_role_reach_without_headcount_gives_zero_weighted_share():
 
 
 def test_layered_layout_inverts_the_pyramid(hotel):
-    pos = P.layered_layout(hotel)
+    pos = layout.layered_layout(hotel)
     for node, (x, y) in pos.items():
         rank = LEVELS.index(hotel.nodes[node]["level"])
         assert y == -rank
-        assert abs(x) <= P.band_width(rank)
+        assert abs(x) <= layout.band_width(rank)
     assert pos["guest"] == (0.0, 0.0) and pos["gm"] == (0.0, -4.0)
     # deterministic and pure
-    assert P.layered_layout(hotel) == pos
+    assert layout.layered_layout(hotel) == pos
     frontline = sorted(x for n, (x, y) in pos.items() if y == -1)
     assert frontline == pytest.approx([-0.85 + 1.7 * (i + 0.5) / 3 for i in range(3)])
 
 
 def test_layered_layout_puts_unknown_levels_below_the_executives():
     g = graph([("ghost", "f")], {"f": "frontline"})
-    assert P.layered_layout(g)["ghost"][1] == -5.0
+    assert layout.layered_layout(g)["ghost"][1] == -5.0
 
 
 # --------------------------------------------------------------------------- aggregate
@@ -426,7 +514,7 @@ def big_org(units: int, per_unit: int) -> tuple[pd.DataFrame, pd.DataFrame]:
 
 
 def test_aggregate_keeps_a_small_pyramid_as_it_is():
-    agg = P.aggregate(HOTEL_ROLES, HOTEL_SERVES)
+    agg = layout.aggregate(HOTEL_ROLES, HOTEL_SERVES)
     assert agg.roles["role_id"].tolist() == HOTEL_ROLES["role_id"].tolist()
     assert agg.roles["name"].tolist() == HOTEL_ROLES["name"].tolist()
     assert len(agg.serves) == len(HOTEL_SERVES)
@@ -434,7 +522,7 @@ def test_aggregate_keeps_a_small_pyramid_as_it_is():
 
 def test_aggregate_groups_by_unit_then_cuts_hierarchical_names():
     roles, serves = big_org(units=20, per_unit=3)  # 82 roles, 20 units
-    agg = P.aggregate(roles, serves, max_nodes=60, max_per_level=16)
+    agg = layout.aggregate(roles, serves, max_nodes=60, max_per_level=16)
     # 20 units per level > 16 -> cut "Division k - Team u" to "Division k": 4 per level
     assert sorted(agg.roles["role_id"]) == sorted(
         ["customer:(no unit)", "executive:Board"]
@@ -455,7 +543,7 @@ def test_aggregate_lumps_the_smallest_groups():
         rows.append((f"f{u}", f"F{u}", "frontline", u + 1, f"Unit {u:02d}"))
         edges.append((f"f{u}", "c"))
     roles, serves = roles_frame(rows), serves_frame(edges)
-    agg = P.aggregate(roles, serves, max_nodes=60, max_per_level=10)
+    agg = layout.aggregate(roles, serves, max_nodes=60, max_per_level=10)
     front = agg.roles[agg.roles["level"] == "frontline"]
     assert len(front) == 10
     # the 9 largest units (21..29) stay, the other 21 are lumped
@@ -470,7 +558,7 @@ def test_aggregate_lumps_the_smallest_groups():
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 def test_aggregate_always_fits_and_keeps_headcount(units, per_unit, max_nodes, per_level):
     roles, serves = big_org(units, per_unit)
-    agg = P.aggregate(roles, serves, max_nodes=max_nodes, max_per_level=per_level)
+    agg = layout.aggregate(roles, serves, max_nodes=max_nodes, max_per_level=per_level)
     levels_present = roles["level"].nunique()
     assert len(agg.roles) <= max(max_nodes, levels_present)
     assert agg.roles.groupby("level").size().max() <= max(per_level, 1) or \
@@ -484,11 +572,11 @@ def test_aggregate_always_fits_and_keeps_headcount(units, per_unit, max_nodes, p
 def test_aggregate_by_grade():
     roles = roles_frame([(f"r{i}", f"R{i}", "frontline", 1, None) for i in range(20)])
     roles["grade"] = ["A" if i % 2 else "B" for i in range(20)]
-    agg = P.aggregate(roles, serves_frame([]), by="grade", max_nodes=60, max_per_level=5)
+    agg = layout.aggregate(roles, serves_frame([]), by="grade", max_nodes=60, max_per_level=5)
     assert agg.roles[["role_id", "headcount"]].values.tolist() == [
         ["frontline:A", 10.0], ["frontline:B", 10.0]]
     with pytest.raises(ValueError, match="by must be"):
-        P.aggregate(roles, serves_frame([]), by="colour")
+        layout.aggregate(roles, serves_frame([]), by="colour")
 
 
 # --------------------------------------------------------------------------- GraphML
@@ -497,7 +585,7 @@ def test_aggregate_by_grade():
 def test_write_graphml_round_trip_and_types(tmp_path: Path, hotel):
     check = P.chain_check(hotel)
     target = tmp_path / "hotel.graphml"
-    assert P.write_graphml(hotel, target, check=check) == target
+    assert graphio.write_graphml(hotel, target, check=check) == target
     back = nx.read_graphml(target)
     assert sorted(back.nodes) == sorted(hotel.nodes)
     assert sorted(back.edges) == sorted(hotel.edges)
@@ -518,7 +606,7 @@ def test_write_graphml_sanitises_odd_attributes(tmp_path: Path):
     g.add_node("a", unit=None, score=float("nan"), flag=True, n=1)
     g.add_node("b", unit="x", score=2.5, flag=False, n=2.0)
     g.add_edge("a", "b", weight=None)
-    target = P.write_graphml(g, tmp_path / "odd.graphml")
+    target = graphio.write_graphml(g, tmp_path / "odd.graphml")
     back = nx.read_graphml(target)
     assert back.nodes["a"]["unit"] == "" and back.nodes["b"]["unit"] == "x"
     assert back.nodes["a"]["score"] == 0.0 and back.nodes["b"]["score"] == 2.5
@@ -527,10 +615,34 @@ def test_write_graphml_sanitises_odd_attributes(tmp_path: Path):
     assert "weight" not in back.edges["a", "b"]
 
 
+def test_write_graphml_control_characters_never_break_the_xml(tmp_path: Path):
+    # Issue 16: control characters in names, units and ids (typed, or pasted from an HR export)
+    # are not allowed in XML 1.0. Each becomes U+FFFD; tab and newline are kept.
+    roles = roles_frame([
+        ("guest", "Guest\x00", "customer", 0, None),
+        ("desk\x01", "Front\x1b[31mdesk", "frontline", 2, "Ro\x0boms"),
+        ("desk\x02", "Night\tdesk\nteam", "frontline", 1, "Ro\x0c\x7f\ud800oms"),
+    ])
+    serves = serves_frame([("desk\x01", "guest"), ("desk\x02", "guest")])
+    g = P.build_graph(roles, serves)
+    target = graphio.write_graphml(g, tmp_path / "ctrl.graphml", check=P.chain_check(g))
+    raw = target.read_bytes()
+    assert not any(b in raw for b in (b"\x00", b"\x01", b"\x02", b"\x0b", b"\x0c", b"\x1b"))
+    back = nx.read_graphml(target)  # parses: the file is well-formed XML
+    assert sorted(back.nodes) == ["desk\ufffd", "desk\ufffd~2", "guest"]
+    assert back.nodes["guest"]["name"] == "Guest\ufffd"
+    assert back.nodes["desk\ufffd"]["name"] == "Front\ufffd[31mdesk"
+    assert back.nodes["desk\ufffd"]["unit"] == "Ro\ufffdoms"
+    assert back.nodes["desk\ufffd~2"]["name"] == "Night\tdesk\nteam"
+    assert back.nodes["desk\ufffd~2"]["unit"] == "Ro\ufffd\x7f\ufffdoms"  # DEL is legal XML
+    assert sorted(back.edges) == [("desk\ufffd", "guest"), ("desk\ufffd~2", "guest")]
+    assert back.nodes["desk\ufffd"]["reaches_customer"] == 1
+
+
 def test_write_graphml_replaces_atomically(tmp_path: Path, hotel):
     target = tmp_path / "p.graphml"
     target.write_text("old")
-    P.write_graphml(hotel, target)
+    graphio.write_graphml(hotel, target)
     assert target.read_text().startswith("<?xml")
 
 

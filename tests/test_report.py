@@ -18,8 +18,16 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from conftest import ROOT
-from test_report_units import UNESCAPED, XSS_FILES, make_workshop
+from helpers import (
+    BROKEN_ROLES,
+    ROOT,
+    UNESCAPED,
+    XSS_FILES,
+    make_workshop,
+    pid_alive,
+    wait_for,
+    write_notebook,
+)
 
 from kit.export import external_references
 from kit.report import MANIFEST_DIR, build_reports, read_manifest
@@ -27,8 +35,6 @@ from kit.workshop import create_demo
 
 pytestmark = pytest.mark.slow
 SERVEKIT = str(Path(sys.executable).with_name("servekit"))
-BROKEN_ROLES = ("role_id,name,level\nguest,Guest,customer\ndesk,Desk,boss\n"
-                "fom,Front office manager,manager\n")
 FIGURE_DIV = re.compile(r'<div[^>]*class="plotly-graph-div"[^>]*>')
 
 
@@ -106,7 +112,8 @@ def test_report_shows_cover_and_sections(batch):
     for member in ("Priya", "Marco", "Aisha", "Tom"):
         assert f"<li>{member}</li>" in page
     for heading in ("1. Your customer", "3. Your upside-down pyramid", "5. Your top priorities",
-                    "7. Your internal service plan", "8. Reflections"):
+                    "7. What the people at your top priorities need",
+                    "8. Your internal service plan", "9. Reflections"):
         assert heading in page
     assert "Results against target" in page and "target met" in page
     assert "Compliance &amp; reporting analyst" in page                # a chain-check finding
@@ -186,34 +193,6 @@ print("done", team)
 """
 
 
-def write_notebook(path: Path, text: str) -> Path:
-    """A notebook from ``text``: cells separated by ``---``, the first one is the parameters."""
-    sources = [s.strip() for s in text.strip().split("\n---\n")]
-    nb = nbformat.v4.new_notebook(metadata={"kernelspec": {
-        "name": "python3", "display_name": "Python 3", "language": "python"}})
-    nb.cells = [nbformat.v4.new_code_cell(sources[0], metadata={"tags": ["parameters"]})]
-    nb.cells += [nbformat.v4.new_code_cell(s) for s in sources[1:]]
-    nbformat.write(nb, path)
-    return path
-
-
-def _wait_for(predicate, timeout: float = 120) -> None:
-    deadline = time.monotonic() + timeout
-    while not predicate():
-        if time.monotonic() > deadline:
-            raise AssertionError("timed out waiting")
-        time.sleep(0.2)
-
-
-def _pid_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    return Path(f"/proc/{pid}").exists() and "zombie" not in Path(
-        f"/proc/{pid}/status").read_text().lower()
-
-
 def test_a_killed_run_never_leaves_a_report_looking_complete(tmp_path):
     ws = make_workshop(tmp_path / "ws", {"fast": None, "slow": None})
     notebook = write_notebook(tmp_path / "slow.ipynb", SLOW_NOTEBOOK)
@@ -226,7 +205,7 @@ def test_a_killed_run_never_leaves_a_report_looking_complete(tmp_path):
         process = subprocess.Popen(command, start_new_session=True, stdout=subprocess.DEVNULL,
                                    stderr=subprocess.DEVNULL)
         try:
-            _wait_for(lambda: (ws / "started-slow").exists()
+            wait_for(lambda: (ws / "started-slow").exists()
                       and read_manifest(out, "fast") is not None)
             time.sleep(0.5)
         finally:
@@ -239,7 +218,7 @@ def test_a_killed_run_never_leaves_a_report_looking_complete(tmp_path):
     assert (out / "fast.html").is_file() and read_manifest(out, "fast")["status"] == "ok"
     assert not (out / "slow.html").exists() and read_manifest(out, "slow") is None
     fast_kernel = read_manifest(out, "fast")["kernel"]["pid"]
-    _wait_for(lambda: not _pid_alive(fast_kernel), timeout=30)   # orphaned kernels go away
+    wait_for(lambda: not pid_alive(fast_kernel), timeout=30)   # orphaned kernels go away
 
     # 2. The next run builds slow, keeps fast, and clears temporary files a killed run left.
     (ws / "sleep-slow").unlink()
@@ -303,3 +282,15 @@ def test_plain_papermill_and_nbconvert_work_on_the_report_notebook(tmp_path):
     assert page.count("plotly.js v") == 1             # the notebook carries plotly.js once
     assert "<h1>Front Desk &amp; Friends</h1>" in page
     assert "Traceback" not in page
+
+
+def test_a_notebook_option_that_is_not_a_notebook_is_one_clear_error(tmp_path):
+    ws = make_workshop(tmp_path / "ws", {"a": None})
+    junk = tmp_path / "junk.ipynb"
+    junk.write_text("not a notebook")
+    done = subprocess.run([SERVEKIT, "report", str(ws), "--notebook", str(junk)],
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 1
+    assert done.stderr == (f"Error: {junk} is not a Jupyter notebook (its content is not "
+                           f"JSON); expected an .ipynb file\n")
+    assert not (ws / "reports" / "a.html").exists()

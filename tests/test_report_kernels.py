@@ -13,8 +13,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from test_report import write_notebook
-from test_report_units import make_workshop
+from helpers import XSS_FILES, make_workshop, write_notebook
 
 from kit.report import build_reports
 
@@ -144,15 +143,16 @@ def test_a_dead_kernel_or_failing_cell_fails_only_that_team(tmp_path):
     failed_nb = nbformat.read(out / "b-fail.ipynb", as_version=4)
     assert any(o.output_type == "error" for c in failed_nb.cells for o in c.get("outputs", []))
     assert "stopped unexpectedly" in (out / "b-crash.html").read_text(encoding="utf-8")
-    # the crash replaced the kernel; the failing cell did not
+    # b-crash killed its kernel, was run once more on a fresh kernel, which it killed too;
+    # the failing cell did not replace the kernel
+    assert result["b-crash"].kernel["attempts"] == 2
+    assert "(twice: the team was run again on a fresh kernel)" in result["b-crash"].problem
     pids = {s: result[s].kernel["pid"] for s in result}
-    assert pids["a-first"] == pids["b-crash"] != pids["b-fail"] == pids["c-after"]
+    assert pids["a-first"] != pids["b-crash"] != pids["b-fail"] == pids["c-after"]
 
 
 def test_a_report_built_on_a_warm_kernel_equals_one_built_cold(tmp_path):
     """The real report notebook: team B after team A on one kernel == team B alone."""
-    from test_report_units import XSS_FILES
-
     ws = make_workshop(tmp_path / "ws", {"a-xss": XSS_FILES, "b-mini": None})
     warm = build_reports(ws, jobs=1, progress=False)
     assert [r.status for r in warm.results] == ["ok", "ok"]

@@ -10,54 +10,13 @@ import nbformat
 import pandas as pd
 import plotly.graph_objects as go
 import pytest
-from conftest import MINI_TEAM, write_team
+from helpers import MINI_TEAM, UNESCAPED, XSS_FILES, XSS_NAME, XSS_SCRIPT, make_workshop
 from markupsafe import Markup
 
 from kit import display
 from kit.export import external_references, notebook_html, write_file
 from kit.narrative import Story, plan_progress
 from kit.report import NOTEBOOK, Job, Summary, TeamResult, failure_page, index_page, team_digest
-
-XSS_NAME = "<img src=x onerror=alert(1)>"
-XSS_SCRIPT = "<script>alert(1)</script>"
-
-XSS_FILES = {
-    "team.yaml": f"name: '{XSS_NAME}'\nmembers: ['{XSS_SCRIPT}', 'Bo & Co']\n",
-    "roles.csv": (
-        "role_id,name,level,headcount\n"
-        "guest,Hotel guest,customer,\n"
-        f"desk,{XSS_NAME},frontline,4\n"
-        "fom,Front office manager,manager,1\n"
-    ),
-    "journey.csv": (
-        "touchpoint_id,stage,order,time,description,channel,contact,role_id,emotion,moment_of_truth\n"
-        f"T1,Arrival,1,15:00,{XSS_SCRIPT},face to face,direct,desk,-2,true\n"
-        "T2,Room,2,,Room prepared before arrival,,indirect,,0,false\n"
-    ),
-    "scores.csv": (
-        "touchpoint_id,scorer,importance,performance,be,do,have\n"
-        f"T1,{XSS_NAME},5,2,4,3,2\nT2,Bo,3,3,3,3,3\n"
-    ),
-    "plan.csv": (
-        "action_id,touchpoint_id,kind,action,owner_role,due,metric,baseline,target\n"
-        f"A1,T1,do,{XSS_SCRIPT},fom,2026-03-01,{XSS_NAME},14,5\n"
-    ),
-    "reflections.yaml": f"first_step: '{XSS_SCRIPT} then <b>bold</b>'\n",
-}
-"""A valid team whose every piece of user text is an HTML-injection attempt."""
-
-UNESCAPED = re.compile(r"<script>alert|<img src=x|<b>bold</b>")
-
-
-def make_workshop(root: Path, teams: dict[str, dict[str, str] | None]) -> Path:
-    """A workshop folder with ``teams`` (slug -> files overriding the mini team)."""
-    root.mkdir(parents=True, exist_ok=True)
-    (root / "workshop.yaml").write_text(
-        "title: 'Workshop <i>&</i> Co'\ncase: laurie-hospitality\ndate: '2026-03-01'\n"
-        "facilitator: Kim\n", encoding="utf-8")
-    for slug, files in teams.items():
-        write_team(root / "teams" / slug, files)
-    return root
 
 
 @pytest.fixture
@@ -144,7 +103,7 @@ def test_plan_progress_reads_both_directions_of_a_metric():
     assert got.loc["down", "progress"] == pytest.approx(6 / 9)
     assert got.loc["down", "status"] == "on the way"
     assert got.loc["up", "status"] == "target met"
-    assert got.loc["away", "status"] == "moving away"
+    assert got.loc["away", "status"] == "off track"
     assert got.loc["none", "status"] == "not measured yet"
     assert got.loc["flat", "status"] == "no target set"
     assert list(got["measurements"]) == [2, 1, 1, 0, 1]
@@ -229,12 +188,14 @@ def test_write_file_is_atomic_and_readable(tmp_path: Path):
 
 # --------------------------------------------------------------------------- pages
 def _job() -> Job:
-    return Job("xss", "/w/teams/xss", "/w", "/w/reports", str(NOTEBOOK), "mean", False,
-               "inline", "", f"Workshop {XSS_NAME}")
+    return Job(slug="xss", team_dir="/w/teams/xss", workshop_dir="/w", out="/w/reports",
+               notebook=str(NOTEBOOK), parameters={"crosshair": "mean"},
+               title=f"Workshop {XSS_NAME}")
 
 
 def test_failure_page_names_team_problem_and_fix_escaped():
-    result = TeamResult("xss", XSS_NAME, "invalid data", problem=f"bad {XSS_SCRIPT}",
+    result = TeamResult(slug="xss", name=XSS_NAME, status="invalid data",
+                        problem=f"bad {XSS_SCRIPT}",
                         details=["teams/xss/roles.csv:2:level: got 'boss'"],
                         fix="Correct it, then run again.")
     page = failure_page(result, _job())
@@ -246,11 +207,13 @@ def test_failure_page_names_team_problem_and_fix_escaped():
 
 
 def test_index_page_lists_teams_with_status_and_escapes():
-    results = [TeamResult("a", XSS_NAME, "ok", html="a.html", pdf="a.pdf",
+    results = [TeamResult(slug="a", name=XSS_NAME, status="ok", html="a.html", pdf="a.pdf",
                           summary={"members": [XSS_SCRIPT], "top": [
                               {"touchpoint_id": "T1", "description": XSS_SCRIPT}], "todo": []}),
-               TeamResult("b", "Team B", "failed", html="b.html", problem="boom")]
-    page = index_page(Summary(Path("/w"), Path("/w/reports"), results, 1.0,
+               TeamResult(slug="b", name="Team B", status="failed", html="b.html",
+                          problem="boom")]
+    page = index_page(Summary(workshop=Path("/w"), out=Path("/w/reports"), results=results,
+                              seconds=1.0,
                               workshop_info={"title": XSS_NAME, "date": "2026-03-01"}))
     assert not UNESCAPED.search(page)
     assert 'href="a.html"' in page and 'href="a.pdf"' in page and 'href="b.html"' in page

@@ -137,20 +137,20 @@ def test_ipa_quadrants_at_the_midpoint_including_the_lines():
             ("keep", "A", 4, 5),
             ("low", "A", 1, 2),
             ("over", "A", 2, 5),
-            ("centre", "A", 3, 3),  # on both lines: importance counts high, performance low
-            ("imp_line", "A", 3, 4),  # importance on the line -> high -> Keep up
-            ("perf_line", "A", 2, 3),  # performance on the line -> low -> Low priority
+            ("centre", "A", 3, 3),  # on both lines: in no quadrant
+            ("imp_line", "A", 3, 4),  # importance on the line
+            ("perf_line", "A", 5, 3),  # performance exactly 3 is not "below par"
         ]
     )
     result = S.ipa(scores).set_index("touchpoint_id")
     assert result["quadrant"].to_dict() == {
-        "centre": "Concentrate here",
+        "centre": "On the line",
         "conc": "Concentrate here",
-        "imp_line": "Keep up the good work",
+        "imp_line": "On the line",
         "keep": "Keep up the good work",
         "low": "Low priority",
         "over": "Possible overkill",
-        "perf_line": "Low priority",
+        "perf_line": "On the line",
     }
     assert result["on_line"].to_dict() == {
         "centre": True,
@@ -162,20 +162,30 @@ def test_ipa_quadrants_at_the_midpoint_including_the_lines():
         "perf_line": True,
     }
     assert (result["crosshair_importance"] == 3).all()
+    # Being on the line does not hide a gap from the priorities: 5 - 3 = 2, x 5 = 10 < 20.
+    assert S.top_priorities(scores, k=2)["touchpoint_id"].tolist() == ["conc", "perf_line"]
+
+
+def test_the_on_line_rule_is_stated_in_words():
+    assert S.ON_LINE_RULE == (
+        "On the line: importance or performance exactly at the crosshair. Such a touchpoint is "
+        "in no quadrant (one rating more would tip it either way), so it is neither "
+        "“performing below par” nor “keep up”: talk it through.")
+    assert (*S.QUADRANTS, "On the line") == S.CATEGORIES
 
 
 def test_ipa_mean_crosshair_hand_worked():
     # importance medians 5, 4, 3 -> mean 4; performance 2, 4, 3 -> mean 3.
-    # a (5, 2): high/low -> Concentrate. b (4, 4): importance on the line (high), 4 > 3 -> Keep up.
-    # c (3, 3): importance 3 < 4 low, performance 3 on the line (low) -> Low priority.
+    # a (5, 2): high/low -> Concentrate. b (4, 4): importance on the line -> On the line.
+    # c (3, 3): performance 3 on the line -> On the line.
     scores = make_scores([("a", "A", 5, 2), ("b", "A", 4, 4), ("c", "A", 3, 3)])
     result = S.ipa(scores, crosshair="mean").set_index("touchpoint_id")
     assert result["crosshair_importance"].iloc[0] == 4
     assert result["crosshair_performance"].iloc[0] == 3
     assert result["quadrant"].to_dict() == {
         "a": "Concentrate here",
-        "b": "Keep up the good work",
-        "c": "Low priority",
+        "b": "On the line",
+        "c": "On the line",
     }
 
 
@@ -205,15 +215,18 @@ score_rows = st.lists(
 def test_quadrant_agrees_with_crosshair(rows, crosshair):
     result = S.ipa(make_scores(rows), crosshair=crosshair)
     for row in result.itertuples():
-        high_i = row.importance >= row.crosshair_importance
+        high_i = row.importance > row.crosshair_importance
         high_p = row.performance > row.crosshair_performance
-        expected = {
+        on_line = (row.importance == row.crosshair_importance
+                   or row.performance == row.crosshair_performance)
+        expected = "On the line" if on_line else {
             (True, False): "Concentrate here",
             (True, True): "Keep up the good work",
             (False, False): "Low priority",
             (False, True): "Possible overkill",
         }[(high_i, high_p)]
         assert row.quadrant == expected
+        assert row.on_line == on_line
         assert row.high_importance == high_i and row.high_performance == high_p
 
 

@@ -74,10 +74,12 @@ def test_batch_builds_the_synthesis_once_and_links_it(tmp_path):
 
 
 @pytest.mark.slow
-def test_a_failing_synthesis_spares_the_team_reports(tmp_path, monkeypatch):
+def test_a_failing_synthesis_spares_the_team_reports(tmp_path):
+    import dataclasses
+
     import nbformat
 
-    import kit.report
+    from kit.report import TEAM_REPORT
 
     broken = tmp_path / "broken_synthesis.ipynb"
     nb = nbformat.v4.new_notebook(cells=[
@@ -87,9 +89,9 @@ def test_a_failing_synthesis_spares_the_team_reports(tmp_path, monkeypatch):
         metadata={"kernelspec": {"name": "python3", "display_name": "Python 3",
                                  "language": "python"}})
     nbformat.write(nb, broken)
-    monkeypatch.setattr(kit.report, "SYNTHESIS_NOTEBOOK", broken)  # an input file, not our code
     ws = workshop(tmp_path, {"a": {}, "b": {"team.yaml": "name: Bravo\n"}})
-    summary = build_reports(ws, jobs=2, progress=False)
+    kind = dataclasses.replace(TEAM_REPORT, synthesis=broken)
+    summary = build_reports(ws, jobs=2, progress=False, kind=kind)
     assert [r.status for r in summary.results] == ["ok", "ok"]
     assert "synthesis exploded" in summary.synthesis_problem
     assert summary.synthesis is None and summary.exit_code == 1

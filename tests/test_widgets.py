@@ -224,24 +224,62 @@ def test_undo_of_an_add(mini_team):
 
 
 def _conflict(mini_team):
+    """They change T1 (the row I edit) and T2 (one I do not touch); then I edit T1."""
+    editor = JourneyEditor(fresh(mini_team))
+    editor.picker.value = "T1"
+    other = fresh(mini_team)
+    theirs = other["journey"]
+    theirs.loc[theirs["touchpoint_id"] == "T1", "description"] = "Their check-in text"
+    theirs.loc[theirs["touchpoint_id"] == "T2", "description"] = "Their room text"
+    other["journey"] = theirs
+    other.save()
+    editor.description.value = "My check-in text"
+    return editor
+
+
+def test_edits_of_different_rows_merge_without_asking(mini_team):
+    editor = JourneyEditor(fresh(mini_team))
+    editor.picker.value = "T1"  # picked before they save: the edit is made on the old version
+    other = fresh(mini_team)
+    theirs = other["journey"]
+    theirs.loc[theirs["touchpoint_id"] == "T2", "description"] = "Their room text"
+    other["journey"] = theirs
+    other.save()
+    editor.description.value = "My check-in text"
+    assert editor.conflict.layout.display == "none"
+    on_disk = journey_of(mini_team)
+    assert on_disk.loc["T1", "description"] == "My check-in text"
+    assert on_disk.loc["T2", "description"] == "Their room text"
+    assert editor.wb["journey"].set_index("touchpoint_id").loc["T2", "description"] == \
+        "Their room text"  # the editor now shows their row too, and says so
+    assert "with changes someone else saved in journey.csv" in editor.status.value
+    editor.undo()  # undoes my row only; theirs stays
+    on_disk = journey_of(mini_team)
+    assert on_disk.loc["T1", "description"] == "Check-in at the desk"
+    assert on_disk.loc["T2", "description"] == "Their room text"
+
+
+def test_an_editor_notices_files_saved_underneath_it_before_the_next_edit(mini_team):
     editor = JourneyEditor(fresh(mini_team))
     other = fresh(mini_team)
     theirs = other["journey"]
     theirs.loc[theirs["touchpoint_id"] == "T2", "description"] = "Their room text"
     other["journey"] = theirs
     other.save()
-    editor.picker.value = "T1"
-    editor.description.value = "My check-in text"
-    return editor
+    editor.picker.value = "T2"  # picking a row looks at the disk first
+    assert editor.description.value == "Their room text"
+    assert "someone else saved journey.csv" in editor.status.value
+    assert editor.conflict.layout.display == "none"
 
 
-def test_conflict_shows_a_banner_and_overwrites_nothing(mini_team):
+def test_conflict_shows_a_banner_with_both_values_and_overwrites_nothing(mini_team):
     editor = _conflict(mini_team)
     assert editor.conflict.layout.display == "flex"
-    assert "journey.csv" in editor.conflict_text.value
+    assert ("<li>journey.csv, row touchpoint_id=T1, description: theirs &#x27;Their check-in "
+            "text&#x27;, yours &#x27;My check-in text&#x27;</li>") in editor.conflict_text.value
     assert "not saved" in editor.status.value
     on_disk = journey_of(mini_team)
-    assert on_disk.loc["T1", "description"] == "Check-in at the desk"
+    assert on_disk.loc["T1", "description"] == "Their check-in text"
     assert on_disk.loc["T2", "description"] == "Their room text"
 
 
@@ -250,25 +288,49 @@ def test_conflict_reload_theirs(mini_team):
     editor.reload_button.click()
     assert editor.conflict.layout.display == "none"
     on_disk = journey_of(mini_team)
-    assert on_disk.loc["T1", "description"] == "Check-in at the desk"
+    assert on_disk.loc["T1", "description"] == "Their check-in text"
     assert on_disk.loc["T2", "description"] == "Their room text"
     shown = editor.wb["journey"].set_index("touchpoint_id")
     assert shown.loc["T2", "description"] == "Their room text"
-    assert editor.description.value == "Check-in at the desk"  # T1 still picked, theirs shown
+    assert editor.description.value == "Their check-in text"  # T1 still picked, theirs shown
     assert editor.undo_button.disabled
     editor.description.value = "After reload"  # saving works again
     assert journey_of(mini_team).loc["T1", "description"] == "After reload"
 
 
-def test_conflict_keep_mine(mini_team):
+def test_conflict_keep_mine_keeps_their_other_rows(mini_team):
     editor = _conflict(mini_team)
     editor.keep_button.click()
     assert editor.conflict.layout.display == "none"
     assert SAVED.search(editor.status.value)
     on_disk = journey_of(mini_team)
     assert on_disk.loc["T1", "description"] == "My check-in text"
+    assert on_disk.loc["T2", "description"] == "Their room text"  # not reverted (issue 16)
     history = list((mini_team / ".history").glob("*.journey.csv"))
-    assert any("Their room text" in p.read_text() for p in history)
+    assert any("Their check-in text" in p.read_text() for p in history)
+
+
+def test_deleting_a_touchpoint_someone_just_gave_a_need_is_refused_with_an_offer(mini_team):
+    editor = JourneyEditor(fresh(mini_team))
+    editor.picker.value = "T2"
+    other = fresh(mini_team)
+    needs = other["needs"]
+    needs.loc[len(needs)] = {"touchpoint_id": "T2", "kind": "have", "need": "Fresh linen",
+                             "provider_role": None}
+    other["needs"] = needs
+    other.save()
+    assert not editor.delete_button.disabled
+    editor.delete_button.click()
+    assert editor.conflict.layout.display == "flex"
+    assert ("needs.csv:3:touchpoint_id: &#x27;T2&#x27; is not a touchpoint_id in journey.csv"
+            in editor.conflict_text.value)
+    assert "delete the 1 dependent row of needs.csv too" in editor.conflict_text.value
+    assert "T2" in journey_of(mini_team).index  # nothing written
+    assert Workbook.load(mini_team).problems == []
+    editor.cascade_button.click()
+    assert "T2" not in journey_of(mini_team).index
+    assert fresh(mini_team)["needs"]["need"].tolist() == ["Fast check-in training"]
+    assert Workbook.load(mini_team).problems == []
 
 
 @pytest.mark.parametrize("payload", XSS)
@@ -552,3 +614,25 @@ def test_running_a_cell_again_closes_the_old_editor(mini_team):
     second.stage.value, second.description.value = "Room", "Extra towels"
     second.add_button.click()
     assert "T3" in journey_of(mini_team).index
+
+
+def test_served_by_provider_and_owner_offer_only_roles_that_can_serve(mini_team):
+    wb = fresh(mini_team)
+    session_roles = ["", "desk", "fom"]  # the guest (a customer) serves no one
+    assert [v for _, v in JourneyEditor(wb).role.options][:3] == session_roles
+    assert "guest" not in [v for _, v in JourneyEditor(wb).role.options]
+    assert [v for _, v in NeedsEditor(wb).provider.options] == session_roles
+    assert [v for _, v in PlanEditor(wb).owner.options] == session_roles
+    pyramid = PyramidEditor(wb)  # an edge may still point at the customer
+    assert "guest" in [v for _, v in pyramid.to_role.options]
+
+
+def test_the_split_modules_keep_the_old_names_importable():
+    from kit.widgets import base, editor, forms, livefig, session
+
+    assert base.Editor is editor.Editor and base.RowForm is forms.RowForm
+    assert base.open_team is session.open_team and base.sync_figure is livefig.sync_figure
+    assert base.role_options is forms.role_options
+    from kit.widgets.journey import role_options
+
+    assert role_options is forms.role_options

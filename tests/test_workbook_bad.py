@@ -109,4 +109,6 @@ def test_real_command_prints_no_traceback(tmp_path):
                          capture_output=True, text=True)
     assert run.returncode == 1
     assert "Traceback" not in run.stdout + run.stderr
-    assert "roles.csv:1:level: required column is missing" in run.stderr
+    assert run.stdout == ("roles.csv: not a CSV file: it holds binary data, not text; expected a "
+                          "table saved as CSV (comma-separated values) from a spreadsheet\n")
+    assert run.stderr == "1 error(s), 0 warning(s)\n"  # one message, no cascade

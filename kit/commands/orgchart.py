@@ -127,8 +127,9 @@ def _run(files, fmt, out, force, id_col, title_col, reports_col, headcount_col, 
                         f"(use --force to replace it)", fg="red", err=True)
         return 1
 
+    from kit.graphio import write_graphml
     from kit.orgchart import read_generic, read_uk_organogram, write_tables
-    from kit.pyramid import build_graph, chain_check, write_graphml
+    from kit.pyramid import build_graph, chain_check
 
     if fmt == "generic":
         flipped = read_generic(files[0], id=id_col, title=title_col, reports_to=reports_col,

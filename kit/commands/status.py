@@ -1,37 +1,115 @@
-"""``servekit status``: how far every team has got, for the facilitator."""
+"""``servekit status``: how far every team has got, for the facilitator.
+
+The table fits an 80-column terminal: one column per step, each cell the step's mark and the
+count that step is about (touchpoints, roles, needs, scorers, actions). ``--watch`` redraws it
+in place every few seconds (or prints a fresh table each time when the output is not a terminal,
+so it can be logged).
+"""
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
+from typing import Any
 
 import click
 
 __all__ = ["status"]
 
+MARKS = {"done": ("✓", "green"), "started": ("…", "yellow"), "not started": ("–", "dim")}
+# step -> the count shown beside its mark
+COUNTS = {"journey": "touchpoints", "pyramid": "roles", "needs": "need_items",
+          "scores": "scorers", "plan": "actions"}
+CAPTION = "✓ done  … started  – to do · counts: touchpoints/roles/needs/scorers/actions"
 
-@click.command("status")
-@click.argument("directory", type=click.Path(exists=True, file_okay=False, path_type=Path))
-def status(directory: Path) -> None:
-    """Show how far every team in a workshop has got (for the facilitator)."""
-    from rich.console import Console
+
+def progress_table(directory: Path, width: int = 80) -> Any:
+    """The status table of the workshop in ``directory`` as a :class:`rich.table.Table`.
+
+    Parameters
+    ----------
+    directory : pathlib.Path
+        A workshop folder, shown as given (never made absolute).
+    width : int
+        The terminal's width: team names longer than what is left beside the step columns end
+        in "…" (at least 24 characters are always shown).
+
+    Returns
+    -------
+    rich.table.Table
+        One row per team; raises :class:`click.ClickException` when there are no teams.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from kit.workshop import create_workshop
+    >>> ws = create_workshop(Path(tempfile.mkdtemp()) / "w", teams=["Blue"])
+    >>> table = progress_table(ws.path)
+    >>> [c.header for c in table.columns][:3], table.row_count
+    (['team', 'journey', 'pyramid'], 1)
+    """
+    from rich import box
     from rich.table import Table
     from rich.text import Text  # team names are data: Text() never reads them as markup
 
     from kit.progress import STEPS, load_all, team_progress
     from kit.workshop import Workshop
 
-    table = team_progress(load_all(Workshop(directory).teams()))
-    if table.empty:
+    frame = team_progress(load_all(Workshop(directory).teams()))
+    if frame.empty:
         raise click.ClickException(f"no teams in {directory}/teams; create some with "
                                    f"'servekit new'")
-    marks = {"done": "[green]✓[/]", "started": "[yellow]…[/]", "not started": "[dim]–[/]"}
-    view = Table(title=f"Progress in {directory}", caption="✓ done  … started  – not started")
-    view.add_column("team", no_wrap=True, min_width=12)
-    for column in ("touchpoints", "roles", "scorers", "actions", *STEPS, "errors"):
-        view.add_column(column, justify="center")
-    for row in table.itertuples(index=False):
-        view.add_row(Text(row.name), *(str(getattr(row, c)) for c in ("touchpoints", "roles",
-                                                                  "scorers", "actions")),
-                     *(marks[getattr(row, s)] for s in STEPS),
-                     f"[red]{row.errors}[/]" if row.errors else "0")
-    Console(highlight=False).print(view)
+    when = time.strftime("%H:%M:%S")
+    view = Table(title=f"{directory} · {len(frame)} team(s) · {when}", caption=CAPTION,
+                 box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, title_justify="left",
+                 caption_justify="left")
+    view.add_column("team", overflow="ellipsis", no_wrap=True, max_width=max(24, width - 56))
+    for step in STEPS:
+        view.add_column(step, justify="left", no_wrap=True, min_width=len(step))
+    view.add_column("errors", justify="right", no_wrap=True, min_width=6)
+    for row in frame.to_dict("records"):
+        cells = []
+        for step in STEPS:
+            mark, style = MARKS[row[step]]
+            cells.append(Text(f"{mark} {row[COUNTS[step]]}", style=style))
+        errors = row["errors"]
+        cells.append(Text(str(errors), style="red" if errors else ""))
+        view.add_row(Text(row["name"]), *cells)
+    return view
+
+
+@click.command("status")
+@click.argument("directory", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--watch", is_flag=True, help="Keep the table on screen, refreshed from disk.")
+@click.option("--interval", type=click.FloatRange(0.2, 3600), default=5.0, show_default=True,
+              metavar="SECONDS", help="With --watch: seconds between refreshes.")
+def status(directory: Path, watch: bool, interval: float) -> None:
+    """Show how far every team in a workshop has got (for the facilitator).
+
+    \b
+    Examples:
+      servekit status my-workshop
+      servekit status my-workshop --watch --interval 10     (Ctrl-C to stop)
+    """
+    from rich.console import Console
+
+    console = Console(highlight=False)
+    if not watch:
+        console.print(progress_table(directory, console.width))
+        return
+    try:
+        if console.is_terminal:
+            from rich.live import Live
+
+            table = progress_table(directory, console.width)
+            with Live(table, console=console, auto_refresh=False) as live:
+                while True:
+                    time.sleep(interval)
+                    live.update(progress_table(directory, console.width), refresh=True)
+        else:
+            while True:
+                console.print(progress_table(directory, console.width))
+                console.file.flush()
+                time.sleep(interval)
+    except KeyboardInterrupt:
+        console.print("stopped watching")

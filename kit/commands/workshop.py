@@ -39,7 +39,8 @@ def new(directory: Path, case: str, team_names: tuple[str, ...], team_count: int
     click.echo(f"Workshop ready in {ws.path} with {len(ws.teams())} team(s):")
     for team in ws.teams():
         click.echo(f"  {team.path}")
-    click.echo("Next: open workshops/01_journey.ipynb in JupyterLab for each team.")
+    click.echo(f"Each team's notebooks: {ws.path / 'notebooks'}/<team>/. Next: "
+               f"'servekit lab {directory}' prints one link per team.")
 
 
 @click.command("validate")

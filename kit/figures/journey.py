@@ -7,7 +7,6 @@ role names, ids) is escaped with :func:`~kit.figures.style.esc` and reaches hove
 
 from __future__ import annotations
 
-import textwrap
 from typing import Any
 
 import pandas as pd
@@ -23,6 +22,7 @@ from kit.figures.style import (
     layout_defaults,
     new_figure,
 )
+from kit.formatting import wrap_lines
 from kit.journey import (
     BLUEPRINT_LINES,
     LANE_LABELS,
@@ -91,17 +91,7 @@ def wrap(value: Any, width: int = 14, lines: int = 3) -> str:
     >>> wrap("Zimmerreservierungsbestätigung bei Ankunft", width=12)
     'Zimmerreser…<br>bei Ankunft'
     """
-    text = "" if cells.is_missing(value) else " ".join(str(value).split())
-    width = max(width, 1)
-    parts = textwrap.wrap(text, width=width, break_long_words=False) or [""]
-    cut = len(parts) > lines
-    parts = parts[:lines]
-    # A word longer than the line is shortened with an ellipsis rather than run into the next
-    # label (or broken mid-word); the full text is in the figure's hover.
-    for i, part in enumerate(parts):
-        if len(part) > width or (cut and i == len(parts) - 1):
-            parts[i] = part[: width - 1].rstrip() + "…"
-    return "<br>".join(esc(part) for part in parts)
+    return "<br>".join(esc(part) for part in wrap_lines(value, width, lines))
 
 
 
@@ -168,8 +158,8 @@ def _stage_items(ordered: pd.DataFrame, *, y_label: float = 1.0) -> tuple[list[d
 
 
 def _tick_size(n: int) -> int:
-    """Font size of the touchpoint labels under the axis: smaller when columns are narrow."""
-    return 10 if n <= 14 else 9
+    """Font size of the touchpoint labels under the axis: never below 10 px (readable)."""
+    return 10
 
 
 def _chars_per_cell(n: int) -> int:
@@ -220,7 +210,8 @@ def journey_map(journey: pd.DataFrame, title: str | None = "Customer journey") -
     -------
     go.Figure
         Traces ``Emotion`` (line), ``Direct contact``, ``Indirect contact`` and ``Moment of
-        truth`` (markers); an empty journey gives a figure saying "No touchpoints yet".
+        truth`` (markers, kept out of the legend), then a legend entry per star drawn
+        (``Moment of truth (direct contact)`` filled, ``(indirect contact)`` hollow); an empty journey gives a figure saying "No touchpoints yet".
 
     Examples
     --------
@@ -228,8 +219,10 @@ def journey_map(journey: pd.DataFrame, title: str | None = "Customer journey") -
     ...                   "order": [1, 2], "description": ["Desk", "Room"],
     ...                   "contact": ["direct", "indirect"], "emotion": [1, -1],
     ...                   "moment_of_truth": [True, False]})
-    >>> [t.name for t in journey_map(j).data]
+    >>> [t.name for t in journey_map(j).data][:4]
     ['Emotion', 'Direct contact', 'Indirect contact', 'Moment of truth']
+    >>> [t.name for t in journey_map(j).data if t.showlegend is not False][3:]
+    ['Moment of truth (direct contact)']
     """
     # One construction from a plain spec: plotly validates it once (3x faster than building
     # trace by trace).
@@ -311,7 +304,17 @@ def journey_map_spec(journey: pd.DataFrame, title: str | None = "Customer journe
         "marker": {"symbol": ["star" if k == "direct" else "star-open"
                               for k in mot["contact_kind"]],
                    "size": 22, "color": MOT_COLOUR, "line": {"width": 2, "color": MOT_COLOUR}},
+        "showlegend": False, "legendgroup": "mot",
     })
+    # Every marker drawn has its own legend entry: the filled and the hollow star.
+    for kind, symbol in (("direct", "star"), ("indirect", "star-open")):
+        if (mot["contact_kind"] == kind).any():
+            data.append({
+                "type": "scatter", "name": f"Moment of truth ({kind} contact)", "x": [None],
+                "y": [None], "mode": "markers", "hoverinfo": "skip", "legendgroup": "mot",
+                "marker": {"symbol": symbol, "size": 16, "color": MOT_COLOUR,
+                           "line": {"width": 2, "color": MOT_COLOUR}},
+            })
     shapes, notes = _stage_items(ordered)
     notes += [
         {"x": tp.position, "y": tp.y, "text": "moment<br>of truth", "showarrow": True,
@@ -405,8 +408,8 @@ def blueprint_figure(
         tops[lane] = top
         top -= LANE_HEIGHTS[lane]
     lane_y = {lane: tops[lane] - LANE_HEIGHTS[lane] / 2 for lane in LANES}
-    font_size = 10 if n <= 14 else 9
-    per_line = max(7, min(30, int(930 / max(n, 1) * 0.9 / (font_size * 0.56))))
+    font_size = 10  # never smaller: a blueprint must be readable when printed
+    per_line = max(6, min(30, int(930 / max(n, 1) * 0.9 / (font_size * 0.6))))
     fig = new_figure(None, title, height=680)
     shapes: list[dict] = []
     notes: list[dict] = []

@@ -5,7 +5,7 @@
 lines with an arrowhead pointing the way service flows. What the chain check flags stands out
 twice over — colour and dash for edges, a ring and a legend entry for roles that do not reach a
 customer — so it still reads in greyscale. A big organisation is drawn grouped by unit (or
-grade) and level (:func:`kit.pyramid.aggregate`), while the flags come from the full graph.
+grade) and level (:func:`kit.figures.layout.aggregate`), while the flags come from the full graph.
 
 User text (role names, units) is escaped with :func:`~kit.figures.style.esc` and reaches hovers
 only through ``customdata``.
@@ -13,6 +13,7 @@ only through ``customdata``.
 
 from __future__ import annotations
 
+import html
 import math
 import textwrap
 from typing import Any
@@ -20,6 +21,9 @@ from typing import Any
 import pandas as pd
 import plotly.graph_objects as go
 
+from kit.figures.layout import aggregate, band_width, layered_layout
+from kit.figures.responsive import with_compact
+from kit.figures.scoring import wrap_plain
 from kit.figures.style import (
     LEVEL_COLOURS,
     LEVEL_SYMBOLS,
@@ -28,14 +32,8 @@ from kit.figures.style import (
     esc,
     new_figure,
 )
-from kit.pyramid import (
-    ChainCheck,
-    aggregate,
-    band_width,
-    build_graph,
-    chain_check,
-    layered_layout,
-)
+from kit.formatting import plural
+from kit.pyramid import ChainCheck, build_graph, chain_check
 from kit.schema import LEVELS
 
 LEVEL_LABELS: dict[str, str] = {
@@ -99,7 +97,7 @@ def pyramid_figure(
         The chain check of the *full* graph; computed when not given.
     max_nodes, max_per_level : int
         Above this many roles (in all, or in one level) the figure groups them by ``by`` and
-        level (:func:`kit.pyramid.aggregate`); marker area then shows the summed headcount, a
+        level (:func:`kit.figures.layout.aggregate`); marker area then shows the summed headcount, a
         hover names the group's largest role, and a group is ringed when any of its roles does
         not reach a customer.
     by : {"unit", "grade"}
@@ -192,7 +190,7 @@ def pyramid_figure(
     else:
         note = "Arrows point the way service flows: each role serves the one the arrow reaches."
     findings = len(check.findings)
-    note += (f"  Chain check: {findings} finding(s)." if findings
+    note += (f"  Chain check: {plural(findings, 'finding')}." if findings
              else "  Chain check: every role reaches a customer.")
     fig.add_annotation(text=esc(note), x=0, y=-0.02, xref="paper", yref="paper",
                        xanchor="left", yanchor="top", showarrow=False,
@@ -205,6 +203,26 @@ def pyramid_figure(
     )
     fig.update_xaxes(visible=False, range=[-1.32, 1.08], fixedrange=False)
     fig.update_yaxes(visible=False, range=[-len(LEVELS) + 0.45, 0.55])
+    return with_compact(fig, _compact(fig, note, crowded=any_crowded))
+
+
+def _compact(wide: go.Figure, note: str, *, crowded: bool) -> go.Figure:
+    """The phone variant: narrower name labels (full names in the hover), wrapped note,
+    room on the left for the level names."""
+    fig = go.Figure(wide)
+    for trace in fig.data:
+        if trace.mode == "markers+text" and trace.customdata is not None:
+            trace.text = [_short(html.unescape(c[0]), width=9 if crowded else 11, lines=3)
+                          for c in trace.customdata]
+            trace.textfont = {"size": 10, "color": "#222222"}
+    notes = list(fig.layout.annotations)
+    notes[-1] = notes[-1].update(text=wrap_plain(esc(note), 52), font={"size": 10})
+    for band in notes[:-1]:
+        band.update(font={"size": 10})
+    fig.update_layout(annotations=notes, height=(wide.layout.height or 620) + 60,
+                      legend={"font": {"size": 10}, "y": -0.1},
+                      margin={"l": 4, "r": 4, "b": 150})
+    fig.update_xaxes(range=[-1.62, 1.12])
     return fig
 
 
@@ -304,7 +322,7 @@ def _add_nodes(fig, graph, full, pos, sizes, label_pos, members, cut_off, groupe
                 LEVEL_LABELS.get(level, esc(level) or "no level"),
                 esc(where),
                 _number(attrs["headcount"]),
-                f"{count:,} role(s)" if grouped else esc(node),
+                plural(count, "role") if grouped else esc(node),
                 status,
                 _largest(full, members.get(node, [node])) if grouped else f"id {esc(node)}",
             ])

@@ -81,3 +81,80 @@ def agreement_figure(team_scores: Mapping[str, pd.DataFrame], journey: pd.DataFr
                        xref="paper", yref="paper", x=0, y=-0.02, yanchor="top",
                        showarrow=False, font={"size": 12})
     return fig
+
+
+def top_k_figure(agreement: pd.DataFrame, n_teams: int, *, k: int = 3, top: int = 12,
+                 title: str | None = None) -> go.Figure:
+    """"n of N teams have this in their top k": one bar per touchpoint, any number of teams.
+
+    Reads at 4 teams and at 200 alike (a team-by-touchpoint grid does not): the bar's length is
+    how many teams put the touchpoint in their top ``k``, written at its end as "n of N";
+    a ★ marks one that every team has there. A compact variant for phones rides along.
+
+    Parameters
+    ----------
+    agreement : pandas.DataFrame
+        A :func:`kit.scoring.agreement_from_ranks` table (sorted: most teams first).
+    n_teams : int
+        How many teams were compared (N).
+    k : int
+        Size of each team's top list.
+    top : int
+        How many touchpoints to show at most (those in at least one team's top list).
+    title : str, optional
+        Figure title (escaped).
+
+    Returns
+    -------
+    go.Figure
+        One bar trace "Teams with it in their top k".
+
+    Examples
+    --------
+    >>> from kit.scoring import team_agreement
+    >>> a = pd.DataFrame({"touchpoint_id": ["T1", "T2"], "scorer": ["Ann"] * 2,
+    ...                   "importance": [5, 4], "performance": [2, 3]})
+    >>> b = pd.DataFrame({"touchpoint_id": ["T1", "T2"], "scorer": ["Bo"] * 2,
+    ...                   "importance": [3, 5], "performance": [3, 1]})
+    >>> fig = top_k_figure(team_agreement({"A": a, "B": b}, k=1), 2, k=1)
+    >>> list(fig.data[0].text), list(fig.data[0].x)
+    (['1 of 2', '1 of 2'], [1, 1])
+    """
+    from kit.figures.responsive import with_compact
+
+    shown = agreement[agreement["teams_top_k"] > 0].head(top)
+    if shown.empty:
+        return empty_figure(f"No touchpoint is in any team's top {k} yet", title)
+    return with_compact(_top_k_build(shown, n_teams, k, title, compact=False),
+                        _top_k_build(shown, n_teams, k, title, compact=True))
+
+
+def _top_k_build(shown: pd.DataFrame, n_teams: int, k: int, title: str | None, *,
+                 compact: bool) -> go.Figure:
+    labels = []
+    for row in shown.itertuples(index=False):
+        star = "★ " if row.all_top_k else ""
+        what = row.description if isinstance(row.description, str) else ""
+        labels.append(f"{star}<b>{esc(row.touchpoint_id)}</b>"
+                      + ("<br>" + wrap(what, 16, 1) if compact else " " + wrap(what, 42, 1)))
+    counts = [int(n) for n in shown["teams_top_k"]]
+    fig = new_figure(go.Bar(
+        name=f"Teams with it in their top {k}", orientation="h", x=counts, y=labels,
+        text=[f"{n} of {n_teams}" for n in counts], textposition="outside", cliponaxis=False,
+        marker={"color": ["#08306b" if a else "#4292c6" for a in shown["all_top_k"]],
+                "line": {"color": "black", "width": 1}},
+        customdata=[[esc(t)] for t in shown["top_k_teams"]],
+        hovertemplate="%{y}<br>%{text} teams<extra></extra>",
+    ), title, height=max(260, (150 if compact else 120) + (44 if compact else 30) * len(labels)))
+    fig.update_layout(
+        margin={"l": 130 if compact else 330, "r": 50, "t": 40 if not title else 80, "b": 90},
+        yaxis={"autorange": "reversed", "ticks": "", "tickfont": {"size": 11}},
+        xaxis={"range": [0, n_teams * 1.15], "title": {
+            "text": f"Teams with it in their top {k} (of {n_teams})", "standoff": 6},
+            "showgrid": True, "gridcolor": "#E5E5E5"},
+        showlegend=False,
+    )
+    fig.add_annotation(text=f"★ in every team's top {k}", xref="paper", yref="paper", x=0,
+                       y=0, yshift=-58, xanchor="left", yanchor="top", showarrow=False,
+                       font={"size": 11})
+    return fig

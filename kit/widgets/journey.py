@@ -3,6 +3,11 @@
 Pick a touchpoint to edit it (each change is saved at once), or fill in a new one and click
 **Add touchpoint**. **Move earlier** / **Move later** reorder a touchpoint within its stage. The
 journey map (:func:`kit.figures.journey.journey_map`) updates in place after every edit.
+
+The journey comes before the pyramid (notebook 02), so a blank team has no roles yet. "Served by"
+therefore also offers the case's reference roles (marked "from the case"): picking one adds it to
+the team's ``roles.csv`` in the same edit. **Add role** creates a new role inline from a name and
+a level.
 """
 
 from __future__ import annotations
@@ -32,7 +37,9 @@ from kit.widgets.base import (
     sync_figure,
     text_of,
 )
+from kit.widgets.forms import role_options
 from kit.workbook import Workbook
+from kit.workshop import slugify
 
 CHANNELS: tuple[str, ...] = ("face to face", "phone", "email", "web", "app", "letter",
                              "behind the scenes")
@@ -44,33 +51,31 @@ EMOTIONS: tuple[tuple[str, int], ...] = (
 )
 
 
-def role_options(roles: pd.DataFrame, *, blank: str = "— no role named —") -> list[tuple[str, str]]:
-    """Dropdown options for choosing a role: front line first, then by level and name.
-
-    Parameters
-    ----------
-    roles : pandas.DataFrame
-        The ``roles`` table.
-    blank : str
-        Label of the "none" entry (value ``""``).
-
-    Returns
-    -------
-    list of (label, role_id)
+def case_roles_of(wb: Workbook) -> pd.DataFrame:
+    """The reference roles of the workshop's case (empty when the team is not in a workshop).
 
     Examples
     --------
-    >>> roles = pd.DataFrame({"role_id": ["gm", "desk"], "name": ["Manager", "Front desk"],
-    ...                       "level": ["manager", "frontline"]})
-    >>> role_options(roles)
-    [('— no role named —', ''), ('Front desk (desk) · frontline', 'desk'), ('Manager (gm) · manager', 'gm')]
+    >>> import tempfile
+    >>> from kit.workshop import create_workshop
+    >>> ws = create_workshop(Path(tempfile.mkdtemp()) / "w", teams=["A"])
+    >>> wb = Workbook.load(ws.path / "teams" / "a", root=ws.path)
+    >>> "front_desk_agent" in case_roles_of(wb)["role_id"].tolist()
+    True
+    >>> len(case_roles_of(Workbook.load(tempfile.mkdtemp())))
+    0
     """
-    rank = {level: i for i, level in enumerate(LEVELS)}
-    order = {"frontline": -1}
-    rows = sorted(roles.itertuples(index=False),
-                  key=lambda r: (order.get(r.level, rank.get(r.level, 9)), str(r.name)))
-    return [(blank, "")] + [(f"{short(r.name, 40)} ({r.role_id}) · {r.level}", str(r.role_id))
-                            for r in rows]
+    from kit.problems import KitError
+    from kit.workshop import Workshop, case_dir
+
+    empty = wb["roles"].iloc[:0]
+    case = Workshop(wb.root).info.get("case") if wb.root != wb.path else None
+    if not case:
+        return empty
+    try:
+        return Workbook.load(case_dir(str(case)) / "reference")["roles"]
+    except (KitError, OSError):
+        return empty
 
 
 def _touchpoint_label(row: Any) -> str:
@@ -132,6 +137,16 @@ class JourneyEditor(Editor):
                                 "Contact:", "auto")
         self.role = labelled(widgets.Dropdown(options=[("— no role named —", "")]),
                              "Served by:", "560px")
+        self.case_roles = case_roles_of(self.wb)
+        self.new_role_name = widgets.Text(placeholder="or a new role, e.g. Night porter",
+                                          continuous_update=False,
+                                          layout=widgets.Layout(width="260px"))
+        self.new_role_level = widgets.Dropdown(options=[lv for lv in LEVELS if lv != "customer"],
+                                               value="frontline",
+                                               layout=widgets.Layout(width="130px"))
+        self.add_role_button = widgets.Button(description="Add role", icon="user-plus",
+                                              tooltip="Add this role to your pyramid and pick it")
+        self.add_role_button.on_click(lambda _: self.add_role())
         self.emotion = labelled(widgets.SelectionSlider(options=EMOTIONS, value=0,
                                                         continuous_update=False),
                                 "Emotion:", "420px")
@@ -162,7 +177,10 @@ class JourneyEditor(Editor):
         self.fields = self.form.fields
         self.form.picker.observe(lambda _: self._move_buttons(), "value")
         self.figure = figure_widget(journey_map(self.wb["journey"], title=self._figure_title()))
-        self.layout_parts(self.form.box(self.up_button, self.down_button), self.figure)
+        role_row = widgets.HBox([widgets.HTML("<span style='display:inline-block;width:110px'>"
+                                              "</span>"),
+                                 self.new_role_name, self.new_role_level, self.add_role_button])
+        self.layout_parts(self.form.box(self.up_button, self.down_button), role_row, self.figure)
         self._move_buttons()
 
     # -- binding ------------------------------------------------------------------------------
@@ -186,7 +204,7 @@ class JourneyEditor(Editor):
             used = [c for c in journey["channel"].dropna().astype(str).unique() if c]
             self.channel.options = tuple(dict.fromkeys([*CHANNELS, *used]))
             value = self.role.value
-            options = role_options(self.wb["roles"])
+            options = role_options(self.wb["roles"], case_roles=self.case_roles, serving=True)
             self.role.options = options
             self.role.value = value if value in [v for _, v in options] else ""
 
@@ -196,6 +214,75 @@ class JourneyEditor(Editor):
         self.form.refresh()
         self._move_buttons()
         sync_figure(self.figure, journey_map_spec(self.wb["journey"], title=self._figure_title()))
+
+    # -- roles from the case, or new ones -------------------------------------------------------
+    def commit(self, tables: Any = None, **options: Any) -> bool:
+        """As :meth:`Editor.commit`; a journey naming a case role adds that role in the same edit.
+
+        Examples
+        --------
+        >>> import tempfile
+        >>> from kit.workshop import create_workshop
+        >>> ws = create_workshop(Path(tempfile.mkdtemp()) / "w", teams=["A"])
+        >>> editor = journey_editor(ws.path, "A")
+        >>> editor.stage.value, editor.description.value = "Arrival", "Check-in"
+        >>> editor.role.value = "front_desk_agent"          # offered from the case
+        >>> editor.add_button.click()
+        >>> editor.wb["roles"]["role_id"].tolist(), editor.wb["journey"]["role_id"].tolist()
+        (['front_desk_agent'], ['front_desk_agent'])
+        """
+        tables = dict(tables or {})
+        if "journey" in tables and len(self.case_roles):
+            own = set(self.wb["roles"]["role_id"].astype(str))
+            named = {str(v) for v in tables["journey"]["role_id"] if not missing(v)}
+            wanted = self.case_roles[self.case_roles["role_id"].astype(str).isin(named - own)]
+            if len(wanted) and "roles" not in tables:
+                roles = pd.concat([self.wb["roles"].astype(object), wanted.astype(object)],
+                                  ignore_index=True)
+                tables = {"roles": roles, **tables}  # roles first: the journey points at them
+        return super().commit(tables, **options)
+
+    def add_role(self) -> bool:
+        """Add the role typed next to **Add role** and pick it for the touchpoint.
+
+        The id is derived from the name (``Night porter`` → ``night_porter``). Returns True
+        when the role was added (or already existed) and picked.
+
+        Examples
+        --------
+        >>> import tempfile
+        >>> editor = JourneyEditor(Workbook.load(tempfile.mkdtemp()))
+        >>> editor.description.value = "Carries the bags up at night"
+        >>> editor.new_role_name.value = "Night porter"
+        >>> editor.add_role(), editor.role.value, editor.wb["roles"]["level"].tolist()
+        (True, 'night_porter', ['frontline'])
+        >>> editor.description.value   # the touchpoint being typed is kept
+        'Carries the bags up at night'
+        """
+        name = self.new_role_name.value.strip()
+        if not name:
+            self.message.value = "<i>Type the new role's name first, e.g. Night porter.</i>"
+            return False
+        role_id = slugify(name).replace("-", "_")
+        roles = self.wb["roles"]
+        draft = ({c: f.control.value for c, f in self.form.fields.items()}
+                 if self.form.selected is NEW else None)
+        if role_id not in set(roles["role_id"].astype(str)):
+            row = pd.DataFrame([{"role_id": role_id, "name": name,
+                                 "level": self.new_role_level.value}],
+                               columns=list(roles.columns), dtype=object)
+            edited = pd.concat([roles.astype(object), row], ignore_index=True)
+            if not self.commit({"roles": edited}, what=f"add role {role_id}"):
+                return False
+        self._refresh_choices()
+        if draft is not None:  # a new touchpoint being typed: keep what was typed so far
+            with self.quiet():
+                for column, value in draft.items():
+                    self.form.fields[column].control.value = value
+        self.role.value = role_id  # an existing touchpoint saves it at once; a draft keeps it
+        with self.quiet():
+            self.new_role_name.value = ""
+        return True
 
     def _move_buttons(self) -> None:
         picked = self.form.selected is not NEW

@@ -29,7 +29,7 @@ from kit.widgets.base import (
     set_options,
     short,
 )
-from kit.widgets.journey import role_options
+from kit.widgets.forms import role_options
 from kit.workbook import Workbook
 
 KIND_WORDS: dict[str, str] = {
@@ -178,7 +178,8 @@ class NeedsEditor(Editor):
 
     def _refresh_roles(self) -> None:
         with self.quiet():
-            set_options(self.provider, role_options(self.wb["roles"], blank="— not decided —"),
+            set_options(self.provider,
+                        role_options(self.wb["roles"], blank="— not decided —", serving=True),
                         self.provider.value)
 
     def _touchpoint_picked(self, change: dict) -> None:

@@ -37,7 +37,7 @@ from kit.widgets.base import (
     sync_figure,
     text_of,
 )
-from kit.widgets.journey import role_options
+from kit.widgets.forms import role_options
 from kit.workbook import Workbook
 
 TOP_K = 3
@@ -214,7 +214,8 @@ class PlanEditor(Editor):
         with self.quiet():
             set_options(self.touchpoint, options or [("— no touchpoints yet —", "")],
                         self.touchpoint.value)
-            set_options(self.owner, role_options(self.wb["roles"], blank="— not decided —"),
+            set_options(self.owner, role_options(self.wb["roles"], blank="— not decided —",
+                                                     serving=True),
                         self.owner.value)
 
     def _show_priorities(self) -> None:

@@ -32,7 +32,7 @@ from kit.widgets.base import (
     sync_figure,
     text_of,
 )
-from kit.widgets.journey import role_options
+from kit.widgets.forms import role_options
 from kit.workbook import Workbook
 from kit.workshop import slugify
 

@@ -1,0 +1,372 @@
+"""The live projector dashboard: every team's progress, latest edits, priorities and agreement.
+
+:class:`Board` reads a workshop from disk and keeps one :class:`TeamView` per team. A refresh
+re-reads only the teams whose files changed (size or modification time), so refreshing a room of
+30 teams where one team just saved costs one team's load (``benchmarks/bench_dashboard.py``).
+A team whose data is invalid gets a tile with its validation messages; the other tiles render.
+
+:meth:`Board.html` renders the whole board as one HTML fragment for a projector (big type): a
+progress grid, the latest saved edits ("Night Shift added T19, 2 min ago"), all teams' top
+priorities side by side, where the teams agree, and a tile per team with two small charts (the
+journey's emotion curve and the importance-performance grid, drawn as inline SVG: no script, no
+network). Every piece of user text goes through :mod:`markupsafe`.
+
+:class:`Dashboard` wraps the board in widgets (a refresh button, a "last refreshed" line and a
+timer) for the Voilà page ``workshops/30_dashboard.ipynb`` that ``servekit present`` serves.
+
+Examples
+--------
+>>> import tempfile
+>>> from kit.workshop import create_workshop
+>>> ws = create_workshop(Path(tempfile.mkdtemp()) / "w", teams=["<i>Blue"], starter=True)
+>>> board = Board(ws.path)
+>>> board.refresh(), board.refresh()
+(['i-blue'], [])
+>>> page = board.html()
+>>> "&lt;i&gt;Blue" in page and "<i>Blue" not in page
+True
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from markupsafe import Markup
+
+from kit import cells
+from kit.csvio import parse_csv
+from kit.problems import errors
+from kit.progress import STEPS, team_progress
+from kit.schema import TABLES
+from kit.workbook import HISTORY_DIR
+from kit.workshop import Workshop
+
+TOP_K = 3
+MAX_MESSAGES = 4
+MAX_EDITS = 8
+_VERBS = {"added": "added", "removed": "removed", "changed": "changed"}
+
+
+@dataclass
+class Edit:
+    """One saved change to a team's table: ``Night Shift added T19``."""
+
+    team: str
+    verb: str
+    keys: list[str]
+    table: str
+    when: float
+
+    def text(self, now: float | None = None) -> Markup:
+        """The edit as escaped HTML, with how long ago it was saved.
+
+        Examples
+        --------
+        >>> Edit("A&B", "added", ["T19"], "journey", 100.0).text(now=220.0)
+        Markup('<b>A&amp;B</b> added T19 in journey, 2 min ago')
+        """
+        shown = ", ".join(self.keys[:3]) + (f" and {len(self.keys) - 3} more"
+                                            if len(self.keys) > 3 else "")
+        return Markup("<b>{}</b> {} {} in {}, {}").format(
+            self.team, self.verb, shown, self.table, ago(self.when, now))
+
+
+def ago(when: float, now: float | None = None) -> str:
+    """How long ago, in words a room reads at a glance.
+
+    Examples
+    --------
+    >>> ago(0, 20), ago(0, 150), ago(0, 7300)
+    ('just now', '2 min ago', '2 h ago')
+    """
+    seconds = max(0.0, (time.time() if now is None else now) - when)
+    if seconds < 60:
+        return "just now"
+    if seconds < 3600:
+        return f"{int(seconds // 60)} min ago"
+    return f"{int(seconds // 3600)} h ago"
+
+
+def _keyed(raw: bytes | None, table: str) -> dict[str, tuple[str, ...]]:
+    """Rows of a table file by key (``T19``; ``T05 / Ann`` for two-column keys)."""
+    if not raw:
+        return {}
+    parsed = parse_csv(raw, table)
+    header = [h.strip() for h in parsed.header]
+    key = TABLES[table].key or (header[:1] if header else ())
+    idx = [header.index(k) for k in key if k in header]
+    out: dict[str, tuple[str, ...]] = {}
+    for n, record in enumerate(parsed.records):
+        label = " / ".join(record[i] for i in idx if i < len(record)) or f"row {n + 2}"
+        if not TABLES[table].key:  # no key (needs): every row is its own entry
+            label = f"{label}: {record[header.index('need')] if 'need' in header else n}"
+        out[label] = tuple(record)
+    return out
+
+
+def diff_table(old: bytes | None, new: bytes | None, table: str) -> list[tuple[str, list[str]]]:
+    """What changed between two versions of a table file: ``[(verb, keys), …]``.
+
+    Examples
+    --------
+    >>> old = b"touchpoint_id,stage\\nT1,A\\nT2,B\\n"
+    >>> new = b"touchpoint_id,stage\\nT1,A\\nT2,C\\nT19,D\\n"
+    >>> diff_table(old, new, "journey")
+    [('added', ['T19']), ('changed', ['T2'])]
+    """
+    before, after = _keyed(old, table), _keyed(new, table)
+    found = [("added", [k for k in after if k not in before]),
+             ("removed", [k for k in before if k not in after]),
+             ("changed", [k for k in after if k in before and after[k] != before[k]])]
+    return [(verb, keys) for verb, keys in found if keys]
+
+
+def _signature(folder: Path) -> tuple:
+    try:
+        entries = sorted((p.name, p.stat().st_mtime_ns, p.stat().st_size)
+                         for p in folder.iterdir() if p.is_file())
+    except OSError:
+        return ()
+    return tuple(entries)
+
+
+@dataclass
+class TeamView:
+    """What the board shows for one team (rebuilt only when the team's files change)."""
+
+    slug: str
+    name: str
+    signature: tuple = ()
+    steps: dict[str, str] = field(default_factory=dict)
+    counts: dict[str, int] = field(default_factory=dict)
+    messages: list[str] = field(default_factory=list)
+    top: list[dict[str, Any]] = field(default_factory=list)
+    curve: list[tuple[str, int, bool]] = field(default_factory=list)
+    points: list[tuple[str, float, float, str]] = field(default_factory=list)
+    ranks: pd.DataFrame | None = None
+    raw: dict[str, bytes | None] = field(default_factory=dict)
+    edits: list[Edit] = field(default_factory=list)
+    charts: Markup | None = None
+    """The tile's two small charts, drawn once per load (see :func:`kit.dashboard_html.tile_html`)."""
+
+    @property
+    def broken(self) -> bool:
+        return bool(self.messages)
+
+
+def _history_baseline(folder: Path, filename: str) -> bytes | None:
+    history = folder / HISTORY_DIR
+    versions = sorted(history.glob(f"*.{filename}")) if history.is_dir() else []
+    return versions[-1].read_bytes() if versions else None
+
+
+def build_view(team: Any, journey: pd.DataFrame | None, previous: TeamView | None = None
+               ) -> TeamView:
+    """Load one team leniently and compute its tile (see :class:`TeamView`)."""
+    from kit.journey import emotion_curve
+    from kit.scoring import ipa, priority_ranking, team_ranks, top_of_ranking
+
+    view = TeamView(team.slug, team.slug, signature=_signature(team.path))
+    for table in TABLES:
+        file = team.path / f"{table}.csv"
+        view.raw[table] = file.read_bytes() if file.is_file() else None
+    view.edits = list(previous.edits) if previous else []
+    for table, now in view.raw.items():
+        before = previous.raw.get(table) if previous else _history_baseline(
+            team.path, f"{table}.csv")
+        if before == now or (previous is None and before is None):
+            continue
+        file = team.path / f"{table}.csv"
+        when = file.stat().st_mtime if file.is_file() else time.time()
+        for verb, keys in diff_table(before, now, table):
+            view.edits.append(Edit(team.slug, verb, keys, table, when))
+    view.edits = sorted(view.edits, key=lambda e: e.when)[-MAX_EDITS:]
+    try:
+        wb = team.load(strict=False)
+    except Exception as exc:  # noqa: BLE001 - any unreadable folder becomes the tile's message
+        view.messages = [f"{team.slug}: could not be read ({exc})"]
+        return view
+    view.name = wb.name or team.slug
+    for edit in view.edits:
+        edit.team = view.name
+    row = team_progress({team.slug: wb}).iloc[0]
+    view.steps = {s: row[s] for s in STEPS}
+    view.counts = {k: int(row[k]) for k in ("touchpoints", "roles", "need_items", "scorers",
+                                             "actions")}
+    problems = errors(wb.problems)
+    if problems:
+        view.messages = [str(p) for p in problems[:MAX_MESSAGES]]
+        if len(problems) > MAX_MESSAGES:
+            view.messages.append(f"… and {len(problems) - MAX_MESSAGES} more "
+                                 f"(servekit validate shows them all)")
+        return view
+    own_journey, scores = wb.tables["journey"], wb.tables["scores"]
+    view.curve = [(cells.text(r.touchpoint_id), int(r.emotion), bool(r.moment_of_truth))
+                  for r in emotion_curve(own_journey).itertuples()] if len(own_journey) else []
+    if len(scores):
+        ranking = priority_ranking(scores, own_journey)
+        view.top = top_of_ranking(ranking, TOP_K)[["touchpoint_id", "description", "priority"]
+                                                 ].to_dict("records")
+        grid = ipa(scores, own_journey)
+        view.points = [(cells.text(r.touchpoint_id), float(r.importance), float(r.performance),
+                        str(r.quadrant)) for r in grid.itertuples()]
+        view.ranks = team_ranks({view.name: scores}, journey, k=TOP_K)
+    return view
+
+
+class Board:
+    """A workshop's dashboard data, refreshed incrementally from disk.
+
+    Parameters
+    ----------
+    workshop_dir : path-like
+        The workshop folder.
+    """
+
+    def __init__(self, workshop_dir: Path | str):
+        self.workshop = Workshop(workshop_dir)
+        self.views: dict[str, TeamView] = {}
+        self.agreement = pd.DataFrame()
+        self.refreshed: dt.datetime | None = None
+        self.title = ""
+        self._journey: pd.DataFrame | None = None
+        self._journey_loaded = False
+
+    def _case_journey(self) -> pd.DataFrame | None:
+        if not self._journey_loaded:
+            from kit.workbook import Workbook
+            from kit.workshop import case_dir
+
+            self._journey_loaded = True
+            try:  # the case's reference journey, as the synthesis report uses
+                case = str(self.workshop.info.get("case", ""))
+                self._journey = Workbook.load(case_dir(case) / "reference")["journey"]
+            except Exception:  # noqa: BLE001 - no case journey: agreement uses teams' own ids
+                self._journey = None
+        return self._journey
+
+    def refresh(self) -> list[str]:
+        """Re-read the teams whose files changed; return their slugs (removed teams included).
+
+        Examples
+        --------
+        >>> import tempfile
+        >>> from kit.workshop import create_workshop
+        >>> ws = create_workshop(Path(tempfile.mkdtemp()) / "w", teams=["A", "B"])
+        >>> board = Board(ws.path)
+        >>> board.refresh()
+        ['a', 'b']
+        >>> _ = (ws.path / "teams" / "b" / "journey.csv").write_text("touchpoint_id\\n")
+        >>> board.refresh()
+        ['b']
+        """
+        self.title = str(self.workshop.info.get("title") or self.workshop.path.name)
+        teams = {t.slug: t for t in self.workshop.teams()}
+        changed = [s for s in self.views if s not in teams]
+        for slug in changed:
+            del self.views[slug]
+        for slug, team in teams.items():
+            old = self.views.get(slug)
+            if old is not None and old.signature == _signature(team.path):
+                continue
+            self.views[slug] = build_view(team, self._case_journey(), old)
+            changed.append(slug)
+        if changed or self.refreshed is None:
+            self._agree()
+        self.refreshed = dt.datetime.now()
+        return changed
+
+    def _agree(self) -> None:
+        from kit.scoring import agreement_from_ranks
+
+        ranks = [v.ranks for v in self.views.values() if v.ranks is not None and len(v.ranks)]
+        if len(ranks) < 2:
+            self.agreement = pd.DataFrame()
+            return
+        self.agreement = agreement_from_ranks(pd.concat(ranks, ignore_index=True),
+                                              self._case_journey(), n_teams=len(ranks))
+
+    def edits(self, limit: int = MAX_EDITS) -> list[Edit]:
+        """The latest saved edits across all teams, newest first."""
+        every = [e for v in self.views.values() for e in v.edits]
+        return sorted(every, key=lambda e: e.when, reverse=True)[:limit]
+
+    def html(self, now: float | None = None) -> str:
+        """The whole board as an HTML fragment (see :mod:`kit.dashboard_html`)."""
+        from kit.dashboard_html import board_html
+
+        return board_html(self, now)
+
+
+class Dashboard:
+    """The board as widgets: a refresh button, the time of the last refresh, and a timer.
+
+    Parameters
+    ----------
+    workshop_dir : path-like
+        The workshop folder.
+    interval : float
+        Seconds between automatic refreshes (0: only the button).
+    """
+
+    def __init__(self, workshop_dir: Path | str, interval: float = 10):
+        import ipywidgets as widgets
+
+        from kit.dashboard_html import CSS
+
+        self.board = Board(workshop_dir)
+        self.interval = interval
+        self.button = widgets.Button(description="Refresh now", icon="refresh",
+                                     layout=widgets.Layout(width="220px", height="52px"))
+        self.button.add_class("sk-dash-button")
+        self.button.on_click(lambda _: self.refresh())
+        self.status = widgets.HTML()
+        self.view = widgets.HTML()
+        self.widget = widgets.VBox([
+            widgets.HTML(str(CSS)),
+            widgets.HBox([self.button, self.status],
+                         layout=widgets.Layout(align_items="center")),
+            self.view])
+        self._task = None
+        self.refresh()
+
+    def refresh(self) -> list[str]:
+        """Refresh from disk and update the page (no reload)."""
+        try:
+            changed = self.board.refresh()
+            page = self.board.html()
+            if page != self.view.value:
+                self.view.value = page
+            stamp = self.board.refreshed.strftime("%H:%M:%S")
+            self.status.value = str(Markup(
+                '<span class="sk-dash-status">Last refreshed <b>{}</b> · {} team(s) re-read'
+                "{}</span>").format(stamp, len(changed),
+                                    f" · every {self.interval:g} s" if self.interval else ""))
+            return changed
+        except Exception as exc:  # noqa: BLE001 - the page must survive a bad moment on disk
+            self.status.value = str(Markup('<span class="sk-dash-status">Refresh failed: {}'
+                                           "</span>").format(exc))
+            return []
+
+    def start(self) -> None:
+        """Refresh every ``interval`` seconds on the kernel's event loop."""
+        import asyncio
+
+        if not self.interval or self._task is not None:
+            return
+
+        async def tick() -> None:
+            while True:
+                await asyncio.sleep(self.interval)
+                self.refresh()
+
+        self._task = asyncio.get_event_loop().create_task(tick())
+
+    def _repr_mimebundle_(self, **kwargs: Any) -> Any:
+        self.start()
+        return self.widget._repr_mimebundle_(**kwargs)

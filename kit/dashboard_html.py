@@ -1,0 +1,239 @@
+"""HTML for the projector dashboard (:mod:`kit.dashboard`): big type, inline SVG charts, escaped.
+
+Everything here builds :class:`markupsafe.Markup` with ``Markup.format``, so every team name,
+touchpoint id, description and validation message is escaped on the way in. The small charts are
+plain SVG (a polyline and circles): a widget's HTML cannot run plotly's script, and 60 tiny SVGs
+cost microseconds to draw and nothing to load.
+
+Examples
+--------
+>>> svg = journey_svg([("T1", -2, False), ("T<2>", 2, True)])
+>>> svg.count("<circle"), "T&lt;2&gt;" in svg
+(2, True)
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from markupsafe import Markup
+
+from kit.progress import STEPS
+
+MARKS = {"done": "✓", "started": "…", "not started": "–"}
+QUADRANT_COLOURS = {"Concentrate here": "#d1495b", "Keep up the good work": "#2e8b57",
+                    "On the line": "#1d2330",
+                    "Low priority": "#8a8f98", "Possible overkill": "#e0a100"}
+CSS = Markup("""<style>
+.sk-dash { font-family: system-ui, "Segoe UI", Roboto, sans-serif; font-size: 22px;
+  color: #1d2330; line-height: 1.35; }
+.sk-dash h1 { font-size: 44px; margin: 6px 0 4px; }
+.sk-dash h2 { font-size: 30px; margin: 28px 0 10px; border-bottom: 3px solid #e3e6ec; }
+.sk-dash-sub { color: #5b6372; font-size: 24px; margin: 0; }
+.sk-dash-status { font-size: 22px; color: #5b6372; margin-left: 20px; }
+.sk-dash-button button, button.sk-dash-button { font-size: 22px !important; }
+.sk-dash-row { display: flex; gap: 36px; flex-wrap: wrap; align-items: flex-start; }
+.sk-dash-row > div { flex: 1 1 520px; }
+.sk-dash table { border-collapse: collapse; width: 100%; }
+.sk-dash th, .sk-dash td { padding: 6px 10px; border-bottom: 1px solid #e3e6ec; text-align: left;
+  vertical-align: top; }
+.sk-dash td { font-size: inherit; }
+.sk-dash th { color: #5b6372; font-size: 20px; }
+.sk-dash td.mark { text-align: center; font-size: 28px; font-weight: 700; }
+.sk-dash .done { color: #2e8b57; } .sk-dash .started { color: #d08c00; }
+.sk-dash .not-started { color: #a3a9b4; } .sk-dash td.broken { color: #d1495b; }
+.sk-dash-edits ul { list-style: none; padding: 0; margin: 0; }
+.sk-dash-edits li { padding: 6px 0; border-bottom: 1px solid #eef0f4; }
+.sk-dash-prio { display: grid; grid-template-columns: repeat(auto-fill, minmax(300px, 1fr));
+  gap: 18px; }
+.sk-dash-prio > div { background: #f6f7fa; border-radius: 10px; padding: 10px 16px;
+  overflow-wrap: anywhere; }
+.sk-dash td:first-child { overflow-wrap: anywhere; }
+.sk-dash-prio ol { margin: 6px 0 0; padding-left: 30px; }
+.sk-dash-bar { display: inline-block; height: 20px; background: #3b6fd8; border-radius: 4px;
+  vertical-align: middle; margin-right: 8px; }
+.sk-dash-tiles { display: grid; grid-template-columns: repeat(auto-fill, minmax(430px, 1fr));
+  gap: 20px; }
+.sk-dash-tile { border: 2px solid #e3e6ec; border-radius: 12px; padding: 12px 16px; }
+.sk-dash-tile h3 { font-size: 28px; margin: 0 0 6px; overflow-wrap: anywhere; }
+.sk-dash-tile.broken { border-color: #d1495b; background: #fff3f4; }
+.sk-dash-steps span { display: inline-block; font-size: 18px; padding: 2px 8px; margin: 2px;
+  border-radius: 12px; background: #eef0f4; }
+.sk-dash-steps span.done { background: #dff3e7; } .sk-dash-steps span.started { background: #fff1cc; }
+.sk-dash-msg { font-family: ui-monospace, Menlo, Consolas, monospace; font-size: 18px;
+  color: #9b1c2c; white-space: pre-wrap; overflow-wrap: anywhere; margin: 6px 0 0; }
+.sk-dash-charts { display: flex; gap: 14px; align-items: flex-end; margin-top: 8px; }
+.sk-dash-charts figure { margin: 0; } .sk-dash-charts figcaption { font-size: 16px; color: #5b6372; }
+.sk-dash-last { font-size: 18px; color: #5b6372; margin-top: 6px; }
+.sk-dash-empty { color: #5b6372; font-style: italic; }
+</style>""")
+
+
+def short(text: Any, limit: int = 60) -> str:
+    """Cut a long description for the projector (the cut is marked with …).
+
+    Examples
+    --------
+    >>> short("Check-in queue at the desk", 12), short(None)
+    ('Check-in…', '')
+    """
+    text = text if isinstance(text, str) else ""
+    if len(text) <= limit:
+        return text
+    return text[:limit - 1].rsplit(" ", 1)[0].rstrip(",;:") + "…"
+
+
+def journey_svg(curve: list[tuple[str, int, bool]], width: int = 290, height: int = 140) -> Markup:
+    """The guest's emotion along the journey (-2..2), moments of truth as big orange dots."""
+    if not curve:
+        return Markup('<p class="sk-dash-empty">no journey yet</p>')
+    pad = 12
+    step = (width - 2 * pad) / max(len(curve) - 1, 1)
+
+    def y(emotion: int) -> float:
+        return pad + (2 - max(-2, min(2, emotion))) / 4 * (height - 2 * pad)
+
+    xy = [(pad + i * step, y(e)) for i, (_, e, _) in enumerate(curve)]
+    line = " ".join(f"{x:.1f},{yy:.1f}" for x, yy in xy)
+    dots = Markup("").join(
+        Markup('<circle cx="{:.1f}" cy="{:.1f}" r="{}" fill="{}"><title>{}: {}</title></circle>'
+               ).format(x, yy, 7 if mot else 4, "#e07b00" if mot else "#3b6fd8", tp, e)
+        for (x, yy), (tp, e, mot) in zip(xy, curve, strict=True))
+    return Markup(
+        '<svg class="sk-dash-svg journey" width="{w}" height="{h}" viewBox="0 0 {w} {h}" '
+        'role="img" aria-label="journey curve"><rect width="{w}" height="{h}" fill="#fafbfc"/>'
+        '<line x1="0" x2="{w}" y1="{z:.1f}" y2="{z:.1f}" stroke="#c9ced8" stroke-dasharray="4 3"/>'
+        '<polyline points="{line}" fill="none" stroke="#3b6fd8" stroke-width="3"/>{dots}</svg>'
+    ).format(w=width, h=height, z=y(0), line=line, dots=dots)
+
+
+def ipa_svg(points: list[tuple[str, float, float, str]], size: int = 140) -> Markup:
+    """Importance (up) against performance (across), 1-5, split at 3; 'concentrate here' shaded."""
+    if not points:
+        return Markup('<p class="sk-dash-empty">no scores yet</p>')
+    pad = 8
+
+    def pos(value: float) -> float:
+        return pad + (max(1.0, min(5.0, value)) - 1) / 4 * (size - 2 * pad)
+
+    mid = pos(3)
+    dots = Markup("").join(
+        Markup('<circle cx="{:.1f}" cy="{:.1f}" r="5" fill="{}"><title>{}: importance {:g}, '
+               "performance {:g}</title></circle>").format(
+            pos(perf), size - pos(imp), QUADRANT_COLOURS.get(quad, "#3b6fd8"), tp, imp, perf)
+        for tp, imp, perf, quad in points)
+    return Markup(
+        '<svg class="sk-dash-svg ipa" width="{s}" height="{s}" viewBox="0 0 {s} {s}" role="img" '
+        'aria-label="importance-performance grid"><rect width="{s}" height="{s}" fill="#fafbfc"/>'
+        '<rect x="0" y="0" width="{m:.1f}" height="{m2:.1f}" fill="#fbe3e6"/>'
+        '<line x1="{m:.1f}" x2="{m:.1f}" y1="0" y2="{s}" stroke="#c9ced8"/>'
+        '<line x1="0" x2="{s}" y1="{m2:.1f}" y2="{m2:.1f}" stroke="#c9ced8"/>{dots}</svg>'
+    ).format(s=size, m=mid, m2=size - mid, dots=dots)
+
+
+def _steps(view: Any) -> Markup:
+    return Markup("").join(
+        Markup('<span class="{}">{} {}</span>').format(
+            view.steps.get(s, "not started").replace(" ", "-"),
+            MARKS[view.steps.get(s, "not started")], s) for s in STEPS)
+
+
+def tile_html(view: Any, now: float | None = None) -> Markup:
+    """One team's tile: name, steps, then its validation messages or its two small charts."""
+    from kit.dashboard import ago
+
+    head = Markup('<h3>{}</h3><div class="sk-dash-steps">{}</div>').format(view.name,
+                                                                           _steps(view))
+    if view.broken:
+        body = Markup('<p><b>Data to fix</b> (the other teams are not affected):</p>'
+                      '<div class="sk-dash-msg">{}</div>').format("\n".join(view.messages))
+        return Markup('<div class="sk-dash-tile broken" data-team="{}">{}{}</div>').format(
+            view.slug, head, body)
+    if view.charts is None:  # drawn once per load of the team, not on every refresh
+        view.charts = Markup(
+            '<div class="sk-dash-charts"><figure>{}<figcaption>journey: how the guest '
+            'feels</figcaption></figure><figure>{}<figcaption>importance × performance'
+            "</figcaption></figure></div>").format(journey_svg(view.curve), ipa_svg(view.points))
+    charts = view.charts
+    last = (Markup('<div class="sk-dash-last">last edit: {} {} in {}, {}</div>').format(
+        view.edits[-1].verb, ", ".join(view.edits[-1].keys[:3]), view.edits[-1].table,
+        ago(view.edits[-1].when, now)) if view.edits else Markup(""))
+    return Markup('<div class="sk-dash-tile" data-team="{}">{}{}{}</div>').format(
+        view.slug, head, charts, last)
+
+
+def _progress(views: list[Any]) -> Markup:
+    rows = Markup("").join(
+        Markup("<tr><td>{}</td>{}{}</tr>").format(
+            v.name, Markup("").join(
+                Markup('<td class="mark {}">{}</td>').format(
+                    v.steps.get(s, "not started").replace(" ", "-"),
+                    MARKS[v.steps.get(s, "not started")]) for s in STEPS),
+            Markup('<td class="mark broken">fix</td>') if v.broken else
+            Markup('<td class="mark done">✓</td>')) for v in views)
+    head = Markup("").join(Markup("<th>{}</th>").format(s) for s in (*STEPS, "data"))
+    return Markup('<div class="sk-dash-progress"><h2>Progress</h2><table><thead><tr>'
+                  "<th>team</th>{}</tr></thead><tbody>{}</tbody></table></div>").format(head, rows)
+
+
+def _edits(board: Any, now: float | None) -> Markup:
+    edits = board.edits()
+    items = Markup("").join(Markup("<li>{}</li>").format(e.text(now)) for e in edits) or \
+        Markup('<li class="sk-dash-empty">no saved edits yet</li>')
+    return Markup('<div class="sk-dash-edits"><h2>Latest edits</h2><ul>{}</ul></div>').format(items)
+
+
+def _priorities(views: list[Any]) -> Markup:
+    cards = []
+    for v in views:
+        if v.broken:
+            inner = Markup('<p class="sk-dash-empty">data to fix first</p>')
+        elif not v.top:
+            inner = Markup('<p class="sk-dash-empty">not scored yet</p>')
+        else:
+            inner = Markup("<ol>{}</ol>").format(Markup("").join(
+                Markup("<li><b>{}</b> {}</li>").format(t["touchpoint_id"], short(t["description"]))
+                for t in v.top))
+        cards.append(Markup("<div><b>{}</b>{}</div>").format(v.name, inner))
+    return Markup('<h2>Top priorities, side by side</h2><div class="sk-dash-prio">{}</div>'
+                  ).format(Markup("").join(cards))
+
+
+def _agreement(board: Any) -> Markup:
+    table = board.agreement
+    if table is None or table.empty:
+        return Markup('<h2>Where the teams agree</h2><p class="sk-dash-empty">Needs two teams '
+                      "with scores.</p>")
+    n = max(int(table["teams"].max()), 1)
+    rows = Markup("").join(
+        Markup('<tr><td><b>{}</b> {}</td><td><span class="sk-dash-bar" style="width:{}px">'
+               "</span>{} of {}</td><td>{}</td></tr>").format(
+            r.touchpoint_id, short(r.description, 90),
+            int(round(160 * r.teams_top_k / n)), int(r.teams_top_k), int(r.teams),
+            f"{int(r.rank_spread)}" if r.rank_spread == r.rank_spread else "–")
+        for r in table.head(6).itertuples())
+    return Markup("<h2>Where the teams agree</h2><table><thead><tr><th>touchpoint</th>"
+                  f"<th>teams with it in their top {3}</th><th>rank spread</th></tr></thead>"
+                  "<tbody>{}</tbody></table>").format(rows)
+
+
+def board_html(board: Any, now: float | None = None) -> str:
+    """The whole board (see :meth:`kit.dashboard.Board.html`)."""
+    now = time.time() if now is None else now
+    views = sorted(board.views.values(), key=lambda v: v.name.lower())
+    finished = sum(1 for v in views if v.steps and all(x == "done" for x in v.steps.values()))
+    broken = sum(1 for v in views if v.broken)
+    sub = Markup("{} teams · {} finished every step{}").format(
+        len(views), finished, f" · {broken} with data to fix" if broken else "")
+    if not views:
+        body = Markup('<p class="sk-dash-empty">No teams yet: add them with servekit new.</p>')
+    else:
+        body = Markup("").join([
+            Markup('<div class="sk-dash-row">{}{}</div>').format(_progress(views),
+                                                                 _edits(board, now)),
+            _priorities(views), _agreement(board),
+            Markup('<h2>Teams</h2><div class="sk-dash-tiles">{}</div>').format(
+                Markup("").join(tile_html(v, now) for v in views))])
+    return str(Markup('<div class="sk-dash"><h1>{}</h1><p class="sk-dash-sub">{}</p>{}</div>'
+                      ).format(board.title, sub, body))

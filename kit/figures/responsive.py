@@ -1,0 +1,68 @@
+"""A figure with a compact variant for narrow screens (phones), switched by the report page.
+
+A figure function builds its chart twice, once for a laptop-wide column and once for a phone,
+and :func:`with_compact` stores both sets of the parts that differ (sizes, margins, texts, text
+positions, annotations, axes, legend) in ``layout.meta["servekit"]``. The report template's
+script calls ``Plotly.update`` with the set that fits the figure's width when
+the page opens and whenever it is resized. Without the script (JupyterLab), the wide chart
+shows. The script lives in ``kit/templates/servekit/index.html.j2`` (``sk-compact``).
+
+Examples
+--------
+>>> import plotly.graph_objects as go
+>>> wide = go.Figure(go.Scatter(x=[1], y=[1], text=["long label"]), {"height": 400})
+>>> narrow = go.Figure(go.Scatter(x=[1], y=[1], text=["short"]), {"height": 500})
+>>> fig = with_compact(wide, narrow)
+>>> meta = fig.layout.meta["servekit"]
+>>> meta["compact"]["layout"]["height"], meta["compact"]["data"]["text"]
+(500, [['short']])
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import plotly.graph_objects as go
+
+BREAKPOINT = 860
+"""Below this figure width (pixels) the compact variant is shown."""
+LAYOUT_KEYS = ("height", "margin", "annotations", "shapes", "legend", "xaxis", "yaxis", "title",
+               "font")
+TRACE_KEYS = ("text", "textposition", "textfont", "x", "y", "customdata", "marker", "showscale")
+
+
+
+def _variant(fig: go.Figure) -> dict[str, Any]:
+    spec = fig.to_plotly_json()
+    layout = spec.get("layout", {})
+    data = spec.get("data", [])
+    return {
+        "layout": {key: layout.get(key) for key in LAYOUT_KEYS if key in layout},
+        "data": {key: [trace.get(key) for trace in data] for key in TRACE_KEYS
+                 if any(key in trace for trace in data)},
+    }
+
+
+def with_compact(wide: go.Figure, compact: go.Figure, breakpoint: int = BREAKPOINT) -> go.Figure:
+    """``wide`` carrying both variants in ``layout.meta["servekit"]`` (same traces, same order).
+
+    Parameters
+    ----------
+    wide, compact : go.Figure
+        The same chart drawn for a wide column and for a phone.
+    breakpoint : int
+        Figure width in pixels below which the compact variant shows.
+
+    Returns
+    -------
+    go.Figure
+        ``wide``, changed in place.
+    """
+    wide_variant, compact_variant = _variant(wide), _variant(compact)
+    for key in compact_variant["layout"]:
+        wide_variant["layout"].setdefault(key, None)
+    for key in compact_variant["data"]:
+        wide_variant["data"].setdefault(key, [None] * len(wide.data))
+    wide.layout.meta = {"servekit": {"breakpoint": breakpoint, "wide": wide_variant,
+                                     "compact": compact_variant}}
+    return wide

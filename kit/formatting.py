@@ -1,0 +1,194 @@
+"""The kit's one vocabulary for turning values into text.
+
+Every module that shows a value asks here (or :mod:`kit.cells` for reading cells):
+
+=====================  =====================================================================
+is this cell missing   :func:`kit.cells.is_missing` (re-exported here)
+cell → text            :func:`cell_text` (stripped text, ``""`` when missing)
+number → text          :func:`number_text` (``4`` not ``4.0``, ``—`` when missing)
+shorten a label        :func:`shorten` (one line, ellipsis)
+wrap a label           :func:`wrap_lines` (at most N lines; :func:`kit.figures.journey.wrap`
+                       escapes and joins them for plotly)
+slug                   :func:`slugify`
+escape                 :func:`escape` (markupsafe) and :func:`markup` (a template of ours,
+                       every argument escaped)
+be/do/have labels      :data:`kit.schema.KIND_LABELS`
+=====================  =====================================================================
+
+plus small prose helpers for reports: :func:`plural`, :func:`percent`, :func:`list_words`,
+:func:`join`.
+
+Examples
+--------
+>>> number_text(4.0), shorten("Check-in at the front desk", 12), slugify("Front Desk & Co")
+('4', 'Check-in at…', 'front-desk-co')
+>>> str(markup("<b>{}</b>", "<i>x</i>"))
+'<b>&lt;i&gt;x&lt;/i&gt;</b>'
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import textwrap
+import unicodedata
+from collections.abc import Iterable
+from typing import Any
+
+from markupsafe import Markup, escape
+
+from kit.cells import is_missing
+from kit.cells import text as cell_text
+
+__all__ = [
+    "Markup",
+    "cell_text",
+    "escape",
+    "is_missing",
+    "join",
+    "list_words",
+    "markup",
+    "number_text",
+    "percent",
+    "plural",
+    "shorten",
+    "slugify",
+    "wrap_lines",
+]
+
+
+def markup(template: str, *args: Any, **kwargs: Any) -> Markup:
+    """``Markup(template).format(...)``: the template is ours, every argument is escaped.
+
+    Examples
+    --------
+    >>> str(markup("<p>{}</p>", "a & b"))
+    '<p>a &amp; b</p>'
+    """
+    return Markup(template).format(*args, **kwargs)
+
+
+def join(parts: Iterable[Any], sep: str = "") -> Markup:
+    """Join fragments (text is escaped, Markup kept).
+
+    Examples
+    --------
+    >>> str(join(["<a>", Markup("<br>")], " "))
+    '&lt;a&gt; <br>'
+    """
+    return Markup(sep).join(parts)
+
+
+def number_text(value: Any, digits: int = 1) -> str:
+    """A number for prose: ``4`` not ``4.0``; ``—`` when missing.
+
+    Examples
+    --------
+    >>> number_text(4.0), number_text(3.25), number_text(7.8, 2), number_text(float("nan"))
+    ('4', '3.2', '7.8', '—')
+    >>> number_text(11.254, 2), number_text(-0.001, 2)
+    ('11.25', '0')
+    """
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return "—"
+    if math.isnan(number) or math.isinf(number):
+        return "—"
+    if number.is_integer():
+        return str(int(number))
+    text = f"{number:.{digits}f}".rstrip("0").rstrip(".")
+    return "0" if text == "-0" else text
+
+
+def percent(part: float, whole: float) -> str:
+    """``part`` of ``whole`` as a whole percentage (``—`` when ``whole`` is 0).
+
+    Examples
+    --------
+    >>> percent(1, 3), percent(1, 0)
+    ('33%', '—')
+    """
+    return f"{round(100 * part / whole)}%" if whole else "—"
+
+
+def plural(n: int, one: str, many: str | None = None) -> str:
+    """``1 stage``, ``2 stages`` (or the given plural).
+
+    Examples
+    --------
+    >>> plural(1, "stage"), plural(3, "moment of truth", "moments of truth")
+    ('1 stage', '3 moments of truth')
+    """
+    return f"{n} {one if n == 1 else (many or one + 's')}"
+
+
+def list_words(items: list[Any]) -> Markup:
+    """``a``, ``a and b``, ``a, b and c`` — items escaped unless already Markup.
+
+    Examples
+    --------
+    >>> str(list_words(["a", "<b>", "c"]))
+    'a, &lt;b&gt; and c'
+    """
+    items = [i if isinstance(i, Markup) else escape(i) for i in items]
+    if not items:
+        return Markup("")
+    if len(items) == 1:
+        return items[0]
+    return join(items[:-1], ", ") + Markup(" and ") + items[-1]
+
+
+def shorten(value: Any, width: int = 48) -> str:
+    """Plain one-line text cut to ``width`` characters with an ellipsis (``""`` when missing).
+
+    Examples
+    --------
+    >>> shorten("Check-in at the front desk with a smile", 20), shorten(None)
+    ('Check-in at the fro…', '')
+    """
+    text = " ".join(cell_text(value).split())
+    return text if len(text) <= width else text[: max(width - 1, 0)] + "…"
+
+
+def wrap_lines(value: Any, width: int = 14, lines: int = 3) -> list[str]:
+    """Plain text wrapped into at most ``lines`` lines of ``width`` (ellipsis where cut).
+
+    A word longer than the line is shortened with an ellipsis rather than broken mid-word.
+
+    Examples
+    --------
+    >>> wrap_lines("Guest books a room on the website", width=12, lines=2)
+    ['Guest books', 'a room on…']
+    >>> wrap_lines(None)
+    ['']
+    """
+    text = " ".join(cell_text(value).split())
+    width = max(width, 1)
+    parts = textwrap.wrap(text, width=width, break_long_words=False) or [""]
+    cut = len(parts) > lines
+    parts = parts[:lines]
+    for i, part in enumerate(parts):
+        if len(part) > width or (cut and i == len(parts) - 1):
+            parts[i] = part[: width - 1].rstrip() + "…"
+    return parts
+
+
+def slugify(name: str, fallback: str | None = None) -> str:
+    """Turn a display name into a safe folder name or id.
+
+    Accents are folded to ASCII, anything but letters and digits becomes ``-``. Names with no
+    Latin letters or digits at all get ``fallback``, or a stable ``team-<hex>`` slug.
+
+    Examples
+    --------
+    >>> slugify("Front Desk & Friends"), slugify("Équipe Étoile"), slugify("夜班")
+    ('front-desk-friends', 'equipe-etoile', 'team-e5a49c')
+    >>> slugify("!!", fallback="fig")
+    'fig'
+    """
+    folded = unicodedata.normalize("NFKD", str(name)).encode("ascii", "ignore").decode("ascii")
+    slug = re.sub(r"[^a-z0-9]+", "-", folded.lower()).strip("-")[:60].strip("-")
+    if not slug:
+        slug = fallback or "team-" + str(name).strip().encode("utf-8").hex()[:6]
+    return slug

@@ -1,0 +1,142 @@
+"""The facilitator's team links page: each team's login, password, address and QR code.
+
+The page is served through the hub as an admin-only service (``/services/team-links/``): the
+service signs in with the hub (OAuth) and JupyterHub gives the ``access:services`` scope to the
+admin role only, so a team that tries the address is refused by the hub itself. The passwords
+come from the hub's state folder (root only, outside the workshop folder); they are never in
+the workshop folder or on a command line. Everything shown is escaped; QR codes are inline SVG
+made offline by segno.
+
+Examples
+--------
+>>> html = links_page("Demo <b>", [("sk-a", "A & co", "abcd-efgh-jkmn")], "http://localhost:8000/")
+>>> "A &amp; co" in html and "Demo &lt;b&gt;" in html and "<svg" in html
+True
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import sys
+from pathlib import Path
+
+import segno
+from markupsafe import Markup
+
+__all__ = ["links_page", "main", "read_passwords"]
+
+_STYLE = """
+body { font-family: system-ui, sans-serif; margin: 2rem; color: #1f2933; }
+h1 { font-size: 1.6rem; margin-bottom: .2rem; }
+p.lead { color: #52606d; margin-top: 0; }
+.cards { display: grid; grid-template-columns: repeat(auto-fill, minmax(17rem, 1fr)); gap: 1rem; }
+.card { border: 1px solid #cbd2d9; border-radius: .6rem; padding: 1rem; break-inside: avoid; }
+.card h2 { font-size: 1.15rem; margin: 0 0 .5rem; }
+.card dl { display: grid; grid-template-columns: auto 1fr; gap: .2rem .6rem; margin: 0 0 .5rem; }
+.card dt { color: #52606d; } .card dd { margin: 0; font-family: ui-monospace, monospace; }
+.qr svg { width: 8rem; height: 8rem; }
+"""
+
+
+def read_passwords(path: Path | str) -> dict[str, str]:
+    """The ``user -> password`` table the runner keeps in its state folder."""
+    data = json.loads(Path(path).read_text(encoding="utf-8"))
+    return {str(k): str(v) for k, v in data.items()}
+
+
+def links_page(title: str, teams: list[tuple[str, str, str]], public_url: str,
+               dashboard_url: str | None = None) -> str:
+    """One card per team: display name, login, password, the hub's address and its QR code.
+
+    Parameters
+    ----------
+    title : str
+        The workshop's title.
+    teams : list of (login, display name, password)
+    public_url : str
+        The address teams type (the proxy's public URL).
+    dashboard_url : str, optional
+        Where the facilitator's live dashboard is served.
+
+    Examples
+    --------
+    >>> page = links_page("W", [("sk-a", "<script>x</script>", "p")], "http://h:1/")
+    >>> "<script>x" in page
+    False
+    """
+    login_url = public_url.rstrip("/") + "/hub/login"
+    qr = Markup(segno.make(login_url).svg_inline(scale=3))
+    cards = []
+    for login, name, password in teams:
+        cards.append(Markup(
+            '<section class="card"><h2>{name}</h2><dl><dt>address</dt><dd>{url}</dd>'
+            '<dt>login</dt><dd class="login">{login}</dd><dt>password</dt>'
+            '<dd class="password">{password}</dd></dl><div class="qr">{qr}</div></section>'
+        ).format(name=name, url=login_url, login=login, password=password, qr=qr))
+    dashboard = (Markup('<p><a href="{0}">Open the live dashboard</a></p>').format(dashboard_url)
+                 if dashboard_url else Markup(""))
+    return str(Markup(
+        '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Team links · {title}'
+        '</title><style>{style}</style></head><body><h1>Team logins · {title}</h1>'
+        '<p class="lead">Hand each team its card: each login opens that team\'s own notebooks '
+        'and nobody else\'s. Keep this page to yourself.</p>{dashboard}'
+        '<div class="cards">{cards}</div></body></html>'
+    ).format(title=title, style=Markup(_STYLE), dashboard=dashboard,
+             cards=Markup("").join(cards)))
+
+
+def _team_cards(workshop: Path, passwords: dict[str, str]) -> tuple[str, list]:
+    from kit.hub.accounts import system_username
+    from kit.workshop import Workshop
+
+    ws = Workshop(workshop)
+    names = ws.team_names()
+    cards = []
+    for slug, name in names.items():
+        login = system_username(slug)
+        if login in passwords:
+            cards.append((login, name, passwords[login]))
+    return str(ws.info.get("title") or workshop.name), cards
+
+
+def main() -> None:  # pragma: no cover - runs as a hub service (tested through the hub)
+    """Serve the page as a JupyterHub-managed service (settings come from the environment)."""
+    from urllib.parse import urlparse
+
+    from jupyterhub.services.auth import HubOAuthCallbackHandler, HubOAuthenticated
+    from jupyterhub.utils import url_path_join
+    from tornado import ioloop, web
+
+    workshop = Path(os.environ["SERVEKIT_HUB_WORKSHOP"])
+    passwords_file = Path(os.environ["SERVEKIT_HUB_PASSWORDS"])
+    public_url = os.environ["SERVEKIT_HUB_PUBLIC_URL"]
+    dashboard = os.environ.get("SERVEKIT_HUB_DASHBOARD_URL") or None
+    prefix = os.environ["JUPYTERHUB_SERVICE_PREFIX"]
+
+    class LinksHandler(HubOAuthenticated, web.RequestHandler):
+        @web.authenticated
+        def get(self):
+            title, cards = _team_cards(workshop, read_passwords(passwords_file))
+            self.set_header("Content-Type", "text/html; charset=utf-8")
+            self.set_header("Cache-Control", "no-store")
+            self.set_header("Content-Security-Policy", "default-src 'none'; style-src "
+                            "'unsafe-inline'; img-src data:")
+            self.write(links_page(title, cards, public_url, dashboard))
+
+    app = web.Application(
+        [(prefix, LinksHandler),
+         (url_path_join(prefix, "oauth_callback"), HubOAuthCallbackHandler)],
+        cookie_secret=os.urandom(32))
+    url = urlparse(os.environ["JUPYTERHUB_SERVICE_URL"])
+    app.listen(url.port, url.hostname)
+    loop = ioloop.IOLoop.current()
+    for sig in (signal.SIGINT, signal.SIGTERM):  # the hub stops its services with these
+        signal.signal(sig, lambda *_: loop.add_callback_from_signal(loop.stop))
+    print(f"team links on {url.hostname}:{url.port}{prefix}", file=sys.stderr, flush=True)
+    loop.start()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

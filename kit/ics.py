@@ -1,0 +1,232 @@
+"""The plan in the owners' calendars: an RFC 5545 (iCalendar) file for Outlook and Google.
+
+:func:`plan_calendar` makes, with the :mod:`icalendar` library,
+
+* one all-day event per plan action that has a due date ("Due: <action>"), naming the owner, the
+  touchpoint, the metric with its baseline and target, and how to record a result;
+* follow-up check-ins for each team: every ``every_weeks`` weeks from the workshop's date until
+  the last due date, and one more after it, to type in the latest numbers (notebook 07, or the
+  Excel file from ``servekit export-xlsx``).
+
+All user text goes into the calendar as iCalendar TEXT values, which the library escapes per the
+RFC (backslash, comma, semicolon, new line), so an action's wording can never add a property or
+an event. Event UIDs are stable (team, action and date), so importing an updated file again
+updates the events instead of duplicating them.
+
+Examples
+--------
+>>> import tempfile
+>>> from kit.workshop import create_demo
+>>> ws = create_demo(Path(tempfile.mkdtemp()) / "w")
+>>> cal = plan_calendar(ws.path, team="front-desk-friends")
+>>> sum(1 for e in cal.walk("VEVENT") if str(e["SUMMARY"]).startswith("Due:"))
+7
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from pathlib import Path
+from typing import Any
+
+import icalendar
+import pandas as pd
+
+from kit.csvio import atomic_write
+from kit.followup import FollowupData, read_team
+from kit.problems import Problem
+from kit.workshop import Workshop, is_workshop
+
+PRODID = "-//Serve the Servers//servekit//EN"
+EVERY_WEEKS = 4
+"""Default spacing of the follow-up check-ins."""
+
+RECORD_HOW = ("Record the latest result in the follow-up notebook (workshops/07_follow_up.ipynb) "
+              "or in the plan's Excel file (servekit export-xlsx / import-xlsx).")
+
+
+def _text(value: Any) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _uid(*parts: str) -> str:
+    return "-".join(re.sub(r"[^A-Za-z0-9_.-]+", "_", p) for p in parts) + "@servekit"
+
+
+def _due(value: Any) -> dt.date | None:
+    if isinstance(value, pd.Timestamp | dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(_text(value))
+    except ValueError:
+        return None
+
+
+def _event(uid: str, day: dt.date, summary: str, description: str, stamp: dt.datetime,
+           categories: list[str]) -> icalendar.Event:
+    event = icalendar.Event()
+    event.add("uid", uid)
+    event.add("dtstamp", stamp)
+    event.add("dtstart", day)
+    event.add("dtend", day + dt.timedelta(days=1))
+    event.add("summary", summary)
+    event.add("description", description)
+    event.add("categories", categories)
+    event.add("transp", "TRANSPARENT")
+    return event
+
+
+def team_events(data: FollowupData, slug: str, start: dt.date, *, every_weeks: int = EVERY_WEEKS,
+                stamp: dt.datetime | None = None) -> list[icalendar.Event]:
+    """The due-date events and follow-up check-ins of one team.
+
+    Parameters
+    ----------
+    data : FollowupData
+        The team's plan (from :func:`kit.followup.read_team`).
+    slug : str
+        The team's folder name (part of every UID).
+    start : date
+        The workshop's date: the first check-in is ``every_weeks`` after it.
+    every_weeks : int
+        Weeks between check-ins.
+    stamp : datetime, optional
+        DTSTAMP of the events (default now, UTC).
+
+    Returns
+    -------
+    list of icalendar.Event
+
+    Examples
+    --------
+    >>> plan = pd.DataFrame({"action_id": ["A1"], "touchpoint_id": ["T1"], "kind": ["do"],
+    ...                      "action": ["Open a desk; greet, smile"], "owner_role": ["fom"],
+    ...                      "due": ["2026-03-02"], "metric": ["wait"], "baseline": [14.0],
+    ...                      "target": [5.0]})
+    >>> roles = pd.DataFrame({"role_id": ["fom"], "name": ["Front office manager"]})
+    >>> data = FollowupData("Desk", plan, pd.DataFrame(), roles)
+    >>> events = team_events(data, "desk", dt.date(2026, 2, 1))
+    >>> [(str(e["SUMMARY"]), e.decoded("DTSTART").isoformat()) for e in events]
+    [('Due: Open a desk; greet, smile (Desk)', '2026-03-02'), ('Follow-up check-in: Desk', '2026-03-01'), ('Follow-up check-in: Desk', '2026-03-29')]
+    """
+    stamp = stamp or dt.datetime.now(dt.UTC).replace(microsecond=0)
+    names = {}
+    if len(data.roles):
+        names = dict(zip(data.roles["role_id"].astype(str), data.roles["name"].astype(str),
+                         strict=True))
+    events = []
+    dues = []
+    for row in data.plan.to_dict("records"):
+        day = _due(row.get("due"))
+        if day is None:
+            continue
+        dues.append(day)
+        owner = _text(row.get("owner_role"))
+        lines = [
+            f"Action {_text(row.get('action_id'))} of team {data.name}: {_text(row.get('action'))}",
+            f"Owner: {names.get(owner, owner) or 'not named'}",
+            f"Touchpoint: {_text(row.get('touchpoint_id'))} · be/do/have: "
+            f"{_text(row.get('kind'))}",
+        ]
+        if _text(row.get("metric")):
+            lines.append(f"Metric: {_text(row.get('metric'))} — baseline "
+                         f"{_text(row.get('baseline')) or '?'}, target "
+                         f"{_text(row.get('target')) or '?'}")
+        lines.append(RECORD_HOW)
+        events.append(_event(_uid(slug, _text(row.get("action_id")), "due"), day,
+                             f"Due: {_text(row.get('action'))} ({data.name})", "\n".join(lines),
+                             stamp, ["servekit", "due", _text(row.get("kind"))]))
+    if dues and every_weeks > 0:
+        step = dt.timedelta(weeks=every_weeks)
+        last = max(dues)
+        day = start + step
+        checkins = []
+        while day <= last:
+            checkins.append(day)
+            day += step
+        checkins.append(day)  # one more after the last due date: did it work?
+        for day in checkins:
+            open_ = data.plan.to_dict("records")
+            listed = "\n".join(f"- {_text(r.get('action_id'))}: {_text(r.get('action'))}"
+                               for r in open_)
+            events.append(_event(
+                _uid(slug, "checkin", day.isoformat()), day, f"Follow-up check-in: {data.name}",
+                f"Type in the latest numbers for team {data.name}'s plan.\n{RECORD_HOW}\n"
+                f"Actions to measure:\n{listed}", stamp, ["servekit", "follow-up"]))
+    return events
+
+
+def plan_calendar(workshop_dir: Path | str, team: str | None = None, *,
+                  every_weeks: int = EVERY_WEEKS, stamp: dt.datetime | None = None,
+                  problems: list[Problem] | None = None) -> icalendar.Calendar:
+    """The calendar of a workshop's plans (or one team's), as an :class:`icalendar.Calendar`.
+
+    Parameters
+    ----------
+    workshop_dir : path-like
+        A workshop folder, or a single team folder.
+    team : str, optional
+        Only this team (slug or display name).
+    every_weeks : int
+        Weeks between follow-up check-ins (0: none).
+    stamp : datetime, optional
+        DTSTAMP of every event (default now).
+    problems : list, optional
+        Filled with the problems found in the teams' files (the calendar is still made from
+        every action that could be read).
+
+    Returns
+    -------
+    icalendar.Calendar
+    """
+    path = Path(workshop_dir)
+    if is_workshop(path):
+        ws = Workshop(path)
+        teams = [ws.team(team)] if team else ws.teams()
+        info = ws.info
+        root = path
+        pairs = [(t.slug, t.path) for t in teams]
+    else:
+        info, root, pairs = {}, path, [(path.name, path)]
+    start = _due(info.get("date")) or dt.date.today()
+    cal = icalendar.Calendar()
+    cal.add("prodid", PRODID)
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("method", "PUBLISH")
+    title = _text(info.get("title")) or "Serve the Servers"
+    cal.add("x-wr-calname", f"{title}: internal service plan")
+    for slug, folder in pairs:
+        data = read_team(folder, root=root)
+        if problems is not None:
+            problems += data.problems
+            problems += [Problem(f"{slug}", None, aid, note, "warning")
+                         for aid, notes in data.notes.items() for note in notes]
+        for event in team_events(data, slug, start, every_weeks=every_weeks, stamp=stamp):
+            cal.add_component(event)
+    return cal
+
+
+def write_calendar(calendar: icalendar.Calendar, out: Path | str) -> Path:
+    """Write the calendar to ``out`` atomically (CRLF line endings, as the RFC asks).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> cal = icalendar.Calendar(); cal.add("prodid", PRODID); cal.add("version", "2.0")
+    >>> path = write_calendar(cal, Path(tempfile.mkdtemp()) / "plan.ics")
+    >>> path.read_bytes().splitlines(keepends=True)[0]
+    b'BEGIN:VCALENDAR\\r\\n'
+    """
+    out = Path(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    atomic_write(out, calendar.to_ical())
+    return out

@@ -1,0 +1,335 @@
+"""``servekit lab``: one shared JupyterLab for the room, rooted at the workshop folder.
+
+The kit does not invent a server: it starts JupyterLab itself (``python -m jupyter lab``, this
+environment's interpreter and ``python3`` kernel) with safe room settings:
+
+- bound to ``127.0.0.1`` unless asked otherwise (a warning names the risk of any other address);
+- always a token (``secrets.token_urlsafe`` when none is given); a request without it is refused;
+- terminals off (a team link must not be a shell), no news or update checks (the
+  ``@jupyterlab/apputils-extension:announcements`` plugin is disabled through a private
+  ``labconfig/page_config.json`` on ``JUPYTER_CONFIG_PATH``, and ``news_url`` is ``None``);
+- one link per team straight to its own notebooks, each in its own JupyterLab *workspace*
+  (``/lab/workspaces/<slug>/tree/notebooks/<slug>/01_journey.ipynb?token=…``), so teams never
+  see each other's open tabs.
+
+Examples
+--------
+>>> team_url("http://127.0.0.1:8888", "night-shift", "01_journey.ipynb", "t0k")
+'http://127.0.0.1:8888/lab/workspaces/night-shift/tree/notebooks/night-shift/01_journey.ipynb?token=t0k'
+>>> is_loopback("127.0.0.1"), is_loopback("localhost"), is_loopback("0.0.0.0")
+(True, True, False)
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ipaddress
+import json
+import os
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from kit.links import TeamLink
+from kit.problems import KitError
+from kit.teamnotebooks import NOTEBOOKS_DIR, participant_notebooks, team_notebook_dir
+from kit.workshop import Workshop, is_workshop
+
+NEWS_PLUGIN = "@jupyterlab/apputils-extension:announcements"
+WILDCARD = {"", "0.0.0.0", "::", "*"}
+
+
+class LabError(KitError):
+    """JupyterLab cannot be started as asked."""
+
+
+def is_loopback(host: str) -> bool:
+    """True when ``host`` is only reachable from this machine.
+
+    Examples
+    --------
+    >>> [is_loopback(h) for h in ("::1", "127.0.0.2", "192.168.1.5", "")]
+    [True, True, False, False]
+    """
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def host_warning(host: str) -> str:
+    """The warning printed when the server listens beyond this machine (``""`` for loopback).
+
+    Examples
+    --------
+    >>> host_warning("127.0.0.1")
+    ''
+    >>> host_warning("0.0.0.0").startswith("warning: --host 0.0.0.0 lets any machine")
+    True
+    """
+    if is_loopback(host):
+        return ""
+    return (f"warning: --host {host} lets any machine that can reach this one open JupyterLab; "
+            f"anyone holding a team link (it carries the token) can run code here as this "
+            f"user. Use it on the room's own network only.")
+
+
+def url_host(host: str) -> str:
+    """The host name to put in links: the address itself, or this machine's address on the
+    network when the server listens on every interface.
+
+    Examples
+    --------
+    >>> url_host("127.0.0.1"), url_host("::1")
+    ('127.0.0.1', '[::1]')
+    """
+    if host in WILDCARD:
+        try:
+            with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+                probe.connect(("192.0.2.1", 9))  # no packet is sent: only picks the interface
+                host = probe.getsockname()[0]
+        except OSError:
+            host = socket.gethostname()
+    return f"[{host}]" if ":" in host else host
+
+
+def team_url(base: str, slug: str, notebook: str, token: str) -> str:
+    """A team's link: its own workspace, opening its first notebook, with the token.
+
+    Examples
+    --------
+    >>> team_url("http://h:1", "a", "01_journey.ipynb", "x y")
+    'http://h:1/lab/workspaces/a/tree/notebooks/a/01_journey.ipynb?token=x+y'
+    """
+    path = f"/lab/workspaces/{slug}/tree/{NOTEBOOKS_DIR}/{slug}/{notebook}"
+    return base.rstrip("/") + urllib.parse.quote(path) + "?" + urllib.parse.urlencode(
+        {"token": token})
+
+
+def team_links(workshop_dir: Path | str, base: str, token: str) -> list[TeamLink]:
+    """One link per team of the workshop, to the first notebook in its ``notebooks/<slug>/``.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from kit.workshop import create_workshop
+    >>> ws = create_workshop(Path(tempfile.mkdtemp()) / "w", teams=["Blue & Gold"])
+    >>> [(t.name, t.url) for t in team_links(ws.path, "http://h:1", "t")]
+    [('Blue & Gold', 'http://h:1/lab/workspaces/blue-gold/tree/notebooks/blue-gold/01_journey.ipynb?token=t')]
+    """
+    workshop = Workshop(workshop_dir)
+    links = []
+    for slug, name in workshop.team_names().items():
+        books = participant_notebooks(team_notebook_dir(workshop_dir, slug))
+        first = books[0].name if books else participant_notebooks()[0].name
+        links.append(TeamLink(slug, name, team_url(base, slug, first, token)))
+    return links
+
+
+def free_port(host: str = "127.0.0.1") -> int:
+    """A port the OS says is free on ``host`` now.
+
+    Examples
+    --------
+    >>> 0 < free_port() < 65536
+    True
+    """
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family) as sock:
+        sock.bind((host if host not in WILDCARD else "", 0))
+        return sock.getsockname()[1]
+
+
+def check_port(host: str, port: int) -> None:
+    """Raise :class:`LabError` when ``port`` on ``host`` is taken (e.g. another JupyterLab).
+
+    Examples
+    --------
+    >>> check_port("127.0.0.1", free_port())
+    """
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family) as sock:
+        try:
+            sock.bind((host if host not in WILDCARD else "", port))
+        except OSError as exc:
+            raise LabError(f"port {port} on {host or '*'} cannot be used ({exc.strerror}); "
+                           f"expected a free port: choose another with --port") from None
+
+
+@dataclass
+class LabServer:
+    """What ``servekit lab`` starts: arguments, environment and the links it serves.
+
+    Parameters
+    ----------
+    workshop_dir : path-like
+        The workshop folder (JupyterLab's root).
+    host : str
+        Address to bind.
+    port : int
+        Port (``0``: a free one).
+    token : str, optional
+        The server's token (generated when empty).
+    public_host : str, optional
+        Host name for the links (default: :func:`url_host`).
+    """
+
+    workshop_dir: Path
+    host: str = "127.0.0.1"
+    port: int = 8888
+    token: str = ""
+    public_host: str = ""
+    open_browser: bool = False
+    config_dir: Path | None = field(default=None, repr=False)
+
+    def __post_init__(self) -> None:
+        self.workshop_dir = Path(self.workshop_dir).resolve()
+        if not self.token:
+            self.token = secrets.token_urlsafe(24)
+        if self.port == 0:
+            self.port = free_port(self.host)
+
+    @property
+    def base(self) -> str:
+        """The base URL others use to reach the server."""
+        return f"http://{self.public_host or url_host(self.host)}:{self.port}"
+
+    @property
+    def local_base(self) -> str:
+        """The base URL this machine uses to check the server."""
+        host = "127.0.0.1" if self.host in WILDCARD else url_host(self.host)
+        return f"http://{host}:{self.port}"
+
+    def links(self) -> list[TeamLink]:
+        """One link per team (see :func:`team_links`).
+
+        Examples
+        --------
+        >>> import tempfile
+        >>> from kit.workshop import create_workshop
+        >>> ws = create_workshop(Path(tempfile.mkdtemp()) / "w", teams=["A"])
+        >>> LabServer(ws.path, port=9999, token="t").links()[0].url.split("/lab/")[0]
+        'http://127.0.0.1:9999'
+        """
+        return team_links(self.workshop_dir, self.base, self.token)
+
+    def argv(self) -> list[str]:
+        """The ``jupyter lab`` command line.
+
+        Examples
+        --------
+        >>> import tempfile
+        >>> args = LabServer(Path(tempfile.mkdtemp()), port=8899, token="t").argv()
+        >>> [a for a in args if a.startswith(("--ServerApp.ip", "--IdentityProvider"))]
+        ['--ServerApp.ip=127.0.0.1', '--IdentityProvider.token=t']
+        """
+        args = [sys.executable, "-m", "jupyter", "lab",
+                f"--ServerApp.ip={self.host}", f"--ServerApp.port={self.port}",
+                "--ServerApp.port_retries=0", f"--IdentityProvider.token={self.token}",
+                f"--ServerApp.root_dir={self.workshop_dir}",
+                f"--ServerApp.open_browser={self.open_browser}",
+                "--ServerApp.terminals_enabled=False",
+                "--LabApp.news_url=None",
+                "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+                "--LabApp.extension_manager=readonly",
+                "--MappingKernelManager.default_kernel_name=python3",
+                "--Application.log_level=WARN", "--ServerApp.log_level=WARN"]
+        if hasattr(os, "geteuid") and os.geteuid() == 0:
+            args.append("--allow-root")
+        return args
+
+    def env(self) -> dict[str, str]:
+        """The server's environment: this one plus the page config that hides the news.
+
+        Examples
+        --------
+        >>> import tempfile
+        >>> server = LabServer(Path(tempfile.mkdtemp()))
+        >>> first = server.env()["JUPYTER_CONFIG_PATH"].split(os.pathsep)[0]
+        >>> (Path(first) / "labconfig" / "page_config.json").is_file()
+        True
+        >>> server.cleanup(); Path(first).exists()
+        False
+        """
+        if self.config_dir is None:
+            self.config_dir = Path(tempfile.mkdtemp(prefix="servekit-lab-"))
+            labconfig = self.config_dir / "labconfig"
+            labconfig.mkdir()
+            (labconfig / "page_config.json").write_text(
+                json.dumps({"disabledExtensions": {NEWS_PLUGIN: True}}), encoding="utf-8")
+        paths = [str(self.config_dir)]
+        if os.environ.get("JUPYTER_CONFIG_PATH"):
+            paths.append(os.environ["JUPYTER_CONFIG_PATH"])
+        return {**os.environ, "JUPYTER_CONFIG_PATH": os.pathsep.join(paths)}
+
+    def check(self) -> None:
+        """Refuse what cannot work before starting: no workshop, bad kernel, port taken."""
+        from kit.kernels import python_kernel_ok
+
+        if not is_workshop(self.workshop_dir):
+            raise LabError(f"{self.workshop_dir} is not a workshop folder (no workshop.yaml and "
+                           f"no teams/ folder); expected a folder made by 'servekit new'")
+        problem = python_kernel_ok()
+        if problem:
+            raise LabError(problem)
+        check_port(self.host, self.port)
+
+    def start(self) -> subprocess.Popen:
+        """Start JupyterLab (stdin closed, so Ctrl-C stops it without a question)."""
+        return subprocess.Popen(self.argv(), cwd=self.workshop_dir, env=self.env(),
+                                stdin=subprocess.DEVNULL)
+
+    def wait_ready(self, process: subprocess.Popen, timeout: float = 120) -> None:
+        """Wait until the server answers an authenticated request, or raise :class:`LabError`."""
+        request = urllib.request.Request(f"{self.local_base}/api/status",
+                                         headers={"Authorization": f"token {self.token}"})
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                with urllib.request.urlopen(request, timeout=2):
+                    return
+            except (urllib.error.URLError, OSError):
+                if process.poll() is not None:
+                    raise LabError(f"JupyterLab stopped at start (exit status "
+                                   f"{process.returncode}); see its messages above") from None
+                if time.monotonic() > deadline:
+                    raise LabError(f"JupyterLab did not answer within {timeout:.0f} s") from None
+                time.sleep(0.3)
+
+    def cleanup(self) -> None:
+        """Remove the private page config."""
+        if self.config_dir is not None:
+            shutil.rmtree(self.config_dir, ignore_errors=True)
+            self.config_dir = None
+
+
+def stop(process: subprocess.Popen, timeout: float = 20) -> None:
+    """Stop JupyterLab (and the kernels it started) politely, then firmly.
+
+    Examples
+    --------
+    >>> process = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    >>> stop(process); process.returncode
+    -15
+    """
+    if process.poll() is not None:
+        return
+    with contextlib.suppress(ProcessLookupError):
+        process.send_signal(signal.SIGTERM)
+    try:
+        process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(timeout=10)

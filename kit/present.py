@@ -1,0 +1,154 @@
+"""Serve the projector dashboard (``workshops/30_dashboard.ipynb``) with Voilà.
+
+Voilà runs as a child process with the kit's own template (``kit/templates/jupyter``:
+``servekit-present``, the stock "lab" template without its Font Awesome CDN links — Voilà's
+bundle already carries the icons), sources stripped (no code on the page), on 127.0.0.1 with a
+token unless told otherwise. The workshop folder reaches the notebook through
+``$SERVEKIT_WORKSHOP_DIR``; nothing is written anywhere.
+
+Examples
+--------
+>>> cmd, env = voila_command("demo", host="127.0.0.1", port=8866, token="t", base_url="/x")
+>>> "--Voila.token=t" in cmd, "--Voila.base_url=/x/" in cmd, env["SERVEKIT_WORKSHOP_DIR"][-4:]
+(True, True, 'demo')
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+import webbrowser
+from collections.abc import Callable
+from pathlib import Path
+
+from kit.lab import is_loopback
+from kit.problems import KitError
+from kit.resources import workshop_notebook
+
+DASHBOARD = "30_dashboard.ipynb"
+TEMPLATE = "servekit-present"
+TEMPLATES = Path(__file__).resolve().parent / "templates" / "jupyter"
+
+
+class PresentError(KitError):
+    """The dashboard could not be started (no workshop, port taken, Voilà failed)."""
+
+
+def normalise_base_url(base_url: str) -> str:
+    """``services/x`` -> ``/services/x/``.
+
+    Examples
+    --------
+    >>> normalise_base_url("services/dash"), normalise_base_url("/")
+    ('/services/dash/', '/')
+    """
+    return "/" + base_url.strip("/") + "/" if base_url.strip("/") else "/"
+
+
+def free_port(host: str = "127.0.0.1") -> int:
+    """A port the OS says is free now.
+
+    Examples
+    --------
+    >>> 0 < free_port() < 65536
+    True
+    """
+    with socket.socket() as sock:
+        sock.bind((host, 0))
+        return sock.getsockname()[1]
+
+
+def voila_command(directory: Path | str, *, host: str, port: int, token: str,
+                  base_url: str = "/", interval: float = 10) -> tuple[list[str], dict[str, str]]:
+    """The Voilà command line and environment that serve the dashboard of ``directory``."""
+    env = dict(os.environ)
+    env["SERVEKIT_WORKSHOP_DIR"] = str(Path(directory).resolve())
+    env["SERVEKIT_DASHBOARD_INTERVAL"] = f"{interval:g}"
+    env["JUPYTER_PATH"] = os.pathsep.join(p for p in (str(TEMPLATES),
+                                                      env.get("JUPYTER_PATH", "")) if p)
+    command = [sys.executable, "-m", "voila", str(workshop_notebook(DASHBOARD)), "--no-browser",
+               f"--Voila.ip={host}", f"--port={port}", f"--Voila.token={token}",
+               f"--Voila.base_url={normalise_base_url(base_url)}", f"--template={TEMPLATE}",
+               "--strip_sources=True", "--show_tracebacks=False"]
+    return command, env
+
+
+def _wait_ready(url: str, process: subprocess.Popen, timeout: float = 60) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            return False
+        try:
+            with urllib.request.urlopen(url, timeout=2):
+                return True
+        except urllib.error.HTTPError:
+            return True  # it answers: up
+        except OSError:
+            time.sleep(0.3)
+    return False
+
+
+def _stop(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
+def serve(directory: Path | str, *, host: str = "127.0.0.1", port: int = 8866,
+          token: str | None = None, open_browser: bool = True, base_url: str = "/",
+          interval: float = 10, echo: Callable[[str], None] = print) -> int:
+    """Run the dashboard server until it stops (Ctrl+C); return its exit status.
+
+    Raises
+    ------
+    PresentError
+        ``directory`` is not a workshop, the port is taken, or Voilà did not start.
+    """
+    directory = Path(directory)
+    if not (directory / "workshop.yaml").is_file():
+        raise PresentError(f"{directory}: no workshop.yaml; expected a workshop folder made by "
+                           f"'servekit new'")
+    if port == 0:
+        port = free_port(host)
+    else:
+        with socket.socket() as sock:
+            try:
+                sock.bind((host, port))
+            except OSError as exc:
+                raise PresentError(f"{host}:{port} is not free ({exc.strerror}); choose "
+                                   f"another --port (or --port 0 for any free one)") from None
+    token = token or secrets.token_urlsafe(18)
+    command, env = voila_command(directory, host=host, port=port, token=token,
+                                 base_url=base_url, interval=interval)
+    shown_host = "127.0.0.1" if host in {"0.0.0.0", "::", ""} else host
+    url = f"http://{shown_host}:{port}{normalise_base_url(base_url)}?token={token}"
+    process = subprocess.Popen(command, env=env, stdin=subprocess.DEVNULL)
+    previous = signal.signal(signal.SIGTERM, _stop)  # a plain `kill` also stops Voilà
+    try:
+        if not _wait_ready(url, process):
+            process.terminate()
+            raise PresentError(f"the dashboard server (Voilà) did not start on {host}:{port}; "
+                               f"see its messages above")
+        echo(f"Dashboard of {directory} for the projector:\n  {url}\n"
+             f"(listening on {host}; Ctrl+C stops it)")
+        if not is_loopback(host):
+            echo(f"Warning: listening on {host}: anyone on this network who has the link (with "
+                 f"its token) can open the dashboard and see every team's work.")
+        if open_browser:
+            webbrowser.open(url)
+        return process.wait()
+    except KeyboardInterrupt:
+        return 0
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+        if process.poll() is None:
+            process.terminate()
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()

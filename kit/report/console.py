@@ -1,0 +1,132 @@
+"""The batch on the terminal: a progress bar while it runs, a table and what failed after.
+
+Every piece of user text (team names, problems) goes through :func:`rich.markup.escape`.
+
+Examples
+--------
+>>> shown(None)
+'—'
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+from kit.report.models import Status, Summary, TeamResult
+
+COLOURS = {
+    Status.OK: "green",
+    Status.UNCHANGED: "cyan",
+    Status.INVALID: "red",
+    Status.FAILED: "red",
+}
+
+
+def make_console() -> Any:
+    """A rich console on standard error."""
+    from rich.console import Console
+
+    return Console(stderr=True)
+
+
+@contextlib.contextmanager
+def progress_bar(
+    enabled: bool, total: int, console: Any, label: str = "Reports"
+) -> Iterator[Callable[[TeamResult], None]]:
+    """A rich progress bar; yields a callback that advances it by one finished team.
+
+    Examples
+    --------
+    >>> with progress_bar(False, 3, None) as advance:
+    ...     advance(TeamResult(slug="a", name="A", status="ok"))
+    """
+    if not enabled:
+        yield lambda result: None
+        return
+    from rich.markup import escape as rich_escape
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        SpinnerColumn,
+        TextColumn,
+        TimeElapsedColumn,
+    )
+
+    with Progress(
+        SpinnerColumn(),
+        TextColumn(f"[bold]{rich_escape(label)}[/]"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        TextColumn("{task.description}"),
+        console=console,
+        transient=False,
+    ) as bar:
+        task = bar.add_task("starting kernels…", total=total)
+
+        def advance(result: TeamResult) -> None:
+            mark = "[green]✓[/]" if result.ok else "[red]✗[/]"
+            bar.update(task, advance=1, description=f"{mark} {rich_escape(result.name)}")
+
+        yield advance
+
+
+def shown(path: Path | None) -> str:
+    """``path`` relative to the working directory when inside it, else absolute."""
+    if path is None:
+        return "—"
+    try:
+        return str(path.relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+def print_summary(summary: Summary, console: Any, command: str = "report") -> None:
+    """Print the final table: team, status, time, output; then the index and what failed.
+
+    Examples
+    --------
+    >>> from rich.console import Console
+    >>> s = Summary(workshop=Path("w"), out=Path("o"), seconds=2.0, results=[
+    ...     TeamResult(slug="a", name="A", status="ok", seconds=1.5, html="a.html")])
+    >>> print_summary(s, Console(width=60, color_system=None))   # doctest: +NORMALIZE_WHITESPACE
+    servekit report
+    ┏━━━━━━┳━━━━━━━━┳━━━━━━━┳━━━━━━━━━━┓
+    ┃ Team ┃ Status ┃  Time ┃ Output   ┃
+    ┡━━━━━━╇━━━━━━━━╇━━━━━━━╇━━━━━━━━━━┩
+    │ A    │ ok     │ 1.5 s │ o/a.html │
+    └──────┴────────┴───────┴──────────┘
+    1 built, 0 unchanged, 0 failed in 2.0 s. Index: —
+    """
+    from rich.markup import escape as rich_escape
+    from rich.table import Table
+
+    table = Table(title=f"servekit {command}", title_justify="left", show_lines=False)
+    table.add_column("Team")
+    table.add_column("Status")
+    table.add_column("Time", justify="right")
+    table.add_column("Output")
+    for r in summary.results:
+        files = [shown(summary.out / f) for f in (r.html, r.pdf) if f]
+        table.add_row(
+            rich_escape(r.name),
+            f"[{COLOURS.get(r.status, 'red')}]{rich_escape(str(r.status))}[/]",
+            f"{r.seconds:.1f} s" if r.status != Status.UNCHANGED else "—",
+            rich_escape(", ".join(files) or "—"),
+        )
+    console.print(table)
+    console.print(
+        f"{summary.count(Status.OK)} built, {summary.count(Status.UNCHANGED)} "
+        f"unchanged, {len(summary.failed)} failed in {summary.seconds:.1f} s. "
+        f"Index: {rich_escape(shown(summary.index))}"
+    )
+    for r in summary.failed:
+        console.print(f"[red]✗ {rich_escape(r.name)}[/]: {rich_escape(r.problem)}")
+        for line in r.details[:10]:
+            console.print(f"    {rich_escape(line)}")
+        if r.fix:
+            console.print(f"  [bold]Fix:[/] {rich_escape(r.fix)}")

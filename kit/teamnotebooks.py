@@ -1,0 +1,232 @@
+"""Each team's own copies of the participant notebooks: nothing to type, just *Run All*.
+
+A workshop folder gets ``notebooks/<slug>/01_journey.ipynb … 05_plan.ipynb`` (every numbered
+participant notebook the kit ships, see :func:`participant_notebooks`) for every team. Each copy
+has ``workshop_dir`` and ``team`` set by papermill's own parameter injection (an
+``injected-parameters`` cell after the ``parameters`` cell, exactly what ``papermill -p`` does),
+so a participant opens the folder and chooses *Run ▸ Run All Cells*.
+
+``workshop_dir`` is injected as the *relative* path ``../..`` (from ``notebooks/<slug>/`` back to
+the workshop folder): the same files work on a shared server, on a JupyterHub and on a laptop
+after unzipping a pack. The notebooks' previous/next lines are stamped again over the copied set,
+so they link between the team's own copies.
+
+Writing never touches team data (``teams/``); a copy that changed (a kit update, or outputs a
+participant saved) is replaced atomically and its previous version kept in
+``notebooks/<slug>/.history/``.
+
+Examples
+--------
+>>> import tempfile
+>>> from kit.workshop import create_workshop
+>>> ws = create_workshop(Path(tempfile.mkdtemp()) / "w", teams=["Blue & Gold"])
+>>> paths = write_team_notebooks(ws.path)
+>>> [p.relative_to(ws.path).as_posix() for p in paths][:2]
+['notebooks/blue-gold/01_journey.ipynb', 'notebooks/blue-gold/02_pyramid.ipynb']
+>>> team_parameters(paths[0])
+{'team': 'blue-gold', 'workshop_dir': '../..'}
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import nbformat
+
+from kit.csvio import atomic_write
+from kit.navigation import nav_line, notebook_title, stamped
+from kit.resources import workshops_dir
+from kit.workshop import Workshop, WorkshopError, is_workshop
+
+NOTEBOOKS_DIR = "notebooks"
+PARTICIPANT_PATTERN = "0[1-9]_*.ipynb"
+"""Participant notebooks: ``01_`` to ``09_`` (``00_`` is the facilitator's, ``10+`` reports)."""
+RELATIVE_WORKSHOP = "../.."
+"""``workshop_dir`` as seen from ``notebooks/<slug>/``."""
+INJECTED_ID = "injected-parameters"
+HISTORY_DIR = ".history"
+
+
+def participant_notebooks(folder: Path | str | None = None) -> list[Path]:
+    """The participant notebooks (``01_…`` to ``09_…``) in session order.
+
+    Parameters
+    ----------
+    folder : path-like, optional
+        Where to look (default: the kit's ``workshops/``).
+
+    Examples
+    --------
+    >>> [p.name for p in participant_notebooks()][:2]
+    ['01_journey.ipynb', '02_pyramid.ipynb']
+    """
+    return sorted(Path(folder or workshops_dir()).glob(PARTICIPANT_PATTERN))
+
+
+def team_notebook_dir(workshop_dir: Path | str, slug: str) -> Path:
+    """Where a team's notebooks live: ``<workshop>/notebooks/<slug>``.
+
+    Examples
+    --------
+    >>> team_notebook_dir("w", "blue").as_posix()
+    'w/notebooks/blue'
+    """
+    return Path(workshop_dir) / NOTEBOOKS_DIR / slug
+
+
+def inject(source: Path | str, parameters: dict[str, Any]) -> Any:
+    """Read a notebook and inject ``parameters`` with papermill (no outputs, stable cell ids).
+
+    Parameters
+    ----------
+    source : path-like
+        A notebook with a cell tagged ``parameters``.
+    parameters : dict
+        Names and values, as ``papermill -p`` would pass them.
+
+    Returns
+    -------
+    nbformat.NotebookNode
+
+    Examples
+    --------
+    >>> from kit.resources import workshop_notebook
+    >>> nb = inject(workshop_notebook("01_journey.ipynb"), {"team": "a"})
+    >>> [c.source for c in nb.cells if c.id == INJECTED_ID]
+    ['# Parameters (set for this team by servekit)\\nteam = "a"\\n']
+    """
+    from papermill.iorw import load_notebook_node
+    from papermill.parameterize import parameterize_notebook
+
+    nb = load_notebook_node(str(source))
+    nb = parameterize_notebook(nb, parameters,
+                               comment="Parameters (set for this team by servekit)")
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            cell.outputs, cell.execution_count = [], None
+        if "injected-parameters" in cell.metadata.get("tags", []):
+            cell.id = INJECTED_ID  # stable, so writing again gives the same file
+        for key in ("tags", "papermill"):  # the empty keys papermill's loader adds
+            if not cell.metadata.get(key, True):
+                del cell.metadata[key]
+    return nb
+
+
+def team_parameters(path: Path | str) -> dict[str, Any]:
+    """The parameters papermill injected into a team notebook (``{}`` when none).
+
+    Examples
+    --------
+    >>> from kit.resources import workshop_notebook
+    >>> team_parameters(workshop_notebook("01_journey.ipynb"))
+    {}
+    """
+    nb = nbformat.read(str(path), as_version=4)
+    return dict(nb.metadata.get("papermill", {}).get("parameters", {}))
+
+
+@dataclass(frozen=True)
+class Written:
+    """One team notebook and whether this run (re)wrote it."""
+
+    path: Path
+    changed: bool
+
+
+def sync_team_notebooks(workshop_dir: Path | str, slugs: Iterable[str] | None = None,
+                        source: Path | str | None = None) -> list[Written]:
+    """Write every team's notebooks; report which ones changed (see :func:`write_team_notebooks`).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from kit.workshop import create_workshop
+    >>> ws = create_workshop(Path(tempfile.mkdtemp()) / "w", teams=["A"])
+    >>> any(w.changed for w in sync_team_notebooks(ws.path))   # create_workshop wrote them
+    False
+    """
+    root = Path(workshop_dir)
+    if not is_workshop(root):
+        raise WorkshopError(f"{root} is not a workshop folder (no workshop.yaml and no teams/ "
+                            f"folder); expected a folder made by 'servekit new'")
+    workshop = Workshop(root)
+    if slugs is None:
+        chosen = [t.slug for t in workshop.teams()]
+    else:
+        chosen = [workshop.team(s).slug for s in slugs]  # refuses unknown teams
+    sources = participant_notebooks(source)
+    if not sources:
+        raise WorkshopError(f"no participant notebooks ({PARTICIPANT_PATTERN}) in "
+                            f"{source or workshops_dir()}")
+    titles = [notebook_title(p) for p in sources]
+    results = []
+    for slug in chosen:
+        folder = team_notebook_dir(root, slug)
+        for i, path in enumerate(sources):
+            nb = inject(path, {"workshop_dir": RELATIVE_WORKSHOP, "team": slug})
+            nb.metadata["servekit"] = {"team": slug, "source": path.name}
+            previous = (sources[i - 1], titles[i - 1]) if i > 0 else None
+            following = (sources[i + 1], titles[i + 1]) if i + 1 < len(sources) else None
+            stamped(nb, nav_line(previous, following))  # links between the team's own copies
+            text = nbformat.writes(nb)
+            target = folder / path.name
+            results.append(Written(target, _write(target, text if text.endswith("\n")
+                                                  else text + "\n")))
+    return results
+
+
+def write_team_notebooks(workshop_dir: Path | str, slugs: Iterable[str] | None = None
+                         ) -> list[Path]:
+    """Write ``notebooks/<slug>/NN_name.ipynb`` for every team (or the teams in ``slugs``).
+
+    Each copy is a participant notebook from the kit with ``workshop_dir = "../.."`` and
+    ``team = "<slug>"`` injected by papermill. Files already up to date are left alone; a copy
+    that differs is replaced atomically and its old version kept in ``.history/``. Team data
+    (``teams/``) is never touched.
+
+    Parameters
+    ----------
+    workshop_dir : path-like
+        The workshop folder.
+    slugs : iterable of str, optional
+        Teams (slugs or display names) to write; default every team.
+
+    Returns
+    -------
+    list of Path
+        Every team notebook, written now or already up to date, team by team in session order.
+
+    Raises
+    ------
+    kit.workshop.WorkshopError
+        Not a workshop folder, or an unknown team.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from kit.workshop import create_workshop
+    >>> ws = create_workshop(Path(tempfile.mkdtemp()) / "w", teams=["A", "B"])
+    >>> sorted({p.parent.name for p in write_team_notebooks(ws.path, ["B"])})
+    ['b']
+    """
+    return [w.path for w in sync_team_notebooks(workshop_dir, slugs)]
+
+
+def _write(target: Path, text: str) -> bool:
+    """Write ``text`` unless the file already holds it; keep a differing old version."""
+    try:
+        old = target.read_bytes()
+    except FileNotFoundError:
+        old = None
+    if old == text.encode("utf-8"):
+        return False
+    if old is not None:
+        history = target.parent / HISTORY_DIR
+        stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S%f")
+        atomic_write(history / f"{stamp}.{target.name}", old)
+    atomic_write(target, text)
+    return True

@@ -1,0 +1,492 @@
+"""Checking a team's files: every row against its schema, then keys and references across tables.
+
+This module knows what the bytes of a team folder *mean*; it never touches the disk
+(:mod:`kit.storage` does). :func:`read_team` turns the raw files of a team into typed tables
+and **every** problem, each as ``path:row:column: what is wrong; expected …``. A table that could
+not be read at all (binary junk, a broken header) is not used to check references, so one broken
+file gives its own message and no cascade of "unknown id" errors in the others.
+
+Examples
+--------
+>>> data = read_team({"roles.csv": b"role_id,name,level\\ng,Guest,king\\n"})
+>>> [str(p) for p in data.problems]
+["roles.csv:2:level: got 'king'; expected one of: customer, frontline, support, manager, executive"]
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import math
+import re
+import types
+import typing
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Literal, get_args, get_origin
+
+import numpy as np
+import pandas as pd
+from pydantic import BaseModel, ValidationError
+
+from kit.csvio import CsvTable, csv_text, parse_csv
+from kit.problems import Problem
+from kit.safeyaml import parse_yaml
+from kit.schema import REFLECTION_QUESTIONS, TABLES, ReflectionsFile, TableSpec, TeamFile
+
+TEAM_FILE = "team.yaml"
+REFLECTIONS_FILE = "reflections.yaml"
+FILES = (TEAM_FILE, REFLECTIONS_FILE, *(spec.filename for spec in TABLES.values()))
+"""Every file of a team folder the kit reads and writes."""
+_LIST_LIMIT = 8
+CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+"""Control characters: never printed raw (a team's text could hold terminal escapes)."""
+
+
+def printable(text: str) -> str:
+    """Text safe to print on a terminal: control characters shown as ``\\xNN`` escapes.
+
+    Examples
+    --------
+    >>> print(printable("Night" + chr(27) + "[31m shift"))
+    Night\\x1b[31m shift
+    """
+    return CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+
+
+def clean(problem: Problem) -> Problem:
+    """The problem with every control character in its path, column and message escaped.
+
+    Examples
+    --------
+    >>> print(clean(Problem("f.csv", 1, "n" + chr(7), "unknown column")))
+    f.csv:1:n\\x07: unknown column
+    """
+    return dataclasses.replace(problem, path=printable(problem.path),
+                               column=None if problem.column is None else printable(problem.column),
+                               message=printable(problem.message))
+
+
+# --------------------------------------------------------------------------- field descriptions
+def _unwrap(annotation: Any) -> tuple[Any, bool]:
+    """Return (base type, optional?) for ``X | None`` style annotations."""
+    origin = get_origin(annotation)
+    if origin in (typing.Union, types.UnionType):
+        args = [a for a in get_args(annotation) if a is not type(None)]
+        return (args[0] if len(args) == 1 else annotation), True
+    return annotation, False
+
+
+def expected(model: type[BaseModel], column: str) -> str:
+    """Describe in plain words what a column of ``model`` accepts.
+
+    Examples
+    --------
+    >>> from kit.schema import JourneyRow
+    >>> expected(JourneyRow, "emotion")
+    'a whole number from -2 to 2'
+    >>> expected(JourneyRow, "contact")
+    'one of: direct, indirect'
+    """
+    info = model.model_fields[column]
+    base, _ = _unwrap(info.annotation)
+    metadata = list(info.metadata) + list(getattr(base, "__metadata__", ()))
+    if hasattr(base, "__metadata__"):  # Annotated[int, Field(ge=…)] | None
+        base = get_args(base)[0]
+    for item in list(metadata):
+        metadata += getattr(item, "metadata", [])  # FieldInfo inside Annotated
+    low = next((m.ge for m in metadata if getattr(m, "ge", None) is not None), None)
+    high = next((m.le for m in metadata if getattr(m, "le", None) is not None), None)
+    if get_origin(base) is Literal:
+        return "one of: " + ", ".join(get_args(base))
+    if base is bool:
+        return "yes or no (true/false, yes/no, 1/0)"
+    if base is int:
+        if low is not None and high is not None:
+            return f"a whole number from {low} to {high}"
+        return "a whole number" + (f" of at least {low}" if low is not None else "")
+    if base is float:
+        return "a number" + (f" of at least {low:g}" if low is not None else "")
+    if base is dt.date:
+        return "a date written YYYY-MM-DD, e.g. 2026-03-31"
+    return "some text"
+
+
+def _dtype(model: type[BaseModel], column: str) -> str:
+    base, optional = _unwrap(model.model_fields[column].annotation)
+    if hasattr(base, "__metadata__"):
+        base = get_args(base)[0]
+    if base is int:
+        return "Int64" if optional else "int64"
+    if base is float:
+        return "float64"
+    if base is bool:
+        return "bool"
+    if base is dt.date:
+        return "object"
+    return "str"
+
+
+def _friendly(error: dict[str, Any], model: type[BaseModel], column: str, raw: str) -> str:
+    if raw == "":
+        return f"this cell is blank; expected {expected(model, column)}"
+    message = error.get("msg", "")
+    if error.get("type") == "finite_number":
+        return f"got {raw!r}; expected {expected(model, column)} (not infinity or nan)"
+    if error.get("type") == "value_error":
+        detail = message.removeprefix("Value error, ")
+        return f"got {raw!r}; {detail}"
+    return f"got {raw!r}; expected {expected(model, column)}"
+
+
+# --------------------------------------------------------------------------- cells and frames
+def cell_text(value: Any) -> str:
+    """Format one value as the text written to a CSV cell (blank for missing).
+
+    Examples
+    --------
+    >>> [cell_text(v) for v in (None, float("nan"), True, 3.0, 2.5, 7, dt.date(2026, 1, 2))]
+    ['', '', 'true', '3', '2.5', '7', '2026-01-02']
+    """
+    if value is None or value is pd.NA or value is pd.NaT:
+        return ""
+    if isinstance(value, bool | np.bool_):
+        return "true" if value else "false"
+    if isinstance(value, float | np.floating):
+        number = float(value)
+        if math.isnan(number):
+            return ""
+        return str(int(number)) if number.is_integer() else repr(number)
+    if isinstance(value, int | np.integer):
+        return str(int(value))
+    if isinstance(value, pd.Timestamp | dt.datetime):
+        return value.date().isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
+
+
+def empty_frame(name: str, extra: Iterable[str] = ()) -> pd.DataFrame:
+    """An empty table with the declared columns and dtypes.
+
+    Examples
+    --------
+    >>> list(empty_frame("serves").columns)
+    ['from_role', 'to_role']
+    """
+    spec = TABLES[name]
+    frame = pd.DataFrame({c: pd.Series(dtype=_dtype(spec.model, c)) for c in spec.columns})
+    for column in extra:
+        frame[column] = pd.Series(dtype="str")
+    return frame
+
+
+def _frame(spec: TableSpec, rows: list[dict[str, Any]], extra: list[str]) -> pd.DataFrame:
+    if not rows:
+        return empty_frame(spec.name, extra)
+    columns = spec.columns + extra
+    frame = pd.DataFrame(rows, columns=columns)
+    for column in spec.columns:
+        frame[column] = frame[column].astype(_dtype(spec.model, column))
+    for column in extra:
+        frame[column] = frame[column].astype("str")
+    return frame
+
+
+def table_text(name: str, frame: pd.DataFrame) -> str:
+    """The CSV text a table is saved as: declared columns in schema order, then extra columns.
+
+    Examples
+    --------
+    >>> df = pd.DataFrame([{"to_role": "guest", "from_role": "desk"}])
+    >>> table_text("serves", df)
+    'from_role,to_role\\ndesk,guest\\n'
+    """
+    spec = TABLES[name]
+    extra = [c for c in frame.columns if c not in spec.columns]
+    columns = spec.columns + extra
+    missing = [c for c in spec.columns if c not in frame.columns]
+    records = []
+    for row in frame.to_dict("records"):
+        for column in missing:
+            row[column] = None
+        records.append([cell_text(row[c]) for c in columns])
+    return csv_text(columns, records)
+
+
+# --------------------------------------------------------------------------- validation
+def _header(table: CsvTable, shown: str) -> tuple[list[str], dict[str, int], list[Problem]]:
+    """Name unnamed columns, find duplicated names: (header, name -> position, problems)."""
+    problems = []
+    header = list(table.header)
+    for position, column in enumerate(header):
+        if column == "":
+            # Spreadsheets leave trailing empty columns; an unnamed column holding data is kept.
+            header[position] = f"column_{position + 1}"
+            if any(cells[position] for cells in table.records):
+                problems.append(Problem(shown, 1, header[position],
+                                        "this column has no name; its cells are kept under "
+                                        f"the name {header[position]!r}", "warning"))
+    seen: dict[str, int] = {}
+    for position, column in enumerate(header, start=1):
+        if column in seen:
+            problems.append(Problem(shown, 1, column,
+                                    f"the column name appears twice (columns {seen[column]} and "
+                                    f"{position}); expected each column once"))
+        else:
+            seen[column] = position
+    return header, seen, problems
+
+
+def validate_rows(spec: TableSpec, table: CsvTable, shown: str) -> tuple[pd.DataFrame, list[Problem]]:
+    """Check header and every row of one table; return the typed frame and problems."""
+    problems = list(table.problems)
+    if not table.readable:
+        return _broken(spec), problems
+    if not table.header:
+        return empty_frame(spec.name), problems
+    header, seen, found = _header(table, shown)
+    problems += found
+    if any(p.row == 1 and p.is_error for p in problems if p.path == shown):
+        return _broken(spec), problems
+    missing = [c for c in spec.required_columns if c not in seen]
+    for column in missing:
+        problems.append(Problem(shown, 1, column,
+                                f"required column is missing; expected a header with: "
+                                f"{', '.join(spec.columns)}"))
+    if missing:
+        return _broken(spec), problems
+    blank = {c for p, c in enumerate(header) if not table.header[p]
+             and not any(cells[p] for cells in table.records)}
+    extra = [c for c in header if c not in spec.model.model_fields and c not in blank]
+    for column in extra:
+        if column.startswith("column_") and column not in table.header:
+            continue
+        problems.append(Problem(shown, 1, column,
+                                "unknown column: kept as it is, but the kit does not use it",
+                                "warning"))
+    declared = [c for c in header if c in spec.model.model_fields]
+    index = {c: seen[c] - 1 for c in header}
+    rows: list[dict[str, Any]] = []
+    for cells, row_number in zip(table.records, table.rows, strict=True):
+        values = {c: cells[index[c]] for c in declared}
+        try:
+            model = spec.model.model_validate(values)
+        except ValidationError as exc:
+            for error in exc.errors():
+                column = str(error["loc"][0]) if error["loc"] else None
+                raw = values.get(column, "") if column else ""
+                problems.append(Problem(shown, row_number, column,
+                                        _friendly(error, spec.model, column, raw)))
+            continue
+        record = model.model_dump()
+        record.update({c: cells[index[c]] for c in extra})
+        record["__row"] = row_number
+        rows.append(record)
+    frame = _frame(spec, rows, extra)
+    frame.attrs["rows"] = [r["__row"] for r in rows]
+    # Ids of every record, valid or not, so one bad row does not cascade into reference errors.
+    frame.attrs["ids"] = {c: {cells[index[c]] for cells in table.records}
+                          for c in spec.key if c in index}
+    return frame, problems
+
+
+def _broken(spec: TableSpec) -> pd.DataFrame:
+    frame = empty_frame(spec.name)
+    frame.attrs["broken"] = True
+    return frame
+
+
+def _ids_list(values: Iterable[str]) -> str:
+    values = sorted(set(values))
+    if not values:
+        return "(none yet)"
+    shown = ", ".join(values[:_LIST_LIMIT])
+    return shown + (f" … ({len(values)} in all)" if len(values) > _LIST_LIMIT else "")
+
+
+def cross_checks(frames: dict[str, pd.DataFrame], shown: dict[str, str]) -> list[Problem]:
+    """Unique keys and references between tables."""
+    problems: list[Problem] = []
+    for name, spec in TABLES.items():
+        frame = frames[name]
+        rows = frame.attrs.get("rows") or list(range(2, len(frame) + 2))
+        if spec.key and len(frame):
+            first: dict[tuple, int] = {}
+            for position, key in enumerate(frame[list(spec.key)].itertuples(index=False)):
+                key = tuple(cell_text(k) for k in key)
+                if key in first:
+                    what = ", ".join(f"{c}={v!r}" for c, v in zip(spec.key, key, strict=True))
+                    problems.append(Problem(shown[name], rows[position], spec.key[-1],
+                                            f"duplicate {what} (first on row {first[key]}); "
+                                            f"expected each to appear once"))
+                else:
+                    first[key] = rows[position]
+        for ref in spec.references:
+            target = frames[ref.table]
+            if not len(frame) or target.attrs.get("broken"):
+                continue  # a table that could not be read has its own message
+            known = set(target[ref.key].dropna().astype(str))
+            known |= target.attrs.get("ids", {}).get(ref.key, set())
+            for position, value in enumerate(frame[ref.column]):
+                if pd.isna(value):
+                    continue
+                if str(value) not in known:
+                    problems.append(Problem(
+                        shown[name], rows[position], ref.column,
+                        f"{value!r} is not a {ref.key} in {TABLES[ref.table].filename}; expected "
+                        f"one of: {_ids_list(known - {''})}"))
+    return problems
+
+
+def _yaml_problems(exc: ValidationError, shown: str, messages: Mapping[str, str]) -> list[Problem]:
+    problems = []
+    for error in exc.errors():
+        column = str(error["loc"][0]) if error["loc"] else None
+        detail = error.get("msg", "").removeprefix("Value error, ")
+        text = messages.get(column or "", detail) if error.get("type") != "value_error" else \
+            f"got {error.get('input')!r}; {detail}"
+        problems.append(Problem(shown, None, column, text))
+    return problems
+
+
+def check_team(data: Any, shown: str) -> tuple[dict[str, Any], list[Problem]]:
+    """Validate ``team.yaml`` (:class:`kit.schema.TeamFile`); keep what is valid.
+
+    Examples
+    --------
+    >>> check_team({"name": "Blue", "members": ["Ann", 2]}, "team.yaml")
+    ({'name': 'Blue', 'members': ['Ann', '2']}, [])
+    >>> print(*check_team({"name": "Bad" + chr(27) + "[31m"}, "team.yaml")[1])
+    team.yaml:name: got 'Bad\\x1b[31m'; it contains control characters; expected plain text
+    """
+    empty = {"name": "", "members": []}
+    if data is None:
+        return empty, []
+    if not isinstance(data, dict):
+        return empty, [Problem(shown, 1, None, "expected keys 'name' and 'members'")]
+    data = {str(k): v for k, v in data.items()}
+    try:
+        return TeamFile.model_validate(data).model_dump(), []
+    except ValidationError as exc:
+        problems = _yaml_problems(exc, shown, {"name": "expected the team's name as text",
+                                               "members": "expected a list of names"})
+    bad = {p.column for p in problems}
+    kept = {k: v for k, v in data.items() if k not in bad}
+    return {**TeamFile.model_validate(kept).model_dump(), **empty_of(bad)}, problems
+
+
+def empty_of(keys: Iterable[str | None]) -> dict[str, Any]:
+    defaults = {"name": "", "members": []}
+    return {k: defaults[k] for k in keys if k in defaults}
+
+
+def check_reflections(data: Any, shown: str) -> tuple[dict[str, str], list[Problem]]:
+    """Validate ``reflections.yaml`` (:class:`kit.schema.ReflectionsFile`); keep valid answers.
+
+    Examples
+    --------
+    >>> answers, problems = check_reflections({"first_step": "Book", "odd": "x"}, "r.yaml")
+    >>> answers, [str(p) for p in problems]
+    ({'first_step': 'Book', 'odd': 'x'}, ["r.yaml:odd: warning: not one of the kit's questions; kept as it is"])
+    """
+    if data is None:
+        return {}, []
+    if not isinstance(data, dict):
+        return {}, [Problem(shown, 1, None, "expected 'question_key: answer' lines")]
+    problems, answers = [], {}
+    for key, value in data.items():
+        try:
+            answer = ReflectionsFile.model_validate({str(key): value}).root[str(key)]
+        except ValidationError:
+            problems.append(Problem(shown, None, str(key), "expected the answer as text"))
+            continue
+        if key not in REFLECTION_QUESTIONS:
+            problems.append(Problem(shown, None, str(key),
+                                    "not one of the kit's questions; kept as it is", "warning"))
+        answers[str(key)] = answer
+    return answers, problems
+
+
+# --------------------------------------------------------------------------- a whole team
+@dataclass
+class TeamData:
+    """What a team folder holds once read: typed tables, team info, answers, problems."""
+
+    tables: dict[str, pd.DataFrame]
+    team: dict[str, Any] = field(default_factory=lambda: {"name": "", "members": []})
+    reflections: dict[str, str] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+
+
+def read_team(raws: Mapping[str, bytes | None], shown: Callable[[str], str] = str,
+              unreadable: Mapping[str, Problem] | None = None) -> TeamData:
+    """Validate a team's raw files (file name -> bytes, ``None`` or absent when missing).
+
+    Parameters
+    ----------
+    raws : mapping
+        File name -> content.
+    shown : callable
+        File name -> the path shown in messages.
+    unreadable : mapping, optional
+        File name -> the problem that kept it from being read (a link, a FIFO…).
+
+    Returns
+    -------
+    TeamData
+    """
+    problems: list[Problem] = list((unreadable or {}).values())
+    data, found = parse_yaml(raws.get(TEAM_FILE), shown(TEAM_FILE))
+    problems += found
+    team, found = check_team(data, shown(TEAM_FILE))
+    problems += found
+    data, found = parse_yaml(raws.get(REFLECTIONS_FILE), shown(REFLECTIONS_FILE))
+    problems += found
+    reflections, found = check_reflections(data, shown(REFLECTIONS_FILE))
+    problems += found
+    frames = {}
+    for name, spec in TABLES.items():
+        raw = raws.get(spec.filename)
+        table = parse_csv(raw, shown(spec.filename)) if raw is not None else CsvTable()
+        if spec.filename in (unreadable or {}):
+            table.readable = False
+        frames[name], found = validate_rows(spec, table, shown(spec.filename))
+        problems += found
+    problems += cross_checks(frames, {n: shown(s.filename) for n, s in TABLES.items()})
+    for frame in frames.values():
+        frame.attrs.clear()
+    return TeamData(frames, team, reflections, [clean(p) for p in problems])
+
+
+def dangling(tables: Mapping[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    """The tables without rows that point at ids no longer there (what a cascade would delete).
+
+    Applied repeatedly, so deleting an action also deletes its results. Only changed tables are
+    returned.
+
+    Examples
+    --------
+    >>> journey = pd.DataFrame({"touchpoint_id": ["T2"]})
+    >>> needs = pd.DataFrame({"touchpoint_id": ["T1", "T2"], "provider_role": [None, None]})
+    >>> out = dangling({**{n: empty_frame(n) for n in TABLES}, "journey": journey, "needs": needs})
+    >>> list(out), out["needs"]["touchpoint_id"].tolist()
+    (['needs'], ['T2'])
+    """
+    current = dict(tables)
+    changed: dict[str, pd.DataFrame] = {}
+    again = True
+    while again:
+        again = False
+        for name, spec in TABLES.items():
+            frame = current[name]
+            keep = pd.Series(True, index=frame.index)
+            for ref in spec.references:
+                if ref.optional or not len(frame):
+                    continue
+                known = set(current[ref.table][ref.key].dropna().astype(str))
+                keep &= frame[ref.column].isna() | frame[ref.column].astype(str).isin(known)
+            if not keep.all():
+                current[name] = changed[name] = frame[keep].reset_index(drop=True)
+                again = True
+    return changed

@@ -1,0 +1,218 @@
+"""``servekit hub`` in headless Chromium: two teams at once, each in its own notebook.
+
+A real hub (``servekit hub`` on 127.0.0.1, free port, a 3-team workshop) with one system user
+per team. Two browser contexts log in as two teams at the same time, land straight in their own
+``01_journey`` notebook, choose *Run All Cells* and add a touchpoint with the editor: each change
+lands in that team's ``journey.csv`` only. A wrong password does not log in; the facilitator
+sees the team links page and the live dashboard, which a team is refused. The browser reaches
+nothing but the hub. Screenshots go to ``test-artifacts/``. Needs root and the proxy.
+"""
+
+from __future__ import annotations
+
+import shutil
+import time
+
+import pytest
+from conftest import REQUIRE_BROWSER, ROOT
+from hubtools import Hub, missing_requirements, shared_workshop
+
+from kit.hub.runner import free_port
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+ARTIFACTS = ROOT / "test-artifacts"
+TEAMS = {"web-alpha": "Web Alpha", "web-bravo": "Web Bravo", "web-charlie": "Web Charlie"}
+ADMIN = "web-test-admin"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync"]
+# Console messages that are not errors of ours, each with the reason it is safe to ignore.
+BENIGN = [
+    ("Failed to load resource: the server responded with a status of 404",
+     "missing optional server endpoints (workspaces/lsp) in a bare Lab"),
+    ("Failed to load resource: the server responded with a status of 403",
+     "the refusals this test provokes on purpose (a team opening the facilitator's pages)"),
+]
+
+
+@pytest.fixture(scope="module")
+def hub(tmp_path_factory, chromium):
+    why = missing_requirements()
+    if why:
+        (pytest.fail if REQUIRE_BROWSER else pytest.skip)(why)
+    workshop = shared_workshop(list(TEAMS.values()))
+    logs = tmp_path_factory.mktemp("webhub")
+    running = Hub(workshop, free_port(), logs / "logins.json", logs / "hub.out", admin=ADMIN)
+    try:
+        running.start()
+        yield running
+    finally:
+        running.stop()
+        running.remove()
+        shutil.rmtree(workshop.parent, ignore_errors=True)
+
+
+@pytest.fixture
+def browser(hub, chromium):
+    from playwright.sync_api import sync_playwright
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    with sync_playwright() as p:
+        launched = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+        try:
+            yield launched
+        finally:
+            launched.close()
+
+
+def _page(browser, hub):
+    """A fresh context (its own cookies) whose page may only talk to the hub."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    context.route("**/*", lambda route: route.continue_()
+                  if route.request.url.startswith(hub.base)
+                  or route.request.url.startswith(("data:", "blob:")) else route.abort())
+    page = context.new_page()
+    page.set_default_timeout(90_000)
+    page.errors = []
+    page.on("console", lambda m: page.errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda exc: page.errors.append(f"pageerror: {exc}"))
+    return page
+
+
+def _log_in(page, hub, user, password):
+    page.goto(f"{hub.base}/hub/login")
+    page.locator("#username_input").fill(user)
+    page.locator("#password_input").fill(password)
+    page.locator("#login_submit").click()
+
+
+def _wait(page, condition, timeout=60.0, what="condition"):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return
+        page.wait_for_timeout(250)
+    shot = ARTIFACTS / ("hub_timeout_" + "".join(c if c.isalnum() else "_" for c in what) + ".png")
+    page.screenshot(path=str(shot), full_page=True)
+    pytest.fail(f"timed out waiting for {what} (screenshot: {shot}); console: {page.errors}")
+
+
+def _kernel_idle(page, hub, user, path):
+    """One session for ``path`` on an idle, connected kernel (asked with the page's cookies)."""
+    response = page.request.get(f"{hub.base}/user/{user}/api/sessions")
+    if not response.ok:
+        return False
+    sessions = [s for s in response.json() if s["path"] == path]
+    return (len(sessions) == 1 and sessions[0]["kernel"]["execution_state"] == "idle"
+            and sessions[0]["kernel"]["connections"] >= 1)
+
+
+def _run_all(page):
+    page.get_by_role("menuitem", name="Run", exact=True).click()
+    page.get_by_role("menuitem", name="Run All Cells", exact=True).click()
+
+
+def _prompts_started(page):
+    prompts = page.evaluate("Array.from(document.querySelectorAll('.jp-NotebookPanel:not("
+                            ".lm-mod-hidden) .jp-CodeCell .jp-InputPrompt'))"
+                            ".map(e => e.textContent)")
+    return bool(prompts) and all(p.strip() not in ("", "[ ]:") for p in prompts)
+
+
+def _real_errors(page):
+    return [e for e in page.errors if not any(text in e for text, _ in BENIGN)]
+
+
+def test_two_teams_at_once_each_edit_lands_in_its_own_journey(hub, browser):
+    teams = ["web-alpha", "web-bravo"]
+    pages = {slug: _page(browser, hub) for slug in teams}
+    csv = {slug: hub.workshop / "teams" / slug / "journey.csv" for slug in TEAMS}
+    before = {slug: path.read_text() for slug, path in csv.items()}
+    for slug in teams:  # both log in before either is ready: two servers spawn at once
+        _log_in(pages[slug], hub, *hub.login_of(slug))
+    for slug in teams:
+        page, (user, _) = pages[slug], hub.login_of(slug)
+        page.wait_for_url(f"**/user/{user}/lab/tree/notebooks/{slug}/01_journey.ipynb*",
+                          timeout=180_000)
+        page.locator(".jp-NotebookPanel:not(.lm-mod-hidden)").wait_for()
+        _wait(page, lambda p=page, u=user, s=slug: _kernel_idle(
+            p, hub, u, f"notebooks/{s}/01_journey.ipynb"), timeout=120,
+            what=f"the kernel of {slug}")
+    for slug in teams:
+        news = pages[slug].locator(".jp-toast-button", has_text="No")
+        if news.count():
+            news.first.click()
+        _run_all(pages[slug])
+    for slug in teams:
+        page = pages[slug]
+        try:
+            _wait(page, lambda p=page: _prompts_started(p), timeout=60, what="cells to run")
+        except pytest.fail.Exception:
+            _run_all(page)  # Lab may swap a fresh session's kernel once; run again
+        panel = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden)")
+        try:
+            editor = panel.locator(".servekit-editor").first
+            editor.wait_for(state="attached", timeout=120_000)
+            editor.scroll_into_view_if_needed()  # Run All leaves the notebook at its end
+            editor.locator(".js-plotly-plot .scatterlayer").first.wait_for()
+        except Exception:
+            page.screenshot(path=str(ARTIFACTS / f"hub_failed_{slug}.png"), full_page=True)
+            pytest.fail(f"the editors of {slug} did not appear; console: {page.errors}")
+    pages["web-alpha"].screenshot(path=str(ARTIFACTS / "hub_web_alpha_ready.png"))
+
+    for slug in teams:
+        page = pages[slug]
+        editor = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .servekit-editor").first
+        description = f"Touchpoint added by {TEAMS[slug]} on the hub"
+        editor.get_by_placeholder("e.g. Arrival").fill("Arrival")
+        editor.get_by_placeholder("e.g. Arrival").press("Enter")
+        editor.get_by_placeholder("What happens for the customer").fill(description)
+        editor.get_by_placeholder("HH:MM, e.g. 07:30").click()  # leaving the box sends it
+        editor.get_by_role("button", name="Add touchpoint").click()
+        _wait(page, lambda s=slug, d=description: d in csv[s].read_text(),
+              what=f"{slug}'s journey.csv to change")
+    pages["web-bravo"].screenshot(path=str(ARTIFACTS / "hub_web_bravo_after_add.png"))
+
+    after = {slug: path.read_text() for slug, path in csv.items()}
+    for slug in teams:
+        other = next(s for s in teams if s != slug)
+        assert f"Touchpoint added by {TEAMS[slug]} on the hub" in after[slug]
+        assert f"Touchpoint added by {TEAMS[other]} on the hub" not in after[slug]
+    assert after["web-charlie"] == before["web-charlie"]
+    for slug in teams:
+        assert _real_errors(pages[slug]) == []
+
+
+def test_wrong_password_stays_on_the_login_page(hub, browser):
+    page = _page(browser, hub)
+    user, _ = hub.login_of("web-charlie")
+    _, other_password = hub.login_of("web-alpha")
+    _log_in(page, hub, user, other_password)
+    page.get_by_text("Invalid username or password").wait_for()
+    assert "/hub/login" in page.url
+    assert page.request.get(f"{hub.base}/hub/api/user").status == 403
+
+
+def test_admin_sees_links_and_dashboard_a_team_is_refused(hub, browser):
+    admin = _page(browser, hub)
+    _log_in(admin, hub, *hub.admin())
+    admin.wait_for_url("**/user/**", timeout=180_000)
+    admin.goto(f"{hub.base}/services/team-links/")
+    for slug, name in TEAMS.items():
+        login, password = hub.login_of(slug)
+        card = admin.locator(".card", has_text=name)
+        assert card.locator(".login").inner_text() == login
+        assert card.locator(".password").inner_text() == password
+    admin.screenshot(path=str(ARTIFACTS / "hub_team_links.png"), full_page=True)
+    admin.goto(f"{hub.base}/services/dashboard/")
+    for name in TEAMS.values():
+        admin.get_by_text(name).first.wait_for(timeout=120_000)
+    admin.screenshot(path=str(ARTIFACTS / "hub_dashboard.png"))
+
+    team = _page(browser, hub)
+    _log_in(team, hub, *hub.login_of("web-charlie"))
+    team.wait_for_url("**/user/**", timeout=180_000)
+    for service in ("team-links", "dashboard"):
+        response = team.goto(f"{hub.base}/services/{service}/")
+        assert response.status == 403
+        assert not any(name in team.content() for name in ("Web Alpha", "Web Bravo"))

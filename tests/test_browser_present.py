@@ -1,0 +1,216 @@
+"""``servekit present`` for real: the Voilà dashboard in headless Chromium, network blocked.
+
+The command runs as a subprocess on a free 127.0.0.1 port over a demo workshop plus a team whose
+name is an XSS payload. The page must show every team, draw the charts, follow edits made on
+disk (button and timer, no reload), isolate a broken team in its own tile, load nothing from off
+the host, and refuse requests without the token.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+
+import pytest
+from conftest import ROOT
+
+from kit.present import free_port
+
+ARTIFACTS = ROOT / "test-artifacts"
+TOKEN = "present-test-token"
+INTERVAL = 15  # seconds: long enough that a refresh right after a click is the button's
+XSS_NAME = '<img src=x onerror="window.__xss=1"> & <script>window.__xss=2</script>'
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync"]
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory, chromium):
+    from kit.workshop import create_demo
+
+    root = tmp_path_factory.mktemp("present")
+    ws = create_demo(root / "demo")
+    xss = ws.path / "teams" / "xss-team"
+    xss.mkdir()
+    (xss / "team.yaml").write_text(f"name: '{XSS_NAME}'\nmembers: []\n", encoding="utf-8")
+    port = free_port()
+    log = (root / "present.log").open("wb")
+    home = root / ".home"
+    env = {**os.environ, "JUPYTER_CONFIG_DIR": str(home / "config"),
+           "JUPYTER_DATA_DIR": str(home / "data"), "JUPYTER_RUNTIME_DIR": str(home / "runtime"),
+           "IPYTHONDIR": str(home / "ipython")}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "kit", "present", str(ws.path), "--port", str(port),
+         "--token", TOKEN, "--no-browser", "--interval", str(INTERVAL)],
+        env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    base = f"http://127.0.0.1:{port}/"
+    try:
+        deadline = time.monotonic() + 90
+        while "Dashboard of" not in (root / "present.log").read_text(errors="replace"):
+            if process.poll() is not None or time.monotonic() > deadline:
+                pytest.fail("servekit present did not start:\n" +
+                            (root / "present.log").read_text(errors="replace"))
+            time.sleep(0.3)
+        yield {"base": base, "ws": ws.path, "chromium": chromium, "log": root / "present.log"}
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGTERM)
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait(timeout=10)
+        log.close()
+
+
+def _get(url: str) -> tuple[int, str, str]:
+    """Status, final URL and body of a GET (redirects followed)."""
+    try:
+        with urllib.request.urlopen(url, timeout=30) as response:
+            return response.status, response.url, response.read().decode("utf-8", "replace")
+    except urllib.error.HTTPError as exc:
+        return exc.code, url, exc.read().decode("utf-8", "replace")
+
+
+def test_no_token_is_refused(server):
+    for url in (server["base"], server["base"] + "?token=wrong-token"):
+        status, final, body = _get(url)
+        assert "/login" in final or status in (401, 403), (status, final)
+        assert "Front Desk" not in body and "sk-dash" not in body
+    status, _, body = _get(server["base"] + f"?token={TOKEN}")
+    assert status == 200 and "<title>Workshop dashboard</title>" in body
+    for path in ("api/kernels", "api/contents", "voila/render/30_dashboard.ipynb"):
+        status, final, body = _get(server["base"] + path)
+        assert status in (401, 403, 404) or ("/login" in final and "token" in body), (
+            path, status, final)
+        assert '"id"' not in body  # no kernel or file listing
+
+
+def test_page_loads_nothing_off_host(server):
+    """The kit's Voilà template leaves out the stock template's Font Awesome CDN links."""
+    from kit.export import external_references
+
+    status, _, body = _get(server["base"] + f"?token={TOKEN}")
+    assert status == 200
+    assert external_references(body) == []
+    assert "fontawesome" not in body.lower() and "cdn.jsdelivr" not in body
+    assert "import(\"https://" not in body  # nbconvert's mermaid loader is left out too
+
+
+def _tiles(page) -> dict[str, dict]:
+    return page.evaluate("""() => Object.fromEntries(Array.from(
+        document.querySelectorAll('.sk-dash-tile')).map(t => [t.dataset.team, {
+            name: t.querySelector('h3').textContent, broken: t.classList.contains('broken'),
+            svgs: t.querySelectorAll('svg.sk-dash-svg').length,
+            dots: t.querySelectorAll('svg.sk-dash-svg circle').length,
+            text: t.textContent}]))""")
+
+
+def _with_emotion(text: str, value: str) -> str:
+    """The journey CSV with the first touchpoint's emotion set to ``value``."""
+    import csv
+    import io
+
+    rows = list(csv.reader(io.StringIO(text)))
+    rows[1][rows[0].index("emotion")] = value
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerows(rows)
+    return out.getvalue()
+
+
+def test_dashboard_in_the_browser(server):
+    from playwright.sync_api import sync_playwright
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    off_host, dialogs, errors = [], [], []
+    journey = server["ws"] / "teams" / "front-desk-friends" / "journey.csv"
+    broken = server["ws"] / "teams" / "equipe-etoile" / "journey.csv"
+    good_broken = broken.read_text(encoding="utf-8")
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=server["chromium"], args=CHROMIUM_ARGS)
+        try:
+            context = browser.new_context(viewport={"width": 1600, "height": 1000})
+
+            def route(r):
+                if r.request.url.startswith(server["base"]) or r.request.url.startswith(
+                        ("data:", "blob:")):
+                    r.continue_()
+                else:
+                    off_host.append(r.request.url)
+                    r.abort()
+
+            context.route("**/*", route)
+            page = context.new_page()
+            page.set_default_timeout(60_000)
+            page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+            page.on("pageerror", lambda exc: errors.append(str(exc)))
+            page.goto(server["base"] + f"?token={TOKEN}")
+            page.wait_for_selector(".sk-dash-tile")
+
+            # every team visible; the charts drawn for every team with data
+            tiles = _tiles(page)
+            assert set(tiles) == {"equipe-etoile", "front-desk-friends", "team-4-half-finished",
+                                  "the-night-shift", "xss-team"}
+            for slug in ("equipe-etoile", "front-desk-friends", "the-night-shift"):
+                assert tiles[slug]["svgs"] == 2 and tiles[slug]["dots"] > 20, tiles[slug]
+            for name in ("Front Desk & Friends", "The Night Shift", "Équipe Étoile"):
+                assert page.get_by_text(name, exact=True).first.is_visible()
+            # no code on the page
+            shown = page.evaluate("() => document.body.innerText")
+            assert "from kit" not in shown and "workshop_dir" not in shown
+
+            # the XSS payload is text
+            assert tiles["xss-team"]["name"] == XSS_NAME
+            assert page.evaluate("() => window.__xss") is None
+            assert page.locator(".sk-dash img, .sk-dash script").count() == 0
+            page.screenshot(path=str(ARTIFACTS / "present.png"), full_page=True)
+            page.locator(".sk-dash-tiles").screenshot(path=str(ARTIFACTS / "present-tiles.png"))
+
+            # an edit on disk + the button: the page changes, without a reload
+            page.evaluate("() => { window.__same_page = 42; }")
+            stamp = page.locator(".sk-dash-status").text_content()
+            with journey.open("a", encoding="utf-8") as f:
+                f.write("T99,Departure,99,,Projector test touchpoint,,direct,,1,no\n")
+            time.sleep(1.1)  # a new second for the "last refreshed" stamp
+            page.get_by_role("button", name="Refresh now").click()
+            page.wait_for_function(
+                "() => document.querySelector('.sk-dash-edits').textContent"
+                ".includes('Front Desk & Friends added T99 in journey')", timeout=10_000)
+            page.wait_for_function("(old) => document.querySelector('.sk-dash-status')"
+                                   ".textContent !== old", arg=stamp, timeout=10_000)
+            assert page.evaluate("() => window.__same_page") == 42
+
+            # a broken team shows its message in its own tile; the others still render
+            broken.write_text(_with_emotion(good_broken, "seven"), encoding="utf-8")
+            page.get_by_role("button", name="Refresh now").click()
+            page.wait_for_selector(".sk-dash-tile.broken[data-team='equipe-etoile']",
+                                   timeout=10_000)
+            tiles = _tiles(page)
+            assert re.search(r"teams/equipe-etoile/journey\.csv:2:emotion: .*seven",
+                             tiles["equipe-etoile"]["text"]), tiles["equipe-etoile"]["text"]
+            assert tiles["equipe-etoile"]["svgs"] == 0
+            assert tiles["front-desk-friends"]["svgs"] == 2
+            assert tiles["the-night-shift"]["svgs"] == 2
+            page.screenshot(path=str(ARTIFACTS / "present-broken.png"), full_page=True)
+
+            # the timer alone picks up the fix (no click)
+            broken.write_text(good_broken, encoding="utf-8")
+            page.wait_for_function(
+                "() => !document.querySelector(\".sk-dash-tile[data-team='equipe-etoile']\")"
+                ".classList.contains('broken')", timeout=(INTERVAL + 20) * 1000)
+            assert _tiles(page)["equipe-etoile"]["svgs"] == 2
+            assert page.evaluate("() => window.__same_page") == 42
+        finally:
+            browser.close()
+    assert off_host == []
+    assert dialogs == []
+    assert errors == []

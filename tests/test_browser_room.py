@@ -1,0 +1,244 @@
+"""``servekit lab`` run for real, as a facilitator would, and driven by headless Chromium.
+
+``servekit lab`` is started as a subprocess (``python -m kit lab DIR --port P --token T
+--no-browser --links``) on a free port of 127.0.0.1; the team links are read from what it prints.
+The browser may reach nothing but that server (and ``file:`` for the links page). Screenshots go
+to ``test-artifacts/`` (git-ignored).
+"""
+
+from __future__ import annotations
+
+import http.client
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.parse
+from pathlib import Path
+
+import pytest
+from conftest import ROOT
+
+ARTIFACTS = ROOT / "test-artifacts"
+TOKEN = "room-test-token"
+XSS = "<img src=x onerror=alert(1)>"
+TEAMS = ["Front Desk & Friends", XSS]
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync"]
+NEWS = "Would you like to get notified about official Jupyter news?"
+BENIGN = ["Failed to load resource: the server responded with a status of 404"]
+
+pytestmark = pytest.mark.browser
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def room(tmp_path_factory, chromium):
+    """A workshop with two teams, served by ``servekit lab``; stopped afterwards."""
+    from kit.workshop import create_workshop
+
+    root = tmp_path_factory.mktemp("room")
+    ws = create_workshop(root / "ws", teams=TEAMS, starter=True).path
+    home = root / ".home"
+    env = {**os.environ,
+           "JUPYTER_CONFIG_DIR": str(home / "config"), "JUPYTER_DATA_DIR": str(home / "data"),
+           "JUPYTER_RUNTIME_DIR": str(home / "runtime"), "IPYTHONDIR": str(home / "ipython"),
+           "JUPYTERLAB_SETTINGS_DIR": str(home / "settings"),
+           "JUPYTERLAB_WORKSPACES_DIR": str(home / "workspaces"), "PYTHONUNBUFFERED": "1"}
+    port = _free_port()
+    out = root / "servekit-lab.log"
+    with out.open("wb") as log:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "kit", "lab", str(ws), "--port", str(port), "--token", TOKEN,
+             "--no-browser", "--links"],
+            cwd=root, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    try:
+        deadline = time.monotonic() + 120
+        while "Stop the server with Ctrl-C." not in out.read_text():
+            if process.poll() is not None or time.monotonic() > deadline:
+                pytest.fail("servekit lab did not start:\n" + out.read_text())
+            time.sleep(0.5)
+        printed = out.read_text()
+        links = dict(re.findall(r"^  (.+?)\s+(http://\S+)$", printed, flags=re.M))
+        yield {"ws": ws, "port": port, "base": f"http://127.0.0.1:{port}", "links": links,
+               "printed": printed, "chromium": chromium}
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGTERM)  # servekit, the server and its kernels
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait(timeout=10)
+
+
+@pytest.fixture
+def page(room):
+    from playwright.sync_api import sync_playwright
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=room["chromium"], args=CHROMIUM_ARGS)
+        try:
+            context = browser.new_context(viewport={"width": 1400, "height": 1100})
+            context.route("**/*", lambda route: route.continue_()
+                          if route.request.url.startswith((room["base"], "data:", "blob:",
+                                                           "file:"))
+                          else route.abort())
+            page = context.new_page()
+            page.set_default_timeout(60_000)
+            page.errors, page.dialogs = [], []
+            page.on("console", lambda m: page.errors.append(m.text) if m.type == "error" else None)
+            page.on("pageerror", lambda exc: page.errors.append(f"pageerror: {exc}"))
+
+            def on_dialog(dialog):
+                page.dialogs.append(dialog.message)
+                dialog.dismiss()
+
+            page.on("dialog", on_dialog)
+            yield page
+        finally:
+            browser.close()
+
+
+def _wait(page, condition, timeout=30.0, what="condition"):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = condition()
+        if value:
+            return value
+        page.wait_for_timeout(250)
+    shot = ARTIFACTS / ("room_timeout_" + re.sub(r"\W+", "_", what) + ".png")
+    page.screenshot(path=str(shot), full_page=True)
+    pytest.fail(f"timed out waiting for {what} (screenshot: {shot}); console: {page.errors}")
+
+
+def _get(room, path: str) -> http.client.HTTPResponse:
+    connection = http.client.HTTPConnection("127.0.0.1", room["port"], timeout=10)
+    connection.request("GET", path)
+    response = connection.getresponse()
+    response.read()
+    connection.close()
+    return response
+
+
+# --------------------------------------------------------------------------- the server
+def test_one_link_per_team_printed_and_bound_to_loopback(room):
+    from kit.workshop import slugify
+
+    assert sorted(room["links"]) == sorted(TEAMS)
+    for name, url in room["links"].items():
+        slug = slugify(name)
+        parts = urllib.parse.urlsplit(url)
+        assert parts.netloc == f"127.0.0.1:{room['port']}"
+        assert parts.path == f"/lab/workspaces/{slug}/tree/notebooks/{slug}/01_journey.ipynb"
+        assert urllib.parse.parse_qs(parts.query) == {"token": [TOKEN]}
+    assert f"Links page with QR codes: {room['ws'] / 'links.html'}" in room["printed"]
+    assert "warning" not in room["printed"]  # loopback: no warning
+    listening = subprocess.run(["ss", "-Hltn", f"sport = :{room['port']}"],
+                               capture_output=True, text=True, check=False).stdout
+    if listening:  # where `ss` exists: the only listener is on 127.0.0.1
+        assert re.findall(r"\s(\S+):\d+\s", listening) == ["127.0.0.1"]
+
+
+def test_a_request_without_the_token_is_refused(room):
+    assert _get(room, "/api/contents/teams").status == 403
+    lab = _get(room, "/lab/tree/notebooks")
+    assert lab.status == 302 and lab.getheader("Location").startswith("/login")
+    assert _get(room, f"/api/contents/teams?token={TOKEN}").status == 200
+    assert _get(room, "/api/contents/teams?token=wrong").status == 403
+
+
+# --------------------------------------------------------------------------- a team's link
+def test_team_link_run_all_and_an_edit_lands_in_that_teams_csv(room, page):
+    ws = room["ws"]
+    mine, other = ws / "teams/front-desk-friends", ws / "teams/img-src-x-onerror-alert-1"
+    csv = mine / "journey.csv"
+    before, other_before = csv.read_text(), (other / "journey.csv").read_text()
+
+    page.goto(room["links"]["Front Desk & Friends"])
+    panel = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden)")
+    panel.wait_for(timeout=90_000)
+    panel.locator(".jp-Notebook-ExecutionIndicator[data-status='idle']").wait_for(
+        state="attached", timeout=90_000)
+    _wait(page, lambda: _kernel_settled(page, room), timeout=90, what="the kernel to settle")
+    for _attempt in range(2):  # a fresh session may swap its kernel right after start
+        page.get_by_role("menuitem", name="Run", exact=True).click()
+        page.get_by_role("menuitem", name="Run All Cells", exact=True).click()
+        try:
+            panel.locator(".servekit-editor").first.wait_for(state="attached", timeout=60_000)
+            break
+        except Exception:
+            continue
+    panel.locator(".servekit-editor").first.scroll_into_view_if_needed()  # Run All scrolled
+    panel.locator(".servekit-editor .js-plotly-plot .scatterlayer").first.wait_for(
+        timeout=60_000)
+    assert panel.locator(".servekit-picker").count() == 0  # the team was injected: no picker
+    assert page.get_by_text(NEWS).count() == 0  # no news pop-up in a kit-started Lab
+    page.screenshot(path=str(ARTIFACTS / "room_team_notebook_ready.png"))
+
+    editor = panel.locator(".servekit-editor").first
+    editor.get_by_placeholder("e.g. Arrival").fill("Arrival")
+    editor.get_by_placeholder("e.g. Arrival").press("Enter")
+    editor.get_by_placeholder("What happens for the customer").fill("Added from the team link")
+    editor.get_by_placeholder("HH:MM, e.g. 07:30").click()  # leaving the box sends it
+    editor.get_by_role("button", name="Add touchpoint").click()
+    _wait(page, lambda: "Added from the team link" in csv.read_text(), what="the CSV to change")
+    assert csv.read_text() != before
+    assert (other / "journey.csv").read_text() == other_before
+    page.screenshot(path=str(ARTIFACTS / "room_team_notebook_after_edit.png"))
+    assert page.dialogs == []
+    assert page.get_by_text(NEWS).count() == 0
+    assert [e for e in page.errors if not any(b in e for b in BENIGN)] == []
+
+
+def _kernel_settled(page, room) -> bool:
+    import json
+    import urllib.request
+
+    def kernel():
+        url = f"{room['base']}/api/sessions?token={TOKEN}"
+        with urllib.request.urlopen(url, timeout=5) as response:
+            sessions = [s for s in json.load(response)
+                        if s["path"] == "notebooks/front-desk-friends/01_journey.ipynb"]
+        if len(sessions) != 1:
+            return None
+        found = sessions[0]["kernel"]
+        ready = found["execution_state"] == "idle" and found["connections"] >= 1
+        return found["id"] if ready else None
+
+    first = kernel()
+    page.wait_for_timeout(1000)
+    return first is not None and kernel() == first
+
+
+# --------------------------------------------------------------------------- the links page
+def test_links_page_in_chromium(room, page):
+    path: Path = room["ws"] / "links.html"
+    page.goto(path.as_uri())
+    cards = page.locator("section.card")
+    assert cards.count() == len(TEAMS)
+    assert cards.locator("h2").all_inner_texts() == list(room["links"])  # XSS shown as text
+    assert cards.locator("svg").count() == len(TEAMS)
+    for card in cards.all():
+        name = card.locator("h2").inner_text()
+        assert card.locator(".url").inner_text() == room["links"][name]
+        svg = card.locator("svg")
+        box = svg.bounding_box()
+        assert box["width"] >= 200 and box["height"] >= 200
+        _, _, width, height = svg.get_attribute("viewBox").split()  # the whole code, scaled
+        assert width == height and box["width"] == pytest.approx(box["height"])
+    assert page.evaluate("document.querySelectorAll('img').length") == 0
+    assert page.dialogs == [] and page.errors == []
+    page.screenshot(path=str(ARTIFACTS / "room_links_page.png"), full_page=True)
+    page.emulate_media(media="print")
+    page.screenshot(path=str(ARTIFACTS / "room_links_page_print.png"), full_page=True)

@@ -1,0 +1,137 @@
+"""Every report page on a phone (390 px) and a laptop (1280 px), measured in headless Chromium.
+
+For each width and each page of a built demo (team reports, synthesis, index): the page never
+scrolls sideways (``scrollWidth`` <= viewport), no text of a chart sticks out of the chart's
+box, and in the importance-performance grid no point label touches another label, a quadrant
+name or a crosshair line. Screenshots are kept in ``test-artifacts/screens/``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from helpers import ROOT
+
+from kit.report import build_reports
+from kit.workshop import create_demo
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+ARTIFACTS = ROOT / "test-artifacts" / "screens"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync"]
+WIDTHS = (390, 1280)
+
+# Boxes (left, top, right, bottom) of every drawn text of every chart, with the chart's box.
+CHART_TEXT = """() => Array.from(document.querySelectorAll('.js-plotly-plot')).map((gd, i) => {
+  const box = gd.getBoundingClientRect();
+  const texts = Array.from(gd.querySelectorAll('svg text')).filter(t => t.textContent.trim())
+    .map(t => { const r = t.getBoundingClientRect();
+                return {text: t.textContent, box: [r.left, r.top, r.right, r.bottom]}; })
+    .filter(t => t.box[2] > t.box[0]);
+  return {index: i, title: (gd.layout.title && gd.layout.title.text) || '',
+          box: [box.left, box.top, box.right, box.bottom], texts: texts};
+})"""
+
+# The importance-performance grid: point labels, quadrant names and the two dashed lines.
+IPA_PARTS = """() => {
+  const gd = Array.from(document.querySelectorAll('.js-plotly-plot')).find(
+    g => g.layout.title && g.layout.title.text.startsWith('Importance'));
+  if (!gd) { return null; }
+  const rect = e => { const r = e.getBoundingClientRect(); return [r.left, r.top, r.right, r.bottom]; };
+  return {
+    labels: Array.from(gd.querySelectorAll('.scatterlayer .textpoint text'))
+      .filter(t => t.textContent.trim()).map(t => ({text: t.textContent, box: rect(t)})),
+    corners: Array.from(gd.querySelectorAll('.annotation-text'))
+      .map(t => ({text: t.textContent, box: rect(t)})),
+    lines: Array.from(gd.querySelectorAll('.shapelayer path'))
+      .filter(p => (p.style.strokeDasharray || '') !== '' && p.style.strokeDasharray !== 'none')
+      .map(rect),
+    legend: Array.from(gd.querySelectorAll('.legendtext')).map(t => t.textContent),
+    narrow: gd.dataset.skNarrow,
+  };
+}"""
+
+
+def _overlap(a, b, slack=0.5) -> bool:
+    return (a[0] < b[2] - slack and b[0] < a[2] - slack
+            and a[1] < b[3] - slack and b[1] < a[3] - slack)
+
+
+@pytest.fixture(scope="module")
+def pages(tmp_path_factory) -> list[Path]:
+    ws = create_demo(tmp_path_factory.mktemp("screens") / "ws").path
+    summary = build_reports(ws, jobs=2, progress=False)
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    found = sorted(summary.out.glob("*.html"))
+    assert {p.name for p in found} >= {"index.html", "_synthesis.html",
+                                       "front-desk-friends.html"}
+    return found
+
+
+@pytest.fixture(scope="module")
+def browser(chromium):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+def _open(browser, path: Path, width: int):
+    page = browser.new_page(viewport={"width": width, "height": 900})
+    page.route("**/*", lambda route: route.continue_() if route.request.url.startswith("file:")
+               else route.abort())
+    page.goto(path.as_uri(), wait_until="load")
+    page.wait_for_timeout(600)
+    page.screenshot(path=str(ARTIFACTS / f"{path.stem}-{width}.png"), full_page=True)
+    return page
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_no_page_scrolls_sideways_and_no_chart_text_sticks_out(browser, pages, width):
+    problems = []
+    for path in pages:
+        page = _open(browser, path, width)
+        scroll = page.evaluate("document.documentElement.scrollWidth")
+        if scroll > width:
+            problems.append(f"{path.name} at {width}px scrolls sideways: {scroll}px wide")
+        for chart in page.evaluate(CHART_TEXT):
+            left, top, right, bottom = chart["box"]
+            for text in chart["texts"]:
+                x0, y0, x1, y1 = text["box"]
+                if x0 < left - 1 or x1 > right + 1 or y0 < top - 1 or y1 > bottom + 1:
+                    problems.append(f"{path.name} at {width}px, chart {chart['index']} "
+                                    f"({chart['title']}): {text['text']!r} sticks out")
+        page.close()
+    assert problems == []
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_ipa_labels_touch_no_line_no_corner_and_no_other_label(browser, pages, width):
+    checked = 0
+    for path in pages:
+        if path.stem.startswith("_") or path.stem == "index":
+            continue
+        page = _open(browser, path, width)
+        parts = page.evaluate(IPA_PARTS)
+        page.close()
+        if parts is None:
+            continue
+        checked += 1
+        assert parts["narrow"] == ("true" if width < 600 else "false")
+        assert "On the line" in parts["legend"] and "Moment of truth" in parts["legend"]
+        assert len(parts["lines"]) == 2, parts["lines"]
+        labels = parts["labels"]
+        for i, label in enumerate(labels):
+            for line in parts["lines"]:
+                assert not _overlap(label["box"], line), (path.name, label["text"], "on a line")
+            for corner in parts["corners"]:
+                assert not _overlap(label["box"], corner["box"]), (path.name, label["text"],
+                                                                   corner["text"])
+            for other in labels[i + 1:]:
+                assert not _overlap(label["box"], other["box"]), (path.name, label["text"],
+                                                                  other["text"])
+    assert checked >= 3

@@ -1,0 +1,133 @@
+"""Notebook 06 in a real JupyterLab, driven by headless Chromium: upload, flip, save.
+
+Uses the JupyterLab server of ``test_browser_lab`` (127.0.0.1, free port, token). The files go
+through the real file-upload widget (Playwright fills its ``<input type=file>``), nobody types a
+path. Screenshots go to ``test-artifacts/``.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+import pandas as pd
+import pytest
+from test_browser_lab import (  # noqa: F401 - lab and page are fixtures
+    ARTIFACTS,
+    TOKEN,
+    _kernel_settled,
+    _prompts,
+    _real_errors,
+    _wait,
+    lab,
+    page,
+)
+
+pytestmark = pytest.mark.browser
+
+GENERIC = ("Employee ID,Job Title,Manager ID,FTE\n"
+           "E1,Managing director,,1\n"
+           "E2,Branch manager <b>,E1,1\n"
+           "E3,Counter assistant,E2,6\n"
+           "E4,Payroll clerk,E1,2\n")
+BAD = "Employee ID,Job Title,Manager ID\nE1,Managing director,\nE2,Counter assistant,E9\n"
+TEAM_NAME = "Front Desk & Friends"
+
+
+def _run_06(page, lab):  # noqa: F811 - the fixtures
+    notebook = "06_your_organisation.ipynb"
+    page.goto(f"{lab['base']}/lab/workspaces/{uuid.uuid4().hex}/tree/workshops/{notebook}"
+              f"?reset&token={TOKEN}")
+    panel = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden)")
+    panel.wait_for()
+    _wait(page, lambda: _kernel_settled(page, lab, f"workshops/{notebook}"), timeout=90,
+          what="the notebook's kernel to settle")
+    for _attempt in range(2):
+        page.get_by_role("menuitem", name="Run", exact=True).click()
+        page.get_by_role("menuitem", name="Run All Cells", exact=True).click()
+        try:
+            _wait(page, lambda: all(p.strip() not in ("", "[ ]:") for p in _prompts(page)),
+                  timeout=60, what="every code cell to start")
+            break
+        except pytest.fail.Exception:
+            continue
+    picker = panel.locator(".servekit-picker select").first
+    picker.wait_for(timeout=90_000)
+    picker.select_option(label=TEAM_NAME)
+    editor = panel.locator(".servekit-editor").first
+    editor.get_by_role("button", name="Flip it").wait_for(timeout=90_000)
+    return panel, editor
+
+
+def _choose(page, editor, path):  # noqa: F811
+    """Click the upload button and pick ``path`` in the browser's file chooser."""
+    with page.expect_file_chooser() as chooser:
+        editor.locator(".widget-upload").first.click()
+    chooser.value.set_files(str(path))
+
+
+def test_upload_flip_and_save_in_lab(lab, page, tmp_path):  # noqa: F811
+    team = lab["root"] / "demo" / "teams" / "front-desk-friends"
+    roles_before = (team / "roles.csv").read_text(encoding="utf-8")
+    panel, editor = _run_06(page, lab)
+
+    bad = tmp_path / "staff.csv"
+    bad.write_text(BAD, encoding="utf-8")
+    _choose(page, editor, bad)
+    editor.get_by_role("button", name="Flip it").click()
+    message = editor.locator("code", has_text="staff.csv:3:Manager ID")
+    message.wait_for()
+    assert message.inner_text() == (
+        "staff.csv:3:Manager ID: 'E9' is not the id of any post in the file; expected an id from "
+        "the 'Employee ID' column (or blank/XX for the top post). To import it anyway, attach "
+        "unknown managers (--attach-unknown)")
+    assert (team / "roles.csv").read_text(encoding="utf-8") == roles_before
+    page.screenshot(path=str(ARTIFACTS / "lab_06_bad_file.png"))
+
+    good = tmp_path / "hr-export.csv"
+    good.write_text(GENERIC, encoding="utf-8")
+    _choose(page, editor, good)
+    editor.get_by_role("button", name="Flip it").click()
+    editor.locator("text=Flipped:").wait_for()
+    assert "4 row(s) read; 5 roles" in editor.inner_text()
+    assert "Branch manager <b>\tmanager\t1\t6.0" in editor.inner_text()  # shown as typed
+    _wait(page, lambda: "Front line" in editor.locator(".js-plotly-plot").first.inner_text(),
+          what="the flipped pyramid to be drawn")
+    editor.locator(".js-plotly-plot").first.screenshot(path=str(ARTIFACTS / "lab_06_pyramid.png"))
+    editor.get_by_role("button", name="Save as our pyramid").click()
+    _wait(page, lambda: "E3" in (team / "roles.csv").read_text(encoding="utf-8"),
+          what="roles.csv to hold the uploaded chart")
+    editor.locator("text=as your team's pyramid").wait_for()
+    roles = pd.read_csv(team / "roles.csv")
+    assert {"customer", "E1", "E2", "E3", "E4"} <= set(roles["role_id"])
+    journey = pd.read_csv(team / "journey.csv")
+    assert set(journey["role_id"].dropna()) <= set(roles["role_id"])  # nothing lost
+    serves = pd.read_csv(team / "serves.csv")
+    assert ("E2", "E3") in set(map(tuple, serves.values.tolist()))
+    page.screenshot(path=str(ARTIFACTS / "lab_06_saved.png"), full_page=True)
+    assert page.evaluate("Array.from(document.querySelectorAll('.servekit-editor b'))"
+                         ".filter(b => b.textContent === '').length") == 0  # no injected <b>
+    assert page.dialogs == []
+    assert _real_errors(page) == []
+
+
+def test_journey_editor_adds_a_role_inline_in_lab(lab, page):  # noqa: F811 - the fixtures
+    """Notebook 01 before 02: a role typed next to "Add role" lands in roles.csv at once."""
+    from test_browser_lab import _open_and_run
+
+    panel = _open_and_run(page, lab, "01_journey.ipynb")
+    roles = lab["root"] / "demo" / "teams" / "front-desk-friends" / "roles.csv"
+    editor = panel.locator(".servekit-editor").first
+    box = editor.get_by_placeholder("or a new role, e.g. Night porter")
+    box.fill("Night porter <i>")
+    box.press("Enter")
+    editor.get_by_role("button", name="Add role").click()
+    _wait(page, lambda: "night_porter_i,Night porter <i>,frontline" in roles.read_text("utf-8"),
+          what="roles.csv to hold the new role")
+    picked = """() => Array.from(document.querySelectorAll('.servekit-editor select'))
+        .filter(s => Array.from(s.options).some(o => o.text.includes('(night_porter_i)')))
+        // ipywidgets shows spaces in option labels as no-break spaces
+        .map(s => s.options[s.selectedIndex].text.replace(/\u00a0/g, ' '))"""
+    _wait(page, lambda: page.evaluate(picked) == ["Night porter <i> (night_porter_i) · frontline"],
+          what="the new role picked in the Served by list")
+    editor.screenshot(path=str(ARTIFACTS / "lab_01_add_role.png"))
+    assert page.dialogs == [] and _real_errors(page) == []

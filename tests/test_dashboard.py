@@ -1,0 +1,178 @@
+"""The projector dashboard's data and page (kit.dashboard), and ``servekit present``'s refusals.
+
+The browser test (tests/test_browser_present.py) drives the real server; these check the board
+against the kit's own analyses on the sample teams, on hand-made edits and on bad data.
+"""
+
+from __future__ import annotations
+
+import re
+import socket
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+
+from kit.cli import main
+from kit.dashboard import Board, Dashboard, diff_table
+from kit.dashboard_html import ipa_svg, journey_svg
+from kit.progress import STEPS, load_all, team_progress
+from kit.scoring import team_agreement, top_priorities
+from kit.workbook import Workbook
+from kit.workshop import Workshop, case_dir, create_demo, create_workshop
+
+
+@pytest.fixture
+def demo(tmp_path: Path) -> Path:
+    return create_demo(tmp_path / "demo").path
+
+
+def test_refresh_rereads_only_changed_teams(demo: Path):
+    board = Board(demo)
+    assert board.refresh() == ["equipe-etoile", "front-desk-friends", "team-4-half-finished",
+                               "the-night-shift"]
+    assert board.refresh() == []
+    first = board.views["equipe-etoile"]
+    journey = demo / "teams" / "the-night-shift" / "journey.csv"
+    journey.write_text(journey.read_text(encoding="utf-8") + "T98,Departure,98,,Late taxi,,"
+                       "direct,,-1,no\n", encoding="utf-8")
+    assert board.refresh() == ["the-night-shift"]
+    assert board.views["equipe-etoile"] is first  # untouched team: same object, not re-read
+    import shutil
+
+    shutil.rmtree(demo / "teams" / "team-4-half-finished")
+    assert board.refresh() == ["team-4-half-finished"]
+    assert "team-4-half-finished" not in board.views
+
+
+def test_board_agrees_with_the_kits_analyses(demo: Path):
+    board = Board(demo)
+    board.refresh()
+    workbooks = load_all(Workshop(demo).teams())
+    progress = team_progress(workbooks).set_index("team")
+    usable = {}
+    for slug, wb in workbooks.items():
+        view = board.views[slug]
+        assert view.steps == {s: progress.loc[slug, s] for s in STEPS}
+        if view.broken:
+            continue
+        usable[wb.name] = wb.tables["scores"]
+        expected = top_priorities(wb.tables["scores"], wb.tables["journey"], k=3)
+        assert [t["touchpoint_id"] for t in view.top] == list(expected["touchpoint_id"])
+        assert len(view.curve) == len(wb.tables["journey"])
+    case_journey = Workbook.load(case_dir("laurie-hospitality") / "reference")["journey"]
+    expected = team_agreement(usable, case_journey, k=3)
+    assert list(board.agreement["touchpoint_id"]) == list(expected["touchpoint_id"])
+    assert list(board.agreement["teams_top_k"]) == list(expected["teams_top_k"])
+
+
+def test_diff_table_by_key():
+    old = b"touchpoint_id,scorer,importance\nT1,Ann,5\nT1,Bo,4\nT2,Ann,3\n"
+    new = b"touchpoint_id,scorer,importance\nT1,Ann,4\nT2,Ann,3\nT3,Cy,2\n"
+    assert diff_table(old, new, "scores") == [("added", ["T3 / Cy"]), ("removed", ["T1 / Bo"]),
+                                              ("changed", ["T1 / Ann"])]
+    assert diff_table(None, b"touchpoint_id\nT1\n", "journey") == [("added", ["T1"])]
+    assert diff_table(old, old, "scores") == []
+
+
+def test_latest_edits_come_from_history_and_from_disk(demo: Path):
+    team = Workshop(demo).team("front-desk-friends")
+    wb = team.load()
+    journey = wb["journey"]
+    extra = journey.iloc[[0]].copy()
+    extra["touchpoint_id"], extra["order"] = "T42", 99
+    wb.set_table("journey", pd.concat([journey, extra], ignore_index=True))
+    wb.save()
+    board = Board(demo)  # a fresh board: the saved edit is found through .history/
+    board.refresh()
+    texts = [str(e.text()) for e in board.edits()]
+    assert texts == ["<b>Front Desk &amp; Friends</b> added T42 in journey, just now"]
+    plan = demo / "teams" / "the-night-shift" / "plan.csv"
+    lines = plan.read_text(encoding="utf-8").splitlines()
+    plan.write_text("\n".join(lines[:-1]) + "\n", encoding="utf-8")  # an edit made on disk
+    board.refresh()
+    removed = lines[-1].split(",")[0]
+    assert str(board.edits()[0].text()) == (f"<b>The Night Shift</b> removed {removed} in plan, "
+                                            "just now")
+    assert "Night Shift</b> removed" in board.html()
+
+
+def test_broken_team_gets_its_message_others_render(demo: Path):
+    scores = demo / "teams" / "equipe-etoile" / "scores.csv"
+    text = scores.read_text(encoding="utf-8").splitlines()
+    header = text[0].split(",")
+    row = text[1].split(",")
+    row[header.index("importance")] = "9"
+    scores.write_text("\n".join([text[0], ",".join(row), *text[2:]]) + "\n", encoding="utf-8")
+    board = Board(demo)
+    board.refresh()
+    view = board.views["equipe-etoile"]
+    assert view.broken
+    assert view.messages[0].startswith("teams/equipe-etoile/scores.csv:2:importance: ")
+    page = board.html()
+    tile = re.search(r'<div class="sk-dash-tile broken" data-team="equipe-etoile">.*?</div></div>',
+                     page, re.S).group(0)
+    assert "teams/equipe-etoile/scores.csv:2:importance: " in tile and "<svg" not in tile
+    for slug in ("front-desk-friends", "the-night-shift"):
+        assert f'<div class="sk-dash-tile" data-team="{slug}">' in page
+    assert page.count('class="sk-dash-svg journey"') == 3
+
+
+def test_user_text_is_escaped_everywhere(tmp_path: Path):
+    ws = create_workshop(tmp_path / "w", teams=["Blue"], starter=True)
+    payload = '<script>alert("x")</script> & <img src=x onerror=alert(1)>'
+    (ws.path / "teams" / "blue" / "team.yaml").write_text(
+        f"name: '{payload}'\nmembers: []\n", encoding="utf-8")
+    journey = ws.path / "teams" / "blue" / "journey.csv"
+    journey.write_text(journey.read_text(encoding="utf-8") +
+                       'T77,Arrival,77,,"<b>bold</b> desk",,direct,,0,yes\n', encoding="utf-8")
+    board = Board(ws.path)
+    board.refresh()
+    page = board.html()
+    assert "<script" not in page and "<img" not in page and "<b>bold" not in page
+    assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt; &amp; &lt;img" in page
+
+
+def test_small_charts_draw_every_point():
+    curve = [("T1", -2, False), ("T2", 0, True), ("T3", 2, False)]
+    svg = journey_svg(curve)
+    assert svg.count("<circle") == 3 and svg.count('r="7"') == 1
+    # -2 at the bottom, +2 at the top (y grows downwards): the first dot is lowest
+    ys = [float(y) for y in re.findall(r'cy="([\d.]+)"', svg)]
+    assert ys[0] > ys[1] > ys[2]
+    grid = ipa_svg([("T1", 5, 1, "Concentrate here"), ("T2", 1, 5, "Possible overkill")])
+    xs = [float(x) for x in re.findall(r'cx="([\d.]+)"', grid)]
+    assert xs[0] < xs[1]  # performance 1 left of performance 5
+    assert "#d1495b" in grid and "#e0a100" in grid
+    assert "no journey yet" in journey_svg([])
+
+
+def test_dashboard_widget_refreshes_on_the_button(demo: Path):
+    dashboard = Dashboard(demo, interval=0)
+    assert "Front Desk &amp; Friends" in dashboard.view.value
+    assert "Last refreshed" in dashboard.status.value
+    (demo / "teams" / "front-desk-friends" / "team.yaml").write_text(
+        "name: Renamed Desk\nmembers: []\n", encoding="utf-8")
+    dashboard.button.click()
+    assert "Renamed Desk" in dashboard.view.value
+    assert "1 team(s) re-read" in dashboard.status.value
+
+
+def test_present_refuses_a_folder_that_is_not_a_workshop(tmp_path: Path):
+    result = CliRunner().invoke(main, ["present", str(tmp_path), "--no-browser"])
+    assert result.exit_code == 1
+    assert result.output == (f"Error: {tmp_path}: no workshop.yaml; expected a workshop folder "
+                             f"made by 'servekit new'\n")
+
+
+def test_present_refuses_a_taken_port(demo: Path):
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        sock.listen()
+        port = sock.getsockname()[1]
+        result = CliRunner().invoke(main, ["present", str(demo), "--port", str(port),
+                                           "--no-browser"])
+    assert result.exit_code == 1
+    assert result.output == (f"Error: 127.0.0.1:{port} is not free (Address already in use); "
+                             "choose another --port (or --port 0 for any free one)\n")
