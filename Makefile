@@ -4,6 +4,8 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 DEMO   ?= demo
+# Test processes (pytest-xdist); tests that share system users stay together (xdist_group).
+JOBS   ?= 2
 
 .PHONY: setup demo test lint bench lab clean lock hub-proxy
 
@@ -30,7 +32,7 @@ lint: setup
 	$(BIN)/servekit stamp-sources --check workshops exercises exercises/solutions
 
 test: setup lint
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(JOBS) --dist loadgroup $(PYTEST_ARGS)
 
 bench: setup
 	@for script in benchmarks/bench_*.py; do $(BIN)/python $$script || exit 1; done

@@ -5,9 +5,9 @@
     For each team: log in through the hub's form, wait for the team's own server (spawned as its
     system user), open a session on ``notebooks/<slug>/01_journey.ipynb`` and execute every code
     cell of it (imports, opening the team, building the editor and the live blueprint): ready
-    for input. First one team alone (the reference), then the other nine logging in at the same
-    moment (threads); the figures are seconds and the ratio of the crowd's median to the lone
-    team's time, within one run. Needs root and configurable-http-proxy (``make hub-proxy``);
+    for input. First one team alone (the reference), then ten other teams logging in at the
+    same moment (threads); the figures are seconds and the ratio of the crowd's median to the
+    lone team's time, within one run. Needs root and configurable-http-proxy (``make hub-proxy``);
     prints a JSON line with ``"skipped"`` otherwise.
 
 Run: ``sudo python benchmarks/bench_hub.py`` (``make bench`` runs every benchmark).
@@ -27,7 +27,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
-TEAMS = 10
+TEAMS = 10  # logging in at once, plus one reference team alone before them
 
 
 def _ready(hub, slug: str) -> float:
@@ -64,7 +64,7 @@ def main() -> None:
         return
     base = Path(tempfile.mkdtemp(prefix="servekit-bench-hub-", dir="/tmp"))
     os.chmod(base, 0o755)
-    ws = create_workshop(base / "ws", teams=[f"Bench Team {i:02d}" for i in range(1, TEAMS + 1)],
+    ws = create_workshop(base / "ws", teams=[f"Bench Team {i:02d}" for i in range(TEAMS + 1)],
                          starter=True)
     hub = Hub(ws.path, free_port(), base / "logins.json", base / "hub.out", admin="bench-admin")
     try:
@@ -79,7 +79,8 @@ def main() -> None:
             times = list(pool.map(lambda s: _ready(hub, s), crowd))
         wall = time.perf_counter() - begin
         print(json.dumps({
-            "benchmark": name, "teams": TEAMS, "cores": os.cpu_count(),
+            "benchmark": name, "cores": os.cpu_count(),
+            "load_average_1min": round(os.getloadavg()[0], 1),
             "hub_start_seconds": round(hub_start, 2),
             "one_team_alone_seconds": round(alone, 2),
             "crowd_teams": len(crowd),

@@ -36,6 +36,7 @@ from pydantic import BaseModel, ConfigDict, Field, RootModel, ValidationError, m
 
 from kit.problems import InvalidData, Problem
 from kit.resources import datasets_dir, exercises_dir, workshops_dir
+from kit.safeyaml import parse_yaml
 
 AGENDAS_FILE = "agendas.yaml"
 AGENDA_NAMES: tuple[str, ...] = ("half-day", "full-day")
@@ -194,13 +195,10 @@ def parse_agendas(text: str, shown: str = AGENDAS_FILE) -> AgendaFile:
     ...
     kit.problems.InvalidData: a.yaml:1:half-day: expected a mapping with title, minutes, workbooks, note, blocks, got 3
     """
-    try:
-        node = yaml.compose(text)
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise InvalidData([Problem(shown, mark.line + 1 if mark else None, None,
-                                   f"not valid YAML ({getattr(exc, 'problem', exc)})")]) from None
+    data, problems = parse_yaml(text, shown)  # the kit's one safe reader: no aliases, caps
+    if problems:
+        raise InvalidData(problems)
+    node = yaml.compose(text)  # only for line numbers; parse_yaml already refused aliases
     if not isinstance(data, dict):
         raise InvalidData([Problem(shown, None, None, "expected a mapping of agenda names "
                                    f"({', '.join(AGENDA_NAMES)}) to agendas")])

@@ -95,6 +95,11 @@ class KernelProblem(RuntimeError):
     def __init__(self, message: str, *, died: bool = False):
         super().__init__(message)
         self.died = died
+        self.timed_out = False
+        """True when a cell ran longer than the time limit (``seconds``, cell ``cell_index``)."""
+        self.seconds: float | None = None
+        self.cell_index: int | None = None
+        self.nb: Any = None
 
 
 # =========================================================================== kernel side
@@ -487,9 +492,17 @@ class WarmKernel:
             died = not self.alive()
             reason = "stopped unexpectedly" if died else "did not finish in time"
             self.shutdown()
-            raise KernelProblem(f"the notebook's kernel {reason} ({type(exc).__name__}: "
-                                f"{str(exc).strip().splitlines()[0] if str(exc).strip() else ''})",
-                                died=died) from exc
+            problem = KernelProblem(
+                f"the notebook's kernel {reason} ({type(exc).__name__}: "
+                f"{str(exc).strip().splitlines()[0] if str(exc).strip() else ''})", died=died)
+            if isinstance(exc, CellTimeoutError):  # say which cell ran out of time, and how long
+                problem.timed_out, problem.seconds, problem.nb = True, self.timeout, engine.last_nb
+                cells = getattr(engine.last_nb, "cells", [])
+                started = [i for i, c in enumerate(cells)  # the last cell papermill started
+                           if c.get("metadata", {}).get("papermill", {}).get("status")
+                           in ("running", "completed", "failed")]
+                problem.cell_index = started[-1] if started else None
+            raise problem from exc
         self._after_run()
         return nb
 

@@ -46,6 +46,30 @@ from kit.teamnotebooks import NOTEBOOKS_DIR, participant_notebooks, team_noteboo
 from kit.workshop import Workshop, is_workshop
 
 NEWS_PLUGIN = "@jupyterlab/apputils-extension:announcements"
+LAB_OVERRIDES = {"@jupyterlab/notebook-extension:tracker": {"windowingMode": "none"}}
+"""JupyterLab setting defaults for participants: every cell stays rendered (Lab's windowing
+drew an editor's live chart empty after it was scrolled out of view and back)."""
+
+
+def write_lab_settings(folder: Path) -> Path:
+    """Write the kit's JupyterLab ``overrides.json`` (:data:`LAB_OVERRIDES`) into ``folder``.
+
+    ``folder`` is a JupyterLab *app settings* folder: pass it as ``--LabApp.app_settings_dir``,
+    or use ``<env>/share/jupyter/lab/settings`` of an environment to make it that
+    environment's default.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> path = write_lab_settings(Path(tempfile.mkdtemp()) / "settings")
+    >>> json.loads(path.read_text())["@jupyterlab/notebook-extension:tracker"]
+    {'windowingMode': 'none'}
+    """
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "overrides.json"
+    path.write_text(json.dumps(LAB_OVERRIDES, indent=2), encoding="utf-8")
+    os.chmod(path, 0o644)
+    return path
 WILDCARD = {"", "0.0.0.0", "::", "*"}
 
 
@@ -244,11 +268,24 @@ class LabServer:
                 "--LabApp.news_url=None",
                 "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
                 "--LabApp.extension_manager=readonly",
+                f"--LabApp.app_settings_dir={self._config() / 'lab-settings'}",
                 "--MappingKernelManager.default_kernel_name=python3",
                 "--Application.log_level=WARN", "--ServerApp.log_level=WARN"]
         if hasattr(os, "geteuid") and os.geteuid() == 0:
             args.append("--allow-root")
         return args
+
+    def _config(self) -> Path:
+        """The server's private config folder: the page config that hides the news, and the
+        Lab settings defaults (:func:`write_lab_settings`); made once, removed by cleanup."""
+        if self.config_dir is None:
+            self.config_dir = Path(tempfile.mkdtemp(prefix="servekit-lab-"))
+            labconfig = self.config_dir / "labconfig"
+            labconfig.mkdir()
+            (labconfig / "page_config.json").write_text(
+                json.dumps({"disabledExtensions": {NEWS_PLUGIN: True}}), encoding="utf-8")
+            write_lab_settings(self.config_dir / "lab-settings")
+        return self.config_dir
 
     def env(self) -> dict[str, str]:
         """The server's environment: this one plus the page config that hides the news.
@@ -263,13 +300,7 @@ class LabServer:
         >>> server.cleanup(); Path(first).exists()
         False
         """
-        if self.config_dir is None:
-            self.config_dir = Path(tempfile.mkdtemp(prefix="servekit-lab-"))
-            labconfig = self.config_dir / "labconfig"
-            labconfig.mkdir()
-            (labconfig / "page_config.json").write_text(
-                json.dumps({"disabledExtensions": {NEWS_PLUGIN: True}}), encoding="utf-8")
-        paths = [str(self.config_dir)]
+        paths = [str(self._config())]
         if os.environ.get("JUPYTER_CONFIG_PATH"):
             paths.append(os.environ["JUPYTER_CONFIG_PATH"])
         return {**os.environ, "JUPYTER_CONFIG_PATH": os.pathsep.join(paths)}

@@ -28,7 +28,7 @@ import webbrowser
 from collections.abc import Callable
 from pathlib import Path
 
-from kit.lab import is_loopback
+from kit.lab import free_port, is_loopback
 from kit.problems import KitError
 from kit.resources import workshop_notebook
 
@@ -50,19 +50,6 @@ def normalise_base_url(base_url: str) -> str:
     ('/services/dash/', '/')
     """
     return "/" + base_url.strip("/") + "/" if base_url.strip("/") else "/"
-
-
-def free_port(host: str = "127.0.0.1") -> int:
-    """A port the OS says is free now.
-
-    Examples
-    --------
-    >>> 0 < free_port() < 65536
-    True
-    """
-    with socket.socket() as sock:
-        sock.bind((host, 0))
-        return sock.getsockname()[1]
 
 
 def voila_command(directory: Path | str, *, host: str, port: int, token: str,

@@ -148,6 +148,8 @@ def cell_text(value: Any) -> str:
     >>> [cell_text(v) for v in (None, float("nan"), True, 3.0, 2.5, 7, dt.date(2026, 1, 2))]
     ['', '', 'true', '3', '2.5', '7', '2026-01-02']
     """
+    if type(value) is str:  # most cells: nothing to format
+        return value
     if value is None or value is pd.NA or value is pd.NaT:
         return ""
     if isinstance(value, bool | np.bool_):
@@ -206,12 +208,10 @@ def table_text(name: str, frame: pd.DataFrame) -> str:
     extra = [c for c in frame.columns if c not in spec.columns]
     columns = spec.columns + extra
     missing = [c for c in spec.columns if c not in frame.columns]
-    records = []
-    for row in frame.to_dict("records"):
-        for column in missing:
-            row[column] = None
-        records.append([cell_text(row[c]) for c in columns])
-    return csv_text(columns, records)
+    n = len(frame)
+    cells = [[cell_text(v) for v in frame[c].tolist()] if c not in missing else [""] * n
+             for c in columns]
+    return csv_text(columns, [list(row) for row in zip(*cells, strict=True)] if n else [])
 
 
 # --------------------------------------------------------------------------- validation

@@ -35,6 +35,7 @@ import csv
 import datetime as dt
 import hashlib
 import io
+import re
 from pathlib import Path
 from typing import Any, Literal, get_args, get_origin
 
@@ -59,6 +60,28 @@ DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
 
 _HEADER_FILL = PatternFill("solid", fgColor="DDE6F0")
 _MAX_ROW = 1048576
+_OOXML_ESCAPE = re.compile(r"_(x[0-9A-Fa-f]{4}_)")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f]")
+_OOXML_CHAR = re.compile(r"_x([0-9A-Fa-f]{4})_")
+
+
+def ooxml_text(text: str) -> str:
+    """Text as Excel stores it: control characters as ``_xHHHH_`` (a literal ``_xHHHH_`` kept).
+
+    Examples
+    --------
+    >>> ooxml_text("a" + chr(27) + "[31m b" + chr(13) + " _x0041_")
+    'a_x001B_[31m b_x000D_ _x005F_x0041_'
+    >>> plain_text(ooxml_text("a" + chr(27) + " _x0041_")) == "a" + chr(27) + " _x0041_"
+    True
+    """
+    text = _OOXML_ESCAPE.sub(r"_x005F_\1", text)
+    return _CONTROL.sub(lambda m: f"_x{ord(m.group()):04X}_", text)
+
+
+def plain_text(text: str) -> str:
+    """Undo :func:`ooxml_text` (what Excel shows for a stored ``_xHHHH_``)."""
+    return _OOXML_CHAR.sub(lambda m: chr(int(m.group(1), 16)), text)
 
 
 class XlsxError(KitError):
@@ -94,7 +117,7 @@ def _typed(value: Any, kind: str) -> Any:
 def _put(ws: Any, row: int, col: int, value: Any) -> None:
     cell = ws.cell(row=row, column=col)
     if isinstance(value, str):
-        cell.value = value
+        cell.value = ooxml_text(value)  # control characters are not allowed in the XML
         cell.data_type = "s"  # never a formula, whatever the text starts with
         if value.startswith(DANGEROUS):
             cell.quotePrefix = True
@@ -204,7 +227,7 @@ def _cell_text(cell: Any) -> str:
         return value.strftime("%H:%M")
     if isinstance(value, bool):
         return "true" if value else "false"
-    return cell_text(value)
+    return plain_text(value) if isinstance(value, str) else cell_text(value)
 
 
 def read_xlsx(path: Path | str) -> tuple[dict[str, list[list[str]]], dict[str, str],
@@ -270,7 +293,8 @@ def read_xlsx(path: Path | str) -> tuple[dict[str, list[list[str]]], dict[str, s
 
 def _csv_bytes(rows: list[list[str]]) -> bytes:
     buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\n").writerows(rows)
+    # every cell quoted: csv leaves a bare carriage return unquoted, which splits the row
+    csv.writer(buffer, lineterminator="\n", quoting=csv.QUOTE_ALL).writerows(rows)
     return buffer.getvalue().encode("utf-8")
 
 

@@ -157,3 +157,75 @@ def descendants(pid: int) -> set[int]:
                 found.add(child)
                 todo.append(child)
     return found
+
+
+# --------------------------------------------------------------------------- browser guard
+LAB_ALLOWED: list[tuple[str, str, str, str]] = [
+    # (kind, exact message, full-match regex of the URL path it came from, why it is harmless).
+    # Empty: JupyterLab 4 with the kit's settings logs no console error at all (checked with
+    # SERVEKIT_GUARD_LOG=/tmp/guard.log over tests/test_browser_lab.py). Add an entry only with
+    # its exact text, its path and the reason it is harmless.
+]
+"""Console errors a bare JupyterLab shows on its own (each with its reason), matched exactly."""
+
+
+class BrowserGuard:
+    """Record every off-host request and every console error of a Playwright page.
+
+    Route the page's context through :meth:`route` (it aborts anything not on ``base``, ``data:``
+    or ``blob:``) and :meth:`watch` the page; :meth:`unexpected` lists what is neither on the
+    page's host nor in ``allowed`` (exact message, full-match URL path).
+
+    Examples
+    --------
+    >>> known = [("console", "Failed to load resource: 404", r"/lsp/status", "no servers")]
+    >>> guard = BrowserGuard("http://127.0.0.1:8888", known)
+    >>> guard.errors.append(("console", known[0][1], "http://127.0.0.1:8888/lsp/status?x=1"))
+    >>> guard.errors.append(("console", known[0][1], "http://127.0.0.1:8888/lsp/other"))
+    >>> guard.errors.append(("console", "Uncaught boom", "http://127.0.0.1:8888/lab"))
+    >>> guard.blocked.append("https://cdn.example/x.js")
+    >>> guard.unexpected()
+    ['off-host request: https://cdn.example/x.js', 'console: Failed to load resource: 404 (/lsp/other)', 'console: Uncaught boom (/lab)']
+    """
+
+    def __init__(self, base: str, allowed: list[tuple[str, str, str, str]] | None = None):
+        self.base = base.rstrip("/")
+        self.allowed = list(allowed or [])
+        self.blocked: list[str] = []
+        self.errors: list[tuple[str, str, str]] = []  # (kind, text, url)
+
+    def route(self, route) -> None:
+        """A ``context.route('**/*', guard.route)`` handler: only the page's host goes through."""
+        url = route.request.url
+        if url == self.base or url.startswith((self.base + "/", "data:", "blob:")):
+            route.continue_()
+        else:
+            self.blocked.append(url)
+            route.abort()
+
+    def watch(self, page) -> None:
+        """Record the page's console errors and uncaught exceptions."""
+        page.on("console", lambda m: self.errors.append(
+            ("console", m.text, m.location.get("url", ""))) if m.type == "error" else None)
+        page.on("pageerror", lambda exc: self.errors.append(("pageerror", str(exc), page.url)))
+
+    def _allowed(self, kind: str, text: str, url: str) -> bool:
+        path = url.removeprefix(self.base).split("?", 1)[0].split("#", 1)[0]
+        return any(kind == k and text == t and re.fullmatch(p, path)
+                   for k, t, p, _ in self.allowed)
+
+    def unexpected(self) -> list[str]:
+        """Off-host requests, then console errors not in the allow-list (empty = all well).
+
+        With ``SERVEKIT_GUARD_LOG=<file>`` every recorded error is appended to that file (to
+        review the allow-list).
+        """
+        if os.environ.get("SERVEKIT_GUARD_LOG"):
+            with open(os.environ["SERVEKIT_GUARD_LOG"], "a", encoding="utf-8") as log:
+                log.writelines(f"{kind}\t{text}\t{url}\n" for kind, text, url in self.errors)
+        found = [f"off-host request: {url}" for url in self.blocked]
+        for kind, text, url in self.errors:
+            if not self._allowed(kind, text, url):
+                path = url.removeprefix(self.base).split("?", 1)[0]
+                found.append(f"{kind}: {text} ({path})")
+        return found

@@ -21,6 +21,7 @@ import uuid
 
 import pytest
 from conftest import ROOT
+from helpers import LAB_ALLOWED, BrowserGuard
 
 ARTIFACTS = ROOT / "test-artifacts"
 TOKEN = "test-token"
@@ -148,6 +149,9 @@ def page(lab):
             page = context.new_page()
             page.set_default_timeout(60_000)
             page.errors, page.dialogs, page.blocked = [], [], blocked
+            page.guard = BrowserGuard(lab["base"], LAB_ALLOWED)  # shared recorder (helpers.py)
+            page.guard.blocked = blocked
+            page.guard.watch(page)
             page.on("console", lambda m: page.errors.append(m.text) if m.type == "error" else None)
             page.on("pageerror", lambda exc: page.errors.append(f"pageerror: {exc}"))
 

@@ -3,223 +3,22 @@
 A JupyterLab server runs on 127.0.0.1 (free port, fixed token) with a temporary root holding a
 copy of ``workshops/`` and a demo workshop at ``demo/``, exactly where the notebooks' default
 parameters point (``../demo``). The browser reaches nothing but that server. Screenshots go to
-``test-artifacts/`` (git-ignored).
+``test-artifacts/`` (git-ignored). The server, the page and the helpers live in ``labtools.py``.
 """
 
 from __future__ import annotations
 
-import json
-import os
-import shutil
-import signal
-import socket
-import subprocess
-import sys
-import time
-import urllib.error
-import urllib.request
-import uuid
 from pathlib import Path
 
+import labtools
 import pytest
 from conftest import ROOT
-
-ARTIFACTS = ROOT / "test-artifacts"
-TOKEN = "test-token"
-TEAM = "front-desk-friends"
-XSS = ("<img src=x onerror=alert(1)>", "<script>alert(1)</script>")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync"]
-POINTS_JS = """(selector) => {
-  const plots = document.querySelectorAll(selector);
-  return Array.from(plots).map(p => p.querySelectorAll('.scatterlayer .point').length);
-}"""
-
-# Console messages that are not errors of ours, each with the reason it is safe to ignore.
-BENIGN = [
-    # Lab asks the server for a workspace and a language server list that it does not have;
-    # the 404s are expected in a bare server (nothing on the page depends on them).
-    ("Failed to load resource: the server responded with a status of 404", "missing optional "
-     "server endpoints (workspaces/lsp) in a bare Lab"),
-]
+from labtools import ARTIFACTS, TEAM, XSS, _idle, _open_and_run, _points, _real_errors, _wait
 
 pytestmark = pytest.mark.browser
 
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-@pytest.fixture(scope="module")
-def lab(tmp_path_factory, chromium):
-    """A JupyterLab server over a copy of the notebooks and a fresh demo; stopped afterwards."""
-    from kit.workshop import create_demo
-
-    root = tmp_path_factory.mktemp("lab")
-    (root / "workshops").mkdir()
-    for notebook in sorted((ROOT / "workshops").glob("0*.ipynb")):
-        shutil.copy(notebook, root / "workshops" / notebook.name)
-    create_demo(root / "demo")
-    home = root / ".home"
-    env = {**os.environ,
-           "JUPYTER_CONFIG_DIR": str(home / "config"), "JUPYTER_DATA_DIR": str(home / "data"),
-           "JUPYTER_RUNTIME_DIR": str(home / "runtime"), "IPYTHONDIR": str(home / "ipython"),
-           "JUPYTERLAB_SETTINGS_DIR": str(home / "settings"),
-           "JUPYTERLAB_WORKSPACES_DIR": str(home / "workspaces")}
-    port = _free_port()
-    log = (root / "lab.log").open("wb")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "jupyter", "lab", "--no-browser", "--ServerApp.ip=127.0.0.1",
-         f"--ServerApp.port={port}", "--ServerApp.port_retries=0",
-         f"--IdentityProvider.token={TOKEN}", f"--ServerApp.root_dir={root}",
-         "--LabApp.news_url=None", "--LabApp.extension_manager=readonly",
-         "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
-         *(["--allow-root"] if hasattr(os, "geteuid") and os.geteuid() == 0 else [])],
-        cwd=root, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 90
-        while True:
-            try:
-                with urllib.request.urlopen(f"{base}/api/status?token={TOKEN}", timeout=2):
-                    break
-            except (urllib.error.URLError, OSError):
-                if process.poll() is not None or time.monotonic() > deadline:
-                    pytest.fail("JupyterLab did not start:\n" + (root / "lab.log").read_text())
-                time.sleep(0.5)
-        yield {"base": base, "root": root, "chromium": chromium}
-    finally:
-        if process.poll() is None:
-            os.killpg(process.pid, signal.SIGTERM)  # the server and the kernels it started
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                os.killpg(process.pid, signal.SIGKILL)
-                process.wait(timeout=10)
-        log.close()
-
-
-@pytest.fixture
-def page(lab):
-    """A Chromium page that may only talk to the Lab server, recording errors and dialogs."""
-    from playwright.sync_api import sync_playwright
-
-    ARTIFACTS.mkdir(exist_ok=True)
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=lab["chromium"], args=CHROMIUM_ARGS)
-        try:
-            context = browser.new_context(viewport={"width": 1400, "height": 1100})
-            context.route("**/*", lambda route: route.continue_()
-                          if route.request.url.startswith(lab["base"])
-                          or route.request.url.startswith(("data:", "blob:"))
-                          else route.abort())
-            page = context.new_page()
-            page.set_default_timeout(60_000)
-            page.errors, page.dialogs = [], []
-            page.on("console", lambda m: page.errors.append(m.text) if m.type == "error" else None)
-            page.on("pageerror", lambda exc: page.errors.append(f"pageerror: {exc}"))
-
-            def on_dialog(dialog):
-                page.dialogs.append(dialog.message)
-                dialog.dismiss()
-
-            page.on("dialog", on_dialog)
-            yield page
-        finally:
-            browser.close()
-
-
-def _open_and_run(page, lab, notebook: str):
-    url = f"{lab['base']}/lab/workspaces/{uuid.uuid4().hex}/tree/workshops/{notebook}" \
-          f"?reset&token={TOKEN}"
-    page.goto(url)
-    panel = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden)")
-    panel.wait_for()
-    panel.locator(".jp-Notebook-ExecutionIndicator[data-status='idle']").wait_for(
-        state="attached", timeout=90_000)
-    _wait(page, lambda: _kernel_settled(page, lab, f"workshops/{notebook}"), timeout=90,
-          what="the notebook's kernel to settle")
-    for _attempt in range(2):
-        # Lab may swap the kernel of a fresh session right after start; cells sent to the
-        # old one are lost (seen as "[ ]" prompts that never run), so run again once.
-        page.get_by_role("menuitem", name="Run", exact=True).click()
-        page.get_by_role("menuitem", name="Run All Cells", exact=True).click()
-        try:
-            _wait(page, lambda: all(p.strip() not in ("", "[ ]:") for p in _prompts(page)),
-                  timeout=60, what="every code cell to start")
-            break
-        except pytest.fail.Exception:
-            continue
-    news = page.locator(".jp-toast-button", has_text="No")  # "notified about Jupyter news?"
-    if news.count():
-        news.first.click()
-    try:
-        picker = panel.locator(".servekit-picker select").first  # workshops/: team = ""
-        picker.wait_for(state="attached", timeout=90_000)
-        picker.scroll_into_view_if_needed()
-        picker.select_option(label="Front Desk & Friends")  # the name of TEAM
-        panel.locator(".servekit-editor").first.wait_for(timeout=90_000)
-        panel.locator(".servekit-editor .js-plotly-plot .scatterlayer").first.wait_for(
-            timeout=60_000)
-    except Exception:
-        page.screenshot(path=str(ARTIFACTS / f"failed_{notebook}.png"), full_page=True)
-        pytest.fail(f"the editors of {notebook} did not appear; console: {page.errors}")
-    return panel
-
-
-def _kernel_settled(page, lab, path: str) -> bool:
-    """One session for ``path``, on the same idle, connected kernel for a second."""
-    def kernel():
-        url = f"{lab['base']}/api/sessions?token={TOKEN}"
-        with urllib.request.urlopen(url, timeout=5) as response:
-            sessions = [s for s in json.load(response) if s["path"] == path]
-        if len(sessions) != 1:
-            return None
-        found = sessions[0]["kernel"]
-        ready = found["execution_state"] == "idle" and found["connections"] >= 1
-        return found["id"] if ready else None
-
-    first = kernel()
-    page.wait_for_timeout(1000)
-    return first is not None and kernel() == first
-
-
-def _prompts(page) -> list[str]:
-    return page.evaluate("Array.from(document.querySelectorAll('.jp-NotebookPanel:not("
-                         ".lm-mod-hidden) .jp-CodeCell .jp-InputPrompt')).map(e => e.textContent)")
-
-
-def _points(page) -> list[int]:
-    return page.evaluate(POINTS_JS, ".jp-NotebookPanel:not(.lm-mod-hidden) .servekit-editor "
-                                    ".js-plotly-plot")
-
-
-def _wait(page, condition, timeout=30.0, what="condition"):
-    """Poll ``condition`` while letting Playwright serve the page (never ``time.sleep``: the
-    request router runs on this thread, so sleeping would stall the page's requests)."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = condition()
-        if value:
-            return value
-        page.wait_for_timeout(250)
-    shot = ARTIFACTS / ("timeout_" + "".join(c if c.isalnum() else "_" for c in what) + ".png")
-    page.screenshot(path=str(shot), full_page=True)
-    pytest.fail(f"timed out waiting for {what} (screenshot: {shot}); console: {page.errors}")
-
-
-def _idle(page, panel):
-    """Wait until the kernel has handled every message sent so far."""
-    page.wait_for_timeout(300)
-    panel.locator(".jp-Notebook-ExecutionIndicator[data-status='idle']").wait_for(
-        state="attached", timeout=30_000)
-
-
-def _real_errors(page) -> list[str]:
-    return [e for e in page.errors if not any(text in e for text, _ in BENIGN)]
+lab = labtools.lab  # the JupyterLab server (module-scoped fixture)
+page = labtools.page  # a Chromium page that may only reach it
 
 
 def test_journey_editor_in_lab(lab, page):
@@ -258,6 +57,7 @@ def test_journey_editor_in_lab(lab, page):
     assert page.dialogs == []
     assert page.evaluate("document.querySelectorAll('img[src=\"x\"]').length") == 0
     assert _real_errors(page) == []
+    assert page.guard.unexpected() == []  # nothing off-host, only known console errors
 
 
 def _moving_touchpoint(team_dir: Path) -> tuple[str, int]:
@@ -313,6 +113,7 @@ def test_scoring_slider_in_lab(lab, page):
     ipa.screenshot(path=str(ARTIFACTS / "lab_04_ipa_after_slider.png"))
     assert page.dialogs == []
     assert _real_errors(page) == []
+    assert page.guard.unexpected() == []  # nothing off-host, only known console errors
 
 
 def test_artifacts_folder_is_ignored():

@@ -150,6 +150,19 @@ def test_one_link_per_team_printed_and_bound_to_loopback(room):
         assert re.findall(r"\s(\S+):\d+\s", listening) == ["127.0.0.1"]
 
 
+def test_notebook_cells_stay_rendered_for_participants(room):
+    """servekit lab makes Lab's notebook windowing "none" the default (charts drawn offscreen
+    came back empty); the setting is served by the real server, not just written."""
+    import json
+
+    connection = http.client.HTTPConnection("127.0.0.1", room["port"], timeout=10)
+    connection.request("GET", f"/lab/api/settings/@jupyterlab/notebook-extension:tracker"
+                              f"?token={TOKEN}")
+    body = json.loads(connection.getresponse().read())
+    connection.close()
+    assert body["schema"]["properties"]["windowingMode"]["default"] == "none"
+
+
 def test_a_request_without_the_token_is_refused(room):
     assert _get(room, "/api/contents/teams").status == 403
     lab = _get(room, "/lab/tree/notebooks")

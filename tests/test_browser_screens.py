@@ -8,8 +8,10 @@ name or a crosshair line. Screenshots are kept in ``test-artifacts/screens/``.
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
+import nbformat
 import pytest
 from helpers import ROOT
 
@@ -135,3 +137,51 @@ def test_ipa_labels_touch_no_line_no_corner_and_no_other_label(browser, pages, w
                 assert not _overlap(label["box"], other["box"]), (path.name, label["text"],
                                                                   other["text"])
     assert checked >= 3
+
+
+def test_index_speaks_to_a_coach_and_hides_the_machine_path(pages):
+    index = next(p for p in pages if p.name == "index.html")
+    html = index.read_text(encoding="utf-8")
+    workshop = index.parent.parent
+    assert str(workshop) not in html  # no absolute machine path (footer names the folder)
+    assert f"from the workshop folder “{workshop.name}”" in html
+    # The demo has three finished teams and one half-finished one.
+    assert html.count('sk-badge-ok">complete<') == 3
+    assert html.count('sk-badge-half">half-finished<') == 1
+    # The notebook is a secondary link under the HTML report, for the facilitator.
+    assert html.count('<small class="sk-secondary"><a href="') == 4
+    synthesis = next(p for p in pages if p.name == "_synthesis.html")
+    assert '<a href="index.html">← All reports</a>' in synthesis.read_text(encoding="utf-8")
+
+
+def test_pdf_fits_eight_a4_pages_numbered_and_named_with_every_section(tmp_path, chromium):
+    import re
+
+    from pypdf import PdfReader
+
+    ws = create_demo(tmp_path / "ws").path
+    summary = build_reports(ws, jobs=2, pdf=True, progress=False)
+    pdfs = sorted(summary.out.glob("*.pdf"))
+    assert len(pdfs) == 4
+    for pdf in pdfs:
+        pages = PdfReader(pdf).pages
+        texts = [page.extract_text() for page in pages]
+        name = next(r.name for r in summary.results if r.slug == pdf.stem)
+        assert len(pages) <= 8, (pdf.name, len(pages))
+        for number, (page, text) in enumerate(zip(pages, texts, strict=True), start=1):
+            width, height = float(page.mediabox.width), float(page.mediabox.height)
+            assert (round(width), round(height)) == (595, 842)  # A4 in points
+            assert f"page {number} of {len(pages)}" in text
+            assert name in text.replace("\n", " ")
+        whole = "\n".join(texts)
+        notebook = nbformat.read(ROOT / "workshops" / "10_team_report.ipynb", as_version=4)
+        headings = [m for cell in notebook.cells if cell.cell_type == "markdown"
+                    for m in re.findall(r"^## (\d+\. .+)$", cell.source, re.M)]
+        assert len(headings) >= 8
+        for heading in headings:
+            assert heading.split(". ", 1)[1][:20] in whole.replace("\n", " "), (pdf.name,
+                                                                              heading)
+        assert "Sources" in whole
+        # The first page is not left mostly empty: the first section starts on it.
+        assert "1. " in texts[0] and len(texts[0]) > 1200
+        shutil.copyfile(pdf, ARTIFACTS / pdf.name)

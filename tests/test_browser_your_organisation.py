@@ -1,21 +1,17 @@
 """Notebook 06 in a real JupyterLab, driven by headless Chromium: upload, flip, save.
 
-Uses the JupyterLab server of ``test_browser_lab`` (127.0.0.1, free port, token). The files go
+Uses the JupyterLab server of ``labtools`` (127.0.0.1, free port, token). The files go
 through the real file-upload widget (Playwright fills its ``<input type=file>``), nobody types a
 path. Screenshots go to ``test-artifacts/``.
 """
 
 from __future__ import annotations
 
-import uuid
-
 import pandas as pd
 import pytest
-from test_browser_lab import (  # noqa: F401 - lab and page are fixtures
+from labtools import (  # noqa: F401 - lab and page are fixtures
     ARTIFACTS,
-    TOKEN,
-    _kernel_settled,
-    _prompts,
+    _open_and_run,
     _real_errors,
     _wait,
     lab,
@@ -30,29 +26,10 @@ GENERIC = ("Employee ID,Job Title,Manager ID,FTE\n"
            "E3,Counter assistant,E2,6\n"
            "E4,Payroll clerk,E1,2\n")
 BAD = "Employee ID,Job Title,Manager ID\nE1,Managing director,\nE2,Counter assistant,E9\n"
-TEAM_NAME = "Front Desk & Friends"
 
 
 def _run_06(page, lab):  # noqa: F811 - the fixtures
-    notebook = "06_your_organisation.ipynb"
-    page.goto(f"{lab['base']}/lab/workspaces/{uuid.uuid4().hex}/tree/workshops/{notebook}"
-              f"?reset&token={TOKEN}")
-    panel = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden)")
-    panel.wait_for()
-    _wait(page, lambda: _kernel_settled(page, lab, f"workshops/{notebook}"), timeout=90,
-          what="the notebook's kernel to settle")
-    for _attempt in range(2):
-        page.get_by_role("menuitem", name="Run", exact=True).click()
-        page.get_by_role("menuitem", name="Run All Cells", exact=True).click()
-        try:
-            _wait(page, lambda: all(p.strip() not in ("", "[ ]:") for p in _prompts(page)),
-                  timeout=60, what="every code cell to start")
-            break
-        except pytest.fail.Exception:
-            continue
-    picker = panel.locator(".servekit-picker select").first
-    picker.wait_for(timeout=90_000)
-    picker.select_option(label=TEAM_NAME)
+    panel = _open_and_run(page, lab, "06_your_organisation.ipynb", figure=None)
     editor = panel.locator(".servekit-editor").first
     editor.get_by_role("button", name="Flip it").wait_for(timeout=90_000)
     return panel, editor

@@ -406,3 +406,17 @@ def test_wrap_shortens_long_words_and_escapes_what_it_cuts():
     assert FJ.wrap("Phones reservations desk", width=8) == "Phones<br>reserva…<br>desk"
     wrapped = FJ.wrap("<script>alert(1)</script> <img src=x>", width=8, lines=4)
     assert wrapped == "&lt;script…<br>&lt;img<br>src=x&gt;"
+
+
+def test_blueprint_text_is_never_below_10_px():
+    n = 24  # a long journey: narrow columns used to shrink the text to 9 px
+    journey = pd.DataFrame({
+        "touchpoint_id": [f"t{i}" for i in range(n)], "stage": ["S"] * n,
+        "order": list(range(n)), "description": ["A long description of the step"] * n,
+        "contact": ["direct"] * n, "role_id": ["desk"] * n})
+    fig = FJ.blueprint_figure(journey)
+    sizes = [t.textfont.size for t in fig.data if t.textfont and t.textfont.size]
+    sizes += [a.font.size for a in fig.layout.annotations if a.font and a.font.size]
+    assert sizes and min(sizes) >= 10
+    journey_fig = FJ.journey_map(journey.assign(emotion=0))
+    assert journey_fig.layout.xaxis.tickfont.size >= 10

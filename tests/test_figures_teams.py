@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import pandas as pd
+import pytest
 
 from kit.figures.teams import agreement_figure
 
@@ -42,3 +43,30 @@ def test_user_text_is_escaped():
 def test_no_scores_gives_a_message():
     fig = agreement_figure({"Blue": scores([])})
     assert "No team has scored" in fig.layout.annotations[0].text
+
+
+# --------------------------------------------------------------------------- 40 and 200 teams
+
+
+@pytest.mark.parametrize("n_teams", [40, 200])
+def test_top_k_chart_stays_one_bar_per_touchpoint_however_many_teams(n_teams):
+    from kit.figures.teams import top_k_figure
+    from kit.scoring import team_agreement
+
+    # Team i rates T1 as its biggest gap when i is even, T2 when odd; T3 never has a gap.
+    teams = {}
+    for i in range(n_teams):
+        first, second = ("T1", "T2") if i % 2 == 0 else ("T2", "T1")
+        teams[f"Team {i}"] = pd.DataFrame({
+            "touchpoint_id": [first, second, "T3"], "scorer": ["A"] * 3,
+            "importance": [5, 4, 3], "performance": [1, 3, 4]})
+    agreement = team_agreement(teams, k=1)
+    fig = top_k_figure(agreement, n_teams, k=1)
+    bars = fig.data[0]
+    half = n_teams // 2
+    assert list(bars.x) == [half, half]  # T3 is in nobody's top list: no bar
+    assert list(bars.text) == [f"{half} of {n_teams}"] * 2
+    assert len(fig.data) == 1 and fig.layout.height < 400  # size does not grow with teams
+    assert fig.layout.xaxis.title.text == f"Teams with it in their top 1 (of {n_teams})"
+    compact = fig.layout.meta["servekit"]["compact"]
+    assert compact["layout"]["margin"]["l"] < fig.layout.margin.l

@@ -163,7 +163,12 @@ def test_agenda_rules_beyond_field_types():
                                  "half-day, full-day")
     with pytest.raises(InvalidData) as caught:
         parse_agendas("half-day: [1\n", "agendas.yaml")
-    assert str(caught.value).startswith("agendas.yaml:2: not valid YAML (")
+    assert str(caught.value) == ("agendas.yaml:2: expected ',' or ']', but got '<stream end>'; "
+                                 "expected YAML such as 'key: text' (quote text with ':')")
+    with pytest.raises(InvalidData) as caught:  # aliases are refused like in every YAML file
+        parse_agendas("a: &x [1]\nhalf-day: *x\n", "agendas.yaml")
+    assert str(caught.value) == ("agendas.yaml:2: refused: the file uses a YAML alias (*x); "
+                                 "expected plain 'key: value' lines without anchors or aliases")
 
 
 def test_guide_command_prints_a_broken_agenda_without_traceback(tmp_path: Path, monkeypatch):

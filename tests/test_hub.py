@@ -32,7 +32,9 @@ from hubtools import (
 
 from kit.hub.runner import free_port, state_dir_for
 
-pytestmark = pytest.mark.slow
+# One hub per module, its system users made once: keep the module on one xdist worker
+# (make test runs --dist loadgroup), so two workers never start hubs with the same users.
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("hub")]
 TEAMS = {"hub-alpha": "Hub Alpha", "hub-bravo": "Hub Bravo", "hub-charlie": "Hub Charlie"}
 ADMIN = "hub-test-admin"
 ADD_TOUCHPOINT = """

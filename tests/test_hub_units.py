@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import re
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -22,6 +23,7 @@ from kit.hub.accounts import (
     system_username,
 )
 from kit.hub.config import HubPlan, render_config
+from kit.hub.env import usable_by_all
 from kit.hub.links import links_page
 from kit.hub.runner import state_dir_for, write_passwords_file
 from kit.workshop import create_workshop
@@ -132,9 +134,12 @@ def test_config_only_writes_a_config_and_starts_nothing(tmp_path):
                                        "--port", "8765", "--admin", "Coach"],
                                 catch_exceptions=False)
     assert result.exit_code == 0
-    assert result.output == (
+    assert result.stdout == (
         f"Wrote {out} for 2 team(s) (logins: sk-front-desk, sk-night-shift; facilitator: "
         f"sk-coach). Run it with: sudo jupyterhub -f {out}\n")
+    note = (f"Note: other users cannot run {sys.executable}; point c.Spawner.cmd at a Python "
+            f"every user can run ('sudo servekit hub DIR' builds one in /opt/servekit).\n")
+    assert result.stderr == ("" if usable_by_all() else note)
     c = _exec_config(out.read_text())
     assert c.JupyterHub.port == 8765 and c.Authenticator.admin_users == {"sk-coach"}
     assert existing_user("sk-front-desk") is None and existing_user("sk-coach") is None

@@ -123,6 +123,37 @@ def test_flip_self_report_is_a_cycle():
         "to end at a top post (blank or XX)"]
 
 
+def test_flip_reports_every_circle_once_from_its_first_row():
+    # two separate circles (c -> d -> e -> c and f <-> g), a self-report (h), and a post (i)
+    # hanging under a circle without being in it: three errors, each told from the circle's
+    # first row, following the reporting lines; i is not an error of its own.
+    rows = [("top", "Top", "", 1, None), ("e", "E", "c", 1, None), ("c", "C", "d", 1, None),
+            ("d", "D", "e", 1, None), ("g", "G", "f", 1, None), ("f", "F", "g", 1, None),
+            ("h", "H", "h", 1, None), ("i", "I", "d", 1, None)]
+    with pytest.raises(O.OrgChartError) as exc:
+        O.flip(chart(rows))
+    tail = "; expected every chain of managers to end at a top post (blank or XX)"
+    assert problems_of(exc) == [
+        "org chart:3:reports_to: reporting lines go round in a circle: 'e' (row 3), which "
+        "reports to 'c' (row 4), which reports to 'd' (row 5), which reports to 'e'" + tail,
+        "org chart:6:reports_to: reporting lines go round in a circle: 'g' (row 6), which "
+        "reports to 'f' (row 7), which reports to 'g'" + tail,
+        "org chart:8:reports_to: post 'h' reports to itself" + tail,
+    ]
+
+
+def test_made_up_ids_never_clash_with_posts():
+    # a post already uses the customer's id and a placeholder's id: both get a suffix
+    out = O.flip(chart([("customer", "Customer desk", "", 1, None),
+                        ("unknown:x", "Odd id", "customer", 1, None),
+                        ("a", "Agent", "x", 1, None)]), attach_unknown=True)
+    ids = out.roles["role_id"].tolist()
+    assert ids == ["customer_", "customer", "unknown:x", "a", "unknown:x_"]
+    assert len(set(ids)) == len(ids)
+    assert ["unknown:x_", "a"] in out.serves.values.tolist()
+    assert ["a", "customer_"] in out.serves.values.tolist()
+
+
 def test_flip_attach_unknown_places_a_placeholder_under_the_top():
     out = O.flip(chart([("ceo", "CEO", "", 1, None), ("a", "Agent", "boss9", 4, None),
                         ("b", "Agent", "boss9", 2, None)]), attach_unknown=True)
@@ -562,7 +593,9 @@ def test_cli_subprocess_never_shows_a_traceback(fixtures, tmp_path):
          str(tmp_path / "t")], capture_output=True, text=True, cwd=FIXTURES,
         env={**os.environ, "PYTHONPATH": str(FIXTURES.parents[2])})
     assert result.returncode == 1
-    assert "generic/bad_cycle.csv:3:Manager ID:" in result.stderr
+    # the problems on stdout (like servekit validate), the summary on stderr
+    assert "error: generic/bad_cycle.csv:3:Manager ID:" in result.stdout
+    assert result.stderr == "1 error(s): nothing was written\n"
     assert "Traceback" not in result.stderr + result.stdout
 
 

@@ -726,7 +726,7 @@ def test_big_figure_is_aggregated_but_flags_come_from_the_full_graph():
     ring = traces(fig, "does not reach a customer")[0]
     assert len(ring.x) >= 1
     hover = [row for t in fig.data if t.mode == "markers+text" for row in t.customdata]
-    assert any("role(s)" in row[4] for row in hover)
+    assert any(row[4].endswith(" roles") for row in hover)  # "12 roles", plural right
     assert any(str(row[5]).startswith("1 of ") for row in hover)
 
 

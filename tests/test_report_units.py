@@ -248,3 +248,38 @@ def test_docstring_examples_run(name):
     module = importlib.import_module(f"kit.{name}")
     result = doctest.testmod(module, optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
     assert result.failed == 0 and result.attempted > 0
+
+
+# --------------------------------------------------------------------------- one "step done"
+def test_status_and_the_report_agree_on_what_is_done(tmp_path: Path, demo_workshop: Path):
+    from kit.progress import STEPS, team_progress, team_steps
+    from kit.workshop import Workshop
+
+    ws = make_workshop(tmp_path / "ws", {"mini": None})
+    workshops = [(ws, "mini")] + [(demo_workshop, t.slug) for t in Workshop(demo_workshop).teams()]
+    for root, slug in workshops:
+        story = Story.load(root, slug)
+        row = team_progress({slug: story.wb}).iloc[0]
+        steps = team_steps(story.wb)
+        assert story.todo() == [phrase for s in STEPS for phrase in steps[s].todo]
+        for step in STEPS:
+            assert (row[step] == "done") == (steps[step].todo == ()), (slug, step)
+        assert ("Not finished yet" in story.glance()) == any(row[s] != "done" for s in STEPS)
+
+
+def test_the_mini_team_by_hand_status_and_todo():
+    # 2 touchpoints (< 6): journey started, and the report says so; T2 unscored; plan and an
+    # answer: plan done; customer + frontline + serves: pyramid done; T1 (the moment of truth)
+    # has a need: needs done.
+    import tempfile
+
+    from kit.progress import team_steps
+
+    ws = make_workshop(Path(tempfile.mkdtemp()) / "ws", {"mini": None})
+    story = Story.load(ws, "mini")
+    steps = team_steps(story.wb)
+    assert {s: steps[s].status for s in steps} == {
+        "journey": "started", "pyramid": "done", "needs": "done", "scores": "started",
+        "plan": "done"}
+    assert story.todo() == ["map at least 6 touchpoints of the journey",
+                            "score the remaining touchpoints"]

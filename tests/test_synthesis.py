@@ -30,7 +30,7 @@ def test_agreement_by_hand(tmp_path):
     })
     s = Synthesis.load(ws)
     assert set(s.scored) == {"Alpha", XSS}
-    assert "Every one of the 2 teams has these in its top 3" in s.agreement_text(k=3)
+    assert "Every one of the 2 teams compared has these in its top 3" in s.agreement_text(k=3)
     one = str(s.agreement_text(k=1))
     assert "No touchpoint is in every team's top 1" in one
     top = str(s.priorities_table(k=1))
@@ -98,3 +98,19 @@ def test_a_failing_synthesis_spares_the_team_reports(tmp_path):
     assert not (ws / "reports" / SYNTHESIS_PAGE).exists()
     assert (ws / "reports" / "index.html").is_file()
     assert {p.name for p in (ws / "reports" / ".servekit").glob("*.json")} == {"a.json", "b.json"}
+
+
+def test_cover_counts_agree_and_link_back_and_the_broken_team_is_marked(tmp_path):
+    ws = workshop(tmp_path, {
+        "a": {"team.yaml": "name: Alpha\n", "scores.csv": SCORES + "T1,x,5,2,3,3,2\n"},
+        "b": {"team.yaml": "name: Beta\n", "scores.csv": SCORES + "T1,y,4,3,2,4,4\n"},
+        "c": {"team.yaml": "name: Gamma\n", "roles.csv": "role_id,name,level\nx,X,nonsense\n"},
+    })
+    s = Synthesis.load(ws)
+    cover = str(s.cover())
+    assert '<a href="index.html">← All reports</a>' in cover
+    assert "Synthesis across 3 teams" in cover
+    assert "3 teams, 2 with data that can be compared" in cover
+    progress = str(s.progress_table())
+    assert "Gamma ⚠ broken: data to fix" in progress
+    assert "Alpha ⚠" not in progress and "Beta ⚠" not in progress

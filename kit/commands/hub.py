@@ -35,6 +35,7 @@ def hub(directory: Path, host: str, port: int, admin: str, config_only: bool, ou
     from kit.hub import runner
     from kit.hub.accounts import system_username
     from kit.hub.config import HubPlan, render_config
+    from kit.hub.env import usable_by_all
 
     workshop = Path(os.path.abspath(directory))
     if remove:
@@ -51,6 +52,10 @@ def hub(directory: Path, host: str, port: int, admin: str, config_only: bool, ou
         click.echo(f"Wrote {out} for {len(teams)} team(s) (logins: "
                    f"{', '.join(sorted(teams))}; facilitator: {system_username(admin)}). "
                    f"Run it with: sudo jupyterhub -f {out}")
+        if not usable_by_all():
+            click.secho(f"Note: other users cannot run {plan.user_python}; point "
+                        f"c.Spawner.cmd at a Python every user can run ('sudo servekit hub "
+                        f"DIR' builds one in /opt/servekit).", fg="yellow", err=True)
         return
     if out is not None:
         raise click.UsageError("--out goes with --config-only (the running hub keeps its "

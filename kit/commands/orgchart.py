@@ -87,15 +87,10 @@ def import_orgchart(files: tuple[Path, ...], fmt: str | None, out: Path, force: 
 
 
 def _print_problems(problems) -> None:
-    errors = [p for p in problems if p.is_error]
-    warnings = [p for p in problems if not p.is_error]
-    for p in errors:
-        click.secho(f"error: {p}", fg="red", err=True)
-    for p in warnings[:MAX_WARNINGS]:
-        click.secho(str(p), fg="yellow", err=True)
-    if len(warnings) > MAX_WARNINGS:
-        click.secho(f"… and {len(warnings) - MAX_WARNINGS} more warning(s)", err=True)
-    click.secho(f"{len(errors)} error(s): nothing was written", fg="red", err=True)
+    from kit.commands.output import print_problems
+
+    print_problems(problems, tag=True, most=MAX_WARNINGS,
+                   summary="{errors} error(s): nothing was written")
 
 
 def _run(files, fmt, out, force, id_col, title_col, reports_col, headcount_col, unit_col,
@@ -130,6 +125,7 @@ def _run(files, fmt, out, force, id_col, title_col, reports_col, headcount_col, 
     from kit.graphio import write_graphml
     from kit.orgchart import read_generic, read_uk_organogram, write_tables
     from kit.pyramid import build_graph, chain_check
+    from kit.validation import printable
 
     if fmt == "generic":
         flipped = read_generic(files[0], id=id_col, title=title_col, reports_to=reports_col,
@@ -160,7 +156,7 @@ def _run(files, fmt, out, force, id_col, title_col, reports_col, headcount_col, 
     detail = ", ".join(f"{n} {k.replace('_', ' ')}" for k, n in kinds.items())
     click.echo(f"Chain check: {len(check.findings)} finding(s)" + (f" ({detail})" if detail else ""))
     for sentence in check.findings["sentence"].head(5):
-        click.echo(f"  - {sentence}")
+        click.echo(f"  - {printable(sentence)}")
     if len(check.findings) > 5:
         click.echo(f"  … and {len(check.findings) - 5} more")
     click.echo(f"Wrote {os.fspath(roles_path)} and {os.fspath(serves_path)}"
@@ -168,7 +164,7 @@ def _run(files, fmt, out, force, id_col, title_col, reports_col, headcount_col, 
     if flipped.warnings:
         click.secho(f"{len(flipped.warnings)} warning(s):", fg="yellow", err=True)
         for p in flipped.warnings[:MAX_WARNINGS]:
-            click.secho(f"  {p}", fg="yellow", err=True)
+            click.secho(f"  {printable(str(p))}", fg="yellow", err=True)
         if len(flipped.warnings) > MAX_WARNINGS:
             click.secho(f"  … and {len(flipped.warnings) - MAX_WARNINGS} more", err=True)
     return 0

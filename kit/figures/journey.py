@@ -13,6 +13,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from kit import cells
+from kit.figures.responsive import with_compact
 from kit.figures.style import (
     CONTACT_SYMBOLS,
     LEVEL_COLOURS,
@@ -226,7 +227,53 @@ def journey_map(journey: pd.DataFrame, title: str | None = "Customer journey") -
     """
     # One construction from a plain spec: plotly validates it once (3x faster than building
     # trace by trace).
-    return go.Figure(journey_map_spec(journey, title))
+    spec = journey_map_spec(journey, title)
+    wide = go.Figure(spec)
+    if not spec["data"]:
+        return wide
+    return with_compact(wide, _compact_journey(spec, ordered_touchpoints(journey)))
+
+
+def _compact_journey(spec: dict, ordered: pd.DataFrame) -> go.Figure:
+    """The phone variant of the journey map: stages numbered (named in a note under the chart),
+    only ids under the axis (turned upright when many), short emotion ticks, smaller markers and
+    no "moment of truth" call-outs (the legend names the star)."""
+    fig = go.Figure(spec)
+    stages = list(dict.fromkeys(str(s) for s in ordered["stage"]))
+    number = {f"<b>{wrap(name, 1000, 1)}</b>": i for i, name in enumerate(stages, start=1)}
+    notes = []
+    for note in fig.layout.annotations:
+        if note.yref == "paper":
+            plain = "<b>" + note.text.removeprefix("<b>").removesuffix("</b>").replace(
+                "<br>", " ") + "</b>"
+            index = number.get(plain)
+            if index is None:  # a stage name wrapped or cut: match by order instead
+                index = len(notes) + 1
+            notes.append(note.to_plotly_json() | {"text": f"<b>{index}</b>", "font": {"size": 11}})
+    n = len(ordered)
+    key = " · ".join(f"{i} {esc(name)}" for i, name in enumerate(stages, start=1))
+    from kit.figures.scoring import wrap_plain
+
+    notes.append(dict(
+        text="Stages: " + wrap_plain(key, 48), xref="paper", yref="paper", x=0, y=0,
+        yshift=-(58 if n > 8 else 40), xanchor="left", yanchor="top", showarrow=False,
+        align="left", font={"size": 10}))
+    lines = wrap_plain(key, 48).count("<br>") + 1
+    plot = 260
+    for trace in fig.data:
+        if trace.mode == "markers":
+            trace.marker.size = 14 if trace.name and trace.name.startswith("Moment") else 10
+    fig.layout.annotations = notes  # replaced, not merged with the wide chart's call-outs
+    fig.update_layout(
+        height=90 + plot + 170 + 14 * lines,
+        margin={"l": 44, "r": 6, "t": 90, "b": 170 + 14 * lines},
+        legend={"y": -(72 + 14 * lines) / plot, "font": {"size": 11}},
+    )
+    fig.update_xaxes(ticktext=[f"<b>{esc(t)}</b>" for t in ordered["touchpoint_id"]],
+                     tickangle=-90 if n > 8 else 0, tickfont={"size": 10})
+    fig.update_yaxes(ticktext=[f"{v:+d}" if v else "0" for v in EMOTION_LABELS],
+                     title={"text": "Emotion (−2 … +2)"})
+    return fig
 
 
 def journey_map_spec(journey: pd.DataFrame, title: str | None = "Customer journey") -> dict:

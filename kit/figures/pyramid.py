@@ -21,6 +21,7 @@ from typing import Any
 import pandas as pd
 import plotly.graph_objects as go
 
+from kit.figures.labels import place_labels
 from kit.figures.layout import aggregate, band_width, layered_layout
 from kit.figures.responsive import with_compact
 from kit.figures.scoring import wrap_plain
@@ -59,7 +60,8 @@ def _short(value: Any, width: int = 18, lines: int = 2) -> str:
     """Escaped label text wrapped into at most ``lines`` lines (ellipsis when cut)."""
     missing = value is None or (isinstance(value, float) and value != value)
     raw = "" if missing else " ".join(str(value).split())
-    parts = textwrap.wrap(raw, width=width, break_long_words=True) or [""]
+    # Words are never broken in the middle; a word longer than the width gets its own line.
+    parts = textwrap.wrap(raw, width=width, break_long_words=False) or [""]
     if len(parts) > lines:
         parts = parts[:lines]
         parts[-1] = parts[-1][: max(width - 1, 1)].rstrip() + "…"
@@ -207,22 +209,53 @@ def pyramid_figure(
 
 
 def _compact(wide: go.Figure, note: str, *, crowded: bool) -> go.Figure:
-    """The phone variant: narrower name labels (full names in the hover), wrapped note,
-    room on the left for the level names."""
+    """The phone variant: short name labels placed where they touch no other label or marker
+    (a name with no room is listed in the note; every full name is in the hover), wrapped
+    note, room on the left for the level names."""
     fig = go.Figure(wide)
-    for trace in fig.data:
-        if trace.mode == "markers+text" and trace.customdata is not None:
-            trace.text = [_short(html.unescape(c[0]), width=9 if crowded else 11, lines=3)
-                          for c in trace.customdata]
-            trace.textfont = {"size": 10, "color": "#222222"}
+    height = (wide.layout.height or 620) + 140
+    top = wide.layout.margin.t or 20
+    x_range, y_range = (-1.62, 1.12), (-len(LEVELS) + 0.45, 0.55)
+    plot_w, plot_h = 322, height - top - 220
+
+    def px(x: float, y: float) -> tuple[float, float]:
+        return ((x - x_range[0]) / (x_range[1] - x_range[0]) * plot_w,
+                (y_range[1] - y) / (y_range[1] - y_range[0]) * plot_h)
+
+    named = [t for t in fig.data if t.mode == "markers+text" and t.customdata is not None]
+    points, owners = [], []
+    for ti, trace in enumerate(named):
+        sizes = trace.marker.size if isinstance(trace.marker.size, list | tuple) else (
+            [trace.marker.size or 10] * len(trace.x))
+        for i, (x, y) in enumerate(zip(trace.x, trace.y, strict=True)):
+            label = _short(html.unescape(trace.customdata[i][0]), width=11, lines=2)
+            points.append((*px(x, y), float(sizes[i]) / 2, label))
+            owners.append((ti, i))
+    spots = place_labels(points, width=plot_w, height=plot_h, font_size=10)
+    texts = [list([""] * len(t.x)) for t in named]
+    where = [list(["bottom center"] * len(t.x)) for t in named]
+    left_out = []
+    for (ti, i), point, spot in zip(owners, points, spots, strict=True):
+        if spot:
+            texts[ti][i], where[ti][i] = point[3], spot
+        else:
+            left_out.append(html.unescape(named[ti].customdata[i][0]))
+    for ti, trace in enumerate(named):
+        trace.text, trace.textposition = texts[ti], where[ti]
+        trace.textfont = {"size": 10, "color": "#222222"}
+    if left_out:
+        note += " No room to name here: " + ", ".join(left_out) + " (tap a marker)."
     notes = list(fig.layout.annotations)
-    notes[-1] = notes[-1].update(text=wrap_plain(esc(note), 52), font={"size": 10})
+    wrapped = wrap_plain(esc(note), 52)
+    notes[-1] = notes[-1].update(text=wrapped, font={"size": 10})
     for band in notes[:-1]:
         band.update(font={"size": 10})
-    fig.update_layout(annotations=notes, height=(wide.layout.height or 620) + 60,
-                      legend={"font": {"size": 10}, "y": -0.1},
-                      margin={"l": 4, "r": 4, "b": 150})
-    fig.update_xaxes(range=[-1.62, 1.12])
+    # The legend goes under the note, however many lines the note takes.
+    below = (wrapped.count("<br>") + 1) * 14 + 14
+    fig.update_layout(annotations=notes, height=height - 220 + below + 150,
+                      legend={"font": {"size": 10}, "y": -below / plot_h},
+                      margin={"l": 4, "r": 4, "b": below + 150})
+    fig.update_xaxes(range=list(x_range))
     return fig
 
 

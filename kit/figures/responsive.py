@@ -26,8 +26,8 @@ import plotly.graph_objects as go
 
 BREAKPOINT = 860
 """Below this figure width (pixels) the compact variant is shown."""
-LAYOUT_KEYS = ("height", "margin", "annotations", "shapes", "legend", "xaxis", "yaxis", "title",
-               "font")
+LAYOUT_KEYS = ("height", "margin", "annotations", "shapes", "legend", "xaxis", "yaxis", "font")
+"""Layout parts a variant sets (not the title: a report may retitle a figure after it is made)."""
 TRACE_KEYS = ("text", "textposition", "textfont", "x", "y", "customdata", "marker", "showscale")
 
 

@@ -27,6 +27,7 @@ from pathlib import Path
 
 import kit
 from kit import resources
+from kit.lab import write_lab_settings
 from kit.problems import KitError
 
 __all__ = ["DEFAULT_BASE_PYTHON", "DEFAULT_ENV_ROOT", "HubEnvError", "UserEnv", "ensure_user_env",
@@ -161,6 +162,8 @@ def refresh_kit(env: UserEnv) -> None:
     pth = Path(site) / "servekit-kit-src.pth"
     pth.write_text(f"{env.src}\n", encoding="utf-8")
     os.chmod(pth, 0o644)
+    # the same JupyterLab defaults as servekit lab, as this environment's own defaults
+    write_lab_settings(env.path / "share" / "jupyter" / "lab" / "settings")
 
 
 def ensure_user_env(root: Path = DEFAULT_ENV_ROOT, *, base_python: Path = DEFAULT_BASE_PYTHON,

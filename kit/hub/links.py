@@ -35,7 +35,8 @@ p.lead { color: #52606d; margin-top: 0; }
 .card { border: 1px solid #cbd2d9; border-radius: .6rem; padding: 1rem; break-inside: avoid; }
 .card h2 { font-size: 1.15rem; margin: 0 0 .5rem; }
 .card dl { display: grid; grid-template-columns: auto 1fr; gap: .2rem .6rem; margin: 0 0 .5rem; }
-.card dt { color: #52606d; } .card dd { margin: 0; font-family: ui-monospace, monospace; }
+.card dt { color: #52606d; }
+.card dd { margin: 0; font-family: ui-monospace, monospace; overflow-wrap: anywhere; }
 .qr svg { width: 8rem; height: 8rem; }
 """
 

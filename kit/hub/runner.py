@@ -21,7 +21,6 @@ import json
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -40,6 +39,7 @@ from kit.hub.accounts import (
     system_username,
 )
 from kit.hub.config import DASHBOARD_SERVICE, LINKS_SERVICE, HubPlan, render_config
+from kit.lab import free_port
 from kit.workshop import Workshop, is_workshop, slugify
 
 __all__ = ["HOME_ROOT", "STATE_ROOT", "Prepared", "find_proxy", "free_port", "prepare",
@@ -63,19 +63,6 @@ def state_dir_for(workshop: Path, root: Path = STATE_ROOT) -> Path:
     workshop = Path(os.path.abspath(workshop))
     digest = hashlib.sha256(str(workshop).encode()).hexdigest()[:10]
     return root / f"{slugify(workshop.name) or 'workshop'}-{digest}"
-
-
-def free_port(host: str = "127.0.0.1") -> int:
-    """A TCP port the operating system says is free now.
-
-    Examples
-    --------
-    >>> 0 < free_port() < 65536
-    True
-    """
-    with socket.socket() as sock:
-        sock.bind((host, 0))
-        return sock.getsockname()[1]
 
 
 def find_proxy() -> list[str]:

@@ -114,6 +114,9 @@ class _Pyramid:
         self.shared = shared_names(graph)
         self.customers = customers(graph)
         self.reaching = reaching_customer(graph)
+        self.ranks = {n: rank_of(graph, n) for n in graph.nodes}
+        self.units = {n: cells.text(u) for n, u in graph.nodes(data="unit")}
+        self._around: dict[frozenset[str], tuple[dict[str, tuple[int, str]], set[str]]] = {}
 
     def label(self, node: str) -> str:
         return label(self.graph, node, self.shared)
@@ -122,17 +125,18 @@ class _Pyramid:
         return cells.text(self.graph.nodes[node].get("level")) or "no level"
 
     def rank(self, node: str) -> int | None:
-        return rank_of(self.graph, node)
+        return self.ranks[node]
 
     def unit(self, node: str) -> str:
-        return cells.text(self.graph.nodes[node].get("unit"))
+        return self.units[node]
 
     @cached_property
-    def by_unit(self) -> dict[str, list[str]]:
+    def reaching_by_unit(self) -> dict[str, list[str]]:
+        """Roles below the customer that reach one, by unit (sorted by id)."""
         units: dict[str, list[str]] = {}
-        for node in self.graph.nodes:
-            if self.unit(node):
-                units.setdefault(self.unit(node), []).append(node)
+        for node in sorted(self.reaching, key=str):
+            if self.units[node] and (self.ranks[node] or 0) >= 1:
+                units.setdefault(self.units[node], []).append(node)
         return units
 
     @cached_property
@@ -141,38 +145,45 @@ class _Pyramid:
         return sorted((n for n in self.graph.nodes if n not in self.reaching and self.rank(n) != 0),
                       key=str)
 
+    def around(self, node: str) -> tuple[dict[str, tuple[int, str]], set[str]]:
+        """:func:`_managers_around` of the role's managers and every role above it (cached:
+        roles with the same managers share them)."""
+        servers = frozenset(self.graph.predecessors(node))
+        if servers not in self._around:
+            self._around[servers] = _managers_around(self.graph, servers)
+        return self._around[servers]
+
 
 # ---------------------------------------------------------------------------------------------
 # the fix for a cut-off role
 
 
-def _managers_around(graph: nx.DiGraph, node: str) -> dict[str, tuple[int, str]]:
-    """Roles that come under the same manager as ``node``: ``role -> (steps up, that manager)``.
+def _managers_around(graph: nx.DiGraph,
+                     servers: frozenset[str]) -> tuple[dict[str, tuple[int, str]], set[str]]:
+    """Roles under the same managers: ``role -> (steps up, that manager)``, and all managers.
 
-    Walks up from ``node`` through the roles serving it (1 step = its own manager, 2 = the
-    manager's manager …); every role served, directly or further on, by a manager ``k`` steps up
-    is ``k`` steps from ``node`` (the nearest manager counts). Linear in the graph's size.
+    Walks up from ``servers`` (the managers of a role: 1 step) through the roles serving them
+    (2 = the managers' managers …); every role served, directly or further on, by a manager
+    ``k`` steps up is ``k`` steps away (the nearest manager counts; listed nearest first). The
+    second value is every role above (serving one would close a circle). Linear in the graph.
     """
-    up: dict[str, int] = {node: 0}
-    queue = deque([node])
-    layers: dict[int, list[str]] = {}
+    up: dict[str, int] = dict.fromkeys(servers, 1)
+    queue = deque(sorted(servers, key=str))
     while queue:
         current = queue.popleft()
         for server in sorted(graph.predecessors(current), key=str):
             if server not in up:
                 up[server] = up[current] + 1
-                layers.setdefault(up[server], []).append(server)
                 queue.append(server)
     kin: dict[str, tuple[int, str]] = {}
-    for steps in sorted(layers):
-        for manager in layers[steps]:
-            todo = deque([manager])
-            while todo:
-                for served in graph.successors(todo.popleft()):
-                    if served not in kin and served not in up:
-                        kin[served] = (steps, manager)
-                        todo.append(served)
-    return kin
+    for manager in sorted(up, key=lambda m: (up[m], str(m))):
+        todo = deque([manager])
+        while todo:
+            for served in graph.successors(todo.popleft()):
+                if served not in kin and served not in up:
+                    kin[served] = (up[manager], manager)
+                    todo.append(served)
+    return kin, set(up)
 
 
 def _frontline_fix(pyr: _Pyramid, node: str) -> _Fix:
@@ -204,6 +215,16 @@ def _relation(pyr: _Pyramid, node: str, target: str, kin: dict[str, tuple[int, s
     return f"both {who}"
 
 
+def _no_related_fix(pyr: _Pyramid, node: str, allowed: Any) -> _Fix:
+    if any(allowed(c) for c in pyr.reaching):
+        return _Fix(node, None, f"Nothing in the data says whose work {pyr.label(node)} "
+                                f"supports: no role that reaches a customer shares its unit or a "
+                                f"manager with it. Decide which role it serves and add that "
+                                f"edge.")
+    return _Fix(node, None, "No role above it reaches a customer yet: connect the front line "
+                            "first.")
+
+
 def _related_fix(pyr: _Pyramid, node: str, rank: int) -> _Fix:
     """A role below the front line serves a role it works with that reaches a customer.
 
@@ -212,36 +233,33 @@ def _related_fix(pyr: _Pyramid, node: str, rank: int) -> _Fix:
     serve it (that would close a circle). A person would draw the edge to a role whose work it
     supports, so a candidate must share the role's unit or come under one of its managers. The
     best shares both with the nearest manager, then the unit, then the nearest manager; then the
-    nearest level towards the customer first (its own level last), the largest headcount, the
-    most servers, the id.
+    level one step towards the customer first (then the next, its own level last), the largest
+    headcount, the most servers, the id.
     """
     graph = pyr.graph
-    blocked = nx.ancestors(graph, node)
-    order = [*range(rank - 1, 0, -1), rank]
-    position = {r: i for i, r in enumerate(order)}
+    kin, blocked = pyr.around(node)
+    position = {r: i for i, r in enumerate([*range(rank - 1, 0, -1), rank])}
 
     def allowed(c: str) -> bool:
-        return c in pyr.reaching and c != node and c not in blocked and pyr.rank(c) in position
-
-    kin = _managers_around(graph, node)
-    unit = pyr.unit(node)
-    pool = {c for c in [*kin, *pyr.by_unit.get(unit, [])] if allowed(c)}
-    if not pool:
-        if any(allowed(c) for c in pyr.reaching):
-            return _Fix(node, None, f"Nothing in the data says whose work {pyr.label(node)} "
-                                    f"supports: no role that reaches a customer shares its unit "
-                                    f"or a manager with it. Decide which role it serves and add "
-                                    f"that edge.")
-        return _Fix(node, None, "No role above it reaches a customer yet: connect the front "
-                                "line first.")
+        return c != node and c not in blocked and pyr.ranks[c] in position
 
     def key(c: str) -> tuple[Any, ...]:
-        same_unit = bool(unit) and pyr.unit(c) == unit
         steps = kin.get(c, (math.inf, ""))[0]
-        tier = (0 if steps == 1 else 1) if same_unit else (2 if steps == 1 else 3)
-        return (tier, steps, position[pyr.rank(c)],
+        return (steps != 1, steps, position[pyr.ranks[c]],
                 -cells.number(graph.nodes[c].get("headcount")), -graph.in_degree(c), str(c))
 
+    unit = pyr.unit(node)
+    pool = [c for c in pyr.reaching_by_unit.get(unit, []) if allowed(c)] if unit else []
+    if not pool:  # no one in its unit: the roles under its nearest manager
+        nearest = math.inf
+        for c, (steps, _) in kin.items():  # nearest managers first
+            if steps > nearest:
+                break
+            if c in pyr.reaching and allowed(c):
+                nearest = steps
+                pool.append(c)
+    if not pool:
+        return _no_related_fix(pyr, node, allowed)
     target = min(pool, key=key)
     return _Fix(node, target, _relation(pyr, node, target, kin))
 
@@ -415,9 +433,9 @@ def chain_check(graph: nx.DiGraph) -> ChainCheck:
        would close a circle), and that shares its ``unit`` or comes under one of its managers.
        Best is a role in the same unit under the same manager, then the same unit, then under
        the same manager (e.g. the front-line role it sits beside), then under its manager's
-       manager and so on; ties go to the level nearest the customer (its own level last), the
-       largest ``headcount``, the most servers, the id. The sentence gives the reason ("because
-       both are in Housekeeping and work for Executive housekeeper").
+       manager and so on; ties go to the level one step above it (then the next, its own level
+       last), the largest ``headcount``, the most servers, the id. The sentence gives the
+       reason ("because both are in Housekeeping and work for Executive housekeeper").
     4. No edge is suggested when nothing in the data ties the role to one that reaches a
        customer, when there is no customer role, or when the role's level is unknown; the
        sentence then says what to decide.

@@ -331,6 +331,16 @@ def _build(job: Job, result: TeamResult) -> None:
     except KernelProblem as exc:
         result.problem = str(exc) + (" (twice: the team was run again on a fresh kernel)"
                                      if exc.died else "")
+        if exc.timed_out:  # what ran out: which team, which section, how long
+            section = _cell_section(exc.nb, exc.cell_index) if exc.nb is not None else ""
+            where = f"section '{section}'" if section else "a cell"
+            result.problem = (f"the report of team '{result.name}' ran out of time: {where} "
+                              f"was still running after {exc.seconds:g} s, the time limit for "
+                              f"one cell")
+            result.fix = (f"The other teams went on. A very large team or a busy machine can "
+                          f"make a section slow: run 'servekit {job.command} "
+                          f"{job.workshop_dir} --team {job.slug}' again when fewer reports run.")
+            return
         result.fix = (f"The kernel was replaced and the other teams went on. Run "
                       f"'servekit {job.command} {job.workshop_dir} --team {job.slug}' again; if "
                       f"it stops again, the machine may be short of memory.")

@@ -84,8 +84,12 @@ def journey_text(story: Any) -> Markup:
 def journey_figure(story: Any) -> Any:
     """The journey map (``None`` when there is no journey)."""
     from kit.figures.journey import journey_map
+    from kit.figures.large import note_title, stage_summary
 
-    return None if story.journey.empty else journey_map(story.journey)
+    if story.journey.empty:
+        return None
+    shown, note = stage_summary(story.journey)  # a very large team: one point per stage
+    return note_title(journey_map(shown), note)
 
 
 def blueprint_text(story: Any) -> Markup:
@@ -129,7 +133,9 @@ def blueprint_text(story: Any) -> Markup:
 def blueprint_figure(story: Any) -> Any:
     """The service blueprint (``None`` when there is no journey)."""
     from kit.figures.journey import blueprint_figure
+    from kit.figures.large import BLUEPRINT_LIMIT, note_title, shown_touchpoints
 
     if story.journey.empty:
         return None
-    return blueprint_figure(story.journey, story.roles, story.serves)
+    shown, note = shown_touchpoints(story.journey, BLUEPRINT_LIMIT)
+    return note_title(blueprint_figure(shown, story.roles, story.serves), note)

@@ -12,6 +12,7 @@ Markup('')
 
 from __future__ import annotations
 
+import datetime as _dt
 import math
 from typing import Any
 
@@ -29,6 +30,9 @@ def plan_text(story: Any) -> Markup:
     if story.plan.empty:
         return missing("plan", "No internal service plan yet.")
     journey = story.journey.set_index("touchpoint_id")["description"].to_dict()
+    # Past due and not met, as of the day the report is made (kit.followup's status rules).
+    progress = story.progress
+    overdue = set(progress.loc[progress["status"] == "overdue", "action_id"])
     rows = []
     for _, a in story.plan.iterrows():
         kind = str(a["kind"])
@@ -44,7 +48,9 @@ def plan_text(story: Any) -> Markup:
                     or a["touchpoint_id"],
                 ),
                 "owner": story.role_name(a.get("owner_role")),
-                "due": markup('<span class="nowrap">{}</span>', display_cell(a.get("due"))),
+                "due": markup('<span class="nowrap">{}</span>{}', display_cell(a.get("due")),
+                              markup('<br><span class="sk-tag sk-tag-overdue">overdue</span>')
+                              if a.get("action_id") in overdue else ""),
                 "metric": a.get("metric"),
                 "goal": (
                     f"{number_text(a['baseline'])} → {number_text(a['target'])}"
@@ -53,10 +59,12 @@ def plan_text(story: Any) -> Markup:
                 ),
             }
         )
+    late = (markup(" {} past due and not met as of {}.", plural(len(overdue), "action"),
+                   _dt.date.today().isoformat()) if overdue else "")
     parts = [
         markup(
-            "<p>{} to serve the people who serve the customer:</p>",
-            plural(len(story.plan), "action"),
+            "<p>{} to serve the people who serve the customer:{}</p>",
+            plural(len(story.plan), "action"), late,
         ),
         table(
             rows,

@@ -148,11 +148,16 @@ def priorities_text(story: Any) -> Markup:
 
 def priority_figure(story: Any) -> Any:
     """The priority ranking chart (``None`` without scores)."""
+    from kit.figures.large import LIMIT, note_title
     from kit.figures.scoring import priority_chart
 
     if story.scores.empty:
         return None
-    return priority_chart(story.scores, story.journey)
+    scored = story.scores["touchpoint_id"].nunique()
+    if scored <= LIMIT:
+        return priority_chart(story.scores, story.journey)
+    note = f"showing the {LIMIT} highest priorities of {scored} touchpoints"
+    return note_title(priority_chart(story.scores, story.journey, top=LIMIT), note)
 
 
 def readiness_text(story: Any) -> Markup:
@@ -194,4 +199,9 @@ def readiness_figure(story: Any) -> Any:
 
     if story.scores.empty or story.scores[["be", "do", "have"]].isna().all().all():
         return None
-    return readiness_heatmap(story.scores, story.journey)
+    from kit.figures.large import note_title, only_touchpoints, shown_touchpoints
+
+    shown, note = shown_touchpoints(story.journey)  # a very large team: the ones that matter
+    if not note:
+        return readiness_heatmap(story.scores, story.journey)
+    return note_title(readiness_heatmap(only_touchpoints(story.scores, shown), shown), note)

@@ -2,7 +2,7 @@
 
 The inverted pyramid (:func:`kit.figures.pyramid.pyramid_figure`) and the Customer Service
 Chain check (:func:`kit.pyramid.chain_check`) update after every edit; roles that reach no
-customer are named under the figure with the shortest fix the data suggests.
+customer are named under the figure with the edge to add and why (see chain_check).
 """
 
 from __future__ import annotations
