@@ -9,16 +9,20 @@ package is in ``pyproject.toml``.
 
 from setuptools import find_namespace_packages, setup
 
-DATA_PACKAGES = {"kit._workshops": "workshops", "kit._datasets": "datasets",
-                 "kit._exercises": "exercises"}
+DATA_PACKAGES = {
+    "kit._workshops": "workshops",
+    "kit._datasets": "datasets",
+    "kit._exercises": "exercises",
+}
 SKIP = ["*__pycache__*", "*.ipynb_checkpoints*"]
 
 
 def _packages() -> list[str]:
     found = find_namespace_packages(include=["kit", "kit.*"], exclude=SKIP)
     for package, folder in DATA_PACKAGES.items():
-        found += [package] + [f"{package}.{sub}" for sub in find_namespace_packages(
-            where=folder, exclude=SKIP)]
+        found += [package] + [
+            f"{package}.{sub}" for sub in find_namespace_packages(where=folder, exclude=SKIP)
+        ]
     return found
 
 

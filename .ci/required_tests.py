@@ -19,9 +19,21 @@ MARKERS = "browser or realdata"
 
 def required_ids() -> list[str]:
     out = subprocess.run(
-        [sys.executable, "-m", "pytest", "--collect-only", "-q", "-m", MARKERS,
-         "-p", "no:cacheprovider"],
-        capture_output=True, text=True, check=False)
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "--collect-only",
+            "-q",
+            "-m",
+            MARKERS,
+            "-p",
+            "no:cacheprovider",
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     if out.returncode not in (0, 5):
         sys.exit(f"required_tests: collecting the required tests failed:\n{out.stdout}{out.stderr}")
     return [line.strip() for line in out.stdout.splitlines() if "::" in line]
@@ -50,8 +62,11 @@ def main() -> int:
     ok = passed(sys.argv[1])
     missing = [node for node in wanted if junit_key(node) not in ok]
     if missing:
-        print(f"required_tests: {len(missing)} of {len(wanted)} required (browser or real-data) "
-              f"test(s) did not run and pass (skipped or deselected):", file=sys.stderr)
+        print(
+            f"required_tests: {len(missing)} of {len(wanted)} required (browser or real-data) "
+            f"test(s) did not run and pass (skipped or deselected):",
+            file=sys.stderr,
+        )
         for node in missing:
             print(f"  {node}", file=sys.stderr)
         return 1

@@ -14,26 +14,17 @@ Run: ``python benchmarks/bench_followup.py`` (``make bench`` runs every benchmar
 from __future__ import annotations
 
 import json
-import shutil
 import tempfile
 import time
 from pathlib import Path
+
+from _common import sample_workshop
 
 TEAMS = 8
 
 
 def _workshop(root: Path) -> Path:
-    from kit.resources import datasets_dir
-    from kit.workshop import create_workshop
-
-    ws = create_workshop(root / "ws", teams=[])
-    samples = sorted(p for p in (datasets_dir() / "laurie-hospitality" / "teams").iterdir()
-                     if p.is_dir())
-    for i in range(TEAMS):
-        target = ws.teams_path / f"team-{i + 1:02d}"
-        shutil.copytree(samples[i % len(samples)], target)
-        (target / "team.yaml").write_text(f"name: Team {i + 1}\nmembers: []\n", encoding="utf-8")
-    return ws.path
+    return sample_workshop(root, TEAMS)
 
 
 def main() -> None:
@@ -42,8 +33,11 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         ws = _workshop(Path(tmp))
         timings = {}
-        for name, as_of in (("first_s", "2026-04-15"), ("unchanged_s", "2026-04-15"),
-                            ("new_date_s", "2026-06-30")):
+        for name, as_of in (
+            ("first_s", "2026-04-15"),
+            ("unchanged_s", "2026-04-15"),
+            ("new_date_s", "2026-06-30"),
+        ):
             start = time.perf_counter()
             summary = build_followup(ws, as_of=as_of, jobs=2, progress=False)
             timings[name] = round(time.perf_counter() - start, 3)
@@ -51,9 +45,17 @@ def main() -> None:
         start = time.perf_counter()
         actions = followup_summary(ws, "2026-06-30")["actions"]
         timings["summary_s"] = round(time.perf_counter() - start, 3)
-    print(json.dumps({"benchmark": "followup_batch", "teams": TEAMS, "actions": len(actions),
-                      **timings,
-                      "skip_speedup": round(timings["first_s"] / timings["unchanged_s"], 1)}))
+    print(
+        json.dumps(
+            {
+                "benchmark": "followup_batch",
+                "teams": TEAMS,
+                "actions": len(actions),
+                **timings,
+                "skip_speedup": round(timings["first_s"] / timings["unchanged_s"], 1),
+            }
+        )
+    )
 
 
 if __name__ == "__main__":

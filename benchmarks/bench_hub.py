@@ -37,15 +37,17 @@ def _ready(hub, slug: str) -> float:
 
     user, password = hub.login_of(slug)
     notebook = hub.workshop / "notebooks" / slug / "01_journey.ipynb"
-    code = "\n".join(c.source for c in nbformat.read(notebook, as_version=4).cells
-                     if c.cell_type == "code")
+    code = "\n".join(
+        c.source for c in nbformat.read(notebook, as_version=4).cells if c.cell_type == "code"
+    )
     start = time.perf_counter()
     session, response = login(hub.base, user, password)
     response.raise_for_status()
     wait_for_server(session, hub.base, user, timeout=600)
     token = api_token(session, hub.base, user)
-    result = run_code(hub.base, user, token, code, path=f"notebooks/{slug}/01_journey.ipynb",
-                      timeout=600)
+    result = run_code(
+        hub.base, user, token, code, path=f"notebooks/{slug}/01_journey.ipynb", timeout=600
+    )
     if result["status"] != "ok":
         raise RuntimeError(f"{slug}: {result}")
     return time.perf_counter() - start
@@ -64,8 +66,9 @@ def main() -> None:
         return
     base = Path(tempfile.mkdtemp(prefix="servekit-bench-hub-", dir="/tmp"))
     os.chmod(base, 0o755)
-    ws = create_workshop(base / "ws", teams=[f"Bench Team {i:02d}" for i in range(TEAMS + 1)],
-                         starter=True)
+    ws = create_workshop(
+        base / "ws", teams=[f"Bench Team {i:02d}" for i in range(TEAMS + 1)], starter=True
+    )
     hub = Hub(ws.path, free_port(), base / "logins.json", base / "hub.out", admin="bench-admin")
     try:
         started = time.perf_counter()
@@ -78,18 +81,23 @@ def main() -> None:
         with ThreadPoolExecutor(len(crowd)) as pool:
             times = list(pool.map(lambda s: _ready(hub, s), crowd))
         wall = time.perf_counter() - begin
-        print(json.dumps({
-            "benchmark": name, "cores": os.cpu_count(),
-            "load_average_1min": round(os.getloadavg()[0], 1),
-            "hub_start_seconds": round(hub_start, 2),
-            "one_team_alone_seconds": round(alone, 2),
-            "crowd_teams": len(crowd),
-            "crowd_median_seconds": round(statistics.median(times), 2),
-            "crowd_max_seconds": round(max(times), 2),
-            "crowd_all_ready_seconds": round(wall, 2),
-            "crowd_median_over_alone": round(statistics.median(times) / alone, 2),
-            "crowd_seconds_sorted": [round(t, 2) for t in sorted(times)],
-        }))
+        print(
+            json.dumps(
+                {
+                    "benchmark": name,
+                    "cores": os.cpu_count(),
+                    "load_average_1min": round(os.getloadavg()[0], 1),
+                    "hub_start_seconds": round(hub_start, 2),
+                    "one_team_alone_seconds": round(alone, 2),
+                    "crowd_teams": len(crowd),
+                    "crowd_median_seconds": round(statistics.median(times), 2),
+                    "crowd_max_seconds": round(max(times), 2),
+                    "crowd_all_ready_seconds": round(wall, 2),
+                    "crowd_median_over_alone": round(statistics.median(times) / alone, 2),
+                    "crowd_seconds_sorted": [round(t, 2) for t in sorted(times)],
+                }
+            )
+        )
     finally:
         hub.stop()
         hub.remove()

@@ -25,8 +25,15 @@ TOUCHPOINTS = 500
 ROUNDS = 3
 BUDGET_S = 5.0
 CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 DRAWN_JS = """() => {
   const plots = Array.from(document.querySelectorAll('.js-plotly-plot'));
   const figures = document.querySelectorAll('.plotly-graph-div').length;
@@ -44,8 +51,10 @@ def workshop(root: Path, touchpoints: int = TOUCHPOINTS) -> Path:
 
     ws = create_workshop(root / "ws", teams=[])
     write_big_team(ws.teams_path / "big", touchpoints=touchpoints)
-    shutil.copytree(datasets_dir() / "laurie-hospitality" / "teams" / "front-desk-friends",
-                    ws.teams_path / "front-desk-friends")
+    shutil.copytree(
+        datasets_dir() / "laurie-hospitality" / "teams" / "front-desk-friends",
+        ws.teams_path / "front-desk-friends",
+    )
     return ws.path
 
 

@@ -58,13 +58,28 @@ def main() -> int:
 
     senior, junior = DATA / f"{STEM}-senior.csv", DATA / f"{STEM}-junior.csv"
     if not (senior.exists() and junior.exists()):
-        print(json.dumps({"bench": "orgchart_dwp", "skipped": True,
-                          "note": f"real data not found at {DATA}", "budget_s": BUDGET_S}))
+        print(
+            json.dumps(
+                {
+                    "bench": "orgchart_dwp",
+                    "skipped": True,
+                    "note": f"real data not found at {DATA}",
+                    "budget_s": BUDGET_S,
+                }
+            )
+        )
         return 0
     rows, fte = file_totals(senior, junior)
     out = Path(tempfile.mkdtemp(prefix="bench_orgchart_"))
-    cmd = [*command(), "import-orgchart", str(senior), str(junior), "--out", str(out / "dwp"),
-           "--force"]
+    cmd = [
+        *command(),
+        "import-orgchart",
+        str(senior),
+        str(junior),
+        "--out",
+        str(out / "dwp"),
+        "--force",
+    ]
     times = []
     try:
         for _ in range(max(args.repeat, 1)):
@@ -72,17 +87,29 @@ def main() -> int:
             result = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True)
             times.append(time.perf_counter() - start)
             if result.returncode != 0:
-                print(json.dumps({"bench": "orgchart_dwp", "error": result.stderr[-2000:],
-                                  "command": cmd}))
+                print(
+                    json.dumps(
+                        {"bench": "orgchart_dwp", "error": result.stderr[-2000:], "command": cmd}
+                    )
+                )
                 return 1
     finally:
         shutil.rmtree(out, ignore_errors=True)
     seconds = statistics.median(times)
-    print(json.dumps({
-        "bench": "orgchart_dwp", "seconds": round(seconds, 3), "rows": rows, "fte": fte,
-        "budget_s": BUDGET_S, "within_budget": seconds <= BUDGET_S,
-        "runs": [round(t, 3) for t in times], "command": " ".join(command()),
-    }))
+    print(
+        json.dumps(
+            {
+                "bench": "orgchart_dwp",
+                "seconds": round(seconds, 3),
+                "rows": rows,
+                "fte": fte,
+                "budget_s": BUDGET_S,
+                "within_budget": seconds <= BUDGET_S,
+                "runs": [round(t, 3) for t in times],
+                "command": " ".join(command()),
+            }
+        )
+    )
     return 1 if args.strict and seconds > BUDGET_S else 0
 
 

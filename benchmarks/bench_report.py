@@ -53,8 +53,9 @@ def make_workshop(folder: Path, teams: int) -> list[str]:
         shutil.copytree(source, target)
         info = yaml.safe_load((target / "team.yaml").read_text(encoding="utf-8"))
         info["name"] = f"{info['name']} ({n // len(samples) + 1})"
-        (target / "team.yaml").write_text(yaml.safe_dump(info, allow_unicode=True),
-                                          encoding="utf-8")
+        (target / "team.yaml").write_text(
+            yaml.safe_dump(info, allow_unicode=True), encoding="utf-8"
+        )
         slugs.append(slug)
     for source in samples:
         shutil.rmtree(source)
@@ -91,29 +92,47 @@ def main() -> int:
         started = time.perf_counter()
         for slug in slugs:
             executed = naive / f"{slug}.ipynb"
-            run([str(BIN / "papermill"), str(NOTEBOOK), str(executed), "-p", "workshop_dir",
-                 str(ws), "-p", "team", slug, "--no-progress-bar"])
-            run([str(BIN / "jupyter"), "nbconvert", "--to", "html", "--no-input",
-                 str(executed)])
+            run(
+                [
+                    str(BIN / "papermill"),
+                    str(NOTEBOOK),
+                    str(executed),
+                    "-p",
+                    "workshop_dir",
+                    str(ws),
+                    "-p",
+                    "team",
+                    slug,
+                    "--no-progress-bar",
+                ]
+            )
+            run([str(BIN / "jupyter"), "nbconvert", "--to", "html", "--no-input", str(executed)])
         naive_s = time.perf_counter() - started
         assert len(list(naive.glob("*.html"))) == len(slugs)
 
         sizes = {
-            "servekit_html_mb": round(sum(p.stat().st_size for p in (tmp / "servekit")
-                                          .glob("*.html")) / 1e6, 1),
+            "servekit_html_mb": round(
+                sum(p.stat().st_size for p in (tmp / "servekit").glob("*.html")) / 1e6, 1
+            ),
             "naive_html_mb": round(sum(p.stat().st_size for p in naive.glob("*.html")) / 1e6, 1),
         }
 
     speedup = naive_s / servekit_s
-    print(json.dumps({
-        "bench": f"report_{args.teams}_teams",
-        "servekit_s": round(servekit_s, 2),
-        "naive_s": round(naive_s, 2),
-        "speedup": round(speedup, 2),
-        "required": REQUIRED,
-        "cores": len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count(),
-        **sizes,
-    }))
+    print(
+        json.dumps(
+            {
+                "bench": f"report_{args.teams}_teams",
+                "servekit_s": round(servekit_s, 2),
+                "naive_s": round(naive_s, 2),
+                "speedup": round(speedup, 2),
+                "required": REQUIRED,
+                "cores": len(os.sched_getaffinity(0))
+                if hasattr(os, "sched_getaffinity")
+                else os.cpu_count(),
+                **sizes,
+            }
+        )
+    )
     return 0 if speedup >= REQUIRED else 1
 
 

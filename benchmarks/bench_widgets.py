@@ -33,17 +33,21 @@ BUDGET_S = 3
 
 def _team_with(folder: Path, n: int) -> Path:
     """A valid team folder with ``n`` touchpoints over 6 stages."""
-    lines = ["touchpoint_id,stage,order,time,description,channel,contact,role_id,emotion,"
-             "moment_of_truth"]
+    lines = [
+        "touchpoint_id,stage,order,time,description,channel,contact,role_id,emotion,moment_of_truth"
+    ]
     for i in range(n):
-        lines.append(f"T{i + 1:02d},Stage {i * 6 // n + 1},{i + 1},{7 + i * 15 // n:02d}:"
-                     f"{(i * 7) % 60:02d},Touchpoint number {i + 1} of the guest's day,phone,"
-                     f"{'direct' if i % 3 else 'indirect'},desk,{(i % 5) - 2},"
-                     f"{'true' if i % 9 == 0 else 'false'}")
+        lines.append(
+            f"T{i + 1:02d},Stage {i * 6 // n + 1},{i + 1},{7 + i * 15 // n:02d}:"
+            f"{(i * 7) % 60:02d},Touchpoint number {i + 1} of the guest's day,phone,"
+            f"{'direct' if i % 3 else 'indirect'},desk,{(i % 5) - 2},"
+            f"{'true' if i % 9 == 0 else 'false'}"
+        )
     folder.mkdir(parents=True)
     (folder / "journey.csv").write_text("\n".join(lines) + "\n")
-    (folder / "roles.csv").write_text("role_id,name,level,headcount\nguest,Guest,customer,\n"
-                                      "desk,Front desk,frontline,6\n")
+    (folder / "roles.csv").write_text(
+        "role_id,name,level,headcount\nguest,Guest,customer,\ndesk,Front desk,frontline,6\n"
+    )
     (folder / "serves.csv").write_text("from_role,to_role\ndesk,guest\n")
     (folder / "team.yaml").write_text("name: Bench team\nmembers: [A]\n")
     return folder
@@ -110,8 +114,12 @@ def bench_notebook_ready() -> dict:
     finally:
         kc.stop_channels()
         km.shutdown_kernel(now=True)
-    return {"bench": "notebook_ready", "notebook": "01_journey.ipynb",
-            "seconds": round(seconds, 2), "budget_s": BUDGET_S}
+    return {
+        "bench": "notebook_ready",
+        "notebook": "01_journey.ipynb",
+        "seconds": round(seconds, 2),
+        "budget_s": BUDGET_S,
+    }
 
 
 def main() -> int:

@@ -25,18 +25,49 @@ from pathlib import Path
 from kit.csvio import atomic_write, csv_text, read_csv
 from kit.resources import datasets_dir
 
-STAGES = ["Planning & booking", "Arrival", "Check-in", "Room", "Restaurant", "Spa & leisure",
-          "Check-out", "After the stay"]
-VERBS = ["Asks", "Waits", "Checks", "Finds", "Books", "Calls", "Receives", "Reads", "Pays",
-         "Complains", "Thanks", "Looks for"]
-THINGS = ["the room key", "the wifi code", "a late checkout", "the invoice", "a taxi",
-          "breakfast times", "a quiet room", "the parking", "extra towels", "the spa menu"]
+STAGES = [
+    "Planning & booking",
+    "Arrival",
+    "Check-in",
+    "Room",
+    "Restaurant",
+    "Spa & leisure",
+    "Check-out",
+    "After the stay",
+]
+VERBS = [
+    "Asks",
+    "Waits",
+    "Checks",
+    "Finds",
+    "Books",
+    "Calls",
+    "Receives",
+    "Reads",
+    "Pays",
+    "Complains",
+    "Thanks",
+    "Looks for",
+]
+THINGS = [
+    "the room key",
+    "the wifi code",
+    "a late checkout",
+    "the invoice",
+    "a taxi",
+    "breakfast times",
+    "a quiet room",
+    "the parking",
+    "extra towels",
+    "the spa menu",
+]
 SCORERS = ["Priya", "Marco", "Aisha", "Tom"]
 SOURCE_TEAM = "front-desk-friends"
 
 
-def write_big_team(folder: Path | str, touchpoints: int = 500, seed: int = 16,
-                   case: str = "laurie-hospitality") -> Path:
+def write_big_team(
+    folder: Path | str, touchpoints: int = 500, seed: int = 16, case: str = "laurie-hospitality"
+) -> Path:
     """Write a valid team with ``touchpoints`` touchpoints into ``folder`` (made if missing).
 
     Parameters
@@ -63,38 +94,100 @@ def write_big_team(folder: Path | str, touchpoints: int = 500, seed: int = 16,
         shutil.copyfile(source / name, folder / name)
     roles = read_csv(source / "roles.csv")
     staff = [r[0] for r in roles.records if r[2] != "customer"]
-    atomic_write(folder / "team.yaml", f"name: Big team ({touchpoints} touchpoints)\n"
-                 f"members: [{', '.join(SCORERS)}]\n")
+    atomic_write(
+        folder / "team.yaml",
+        f"name: Big team ({touchpoints} touchpoints)\nmembers: [{', '.join(SCORERS)}]\n",
+    )
     journey, scores, needs, plan = [], [], [], []
     per_stage = max(1, -(-touchpoints // len(STAGES)))
     for n in range(1, touchpoints + 1):
         tid = f"T{n:03d}"
         stage = STAGES[min((n - 1) // per_stage, len(STAGES) - 1)]
         contact = rng.choice(["direct", "direct", "indirect"])
-        journey.append([tid, stage, str(n), f"{7 + n * 14 // touchpoints:02d}:{rng.randrange(60):02d}",
-                        f"{rng.choice(VERBS)} {rng.choice(THINGS)} ({tid})",
-                        rng.choice(["face to face", "phone", "web", "app"]), contact,
-                        rng.choice(staff), str(rng.randint(-2, 2)),
-                        "true" if rng.random() < 0.05 else "false"])
+        journey.append(
+            [
+                tid,
+                stage,
+                str(n),
+                f"{7 + n * 14 // touchpoints:02d}:{rng.randrange(60):02d}",
+                f"{rng.choice(VERBS)} {rng.choice(THINGS)} ({tid})",
+                rng.choice(["face to face", "phone", "web", "app"]),
+                contact,
+                rng.choice(staff),
+                str(rng.randint(-2, 2)),
+                "true" if rng.random() < 0.05 else "false",
+            ]
+        )
         for scorer in SCORERS:
-            scores.append([tid, scorer, str(rng.randint(1, 5)), str(rng.randint(1, 5)),
-                           str(rng.randint(1, 5)), str(rng.randint(1, 5)), str(rng.randint(1, 5))])
+            scores.append(
+                [
+                    tid,
+                    scorer,
+                    str(rng.randint(1, 5)),
+                    str(rng.randint(1, 5)),
+                    str(rng.randint(1, 5)),
+                    str(rng.randint(1, 5)),
+                    str(rng.randint(1, 5)),
+                ]
+            )
         if rng.random() < 0.5:
-            needs.append([tid, rng.choice(["be", "do", "have"]),
-                          f"Support to handle {rng.choice(THINGS)}", rng.choice(staff)])
+            needs.append(
+                [
+                    tid,
+                    rng.choice(["be", "do", "have"]),
+                    f"Support to handle {rng.choice(THINGS)}",
+                    rng.choice(staff),
+                ]
+            )
     for a, tid in enumerate(rng.sample([j[0] for j in journey], min(12, touchpoints)), start=1):
-        plan.append([f"A{a}", tid, rng.choice(["be", "do", "have"]),
-                     f"Fix {rng.choice(THINGS)} at {tid}", rng.choice(staff),
-                     f"2026-0{rng.randint(3, 9)}-15", "complaints per week",
-                     str(rng.randint(10, 20)), str(rng.randint(1, 9))])
+        plan.append(
+            [
+                f"A{a}",
+                tid,
+                rng.choice(["be", "do", "have"]),
+                f"Fix {rng.choice(THINGS)} at {tid}",
+                rng.choice(staff),
+                f"2026-0{rng.randint(3, 9)}-15",
+                "complaints per week",
+                str(rng.randint(10, 20)),
+                str(rng.randint(1, 9)),
+            ]
+        )
     tables = {
-        "journey.csv": (["touchpoint_id", "stage", "order", "time", "description", "channel",
-                         "contact", "role_id", "emotion", "moment_of_truth"], journey),
-        "scores.csv": (["touchpoint_id", "scorer", "importance", "performance", "be", "do",
-                        "have"], scores),
+        "journey.csv": (
+            [
+                "touchpoint_id",
+                "stage",
+                "order",
+                "time",
+                "description",
+                "channel",
+                "contact",
+                "role_id",
+                "emotion",
+                "moment_of_truth",
+            ],
+            journey,
+        ),
+        "scores.csv": (
+            ["touchpoint_id", "scorer", "importance", "performance", "be", "do", "have"],
+            scores,
+        ),
         "needs.csv": (["touchpoint_id", "kind", "need", "provider_role"], needs),
-        "plan.csv": (["action_id", "touchpoint_id", "kind", "action", "owner_role", "due",
-                      "metric", "baseline", "target"], plan),
+        "plan.csv": (
+            [
+                "action_id",
+                "touchpoint_id",
+                "kind",
+                "action",
+                "owner_role",
+                "due",
+                "metric",
+                "baseline",
+                "target",
+            ],
+            plan,
+        ),
     }
     for name, (header, records) in tables.items():
         atomic_write(folder / name, csv_text(header, records))

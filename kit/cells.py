@@ -102,8 +102,11 @@ def with_columns(frame: pd.DataFrame | None, columns: Iterable[str] | str) -> pd
     [None]
     """
     columns = TABLES[columns].columns if isinstance(columns, str) else list(columns)
-    out = pd.DataFrame({c: pd.Series(dtype=object) for c in columns}) if frame is None \
+    out = (
+        pd.DataFrame({c: pd.Series(dtype=object) for c in columns})
+        if frame is None
         else frame.copy()
+    )
     for column in columns:
         if column not in out.columns:
             out[column] = [None] * len(out)

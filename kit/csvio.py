@@ -38,8 +38,10 @@ _DELIMITERS = (",", ";", "\t", "|")
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 """First characters that make a spreadsheet read a cell as a formula."""
 _NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
-NOT_CSV = ("not a CSV file: it holds binary data, not text; expected a table saved as CSV "
-           "(comma-separated values) from a spreadsheet")
+NOT_CSV = (
+    "not a CSV file: it holds binary data, not text; expected a table saved as CSV "
+    "(comma-separated values) from a spreadsheet"
+)
 
 
 @dataclass
@@ -65,7 +67,11 @@ def protect_cell(text: str) -> str:
     """
     if text.startswith(FORMULA_START) and not _NUMBER.fullmatch(text):
         return "'" + text
-    if text.startswith("'") and text[1:2] and (text[1] == "'" or text[1:].startswith(FORMULA_START)):
+    if (
+        text.startswith("'")
+        and text[1:2]
+        and (text[1] == "'" or text[1:].startswith(FORMULA_START))
+    ):
         return "'" + text
     return text
 
@@ -78,7 +84,11 @@ def unprotect_cell(text: str) -> str:
     >>> [unprotect_cell(protect_cell(t)) for t in ("=1+1", "'=x", "'x", "-2", "'")]
     ['=1+1', "'=x", "'x", '-2', "'"]
     """
-    if text.startswith("'") and text[1:2] and (text[1] == "'" or text[1:].startswith(FORMULA_START)):
+    if (
+        text.startswith("'")
+        and text[1:2]
+        and (text[1] == "'" or text[1:].startswith(FORMULA_START))
+    ):
         return text[1:]
     return text
 
@@ -214,8 +224,13 @@ def parse_csv(raw: bytes, shown: str) -> CsvTable:
     if delimiter != ",":
         name = {";": "semicolons", "\t": "tabs", "|": "vertical bars"}[delimiter]
         table.problems.append(
-            Problem(shown, 1, None, f"cells are separated by {name}, not commas; read it that way",
-                    "warning")
+            Problem(
+                shown,
+                1,
+                None,
+                f"cells are separated by {name}, not commas; read it that way",
+                "warning",
+            )
         )
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     record_number = 0
@@ -236,10 +251,14 @@ def parse_csv(raw: bytes, shown: str) -> CsvTable:
                 extra = [c for c in cells[len(table.header) :] if c]
                 if extra:
                     table.problems.append(
-                        Problem(shown, row, f"(column {len(table.header) + 1})",
-                                f"this row has {len(cells)} cells but the header has "
-                                f"{len(table.header)}; expected one value per column "
-                                f"(a stray comma or delimiter?)")
+                        Problem(
+                            shown,
+                            row,
+                            f"(column {len(table.header) + 1})",
+                            f"this row has {len(cells)} cells but the header has "
+                            f"{len(table.header)}; expected one value per column "
+                            f"(a stray comma or delimiter?)",
+                        )
                     )
                     continue
                 cells = cells[: len(table.header)]

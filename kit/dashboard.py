@@ -70,10 +70,12 @@ class Edit:
         >>> Edit("A&B", "added", ["T19"], "journey", 100.0).text(now=220.0)
         Markup('<b>A&amp;B</b> added T19 in journey, 2 min ago')
         """
-        shown = ", ".join(self.keys[:3]) + (f" and {len(self.keys) - 3} more"
-                                            if len(self.keys) > 3 else "")
+        shown = ", ".join(self.keys[:3]) + (
+            f" and {len(self.keys) - 3} more" if len(self.keys) > 3 else ""
+        )
         return Markup("<b>{}</b> {} {} in {}, {}").format(
-            self.team, self.verb, shown, self.table, ago(self.when, now))
+            self.team, self.verb, shown, self.table, ago(self.when, now)
+        )
 
 
 def ago(when: float, now: float | None = None) -> str:
@@ -120,16 +122,21 @@ def diff_table(old: bytes | None, new: bytes | None, table: str) -> list[tuple[s
     [('added', ['T19']), ('changed', ['T2'])]
     """
     before, after = _keyed(old, table), _keyed(new, table)
-    found = [("added", [k for k in after if k not in before]),
-             ("removed", [k for k in before if k not in after]),
-             ("changed", [k for k in after if k in before and after[k] != before[k]])]
+    found = [
+        ("added", [k for k in after if k not in before]),
+        ("removed", [k for k in before if k not in after]),
+        ("changed", [k for k in after if k in before and after[k] != before[k]]),
+    ]
     return [(verb, keys) for verb, keys in found if keys]
 
 
 def _signature(folder: Path) -> tuple:
     try:
-        entries = sorted((p.name, p.stat().st_mtime_ns, p.stat().st_size)
-                         for p in folder.iterdir() if p.is_file())
+        entries = sorted(
+            (p.name, p.stat().st_mtime_ns, p.stat().st_size)
+            for p in folder.iterdir()
+            if p.is_file()
+        )
     except OSError:
         return ()
     return tuple(entries)
@@ -165,8 +172,9 @@ def _history_baseline(folder: Path, filename: str) -> bytes | None:
     return versions[-1].read_bytes() if versions else None
 
 
-def build_view(team: Any, journey: pd.DataFrame | None, previous: TeamView | None = None
-               ) -> TeamView:
+def build_view(
+    team: Any, journey: pd.DataFrame | None, previous: TeamView | None = None
+) -> TeamView:
     """Load one team leniently and compute its tile (see :class:`TeamView`)."""
     from kit.journey import emotion_curve
     from kit.scoring import ipa, priority_ranking, team_ranks, top_of_ranking
@@ -177,8 +185,9 @@ def build_view(team: Any, journey: pd.DataFrame | None, previous: TeamView | Non
         view.raw[table] = file.read_bytes() if file.is_file() else None
     view.edits = list(previous.edits) if previous else []
     for table, now in view.raw.items():
-        before = previous.raw.get(table) if previous else _history_baseline(
-            team.path, f"{table}.csv")
+        before = (
+            previous.raw.get(table) if previous else _history_baseline(team.path, f"{table}.csv")
+        )
         if before == now or (previous is None and before is None):
             continue
         file = team.path / f"{table}.csv"
@@ -196,25 +205,41 @@ def build_view(team: Any, journey: pd.DataFrame | None, previous: TeamView | Non
         edit.team = view.name
     row = team_progress({team.slug: wb}).iloc[0]
     view.steps = {s: row[s] for s in STEPS}
-    view.counts = {k: int(row[k]) for k in ("touchpoints", "roles", "need_items", "scorers",
-                                             "actions")}
+    view.counts = {
+        k: int(row[k]) for k in ("touchpoints", "roles", "need_items", "scorers", "actions")
+    }
     problems = errors(wb.problems)
     if problems:
         view.messages = [str(p) for p in problems[:MAX_MESSAGES]]
         if len(problems) > MAX_MESSAGES:
-            view.messages.append(f"… and {len(problems) - MAX_MESSAGES} more "
-                                 f"(servekit validate shows them all)")
+            view.messages.append(
+                f"… and {len(problems) - MAX_MESSAGES} more (servekit validate shows them all)"
+            )
         return view
     own_journey, scores = wb.tables["journey"], wb.tables["scores"]
-    view.curve = [(cells.text(r.touchpoint_id), int(r.emotion), bool(r.moment_of_truth))
-                  for r in emotion_curve(own_journey).itertuples()] if len(own_journey) else []
+    view.curve = (
+        [
+            (cells.text(r.touchpoint_id), int(r.emotion), bool(r.moment_of_truth))
+            for r in emotion_curve(own_journey).itertuples()
+        ]
+        if len(own_journey)
+        else []
+    )
     if len(scores):
         ranking = priority_ranking(scores, own_journey)
-        view.top = top_of_ranking(ranking, TOP_K)[["touchpoint_id", "description", "priority"]
-                                                 ].to_dict("records")
+        view.top = top_of_ranking(ranking, TOP_K)[
+            ["touchpoint_id", "description", "priority"]
+        ].to_dict("records")
         grid = ipa(scores, own_journey)
-        view.points = [(cells.text(r.touchpoint_id), float(r.importance), float(r.performance),
-                        str(r.quadrant)) for r in grid.itertuples()]
+        view.points = [
+            (
+                cells.text(r.touchpoint_id),
+                float(r.importance),
+                float(r.performance),
+                str(r.quadrant),
+            )
+            for r in grid.itertuples()
+        ]
         view.ranks = team_ranks({view.name: scores}, journey, k=TOP_K)
     return view
 
@@ -288,8 +313,9 @@ class Board:
         if len(ranks) < 2:
             self.agreement = pd.DataFrame()
             return
-        self.agreement = agreement_from_ranks(pd.concat(ranks, ignore_index=True),
-                                              self._case_journey(), n_teams=len(ranks))
+        self.agreement = agreement_from_ranks(
+            pd.concat(ranks, ignore_index=True), self._case_journey(), n_teams=len(ranks)
+        )
 
     def edits(self, limit: int = MAX_EDITS) -> list[Edit]:
         """The latest saved edits across all teams, newest first."""
@@ -321,17 +347,24 @@ class Dashboard:
 
         self.board = Board(workshop_dir)
         self.interval = interval
-        self.button = widgets.Button(description="Refresh now", icon="refresh",
-                                     layout=widgets.Layout(width="220px", height="52px"))
+        self.button = widgets.Button(
+            description="Refresh now",
+            icon="refresh",
+            layout=widgets.Layout(width="220px", height="52px"),
+        )
         self.button.add_class("sk-dash-button")
         self.button.on_click(lambda _: self.refresh())
         self.status = widgets.HTML()
         self.view = widgets.HTML()
-        self.widget = widgets.VBox([
-            widgets.HTML(str(CSS)),
-            widgets.HBox([self.button, self.status],
-                         layout=widgets.Layout(align_items="center")),
-            self.view])
+        self.widget = widgets.VBox(
+            [
+                widgets.HTML(str(CSS)),
+                widgets.HBox(
+                    [self.button, self.status], layout=widgets.Layout(align_items="center")
+                ),
+                self.view,
+            ]
+        )
         self._task = None
         self.refresh()
 
@@ -343,14 +376,19 @@ class Dashboard:
             if page != self.view.value:
                 self.view.value = page
             stamp = self.board.refreshed.strftime("%H:%M:%S")
-            self.status.value = str(Markup(
-                '<span class="sk-dash-status">Last refreshed <b>{}</b> · {} team(s) re-read'
-                "{}</span>").format(stamp, len(changed),
-                                    f" · every {self.interval:g} s" if self.interval else ""))
+            self.status.value = str(
+                Markup(
+                    '<span class="sk-dash-status">Last refreshed <b>{}</b> · {} team(s) re-read'
+                    "{}</span>"
+                ).format(
+                    stamp, len(changed), f" · every {self.interval:g} s" if self.interval else ""
+                )
+            )
             return changed
         except Exception as exc:  # noqa: BLE001 - the page must survive a bad moment on disk
-            self.status.value = str(Markup('<span class="sk-dash-status">Refresh failed: {}'
-                                           "</span>").format(exc))
+            self.status.value = str(
+                Markup('<span class="sk-dash-status">Refresh failed: {}</span>').format(exc)
+            )
             return []
 
     def start(self) -> None:

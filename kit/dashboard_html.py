@@ -22,9 +22,13 @@ from markupsafe import Markup
 from kit.progress import STEPS
 
 MARKS = {"done": "✓", "started": "…", "not started": "–"}
-QUADRANT_COLOURS = {"Concentrate here": "#d1495b", "Keep up the good work": "#2e8b57",
-                    "On the line": "#1d2330",
-                    "Low priority": "#8a8f98", "Possible overkill": "#e0a100"}
+QUADRANT_COLOURS = {
+    "Concentrate here": "#d1495b",
+    "Keep up the good work": "#2e8b57",
+    "On the line": "#1d2330",
+    "Low priority": "#8a8f98",
+    "Possible overkill": "#e0a100",
+}
 CSS = Markup("""<style>
 .sk-dash { font-family: system-ui, "Segoe UI", Roboto, sans-serif; font-size: 22px;
   color: #1d2330; line-height: 1.35; }
@@ -81,7 +85,7 @@ def short(text: Any, limit: int = 60) -> str:
     text = text if isinstance(text, str) else ""
     if len(text) <= limit:
         return text
-    return text[:limit - 1].rsplit(" ", 1)[0].rstrip(",;:") + "…"
+    return text[: limit - 1].rsplit(" ", 1)[0].rstrip(",;:") + "…"
 
 
 def journey_svg(curve: list[tuple[str, int, bool]], width: int = 290, height: int = 140) -> Markup:
@@ -97,9 +101,11 @@ def journey_svg(curve: list[tuple[str, int, bool]], width: int = 290, height: in
     xy = [(pad + i * step, y(e)) for i, (_, e, _) in enumerate(curve)]
     line = " ".join(f"{x:.1f},{yy:.1f}" for x, yy in xy)
     dots = Markup("").join(
-        Markup('<circle cx="{:.1f}" cy="{:.1f}" r="{}" fill="{}"><title>{}: {}</title></circle>'
-               ).format(x, yy, 7 if mot else 4, "#e07b00" if mot else "#3b6fd8", tp, e)
-        for (x, yy), (tp, e, mot) in zip(xy, curve, strict=True))
+        Markup(
+            '<circle cx="{:.1f}" cy="{:.1f}" r="{}" fill="{}"><title>{}: {}</title></circle>'
+        ).format(x, yy, 7 if mot else 4, "#e07b00" if mot else "#3b6fd8", tp, e)
+        for (x, yy), (tp, e, mot) in zip(xy, curve, strict=True)
+    )
     return Markup(
         '<svg class="sk-dash-svg journey" width="{w}" height="{h}" viewBox="0 0 {w} {h}" '
         'role="img" aria-label="journey curve"><rect width="{w}" height="{h}" fill="#fafbfc"/>'
@@ -119,10 +125,12 @@ def ipa_svg(points: list[tuple[str, float, float, str]], size: int = 140) -> Mar
 
     mid = pos(3)
     dots = Markup("").join(
-        Markup('<circle cx="{:.1f}" cy="{:.1f}" r="5" fill="{}"><title>{}: importance {:g}, '
-               "performance {:g}</title></circle>").format(
-            pos(perf), size - pos(imp), QUADRANT_COLOURS.get(quad, "#3b6fd8"), tp, imp, perf)
-        for tp, imp, perf, quad in points)
+        Markup(
+            '<circle cx="{:.1f}" cy="{:.1f}" r="5" fill="{}"><title>{}: importance {:g}, '
+            "performance {:g}</title></circle>"
+        ).format(pos(perf), size - pos(imp), QUADRANT_COLOURS.get(quad, "#3b6fd8"), tp, imp, perf)
+        for tp, imp, perf, quad in points
+    )
     return Markup(
         '<svg class="sk-dash-svg ipa" width="{s}" height="{s}" viewBox="0 0 {s} {s}" role="img" '
         'aria-label="importance-performance grid"><rect width="{s}" height="{s}" fill="#fafbfc"/>'
@@ -136,51 +144,77 @@ def _steps(view: Any) -> Markup:
     return Markup("").join(
         Markup('<span class="{}">{} {}</span>').format(
             view.steps.get(s, "not started").replace(" ", "-"),
-            MARKS[view.steps.get(s, "not started")], s) for s in STEPS)
+            MARKS[view.steps.get(s, "not started")],
+            s,
+        )
+        for s in STEPS
+    )
 
 
 def tile_html(view: Any, now: float | None = None) -> Markup:
     """One team's tile: name, steps, then its validation messages or its two small charts."""
     from kit.dashboard import ago
 
-    head = Markup('<h3>{}</h3><div class="sk-dash-steps">{}</div>').format(view.name,
-                                                                           _steps(view))
+    head = Markup('<h3>{}</h3><div class="sk-dash-steps">{}</div>').format(view.name, _steps(view))
     if view.broken:
-        body = Markup('<p><b>Data to fix</b> (the other teams are not affected):</p>'
-                      '<div class="sk-dash-msg">{}</div>').format("\n".join(view.messages))
+        body = Markup(
+            "<p><b>Data to fix</b> (the other teams are not affected):</p>"
+            '<div class="sk-dash-msg">{}</div>'
+        ).format("\n".join(view.messages))
         return Markup('<div class="sk-dash-tile broken" data-team="{}">{}{}</div>').format(
-            view.slug, head, body)
+            view.slug, head, body
+        )
     if view.charts is None:  # drawn once per load of the team, not on every refresh
         view.charts = Markup(
             '<div class="sk-dash-charts"><figure>{}<figcaption>journey: how the guest '
-            'feels</figcaption></figure><figure>{}<figcaption>importance × performance'
-            "</figcaption></figure></div>").format(journey_svg(view.curve), ipa_svg(view.points))
+            "feels</figcaption></figure><figure>{}<figcaption>importance × performance"
+            "</figcaption></figure></div>"
+        ).format(journey_svg(view.curve), ipa_svg(view.points))
     charts = view.charts
-    last = (Markup('<div class="sk-dash-last">last edit: {} {} in {}, {}</div>').format(
-        view.edits[-1].verb, ", ".join(view.edits[-1].keys[:3]), view.edits[-1].table,
-        ago(view.edits[-1].when, now)) if view.edits else Markup(""))
+    last = (
+        Markup('<div class="sk-dash-last">last edit: {} {} in {}, {}</div>').format(
+            view.edits[-1].verb,
+            ", ".join(view.edits[-1].keys[:3]),
+            view.edits[-1].table,
+            ago(view.edits[-1].when, now),
+        )
+        if view.edits
+        else Markup("")
+    )
     return Markup('<div class="sk-dash-tile" data-team="{}">{}{}{}</div>').format(
-        view.slug, head, charts, last)
+        view.slug, head, charts, last
+    )
 
 
 def _progress(views: list[Any]) -> Markup:
     rows = Markup("").join(
         Markup("<tr><td>{}</td>{}{}</tr>").format(
-            v.name, Markup("").join(
+            v.name,
+            Markup("").join(
                 Markup('<td class="mark {}">{}</td>').format(
                     v.steps.get(s, "not started").replace(" ", "-"),
-                    MARKS[v.steps.get(s, "not started")]) for s in STEPS),
-            Markup('<td class="mark broken">fix</td>') if v.broken else
-            Markup('<td class="mark done">✓</td>')) for v in views)
+                    MARKS[v.steps.get(s, "not started")],
+                )
+                for s in STEPS
+            ),
+            Markup('<td class="mark broken">fix</td>')
+            if v.broken
+            else Markup('<td class="mark done">✓</td>'),
+        )
+        for v in views
+    )
     head = Markup("").join(Markup("<th>{}</th>").format(s) for s in (*STEPS, "data"))
-    return Markup('<div class="sk-dash-progress"><h2>Progress</h2><table><thead><tr>'
-                  "<th>team</th>{}</tr></thead><tbody>{}</tbody></table></div>").format(head, rows)
+    return Markup(
+        '<div class="sk-dash-progress"><h2>Progress</h2><table><thead><tr>'
+        "<th>team</th>{}</tr></thead><tbody>{}</tbody></table></div>"
+    ).format(head, rows)
 
 
 def _edits(board: Any, now: float | None) -> Markup:
     edits = board.edits()
-    items = Markup("").join(Markup("<li>{}</li>").format(e.text(now)) for e in edits) or \
-        Markup('<li class="sk-dash-empty">no saved edits yet</li>')
+    items = Markup("").join(Markup("<li>{}</li>").format(e.text(now)) for e in edits) or Markup(
+        '<li class="sk-dash-empty">no saved edits yet</li>'
+    )
     return Markup('<div class="sk-dash-edits"><h2>Latest edits</h2><ul>{}</ul></div>').format(items)
 
 
@@ -192,30 +226,47 @@ def _priorities(views: list[Any]) -> Markup:
         elif not v.top:
             inner = Markup('<p class="sk-dash-empty">not scored yet</p>')
         else:
-            inner = Markup("<ol>{}</ol>").format(Markup("").join(
-                Markup("<li><b>{}</b> {}</li>").format(t["touchpoint_id"], short(t["description"]))
-                for t in v.top))
+            inner = Markup("<ol>{}</ol>").format(
+                Markup("").join(
+                    Markup("<li><b>{}</b> {}</li>").format(
+                        t["touchpoint_id"], short(t["description"])
+                    )
+                    for t in v.top
+                )
+            )
         cards.append(Markup("<div><b>{}</b>{}</div>").format(v.name, inner))
-    return Markup('<h2>Top priorities, side by side</h2><div class="sk-dash-prio">{}</div>'
-                  ).format(Markup("").join(cards))
+    return Markup('<h2>Top priorities, side by side</h2><div class="sk-dash-prio">{}</div>').format(
+        Markup("").join(cards)
+    )
 
 
 def _agreement(board: Any) -> Markup:
     table = board.agreement
     if table is None or table.empty:
-        return Markup('<h2>Where the teams agree</h2><p class="sk-dash-empty">Needs two teams '
-                      "with scores.</p>")
+        return Markup(
+            '<h2>Where the teams agree</h2><p class="sk-dash-empty">Needs two teams '
+            "with scores.</p>"
+        )
     n = max(int(table["teams"].max()), 1)
     rows = Markup("").join(
-        Markup('<tr><td><b>{}</b> {}</td><td><span class="sk-dash-bar" style="width:{}px">'
-               "</span>{} of {}</td><td>{}</td></tr>").format(
-            r.touchpoint_id, short(r.description, 90),
-            int(round(160 * r.teams_top_k / n)), int(r.teams_top_k), int(r.teams),
-            f"{int(r.rank_spread)}" if r.rank_spread == r.rank_spread else "–")
-        for r in table.head(6).itertuples())
-    return Markup("<h2>Where the teams agree</h2><table><thead><tr><th>touchpoint</th>"
-                  f"<th>teams with it in their top {3}</th><th>rank spread</th></tr></thead>"
-                  "<tbody>{}</tbody></table>").format(rows)
+        Markup(
+            '<tr><td><b>{}</b> {}</td><td><span class="sk-dash-bar" style="width:{}px">'
+            "</span>{} of {}</td><td>{}</td></tr>"
+        ).format(
+            r.touchpoint_id,
+            short(r.description, 90),
+            int(round(160 * r.teams_top_k / n)),
+            int(r.teams_top_k),
+            int(r.teams),
+            f"{int(r.rank_spread)}" if r.rank_spread == r.rank_spread else "–",
+        )
+        for r in table.head(6).itertuples()
+    )
+    return Markup(
+        "<h2>Where the teams agree</h2><table><thead><tr><th>touchpoint</th>"
+        f"<th>teams with it in their top {3}</th><th>rank spread</th></tr></thead>"
+        "<tbody>{}</tbody></table>"
+    ).format(rows)
 
 
 def board_html(board: Any, now: float | None = None) -> str:
@@ -225,15 +276,25 @@ def board_html(board: Any, now: float | None = None) -> str:
     finished = sum(1 for v in views if v.steps and all(x == "done" for x in v.steps.values()))
     broken = sum(1 for v in views if v.broken)
     sub = Markup("{} teams · {} finished every step{}").format(
-        len(views), finished, f" · {broken} with data to fix" if broken else "")
+        len(views), finished, f" · {broken} with data to fix" if broken else ""
+    )
     if not views:
         body = Markup('<p class="sk-dash-empty">No teams yet: add them with servekit new.</p>')
     else:
-        body = Markup("").join([
-            Markup('<div class="sk-dash-row">{}{}</div>').format(_progress(views),
-                                                                 _edits(board, now)),
-            _priorities(views), _agreement(board),
-            Markup('<h2>Teams</h2><div class="sk-dash-tiles">{}</div>').format(
-                Markup("").join(tile_html(v, now) for v in views))])
-    return str(Markup('<div class="sk-dash"><h1>{}</h1><p class="sk-dash-sub">{}</p>{}</div>'
-                      ).format(board.title, sub, body))
+        body = Markup("").join(
+            [
+                Markup('<div class="sk-dash-row">{}{}</div>').format(
+                    _progress(views), _edits(board, now)
+                ),
+                _priorities(views),
+                _agreement(board),
+                Markup('<h2>Teams</h2><div class="sk-dash-tiles">{}</div>').format(
+                    Markup("").join(tile_html(v, now) for v in views)
+                ),
+            ]
+        )
+    return str(
+        Markup('<div class="sk-dash"><h1>{}</h1><p class="sk-dash-sub">{}</p>{}</div>').format(
+            board.title, sub, body
+        )
+    )

@@ -82,14 +82,23 @@ def figure_bundle(fig: Any) -> dict[str, Any]:
     fig_dict = fig.to_dict() if hasattr(fig, "to_dict") else dict(fig)
     _State.count += 1
     div_id = f"{_State.prefix}-fig-{_State.count}"
-    body = pio.to_html(fig_dict, config=FIGURE_CONFIG, include_plotlyjs=False,
-                       include_mathjax=False, full_html=False, div_id=div_id, validate=False)
-    plotly_json = {"data": fig_dict.get("data", []), "layout": fig_dict.get("layout", {}),
-                   "config": FIGURE_CONFIG}
+    body = pio.to_html(
+        fig_dict,
+        config=FIGURE_CONFIG,
+        include_plotlyjs=False,
+        include_mathjax=False,
+        full_html=False,
+        div_id=div_id,
+        validate=False,
+    )
+    plotly_json = {
+        "data": fig_dict.get("data", []),
+        "layout": fig_dict.get("layout", {}),
+        "config": FIGURE_CONFIG,
+    }
     if fig_dict.get("frames"):
         plotly_json["frames"] = fig_dict["frames"]
-    return {PLOTLY_MIME: plotly_json,
-            "text/html": f'<div class="sk-figure">{body}</div>'}
+    return {PLOTLY_MIME: plotly_json, "text/html": f'<div class="sk-figure">{body}</div>'}
 
 
 def _register() -> None:
@@ -118,8 +127,10 @@ def plotlyjs_html() -> str:
     """
     from plotly.offline import get_plotlyjs
 
-    return ("<script>window.PlotlyConfig = {MathJaxConfig: 'local'};</script>\n"
-            f'<script charset="utf-8">{get_plotlyjs()}</script>')
+    return (
+        "<script>window.PlotlyConfig = {MathJaxConfig: 'local'};</script>\n"
+        f'<script charset="utf-8">{get_plotlyjs()}</script>'
+    )
 
 
 def setup(*, embed_plotlyjs: bool = True, figure_prefix: str = "fig", quiet: bool = True) -> None:
@@ -153,8 +164,7 @@ def setup(*, embed_plotlyjs: bool = True, figure_prefix: str = "fig", quiet: boo
     if embed_plotlyjs:
         from IPython.display import display
 
-        display({"text/html": plotlyjs_html()}, raw=True,
-                metadata={PLOTLYJS_MARK: True})
+        display({"text/html": plotlyjs_html()}, raw=True, metadata={PLOTLYJS_MARK: True})
 
 
 def show(*figures: Any) -> None:
@@ -182,15 +192,23 @@ def say(*parts: Any) -> None:
     """
     from IPython.display import display
 
-    markup = Markup("").join(p if isinstance(p, Markup) else Markup("<p>{}</p>").format(p)
-                             for p in parts if p is not None and p != "")
+    markup = Markup("").join(
+        p if isinstance(p, Markup) else Markup("<p>{}</p>").format(p)
+        for p in parts
+        if p is not None and p != ""
+    )
     if markup:
         display({"text/html": str(markup)}, raw=True)
 
 
-def table(rows: Iterable[Mapping[str, Any]] | Any, columns: Mapping[str, str] | None = None,
-          *, caption: str | None = None, numeric: Iterable[str] = (),
-          empty: str = "Nothing here yet.") -> Markup:
+def table(
+    rows: Iterable[Mapping[str, Any]] | Any,
+    columns: Mapping[str, str] | None = None,
+    *,
+    caption: str | None = None,
+    numeric: Iterable[str] = (),
+    empty: str = "Nothing here yet.",
+) -> Markup:
     """An HTML table with every cell escaped.
 
     Parameters
@@ -228,12 +246,17 @@ def table(rows: Iterable[Mapping[str, Any]] | Any, columns: Mapping[str, str] | 
 
     head = Markup("").join(Markup("<th{}>{}</th>").format(cls(k), v) for k, v in columns.items())
     body = Markup("").join(
-        Markup("<tr>{}</tr>").format(Markup("").join(
-            Markup("<td{}>{}</td>").format(cls(k), cell_text(row.get(k))) for k in columns))
-        for row in rows)
+        Markup("<tr>{}</tr>").format(
+            Markup("").join(
+                Markup("<td{}>{}</td>").format(cls(k), cell_text(row.get(k))) for k in columns
+            )
+        )
+        for row in rows
+    )
     cap = Markup("<caption>{}</caption>").format(caption) if caption else Markup("")
-    return Markup('<table class="sk-table">{}<thead><tr>{}</tr></thead><tbody>{}</tbody>'
-                  '</table>').format(cap, head, body)
+    return Markup(
+        '<table class="sk-table">{}<thead><tr>{}</tr></thead><tbody>{}</tbody></table>'
+    ).format(cap, head, body)
 
 
 def cell_text(value: Any) -> str | Markup:
@@ -271,5 +294,15 @@ def text(value: Any) -> str:
     return str(escape("" if value is None else value))
 
 
-__all__ = ["FIGURE_CONFIG", "Markup", "escape", "figure_bundle", "plotlyjs_html", "say",
-           "setup", "show", "table", "text"]
+__all__ = [
+    "FIGURE_CONFIG",
+    "Markup",
+    "escape",
+    "figure_bundle",
+    "plotlyjs_html",
+    "say",
+    "setup",
+    "show",
+    "table",
+    "text",
+]

@@ -51,16 +51,23 @@ PLOTLYJS_ASSET = "assets/plotly.min.js"
 PlotlyJs = Literal["inline", "shared", "none"]
 
 CHROMIUM_FLAGS = (
-    "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-    "--no-pdf-header-footer", "--window-size=1280,1024",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-pdf-header-footer",
+    "--window-size=1280,1024",
 )
 """Flags for printing: no sandbox (containers), no network chatter, no header/footer, and a
 window wide enough that charts are drawn at the report's full screen width (then scaled to A4)."""
 
 _EXTERNAL = re.compile(
     r"""<(?:script|link|img|iframe|source|embed)\b[^>]*?\b(?:src|href)\s*=\s*["']?\s*((?:https?:)?//[^"'\s>]+)""",
-    re.IGNORECASE)
+    re.IGNORECASE,
+)
 _CSS_IMPORT = re.compile(r"""@import\s+(?:url\()?["']?((?:https?:)?//[^"')\s]+)""", re.IGNORECASE)
 
 
@@ -109,9 +116,14 @@ def html_exporter() -> Any:
     """
     from nbconvert import HTMLExporter
 
-    return HTMLExporter(template_name=REPORT_TEMPLATE, extra_template_basedirs=[str(TEMPLATES)],
-                        exclude_input=True, exclude_input_prompt=True,
-                        exclude_output_prompt=True, anchor_link_text="")
+    return HTMLExporter(
+        template_name=REPORT_TEMPLATE,
+        extra_template_basedirs=[str(TEMPLATES)],
+        exclude_input=True,
+        exclude_input_prompt=True,
+        exclude_output_prompt=True,
+        anchor_link_text="",
+    )
 
 
 _NOT_SHOWN = ("application/vnd.plotly.v1+json", "application/vnd.jupyter.widget-view+json")
@@ -136,13 +148,20 @@ def _for_export(nb: Any) -> Any:
                     continue
                 out = NotebookNode(dict(out))
                 if "data" in out:
-                    out["data"] = NotebookNode({k: v for k, v in out["data"].items()
-                                                if k not in _NOT_SHOWN})
+                    out["data"] = NotebookNode(
+                        {k: v for k, v in out["data"].items() if k not in _NOT_SHOWN}
+                    )
                 outputs.append(out)
             copy_["outputs"] = outputs
         cells.append(copy_)
-    return NotebookNode({"nbformat": nb.nbformat, "nbformat_minor": nb.nbformat_minor,
-                         "metadata": nb.metadata, "cells": cells})
+    return NotebookNode(
+        {
+            "nbformat": nb.nbformat,
+            "nbformat_minor": nb.nbformat_minor,
+            "metadata": nb.metadata,
+            "cells": cells,
+        }
+    )
 
 
 def has_figures(nb: Any) -> bool:
@@ -154,13 +173,22 @@ def has_figures(nb: Any) -> bool:
     >>> has_figures(nbformat.v4.new_notebook())
     False
     """
-    return any("application/vnd.plotly.v1+json" in out.get("data", {})
-               for cell in nb.cells for out in cell.get("outputs", []))
+    return any(
+        "application/vnd.plotly.v1+json" in out.get("data", {})
+        for cell in nb.cells
+        for out in cell.get("outputs", [])
+    )
 
 
-def notebook_html(nb: Any, *, title: str, plotlyjs: PlotlyJs = "inline",
-                  plotlyjs_src: str = PLOTLYJS_ASSET, language: str = "en",
-                  footer: str | None = None) -> str:
+def notebook_html(
+    nb: Any,
+    *,
+    title: str,
+    plotlyjs: PlotlyJs = "inline",
+    plotlyjs_src: str = PLOTLYJS_ASSET,
+    language: str = "en",
+    footer: str | None = None,
+) -> str:
     """Render an executed notebook as one report page.
 
     Parameters
@@ -285,8 +313,14 @@ class PdfError(RuntimeError):
     """Chromium is missing or could not print the page."""
 
 
-def print_pdf(html_path: Path | str, pdf_path: Path | str, *, chromium: str | None = None,
-              timeout: float = 120, budget_ms: int = 5000) -> Path:
+def print_pdf(
+    html_path: Path | str,
+    pdf_path: Path | str,
+    *,
+    chromium: str | None = None,
+    timeout: float = 120,
+    budget_ms: int = 5000,
+) -> Path:
     """Print an HTML file to an A4 PDF with headless Chromium (written atomically).
 
     The page size comes from the report's CSS (``@page { size: A4 }``). A fresh, throw-away
@@ -322,26 +356,36 @@ def print_pdf(html_path: Path | str, pdf_path: Path | str, *, chromium: str | No
     """
     chromium = chromium or find_chromium()
     if chromium is None:
-        raise PdfError("no Chromium found for --pdf; install it (apt-get install chromium) or "
-                       "set SERVEKIT_CHROMIUM to the browser's path")
+        raise PdfError(
+            "no Chromium found for --pdf; install it (apt-get install chromium) or "
+            "set SERVEKIT_CHROMIUM to the browser's path"
+        )
     html_path = Path(html_path).resolve()
     pdf_path = Path(pdf_path)
     tmp_pdf = pdf_path.with_name(f".{pdf_path.name}.{os.getpid()}.tmp")
     with tempfile.TemporaryDirectory(prefix="sk-chromium-") as profile:
-        command = [chromium, *CHROMIUM_FLAGS, f"--user-data-dir={profile}",
-                   f"--virtual-time-budget={budget_ms}", f"--print-to-pdf={tmp_pdf}",
-                   html_path.as_uri()]
+        command = [
+            chromium,
+            *CHROMIUM_FLAGS,
+            f"--user-data-dir={profile}",
+            f"--virtual-time-budget={budget_ms}",
+            f"--print-to-pdf={tmp_pdf}",
+            html_path.as_uri(),
+        ]
         try:
-            done = subprocess.run(command, capture_output=True, text=True, timeout=timeout,
-                                  stdin=subprocess.DEVNULL)
+            done = subprocess.run(
+                command, capture_output=True, text=True, timeout=timeout, stdin=subprocess.DEVNULL
+            )
         except subprocess.TimeoutExpired as exc:
             tmp_pdf.unlink(missing_ok=True)
-            raise PdfError(f"Chromium did not finish printing {html_path.name} in {timeout:g} s"
-                           ) from exc
+            raise PdfError(
+                f"Chromium did not finish printing {html_path.name} in {timeout:g} s"
+            ) from exc
     if done.returncode != 0 or not tmp_pdf.is_file() or tmp_pdf.stat().st_size == 0:
         tmp_pdf.unlink(missing_ok=True)
         detail = (done.stderr or "").strip().splitlines()[-1:] or ["no output"]
-        raise PdfError(f"Chromium could not print {html_path.name} (exit {done.returncode}: "
-                       f"{detail[0]})")
+        raise PdfError(
+            f"Chromium could not print {html_path.name} (exit {done.returncode}: {detail[0]})"
+        )
     os.replace(tmp_pdf, pdf_path)
     return pdf_path

@@ -46,17 +46,17 @@ from kit.workbook import Workbook, cell_text
 
 STATUSES: dict[str, str] = {
     "target met": "The latest result has reached the target or gone beyond it (in the metric's "
-                  "direction: up when the target is above the baseline, down when below).",
+    "direction: up when the target is above the baseline, down when below).",
     "on the way": "The latest result has moved from the baseline towards the target but has not "
-                  "reached it, and the due date has not passed.",
+    "reached it, and the due date has not passed.",
     "off track": "The latest result is no better than the baseline (it has not moved, or it has "
-                 "moved away from the target), and the due date has not passed.",
+    "moved away from the target), and the due date has not passed.",
     "not measured yet": "No result has been recorded yet, and the due date has not passed (or "
-                        "the action has no due date).",
+    "the action has no due date).",
     "overdue": "The due date has passed and the target is not met, whether or not results were "
-               "recorded.",
+    "recorded.",
     "no target set": "Results are recorded, but the baseline or the target is missing, not a "
-                     "number, or the two are equal, so progress cannot be computed.",
+    "number, or the two are equal, so progress cannot be computed.",
 }
 """Every status an action can have, with its definition (in the order the page lists them)."""
 
@@ -171,8 +171,12 @@ def as_date(value: Any = None) -> dt.date:
 
 
 # --------------------------------------------------------------------------- the plan
-def plan_progress(plan: pd.DataFrame, results: pd.DataFrame, as_of: Any = None,
-                  notes: dict[str, list[str]] | None = None) -> pd.DataFrame:
+def plan_progress(
+    plan: pd.DataFrame,
+    results: pd.DataFrame,
+    as_of: Any = None,
+    notes: dict[str, list[str]] | None = None,
+) -> pd.DataFrame:
     """Each action of the plan with its results, progress, status and notes on its data.
 
     Parameters
@@ -212,8 +216,13 @@ def plan_progress(plan: pd.DataFrame, results: pd.DataFrame, as_of: Any = None,
     day = as_date(as_of)
     out = plan.copy().reset_index(drop=True)
     if results is None or results.empty or "action_id" not in results:
-        results = pd.DataFrame({"action_id": pd.Series(dtype=str), "date": pd.Series(dtype=str),
-                                "value": pd.Series(dtype=float)})
+        results = pd.DataFrame(
+            {
+                "action_id": pd.Series(dtype=str),
+                "date": pd.Series(dtype=str),
+                "value": pd.Series(dtype=float),
+            }
+        )
     res = results.copy()
     res["action_id"] = res["action_id"].astype(str)
     res["_date"] = [_date(d) for d in res["date"]]
@@ -224,9 +233,20 @@ def plan_progress(plan: pd.DataFrame, results: pd.DataFrame, as_of: Any = None,
     res = res.sort_values(["action_id", "_date"], kind="stable")
     groups = {a: g for a, g in res.groupby("action_id")} if len(res) else {}
     later_counts = later["action_id"].value_counts().to_dict() if len(later) else {}
-    columns: dict[str, list[Any]] = {c: [] for c in (
-        "measurements", "first", "first_date", "latest", "latest_date", "direction", "progress",
-        "status", "notes")}
+    columns: dict[str, list[Any]] = {
+        c: []
+        for c in (
+            "measurements",
+            "first",
+            "first_date",
+            "latest",
+            "latest_date",
+            "direction",
+            "progress",
+            "status",
+            "notes",
+        )
+    }
     for row in out.to_dict("records"):
         aid = str(row.get("action_id"))
         group = groups.get(aid)
@@ -243,33 +263,51 @@ def plan_progress(plan: pd.DataFrame, results: pd.DataFrame, as_of: Any = None,
         status = status_of(share, n, due, day)
         said = list((notes or {}).get(aid, []))
         if math.isnan(_number(base)) or math.isnan(_number(goal)):
-            missing = [w for w, v in (("baseline", base), ("target", goal))
-                       if math.isnan(_number(v))]
-            said.append(f"No {' or '.join(missing)} is set, so progress cannot be computed; "
-                        f"add it to the plan.")
+            missing = [
+                w for w, v in (("baseline", base), ("target", goal)) if math.isnan(_number(v))
+            ]
+            said.append(
+                f"No {' or '.join(missing)} is set, so progress cannot be computed; "
+                f"add it to the plan."
+            )
         elif _number(base) == _number(goal):
-            said.append("The baseline and the target are the same number, so progress cannot "
-                        "be computed.")
+            said.append(
+                "The baseline and the target are the same number, so progress cannot be computed."
+            )
         if due is None:
             said.append("No due date: this action can never be called overdue.")
         if n == 1:
             said.append("Only one result so far: no trend yet.")
         if n and (day - group["_date"].iloc[-1]).days > LATE_DAYS:
-            said.append(f"The latest result is {(day - group['_date'].iloc[-1]).days} days old "
-                        f"(measured {latest_date}).")
+            said.append(
+                f"The latest result is {(day - group['_date'].iloc[-1]).days} days old "
+                f"(measured {latest_date})."
+            )
         if later_counts.get(aid):
             k = later_counts[aid]
-            said.append(f"{k} result{'s' if k > 1 else ''} dated after {day.isoformat()} "
-                        f"left out.")
-        for column, value in (("measurements", n), ("first", first), ("first_date", first_date),
-                              ("latest", latest), ("latest_date", latest_date),
-                              ("direction", direction(base, goal)), ("progress", share),
-                              ("status", status), ("notes", said)):
+            said.append(f"{k} result{'s' if k > 1 else ''} dated after {day.isoformat()} left out.")
+        for column, value in (
+            ("measurements", n),
+            ("first", first),
+            ("first_date", first_date),
+            ("latest", latest),
+            ("latest_date", latest_date),
+            ("direction", direction(base, goal)),
+            ("progress", share),
+            ("status", status),
+            ("notes", said),
+        ):
             columns[column].append(value)
     for column, values in columns.items():
-        out[column] = pd.Series(values, dtype="float64" if column in (
-            "first", "latest", "progress") else "Int64" if column == "measurements" else object,
-            index=out.index)
+        out[column] = pd.Series(
+            values,
+            dtype="float64"
+            if column in ("first", "latest", "progress")
+            else "Int64"
+            if column == "measurements"
+            else object,
+            index=out.index,
+        )
     return out
 
 
@@ -340,17 +378,19 @@ def read_team(path: Path | str, root: Path | str | None = None) -> FollowupData:
             what = {"baseline": "a number", "target": "a number", "due": "a date (YYYY-MM-DD)"}
             for column, text in bad.items():
                 notes.setdefault(aid, []).append(
-                    f"The {column} {text!r} is not {what[column]}; it is left blank here.")
+                    f"The {column} {text!r} is not {what[column]}; it is left blank here."
+                )
             extra_rows.append(row)
             kept += found
         if extra_rows:
-            plan = pd.concat([plan.astype(object), pd.DataFrame(extra_rows).astype(object)],
-                             ignore_index=True)
+            plan = pd.concat(
+                [plan.astype(object), pd.DataFrame(extra_rows).astype(object)], ignore_index=True
+            )
     results_file = display_path(path / "results.csv", wb.root)
     raw = path / "results.csv"
-    if raw.is_file() and any(p.path == results_file and p.is_error and p.column in ("date",
-                                                                                    "value")
-                             for p in problems):
+    if raw.is_file() and any(
+        p.path == results_file and p.is_error and p.column in ("date", "value") for p in problems
+    ):
         table = parse_csv(raw.read_bytes(), results_file)
         rows = dict(zip(table.rows, table.records, strict=True))
         for p in problems:
@@ -362,7 +402,8 @@ def read_team(path: Path | str, root: Path | str | None = None) -> FollowupData:
                 what = "a number" if p.column == "value" else "a date (YYYY-MM-DD)"
                 notes.setdefault(aid, []).append(
                     f"A result on row {p.row} of results.csv has {p.column} "
-                    f"{values.get(p.column, '')!r}, which is not {what}; it is left out.")
+                    f"{values.get(p.column, '')!r}, which is not {what}; it is left out."
+                )
                 kept.append(p)
     rest = [p for p in problems if p not in kept]
     return FollowupData(wb.name or path.name, plan, results, wb["roles"], notes, rest)
@@ -381,8 +422,9 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def action_records(progress: pd.DataFrame, team: str = "", team_name: str = "",
-                   roles: pd.DataFrame | None = None) -> list[dict[str, Any]]:
+def action_records(
+    progress: pd.DataFrame, team: str = "", team_name: str = "", roles: pd.DataFrame | None = None
+) -> list[dict[str, Any]]:
     """The rows of :func:`plan_progress` as JSON-ready dicts (what ``summary.json`` lists).
 
     Examples
@@ -397,9 +439,26 @@ def action_records(progress: pd.DataFrame, team: str = "", team_name: str = "",
     names = {}
     if roles is not None and len(roles):
         names = dict(zip(roles["role_id"].astype(str), roles["name"].astype(str), strict=True))
-    keep = ["action_id", "touchpoint_id", "kind", "action", "owner_role", "due", "metric",
-            "baseline", "target", "measurements", "first_date", "first", "latest_date", "latest",
-            "direction", "progress", "status", "notes"]
+    keep = [
+        "action_id",
+        "touchpoint_id",
+        "kind",
+        "action",
+        "owner_role",
+        "due",
+        "metric",
+        "baseline",
+        "target",
+        "measurements",
+        "first_date",
+        "first",
+        "latest_date",
+        "latest",
+        "direction",
+        "progress",
+        "status",
+        "notes",
+    ]
     out = []
     for row in progress.to_dict("records"):
         record = {"team": team, "team_name": team_name}
@@ -460,20 +519,30 @@ def across_teams(actions: list[dict[str, Any]]) -> dict[str, Any]:
     kinds = {}
     for kind in KINDS:
         mine = [a for a in actions if a.get("kind") == kind]
-        measured = [a["progress"] for a in mine if a.get("progress") is not None
-                    and not (isinstance(a["progress"], float) and math.isnan(a["progress"]))]
+        measured = [
+            a["progress"]
+            for a in mine
+            if a.get("progress") is not None
+            and not (isinstance(a["progress"], float) and math.isnan(a["progress"]))
+        ]
         met = sum(1 for a in mine if a["status"] == "target met")
         kinds[kind] = {
-            "actions": len(mine), "measured": len(measured), "met": met,
+            "actions": len(mine),
+            "measured": len(measured),
+            "met": met,
             "met_share": met / len(measured) if measured else None,
             "median_progress": float(pd.Series(measured).median()) if measured else None,
         }
-    ranked = sorted((k for k in KINDS if kinds[k]["measured"]),
-                    key=lambda k: (-kinds[k]["met_share"], -kinds[k]["median_progress"]))
+    ranked = sorted(
+        (k for k in KINDS if kinds[k]["measured"]),
+        key=lambda k: (-kinds[k]["met_share"], -kinds[k]["median_progress"]),
+    )
     return {
-        "actions": len(actions), "on_track": on_track,
+        "actions": len(actions),
+        "on_track": on_track,
         "on_track_share": on_track / len(actions) if actions else None,
         "statuses": statuses,
         "overdue_by_owner": dict(sorted(overdue.items(), key=lambda kv: (-kv[1], kv[0]))),
-        "kinds": kinds, "best_kind": ranked[0] if ranked else None,
+        "kinds": kinds,
+        "best_kind": ranked[0] if ranked else None,
     }

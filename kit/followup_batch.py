@@ -30,20 +30,27 @@ from kit.report import ReportKind, build_reports
 from kit.resources import workshop_notebook
 from kit.workshop import Workshop
 
-FOLLOW_UP = ReportKind(name="followup", notebook=workshop_notebook("11_follow_up_report.ipynb"),
-                       synthesis=workshop_notebook("21_follow_up_synthesis.ipynb"),
-                       index_title="Follow-up reports", options=("as_of",), strict=False,
-                       summary="kit.followup_batch:index_summary", index_column="Actions",
-                       synthesis_blurb="which actions worked: the share on track, overdue "
-                                       "actions by owner, and the kind of action that works "
-                                       "best.")
+FOLLOW_UP = ReportKind(
+    name="followup",
+    notebook=workshop_notebook("11_follow_up_report.ipynb"),
+    synthesis=workshop_notebook("21_follow_up_synthesis.ipynb"),
+    index_title="Follow-up reports",
+    options=("as_of",),
+    strict=False,
+    summary="kit.followup_batch:index_summary",
+    index_column="Actions",
+    synthesis_blurb="which actions worked: the share on track, overdue "
+    "actions by owner, and the kind of action that works "
+    "best.",
+)
 """The follow-up as a kind of per-team report (see :class:`kit.report.ReportKind`)."""
 
 OUT_DIR = "followup"
 
 
-def followup_summary(workshop_dir: Path | str, as_of: Any = None,
-                     teams: list[str] | None = None) -> dict[str, Any]:
+def followup_summary(
+    workshop_dir: Path | str, as_of: Any = None, teams: list[str] | None = None
+) -> dict[str, Any]:
     """The follow-up data of a workshop: as-of date, status definitions, actions, overview.
 
     Examples
@@ -61,12 +68,17 @@ def followup_summary(workshop_dir: Path | str, as_of: Any = None,
     actions = []
     for team in chosen:
         actions += FollowUp.load(ws.path, team.slug, as_of=day).records()
-    return {"as_of": day.isoformat(), "statuses": dict(STATUSES), "actions": actions,
-            "across_teams": across_teams(actions)}
+    return {
+        "as_of": day.isoformat(),
+        "statuses": dict(STATUSES),
+        "actions": actions,
+        "across_teams": across_teams(actions),
+    }
 
 
-def index_summary(team_dir: Path | str, workshop_dir: Path | str,
-                  parameters: dict[str, Any]) -> dict[str, Any]:
+def index_summary(
+    team_dir: Path | str, workshop_dir: Path | str, parameters: dict[str, Any]
+) -> dict[str, Any]:
     """What the index lists for a team's follow-up page: name, members, one line per status.
 
     Examples
@@ -88,12 +100,22 @@ def index_summary(team_dir: Path | str, workshop_dir: Path | str,
         members = Workbook.load(team_dir, root=workshop_dir, strict=False).members
     except Exception:  # noqa: BLE001 - the index only loses the member list
         members = []
-    return {"name": page.name, "members": members,
-            "lines": lines or ["no actions in the plan yet"], "actions": len(page.progress)}
+    return {
+        "name": page.name,
+        "members": members,
+        "lines": lines or ["no actions in the plan yet"],
+        "actions": len(page.progress),
+    }
 
 
-def build_followup(workshop_dir: str | os.PathLike, out: str | os.PathLike | None = None, *,
-                   as_of: Any = None, teams: list[str] | None = None, **options: Any) -> Any:
+def build_followup(
+    workshop_dir: str | os.PathLike,
+    out: str | os.PathLike | None = None,
+    *,
+    as_of: Any = None,
+    teams: list[str] | None = None,
+    **options: Any,
+) -> Any:
     """Build the follow-up pages and ``summary.json``; return the engine's summary.
 
     Parameters
@@ -117,8 +139,14 @@ def build_followup(workshop_dir: str | os.PathLike, out: str | os.PathLike | Non
     workshop_dir = Path(workshop_dir).resolve()
     day = as_date(as_of)
     out = Path(out).resolve() if out else workshop_dir / OUT_DIR
-    summary = build_reports(workshop_dir, out=out, teams=teams, kind=FOLLOW_UP,
-                            extra_options={"as_of": day.isoformat()}, **options)
+    summary = build_reports(
+        workshop_dir,
+        out=out,
+        teams=teams,
+        kind=FOLLOW_UP,
+        extra_options={"as_of": day.isoformat()},
+        **options,
+    )
     path = out / "summary.json"
     try:
         data = json.loads(path.read_text(encoding="utf-8"))

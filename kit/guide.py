@@ -91,15 +91,18 @@ class Agenda(BaseModel):
     def _adds_up(self) -> Agenda:
         total = sum(b.minutes for b in self.blocks)
         if total != self.minutes:
-            raise ValueError(f"the blocks add up to {total} minutes; expected {self.minutes} "
-                             f"(the agenda's 'minutes'): change a block or the total")
+            raise ValueError(
+                f"the blocks add up to {total} minutes; expected {self.minutes} "
+                f"(the agenda's 'minutes'): change a block or the total"
+            )
         ids = [b.id for b in self.blocks]
         twice = sorted({i for i in ids if ids.count(i) > 1})
         if twice:
             raise ValueError(f"block id {', '.join(twice)} is used twice; expected unique ids")
         if not any(b.reveal for b in self.blocks):
-            raise ValueError("no block says when to reveal the planted flaws; expected 'reveal' "
-                             "on one block")
+            raise ValueError(
+                "no block says when to reveal the planted flaws; expected 'reveal' on one block"
+            )
         return self
 
 
@@ -111,16 +114,18 @@ class AgendaFile(RootModel[dict[str, Agenda]]):
     def _required(self) -> AgendaFile:
         missing = [n for n in AGENDA_NAMES if n not in self.root]
         if missing:
-            raise ValueError(f"missing agenda {', '.join(missing)}; expected keys "
-                             f"{', '.join(AGENDA_NAMES)}")
+            raise ValueError(
+                f"missing agenda {', '.join(missing)}; expected keys {', '.join(AGENDA_NAMES)}"
+            )
         for name, (limit, workbooks) in LIMITS.items():
             agenda = self.root[name]
             if agenda.minutes > limit:
-                raise ValueError(f"{name} lasts {agenda.minutes} minutes; expected at most "
-                                 f"{limit} ({limit // 60} h {limit % 60:02d})")
+                raise ValueError(
+                    f"{name} lasts {agenda.minutes} minutes; expected at most "
+                    f"{limit} ({limit // 60} h {limit % 60:02d})"
+                )
             if agenda.workbooks != workbooks:
-                raise ValueError(f"{name} uses {agenda.workbooks} workbooks; expected "
-                                 f"{workbooks}")
+                raise ValueError(f"{name} uses {agenda.workbooks} workbooks; expected {workbooks}")
         return self
 
 
@@ -166,8 +171,11 @@ def _message(error: dict[str, Any]) -> str:
         return f"expected a mapping with {', '.join(model.model_fields)}{got}"
     if kind == "string_pattern_mismatch":
         field = loc[-1] if loc else ""
-        examples = {"id": "lower-case letters, digits and '-'", "notebook": "e.g. 01_journey",
-                    "exercise": "a file name in exercises/ without its extension"}
+        examples = {
+            "id": "lower-case letters, digits and '-'",
+            "notebook": "e.g. 01_journey",
+            "exercise": "a file name in exercises/ without its extension",
+        }
         return f"expected {examples.get(field, msg)}{got}"
     if kind == "too_short":
         return f"expected at least one entry{got}"
@@ -200,13 +208,23 @@ def parse_agendas(text: str, shown: str = AGENDAS_FILE) -> AgendaFile:
         raise InvalidData(problems)
     node = yaml.compose(text)  # only for line numbers; parse_yaml already refused aliases
     if not isinstance(data, dict):
-        raise InvalidData([Problem(shown, None, None, "expected a mapping of agenda names "
-                                   f"({', '.join(AGENDA_NAMES)}) to agendas")])
+        raise InvalidData(
+            [
+                Problem(
+                    shown,
+                    None,
+                    None,
+                    f"expected a mapping of agenda names ({', '.join(AGENDA_NAMES)}) to agendas",
+                )
+            ]
+        )
     try:
         return AgendaFile.model_validate(data)
     except ValidationError as exc:
-        problems = [Problem(shown, _line(node, err["loc"]), _where(err["loc"]) or None,
-                            _message(err)) for err in exc.errors()]
+        problems = [
+            Problem(shown, _line(node, err["loc"]), _where(err["loc"]) or None, _message(err))
+            for err in exc.errors()
+        ]
         raise InvalidData(problems) from None
 
 
@@ -237,27 +255,51 @@ def load_agendas(case: str) -> AgendaFile:
     path = agendas_path(case)
     shown = f"{case}/{AGENDAS_FILE}"
     if not path.is_file():
-        raise InvalidData([Problem(shown, None, None, "file not found; expected the case's "
-                                   "session agendas (see datasets/laurie-hospitality/agendas.yaml)")])
+        raise InvalidData(
+            [
+                Problem(
+                    shown,
+                    None,
+                    None,
+                    "file not found; expected the case's "
+                    "session agendas (see datasets/laurie-hospitality/agendas.yaml)",
+                )
+            ]
+        )
     text = path.read_text(encoding="utf-8")
     agendas = parse_agendas(text, shown)
     node = yaml.compose(text)
     problems = []
     notebooks = {p.stem for p in workshops_dir().glob("*.ipynb")}
-    exercises = {p.stem for p in exercises_dir().glob("*.*")
-                 if p.suffix in {".ipynb", ".md"} and p.stem.lower() != "readme"}
+    exercises = {
+        p.stem
+        for p in exercises_dir().glob("*.*")
+        if p.suffix in {".ipynb", ".md"} and p.stem.lower() != "readme"
+    }
     for name, agenda in agendas.root.items():
         for i, block in enumerate(agenda.blocks):
             if block.notebook and block.notebook not in notebooks:
                 loc = (name, "blocks", i, "notebook")
-                problems.append(Problem(shown, _line(node, loc), _where(loc),
-                                        f"no notebook {block.notebook!r} in the kit; expected one "
-                                        f"of: {', '.join(sorted(notebooks))}"))
+                problems.append(
+                    Problem(
+                        shown,
+                        _line(node, loc),
+                        _where(loc),
+                        f"no notebook {block.notebook!r} in the kit; expected one "
+                        f"of: {', '.join(sorted(notebooks))}",
+                    )
+                )
             if block.exercise and block.exercise not in exercises:
                 loc = (name, "blocks", i, "exercise")
-                problems.append(Problem(shown, _line(node, loc), _where(loc),
-                                        f"no exercise {block.exercise!r}; expected one of: "
-                                        f"{', '.join(sorted(exercises))}"))
+                problems.append(
+                    Problem(
+                        shown,
+                        _line(node, loc),
+                        _where(loc),
+                        f"no exercise {block.exercise!r}; expected one of: "
+                        f"{', '.join(sorted(exercises))}",
+                    )
+                )
     if problems:
         raise InvalidData(problems)
     return agendas
@@ -308,7 +350,6 @@ def duration(minutes: int) -> str:
     ('3 h 30', '45 min', '2 h 00')
     """
     return f"{minutes // 60} h {minutes % 60:02d}" if minutes >= 60 else f"{minutes} min"
-
 
 
 # --------------------------------------------------------------------------- the run sheet
@@ -371,15 +412,19 @@ class Guide:
         self.workshop = Workshop(workshop_dir)
         info = self.workshop.info
         if not info:
-            raise WorkshopError(f"{self.workshop.path}: no workshop.yaml; expected a workshop "
-                                f"folder made by 'servekit new'")
+            raise WorkshopError(
+                f"{self.workshop.path}: no workshop.yaml; expected a workshop "
+                f"folder made by 'servekit new'"
+            )
         self.info = info
         self.case_name = str(info.get("case") or "laurie-hospitality")
         self.case = load_case(self.case_name)
         agendas = load_agendas(self.case_name)
         if agenda not in agendas.root:
-            raise WorkshopError(f"no agenda {agenda!r} for case {self.case_name}; expected one "
-                                f"of: {', '.join(agendas.root)}")
+            raise WorkshopError(
+                f"no agenda {agenda!r} for case {self.case_name}; expected one "
+                f"of: {', '.join(agendas.root)}"
+            )
         self.agenda_name = agenda
         self.agenda = agendas.root[agenda]
         self.start = parse_start(start).strftime("%H:%M")
@@ -392,36 +437,56 @@ class Guide:
         a = self.agenda
         title = str(self.info.get("title") or self.case.get("title", ""))
         case = str(self.case.get("title", self.case_name))
-        starter = ("Made for <b>starter</b> workbooks: create the workshop with "
-                   "<code>servekit new … --starter</code>.") if a.workbooks == "starter" else (
-                   "Made for <b>blank</b> workbooks (<code>servekit new</code> without "
-                   "<code>--starter</code>).")
+        starter = (
+            (
+                "Made for <b>starter</b> workbooks: create the workshop with "
+                "<code>servekit new … --starter</code>."
+            )
+            if a.workbooks == "starter"
+            else (
+                "Made for <b>blank</b> workbooks (<code>servekit new</code> without "
+                "<code>--starter</code>)."
+            )
+        )
         return Markup(
             '{css}<div class="sk-cover"><p class="sk-eyebrow">Facilitator guide</p>'
             "<h1>{title}</h1>{case}"
             '<p class="sk-lead">{agenda}: <b>{start}–{end}</b> ({length}, breaks included). '
             "{starter}</p>{note}"
             '<ul class="sk-meta"><li>Date: {date}</li><li>Facilitator: {who}</li>'
-            "<li>Teams: {n}</li></ul></div>").format(
-            css=_CSS, title=title, case=Markup('<p class="sk-subtitle">Case: {}</p>').format(
-                case) if case != title else "", agenda=a.title, start=self.start,
-            end=self.end, length=duration(a.minutes), starter=Markup(starter),
+            "<li>Teams: {n}</li></ul></div>"
+        ).format(
+            css=_CSS,
+            title=title,
+            case=Markup('<p class="sk-subtitle">Case: {}</p>').format(case)
+            if case != title
+            else "",
+            agenda=a.title,
+            start=self.start,
+            end=self.end,
+            length=duration(a.minutes),
+            starter=Markup(starter),
             note=Markup('<p class="sk-guide-note">{}</p>').format(a.note) if a.note else "",
-            date=str(self.info.get("date") or ""), who=self.info.get("facilitator") or "—",
-            n=len(self.workshop.teams()))
+            date=str(self.info.get("date") or ""),
+            who=self.info.get("facilitator") or "—",
+            n=len(self.workshop.teams()),
+        )
 
     def agenda_html(self) -> Markup:
         """The timetable: one row per block with its clock times and what it uses."""
         rows = Markup("").join(
-            Markup('<tr><td class="sk-guide-time">{}–{}</td><td class="num">{}</td>'
-                   "<td>{}</td><td>{}</td></tr>").format(
-                s, e, b.minutes, b.title, b.notebook or b.exercise or b.kind)
-            for s, e, b in self.times)
-        return Markup('<h2>Agenda</h2><table class="sk-table"><thead><tr><th>time</th>'
-                      '<th class="num">min</th><th>block</th><th>notebook / exercise</th></tr>'
-                      '</thead><tbody>{}</tbody><tfoot><tr><td colspan="4">Total {} '
-                      "(blocks add up to {} minutes).</td></tr></tfoot></table>").format(
-            rows, duration(self.agenda.minutes), sum(b.minutes for _, _, b in self.times))
+            Markup(
+                '<tr><td class="sk-guide-time">{}–{}</td><td class="num">{}</td>'
+                "<td>{}</td><td>{}</td></tr>"
+            ).format(s, e, b.minutes, b.title, b.notebook or b.exercise or b.kind)
+            for s, e, b in self.times
+        )
+        return Markup(
+            '<h2>Agenda</h2><table class="sk-table"><thead><tr><th>time</th>'
+            '<th class="num">min</th><th>block</th><th>notebook / exercise</th></tr>'
+            '</thead><tbody>{}</tbody><tfoot><tr><td colspan="4">Total {} '
+            "(blocks add up to {} minutes).</td></tr></tfoot></table>"
+        ).format(rows, duration(self.agenda.minutes), sum(b.minutes for _, _, b in self.times))
 
     def _flaws_html(self) -> Markup:
         flaws = self.case.get("flaws") or []
@@ -429,7 +494,10 @@ class Guide:
             return Markup("<p>This case has no planted flaws.</p>")
         items = Markup("").join(
             Markup("<li><b>{}</b><br><small>Where: {}</small><br>Why it matters: {}</li>").format(
-                f.get("what", ""), f.get("where", ""), f.get("why", "")) for f in flaws)
+                f.get("what", ""), f.get("where", ""), f.get("why", "")
+            )
+            for f in flaws
+        )
         return Markup("<ol>{}</ol>").format(items)
 
     def _notes_html(self) -> Markup:
@@ -440,33 +508,58 @@ class Guide:
         """Every block: what to say, what to ask, the reveal, notes, dashboard, script, credits."""
         out = [Markup("<h2>Block by block</h2>")]
         for s, e, b in self.times:
-            parts = [Markup('<div class="sk-guide-block kind-{}"><h3><span class="sk-guide-time">'
-                            "{}–{}</span> · {}</h3>").format(b.kind, s, e, b.title)]
+            parts = [
+                Markup(
+                    '<div class="sk-guide-block kind-{}"><h3><span class="sk-guide-time">'
+                    "{}–{}</span> · {}</h3>"
+                ).format(b.kind, s, e, b.title)
+            ]
             if b.notebook:
-                parts.append(Markup("<p>Teams open <code>{}.ipynb</code> in their own folder "
-                                    "and choose <b>Run All</b>.</p>").format(b.notebook))
+                parts.append(
+                    Markup(
+                        "<p>Teams open <code>{}.ipynb</code> in their own folder "
+                        "and choose <b>Run All</b>.</p>"
+                    ).format(b.notebook)
+                )
             if b.exercise:
                 found = sorted(exercises_dir().glob(f"{b.exercise}.*"))
-                parts.append(Markup("<p>Exercise: <code>exercises/{}</code> (solution in "
-                                    "<code>exercises/solutions/</code>).</p>").format(
-                    found[0].name if found else b.exercise))
+                parts.append(
+                    Markup(
+                        "<p>Exercise: <code>exercises/{}</code> (solution in "
+                        "<code>exercises/solutions/</code>).</p>"
+                    ).format(found[0].name if found else b.exercise)
+                )
             parts.append(_items("Say", b.say))
             parts.append(_items("Ask the room", b.prompts))
             if b.reveal:
-                parts.append(Markup('<p class="sk-guide-label">Reveal the planted flaws</p>'
-                                    '<p class="sk-guide-note">{}</p>{}').format(
-                    b.reveal, self._flaws_html()))
+                parts.append(
+                    Markup(
+                        '<p class="sk-guide-label">Reveal the planted flaws</p>'
+                        '<p class="sk-guide-note">{}</p>{}'
+                    ).format(b.reveal, self._flaws_html())
+                )
             if b.notes:
                 parts.append(self._notes_html())
             if b.script:
-                parts.append(_items("Debrief script: walk the room through the dashboard "
-                                    "(servekit present)", b.script))
+                parts.append(
+                    _items(
+                        "Debrief script: walk the room through the dashboard (servekit present)",
+                        b.script,
+                    )
+                )
             elif b.dashboard:
-                parts.append(Markup("<p><small>Dashboard on the projector "
-                                    "(<code>servekit present</code>).</small></p>"))
+                parts.append(
+                    Markup(
+                        "<p><small>Dashboard on the projector "
+                        "(<code>servekit present</code>).</small></p>"
+                    )
+                )
             if b.sources:
-                parts.append(Markup("<p><small>Paraphrased from {}.</small></p>").format(
-                    "; ".join(SEEDS.get(x, x) for x in b.sources)))
+                parts.append(
+                    Markup("<p><small>Paraphrased from {}.</small></p>").format(
+                        "; ".join(SEEDS.get(x, x) for x in b.sources)
+                    )
+                )
             parts.append(Markup("</div>"))
             out.append(Markup("").join(parts))
         return Markup("").join(out)
@@ -475,39 +568,56 @@ class Guide:
         """Each team's notebook folder (``notebooks/<slug>/``) and link."""
         from kit.lab import team_url
 
-        notebooks = sorted(p.name for p in workshops_dir().glob("*.ipynb")
-                           if PARTICIPANT.match(p.name))
+        notebooks = sorted(
+            p.name for p in workshops_dir().glob("*.ipynb") if PARTICIPANT.match(p.name)
+        )
         first = notebooks[0] if notebooks else "01_journey.ipynb"
         rows = []
         for team in self.workshop.teams():
             wb = team.load(strict=False)
             folder = self.workshop.path / "notebooks" / team.slug
-            ready = "ready" if (folder / first).is_file() else Markup(
-                "not written yet: run <code>servekit notebooks DIR</code>")
+            ready = (
+                "ready"
+                if (folder / first).is_file()
+                else Markup("not written yet: run <code>servekit notebooks DIR</code>")
+            )
             link = team_url("", team.slug, first, "").split("?")[0]
-            rows.append(Markup("<tr><td>{}</td><td><code>notebooks/{}/</code></td>"
-                               "<td><code>{}</code></td><td>{}</td></tr>"
-                               ).format(wb.name or team.slug, team.slug, link, ready))
-        links = (Markup("<p>Print or project <code>links.html</code> (one card and QR code per "
-                        "team).</p>") if (self.workshop.path / "links.html").is_file() else
-                 Markup("<p>For cards with QR codes, run <code>servekit lab DIR --links</code>."
-                        "</p>"))
-        body = Markup("").join(rows) or Markup('<tr><td colspan="4">No teams yet: add them '
-                                               "with <code>servekit new</code>.</td></tr>")
-        return Markup("<h2>Teams and their links</h2><p>Start the room's server with "
-                      "<code>servekit lab DIR</code>: it prints one URL per team (with the token) "
-                      "that opens the team's own folder. Nobody types code: open the link, "
-                      "choose Run All.</p>{}<table class=\"sk-table\"><thead><tr><th>team</th>"
-                      "<th>folder</th><th>link path (after the server's address)</th><th>notebooks</th>"
-                      "</tr></thead>"
-                      "<tbody>{}</tbody></table>").format(links, body)
+            rows.append(
+                Markup(
+                    "<tr><td>{}</td><td><code>notebooks/{}/</code></td>"
+                    "<td><code>{}</code></td><td>{}</td></tr>"
+                ).format(wb.name or team.slug, team.slug, link, ready)
+            )
+        links = (
+            Markup(
+                "<p>Print or project <code>links.html</code> (one card and QR code per team).</p>"
+            )
+            if (self.workshop.path / "links.html").is_file()
+            else Markup(
+                "<p>For cards with QR codes, run <code>servekit lab DIR --links</code>.</p>"
+            )
+        )
+        body = Markup("").join(rows) or Markup(
+            '<tr><td colspan="4">No teams yet: add them with <code>servekit new</code>.</td></tr>'
+        )
+        return Markup(
+            "<h2>Teams and their links</h2><p>Start the room's server with "
+            "<code>servekit lab DIR</code>: it prints one URL per team (with the token) "
+            "that opens the team's own folder. Nobody types code: open the link, "
+            'choose Run All.</p>{}<table class="sk-table"><thead><tr><th>team</th>'
+            "<th>folder</th><th>link path (after the server's address)</th><th>notebooks</th>"
+            "</tr></thead>"
+            "<tbody>{}</tbody></table>"
+        ).format(links, body)
 
     def sources_html(self) -> Markup:
         """Credits for the paraphrased source texts."""
         used = sorted({x for _, _, b in self.times for x in b.sources})
-        return Markup("<h2>Sources</h2><p>What to say is paraphrased, not quoted, from: {}. "
-                      "Figures from those texts are the authors' claims, not checked by the kit."
-                      "</p>").format("; ".join(SEEDS.get(x, x) for x in used) or "—")
+        return Markup(
+            "<h2>Sources</h2><p>What to say is paraphrased, not quoted, from: {}. "
+            "Figures from those texts are the authors' claims, not checked by the kit."
+            "</p>"
+        ).format("; ".join(SEEDS.get(x, x) for x in used) or "—")
 
     def sections(self) -> list[Markup]:
         """The run sheet's sections, in order.
@@ -517,8 +627,13 @@ class Guide:
         >>> len(Guide.__init__.__doc__ or "") >= 0
         True
         """
-        return [self.header_html(), self.agenda_html(), self.teams_html(), self.blocks_html(),
-                self.sources_html()]
+        return [
+            self.header_html(),
+            self.agenda_html(),
+            self.teams_html(),
+            self.blocks_html(),
+            self.sources_html(),
+        ]
 
     def show(self) -> None:
         """Display the run sheet in a notebook (one HTML output per section)."""
@@ -534,8 +649,9 @@ class Guide:
         nb = nbformat.v4.new_notebook()
         for section in self.sections():
             cell = nbformat.v4.new_code_cell("")
-            cell.outputs = [nbformat.v4.new_output("display_data",
-                                                   data={"text/html": str(section)})]
+            cell.outputs = [
+                nbformat.v4.new_output("display_data", data={"text/html": str(section)})
+            ]
             nb.cells.append(cell)
         return nb
 
@@ -547,13 +663,22 @@ class Guide:
         """The whole run sheet as one offline HTML page (the kit's report template)."""
         from kit.export import notebook_html
 
-        return notebook_html(self.notebook(), title=self.title, plotlyjs="none",
-                             footer=f"Run sheet made by servekit for the {self.agenda_name} "
-                                    f"agenda, starting {self.start}.")
+        return notebook_html(
+            self.notebook(),
+            title=self.title,
+            plotlyjs="none",
+            footer=f"Run sheet made by servekit for the {self.agenda_name} "
+            f"agenda, starting {self.start}.",
+        )
 
 
-def write_guide(workshop_dir: Path | str, agenda: str = "half-day", start: str = "09:00",
-                out: Path | str | None = None, pdf: bool = False) -> list[Path]:
+def write_guide(
+    workshop_dir: Path | str,
+    agenda: str = "half-day",
+    start: str = "09:00",
+    out: Path | str | None = None,
+    pdf: bool = False,
+) -> list[Path]:
     """Write the run sheet (HTML, and an A4 PDF with ``pdf``); return the files written.
 
     ``out`` defaults to ``<workshop>/guide-<agenda>.html``; the PDF goes next to it.

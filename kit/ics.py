@@ -26,7 +26,6 @@ Examples
 from __future__ import annotations
 
 import datetime as dt
-import math
 import re
 from pathlib import Path
 from typing import Any
@@ -37,22 +36,17 @@ import pandas as pd
 from kit.csvio import atomic_write
 from kit.followup import FollowupData, read_team
 from kit.problems import Problem
+from kit.validation import cell_text
 from kit.workshop import Workshop, is_workshop
 
 PRODID = "-//Serve the Servers//servekit//EN"
 EVERY_WEEKS = 4
 """Default spacing of the follow-up check-ins."""
 
-RECORD_HOW = ("Record the latest result in the follow-up notebook (workshops/07_follow_up.ipynb) "
-              "or in the plan's Excel file (servekit export-xlsx / import-xlsx).")
-
-
-def _text(value: Any) -> str:
-    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
+RECORD_HOW = (
+    "Record the latest result in the follow-up notebook (workshops/07_follow_up.ipynb) "
+    "or in the plan's Excel file (servekit export-xlsx / import-xlsx)."
+)
 
 
 def _uid(*parts: str) -> str:
@@ -65,13 +59,19 @@ def _due(value: Any) -> dt.date | None:
     if isinstance(value, dt.date):
         return value
     try:
-        return dt.date.fromisoformat(_text(value))
+        return dt.date.fromisoformat(cell_text(value))
     except ValueError:
         return None
 
 
-def _event(uid: str, day: dt.date, summary: str, description: str, stamp: dt.datetime,
-           categories: list[str]) -> icalendar.Event:
+def _event(
+    uid: str,
+    day: dt.date,
+    summary: str,
+    description: str,
+    stamp: dt.datetime,
+    categories: list[str],
+) -> icalendar.Event:
     event = icalendar.Event()
     event.add("uid", uid)
     event.add("dtstamp", stamp)
@@ -84,8 +84,14 @@ def _event(uid: str, day: dt.date, summary: str, description: str, stamp: dt.dat
     return event
 
 
-def team_events(data: FollowupData, slug: str, start: dt.date, *, every_weeks: int = EVERY_WEEKS,
-                stamp: dt.datetime | None = None) -> list[icalendar.Event]:
+def team_events(
+    data: FollowupData,
+    slug: str,
+    start: dt.date,
+    *,
+    every_weeks: int = EVERY_WEEKS,
+    stamp: dt.datetime | None = None,
+) -> list[icalendar.Event]:
     """The due-date events and follow-up check-ins of one team.
 
     Parameters
@@ -120,8 +126,9 @@ def team_events(data: FollowupData, slug: str, start: dt.date, *, every_weeks: i
     stamp = stamp or dt.datetime.now(dt.UTC).replace(microsecond=0)
     names = {}
     if len(data.roles):
-        names = dict(zip(data.roles["role_id"].astype(str), data.roles["name"].astype(str),
-                         strict=True))
+        names = dict(
+            zip(data.roles["role_id"].astype(str), data.roles["name"].astype(str), strict=True)
+        )
     events = []
     dues = []
     for row in data.plan.to_dict("records"):
@@ -129,21 +136,30 @@ def team_events(data: FollowupData, slug: str, start: dt.date, *, every_weeks: i
         if day is None:
             continue
         dues.append(day)
-        owner = _text(row.get("owner_role"))
+        owner = cell_text(row.get("owner_role"))
         lines = [
-            f"Action {_text(row.get('action_id'))} of team {data.name}: {_text(row.get('action'))}",
+            f"Action {cell_text(row.get('action_id'))} of team {data.name}: {cell_text(row.get('action'))}",
             f"Owner: {names.get(owner, owner) or 'not named'}",
-            f"Touchpoint: {_text(row.get('touchpoint_id'))} · be/do/have: "
-            f"{_text(row.get('kind'))}",
+            f"Touchpoint: {cell_text(row.get('touchpoint_id'))} · be/do/have: "
+            f"{cell_text(row.get('kind'))}",
         ]
-        if _text(row.get("metric")):
-            lines.append(f"Metric: {_text(row.get('metric'))} — baseline "
-                         f"{_text(row.get('baseline')) or '?'}, target "
-                         f"{_text(row.get('target')) or '?'}")
+        if cell_text(row.get("metric")):
+            lines.append(
+                f"Metric: {cell_text(row.get('metric'))} — baseline "
+                f"{cell_text(row.get('baseline')) or '?'}, target "
+                f"{cell_text(row.get('target')) or '?'}"
+            )
         lines.append(RECORD_HOW)
-        events.append(_event(_uid(slug, _text(row.get("action_id")), "due"), day,
-                             f"Due: {_text(row.get('action'))} ({data.name})", "\n".join(lines),
-                             stamp, ["servekit", "due", _text(row.get("kind"))]))
+        events.append(
+            _event(
+                _uid(slug, cell_text(row.get("action_id")), "due"),
+                day,
+                f"Due: {cell_text(row.get('action'))} ({data.name})",
+                "\n".join(lines),
+                stamp,
+                ["servekit", "due", cell_text(row.get("kind"))],
+            )
+        )
     if dues and every_weeks > 0:
         step = dt.timedelta(weeks=every_weeks)
         last = max(dues)
@@ -155,18 +171,31 @@ def team_events(data: FollowupData, slug: str, start: dt.date, *, every_weeks: i
         checkins.append(day)  # one more after the last due date: did it work?
         for day in checkins:
             open_ = data.plan.to_dict("records")
-            listed = "\n".join(f"- {_text(r.get('action_id'))}: {_text(r.get('action'))}"
-                               for r in open_)
-            events.append(_event(
-                _uid(slug, "checkin", day.isoformat()), day, f"Follow-up check-in: {data.name}",
-                f"Type in the latest numbers for team {data.name}'s plan.\n{RECORD_HOW}\n"
-                f"Actions to measure:\n{listed}", stamp, ["servekit", "follow-up"]))
+            listed = "\n".join(
+                f"- {cell_text(r.get('action_id'))}: {cell_text(r.get('action'))}" for r in open_
+            )
+            events.append(
+                _event(
+                    _uid(slug, "checkin", day.isoformat()),
+                    day,
+                    f"Follow-up check-in: {data.name}",
+                    f"Type in the latest numbers for team {data.name}'s plan.\n{RECORD_HOW}\n"
+                    f"Actions to measure:\n{listed}",
+                    stamp,
+                    ["servekit", "follow-up"],
+                )
+            )
     return events
 
 
-def plan_calendar(workshop_dir: Path | str, team: str | None = None, *,
-                  every_weeks: int = EVERY_WEEKS, stamp: dt.datetime | None = None,
-                  problems: list[Problem] | None = None) -> icalendar.Calendar:
+def plan_calendar(
+    workshop_dir: Path | str,
+    team: str | None = None,
+    *,
+    every_weeks: int = EVERY_WEEKS,
+    stamp: dt.datetime | None = None,
+    problems: list[Problem] | None = None,
+) -> icalendar.Calendar:
     """The calendar of a workshop's plans (or one team's), as an :class:`icalendar.Calendar`.
 
     Parameters
@@ -202,14 +231,17 @@ def plan_calendar(workshop_dir: Path | str, team: str | None = None, *,
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
     cal.add("method", "PUBLISH")
-    title = _text(info.get("title")) or "Serve the Servers"
+    title = cell_text(info.get("title")) or "Serve the Servers"
     cal.add("x-wr-calname", f"{title}: internal service plan")
     for slug, folder in pairs:
         data = read_team(folder, root=root)
         if problems is not None:
             problems += data.problems
-            problems += [Problem(f"{slug}", None, aid, note, "warning")
-                         for aid, notes in data.notes.items() for note in notes]
+            problems += [
+                Problem(f"{slug}", None, aid, note, "warning")
+                for aid, notes in data.notes.items()
+                for note in notes
+            ]
         for event in team_events(data, slug, start, every_weeks=every_weeks, stamp=stamp):
             cal.add_component(event)
     return cal

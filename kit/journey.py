@@ -83,14 +83,6 @@ _TIME = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*$")
 # --------------------------------------------------------------------------- helpers (shared)
 
 
-
-
-
-
-
-
-
-
 def contact_kind(value: Any) -> str:
     """A ``contact`` cell read leniently: ``"direct"``, ``"indirect"`` or ``""`` (missing/other).
 

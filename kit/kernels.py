@@ -116,8 +116,11 @@ def _module_attrs() -> dict[str, dict[str, int]]:
     for name, module in list(sys.modules.items()):
         if module is None or not (name == "kit" or name.startswith("kit.")):
             continue
-        found[name] = {k: id(v) for k, v in vars(module).items()
-                       if not k.startswith("__") and not isinstance(v, types.ModuleType)}
+        found[name] = {
+            k: id(v)
+            for k, v in vars(module).items()
+            if not k.startswith("__") and not isinstance(v, types.ModuleType)
+        }
     return found
 
 
@@ -140,8 +143,10 @@ def _pandas_options(pd: Any) -> dict[str, Any]:
 
 
 def _ipython_state(ip: Any) -> dict[str, Any]:
-    formatters = {key: (dict(f.type_printers), dict(f.deferred_printers))
-                  for key, f in ip.display_formatter.formatters.items()}
+    formatters = {
+        key: (dict(f.type_printers), dict(f.deferred_printers))
+        for key, f in ip.display_formatter.formatters.items()
+    }
     return {
         "formatters": formatters,
         "events": {k: list(v) for k, v in ip.events.callbacks.items()},
@@ -279,8 +284,10 @@ def _papermill_engine() -> type:
     try:
         return papermill_engines.get_engine(ENGINE_NAME)
     except Exception as exc:  # papermill's PapermillException: the kit is not installed
-        raise KernelProblem(f"papermill has no {ENGINE_NAME!r} engine: install the kit "
-                            f"('pip install .') so its entry point is registered") from exc
+        raise KernelProblem(
+            f"papermill has no {ENGINE_NAME!r} engine: install the kit "
+            f"('pip install .') so its entry point is registered"
+        ) from exc
 
 
 class WarmKernel:
@@ -308,9 +315,16 @@ class WarmKernel:
     True
     """
 
-    def __init__(self, kernel_name: str = KERNEL_NAME, *, cwd: str | os.PathLike | None = None,
-                 warmup: str = WARMUP_CODE, start_lock: Any = None,
-                 startup_timeout: float = 60, timeout: float | None = 600):
+    def __init__(
+        self,
+        kernel_name: str = KERNEL_NAME,
+        *,
+        cwd: str | os.PathLike | None = None,
+        warmup: str = WARMUP_CODE,
+        start_lock: Any = None,
+        startup_timeout: float = 60,
+        timeout: float | None = 600,
+    ):
         self.kernel_name = kernel_name
         self.cwd = str(cwd) if cwd is not None else os.getcwd()
         self.warmup = warmup
@@ -347,8 +361,9 @@ class WarmKernel:
             return
         _remove_stale_socket_dirs()
         self._sockets = tempfile.mkdtemp(prefix=f"{SOCKET_PREFIX}{os.getpid()}-")
-        km = AsyncKernelManager(kernel_name=self.kernel_name, transport="ipc",
-                                ip=os.path.join(self._sockets, "k"))
+        km = AsyncKernelManager(
+            kernel_name=self.kernel_name, transport="ipc", ip=os.path.join(self._sockets, "k")
+        )
         lock = self.start_lock if self.start_lock is not None else contextlib.nullcontext()
         with lock:
             run_sync(km.start_kernel)(
@@ -409,8 +424,12 @@ class WarmKernel:
         self.start()
 
     # -- running ---------------------------------------------------------------------------------
-    def _run_code(self, code: str, user_expressions: dict[str, str] | None = None,
-                  timeout: float | None = None) -> dict[str, Any]:
+    def _run_code(
+        self,
+        code: str,
+        user_expressions: dict[str, str] | None = None,
+        timeout: float | None = None,
+    ) -> dict[str, Any]:
         """Execute ``code`` silently and return the reply content."""
         from jupyter_core.utils import ensure_async, run_sync
 
@@ -418,9 +437,15 @@ class WarmKernel:
         timeout = timeout if timeout is not None else self.startup_timeout
 
         async def call() -> dict[str, Any]:
-            msg_id = await ensure_async(kc.execute(code, silent=True, store_history=False,
-                                                   user_expressions=user_expressions or {},
-                                                   allow_stdin=False))
+            msg_id = await ensure_async(
+                kc.execute(
+                    code,
+                    silent=True,
+                    store_history=False,
+                    user_expressions=user_expressions or {},
+                    allow_stdin=False,
+                )
+            )
             deadline = time.monotonic() + timeout
             while True:
                 remaining = deadline - time.monotonic()
@@ -435,8 +460,12 @@ class WarmKernel:
 
         return run_sync(call)()
 
-    def run(self, notebook: str | os.PathLike, parameters: dict[str, Any] | None = None,
-            **papermill_options: Any) -> Any:
+    def run(
+        self,
+        notebook: str | os.PathLike,
+        parameters: dict[str, Any] | None = None,
+        **papermill_options: Any,
+    ) -> Any:
         """Run one notebook with papermill on this kernel and return the executed notebook.
 
         The kernel is started first if needed. After the notebook — whether it succeeded or
@@ -480,9 +509,17 @@ class WarmKernel:
         self.runs += 1
         try:
             nb = pm.execute_notebook(
-                str(notebook), None, parameters=copy.deepcopy(parameters or {}),
-                engine_name=ENGINE_NAME, kernel_name=self.kernel_name, progress_bar=False,
-                km=self.km, kc=self.kc, execution_timeout=self.timeout, **papermill_options)
+                str(notebook),
+                None,
+                parameters=copy.deepcopy(parameters or {}),
+                engine_name=ENGINE_NAME,
+                kernel_name=self.kernel_name,
+                progress_bar=False,
+                km=self.km,
+                kc=self.kc,
+                execution_timeout=self.timeout,
+                **papermill_options,
+            )
         except PapermillExecutionError as exc:
             exc.nb = engine.last_nb  # the executed notebook, with the error output
             self._after_run()
@@ -494,13 +531,18 @@ class WarmKernel:
             self.shutdown()
             problem = KernelProblem(
                 f"the notebook's kernel {reason} ({type(exc).__name__}: "
-                f"{str(exc).strip().splitlines()[0] if str(exc).strip() else ''})", died=died)
+                f"{str(exc).strip().splitlines()[0] if str(exc).strip() else ''})",
+                died=died,
+            )
             if isinstance(exc, CellTimeoutError):  # say which cell ran out of time, and how long
                 problem.timed_out, problem.seconds, problem.nb = True, self.timeout, engine.last_nb
                 cells = getattr(engine.last_nb, "cells", [])
-                started = [i for i, c in enumerate(cells)  # the last cell papermill started
-                           if c.get("metadata", {}).get("papermill", {}).get("status")
-                           in ("running", "completed", "failed")]
+                started = [
+                    i
+                    for i, c in enumerate(cells)  # the last cell papermill started
+                    if c.get("metadata", {}).get("papermill", {}).get("status")
+                    in ("running", "completed", "failed")
+                ]
                 problem.cell_index = started[-1] if started else None
             raise problem from exc
         self._after_run()
@@ -515,8 +557,9 @@ class WarmKernel:
             reply = self._run_code("", {"r": "__import__('kit.kernels').kernels.restore()"})
             result = reply.get("user_expressions", {}).get("r", {})
             if result.get("status") != "ok":
-                raise KernelProblem(f"restore failed: {result.get('ename')}: "
-                                    f"{result.get('evalue')}")
+                raise KernelProblem(
+                    f"restore failed: {result.get('ename')}: {result.get('evalue')}"
+                )
             dirty = ast.literal_eval(result["data"]["text/plain"])
         except KernelProblem:
             dirty = "restore failed"
@@ -527,7 +570,7 @@ class WarmKernel:
 def _remove_stale_socket_dirs() -> None:
     """Delete socket folders left by processes that were killed (their pid is gone)."""
     for folder in Path(tempfile.gettempdir()).glob(f"{SOCKET_PREFIX}*"):
-        pid = folder.name[len(SOCKET_PREFIX):].split("-", 1)[0]
+        pid = folder.name[len(SOCKET_PREFIX) :].split("-", 1)[0]
         if not pid.isdigit():
             continue
         try:
@@ -551,13 +594,17 @@ def python_kernel_ok(kernel_name: str = KERNEL_NAME) -> str:
     try:
         spec = KernelSpecManager().get_kernel_spec(kernel_name)
     except NoSuchKernel:
-        return (f"no Jupyter kernel named {kernel_name!r}; install one with "
-                f"'{sys.executable} -m ipykernel install --sys-prefix'")
+        return (
+            f"no Jupyter kernel named {kernel_name!r}; install one with "
+            f"'{sys.executable} -m ipykernel install --sys-prefix'"
+        )
     exe = spec.argv[0] if spec.argv else ""
     if exe in {"python", "python3", f"python{sys.version_info[0]}.{sys.version_info[1]}"}:
         return ""
     if Path(exe).resolve() != Path(sys.executable).resolve():
-        return (f"the {kernel_name!r} kernel runs {exe}, not {sys.executable}; the report would "
-                f"not see this environment's kit. Reinstall it with "
-                f"'{sys.executable} -m ipykernel install --sys-prefix'")
+        return (
+            f"the {kernel_name!r} kernel runs {exe}, not {sys.executable}; the report would "
+            f"not see this environment's kit. Reinstall it with "
+            f"'{sys.executable} -m ipykernel install --sys-prefix'"
+        )
     return ""

@@ -70,6 +70,8 @@ def write_lab_settings(folder: Path) -> Path:
     path.write_text(json.dumps(LAB_OVERRIDES, indent=2), encoding="utf-8")
     os.chmod(path, 0o644)
     return path
+
+
 WILDCARD = {"", "0.0.0.0", "::", "*"}
 
 
@@ -105,9 +107,11 @@ def host_warning(host: str) -> str:
     """
     if is_loopback(host):
         return ""
-    return (f"warning: --host {host} lets any machine that can reach this one open JupyterLab; "
-            f"anyone holding a team link (it carries the token) can run code here as this "
-            f"user. Use it on the room's own network only.")
+    return (
+        f"warning: --host {host} lets any machine that can reach this one open JupyterLab; "
+        f"anyone holding a team link (it carries the token) can run code here as this "
+        f"user. Use it on the room's own network only."
+    )
 
 
 def url_host(host: str) -> str:
@@ -138,8 +142,9 @@ def team_url(base: str, slug: str, notebook: str, token: str) -> str:
     'http://h:1/lab/workspaces/a/tree/notebooks/a/01_journey.ipynb?token=x+y'
     """
     path = f"/lab/workspaces/{slug}/tree/{NOTEBOOKS_DIR}/{slug}/{notebook}"
-    return base.rstrip("/") + urllib.parse.quote(path) + "?" + urllib.parse.urlencode(
-        {"token": token})
+    return (
+        base.rstrip("/") + urllib.parse.quote(path) + "?" + urllib.parse.urlencode({"token": token})
+    )
 
 
 def team_links(workshop_dir: Path | str, base: str, token: str) -> list[TeamLink]:
@@ -188,8 +193,10 @@ def check_port(host: str, port: int) -> None:
         try:
             sock.bind((host if host not in WILDCARD else "", port))
         except OSError as exc:
-            raise LabError(f"port {port} on {host or '*'} cannot be used ({exc.strerror}); "
-                           f"expected a free port: choose another with --port") from None
+            raise LabError(
+                f"port {port} on {host or '*'} cannot be used ({exc.strerror}); "
+                f"expected a free port: choose another with --port"
+            ) from None
 
 
 @dataclass
@@ -259,18 +266,26 @@ class LabServer:
         >>> [a for a in args if a.startswith(("--ServerApp.ip", "--IdentityProvider"))]
         ['--ServerApp.ip=127.0.0.1', '--IdentityProvider.token=t']
         """
-        args = [sys.executable, "-m", "jupyter", "lab",
-                f"--ServerApp.ip={self.host}", f"--ServerApp.port={self.port}",
-                "--ServerApp.port_retries=0", f"--IdentityProvider.token={self.token}",
-                f"--ServerApp.root_dir={self.workshop_dir}",
-                f"--ServerApp.open_browser={self.open_browser}",
-                "--ServerApp.terminals_enabled=False",
-                "--LabApp.news_url=None",
-                "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
-                "--LabApp.extension_manager=readonly",
-                f"--LabApp.app_settings_dir={self._config() / 'lab-settings'}",
-                "--MappingKernelManager.default_kernel_name=python3",
-                "--Application.log_level=WARN", "--ServerApp.log_level=WARN"]
+        args = [
+            sys.executable,
+            "-m",
+            "jupyter",
+            "lab",
+            f"--ServerApp.ip={self.host}",
+            f"--ServerApp.port={self.port}",
+            "--ServerApp.port_retries=0",
+            f"--IdentityProvider.token={self.token}",
+            f"--ServerApp.root_dir={self.workshop_dir}",
+            f"--ServerApp.open_browser={self.open_browser}",
+            "--ServerApp.terminals_enabled=False",
+            "--LabApp.news_url=None",
+            "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+            "--LabApp.extension_manager=readonly",
+            f"--LabApp.app_settings_dir={self._config() / 'lab-settings'}",
+            "--MappingKernelManager.default_kernel_name=python3",
+            "--Application.log_level=WARN",
+            "--ServerApp.log_level=WARN",
+        ]
         if hasattr(os, "geteuid") and os.geteuid() == 0:
             args.append("--allow-root")
         return args
@@ -283,7 +298,8 @@ class LabServer:
             labconfig = self.config_dir / "labconfig"
             labconfig.mkdir()
             (labconfig / "page_config.json").write_text(
-                json.dumps({"disabledExtensions": {NEWS_PLUGIN: True}}), encoding="utf-8")
+                json.dumps({"disabledExtensions": {NEWS_PLUGIN: True}}), encoding="utf-8"
+            )
             write_lab_settings(self.config_dir / "lab-settings")
         return self.config_dir
 
@@ -310,8 +326,10 @@ class LabServer:
         from kit.kernels import python_kernel_ok
 
         if not is_workshop(self.workshop_dir):
-            raise LabError(f"{self.workshop_dir} is not a workshop folder (no workshop.yaml and "
-                           f"no teams/ folder); expected a folder made by 'servekit new'")
+            raise LabError(
+                f"{self.workshop_dir} is not a workshop folder (no workshop.yaml and "
+                f"no teams/ folder); expected a folder made by 'servekit new'"
+            )
         problem = python_kernel_ok()
         if problem:
             raise LabError(problem)
@@ -319,13 +337,15 @@ class LabServer:
 
     def start(self) -> subprocess.Popen:
         """Start JupyterLab (stdin closed, so Ctrl-C stops it without a question)."""
-        return subprocess.Popen(self.argv(), cwd=self.workshop_dir, env=self.env(),
-                                stdin=subprocess.DEVNULL)
+        return subprocess.Popen(
+            self.argv(), cwd=self.workshop_dir, env=self.env(), stdin=subprocess.DEVNULL
+        )
 
     def wait_ready(self, process: subprocess.Popen, timeout: float = 120) -> None:
         """Wait until the server answers an authenticated request, or raise :class:`LabError`."""
-        request = urllib.request.Request(f"{self.local_base}/api/status",
-                                         headers={"Authorization": f"token {self.token}"})
+        request = urllib.request.Request(
+            f"{self.local_base}/api/status", headers={"Authorization": f"token {self.token}"}
+        )
         deadline = time.monotonic() + timeout
         while True:
             try:
@@ -333,8 +353,10 @@ class LabServer:
                     return
             except (urllib.error.URLError, OSError):
                 if process.poll() is not None:
-                    raise LabError(f"JupyterLab stopped at start (exit status "
-                                   f"{process.returncode}); see its messages above") from None
+                    raise LabError(
+                        f"JupyterLab stopped at start (exit status "
+                        f"{process.returncode}); see its messages above"
+                    ) from None
                 if time.monotonic() > deadline:
                     raise LabError(f"JupyterLab did not answer within {timeout:.0f} s") from None
                 time.sleep(0.3)
@@ -347,7 +369,7 @@ class LabServer:
 
 
 def stop(process: subprocess.Popen, timeout: float = 20) -> None:
-    """Stop JupyterLab (and the kernels it started) politely, then firmly.
+    """Stop a server (JupyterLab and its kernels, Voilà, JupyterHub) politely, then firmly.
 
     Examples
     --------

@@ -60,8 +60,17 @@ def qr_svg(url: str) -> Markup:
     True
     """
     code = segno.make(url, error="m", micro=False)
-    return Markup(code.svg_inline(scale=1, border=4, dark="#000", light="#fff", omitsize=True,
-                                  svgclass="qr", lineclass=None))
+    return Markup(
+        code.svg_inline(
+            scale=1,
+            border=4,
+            dark="#000",
+            light="#fff",
+            omitsize=True,
+            svgclass="qr",
+            lineclass=None,
+        )
+    )
 
 
 _CSS = """
@@ -116,31 +125,36 @@ def links_page(title: str, links: list[TeamLink], *, note: str = "") -> str:
     """
     cards = []
     for link in links:
-        cards.append(Markup(
-            '<section class="card" id="team-{slug}">'
-            "<h2>{name}</h2>{svg}"
-            '<div class="url">{url}</div>'
-            '<div class="step">Open the link (or scan the code), then choose '
-            "<b>Run ▸ Run All Cells</b>.</div></section>"
-        ).format(slug=link.slug, name=link.name, svg=qr_svg(link.url), url=link.url))
+        cards.append(
+            Markup(
+                '<section class="card" id="team-{slug}">'
+                "<h2>{name}</h2>{svg}"
+                '<div class="url">{url}</div>'
+                '<div class="step">Open the link (or scan the code), then choose '
+                "<b>Run ▸ Run All Cells</b>.</div></section>"
+            ).format(slug=link.slug, name=link.name, svg=qr_svg(link.url), url=link.url)
+        )
     made = dt.datetime.now().strftime("%Y-%m-%d %H:%M")
-    return str(Markup(
-        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
-        "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
-        "<title>Team links · {title}</title><style>{css}</style></head><body>"
-        "<h1>{title}: your team's notebooks</h1>"
-        '<p class="lead">Find your team, open its link in a browser on this room\'s network (or '
-        "scan the code with a phone to copy it), then choose <b>Run ▸ Run All Cells</b> — there "
-        "is nothing to type. {note}</p>"
-        '<div class="cards">{cards}</div>'
-        '<p class="foot">Made {made} by servekit. The links hold the server\'s token: share '
-        "them only with the room. They stop working when the server is stopped or started "
-        "with another token.</p></body></html>\n"
-    ).format(title=title, css=Markup(_CSS), note=note, cards=Markup("").join(cards), made=made))
+    return str(
+        Markup(
+            '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+            '<meta name="viewport" content="width=device-width, initial-scale=1">'
+            "<title>Team links · {title}</title><style>{css}</style></head><body>"
+            "<h1>{title}: your team's notebooks</h1>"
+            '<p class="lead">Find your team, open its link in a browser on this room\'s network (or '
+            "scan the code with a phone to copy it), then choose <b>Run ▸ Run All Cells</b> — there "
+            "is nothing to type. {note}</p>"
+            '<div class="cards">{cards}</div>'
+            '<p class="foot">Made {made} by servekit. The links hold the server\'s token: share '
+            "them only with the room. They stop working when the server is stopped or started "
+            "with another token.</p></body></html>\n"
+        ).format(title=title, css=Markup(_CSS), note=note, cards=Markup("").join(cards), made=made)
+    )
 
 
-def write_links(workshop_dir: Path | str, title: str, links: list[TeamLink], *,
-                note: str = "") -> Path:
+def write_links(
+    workshop_dir: Path | str, title: str, links: list[TeamLink], *, note: str = ""
+) -> Path:
     """Write ``links.html`` into the workshop folder (atomically, owner-only) and return its path.
 
     Examples
@@ -154,4 +168,3 @@ def write_links(workshop_dir: Path | str, title: str, links: list[TeamLink], *,
     atomic_write(path, links_page(title, links, note=note))
     os.chmod(path, 0o600)  # the links hold the server's token
     return path
-

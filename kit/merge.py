@@ -107,8 +107,9 @@ def _describe(ident: tuple, key: tuple[str, ...], columns: list[str]) -> str:
     return ", ".join(f"{c}={v}" for c, v in zip(names, ident[0], strict=False) if v != "")
 
 
-def merge_table(name: str, base: str | None, theirs: str | None, mine: str | None, *,
-                prefer_mine: bool = False) -> tuple[str, list[Clash]]:
+def merge_table(
+    name: str, base: str | None, theirs: str | None, mine: str | None, *, prefer_mine: bool = False
+) -> tuple[str, list[Clash]]:
     """Merge three versions of table ``name`` (CSV texts as :func:`kit.validation.table_text`).
 
     Parameters
@@ -143,8 +144,11 @@ def merge_table(name: str, base: str | None, theirs: str | None, mine: str | Non
     columns = my_cols + [c for c in their_cols if c not in my_cols] or their_cols or base_cols
     clashes: list[Clash] = []
     merged: dict[tuple, dict] = {}
-    for ident in [*my_rows, *(i for i in their_rows if i not in my_rows),
-                  *(i for i in base_rows if i not in my_rows and i not in their_rows)]:
+    for ident in [
+        *my_rows,
+        *(i for i in their_rows if i not in my_rows),
+        *(i for i in base_rows if i not in my_rows and i not in their_rows),
+    ]:
         b = base_rows.get(ident, _GONE)
         t = their_rows.get(ident, _GONE)
         m = my_rows.get(ident, _GONE)
@@ -159,9 +163,15 @@ def merge_table(name: str, base: str | None, theirs: str | None, mine: str | Non
                 continue
             else:  # deleted on one side, changed on the other
                 if not prefer_mine:
-                    clashes.append(Clash(spec.filename, where, None,
-                                         None if t is _GONE else "changed",
-                                         None if m is _GONE else "changed"))
+                    clashes.append(
+                        Clash(
+                            spec.filename,
+                            where,
+                            None,
+                            None if t is _GONE else "changed",
+                            None if m is _GONE else "changed",
+                        )
+                    )
                 if m is not _GONE:
                     merged[ident] = m
             continue
@@ -187,9 +197,14 @@ def merge_table(name: str, base: str | None, theirs: str | None, mine: str | Non
     return csv_text(columns, records), clashes
 
 
-def merge_mapping(filename: str, base: Mapping[str, Any], theirs: Mapping[str, Any],
-                  mine: Mapping[str, Any], *, prefer_mine: bool = False
-                  ) -> tuple[dict[str, Any], list[Clash]]:
+def merge_mapping(
+    filename: str,
+    base: Mapping[str, Any],
+    theirs: Mapping[str, Any],
+    mine: Mapping[str, Any],
+    *,
+    prefer_mine: bool = False,
+) -> tuple[dict[str, Any], list[Clash]]:
     """Merge three versions of a YAML mapping key by key (``team.yaml``, ``reflections.yaml``).
 
     Examples
@@ -210,8 +225,15 @@ def merge_mapping(filename: str, base: Mapping[str, Any], theirs: Mapping[str, A
         else:
             value = m
             if not prefer_mine:
-                clashes.append(Clash(filename, "", k, None if t is _GONE else str(t),
-                                     None if m is _GONE else str(m)))
+                clashes.append(
+                    Clash(
+                        filename,
+                        "",
+                        k,
+                        None if t is _GONE else str(t),
+                        None if m is _GONE else str(m),
+                    )
+                )
         if value is not _GONE:
             merged[k] = value
     return merged, clashes

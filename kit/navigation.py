@@ -235,9 +235,14 @@ def check(folder: Path | str = "workshops") -> list[Problem]:
     problems = []
     for path, nb, line in _plan(folder):
         if stamped(nb, line):
-            problems.append(Problem(
-                display_path(path, folder.parent), None, None,
-                f"the navigation line is missing or out of date; expected {line!r} at the top "
-                f"of the first and the bottom of the last markdown cell (run: servekit "
-                f"stamp-nav {folder})"))
+            problems.append(
+                Problem(
+                    display_path(path, folder.parent),
+                    None,
+                    None,
+                    f"the navigation line is missing or out of date; expected {line!r} at the top "
+                    f"of the first and the bottom of the last markdown cell (run: servekit "
+                    f"stamp-nav {folder})",
+                )
+            )
     return problems

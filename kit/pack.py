@@ -54,8 +54,7 @@ from kit.workshop import TEAMS_DIR, WORKSHOP_FILE, Workshop, is_workshop
 MANIFEST = "servekit-pack.json"
 README = "README.txt"
 FORMAT = 1
-SKIPPED_PARTS = {HISTORY_DIR, ".ipynb_checkpoints", "__pycache__", ".lock", ".DS_Store",
-                 "__MACOSX"}
+SKIPPED_PARTS = {HISTORY_DIR, ".ipynb_checkpoints", "__pycache__", ".lock", ".DS_Store", "__MACOSX"}
 """Names never packed nor collected, besides every hidden file or folder."""
 IGNORED_TOP = {MANIFEST, README, WORKSHOP_FILE}
 """Files of a pack that collect reads (or ignores) but never writes into the workshop."""
@@ -125,8 +124,10 @@ def pack_team(workshop_dir: Path | str, team: str, out: Path | str) -> Path:
     """
     root = Path(workshop_dir).resolve()
     if not is_workshop(root):
-        raise PackError(f"{workshop_dir} is not a workshop folder (no workshop.yaml and no "
-                        f"teams/ folder); expected a folder made by 'servekit new'")
+        raise PackError(
+            f"{workshop_dir} is not a workshop folder (no workshop.yaml and no "
+            f"teams/ folder); expected a folder made by 'servekit new'"
+        )
     workshop = Workshop(root)
     found = workshop.team(team)
     slug = found.slug
@@ -135,11 +136,15 @@ def pack_team(workshop_dir: Path | str, team: str, out: Path | str) -> Path:
         raise PackError(f"--out {out}: expected a file name ending in .zip")
     for inside in (found.path, root / NOTEBOOKS_DIR / slug):
         if out.resolve().is_relative_to(inside.resolve()):
-            raise PackError(f"--out {out} is inside {inside}; expected a zip outside the "
-                            f"team's folders (it would pack itself)")
+            raise PackError(
+                f"--out {out} is inside {inside}; expected a zip outside the "
+                f"team's folders (it would pack itself)"
+            )
     members: dict[str, bytes] = {}
-    for prefix, folder in ((f"{TEAMS_DIR}/{slug}", found.path),
-                           (f"{NOTEBOOKS_DIR}/{slug}", root / NOTEBOOKS_DIR / slug)):
+    for prefix, folder in (
+        (f"{TEAMS_DIR}/{slug}", found.path),
+        (f"{NOTEBOOKS_DIR}/{slug}", root / NOTEBOOKS_DIR / slug),
+    ):
         for relative, path in _files(folder).items():
             members[f"{prefix}/{relative}"] = path.read_bytes()
     info = root / WORKSHOP_FILE
@@ -152,13 +157,20 @@ def pack_team(workshop_dir: Path | str, team: str, out: Path | str) -> Path:
         base, packed_at = earlier.get("base", {}), earlier.get("packed_at", now)
     else:
         base, packed_at = hashes, now
-    manifest = {"format": FORMAT, "team": slug, "name": workshop.team_names().get(slug, slug),
-                "packed_at": packed_at, "zipped_at": now, "base": base}
+    manifest = {
+        "format": FORMAT,
+        "team": slug,
+        "name": workshop.team_names().get(slug, slug),
+        "packed_at": packed_at,
+        "zipped_at": now,
+        "base": base,
+    }
     members[MANIFEST] = json.dumps(manifest, indent=1, sort_keys=True).encode("utf-8")
     members[README] = _readme(slug, manifest["name"]).encode("utf-8")
     out.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.NamedTemporaryFile(dir=out.parent, prefix=f".{out.name}.", suffix=".tmp",
-                                     delete=False) as handle:
+    with tempfile.NamedTemporaryFile(
+        dir=out.parent, prefix=f".{out.name}.", suffix=".tmp", delete=False
+    ) as handle:
         tmp = Path(handle.name)
     try:
         with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED) as archive:
@@ -204,8 +216,10 @@ class Collected:
         head = f"{self.team} ({self.zip_name}): " + ("; ".join(parts) or "nothing changed")
         lines = [head]
         for name, kept in self.conflicts:
-            lines.append(f"  conflict: {name} changed in the workshop since the pack was made; "
-                         f"the other version is kept at {kept}")
+            lines.append(
+                f"  conflict: {name} changed in the workshop since the pack was made; "
+                f"the other version is kept at {kept}"
+            )
         lines += [f"  {p}" for p in self.warnings]
         return "\n".join(lines)
 
@@ -238,8 +252,9 @@ def _open_zip(path: Path) -> zipfile.ZipFile:
     except FileNotFoundError:
         raise PackError(f"{path}: no such file") from None
     except (zipfile.BadZipFile, OSError) as exc:
-        raise PackError(f"{path}: not a zip file ({exc}); expected a zip made by "
-                        f"'servekit pack'") from None
+        raise PackError(
+            f"{path}: not a zip file ({exc}); expected a zip made by 'servekit pack'"
+        ) from None
 
 
 def _strip_top(names: list[str]) -> str:
@@ -287,18 +302,24 @@ def read_pack(path: Path | str) -> tuple[dict, dict[str, bytes]]:
         top = _strip_top(names)
         manifest_name = top + MANIFEST
         if manifest_name not in names:
-            raise PackError(f"{path}: refused, nothing was written: no {MANIFEST} in the zip; "
-                            f"expected a zip made by 'servekit pack' (or its folder zipped "
-                            f"again)")
+            raise PackError(
+                f"{path}: refused, nothing was written: no {MANIFEST} in the zip; "
+                f"expected a zip made by 'servekit pack' (or its folder zipped "
+                f"again)"
+            )
         try:
             manifest = json.loads(archive.read(manifest_name).decode("utf-8"))
             slug = str(manifest["team"])
         except (ValueError, KeyError, TypeError, UnicodeDecodeError):
-            raise PackError(f"{path}: refused, nothing was written: {MANIFEST} is damaged; "
-                            f"expected the file 'servekit pack' wrote") from None
+            raise PackError(
+                f"{path}: refused, nothing was written: {MANIFEST} is damaged; "
+                f"expected the file 'servekit pack' wrote"
+            ) from None
         if not slug or "/" in slug or "\\" in slug or slug in {".", ".."}:
-            raise PackError(f"{path}: refused, nothing was written: {MANIFEST} names team "
-                            f"{slug!r}; expected a team folder name")
+            raise PackError(
+                f"{path}: refused, nothing was written: {MANIFEST} names team "
+                f"{slug!r}; expected a team folder name"
+            )
         allowed = (f"{TEAMS_DIR}/{slug}/", f"{NOTEBOOKS_DIR}/{slug}/")
         bad = []
         seen: set[str] = set()
@@ -306,7 +327,7 @@ def read_pack(path: Path | str) -> tuple[dict, dict[str, bytes]]:
             if info.filename in seen:
                 bad.append(f"'{info.filename}' appears twice")
             seen.add(info.filename)
-            inner = info.filename[len(top):] if info.filename.startswith(top) else info.filename
+            inner = info.filename[len(top) :] if info.filename.startswith(top) else info.filename
             probe = zipfile.ZipInfo(inner)
             probe.external_attr = info.external_attr
             if info.is_dir():
@@ -315,14 +336,16 @@ def read_pack(path: Path | str) -> tuple[dict, dict[str, bytes]]:
             if why:
                 bad.append(f"'{info.filename}' {why}")
         if bad:
-            raise PackError(f"{path}: refused, nothing was written: "
-                            f"{len(bad)} unsafe entr{'y' if len(bad) == 1 else 'ies'} (expected "
-                            f"only files under {allowed[0]} and {allowed[1]}): " + "; ".join(bad))
+            raise PackError(
+                f"{path}: refused, nothing was written: "
+                f"{len(bad)} unsafe entr{'y' if len(bad) == 1 else 'ies'} (expected "
+                f"only files under {allowed[0]} and {allowed[1]}): " + "; ".join(bad)
+            )
         files = {}
         for info in infos:
             if info.is_dir():
                 continue
-            inner = PurePosixPath(info.filename[len(top):]).as_posix()
+            inner = PurePosixPath(info.filename[len(top) :]).as_posix()
             if inner.startswith(allowed) and not _skipped(PurePosixPath(inner)):
                 files[inner] = archive.read(info)
     if not isinstance(manifest.get("base", {}), dict):
@@ -330,8 +353,14 @@ def read_pack(path: Path | str) -> tuple[dict, dict[str, bytes]]:
     return manifest, files
 
 
-def _plan(root: Path, files: dict[str, bytes], base: dict[str, str], result: Collected,
-          prefer: str, label: str) -> list[tuple[str, bytes]]:
+def _plan(
+    root: Path,
+    files: dict[str, bytes],
+    base: dict[str, str],
+    result: Collected,
+    prefer: str,
+    label: str,
+) -> list[tuple[str, bytes]]:
     """What to write (relative path, bytes), in order; fills ``result`` as it decides."""
     plan: list[tuple[str, bytes]] = []
     for name in sorted(files):
@@ -369,8 +398,9 @@ def _history_name(relative: str, label: str) -> str:
     return f"{folder}/{HISTORY_DIR}/{stamp}.{label}{name}"
 
 
-def collect(workshop_dir: Path | str, zip_path: Path | str, *, prefer: str = "workshop"
-            ) -> Collected:
+def collect(
+    workshop_dir: Path | str, zip_path: Path | str, *, prefer: str = "workshop"
+) -> Collected:
     r"""Bring one team's work back from a pack into the workshop.
 
     Parameters
@@ -412,14 +442,18 @@ def collect(workshop_dir: Path | str, zip_path: Path | str, *, prefer: str = "wo
     root = Path(workshop_dir)
     zip_path = Path(zip_path)
     if not is_workshop(root):
-        raise PackError(f"{workshop_dir} is not a workshop folder (no workshop.yaml and no "
-                        f"teams/ folder); expected a folder made by 'servekit new'")
+        raise PackError(
+            f"{workshop_dir} is not a workshop folder (no workshop.yaml and no "
+            f"teams/ folder); expected a folder made by 'servekit new'"
+        )
     manifest, files = read_pack(zip_path)
     slug = manifest["team"]
     known = {t.slug for t in Workshop(root).teams()}
     if slug not in known:
-        raise PackError(f"{zip_path}: refused, nothing was written: team {slug!r} is not in "
-                        f"{root / TEAMS_DIR}; expected one of: {', '.join(sorted(known)) or '-'}")
+        raise PackError(
+            f"{zip_path}: refused, nothing was written: team {slug!r} is not in "
+            f"{root / TEAMS_DIR}; expected one of: {', '.join(sorted(known)) or '-'}"
+        )
     team_prefix = f"{TEAMS_DIR}/{slug}/"
     with tempfile.TemporaryDirectory(prefix="servekit-collect-") as tmp:
         staged = Path(tmp) / TEAMS_DIR / slug
@@ -432,16 +466,20 @@ def collect(workshop_dir: Path | str, zip_path: Path | str, *, prefer: str = "wo
         problems = validate_team(staged, root=tmp)
     if errors(problems):
         lines = "\n".join(f"  {p}" for p in errors(problems))
-        raise PackError(f"{zip_path}: refused, nothing was written: the team's data has "
-                        f"errors (fix them on the laptop and zip again):\n{lines}")
+        raise PackError(
+            f"{zip_path}: refused, nothing was written: the team's data has "
+            f"errors (fix them on the laptop and zip again):\n{lines}"
+        )
     result = Collected(zip_path.name, slug, warnings=[p for p in problems if not p.is_error])
     with team_lock(root / TEAMS_DIR / slug):  # the lock every editor's save takes
-        for name, data in _plan(root, files, manifest.get("base", {}), result, prefer,
-                                f"from-{zip_path.stem}."):
+        for name, data in _plan(
+            root, files, manifest.get("base", {}), result, prefer, f"from-{zip_path.stem}."
+        ):
             atomic_write(root / name, data)
     if result.updated or result.added or (result.conflicts and prefer == "zip"):
         after = validate_team(root / TEAMS_DIR / slug, root=root)
-        result.warnings += [Problem(p.path, p.row, p.column,
-                                    f"after collecting: {p.message}", "warning")
-                            for p in errors(after)]
+        result.warnings += [
+            Problem(p.path, p.row, p.column, f"after collecting: {p.message}", "warning")
+            for p in errors(after)
+        ]
     return result

@@ -29,6 +29,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from kit.lab import free_port, is_loopback
+from kit.lab import stop as stop_process
 from kit.problems import KitError
 from kit.resources import workshop_notebook
 
@@ -52,18 +53,36 @@ def normalise_base_url(base_url: str) -> str:
     return "/" + base_url.strip("/") + "/" if base_url.strip("/") else "/"
 
 
-def voila_command(directory: Path | str, *, host: str, port: int, token: str,
-                  base_url: str = "/", interval: float = 10) -> tuple[list[str], dict[str, str]]:
+def voila_command(
+    directory: Path | str,
+    *,
+    host: str,
+    port: int,
+    token: str,
+    base_url: str = "/",
+    interval: float = 10,
+) -> tuple[list[str], dict[str, str]]:
     """The Voilà command line and environment that serve the dashboard of ``directory``."""
     env = dict(os.environ)
     env["SERVEKIT_WORKSHOP_DIR"] = str(Path(directory).resolve())
     env["SERVEKIT_DASHBOARD_INTERVAL"] = f"{interval:g}"
-    env["JUPYTER_PATH"] = os.pathsep.join(p for p in (str(TEMPLATES),
-                                                      env.get("JUPYTER_PATH", "")) if p)
-    command = [sys.executable, "-m", "voila", str(workshop_notebook(DASHBOARD)), "--no-browser",
-               f"--Voila.ip={host}", f"--port={port}", f"--Voila.token={token}",
-               f"--Voila.base_url={normalise_base_url(base_url)}", f"--template={TEMPLATE}",
-               "--strip_sources=True", "--show_tracebacks=False"]
+    env["JUPYTER_PATH"] = os.pathsep.join(
+        p for p in (str(TEMPLATES), env.get("JUPYTER_PATH", "")) if p
+    )
+    command = [
+        sys.executable,
+        "-m",
+        "voila",
+        str(workshop_notebook(DASHBOARD)),
+        "--no-browser",
+        f"--Voila.ip={host}",
+        f"--port={port}",
+        f"--Voila.token={token}",
+        f"--Voila.base_url={normalise_base_url(base_url)}",
+        f"--template={TEMPLATE}",
+        "--strip_sources=True",
+        "--show_tracebacks=False",
+    ]
     return command, env
 
 
@@ -86,9 +105,17 @@ def _stop(signum: int, frame: object) -> None:
     raise KeyboardInterrupt
 
 
-def serve(directory: Path | str, *, host: str = "127.0.0.1", port: int = 8866,
-          token: str | None = None, open_browser: bool = True, base_url: str = "/",
-          interval: float = 10, echo: Callable[[str], None] = print) -> int:
+def serve(
+    directory: Path | str,
+    *,
+    host: str = "127.0.0.1",
+    port: int = 8866,
+    token: str | None = None,
+    open_browser: bool = True,
+    base_url: str = "/",
+    interval: float = 10,
+    echo: Callable[[str], None] = print,
+) -> int:
     """Run the dashboard server until it stops (Ctrl+C); return its exit status.
 
     Raises
@@ -98,8 +125,9 @@ def serve(directory: Path | str, *, host: str = "127.0.0.1", port: int = 8866,
     """
     directory = Path(directory)
     if not (directory / "workshop.yaml").is_file():
-        raise PresentError(f"{directory}: no workshop.yaml; expected a workshop folder made by "
-                           f"'servekit new'")
+        raise PresentError(
+            f"{directory}: no workshop.yaml; expected a workshop folder made by 'servekit new'"
+        )
     if port == 0:
         port = free_port(host)
     else:
@@ -107,11 +135,14 @@ def serve(directory: Path | str, *, host: str = "127.0.0.1", port: int = 8866,
             try:
                 sock.bind((host, port))
             except OSError as exc:
-                raise PresentError(f"{host}:{port} is not free ({exc.strerror}); choose "
-                                   f"another --port (or --port 0 for any free one)") from None
+                raise PresentError(
+                    f"{host}:{port} is not free ({exc.strerror}); choose "
+                    f"another --port (or --port 0 for any free one)"
+                ) from None
     token = token or secrets.token_urlsafe(18)
-    command, env = voila_command(directory, host=host, port=port, token=token,
-                                 base_url=base_url, interval=interval)
+    command, env = voila_command(
+        directory, host=host, port=port, token=token, base_url=base_url, interval=interval
+    )
     shown_host = "127.0.0.1" if host in {"0.0.0.0", "::", ""} else host
     url = f"http://{shown_host}:{port}{normalise_base_url(base_url)}?token={token}"
     process = subprocess.Popen(command, env=env, stdin=subprocess.DEVNULL)
@@ -119,13 +150,19 @@ def serve(directory: Path | str, *, host: str = "127.0.0.1", port: int = 8866,
     try:
         if not _wait_ready(url, process):
             process.terminate()
-            raise PresentError(f"the dashboard server (Voilà) did not start on {host}:{port}; "
-                               f"see its messages above")
-        echo(f"Dashboard of {directory} for the projector:\n  {url}\n"
-             f"(listening on {host}; Ctrl+C stops it)")
+            raise PresentError(
+                f"the dashboard server (Voilà) did not start on {host}:{port}; "
+                f"see its messages above"
+            )
+        echo(
+            f"Dashboard of {directory} for the projector:\n  {url}\n"
+            f"(listening on {host}; Ctrl+C stops it)"
+        )
         if not is_loopback(host):
-            echo(f"Warning: listening on {host}: anyone on this network who has the link (with "
-                 f"its token) can open the dashboard and see every team's work.")
+            echo(
+                f"Warning: listening on {host}: anyone on this network who has the link (with "
+                f"its token) can open the dashboard and see every team's work."
+            )
         if open_browser:
             webbrowser.open(url)
         return process.wait()
@@ -133,9 +170,4 @@ def serve(directory: Path | str, *, host: str = "127.0.0.1", port: int = 8866,
         return 0
     finally:
         signal.signal(signal.SIGTERM, previous)
-        if process.poll() is None:
-            process.terminate()
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
+        stop_process(process, timeout=10)

@@ -50,8 +50,9 @@ def _missing(wb: Workbook) -> dict[str, list[str]]:
     journey, roles, serves = wb.tables["journey"], wb.tables["roles"], wb.tables["serves"]
     needs, scores, plan = wb.tables["needs"], wb.tables["scores"], wb.tables["plan"]
     touchpoints = set(journey["touchpoint_id"].map(cells.text)) - {""}
-    moments = set(journey.loc[journey["moment_of_truth"].map(cells.flag),
-                              "touchpoint_id"].map(cells.text))
+    moments = set(
+        journey.loc[journey["moment_of_truth"].map(cells.flag), "touchpoint_id"].map(cells.text)
+    )
     levels = set(roles["level"].map(cells.text))
     scored = set(scores["touchpoint_id"].map(cells.text))
     answered = {k for k, v in wb.reflections.items() if cells.text(v)} & set(REFLECTION_QUESTIONS)
@@ -108,13 +109,20 @@ def team_steps(wb: Workbook) -> dict[str, Step]:
     todo = _missing(wb)
     tables = wb.tables
     started = {
-        "journey": len(tables["journey"]) > 0, "pyramid": len(tables["roles"]) > 0,
-        "needs": len(tables["needs"]) > 0, "scores": len(tables["scores"]) > 0,
+        "journey": len(tables["journey"]) > 0,
+        "pyramid": len(tables["roles"]) > 0,
+        "needs": len(tables["needs"]) > 0,
+        "scores": len(tables["scores"]) > 0,
         "plan": len(tables["plan"]) > 0 or bool(wb.reflections),
     }
-    return {step: Step(name=step, status="done" if not todo[step] else
-                       "started" if started[step] else "not started", todo=tuple(todo[step]))
-            for step in STEPS}
+    return {
+        step: Step(
+            name=step,
+            status="done" if not todo[step] else "started" if started[step] else "not started",
+            todo=tuple(todo[step]),
+        )
+        for step in STEPS
+    }
 
 
 def todo(wb: Workbook) -> list[str]:
@@ -157,20 +165,32 @@ def team_progress(workbooks: dict[str, Workbook]) -> pd.DataFrame:
     rows = []
     for slug, wb in workbooks.items():
         status = _step_status(wb)
-        rows.append({
-            "team": slug,
-            "name": wb.name or slug,
-            "touchpoints": len(wb.tables["journey"]),
-            "roles": len(wb.tables["roles"]),
-            "need_items": len(wb.tables["needs"]),
-            "scorers": wb.tables["scores"]["scorer"].nunique(),
-            "actions": len(wb.tables["plan"]),
-            "errors": len(errors(wb.problems)),
-            **status,
-            "next_step": next((s for s in STEPS if status[s] != "done"), "report"),
-        })
-    columns = ["team", "name", "touchpoints", "roles", "need_items", "scorers", "actions", "errors",
-               *STEPS, "next_step"]
+        rows.append(
+            {
+                "team": slug,
+                "name": wb.name or slug,
+                "touchpoints": len(wb.tables["journey"]),
+                "roles": len(wb.tables["roles"]),
+                "need_items": len(wb.tables["needs"]),
+                "scorers": wb.tables["scores"]["scorer"].nunique(),
+                "actions": len(wb.tables["plan"]),
+                "errors": len(errors(wb.problems)),
+                **status,
+                "next_step": next((s for s in STEPS if status[s] != "done"), "report"),
+            }
+        )
+    columns = [
+        "team",
+        "name",
+        "touchpoints",
+        "roles",
+        "need_items",
+        "scorers",
+        "actions",
+        "errors",
+        *STEPS,
+        "next_step",
+    ]
     return pd.DataFrame(rows, columns=columns)
 
 

@@ -55,15 +55,19 @@ class _Loader(yaml.SafeLoader):
     def compose_node(self, parent: Any, index: Any) -> Any:  # noqa: D102 - PyYAML hook
         if self.check_event(yaml.AliasEvent):
             event = self.peek_event()
-            raise _Refused(event.start_mark,
-                           f"refused: the file uses a YAML alias (*{event.anchor}); expected "
-                           f"plain 'key: value' lines without anchors or aliases")
+            raise _Refused(
+                event.start_mark,
+                f"refused: the file uses a YAML alias (*{event.anchor}); expected "
+                f"plain 'key: value' lines without anchors or aliases",
+            )
         self._depth += 1
         try:
             if self._depth > MAX_DEPTH:
-                raise _Refused(self.peek_event().start_mark,
-                               f"refused: lists or mappings are nested more than {MAX_DEPTH} "
-                               f"deep; expected plain 'key: value' lines")
+                raise _Refused(
+                    self.peek_event().start_mark,
+                    f"refused: lists or mappings are nested more than {MAX_DEPTH} "
+                    f"deep; expected plain 'key: value' lines",
+                )
             return super().compose_node(parent, index)
         finally:
             self._depth -= 1
@@ -97,8 +101,15 @@ def parse_yaml(raw: bytes | str | None, shown: str) -> tuple[Any, list[Problem]]
         return None, []
     size = len(raw.encode("utf-8") if isinstance(raw, str) else raw)
     if size > MAX_BYTES:
-        return None, [Problem(shown, None, None, f"refused: the file is {size} bytes; expected "
-                                                 f"a YAML file of at most {MAX_BYTES} bytes")]
+        return None, [
+            Problem(
+                shown,
+                None,
+                None,
+                f"refused: the file is {size} bytes; expected "
+                f"a YAML file of at most {MAX_BYTES} bytes",
+            )
+        ]
     text = raw.decode("utf-8-sig", errors="replace") if isinstance(raw, bytes) else raw
     if not text.strip():
         return None, []

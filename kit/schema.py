@@ -28,8 +28,11 @@ LEVELS: tuple[str, ...] = ("customer", "frontline", "support", "manager", "execu
 CONTACTS: tuple[str, ...] = ("direct", "indirect")
 KINDS: tuple[str, ...] = ("be", "do", "have")
 """What employees need: to BE (mindset), to DO (skills, processes), to HAVE (tools, authority)."""
-KIND_LABELS: dict[str, str] = {"be": "be (mindset)", "do": "do (skills and processes)",
-                               "have": "have (tools, information, authority)"}
+KIND_LABELS: dict[str, str] = {
+    "be": "be (mindset)",
+    "do": "do (skills and processes)",
+    "have": "have (tools, information, authority)",
+}
 """The one wording of each need kind in reports, pages and exports (``KIND_LABELS["be"]``)."""
 
 TRUE_WORDS = {"true", "t", "yes", "y", "1", "x", "✓", "vrai", "ja", "oui", "si", "sí"}
@@ -105,8 +108,7 @@ def _whole_number(value: Any) -> Any:
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     if isinstance(value, int) and abs(value) > MAX_WHOLE:
-        raise ValueError(f"the number is too large; expected a whole number of at most "
-                         f"{MAX_WHOLE}")
+        raise ValueError(f"the number is too large; expected a whole number of at most {MAX_WHOLE}")
     return value
 
 
@@ -167,7 +169,9 @@ class RoleRow(Row):
     role_id: Text
     name: Text
     level: Literal["customer", "frontline", "support", "manager", "executive"]
-    headcount: Annotated[Annotated[float, Field(ge=0)] | None, BeforeValidator(_blank_to_none)] = None
+    headcount: Annotated[Annotated[float, Field(ge=0)] | None, BeforeValidator(_blank_to_none)] = (
+        None
+    )
     unit: OptText = None
     grade: OptText = None
 
@@ -376,9 +380,18 @@ class TeamFile(YamlFile):
     members: Annotated[list[Name], BeforeValidator(_name_list)] = []
 
 
-Answer = Annotated[str, BeforeValidator(lambda v: "" if v is None else
-                                        str(v) if isinstance(v, int | float)
-                                        and not isinstance(v, bool) else v)]
+Answer = Annotated[
+    str,
+    BeforeValidator(
+        lambda v: (
+            ""
+            if v is None
+            else str(v)
+            if isinstance(v, int | float) and not isinstance(v, bool)
+            else v
+        )
+    ),
+]
 
 
 class ReflectionsFile(RootModel[dict[str, Answer]]):
@@ -403,5 +416,4 @@ class WorkshopFile(YamlFile):
     title: Annotated[str, BeforeValidator(lambda v: "" if v is None else _plain_text(v))] = ""
     case: Annotated[str, BeforeValidator(lambda v: "" if v is None else _plain_text(v))] = ""
     date: Annotated[dt.date | None, BeforeValidator(_blank_to_none)] = None
-    facilitator: Annotated[str, BeforeValidator(lambda v: "" if v is None
-                                                else _plain_text(v))] = ""
+    facilitator: Annotated[str, BeforeValidator(lambda v: "" if v is None else _plain_text(v))] = ""

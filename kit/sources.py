@@ -63,56 +63,84 @@ class Source:
 
 
 TEXTS: tuple[Source, ...] = (
-    Source("Sonya Shelton", "Executive Leaders Serve Others",
-           "article on the Red Thread Leadership website (Shelton is its CEO and founder)",
-           "Laurie's case (a day in the life, direct and indirect touchpoints, be/do/have, the "
-           "internal service plan; its \"more than double the target\" is her account, not "
-           "verified by the kit), the Datong CEO's upside-down pyramid, and her quotation of "
-           "Robert K. Greenleaf"),
-    Source("Jim Clemmer (attributed: the post announces his newsletter The Leader Letter)",
-           "Leaders serve employees", "blog post, The Clemmer Group",
-           "the upside-down chart, serving the boss instead of the customer, \"who is serving "
-           "whom?\""),
-    Source("Jim Clemmer", "excerpts of blog posts on serving the servers",
-           "The Clemmer Group blog, including his Globe and Mail column "
-           "*Bridging the Credibility Gap*",
-           "the Customer Service Chain, \"who hired and trained them?\", the credibility gap, "
-           "the clinic run inside-out, systems that serve the servers, the Zenger Folkman 360° "
-           "research he cites (a revenue-growth figure quoted there is not verified by the kit)"),
-    Source("author not named in the copy the kit was built from",
-           "an article on leading through service", "business press",
-           "leaders on frontline shifts, recurring issues, being equipped and empowered (its "
-           "survey figure, 54% of employees, is not verified by the kit)"),
+    Source(
+        "Sonya Shelton",
+        "Executive Leaders Serve Others",
+        "article on the Red Thread Leadership website (Shelton is its CEO and founder)",
+        "Laurie's case (a day in the life, direct and indirect touchpoints, be/do/have, the "
+        'internal service plan; its "more than double the target" is her account, not '
+        "verified by the kit), the Datong CEO's upside-down pyramid, and her quotation of "
+        "Robert K. Greenleaf",
+    ),
+    Source(
+        "Jim Clemmer (attributed: the post announces his newsletter The Leader Letter)",
+        "Leaders serve employees",
+        "blog post, The Clemmer Group",
+        'the upside-down chart, serving the boss instead of the customer, "who is serving whom?"',
+    ),
+    Source(
+        "Jim Clemmer",
+        "excerpts of blog posts on serving the servers",
+        "The Clemmer Group blog, including his Globe and Mail column "
+        "*Bridging the Credibility Gap*",
+        'the Customer Service Chain, "who hired and trained them?", the credibility gap, '
+        "the clinic run inside-out, systems that serve the servers, the Zenger Folkman 360° "
+        "research he cites (a revenue-growth figure quoted there is not verified by the kit)",
+    ),
+    Source(
+        "author not named in the copy the kit was built from",
+        "an article on leading through service",
+        "business press",
+        "leaders on frontline shifts, recurring issues, being equipped and empowered (its "
+        "survey figure, 54% of employees, is not verified by the kit)",
+    ),
 )
 """The source texts of the case and its ideas (paraphrased everywhere, never copied)."""
 
 METHODS: tuple[Source, ...] = (
-    Source("John A. Martilla and John C. James", "Importance-Performance Analysis",
-           "Journal of Marketing 41(1), 77-79, 1977",
-           "the importance-performance quadrants of the scoring step"),
-    Source("Mary Jo Bitner, Amy L. Ostrom and Felicitas N. Morgan",
-           "Service Blueprinting: A Practical Technique for Service Innovation",
-           "California Management Review 50(3), 66-94, 2008",
-           "the blueprint lanes (customer, frontstage, backstage, support)"),
-    Source("Richard Normann", "Service Management: Strategy and Leadership in Service Business",
-           "Wiley, 1984",
-           "the moment of truth: a contact where the customer judges the whole service"),
-    Source("Jan Carlzon", "Moments of Truth", "Ballinger, 1987",
-           "the same idea, told from an airline chief executive's practice"),
+    Source(
+        "John A. Martilla and John C. James",
+        "Importance-Performance Analysis",
+        "Journal of Marketing 41(1), 77-79, 1977",
+        "the importance-performance quadrants of the scoring step",
+    ),
+    Source(
+        "Mary Jo Bitner, Amy L. Ostrom and Felicitas N. Morgan",
+        "Service Blueprinting: A Practical Technique for Service Innovation",
+        "California Management Review 50(3), 66-94, 2008",
+        "the blueprint lanes (customer, frontstage, backstage, support)",
+    ),
+    Source(
+        "Richard Normann",
+        "Service Management: Strategy and Leadership in Service Business",
+        "Wiley, 1984",
+        "the moment of truth: a contact where the customer judges the whole service",
+    ),
+    Source(
+        "Jan Carlzon",
+        "Moments of Truth",
+        "Ballinger, 1987",
+        "the same idea, told from an airline chief executive's practice",
+    ),
 )
 """The references of the methods the kit applies."""
 
-NOTE = ("The moment-of-truth weight, the priority formula, the crosshair of the quadrants and the "
-        "readiness scale are the kit's own choices, not the sources'. The case data are invented "
-        "by the servekit contributors (CC BY 4.0); each case's datasheet "
-        "(`datasets/<case>/README.md`) says which parts come from which text.")
+NOTE = (
+    "The moment-of-truth weight, the priority formula, the crosshair of the quadrants and the "
+    "readiness scale are the kit's own choices, not the sources'. The case data are invented "
+    "by the servekit contributors (CC BY 4.0); each case's datasheet "
+    "(`datasets/<case>/README.md`) says which parts come from which text."
+)
 """What the kit adds on its own account."""
 
 EXTRA: dict[str, tuple[Source, ...]] = {
     "06_your_organisation": (
-        Source("UK government departments", "staff organograms (senior and junior posts)",
-               "published on data.gov.uk under the Open Government Licence v3.0",
-               "the organogram format this notebook imports"),
+        Source(
+            "UK government departments",
+            "staff organograms (senior and junior posts)",
+            "published on data.gov.uk under the Open Government Licence v3.0",
+            "the organogram format this notebook imports",
+        ),
     ),
 }
 """Sources only one notebook needs, by file stem (shown under the shared list)."""
@@ -133,9 +161,18 @@ def section(name: str | None = None) -> str:
     >>> "data.gov.uk" in section("06_your_organisation"), "data.gov.uk" in section("01_journey")
     (True, False)
     """
-    lines = [MARKER, "## Sources", "", "**The case and its ideas** (paraphrased, never copied)",
-             "", *(s.markdown() for s in TEXTS), "", "**Methods**", "",
-             *(s.markdown() for s in METHODS)]
+    lines = [
+        MARKER,
+        "## Sources",
+        "",
+        "**The case and its ideas** (paraphrased, never copied)",
+        "",
+        *(s.markdown() for s in TEXTS),
+        "",
+        "**Methods**",
+        "",
+        *(s.markdown() for s in METHODS),
+    ]
     extra = EXTRA.get(name or "", ())
     if extra:
         lines += ["", "**For this notebook**", "", *(s.markdown() for s in extra)]
@@ -278,10 +315,15 @@ def check(folder: Path | str) -> list[Problem]:
             what = "out of date"
         else:
             continue
-        problems.append(Problem(
-            display_path(path, folder.parent), None, None,
-            f"the Sources section is {what}; expected the shared text of kit/sources.py as the "
-            f"notebook's last cell (run: servekit stamp-sources {folder})"))
+        problems.append(
+            Problem(
+                display_path(path, folder.parent),
+                None,
+                None,
+                f"the Sources section is {what}; expected the shared text of kit/sources.py as the "
+                f"notebook's last cell (run: servekit stamp-sources {folder})",
+            )
+        )
     return problems
 
 
@@ -317,7 +359,7 @@ def runs(text: str, n: int = RUN_WORDS) -> set[tuple[str, ...]]:
     [('a', 'b', 'c'), ('b', 'c', 'd')]
     """
     w = words(text)
-    return {tuple(w[i:i + n]) for i in range(len(w) - n + 1)}
+    return {tuple(w[i : i + n]) for i in range(len(w) - n + 1)}
 
 
 def copied_runs(text: str, sources: Iterable[str], n: int = RUN_WORDS) -> list[str]:
@@ -337,7 +379,7 @@ def copied_runs(text: str, sources: Iterable[str], n: int = RUN_WORDS) -> list[s
     for source in sources:
         known |= runs(source, n)
     w = words(text)
-    hits = [i for i in range(len(w) - n + 1) if tuple(w[i:i + n]) in known]
+    hits = [i for i in range(len(w) - n + 1) if tuple(w[i : i + n]) in known]
     phrases, start, end = [], None, -1
     for i in hits:
         if start is not None and i <= end:

@@ -97,18 +97,32 @@ def read_bytes(path: Path, shown: str) -> tuple[bytes | None, Problem | None]:
         return None, None
     except OSError as exc:
         if exc.errno == errno.ELOOP or os.path.islink(path):
-            return None, Problem(shown, None, None, "refused: this is a symbolic link; expected "
-                                 "the file itself inside the team folder (links are never "
-                                 "followed)")
+            return None, Problem(
+                shown,
+                None,
+                None,
+                "refused: this is a symbolic link; expected "
+                "the file itself inside the team folder (links are never "
+                "followed)",
+            )
         return None, Problem(shown, None, None, f"cannot be read: {exc.strerror}")
     try:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
-            return None, Problem(shown, None, None, f"refused: this is {_kind(info.st_mode)}, "
-                                 f"not a regular file; expected a CSV or YAML file")
+            return None, Problem(
+                shown,
+                None,
+                None,
+                f"refused: this is {_kind(info.st_mode)}, "
+                f"not a regular file; expected a CSV or YAML file",
+            )
         if info.st_size > MAX_FILE_BYTES:
-            return None, Problem(shown, None, None, f"refused: the file is {info.st_size} bytes; "
-                                 f"expected at most {MAX_FILE_BYTES}")
+            return None, Problem(
+                shown,
+                None,
+                None,
+                f"refused: the file is {info.st_size} bytes; expected at most {MAX_FILE_BYTES}",
+            )
         chunks = []
         while chunk := os.read(fd, 1 << 20):
             chunks.append(chunk)
@@ -145,11 +159,17 @@ def folder_problem(path: Path, shown: str) -> Problem | None:
     True
     """
     if path.is_symlink():
-        return Problem(shown, None, None, "refused: the team folder is a symbolic link; expected "
-                       "a real folder (links are never followed)")
+        return Problem(
+            shown,
+            None,
+            None,
+            "refused: the team folder is a symbolic link; expected "
+            "a real folder (links are never followed)",
+        )
     if path.exists() and not path.is_dir():
-        return Problem(shown, None, None, "refused: this is a file, not a folder; expected a "
-                       "team folder")
+        return Problem(
+            shown, None, None, "refused: this is a file, not a folder; expected a team folder"
+        )
     return None
 
 
@@ -159,8 +179,10 @@ def _check_folder(path: Path) -> None:
         raise FolderError(str(problem))
     for name in (HISTORY_DIR, LOCK_FILE, JOURNAL):
         if (path / name).is_symlink():
-            raise FolderError(f"{(path / name).as_posix()}: refused: a symbolic link where the "
-                              f"kit keeps its own file; expected it to be removed")
+            raise FolderError(
+                f"{(path / name).as_posix()}: refused: a symbolic link where the "
+                f"kit keeps its own file; expected it to be removed"
+            )
 
 
 @contextlib.contextmanager
@@ -186,8 +208,10 @@ def team_lock(path: Path, timeout: float = LOCK_TIMEOUT) -> Iterator[None]:
         with lock:
             yield
     except filelock.Timeout as exc:
-        raise FolderError(f"{path.as_posix()}: another save has held the team's lock for "
-                          f"{timeout:g} s; expected it to finish — try again") from exc
+        raise FolderError(
+            f"{path.as_posix()}: another save has held the team's lock for "
+            f"{timeout:g} s; expected it to finish — try again"
+        ) from exc
 
 
 # --------------------------------------------------------------------------- commits
@@ -212,8 +236,10 @@ def commit(path: Path, files: Mapping[str, bytes], *, history: bool = True) -> N
         for name, payload in files.items():
             target = path / name
             if target.is_symlink():
-                raise FolderError(f"{target.as_posix()}: refused: a symbolic link; expected the "
-                                  f"file itself (links are never written through)")
+                raise FolderError(
+                    f"{target.as_posix()}: refused: a symbolic link; expected the "
+                    f"file itself (links are never written through)"
+                )
             temps[name] = _write_temp(target, payload)
         if history:
             for name in files:
@@ -339,8 +365,10 @@ def keep_history(path: Path, filename: str, old: bytes) -> None:
     """
     history = Path(path) / HISTORY_DIR
     if history.is_symlink():
-        raise FolderError(f"{history.as_posix()}: refused: a symbolic link; expected the kit's "
-                          f"own folder (links are never written through)")
+        raise FolderError(
+            f"{history.as_posix()}: refused: a symbolic link; expected the kit's "
+            f"own folder (links are never written through)"
+        )
     history.mkdir(exist_ok=True)
     stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S%f")
     target = history / f"{stamp}.{filename}"
@@ -352,8 +380,9 @@ def keep_history(path: Path, filename: str, old: bytes) -> None:
     trim_history(history, HISTORY_KEEP, HISTORY_MAX_BYTES)
 
 
-def trim_history(history: Path, keep: int = HISTORY_KEEP,
-                 max_bytes: int = HISTORY_MAX_BYTES) -> None:
+def trim_history(
+    history: Path, keep: int = HISTORY_KEEP, max_bytes: int = HISTORY_MAX_BYTES
+) -> None:
     """Drop old versions beyond ``keep`` per file, then the oldest until under ``max_bytes``.
 
     The newest version of each file is always kept.

@@ -68,8 +68,11 @@ class Synthesis:
         workbooks = {t.slug: t.load(strict=False) for t in workshop.teams()}
         journeys = [j for j in [_case_journey(workshop.info)] if j is not None]
         journeys += [wb.tables["journey"] for wb in workbooks.values()]
-        journey = (pd.concat(journeys, ignore_index=True).drop_duplicates("touchpoint_id")
-                   if journeys else pd.DataFrame(columns=["touchpoint_id"]))
+        journey = (
+            pd.concat(journeys, ignore_index=True).drop_duplicates("touchpoint_id")
+            if journeys
+            else pd.DataFrame(columns=["touchpoint_id"])
+        )
         return cls(workshop.info, workbooks, journey)
 
     # -- who is in ---------------------------------------------------------------------------
@@ -84,16 +87,21 @@ class Synthesis:
     @property
     def scored(self) -> dict[str, pd.DataFrame]:
         """Team display name -> scores, for usable teams that scored something."""
-        return {self._name(s): wb.tables["scores"] for s, wb in self.usable.items()
-                if len(wb.tables["scores"])}
+        return {
+            self._name(s): wb.tables["scores"]
+            for s, wb in self.usable.items()
+            if len(wb.tables["scores"])
+        }
 
     # Each team's ranking is computed once and shared by the sections below (a workshop of 40
     # teams would otherwise rank every team four times).
     @functools.cached_property
     def rankings(self) -> dict[str, pd.DataFrame]:
         """slug -> :func:`kit.scoring.priority_ranking` over the team's own journey."""
-        return {s: priority_ranking(wb.tables["scores"], wb.tables["journey"])
-                for s, wb in self.usable.items()}
+        return {
+            s: priority_ranking(wb.tables["scores"], wb.tables["journey"])
+            for s, wb in self.usable.items()
+        }
 
     def ranks(self, k: int = 3) -> pd.DataFrame:
         """:func:`kit.scoring.team_ranks` of the scored teams against the case's journey."""
@@ -107,19 +115,27 @@ class Synthesis:
         title = self.info.get("title") or "Workshop"
         facts = [str(self.info.get(k)) for k in ("date", "facilitator") if self.info.get(k)]
         n, usable = len(self.workbooks), len(self.usable)
-        facts.append(plural(n, "team") + ("" if usable == n else
-                                          f", {usable} with data that can be compared"))
-        return Markup('<nav class="sk-back"><a href="index.html">← All reports</a></nav>'
-                      '<header class="sk-cover"><p class="sk-kicker">Synthesis across '
-                      '{}</p><h1>{}</h1><p class="sk-meta">{}</p></header>').format(
-            plural(n, "team"), title, " · ".join(facts))
+        facts.append(
+            plural(n, "team")
+            + ("" if usable == n else f", {usable} with data that can be compared")
+        )
+        return Markup(
+            '<nav class="sk-back"><a href="index.html">← All reports</a></nav>'
+            '<header class="sk-cover"><p class="sk-kicker">Synthesis across '
+            '{}</p><h1>{}</h1><p class="sk-meta">{}</p></header>'
+        ).format(plural(n, "team"), title, " · ".join(facts))
 
     def progress_table(self) -> Markup:
         """How far every team got (✓ done, … started, – not started) and its data errors."""
         progress = team_progress(self.workbooks)
-        rows = [{"name": r["name"] + (" ⚠ broken: data to fix" if r["errors"] else ""),
-                 **{s: _MARKS[r[s]] for s in STEPS}, "errors": r["errors"]}
-                for r in progress.to_dict("records")]
+        rows = [
+            {
+                "name": r["name"] + (" ⚠ broken: data to fix" if r["errors"] else ""),
+                **{s: _MARKS[r[s]] for s in STEPS},
+                "errors": r["errors"],
+            }
+            for r in progress.to_dict("records")
+        ]
         columns = {"name": "Team", **{s: s.capitalize() for s in STEPS}, "errors": "Data errors"}
         return table(rows, columns, numeric=["errors"], empty="No teams in this workshop yet.")
 
@@ -127,35 +143,52 @@ class Synthesis:
         """Plain words: the touchpoints every team (or most teams) would act on first."""
         scored = self.scored
         if len(scored) < 2:
-            return callout("info", "Not enough teams to compare",
-                           "At least two teams need scores before their priorities can be "
-                           "compared.")
+            return callout(
+                "info",
+                "Not enough teams to compare",
+                "At least two teams need scores before their priorities can be compared.",
+            )
         agreement = agreement_from_ranks(self.ranks(k), self.journey, n_teams=len(scored))
         shared = agreement[agreement["all_top_k"]]
         parts = []
         if len(shared):
-            items = Markup("").join(Markup("<li><strong>{}</strong> {}</li>").format(
-                r.touchpoint_id, r.description if isinstance(r.description, str) else "")
-                for r in shared.itertuples())
-            parts.append(Markup("<p>Every one of the {} compared has these in its top {}:</p>"
-                                "<ul>{}</ul>").format(plural(len(scored), "team"), k, items))
+            items = Markup("").join(
+                Markup("<li><strong>{}</strong> {}</li>").format(
+                    r.touchpoint_id, r.description if isinstance(r.description, str) else ""
+                )
+                for r in shared.itertuples()
+            )
+            parts.append(
+                Markup(
+                    "<p>Every one of the {} compared has these in its top {}:</p><ul>{}</ul>"
+                ).format(plural(len(scored), "team"), k, items)
+            )
         else:
             best = agreement.iloc[0]
-            parts.append(Markup("<p>No touchpoint is in every team's top {}. The closest is "
-                                "<strong>{}</strong>, in the top {} of {} of {} teams.</p>").format(
-                k, best["touchpoint_id"], k, int(best["teams_top_k"]), len(scored)))
-        split = agreement[(agreement["teams"] >= 2)].sort_values(
-            ["rank_spread", "touchpoint_id"], ascending=[False, True]).head(1)
+            parts.append(
+                Markup(
+                    "<p>No touchpoint is in every team's top {}. The closest is "
+                    "<strong>{}</strong>, in the top {} of {} of {} teams.</p>"
+                ).format(k, best["touchpoint_id"], k, int(best["teams_top_k"]), len(scored))
+            )
+        split = (
+            agreement[(agreement["teams"] >= 2)]
+            .sort_values(["rank_spread", "touchpoint_id"], ascending=[False, True])
+            .head(1)
+        )
         if len(split) and int(split.iloc[0]["rank_spread"]) >= 5:
             row = split.iloc[0]
-            parts.append(Markup("<p>The teams disagree most about <strong>{}</strong>: ranked "
-                                "{} by one team and {} by another. Ask both to explain their "
-                                "scores.</p>").format(row["touchpoint_id"], int(row["best_rank"]),
-                                                      int(row["worst_rank"])))
+            parts.append(
+                Markup(
+                    "<p>The teams disagree most about <strong>{}</strong>: ranked "
+                    "{} by one team and {} by another. Ask both to explain their "
+                    "scores.</p>"
+                ).format(row["touchpoint_id"], int(row["best_rank"]), int(row["worst_rank"]))
+            )
         return Markup("").join(parts)
 
     def agreement_figure(self, k: int = 3) -> Any:
-        """"n of N teams have this in their top k" (:func:`kit.figures.teams.top_k_figure`)."""
+        """ "n of N teams have this in their top k" (:func:`kit.figures.teams.top_k_figure`)."""
         from kit.figures.teams import top_k_figure
 
         scored = self.scored
@@ -167,11 +200,20 @@ class Synthesis:
         rows = []
         for slug in self.usable:
             top = top_of_ranking(self.rankings[slug], k)
-            labels = [f"{r.touchpoint_id} {r.description}" if isinstance(r.description, str)
-                      else str(r.touchpoint_id) for r in top.itertuples()]
-            rows.append({"team": self._name(slug),
-                         **{f"p{i}": labels[i - 1] if i <= len(labels) else "—"
-                            for i in range(1, k + 1)}})
+            labels = [
+                f"{r.touchpoint_id} {r.description}"
+                if isinstance(r.description, str)
+                else str(r.touchpoint_id)
+                for r in top.itertuples()
+            ]
+            rows.append(
+                {
+                    "team": self._name(slug),
+                    **{
+                        f"p{i}": labels[i - 1] if i <= len(labels) else "—" for i in range(1, k + 1)
+                    },
+                }
+            )
         columns = {"team": "Team", **{f"p{i}": f"Priority {i}" for i in range(1, k + 1)}}
         return table(rows, columns, empty="No team has usable data yet.")
 
@@ -183,14 +225,28 @@ class Synthesis:
                 continue
             check = chain_check(build_graph(wb.tables["roles"], wb.tables["serves"]))
             kinds = collections.Counter(check.findings["kind"]) if len(check.findings) else {}
-            rows.append({"team": self._name(slug),
-                         "unreached": kinds.get("unreached", 0) + kinds.get("orphan", 0),
-                         "down": kinds.get("serves_down", 0), "cycles": len(check.cycles),
-                         "verdict": "chain complete" if check.ok else "to fix"})
-        columns = {"team": "Team", "unreached": "Roles reaching no customer",
-                   "down": "Edges serving the boss", "cycles": "Circles", "verdict": ""}
-        return table(rows, columns, numeric=["unreached", "down", "cycles"],
-                     empty="No team has drawn its pyramid yet.")
+            rows.append(
+                {
+                    "team": self._name(slug),
+                    "unreached": kinds.get("unreached", 0) + kinds.get("orphan", 0),
+                    "down": kinds.get("serves_down", 0),
+                    "cycles": len(check.cycles),
+                    "verdict": "chain complete" if check.ok else "to fix",
+                }
+            )
+        columns = {
+            "team": "Team",
+            "unreached": "Roles reaching no customer",
+            "down": "Edges serving the boss",
+            "cycles": "Circles",
+            "verdict": "",
+        }
+        return table(
+            rows,
+            columns,
+            numeric=["unreached", "down", "cycles"],
+            empty="No team has drawn its pyramid yet.",
+        )
 
     def readiness_text(self) -> Markup:
         """Which of be/do/have is most often the weakest, across all teams' touchpoints."""
@@ -198,11 +254,14 @@ class Synthesis:
         for ranking in self.rankings.values():
             weakest.update(w for w in ranking.get("weakest", []) if isinstance(w, str))
         if not weakest:
-            return callout("info", "No readiness scores yet",
-                           "Teams rate be, do and have in notebook 04.")
+            return callout(
+                "info", "No readiness scores yet", "Teams rate be, do and have in notebook 04."
+            )
         kind, count = weakest.most_common(1)[0]
-        label = KIND_LABELS[kind].replace(kind, kind.upper(), 1)   # "BE (mindset)"
+        label = KIND_LABELS[kind].replace(kind, kind.upper(), 1)  # "BE (mindset)"
         total = sum(weakest.values())
-        return Markup("<p>Across all teams, <strong>{}</strong> is the weakest of be, do and "
-                      "have at {} of {} scored touchpoints: that is where the internal service "
-                      "plans should start.</p>").format(label, count, total)
+        return Markup(
+            "<p>Across all teams, <strong>{}</strong> is the weakest of be, do and "
+            "have at {} of {} scored touchpoints: that is where the internal service "
+            "plans should start.</p>"
+        ).format(label, count, total)

@@ -98,18 +98,21 @@ def inject(source: Path | str, parameters: dict[str, Any]) -> Any:
     >>> nb = inject(workshop_notebook("01_journey.ipynb"), {"team": "a"})
     >>> [c.source for c in nb.cells if c.id == INJECTED_ID]
     ['# Parameters (set for this team by servekit)\\nteam = "a"\\n']
+    >>> [c.metadata["jupyter"]["source_hidden"] for c in nb.cells if c.id == INJECTED_ID]
+    [True]
     """
     from papermill.iorw import load_notebook_node
     from papermill.parameterize import parameterize_notebook
 
     nb = load_notebook_node(str(source))
-    nb = parameterize_notebook(nb, parameters,
-                               comment="Parameters (set for this team by servekit)")
+    nb = parameterize_notebook(nb, parameters, comment="Parameters (set for this team by servekit)")
     for cell in nb.cells:
         if cell.cell_type == "code":
             cell.outputs, cell.execution_count = [], None
         if "injected-parameters" in cell.metadata.get("tags", []):
             cell.id = INJECTED_ID  # stable, so writing again gives the same file
+            # hidden like every other code cell of a participant notebook (JupyterLab honours it)
+            cell.metadata.setdefault("jupyter", {})["source_hidden"] = True
         for key in ("tags", "papermill"):  # the empty keys papermill's loader adds
             if not cell.metadata.get(key, True):
                 del cell.metadata[key]
@@ -137,8 +140,9 @@ class Written:
     changed: bool
 
 
-def sync_team_notebooks(workshop_dir: Path | str, slugs: Iterable[str] | None = None,
-                        source: Path | str | None = None) -> list[Written]:
+def sync_team_notebooks(
+    workshop_dir: Path | str, slugs: Iterable[str] | None = None, source: Path | str | None = None
+) -> list[Written]:
     """Write every team's notebooks; report which ones changed (see :func:`write_team_notebooks`).
 
     Examples
@@ -151,8 +155,10 @@ def sync_team_notebooks(workshop_dir: Path | str, slugs: Iterable[str] | None = 
     """
     root = Path(workshop_dir)
     if not is_workshop(root):
-        raise WorkshopError(f"{root} is not a workshop folder (no workshop.yaml and no teams/ "
-                            f"folder); expected a folder made by 'servekit new'")
+        raise WorkshopError(
+            f"{root} is not a workshop folder (no workshop.yaml and no teams/ "
+            f"folder); expected a folder made by 'servekit new'"
+        )
     workshop = Workshop(root)
     if slugs is None:
         chosen = [t.slug for t in workshop.teams()]
@@ -160,8 +166,9 @@ def sync_team_notebooks(workshop_dir: Path | str, slugs: Iterable[str] | None = 
         chosen = [workshop.team(s).slug for s in slugs]  # refuses unknown teams
     sources = participant_notebooks(source)
     if not sources:
-        raise WorkshopError(f"no participant notebooks ({PARTICIPANT_PATTERN}) in "
-                            f"{source or workshops_dir()}")
+        raise WorkshopError(
+            f"no participant notebooks ({PARTICIPANT_PATTERN}) in {source or workshops_dir()}"
+        )
     titles = [notebook_title(p) for p in sources]
     results = []
     for slug in chosen:
@@ -174,13 +181,15 @@ def sync_team_notebooks(workshop_dir: Path | str, slugs: Iterable[str] | None = 
             stamped(nb, nav_line(previous, following))  # links between the team's own copies
             text = nbformat.writes(nb)
             target = folder / path.name
-            results.append(Written(target, _write(target, text if text.endswith("\n")
-                                                  else text + "\n")))
+            results.append(
+                Written(target, _write(target, text if text.endswith("\n") else text + "\n"))
+            )
     return results
 
 
-def write_team_notebooks(workshop_dir: Path | str, slugs: Iterable[str] | None = None
-                         ) -> list[Path]:
+def write_team_notebooks(
+    workshop_dir: Path | str, slugs: Iterable[str] | None = None
+) -> list[Path]:
     """Write ``notebooks/<slug>/NN_name.ipynb`` for every team (or the teams in ``slugs``).
 
     Each copy is a participant notebook from the kit with ``workshop_dir = "../.."`` and

@@ -62,9 +62,12 @@ def clean(problem: Problem) -> Problem:
     >>> print(clean(Problem("f.csv", 1, "n" + chr(7), "unknown column")))
     f.csv:1:n\\x07: unknown column
     """
-    return dataclasses.replace(problem, path=printable(problem.path),
-                               column=None if problem.column is None else printable(problem.column),
-                               message=printable(problem.message))
+    return dataclasses.replace(
+        problem,
+        path=printable(problem.path),
+        column=None if problem.column is None else printable(problem.column),
+        message=printable(problem.message),
+    )
 
 
 # --------------------------------------------------------------------------- field descriptions
@@ -209,8 +212,9 @@ def table_text(name: str, frame: pd.DataFrame) -> str:
     columns = spec.columns + extra
     missing = [c for c in spec.columns if c not in frame.columns]
     n = len(frame)
-    cells = [[cell_text(v) for v in frame[c].tolist()] if c not in missing else [""] * n
-             for c in columns]
+    cells = [
+        [cell_text(v) for v in frame[c].tolist()] if c not in missing else [""] * n for c in columns
+    ]
     return csv_text(columns, [list(row) for row in zip(*cells, strict=True)] if n else [])
 
 
@@ -224,21 +228,36 @@ def _header(table: CsvTable, shown: str) -> tuple[list[str], dict[str, int], lis
             # Spreadsheets leave trailing empty columns; an unnamed column holding data is kept.
             header[position] = f"column_{position + 1}"
             if any(cells[position] for cells in table.records):
-                problems.append(Problem(shown, 1, header[position],
-                                        "this column has no name; its cells are kept under "
-                                        f"the name {header[position]!r}", "warning"))
+                problems.append(
+                    Problem(
+                        shown,
+                        1,
+                        header[position],
+                        "this column has no name; its cells are kept under "
+                        f"the name {header[position]!r}",
+                        "warning",
+                    )
+                )
     seen: dict[str, int] = {}
     for position, column in enumerate(header, start=1):
         if column in seen:
-            problems.append(Problem(shown, 1, column,
-                                    f"the column name appears twice (columns {seen[column]} and "
-                                    f"{position}); expected each column once"))
+            problems.append(
+                Problem(
+                    shown,
+                    1,
+                    column,
+                    f"the column name appears twice (columns {seen[column]} and "
+                    f"{position}); expected each column once",
+                )
+            )
         else:
             seen[column] = position
     return header, seen, problems
 
 
-def validate_rows(spec: TableSpec, table: CsvTable, shown: str) -> tuple[pd.DataFrame, list[Problem]]:
+def validate_rows(
+    spec: TableSpec, table: CsvTable, shown: str
+) -> tuple[pd.DataFrame, list[Problem]]:
     """Check header and every row of one table; return the typed frame and problems."""
     problems = list(table.problems)
     if not table.readable:
@@ -251,20 +270,34 @@ def validate_rows(spec: TableSpec, table: CsvTable, shown: str) -> tuple[pd.Data
         return _broken(spec), problems
     missing = [c for c in spec.required_columns if c not in seen]
     for column in missing:
-        problems.append(Problem(shown, 1, column,
-                                f"required column is missing; expected a header with: "
-                                f"{', '.join(spec.columns)}"))
+        problems.append(
+            Problem(
+                shown,
+                1,
+                column,
+                f"required column is missing; expected a header with: {', '.join(spec.columns)}",
+            )
+        )
     if missing:
         return _broken(spec), problems
-    blank = {c for p, c in enumerate(header) if not table.header[p]
-             and not any(cells[p] for cells in table.records)}
+    blank = {
+        c
+        for p, c in enumerate(header)
+        if not table.header[p] and not any(cells[p] for cells in table.records)
+    }
     extra = [c for c in header if c not in spec.model.model_fields and c not in blank]
     for column in extra:
         if column.startswith("column_") and column not in table.header:
             continue
-        problems.append(Problem(shown, 1, column,
-                                "unknown column: kept as it is, but the kit does not use it",
-                                "warning"))
+        problems.append(
+            Problem(
+                shown,
+                1,
+                column,
+                "unknown column: kept as it is, but the kit does not use it",
+                "warning",
+            )
+        )
     declared = [c for c in header if c in spec.model.model_fields]
     index = {c: seen[c] - 1 for c in header}
     rows: list[dict[str, Any]] = []
@@ -276,8 +309,9 @@ def validate_rows(spec: TableSpec, table: CsvTable, shown: str) -> tuple[pd.Data
             for error in exc.errors():
                 column = str(error["loc"][0]) if error["loc"] else None
                 raw = values.get(column, "") if column else ""
-                problems.append(Problem(shown, row_number, column,
-                                        _friendly(error, spec.model, column, raw)))
+                problems.append(
+                    Problem(shown, row_number, column, _friendly(error, spec.model, column, raw))
+                )
             continue
         record = model.model_dump()
         record.update({c: cells[index[c]] for c in extra})
@@ -286,8 +320,9 @@ def validate_rows(spec: TableSpec, table: CsvTable, shown: str) -> tuple[pd.Data
     frame = _frame(spec, rows, extra)
     frame.attrs["rows"] = [r["__row"] for r in rows]
     # Ids of every record, valid or not, so one bad row does not cascade into reference errors.
-    frame.attrs["ids"] = {c: {cells[index[c]] for cells in table.records}
-                          for c in spec.key if c in index}
+    frame.attrs["ids"] = {
+        c: {cells[index[c]] for cells in table.records} for c in spec.key if c in index
+    }
     return frame, problems
 
 
@@ -317,9 +352,15 @@ def cross_checks(frames: dict[str, pd.DataFrame], shown: dict[str, str]) -> list
                 key = tuple(cell_text(k) for k in key)
                 if key in first:
                     what = ", ".join(f"{c}={v!r}" for c, v in zip(spec.key, key, strict=True))
-                    problems.append(Problem(shown[name], rows[position], spec.key[-1],
-                                            f"duplicate {what} (first on row {first[key]}); "
-                                            f"expected each to appear once"))
+                    problems.append(
+                        Problem(
+                            shown[name],
+                            rows[position],
+                            spec.key[-1],
+                            f"duplicate {what} (first on row {first[key]}); "
+                            f"expected each to appear once",
+                        )
+                    )
                 else:
                     first[key] = rows[position]
         for ref in spec.references:
@@ -332,10 +373,15 @@ def cross_checks(frames: dict[str, pd.DataFrame], shown: dict[str, str]) -> list
                 if pd.isna(value):
                     continue
                 if str(value) not in known:
-                    problems.append(Problem(
-                        shown[name], rows[position], ref.column,
-                        f"{value!r} is not a {ref.key} in {TABLES[ref.table].filename}; expected "
-                        f"one of: {_ids_list(known - {''})}"))
+                    problems.append(
+                        Problem(
+                            shown[name],
+                            rows[position],
+                            ref.column,
+                            f"{value!r} is not a {ref.key} in {TABLES[ref.table].filename}; expected "
+                            f"one of: {_ids_list(known - {''})}",
+                        )
+                    )
     return problems
 
 
@@ -344,8 +390,11 @@ def _yaml_problems(exc: ValidationError, shown: str, messages: Mapping[str, str]
     for error in exc.errors():
         column = str(error["loc"][0]) if error["loc"] else None
         detail = error.get("msg", "").removeprefix("Value error, ")
-        text = messages.get(column or "", detail) if error.get("type") != "value_error" else \
-            f"got {error.get('input')!r}; {detail}"
+        text = (
+            messages.get(column or "", detail)
+            if error.get("type") != "value_error"
+            else f"got {error.get('input')!r}; {detail}"
+        )
         problems.append(Problem(shown, None, column, text))
     return problems
 
@@ -369,8 +418,11 @@ def check_team(data: Any, shown: str) -> tuple[dict[str, Any], list[Problem]]:
     try:
         return TeamFile.model_validate(data).model_dump(), []
     except ValidationError as exc:
-        problems = _yaml_problems(exc, shown, {"name": "expected the team's name as text",
-                                               "members": "expected a list of names"})
+        problems = _yaml_problems(
+            exc,
+            shown,
+            {"name": "expected the team's name as text", "members": "expected a list of names"},
+        )
     bad = {p.column for p in problems}
     kept = {k: v for k, v in data.items() if k not in bad}
     return {**TeamFile.model_validate(kept).model_dump(), **empty_of(bad)}, problems
@@ -402,8 +454,15 @@ def check_reflections(data: Any, shown: str) -> tuple[dict[str, str], list[Probl
             problems.append(Problem(shown, None, str(key), "expected the answer as text"))
             continue
         if key not in REFLECTION_QUESTIONS:
-            problems.append(Problem(shown, None, str(key),
-                                    "not one of the kit's questions; kept as it is", "warning"))
+            problems.append(
+                Problem(
+                    shown,
+                    None,
+                    str(key),
+                    "not one of the kit's questions; kept as it is",
+                    "warning",
+                )
+            )
         answers[str(key)] = answer
     return answers, problems
 
@@ -419,8 +478,11 @@ class TeamData:
     problems: list[Problem] = field(default_factory=list)
 
 
-def read_team(raws: Mapping[str, bytes | None], shown: Callable[[str], str] = str,
-              unreadable: Mapping[str, Problem] | None = None) -> TeamData:
+def read_team(
+    raws: Mapping[str, bytes | None],
+    shown: Callable[[str], str] = str,
+    unreadable: Mapping[str, Problem] | None = None,
+) -> TeamData:
     """Validate a team's raw files (file name -> bytes, ``None`` or absent when missing).
 
     Parameters

@@ -76,9 +76,22 @@ from kit.validation import (
 )
 
 __all__ = [
-    "FILES", "HISTORY_DIR", "HISTORY_KEEP", "REFLECTIONS_FILE", "TEAM_FILE", "Clash",
-    "ConflictError", "InvalidData", "RowConflict", "TeamWouldBreak", "Workbook", "cell_text",
-    "empty_frame", "expected", "table_text", "validate_team",
+    "FILES",
+    "HISTORY_DIR",
+    "HISTORY_KEEP",
+    "REFLECTIONS_FILE",
+    "TEAM_FILE",
+    "Clash",
+    "ConflictError",
+    "InvalidData",
+    "RowConflict",
+    "TeamWouldBreak",
+    "Workbook",
+    "cell_text",
+    "empty_frame",
+    "expected",
+    "table_text",
+    "validate_team",
 ]
 
 _UNREADABLE = "unreadable"
@@ -106,8 +119,10 @@ class TeamWouldBreak(InvalidData):
         """The offer in words ("" when no cascade would make the team valid)."""
         if not self.offer:
             return ""
-        parts = [f"{n} dependent row{'s' if n != 1 else ''} of {TABLES[t].filename}"
-                 for t, n in self.offer.items()]
+        parts = [
+            f"{n} dependent row{'s' if n != 1 else ''} of {TABLES[t].filename}"
+            for t, n in self.offer.items()
+        ]
         return "delete the " + ", ".join(parts) + " too"
 
 
@@ -160,8 +175,9 @@ class Workbook:
 
     # -- reading ------------------------------------------------------------------------------
     @classmethod
-    def load(cls, path: Path | str, *, root: Path | str | None = None,
-             strict: bool = True) -> Workbook:
+    def load(
+        cls, path: Path | str, *, root: Path | str | None = None, strict: bool = True
+    ) -> Workbook:
         """Read and validate a team folder.
 
         Parameters
@@ -253,22 +269,25 @@ class Workbook:
     def __setitem__(self, name: str, frame: pd.DataFrame) -> None:
         self.set_tables({name: frame})
 
-    def _check(self, changes: Mapping[str, pd.DataFrame]
-               ) -> tuple[dict[str, pd.DataFrame], list[Problem]]:
+    def _check(
+        self, changes: Mapping[str, pd.DataFrame]
+    ) -> tuple[dict[str, pd.DataFrame], list[Problem]]:
         typed: dict[str, pd.DataFrame] = {}
         problems: list[Problem] = []
         for name, frame in changes.items():
             spec = TABLES[name]
             shown = self._shown(spec.filename)
             text = table_text(name, frame)
-            typed[name], found = validate_rows(spec, parse_csv(text.encode("utf-8"), shown),
-                                               shown)
+            typed[name], found = validate_rows(spec, parse_csv(text.encode("utf-8"), shown), shown)
             problems += found
         frames = {**self.tables, **typed}
         # Problems of these tables, and of tables that point at them (a deleted role in use).
         affected = {self._shown(TABLES[n].filename) for n in changes}
-        affected |= {self._shown(s.filename) for s in TABLES.values()
-                     if any(r.table in changes for r in s.references)}
+        affected |= {
+            self._shown(s.filename)
+            for s in TABLES.values()
+            if any(r.table in changes for r in s.references)
+        }
         shown_all = {n: self._shown(s.filename) for n, s in TABLES.items()}
         problems += [p for p in cross_checks(frames, shown_all) if p.path in affected]
         for frame in typed.values():
@@ -340,8 +359,9 @@ class Workbook:
         """Record the team's answer to one action-plan question (saved with :meth:`save`)."""
         self.reflections[str(key)] = str(answer)
 
-    def revert(self, before: Mapping[str, pd.DataFrame],
-               after: Mapping[str, pd.DataFrame]) -> list[Problem]:
+    def revert(
+        self, before: Mapping[str, pd.DataFrame], after: Mapping[str, pd.DataFrame]
+    ) -> list[Problem]:
         """Undo one edit (tables ``before`` -> ``after``) row by row, keeping others' edits since.
 
         Raises
@@ -353,13 +373,17 @@ class Workbook:
         """
         frames, clashes = {}, []
         for name in before:
-            text, found = merge_table(name, table_text(name, after[name]),
-                                      table_text(name, self.tables[name]),
-                                      table_text(name, before[name]))
+            text, found = merge_table(
+                name,
+                table_text(name, after[name]),
+                table_text(name, self.tables[name]),
+                table_text(name, before[name]),
+            )
             clashes += found
             shown = self._shown(TABLES[name].filename)
-            frames[name], _ = validate_rows(TABLES[name], parse_csv(text.encode("utf-8"), shown),
-                                            shown)
+            frames[name], _ = validate_rows(
+                TABLES[name], parse_csv(text.encode("utf-8"), shown), shown
+            )
             frames[name].attrs.clear()
         if clashes:
             raise RowConflict(self.path / clashes[0].filename, clashes)
@@ -385,8 +409,11 @@ class Workbook:
 
     def changed(self) -> list[str]:
         """File names whose in-memory content differs from what was last read or saved."""
-        return [f for f, text in self._base.items()
-                if self._serialise(f) != text and not (text is None and self._is_blank(f))]
+        return [
+            f
+            for f, text in self._base.items()
+            if self._serialise(f) != text and not (text is None and self._is_blank(f))
+        ]
 
     def _is_blank(self, filename: str) -> bool:
         if filename == TEAM_FILE:
@@ -403,8 +430,7 @@ class Workbook:
             now[filename] = _UNREADABLE if problem is not None else sha(raw)
         return [f for f, stamp in self._stamps.items() if now[f] != stamp]
 
-    def _merge(self, filename: str, theirs: bytes | None, force: bool
-               ) -> tuple[str, list[Clash]]:
+    def _merge(self, filename: str, theirs: bytes | None, force: bool) -> tuple[str, list[Clash]]:
         """Merge this workbook's version of ``filename`` with ``theirs`` (the file on disk)."""
         mine = self._serialise(filename) or ""
         if filename in (TEAM_FILE, REFLECTIONS_FILE):
@@ -414,8 +440,9 @@ class Workbook:
                 raise InvalidData(problems)
             current = data.team if filename == TEAM_FILE else data.reflections
             mine_data = self.team if filename == TEAM_FILE else self.reflections
-            merged, clashes = merge_mapping(filename, self._base_data.get(filename, {}),
-                                            current, mine_data, prefer_mine=force)
+            merged, clashes = merge_mapping(
+                filename, self._base_data.get(filename, {}), current, mine_data, prefer_mine=force
+            )
             return (_dump(merged) if merged else ""), clashes
         name = filename.removesuffix(".csv")
         spec = TABLES[name]
@@ -494,24 +521,29 @@ class Workbook:
             untouched = all(sha(raws.get(f)) == before.get(f) for f in FILES)
             if not untouched:  # someone else saved: check the team as it will be on disk
                 after = self._whole_team(after, cascade)
-            payload = {f: after[f] or b"" for f in FILES
-                       if after.get(f) != raws.get(f) and (f in new or f.endswith(".csv"))}
+            payload = {
+                f: after[f] or b""
+                for f in FILES
+                if after.get(f) != raws.get(f) and (f in new or f.endswith(".csv"))
+            }
             commit(self.path, payload)
             if untouched:  # the tables in memory were checked together by set_tables
                 for filename in new:
                     self._stamps[filename] = sha(after[filename])
                     self._base[filename] = self._serialise(filename)
-                self._base_data = {TEAM_FILE: dict(self.team),
-                                   REFLECTIONS_FILE: dict(self.reflections)}
+                self._base_data = {
+                    TEAM_FILE: dict(self.team),
+                    REFLECTIONS_FILE: dict(self.reflections),
+                }
             else:
                 self._adopt(after, {})
         self.merged = merged
-        self.refreshed = [f for f in FILES if f not in payload
-                          and sha(raws.get(f)) != before.get(f)]
+        self.refreshed = [
+            f for f in FILES if f not in payload and sha(raws.get(f)) != before.get(f)
+        ]
         return [self.path / f for f in payload]
 
-    def _whole_team(self, after: dict[str, bytes | None], cascade: bool
-                    ) -> dict[str, bytes | None]:
+    def _whole_team(self, after: dict[str, bytes | None], cascade: bool) -> dict[str, bytes | None]:
         """Check the team as it would be on disk; cascade or raise :class:`TeamWouldBreak`."""
         data = read_team(after, self._shown)
         if not errors(data.problems):
@@ -519,8 +551,10 @@ class Workbook:
         fixed = dangling(data.tables)
         offer = {n: len(data.tables[n]) - len(f) for n, f in fixed.items()}
         if fixed:
-            cascaded = {**after, **{TABLES[n].filename: table_text(n, f).encode("utf-8")
-                                    for n, f in fixed.items()}}
+            cascaded = {
+                **after,
+                **{TABLES[n].filename: table_text(n, f).encode("utf-8") for n, f in fixed.items()},
+            }
             if errors(read_team(cascaded, self._shown).problems):
                 offer = {}
             elif cascade:

@@ -38,9 +38,20 @@ from kit.workbook import TEAM_FILE, Workbook, validate_team
 
 WORKSHOP_FILE = "workshop.yaml"
 TEAMS_DIR = "teams"
-RESERVED_SLUGS = frozenset({"index", "con", "prn", "aux", "nul",
-                            *(f"com{n}" for n in range(1, 10)), *(f"lpt{n}" for n in range(1, 10))})
+RESERVED_SLUGS = frozenset(
+    {
+        "index",
+        "con",
+        "prn",
+        "aux",
+        "nul",
+        *(f"com{n}" for n in range(1, 10)),
+        *(f"lpt{n}" for n in range(1, 10)),
+    }
+)
 """Folder names a team may not have: the report's index page, and names Windows refuses."""
+
+
 def reserved(name: str) -> bool:
     """True for a folder name that a team may not have (``index``, ``_…``, ``.…``, ``nul``…).
 
@@ -83,10 +94,14 @@ def check_team_name(name: str, taken: dict[str, str] | None = None) -> str:
     """
     text = (name or "").strip()
     if not text or text in {".", ".."}:
-        raise WorkshopError(f"team name {name!r} is refused: expected a name with letters or digits")
+        raise WorkshopError(
+            f"team name {name!r} is refused: expected a name with letters or digits"
+        )
     if "/" in text or "\\" in text or "\x00" in text:
-        raise WorkshopError(f"team name {name!r} is refused: it contains a path separator "
-                            f"('/' or '\\'); expected a plain name such as 'Night Shift'")
+        raise WorkshopError(
+            f"team name {name!r} is refused: it contains a path separator "
+            f"('/' or '\\'); expected a plain name such as 'Night Shift'"
+        )
     if len(text) > 120:
         raise WorkshopError(f"team name {name[:40]!r}… is refused: expected at most 120 characters")
     slug = slugify(text)
@@ -94,8 +109,10 @@ def check_team_name(name: str, taken: dict[str, str] | None = None) -> str:
         slug += "-team"
     taken = taken or {}
     if slug in taken:
-        raise WorkshopError(f"team name {name!r} is refused: its folder name {slug!r} is already "
-                            f"used by team {taken[slug]!r}; expected a different name")
+        raise WorkshopError(
+            f"team name {name!r} is refused: its folder name {slug!r} is already "
+            f"used by team {taken[slug]!r}; expected a different name"
+        )
     return slug
 
 
@@ -114,8 +131,9 @@ def case_dir(case: str) -> Path:
     path = root / case
     if not (path / "case.yaml").is_file():
         cases = available_cases()
-        raise WorkshopError(f"no case {case!r} in {root}; expected one of: "
-                            f"{', '.join(cases) or '(none)'}")
+        raise WorkshopError(
+            f"no case {case!r} in {root}; expected one of: {', '.join(cases) or '(none)'}"
+        )
     return path
 
 
@@ -180,23 +198,34 @@ class Workshop:
     def _folders(self) -> list[Path]:
         if not self.teams_path.is_dir() or self.teams_path.is_symlink():
             return []
-        return [p for p in sorted(self.teams_path.iterdir())
-                if not p.name.startswith(".") and (p.is_dir() or p.is_symlink())]
+        return [
+            p
+            for p in sorted(self.teams_path.iterdir())
+            if not p.name.startswith(".") and (p.is_dir() or p.is_symlink())
+        ]
 
     def _refusal(self, path: Path) -> str | None:
         name = path.name
         if path.is_symlink():
-            return ("refused: the team folder is a symbolic link; expected a real folder "
-                    "(links are never followed)")
+            return (
+                "refused: the team folder is a symbolic link; expected a real folder "
+                "(links are never followed)"
+            )
         if _CONTROL.search(name):
-            return ("refused: the folder name contains control characters; expected a plain "
-                    "name such as 'night-shift' (rename the folder)")
+            return (
+                "refused: the folder name contains control characters; expected a plain "
+                "name such as 'night-shift' (rename the folder)"
+            )
         if reserved(name):
-            why = ("names starting with '_' are kept for the kit's own pages"
-                   if name.startswith("_") else
-                   f"{name!r} is reserved (the reports' index page, or a name Windows refuses)")
-            return (f"refused: {why}; expected another folder name, e.g. "
-                    f"{(name.strip('_') or 'team') + '-team'!r} (rename the folder)")
+            why = (
+                "names starting with '_' are kept for the kit's own pages"
+                if name.startswith("_")
+                else f"{name!r} is reserved (the reports' index page, or a name Windows refuses)"
+            )
+            return (
+                f"refused: {why}; expected another folder name, e.g. "
+                f"{(name.strip('_') or 'team') + '-team'!r} (rename the folder)"
+            )
         return None
 
     def refused(self) -> list[Problem]:
@@ -212,8 +241,14 @@ class Workshop:
         """
         problems = []
         if self.teams_path.is_symlink():
-            problems.append(Problem(TEAMS_DIR, None, None, "refused: the teams folder is a "
-                                    "symbolic link; expected a real folder"))
+            problems.append(
+                Problem(
+                    TEAMS_DIR,
+                    None,
+                    None,
+                    "refused: the teams folder is a symbolic link; expected a real folder",
+                )
+            )
         for path in self._folders():
             why = self._refusal(path)
             if why is not None:
@@ -233,7 +268,9 @@ class Workshop:
             if isinstance(data, dict) and str(data.get("name", "")).strip() == slug_or_name.strip():
                 return team
         known = ", ".join(t.slug for t in self.teams()) or "(none)"
-        raise WorkshopError(f"no team {printable(repr(slug_or_name))} in {self.teams_path}; expected one of: {known}")
+        raise WorkshopError(
+            f"no team {printable(repr(slug_or_name))} in {self.teams_path}; expected one of: {known}"
+        )
 
     def team_names(self) -> dict[str, str]:
         """slug -> display name for every team (the slug when ``team.yaml`` has no name)."""
@@ -243,8 +280,9 @@ class Workshop:
             names[team.slug] = wb.name or team.slug
         return names
 
-    def add_team(self, name: str, members: list[str] | None = None,
-                 starter: Path | None = None) -> Team:
+    def add_team(
+        self, name: str, members: list[str] | None = None, starter: Path | None = None
+    ) -> Team:
         """Create a team folder for ``name`` (refusing unsafe or clashing names).
 
         Parameters
@@ -273,14 +311,21 @@ class Workshop:
         if problem is not None:
             problems.append(problem)
         elif raw is None:
-            problems.append(Problem(display_path(file, self.path), None, None,
-                                    "missing; expected a workshop folder made by 'servekit new'"))
+            problems.append(
+                Problem(
+                    display_path(file, self.path),
+                    None,
+                    None,
+                    "missing; expected a workshop folder made by 'servekit new'",
+                )
+            )
         else:
             data, found = parse_yaml(raw, WORKSHOP_FILE)
             problems += found
             if data is not None and not isinstance(data, dict):
-                problems.append(Problem(WORKSHOP_FILE, 1, None,
-                                        "expected keys title, case, date, facilitator"))
+                problems.append(
+                    Problem(WORKSHOP_FILE, 1, None, "expected keys title, case, date, facilitator")
+                )
             elif data is not None:
                 problems += _workshop_problems(data)
         problems += self.refused()
@@ -302,8 +347,14 @@ def _workshop_problems(data: dict[str, Any]) -> list[Problem]:
                 detail = "expected a date written YYYY-MM-DD, e.g. 2026-03-31"
             elif error.get("type") != "value_error":
                 detail = "expected text"
-            problems.append(Problem(WORKSHOP_FILE, None, column,
-                                    f"got {printable(repr(error.get('input')))[:80]}; {detail}"))
+            problems.append(
+                Problem(
+                    WORKSHOP_FILE,
+                    None,
+                    column,
+                    f"got {printable(repr(error.get('input')))[:80]}; {detail}",
+                )
+            )
         return problems
     return []
 
@@ -317,14 +368,23 @@ def _prepare_empty(path: Path, force: bool) -> None:
     if path.exists() and not path.is_dir():
         raise WorkshopError(f"{path} is a file; expected a folder for the workshop")
     if path.is_dir() and any(path.iterdir()) and not force:
-        raise WorkshopError(f"{path} is not empty; choose a new folder, or pass --force to "
-                                f"add to it (existing files are kept)")
+        raise WorkshopError(
+            f"{path} is not empty; choose a new folder, or pass --force to "
+            f"add to it (existing files are kept)"
+        )
 
 
-def create_workshop(path: Path | str, *, case: str = "laurie-hospitality",
-                    teams: list[str] | None = None, title: str | None = None,
-                    date: str | None = None, facilitator: str = "",
-                    starter: bool = False, force: bool = False) -> Workshop:
+def create_workshop(
+    path: Path | str,
+    *,
+    case: str = "laurie-hospitality",
+    teams: list[str] | None = None,
+    title: str | None = None,
+    date: str | None = None,
+    facilitator: str = "",
+    starter: bool = False,
+    force: bool = False,
+) -> Workshop:
     """Create a workshop folder ready for a session.
 
     Parameters
@@ -366,7 +426,9 @@ def create_workshop(path: Path | str, *, case: str = "laurie-hospitality",
             "date": date or dt.date.today().isoformat(),
             "facilitator": facilitator,
         }
-        atomic_write(path / WORKSHOP_FILE, yaml.safe_dump(data, allow_unicode=True, sort_keys=False))
+        atomic_write(
+            path / WORKSHOP_FILE, yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
+        )
     workshop.teams_path.mkdir(exist_ok=True)
     reference = case_dir(case) / "reference"
     for name in teams or []:
@@ -378,8 +440,9 @@ def create_workshop(path: Path | str, *, case: str = "laurie-hospitality",
     return workshop
 
 
-def create_demo(path: Path | str, *, case: str = "laurie-hospitality",
-                force: bool = False) -> Workshop:
+def create_demo(
+    path: Path | str, *, case: str = "laurie-hospitality", force: bool = False
+) -> Workshop:
     """Create a workshop holding the case's sample teams (what ``make demo`` builds).
 
     Examples
@@ -391,8 +454,14 @@ def create_demo(path: Path | str, *, case: str = "laurie-hospitality",
     """
     path = Path(path)
     source = case_dir(case) / TEAMS_DIR
-    ws = create_workshop(path, case=case, teams=[], title=f"Demo: {load_case(case)['title']}",
-                         facilitator="Demo facilitator", force=force)
+    ws = create_workshop(
+        path,
+        case=case,
+        teams=[],
+        title=f"Demo: {load_case(case)['title']}",
+        facilitator="Demo facilitator",
+        force=force,
+    )
     for team in sorted(p for p in source.iterdir() if p.is_dir()):
         target = ws.teams_path / team.name
         if target.exists():

@@ -127,8 +127,9 @@ def _put(ws: Any, row: int, col: int, value: Any) -> None:
             cell.number_format = "yyyy-mm-dd"
 
 
-def export_xlsx(team_dir: Path | str, out: Path | str,
-                root: Path | str | None = None) -> openpyxl.Workbook:
+def export_xlsx(
+    team_dir: Path | str, out: Path | str, root: Path | str | None = None
+) -> openpyxl.Workbook:
     """Write a team's tables to an Excel file (atomically) and return the openpyxl workbook.
 
     Parameters
@@ -187,10 +188,14 @@ def export_xlsx(team_dir: Path | str, out: Path | str,
             if not choices:
                 continue
             letter = get_column_letter(col)
-            rule = DataValidation(type="list", formula1='"' + ",".join(choices) + '"',
-                                  allow_blank=True, showErrorMessage=True,
-                                  errorTitle=f"{column}: not allowed",
-                                  error="Choose one of: " + ", ".join(choices))
+            rule = DataValidation(
+                type="list",
+                formula1='"' + ",".join(choices) + '"',
+                allow_blank=True,
+                showErrorMessage=True,
+                errorTitle=f"{column}: not allowed",
+                error="Choose one of: " + ", ".join(choices),
+            )
             rule.add(f"{letter}2:{letter}{_MAX_ROW}")
             ws.add_data_validation(rule)
     stamps = book.create_sheet(STAMP_SHEET)
@@ -230,8 +235,7 @@ def _cell_text(cell: Any) -> str:
     return plain_text(value) if isinstance(value, str) else cell_text(value)
 
 
-def read_xlsx(path: Path | str) -> tuple[dict[str, list[list[str]]], dict[str, str],
-                                           list[Problem]]:
+def read_xlsx(path: Path | str) -> tuple[dict[str, list[list[str]]], dict[str, str], list[Problem]]:
     """The sheets of an Excel file as rows of text, its export stamps, and formula/error cells.
 
     Returns
@@ -256,9 +260,11 @@ def read_xlsx(path: Path | str) -> tuple[dict[str, list[list[str]]], dict[str, s
     try:
         book = openpyxl.load_workbook(path, data_only=False)
     except Exception as exc:  # zipfile.BadZipFile, KeyError, InvalidFileException …
-        raise XlsxError(f"{path}: cannot be read as an Excel workbook (.xlsx) "
-                        f"({type(exc).__name__}: {exc}); expected a file saved by Excel, "
-                        f"LibreOffice or `servekit export-xlsx`") from None
+        raise XlsxError(
+            f"{path}: cannot be read as an Excel workbook (.xlsx) "
+            f"({type(exc).__name__}: {exc}); expected a file saved by Excel, "
+            f"LibreOffice or `servekit export-xlsx`"
+        ) from None
     sheets: dict[str, list[list[str]]] = {}
     stamps: dict[str, str] = {}
     problems: list[Problem] = []
@@ -269,17 +275,32 @@ def read_xlsx(path: Path | str) -> tuple[dict[str, list[list[str]]], dict[str, s
             for cell in cells:
                 where = f"{path.name}:{ws.title}!{cell.coordinate}"
                 if cell.data_type == "f":
-                    formula = cell.value if isinstance(cell.value, str) else str(
-                        getattr(cell.value, "text", cell.value))
-                    problems.append(Problem(where, None, None,
-                                            f"this cell holds a formula ({formula!r}); expected "
-                                            f"a plain value (type the value itself, not a "
-                                            f"formula)"))
+                    formula = (
+                        cell.value
+                        if isinstance(cell.value, str)
+                        else str(getattr(cell.value, "text", cell.value))
+                    )
+                    problems.append(
+                        Problem(
+                            where,
+                            None,
+                            None,
+                            f"this cell holds a formula ({formula!r}); expected "
+                            f"a plain value (type the value itself, not a "
+                            f"formula)",
+                        )
+                    )
                     line.append("")
                 elif cell.data_type == "e":
-                    problems.append(Problem(where, None, None,
-                                            f"this cell holds the Excel error {cell.value!r}; "
-                                            f"expected a plain value"))
+                    problems.append(
+                        Problem(
+                            where,
+                            None,
+                            None,
+                            f"this cell holds the Excel error {cell.value!r}; "
+                            f"expected a plain value",
+                        )
+                    )
                     line.append("")
                 else:
                     line.append(_cell_text(cell))
@@ -315,8 +336,9 @@ def _cell_name(problem: Problem, book: str, sheet: str, header: list[str]) -> Pr
     return Problem(where, None, None, problem.message, problem.severity)
 
 
-def import_xlsx(source: Path | str, team_dir: Path | str, *, force: bool = False,
-                root: Path | str | None = None) -> list[Path]:
+def import_xlsx(
+    source: Path | str, team_dir: Path | str, *, force: bool = False, root: Path | str | None = None
+) -> list[Path]:
     """Read an Excel file back into a team folder; return the files written.
 
     Parameters
@@ -367,9 +389,17 @@ def import_xlsx(source: Path | str, team_dir: Path | str, *, force: bool = False
     present = [name for name in TABLES if name in sheets]
     for sheet in sheets:
         if sheet not in TABLES:
-            problems.append(Problem(f"{source.name}:{sheet}", None, None,
-                                    "not a table of the team workbook; ignored (expected sheets: "
-                                    + ", ".join(SHEETS) + ")", "warning"))
+            problems.append(
+                Problem(
+                    f"{source.name}:{sheet}",
+                    None,
+                    None,
+                    "not a table of the team workbook; ignored (expected sheets: "
+                    + ", ".join(SHEETS)
+                    + ")",
+                    "warning",
+                )
+            )
     for name in present:
         rows = sheets[name]
         table = parse_csv(_csv_bytes(rows), shown[name])
@@ -383,9 +413,15 @@ def import_xlsx(source: Path | str, team_dir: Path | str, *, force: bool = False
         if name in present:
             problems.append(_cell_name(problem, source.name, name, headers[name]))
         else:  # a table left as it is, broken by a change in the file (a deleted touchpoint)
-            problems.append(Problem(display_path(team_dir / problem.path, root or team_dir),
-                                    problem.row, problem.column, problem.message,
-                                    problem.severity))
+            problems.append(
+                Problem(
+                    display_path(team_dir / problem.path, root or team_dir),
+                    problem.row,
+                    problem.column,
+                    problem.message,
+                    problem.severity,
+                )
+            )
     formulas = {p.path for p in problems[:refused]}
     problems = problems[:refused] + [p for p in problems[refused:] if p.path not in formulas]
     if errors(problems):
@@ -403,16 +439,23 @@ def import_xlsx(source: Path | str, team_dir: Path | str, *, force: bool = False
                 newer.append(display_path(team_dir / filename, root or team_dir))
         source_team = stamps.get("team")
         if newer and stamps.get("format") == FORMAT and source_team != team_dir.name:
-            raise XlsxError(f"{source.name}: not imported: it was exported from team "
-                            f"{source_team!r}, not {team_dir.name!r}; import it into that "
-                            f"team's folder, or use --force to replace this team's "
-                            f"{', '.join(newer)} with it.")
+            raise XlsxError(
+                f"{source.name}: not imported: it was exported from team "
+                f"{source_team!r}, not {team_dir.name!r}; import it into that "
+                f"team's folder, or use --force to replace this team's "
+                f"{', '.join(newer)} with it."
+            )
         if newer:
-            why = ("was not made by `servekit export-xlsx`, so the kit cannot tell whether the "
-                   "team's files are newer" if stamps.get("format") != FORMAT else
-                   "was exported before these files last changed")
-            raise XlsxError(f"{source.name}: not imported: {source.name} {why}: "
-                            f"{', '.join(newer)}. Export again and redo the edits in the new "
-                            f"file, or import with --force to replace them (the replaced "
-                            f"versions stay in .history/).")
+            why = (
+                "was not made by `servekit export-xlsx`, so the kit cannot tell whether the "
+                "team's files are newer"
+                if stamps.get("format") != FORMAT
+                else "was exported before these files last changed"
+            )
+            raise XlsxError(
+                f"{source.name}: not imported: {source.name} {why}: "
+                f"{', '.join(newer)}. Export again and redo the edits in the new "
+                f"file, or import with --force to replace them (the replaced "
+                f"versions stay in .history/)."
+            )
     return wb.save(force=force)

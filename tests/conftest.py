@@ -11,6 +11,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 from helpers import MINI_TEAM, ROOT, write_team  # noqa: F401  (re-exported for tests)
 
 DATASET = ROOT / "datasets" / "laurie-hospitality"
@@ -18,6 +19,21 @@ REALDATA = ROOT.parent / "shared" / "realdata"
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 REQUIRE_BROWSER = os.environ.get("SERVEKIT_REQUIRE_BROWSER") == "1"
 REQUIRE_REALDATA = os.environ.get("SERVEKIT_REQUIRE_REALDATA") == "1"
+
+
+@pytest.fixture(autouse=True)
+def _cli_errors_are_never_swallowed(monkeypatch):
+    """Every ``CliRunner.invoke`` in the suite runs with ``catch_exceptions=False`` unless a test
+    asks otherwise: an exception escaping a command fails the test instead of hiding in
+    ``result.exception`` (so a "no traceback" check can fail). Exit codes still work: click's
+    runner turns ``SystemExit`` into ``result.exit_code`` either way."""
+    invoke = CliRunner.invoke
+
+    def strict(self, *args, catch_exceptions: bool = False, **kwargs):
+        return invoke(self, *args, catch_exceptions=catch_exceptions, **kwargs)
+
+    monkeypatch.setattr(CliRunner, "invoke", strict)
+
 
 @pytest.fixture
 def mini_team(tmp_path: Path) -> Path:
@@ -48,8 +64,9 @@ _skipped_required: list[str] = []
 
 
 def pytest_runtest_logreport(report: pytest.TestReport) -> None:
-    required = ((REQUIRE_BROWSER and "browser" in report.keywords)
-                or (REQUIRE_REALDATA and "realdata" in report.keywords))
+    required = (REQUIRE_BROWSER and "browser" in report.keywords) or (
+        REQUIRE_REALDATA and "realdata" in report.keywords
+    )
     if report.skipped and required:
         _skipped_required.append(report.nodeid)
 
@@ -62,5 +79,7 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
         if reporter is not None:
             reporter.write_line(
                 "these required (browser or real-data) tests were skipped: "
-                + ", ".join(_skipped_required), red=True)
+                + ", ".join(_skipped_required),
+                red=True,
+            )
         session.exitstatus = 1

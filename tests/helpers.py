@@ -205,14 +205,19 @@ class BrowserGuard:
 
     def watch(self, page) -> None:
         """Record the page's console errors and uncaught exceptions."""
-        page.on("console", lambda m: self.errors.append(
-            ("console", m.text, m.location.get("url", ""))) if m.type == "error" else None)
+        page.on(
+            "console",
+            lambda m: (
+                self.errors.append(("console", m.text, m.location.get("url", "")))
+                if m.type == "error"
+                else None
+            ),
+        )
         page.on("pageerror", lambda exc: self.errors.append(("pageerror", str(exc), page.url)))
 
     def _allowed(self, kind: str, text: str, url: str) -> bool:
         path = url.removeprefix(self.base).split("?", 1)[0].split("#", 1)[0]
-        return any(kind == k and text == t and re.fullmatch(p, path)
-                   for k, t, p, _ in self.allowed)
+        return any(kind == k and text == t and re.fullmatch(p, path) for k, t, p, _ in self.allowed)
 
     def unexpected(self) -> list[str]:
         """Off-host requests, then console errors not in the allow-list (empty = all well).

@@ -32,8 +32,9 @@ def missing_requirements() -> str | None:
     """Why a real hub cannot run here, or ``None``."""
     if os.geteuid() != 0:
         return "servekit hub needs root (it creates system users)"
-    if not (PROXY_BIN / "configurable-http-proxy").exists() and \
-            not shutil.which("configurable-http-proxy"):
+    if not (PROXY_BIN / "configurable-http-proxy").exists() and not shutil.which(
+        "configurable-http-proxy"
+    ):
         return "configurable-http-proxy is not installed (make hub-proxy)"
     return None
 
@@ -53,13 +54,43 @@ def shared_workshop(teams: list[str]) -> Path:
     return create_workshop(base / "ws", teams=teams, starter=True).path
 
 
+@contextlib.contextmanager
+def running_hub(teams: list[str], logs: Path, admin: str):
+    """A started hub over a fresh workshop of ``teams`` for a test module; removed afterwards.
+
+    Skips the test (fails it under ``REQUIRE_BROWSER``) when a hub cannot run here.
+    """
+    import pytest
+    from conftest import REQUIRE_BROWSER
+
+    from kit.lab import free_port
+
+    why = missing_requirements()
+    if why:
+        (pytest.fail if REQUIRE_BROWSER else pytest.skip)(why)
+    workshop = shared_workshop(teams)
+    running = Hub(workshop, free_port(), logs / "logins.json", logs / "hub.out", admin=admin)
+    try:
+        running.start()
+        yield running
+    finally:
+        running.stop()
+        running.remove()
+        shutil.rmtree(workshop.parent, ignore_errors=True)
+
+
 class Hub:
     """One running ``servekit hub`` (a subprocess in its own session)."""
 
-    def __init__(self, workshop: Path, port: int, passwords: Path, log: Path,
-                 admin: str = "facilitator"):
+    def __init__(
+        self, workshop: Path, port: int, passwords: Path, log: Path, admin: str = "facilitator"
+    ):
         self.workshop, self.port, self.passwords_file, self.log_path = (
-            workshop, port, passwords, log)
+            workshop,
+            port,
+            passwords,
+            log,
+        )
         self.admin_name = admin
         self.base = f"http://127.0.0.1:{port}"
         self.process: subprocess.Popen | None = None
@@ -67,9 +98,22 @@ class Hub:
     def start(self, timeout: float = 300) -> str:
         log = self.log_path.open("ab")
         self.process = subprocess.Popen(
-            [*SERVEKIT, "hub", str(self.workshop), "--port", str(self.port),
-             "--passwords-out", str(self.passwords_file), "--admin", self.admin_name],
-            env=hub_env(), stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+            [
+                *SERVEKIT,
+                "hub",
+                str(self.workshop),
+                "--port",
+                str(self.port),
+                "--passwords-out",
+                str(self.passwords_file),
+                "--admin",
+                self.admin_name,
+            ],
+            env=hub_env(),
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
         log.close()
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
@@ -109,28 +153,36 @@ class Hub:
             return self.process.wait(timeout=10)
 
     def remove(self) -> subprocess.CompletedProcess:
-        return subprocess.run([*SERVEKIT, "hub", str(self.workshop), "--remove",
-                               "--admin", self.admin_name],
-                              env=hub_env(), capture_output=True, text=True, timeout=120)
+        return subprocess.run(
+            [*SERVEKIT, "hub", str(self.workshop), "--remove", "--admin", self.admin_name],
+            env=hub_env(),
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
 
 
 def login(base: str, username: str, password: str) -> tuple[requests.Session, requests.Response]:
     """Log in through the hub's own form (with its XSRF cookie); follows the redirects."""
     session = requests.Session()
     session.get(f"{base}/hub/login", timeout=30)
-    response = session.post(f"{base}/hub/login", timeout=120, data={
-        "username": username, "password": password,
-        "_xsrf": xsrf_headers(session)["X-XSRFToken"]})
+    response = session.post(
+        f"{base}/hub/login",
+        timeout=120,
+        data={
+            "username": username,
+            "password": password,
+            "_xsrf": xsrf_headers(session)["X-XSRFToken"],
+        },
+    )
     return session, response
 
 
-def wait_for_server(session: requests.Session, base: str, user: str,
-                    timeout: float = 180) -> None:
+def wait_for_server(session: requests.Session, base: str, user: str, timeout: float = 180) -> None:
     """Wait until ``user``'s single-user server answers through the proxy."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        r = session.get(f"{base}/hub/api/users/{user}", timeout=30,
-                        headers=xsrf_headers(session))
+        r = session.get(f"{base}/hub/api/users/{user}", timeout=30, headers=xsrf_headers(session))
         if r.ok and r.json().get("server") and not r.json().get("pending"):
             return
         time.sleep(0.3)
@@ -145,14 +197,19 @@ def xsrf_headers(session: requests.Session) -> dict[str, str]:
 
 def api_token(session: requests.Session, base: str, user: str) -> str:
     """A hub API token for ``user`` (asked for with the user's own login session)."""
-    r = session.post(f"{base}/hub/api/users/{user}/tokens", headers=xsrf_headers(session),
-                     json={"note": "servekit hub test", "expires_in": 3600}, timeout=30)
+    r = session.post(
+        f"{base}/hub/api/users/{user}/tokens",
+        headers=xsrf_headers(session),
+        json={"note": "servekit hub test", "expires_in": 3600},
+        timeout=30,
+    )
     r.raise_for_status()
     return r.json()["token"]
 
 
-def run_code(base: str, user: str, token: str, code: str, path: str | None = None,
-             timeout: float = 120) -> dict:
+def run_code(
+    base: str, user: str, token: str, code: str, path: str | None = None, timeout: float = 120
+) -> dict:
     """Start a kernel in ``user``'s server (a session for notebook ``path`` when given), run
     ``code`` and return ``{"status", "stdout", "error"}``; the kernel is shut down after."""
     return asyncio.run(_run_code(base, user, token, code, path, timeout))
@@ -165,26 +222,51 @@ async def _run_code(base, user, token, code, path, timeout):
     headers = {"Authorization": f"token {token}"}
     server = f"{base}/user/{user}"
     if path:
-        r = requests.post(f"{server}/api/sessions", headers=headers, timeout=60, json={
-            "path": path, "type": "notebook", "name": "", "kernel": {"name": "python3"}})
+        r = requests.post(
+            f"{server}/api/sessions",
+            headers=headers,
+            timeout=60,
+            json={"path": path, "type": "notebook", "name": "", "kernel": {"name": "python3"}},
+        )
         r.raise_for_status()
         kernel = r.json()["kernel"]["id"]
         session_id = r.json()["id"]
     else:
-        r = requests.post(f"{server}/api/kernels", headers=headers, json={"name": "python3"},
-                          timeout=60)
+        r = requests.post(
+            f"{server}/api/kernels", headers=headers, json={"name": "python3"}, timeout=60
+        )
         r.raise_for_status()
         kernel, session_id = r.json()["id"], None
     url = server.replace("http://", "ws://") + f"/api/kernels/{kernel}/channels"
-    conn = await websocket_connect(HTTPRequest(url, headers=headers),
-                                   max_message_size=256 * 1024 * 1024)
+    conn = await websocket_connect(
+        HTTPRequest(url, headers=headers), max_message_size=256 * 1024 * 1024
+    )
     msg_id = uuid.uuid4().hex
-    await conn.write_message(json.dumps({
-        "header": {"msg_id": msg_id, "username": user, "session": uuid.uuid4().hex,
-                   "msg_type": "execute_request", "version": "5.3"},
-        "parent_header": {}, "metadata": {}, "channel": "shell", "buffers": [],
-        "content": {"code": code, "silent": False, "store_history": False,
-                    "user_expressions": {}, "allow_stdin": False, "stop_on_error": True}}))
+    await conn.write_message(
+        json.dumps(
+            {
+                "header": {
+                    "msg_id": msg_id,
+                    "username": user,
+                    "session": uuid.uuid4().hex,
+                    "msg_type": "execute_request",
+                    "version": "5.3",
+                },
+                "parent_header": {},
+                "metadata": {},
+                "channel": "shell",
+                "buffers": [],
+                "content": {
+                    "code": code,
+                    "silent": False,
+                    "store_history": False,
+                    "user_expressions": {},
+                    "allow_stdin": False,
+                    "stop_on_error": True,
+                },
+            }
+        )
+    )
     result = {"status": None, "stdout": "", "error": ""}
     idle = False
     deadline = time.monotonic() + timeout
@@ -222,8 +304,11 @@ def processes_of(users: list[str]) -> list[str]:
         with contextlib.suppress(KeyError):
             uids.add(str(pwd.getpwnam(user).pw_uid))
     out = subprocess.run(["ps", "-eo", "pid=,uid=,args="], capture_output=True, text=True).stdout
-    return [line for line in out.splitlines() if line.split(None, 2)[1:2] and
-            line.split(None, 2)[1] in uids]
+    return [
+        line
+        for line in out.splitlines()
+        if line.split(None, 2)[1:2] and line.split(None, 2)[1] in uids
+    ]
 
 
 def listening(port: int) -> list[str]:
@@ -240,7 +325,7 @@ def listening(port: int) -> list[str]:
             address, hex_port = local.rsplit(":", 1)
             if state == "0A" and int(hex_port, 16) == port:
                 if len(address) == 8:
-                    found.append(".".join(str(int(address[i:i + 2], 16)) for i in (6, 4, 2, 0)))
+                    found.append(".".join(str(int(address[i : i + 2], 16)) for i in (6, 4, 2, 0)))
                 else:
                     found.append(address)
     return found

@@ -18,6 +18,7 @@ import time
 import urllib.error
 import urllib.request
 import uuid
+from pathlib import Path
 
 import pytest
 from conftest import ROOT
@@ -57,6 +58,46 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
+def jupyter_env(home: Path, **extra: str) -> dict[str, str]:
+    """The environment of a Jupyter server whose config, data and settings live under ``home``."""
+    return {
+        **os.environ,
+        "JUPYTER_CONFIG_DIR": str(home / "config"),
+        "JUPYTER_DATA_DIR": str(home / "data"),
+        "JUPYTER_RUNTIME_DIR": str(home / "runtime"),
+        "IPYTHONDIR": str(home / "ipython"),
+        "JUPYTERLAB_SETTINGS_DIR": str(home / "settings"),
+        "JUPYTERLAB_WORKSPACES_DIR": str(home / "workspaces"),
+        **extra,
+    }
+
+
+def stop_group(process: subprocess.Popen, timeout: float = 20) -> None:
+    """Stop a server started with ``start_new_session=True`` and everything it started."""
+    if process.poll() is None:
+        os.killpg(process.pid, signal.SIGTERM)  # the server and the kernels it started
+        try:
+            process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait(timeout=10)
+
+
+def record_errors(page) -> None:
+    """Collect the page's console errors in ``page.errors`` and dismissed dialogs in
+    ``page.dialogs``."""
+    page.set_default_timeout(60_000)
+    page.errors, page.dialogs = [], []
+    page.on("console", lambda m: page.errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda exc: page.errors.append(f"pageerror: {exc}"))
+
+    def on_dialog(dialog):
+        page.dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    page.on("dialog", on_dialog)
+
+
 @pytest.fixture(scope="module")
 def lab(tmp_path_factory, chromium):
     """A JupyterLab server over a copy of the notebooks and a fresh demo; stopped afterwards."""
@@ -68,15 +109,7 @@ def lab(tmp_path_factory, chromium):
         shutil.copy(notebook, root / "workshops" / notebook.name)
     create_demo(root / "demo")
     home = root / ".home"
-    env = {
-        **os.environ,
-        "JUPYTER_CONFIG_DIR": str(home / "config"),
-        "JUPYTER_DATA_DIR": str(home / "data"),
-        "JUPYTER_RUNTIME_DIR": str(home / "runtime"),
-        "IPYTHONDIR": str(home / "ipython"),
-        "JUPYTERLAB_SETTINGS_DIR": str(home / "settings"),
-        "JUPYTERLAB_WORKSPACES_DIR": str(home / "workspaces"),
-    }
+    env = jupyter_env(home)
     port = _free_port()
     log = (root / "lab.log").open("wb")
     process = subprocess.Popen(
@@ -115,13 +148,7 @@ def lab(tmp_path_factory, chromium):
                 time.sleep(0.5)
         yield {"base": base, "root": root, "chromium": chromium}
     finally:
-        if process.poll() is None:
-            os.killpg(process.pid, signal.SIGTERM)  # the server and the kernels it started
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                os.killpg(process.pid, signal.SIGKILL)
-                process.wait(timeout=10)
+        stop_group(process)
         log.close()
 
 
@@ -147,19 +174,11 @@ def page(lab):
 
             context.route("**/*", only_the_lab)
             page = context.new_page()
-            page.set_default_timeout(60_000)
-            page.errors, page.dialogs, page.blocked = [], [], blocked
+            record_errors(page)
+            page.blocked = blocked
             page.guard = BrowserGuard(lab["base"], LAB_ALLOWED)  # shared recorder (helpers.py)
             page.guard.blocked = blocked
             page.guard.watch(page)
-            page.on("console", lambda m: page.errors.append(m.text) if m.type == "error" else None)
-            page.on("pageerror", lambda exc: page.errors.append(f"pageerror: {exc}"))
-
-            def on_dialog(dialog):
-                page.dialogs.append(dialog.message)
-                dialog.dismiss()
-
-            page.on("dialog", on_dialog)
             yield page
         finally:
             browser.close()

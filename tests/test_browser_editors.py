@@ -47,12 +47,15 @@ def test_pyramid_editor_in_lab_conflict_banner_keep_mine_and_undo(lab, page):
     editor.get_by_placeholder("e.g. 12").fill("3")
     editor.get_by_placeholder("e.g. 12").press("Enter")
     editor.get_by_role("button", name="Add role").click()
-    _wait(page, lambda: "it_helpdesk,IT helpdesk,support,3,," in _lines(csv),
-          what="the new role's row in roles.csv")
+    _wait(
+        page,
+        lambda: "it_helpdesk,IT helpdesk,support,3,," in _lines(csv),
+        what="the new role's row in roles.csv",
+    )
     _idle(page, panel)
 
     # Someone else renames the front desk agent while this page shows it.
-    _choose(_select(editor, "Role:"), "Front desk agent (front_desk_agent)")
+    _choose(_select(editor, "Role:"), "Front desk agent ·")
     _idle(page, panel)
     other = Workbook.load(team)
     roles = other["roles"]
@@ -64,8 +67,10 @@ def test_pyramid_editor_in_lab_conflict_banner_keep_mine_and_undo(lab, page):
     name.press("Enter")
     banner = editor.locator(".widget-html", has_text="someone else changed the same row")
     banner.first.wait_for()
-    assert ("roles.csv, row role_id=front_desk_agent, name: theirs 'Their desk agent', yours "
-            "'My desk agent'") in banner.first.inner_text()
+    assert (
+        "roles.csv, row role_id=front_desk_agent, name: theirs 'Their desk agent', yours "
+        "'My desk agent'"
+    ) in banner.first.inner_text()
     assert original.replace("Front desk agent", "Their desk agent") in _lines(csv)
     page.screenshot(path=str(ARTIFACTS / "lab_02_pyramid_conflict.png"))
 
@@ -91,13 +96,16 @@ def test_needs_editor_in_lab_stores_formula_text_inert(lab, page):
     _choose(_select(editor, "Touchpoint:"), "T05 ·")
     _idle(page, panel)
     editor.get_by_role("button", name="HAVE", exact=True).click()
-    _choose(_select(editor, "Provided by:"), "Front office manager (front_office_manager)")
+    _choose(_select(editor, "Provided by:"), "Front office manager ·")
     editor.get_by_placeholder("e.g. Authority to waive a late fee").fill("=SUM(A1) spare keys")
     editor.get_by_placeholder("e.g. Authority to waive a late fee").press("Enter")
     _idle(page, panel)
     editor.get_by_role("button", name="Add need").click()
-    _wait(page, lambda: _lines(csv)[-1] == "T05,have,'=SUM(A1) spare keys,front_office_manager",
-          what="the new need's row in needs.csv")
+    _wait(
+        page,
+        lambda: _lines(csv)[-1] == "T05,have,'=SUM(A1) spare keys,front_office_manager",
+        what="the new need's row in needs.csv",
+    )
     from kit.workbook import Workbook
 
     needs = Workbook.load(csv.parent)["needs"]
@@ -117,21 +125,28 @@ def test_plan_editor_in_lab(lab, page):
     csv = team / "plan.csv"
     action_id = next_id(Workbook.load(team)["plan"]["action_id"], "A")
     editor = panel.locator(".servekit-editor").first
-    _choose(_select(editor, "Touchpoint:"), next(
-        label for label in _select(editor, "Touchpoint:").evaluate(
-            "s => Array.from(s.options).map(o => o.label)") if " T05 · " in label.replace(
-                "\xa0", " ")).replace("\xa0", " "))
+    _choose(
+        _select(editor, "Touchpoint:"),
+        next(
+            label
+            for label in _select(editor, "Touchpoint:").evaluate(
+                "s => Array.from(s.options).map(o => o.label)"
+            )
+            if " T05 · " in label.replace("\xa0", " ")
+        ).replace("\xa0", " "),
+    )
     editor.get_by_role("button", name="BE", exact=True).click()
     editor.get_by_placeholder("What will be done").fill("Coach the night team")
-    _choose(_select(editor, "Owner:"), "Front office manager (front_office_manager)")
+    _choose(_select(editor, "Owner:"), "Front office manager ·")
     editor.get_by_placeholder("e.g. minutes waiting at check-in").fill("complaints per week")
     editor.get_by_placeholder("today").fill("3")
     editor.get_by_placeholder("goal").fill("-1")
     editor.get_by_placeholder("goal").press("Enter")
     _idle(page, panel)
     editor.get_by_role("button", name="Add action").click()
-    expected = f"{action_id},T05,be,Coach the night team,front_office_manager,,complaints per " \
-               f"week,3,-1"
+    expected = (
+        f"{action_id},T05,be,Coach the night team,front_office_manager,,complaints per week,3,-1"
+    )
     _wait(page, lambda: expected in _lines(csv), what="the new action's row in plan.csv")
     page.screenshot(path=str(ARTIFACTS / "lab_05_plan_after_add.png"))
     assert page.dialogs == []

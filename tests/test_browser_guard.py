@@ -30,8 +30,9 @@ class _Quiet(SimpleHTTPRequestHandler):
 @pytest.fixture
 def site(tmp_path):
     (tmp_path / "index.html").write_text(PAGE, encoding="utf-8")
-    server = ThreadingHTTPServer(("127.0.0.1", 0),
-                                 functools.partial(_Quiet, directory=str(tmp_path)))
+    server = ThreadingHTTPServer(
+        ("127.0.0.1", 0), functools.partial(_Quiet, directory=str(tmp_path))
+    )
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
@@ -46,9 +47,18 @@ def _visit(chromium: str, base: str, allowed) -> list[str]:
 
     guard = BrowserGuard(base, allowed)
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=chromium, args=[
-            "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-            "--disable-background-networking", "--disable-component-update", "--disable-sync"])
+        browser = p.chromium.launch(
+            executable_path=chromium,
+            args=[
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
+        )
         try:
             context = browser.new_context()
             context.route("**/*", guard.route)
@@ -64,16 +74,20 @@ def _visit(chromium: str, base: str, allowed) -> list[str]:
 def test_guard_reports_off_host_requests_and_console_errors(site, chromium):
     found = _visit(chromium, site, [])
     assert found[0] == "off-host request: http://192.0.2.7/pixel.png"
-    assert sorted(found[1:]) == sorted([
-        "console: boom from the page (/index.html)",
-        f"console: {NOT_FOUND} (/missing.json)",
-        "console: Failed to load resource: net::ERR_FAILED (http://192.0.2.7/pixel.png)",
-    ])
+    assert sorted(found[1:]) == sorted(
+        [
+            "console: boom from the page (/index.html)",
+            f"console: {NOT_FOUND} (/missing.json)",
+            "console: Failed to load resource: net::ERR_FAILED (http://192.0.2.7/pixel.png)",
+        ]
+    )
 
 
 def test_only_an_exact_allow_list_entry_lets_an_error_through(site, chromium):
-    allowed = [("console", NOT_FOUND, r"/missing\.json", "the page probes an optional file"),
-               ("console", "boom", r"/index\.html", "not exact: must not match")]
+    allowed = [
+        ("console", NOT_FOUND, r"/missing\.json", "the page probes an optional file"),
+        ("console", "boom", r"/index\.html", "not exact: must not match"),
+    ]
     found = _visit(chromium, site, allowed)
     assert f"console: {NOT_FOUND} (/missing.json)" not in found
     assert "console: boom from the page (/index.html)" in found

@@ -15,43 +15,41 @@ import time
 
 import pytest
 import requests
-from conftest import REQUIRE_BROWSER, ROOT
-from hubtools import Hub, api_token, login, missing_requirements, shared_workshop, wait_for_server
+from conftest import ROOT
+from hubtools import api_token, login, running_hub, wait_for_server
 
-from kit.hub.runner import free_port, state_dir_for
+from kit.hub.runner import state_dir_for
 
 # One hub per module (see tests/test_hub.py): the module stays on one xdist worker.
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.xdist_group("hub-browser")]
 ARTIFACTS = ROOT / "test-artifacts"
 TEAMS = {"web-alpha": "Web Alpha", "web-bravo": "Web Bravo", "web-charlie": "Web Charlie"}
 ADMIN = "web-test-admin"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 # Console messages that are not errors of ours, each with the reason it is safe to ignore.
 BENIGN = [
-    ("Failed to load resource: the server responded with a status of 404",
-     "missing optional server endpoints (workspaces/lsp) in a bare Lab"),
-    ("Failed to load resource: the server responded with a status of 403",
-     "the refusals this test provokes on purpose (a team opening the facilitator's pages)"),
+    (
+        "Failed to load resource: the server responded with a status of 404",
+        "missing optional server endpoints (workspaces/lsp) in a bare Lab",
+    ),
+    (
+        "Failed to load resource: the server responded with a status of 403",
+        "the refusals this test provokes on purpose (a team opening the facilitator's pages)",
+    ),
 ]
 
 
 @pytest.fixture(scope="module")
 def hub(tmp_path_factory, chromium):
-    why = missing_requirements()
-    if why:
-        (pytest.fail if REQUIRE_BROWSER else pytest.skip)(why)
-    workshop = shared_workshop(list(TEAMS.values()))
-    logs = tmp_path_factory.mktemp("webhub")
-    running = Hub(workshop, free_port(), logs / "logins.json", logs / "hub.out", admin=ADMIN)
-    try:
-        running.start()
+    with running_hub(list(TEAMS.values()), tmp_path_factory.mktemp("webhub"), ADMIN) as running:
         yield running
-    finally:
-        running.stop()
-        running.remove()
-        shutil.rmtree(workshop.parent, ignore_errors=True)
 
 
 @pytest.fixture
@@ -70,9 +68,15 @@ def browser(hub, chromium):
 def _page(browser, hub):
     """A fresh context (its own cookies) whose page may only talk to the hub."""
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
-    context.route("**/*", lambda route: route.continue_()
-                  if route.request.url.startswith(hub.base)
-                  or route.request.url.startswith(("data:", "blob:")) else route.abort())
+    context.route(
+        "**/*",
+        lambda route: (
+            route.continue_()
+            if route.request.url.startswith(hub.base)
+            or route.request.url.startswith(("data:", "blob:"))
+            else route.abort()
+        ),
+    )
     page = context.new_page()
     page.set_default_timeout(90_000)
     page.errors = []
@@ -105,8 +109,11 @@ def _kernel_idle(page, hub, user, path):
     if not response.ok:
         return False
     sessions = [s for s in response.json() if s["path"] == path]
-    return (len(sessions) == 1 and sessions[0]["kernel"]["execution_state"] == "idle"
-            and sessions[0]["kernel"]["connections"] >= 1)
+    return (
+        len(sessions) == 1
+        and sessions[0]["kernel"]["execution_state"] == "idle"
+        and sessions[0]["kernel"]["connections"] >= 1
+    )
 
 
 def _render_every_cell(hub, slug):
@@ -118,10 +125,13 @@ def _render_every_cell(hub, slug):
     assert response.ok
     wait_for_server(session, hub.base, user)
     token = api_token(session, hub.base, user)
-    url = (f"{hub.base}/user/{user}/lab/api/settings/"
-           "@jupyterlab/notebook-extension:tracker")
-    answer = requests.put(url, headers={"Authorization": f"token {token}"}, timeout=60,
-                          json={"raw": '{"windowingMode": "none"}'})
+    url = f"{hub.base}/user/{user}/lab/api/settings/@jupyterlab/notebook-extension:tracker"
+    answer = requests.put(
+        url,
+        headers={"Authorization": f"token {token}"},
+        timeout=60,
+        json={"raw": '{"windowingMode": "none"}'},
+    )
     assert answer.status_code == 204, answer.text
 
 
@@ -152,12 +162,18 @@ def test_two_teams_at_once_each_edit_lands_in_its_own_journey(hub, browser):
         _log_in(pages[slug], hub, *hub.login_of(slug))
     for slug in teams:
         page, (user, _) = pages[slug], hub.login_of(slug)
-        page.wait_for_url(f"**/user/{user}/lab/tree/notebooks/{slug}/01_journey.ipynb*",
-                          timeout=180_000)
+        page.wait_for_url(
+            f"**/user/{user}/lab/tree/notebooks/{slug}/01_journey.ipynb*", timeout=180_000
+        )
         page.locator(".jp-NotebookPanel:not(.lm-mod-hidden)").wait_for()
-        _wait(page, lambda p=page, u=user, s=slug: _kernel_idle(
-            p, hub, u, f"notebooks/{s}/01_journey.ipynb"), timeout=120,
-            what=f"the kernel of {slug}")
+        _wait(
+            page,
+            lambda p=page, u=user, s=slug: _kernel_idle(
+                p, hub, u, f"notebooks/{s}/01_journey.ipynb"
+            ),
+            timeout=120,
+            what=f"the kernel of {slug}",
+        )
     for slug in teams:
         page = pages[slug]
         panel = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden)")
@@ -176,11 +192,14 @@ def test_two_teams_at_once_each_edit_lands_in_its_own_journey(hub, browser):
                 except Exception:
                     continue
             editor.locator(".js-plotly-plot .scatterlayer").first.wait_for(
-                state="attached", timeout=120_000)
+                state="attached", timeout=120_000
+            )
         except Exception:
             page.screenshot(path=str(ARTIFACTS / f"hub_failed_{slug}.png"), full_page=True)
-            shutil.copy(state_dir_for(hub.workshop) / "jupyterhub.log",
-                        ARTIFACTS / "hub_failed_jupyterhub.log")
+            shutil.copy(
+                state_dir_for(hub.workshop) / "jupyterhub.log",
+                ARTIFACTS / "hub_failed_jupyterhub.log",
+            )
             pytest.fail(f"the editors of {slug} did not appear; console: {page.errors}")
     pages["web-alpha"].screenshot(path=str(ARTIFACTS / "hub_web_alpha_ready.png"))
 
@@ -193,8 +212,11 @@ def test_two_teams_at_once_each_edit_lands_in_its_own_journey(hub, browser):
         editor.get_by_placeholder("What happens for the customer").fill(description)
         editor.get_by_placeholder("HH:MM, e.g. 07:30").click()  # leaving the box sends it
         editor.get_by_role("button", name="Add touchpoint").click()
-        _wait(page, lambda s=slug, d=description: d in csv[s].read_text(),
-              what=f"{slug}'s journey.csv to change")
+        _wait(
+            page,
+            lambda s=slug, d=description: d in csv[s].read_text(),
+            what=f"{slug}'s journey.csv to change",
+        )
     pages["web-bravo"].screenshot(path=str(ARTIFACTS / "hub_web_bravo_after_add.png"))
 
     after = {slug: path.read_text() for slug, path in csv.items()}

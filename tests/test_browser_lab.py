@@ -37,8 +37,11 @@ def test_journey_editor_in_lab(lab, page):
         editor.get_by_role("button", name="Add touchpoint").click()
         _wait(page, lambda d=description: d in csv.read_text(), what="the CSV to change")
         # the figure updates in place, then the form is reset for the next touchpoint
-        _wait(page, lambda n=added: _points(page)[0] == before_points + n,
-              what="one more point in the figure")
+        _wait(
+            page,
+            lambda n=added: _points(page)[0] == before_points + n,
+            what="one more point in the figure",
+        )
         _idle(page, panel)
 
     after_csv = csv.read_text()
@@ -53,7 +56,8 @@ def test_journey_editor_in_lab(lab, page):
     assert XSS[0] in mode.inner_text()  # shown as the characters typed
     page.screenshot(path=str(ARTIFACTS / "lab_01_journey_after_add.png"))
     editor.locator(".js-plotly-plot").first.screenshot(
-        path=str(ARTIFACTS / "lab_01_journey_map_after_add.png"))
+        path=str(ARTIFACTS / "lab_01_journey_map_after_add.png")
+    )
     assert page.dialogs == []
     assert page.evaluate("document.querySelectorAll('img[src=\"x\"]').length") == 0
     assert _real_errors(page) == []
@@ -73,12 +77,14 @@ def _moving_touchpoint(team_dir: Path) -> tuple[str, int]:
     before = touchpoint_summary(scores, journey).set_index("touchpoint_id")
     order = [str(t) for t in ordered_touchpoints(journey)["touchpoint_id"]]
     for tid in order:
-        extra = pd.DataFrame([{"touchpoint_id": tid, "scorer": "Zoe", "importance": 5,
-                               "performance": 1}])
+        extra = pd.DataFrame(
+            [{"touchpoint_id": tid, "scorer": "Zoe", "importance": 5, "performance": 1}]
+        )
         after = touchpoint_summary(pd.concat([scores, extra], ignore_index=True), journey)
         after = after.set_index("touchpoint_id")
-        if tid in before.index and any(before.at[tid, c] != after.at[tid, c]
-                                       for c in ("importance", "performance")):
+        if tid in before.index and any(
+            before.at[tid, c] != after.at[tid, c] for c in ("importance", "performance")
+        ):
             return tid, order.index(tid)
     pytest.fail("no touchpoint of the sample team would move")
 
@@ -91,7 +97,8 @@ def test_scoring_slider_in_lab(lab, page):
     ipa = editor.locator(".js-plotly-plot").first
     positions = lambda: ipa.evaluate(  # noqa: E731
         "p => Array.from(p.querySelectorAll('.scatterlayer .point'))"
-        ".map(e => e.getAttribute('transform')).join(';')")
+        ".map(e => e.getAttribute('transform')).join(';')"
+    )
     before_positions = positions()
 
     touchpoint, row = _moving_touchpoint(lab["root"] / "demo" / "teams" / TEAM)

@@ -26,9 +26,14 @@ ARTIFACTS = ROOT / "test-artifacts"
 TOKEN = "present-test-token"
 INTERVAL = 15  # seconds: long enough that a refresh right after a click is the button's
 XSS_NAME = '<img src=x onerror="window.__xss=1"> & <script>window.__xss=2</script>'
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 pytestmark = pytest.mark.browser
 
@@ -45,20 +50,42 @@ def server(tmp_path_factory, chromium):
     port = free_port()
     log = (root / "present.log").open("wb")
     home = root / ".home"
-    env = {**os.environ, "JUPYTER_CONFIG_DIR": str(home / "config"),
-           "JUPYTER_DATA_DIR": str(home / "data"), "JUPYTER_RUNTIME_DIR": str(home / "runtime"),
-           "IPYTHONDIR": str(home / "ipython")}
+    env = {
+        **os.environ,
+        "JUPYTER_CONFIG_DIR": str(home / "config"),
+        "JUPYTER_DATA_DIR": str(home / "data"),
+        "JUPYTER_RUNTIME_DIR": str(home / "runtime"),
+        "IPYTHONDIR": str(home / "ipython"),
+    }
     process = subprocess.Popen(
-        [sys.executable, "-m", "kit", "present", str(ws.path), "--port", str(port),
-         "--token", TOKEN, "--no-browser", "--interval", str(INTERVAL)],
-        env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+        [
+            sys.executable,
+            "-m",
+            "kit",
+            "present",
+            str(ws.path),
+            "--port",
+            str(port),
+            "--token",
+            TOKEN,
+            "--no-browser",
+            "--interval",
+            str(INTERVAL),
+        ],
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
     base = f"http://127.0.0.1:{port}/"
     try:
         deadline = time.monotonic() + 90
         while "Dashboard of" not in (root / "present.log").read_text(errors="replace"):
             if process.poll() is not None or time.monotonic() > deadline:
-                pytest.fail("servekit present did not start:\n" +
-                            (root / "present.log").read_text(errors="replace"))
+                pytest.fail(
+                    "servekit present did not start:\n"
+                    + (root / "present.log").read_text(errors="replace")
+                )
             time.sleep(0.3)
         yield {"base": base, "ws": ws.path, "chromium": chromium, "log": root / "present.log"}
     finally:
@@ -91,7 +118,10 @@ def test_no_token_is_refused(server):
     for path in ("api/kernels", "api/contents", "voila/render/30_dashboard.ipynb"):
         status, final, body = _get(server["base"] + path)
         assert status in (401, 403, 404) or ("/login" in final and "token" in body), (
-            path, status, final)
+            path,
+            status,
+            final,
+        )
         assert '"id"' not in body  # no kernel or file listing
 
 
@@ -103,7 +133,7 @@ def test_page_loads_nothing_off_host(server):
     assert status == 200
     assert external_references(body) == []
     assert "fontawesome" not in body.lower() and "cdn.jsdelivr" not in body
-    assert "import(\"https://" not in body  # nbconvert's mermaid loader is left out too
+    assert 'import("https://' not in body  # nbconvert's mermaid loader is left out too
 
 
 def _tiles(page) -> dict[str, dict]:
@@ -142,7 +172,8 @@ def test_dashboard_in_the_browser(server):
 
             def route(r):
                 if r.request.url.startswith(server["base"]) or r.request.url.startswith(
-                        ("data:", "blob:")):
+                    ("data:", "blob:")
+                ):
                     r.continue_()
                 else:
                     off_host.append(r.request.url)
@@ -158,8 +189,13 @@ def test_dashboard_in_the_browser(server):
 
             # every team visible; the charts drawn for every team with data
             tiles = _tiles(page)
-            assert set(tiles) == {"equipe-etoile", "front-desk-friends", "team-4-half-finished",
-                                  "the-night-shift", "xss-team"}
+            assert set(tiles) == {
+                "equipe-etoile",
+                "front-desk-friends",
+                "team-4-half-finished",
+                "the-night-shift",
+                "xss-team",
+            }
             for slug in ("equipe-etoile", "front-desk-friends", "the-night-shift"):
                 assert tiles[slug]["svgs"] == 2 and tiles[slug]["dots"] > 20, tiles[slug]
             for name in ("Front Desk & Friends", "The Night Shift", "Équipe Étoile"):
@@ -184,19 +220,27 @@ def test_dashboard_in_the_browser(server):
             page.get_by_role("button", name="Refresh now").click()
             page.wait_for_function(
                 "() => document.querySelector('.sk-dash-edits').textContent"
-                ".includes('Front Desk & Friends added T99 in journey')", timeout=10_000)
-            page.wait_for_function("(old) => document.querySelector('.sk-dash-status')"
-                                   ".textContent !== old", arg=stamp, timeout=10_000)
+                ".includes('Front Desk & Friends added T99 in journey')",
+                timeout=10_000,
+            )
+            page.wait_for_function(
+                "(old) => document.querySelector('.sk-dash-status').textContent !== old",
+                arg=stamp,
+                timeout=10_000,
+            )
             assert page.evaluate("() => window.__same_page") == 42
 
             # a broken team shows its message in its own tile; the others still render
             broken.write_text(_with_emotion(good_broken, "seven"), encoding="utf-8")
             page.get_by_role("button", name="Refresh now").click()
-            page.wait_for_selector(".sk-dash-tile.broken[data-team='equipe-etoile']",
-                                   timeout=10_000)
+            page.wait_for_selector(
+                ".sk-dash-tile.broken[data-team='equipe-etoile']", timeout=10_000
+            )
             tiles = _tiles(page)
-            assert re.search(r"teams/equipe-etoile/journey\.csv:2:emotion: .*seven",
-                             tiles["equipe-etoile"]["text"]), tiles["equipe-etoile"]["text"]
+            assert re.search(
+                r"teams/equipe-etoile/journey\.csv:2:emotion: .*seven",
+                tiles["equipe-etoile"]["text"],
+            ), tiles["equipe-etoile"]["text"]
             assert tiles["equipe-etoile"]["svgs"] == 0
             assert tiles["front-desk-friends"]["svgs"] == 2
             assert tiles["the-night-shift"]["svgs"] == 2
@@ -206,7 +250,9 @@ def test_dashboard_in_the_browser(server):
             broken.write_text(good_broken, encoding="utf-8")
             page.wait_for_function(
                 "() => !document.querySelector(\".sk-dash-tile[data-team='equipe-etoile']\")"
-                ".classList.contains('broken')", timeout=(INTERVAL + 20) * 1000)
+                ".classList.contains('broken')",
+                timeout=(INTERVAL + 20) * 1000,
+            )
             assert _tiles(page)["equipe-etoile"]["svgs"] == 2
             assert page.evaluate("() => window.__same_page") == 42
         finally:

@@ -19,9 +19,14 @@ from kit.workshop import create_demo
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 ARTIFACTS = ROOT / "test-artifacts"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 @pytest.fixture(scope="module")
@@ -32,11 +37,15 @@ def built(tmp_path_factory) -> Path:
         if team.name != "front-desk-friends":
             shutil.rmtree(team)
     make_workshop(ws, {"xss": XSS_FILES, "broken": {"roles.csv": BROKEN_ROLES}})
-    (ws / "workshop.yaml").write_text(f"title: '{XSS_NAME}'\ndate: '2026-03-01'\n",
-                                      encoding="utf-8")
+    (ws / "workshop.yaml").write_text(
+        f"title: '{XSS_NAME}'\ndate: '2026-03-01'\n", encoding="utf-8"
+    )
     summary = build_reports(ws, jobs=2, progress=False)
     assert {r.slug: r.status for r in summary.results} == {
-        "broken": "invalid data", "front-desk-friends": "ok", "xss": "ok"}
+        "broken": "invalid data",
+        "front-desk-friends": "ok",
+        "xss": "ok",
+    }
     ARTIFACTS.mkdir(exist_ok=True)
     return summary.out
 
@@ -84,8 +93,11 @@ def visit(chromium):
 
 def expected_figures(ipynb: Path) -> int:
     nb = nbformat.read(ipynb, as_version=4)
-    return sum("application/vnd.plotly.v1+json" in o.get("data", {})
-               for c in nb.cells for o in c.get("outputs", []))
+    return sum(
+        "application/vnd.plotly.v1+json" in o.get("data", {})
+        for c in nb.cells
+        for o in c.get("outputs", [])
+    )
 
 
 def drawn_charts(page) -> int:
@@ -112,12 +124,12 @@ def test_user_text_is_shown_as_text_and_never_runs(built, visit):
     v = visit(built / "xss.html", "report-xss-cover.png")
     page = v.page
     heading = page.locator("h1")
-    assert heading.inner_text() == XSS_NAME                     # the literal text, visible
+    assert heading.inner_text() == XSS_NAME  # the literal text, visible
     assert heading.is_visible()
-    assert page.get_by_text(XSS_SCRIPT).first.is_visible()      # a description, a member …
+    assert page.get_by_text(XSS_SCRIPT).first.is_visible()  # a description, a member …
     assert page.title().startswith(XSS_NAME)
-    assert page.locator('img[src="x"]').count() == 0            # no element made from user text
-    page.locator(".js-plotly-plot").first.hover()               # hovering shows labels, safely
+    assert page.locator('img[src="x"]').count() == 0  # no element made from user text
+    page.locator(".js-plotly-plot").first.hover()  # hovering shows labels, safely
     page.mouse.move(640, 450)
     page.wait_for_timeout(200)
     assert v.dialogs == [] and v.errors == [] and v.outside == []
@@ -144,7 +156,7 @@ def test_pdf_is_a4_with_the_report_in_it(chromium, tmp_path):
     pdf = summary.out / "mini.pdf"
     assert pdf.stat().st_size > 10_000
     reader = PdfReader(pdf)
-    assert len(reader.pages) >= 5                                # a page per section
+    assert len(reader.pages) >= 5  # a page per section
     for page in reader.pages:
         assert float(page.mediabox.width) == pytest.approx(595.3, abs=1.5)
         assert float(page.mediabox.height) == pytest.approx(841.9, abs=1.5)

@@ -9,10 +9,7 @@ to ``test-artifacts/`` (git-ignored).
 from __future__ import annotations
 
 import http.client
-import os
 import re
-import signal
-import socket
 import subprocess
 import sys
 import time
@@ -21,24 +18,16 @@ from pathlib import Path
 
 import pytest
 from conftest import ROOT
+from labtools import CHROMIUM_ARGS, _free_port, jupyter_env, record_errors, stop_group
 
 ARTIFACTS = ROOT / "test-artifacts"
 TOKEN = "room-test-token"
 XSS = "<img src=x onerror=alert(1)>"
 TEAMS = ["Front Desk & Friends", XSS]
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync"]
 NEWS = "Would you like to get notified about official Jupyter news?"
 BENIGN = ["Failed to load resource: the server responded with a status of 404"]
 
 pytestmark = pytest.mark.browser
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
@@ -49,18 +38,30 @@ def room(tmp_path_factory, chromium):
     root = tmp_path_factory.mktemp("room")
     ws = create_workshop(root / "ws", teams=TEAMS, starter=True).path
     home = root / ".home"
-    env = {**os.environ,
-           "JUPYTER_CONFIG_DIR": str(home / "config"), "JUPYTER_DATA_DIR": str(home / "data"),
-           "JUPYTER_RUNTIME_DIR": str(home / "runtime"), "IPYTHONDIR": str(home / "ipython"),
-           "JUPYTERLAB_SETTINGS_DIR": str(home / "settings"),
-           "JUPYTERLAB_WORKSPACES_DIR": str(home / "workspaces"), "PYTHONUNBUFFERED": "1"}
+    env = jupyter_env(home, PYTHONUNBUFFERED="1")
     port = _free_port()
     out = root / "servekit-lab.log"
     with out.open("wb") as log:
         process = subprocess.Popen(
-            [sys.executable, "-m", "kit", "lab", str(ws), "--port", str(port), "--token", TOKEN,
-             "--no-browser", "--links"],
-            cwd=root, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+            [
+                sys.executable,
+                "-m",
+                "kit",
+                "lab",
+                str(ws),
+                "--port",
+                str(port),
+                "--token",
+                TOKEN,
+                "--no-browser",
+                "--links",
+            ],
+            cwd=root,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
     try:
         deadline = time.monotonic() + 120
         while "Stop the server with Ctrl-C." not in out.read_text():
@@ -69,16 +70,16 @@ def room(tmp_path_factory, chromium):
             time.sleep(0.5)
         printed = out.read_text()
         links = dict(re.findall(r"^  (.+?)\s+(http://\S+)$", printed, flags=re.M))
-        yield {"ws": ws, "port": port, "base": f"http://127.0.0.1:{port}", "links": links,
-               "printed": printed, "chromium": chromium}
+        yield {
+            "ws": ws,
+            "port": port,
+            "base": f"http://127.0.0.1:{port}",
+            "links": links,
+            "printed": printed,
+            "chromium": chromium,
+        }
     finally:
-        if process.poll() is None:
-            os.killpg(process.pid, signal.SIGTERM)  # servekit, the server and its kernels
-            try:
-                process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                os.killpg(process.pid, signal.SIGKILL)
-                process.wait(timeout=10)
+        stop_group(process, timeout=30)  # servekit, the server and its kernels
 
 
 @pytest.fixture
@@ -90,21 +91,16 @@ def page(room):
         browser = p.chromium.launch(executable_path=room["chromium"], args=CHROMIUM_ARGS)
         try:
             context = browser.new_context(viewport={"width": 1400, "height": 1100})
-            context.route("**/*", lambda route: route.continue_()
-                          if route.request.url.startswith((room["base"], "data:", "blob:",
-                                                           "file:"))
-                          else route.abort())
+            context.route(
+                "**/*",
+                lambda route: (
+                    route.continue_()
+                    if route.request.url.startswith((room["base"], "data:", "blob:", "file:"))
+                    else route.abort()
+                ),
+            )
             page = context.new_page()
-            page.set_default_timeout(60_000)
-            page.errors, page.dialogs = [], []
-            page.on("console", lambda m: page.errors.append(m.text) if m.type == "error" else None)
-            page.on("pageerror", lambda exc: page.errors.append(f"pageerror: {exc}"))
-
-            def on_dialog(dialog):
-                page.dialogs.append(dialog.message)
-                dialog.dismiss()
-
-            page.on("dialog", on_dialog)
+            record_errors(page)
             yield page
         finally:
             browser.close()
@@ -144,8 +140,9 @@ def test_one_link_per_team_printed_and_bound_to_loopback(room):
         assert urllib.parse.parse_qs(parts.query) == {"token": [TOKEN]}
     assert f"Links page with QR codes: {room['ws'] / 'links.html'}" in room["printed"]
     assert "warning" not in room["printed"]  # loopback: no warning
-    listening = subprocess.run(["ss", "-Hltn", f"sport = :{room['port']}"],
-                               capture_output=True, text=True, check=False).stdout
+    listening = subprocess.run(
+        ["ss", "-Hltn", f"sport = :{room['port']}"], capture_output=True, text=True, check=False
+    ).stdout
     if listening:  # where `ss` exists: the only listener is on 127.0.0.1
         assert re.findall(r"\s(\S+):\d+\s", listening) == ["127.0.0.1"]
 
@@ -156,8 +153,9 @@ def test_notebook_cells_stay_rendered_for_participants(room):
     import json
 
     connection = http.client.HTTPConnection("127.0.0.1", room["port"], timeout=10)
-    connection.request("GET", f"/lab/api/settings/@jupyterlab/notebook-extension:tracker"
-                              f"?token={TOKEN}")
+    connection.request(
+        "GET", f"/lab/api/settings/@jupyterlab/notebook-extension:tracker?token={TOKEN}"
+    )
     body = json.loads(connection.getresponse().read())
     connection.close()
     assert body["schema"]["properties"]["windowingMode"]["default"] == "none"
@@ -182,7 +180,8 @@ def test_team_link_run_all_and_an_edit_lands_in_that_teams_csv(room, page):
     panel = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden)")
     panel.wait_for(timeout=90_000)
     panel.locator(".jp-Notebook-ExecutionIndicator[data-status='idle']").wait_for(
-        state="attached", timeout=90_000)
+        state="attached", timeout=90_000
+    )
     _wait(page, lambda: _kernel_settled(page, room), timeout=90, what="the kernel to settle")
     for _attempt in range(2):  # a fresh session may swap its kernel right after start
         page.get_by_role("menuitem", name="Run", exact=True).click()
@@ -193,8 +192,7 @@ def test_team_link_run_all_and_an_edit_lands_in_that_teams_csv(room, page):
         except Exception:
             continue
     panel.locator(".servekit-editor").first.scroll_into_view_if_needed()  # Run All scrolled
-    panel.locator(".servekit-editor .js-plotly-plot .scatterlayer").first.wait_for(
-        timeout=60_000)
+    panel.locator(".servekit-editor .js-plotly-plot .scatterlayer").first.wait_for(timeout=60_000)
     assert panel.locator(".servekit-picker").count() == 0  # the team was injected: no picker
     assert page.get_by_text(NEWS).count() == 0  # no news pop-up in a kit-started Lab
     page.screenshot(path=str(ARTIFACTS / "room_team_notebook_ready.png"))
@@ -221,8 +219,11 @@ def _kernel_settled(page, room) -> bool:
     def kernel():
         url = f"{room['base']}/api/sessions?token={TOKEN}"
         with urllib.request.urlopen(url, timeout=5) as response:
-            sessions = [s for s in json.load(response)
-                        if s["path"] == "notebooks/front-desk-friends/01_journey.ipynb"]
+            sessions = [
+                s
+                for s in json.load(response)
+                if s["path"] == "notebooks/front-desk-friends/01_journey.ipynb"
+            ]
         if len(sessions) != 1:
             return None
         found = sessions[0]["kernel"]

@@ -20,9 +20,15 @@ from kit.workshop import create_demo
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 ARTIFACTS = ROOT / "test-artifacts" / "screens"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 WIDTHS = (390, 1280)
 
 # Boxes (left, top, right, bottom) of every drawn text of every chart, with the chart's box.
@@ -57,8 +63,9 @@ IPA_PARTS = """() => {
 
 
 def _overlap(a, b, slack=0.5) -> bool:
-    return (a[0] < b[2] - slack and b[0] < a[2] - slack
-            and a[1] < b[3] - slack and b[1] < a[3] - slack)
+    return (
+        a[0] < b[2] - slack and b[0] < a[2] - slack and a[1] < b[3] - slack and b[1] < a[3] - slack
+    )
 
 
 @pytest.fixture(scope="module")
@@ -67,8 +74,7 @@ def pages(tmp_path_factory) -> list[Path]:
     summary = build_reports(ws, jobs=2, progress=False)
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     found = sorted(summary.out.glob("*.html"))
-    assert {p.name for p in found} >= {"index.html", "_synthesis.html",
-                                       "front-desk-friends.html"}
+    assert {p.name for p in found} >= {"index.html", "_synthesis.html", "front-desk-friends.html"}
     return found
 
 
@@ -84,8 +90,10 @@ def browser(chromium):
 
 def _open(browser, path: Path, width: int):
     page = browser.new_page(viewport={"width": width, "height": 900})
-    page.route("**/*", lambda route: route.continue_() if route.request.url.startswith("file:")
-               else route.abort())
+    page.route(
+        "**/*",
+        lambda route: route.continue_() if route.request.url.startswith("file:") else route.abort(),
+    )
     page.goto(path.as_uri(), wait_until="load")
     page.wait_for_timeout(600)
     page.screenshot(path=str(ARTIFACTS / f"{path.stem}-{width}.png"), full_page=True)
@@ -105,8 +113,10 @@ def test_no_page_scrolls_sideways_and_no_chart_text_sticks_out(browser, pages, w
             for text in chart["texts"]:
                 x0, y0, x1, y1 = text["box"]
                 if x0 < left - 1 or x1 > right + 1 or y0 < top - 1 or y1 > bottom + 1:
-                    problems.append(f"{path.name} at {width}px, chart {chart['index']} "
-                                    f"({chart['title']}): {text['text']!r} sticks out")
+                    problems.append(
+                        f"{path.name} at {width}px, chart {chart['index']} "
+                        f"({chart['title']}): {text['text']!r} sticks out"
+                    )
         page.close()
     assert problems == []
 
@@ -131,11 +141,17 @@ def test_ipa_labels_touch_no_line_no_corner_and_no_other_label(browser, pages, w
             for line in parts["lines"]:
                 assert not _overlap(label["box"], line), (path.name, label["text"], "on a line")
             for corner in parts["corners"]:
-                assert not _overlap(label["box"], corner["box"]), (path.name, label["text"],
-                                                                   corner["text"])
-            for other in labels[i + 1:]:
-                assert not _overlap(label["box"], other["box"]), (path.name, label["text"],
-                                                                  other["text"])
+                assert not _overlap(label["box"], corner["box"]), (
+                    path.name,
+                    label["text"],
+                    corner["text"],
+                )
+            for other in labels[i + 1 :]:
+                assert not _overlap(label["box"], other["box"]), (
+                    path.name,
+                    label["text"],
+                    other["text"],
+                )
     assert checked >= 3
 
 
@@ -175,12 +191,15 @@ def test_pdf_fits_eight_a4_pages_numbered_and_named_with_every_section(tmp_path,
             assert name in text.replace("\n", " ")
         whole = "\n".join(texts)
         notebook = nbformat.read(ROOT / "workshops" / "10_team_report.ipynb", as_version=4)
-        headings = [m for cell in notebook.cells if cell.cell_type == "markdown"
-                    for m in re.findall(r"^## (\d+\. .+)$", cell.source, re.M)]
+        headings = [
+            m
+            for cell in notebook.cells
+            if cell.cell_type == "markdown"
+            for m in re.findall(r"^## (\d+\. .+)$", cell.source, re.M)
+        ]
         assert len(headings) >= 8
         for heading in headings:
-            assert heading.split(". ", 1)[1][:20] in whole.replace("\n", " "), (pdf.name,
-                                                                              heading)
+            assert heading.split(". ", 1)[1][:20] in whole.replace("\n", " "), (pdf.name, heading)
         assert "Sources" in whole
         # The first page is not left mostly empty: the first section starts on it.
         assert "1. " in texts[0] and len(texts[0]) > 1200

@@ -20,11 +20,13 @@ from labtools import (  # noqa: F401 - lab and page are fixtures
 
 pytestmark = pytest.mark.browser
 
-GENERIC = ("Employee ID,Job Title,Manager ID,FTE\n"
-           "E1,Managing director,,1\n"
-           "E2,Branch manager <b>,E1,1\n"
-           "E3,Counter assistant,E2,6\n"
-           "E4,Payroll clerk,E1,2\n")
+GENERIC = (
+    "Employee ID,Job Title,Manager ID,FTE\n"
+    "E1,Managing director,,1\n"
+    "E2,Branch manager <b>,E1,1\n"
+    "E3,Counter assistant,E2,6\n"
+    "E4,Payroll clerk,E1,2\n"
+)
 BAD = "Employee ID,Job Title,Manager ID\nE1,Managing director,\nE2,Counter assistant,E9\n"
 
 
@@ -56,7 +58,8 @@ def test_upload_flip_and_save_in_lab(lab, page, tmp_path):  # noqa: F811
     assert message.inner_text() == (
         "staff.csv:3:Manager ID: 'E9' is not the id of any post in the file; expected an id from "
         "the 'Employee ID' column (or blank/XX for the top post). To import it anyway, attach "
-        "unknown managers (--attach-unknown)")
+        "unknown managers (--attach-unknown)"
+    )
     assert (team / "roles.csv").read_text(encoding="utf-8") == roles_before
     page.screenshot(path=str(ARTIFACTS / "lab_06_bad_file.png"))
 
@@ -65,14 +68,20 @@ def test_upload_flip_and_save_in_lab(lab, page, tmp_path):  # noqa: F811
     _choose(page, editor, good)
     editor.get_by_role("button", name="Flip it").click()
     editor.locator("text=Flipped:").wait_for()
-    assert "4 row(s) read; 5 roles" in editor.inner_text()
+    assert "4 rows read; 5 roles" in editor.inner_text()
     assert "Branch manager <b>\tmanager\t1\t6.0" in editor.inner_text()  # shown as typed
-    _wait(page, lambda: "Front line" in editor.locator(".js-plotly-plot").first.inner_text(),
-          what="the flipped pyramid to be drawn")
+    _wait(
+        page,
+        lambda: "Front line" in editor.locator(".js-plotly-plot").first.inner_text(),
+        what="the flipped pyramid to be drawn",
+    )
     editor.locator(".js-plotly-plot").first.screenshot(path=str(ARTIFACTS / "lab_06_pyramid.png"))
     editor.get_by_role("button", name="Save as our pyramid").click()
-    _wait(page, lambda: "E3" in (team / "roles.csv").read_text(encoding="utf-8"),
-          what="roles.csv to hold the uploaded chart")
+    _wait(
+        page,
+        lambda: "E3" in (team / "roles.csv").read_text(encoding="utf-8"),
+        what="roles.csv to hold the uploaded chart",
+    )
     editor.locator("text=as your team's pyramid").wait_for()
     roles = pd.read_csv(team / "roles.csv")
     assert {"customer", "E1", "E2", "E3", "E4"} <= set(roles["role_id"])
@@ -81,15 +90,19 @@ def test_upload_flip_and_save_in_lab(lab, page, tmp_path):  # noqa: F811
     serves = pd.read_csv(team / "serves.csv")
     assert ("E2", "E3") in set(map(tuple, serves.values.tolist()))
     page.screenshot(path=str(ARTIFACTS / "lab_06_saved.png"), full_page=True)
-    assert page.evaluate("Array.from(document.querySelectorAll('.servekit-editor b'))"
-                         ".filter(b => b.textContent === '').length") == 0  # no injected <b>
+    assert (
+        page.evaluate(
+            "Array.from(document.querySelectorAll('.servekit-editor b'))"
+            ".filter(b => b.textContent === '').length"
+        )
+        == 0
+    )  # no injected <b>
     assert page.dialogs == []
     assert _real_errors(page) == []
 
 
 def test_journey_editor_adds_a_role_inline_in_lab(lab, page):  # noqa: F811 - the fixtures
     """Notebook 01 before 02: a role typed next to "Add role" lands in roles.csv at once."""
-    from test_browser_lab import _open_and_run
 
     panel = _open_and_run(page, lab, "01_journey.ipynb")
     roles = lab["root"] / "demo" / "teams" / "front-desk-friends" / "roles.csv"
@@ -98,13 +111,20 @@ def test_journey_editor_adds_a_role_inline_in_lab(lab, page):  # noqa: F811 - th
     box.fill("Night porter <i>")
     box.press("Enter")
     editor.get_by_role("button", name="Add role").click()
-    _wait(page, lambda: "night_porter_i,Night porter <i>,frontline" in roles.read_text("utf-8"),
-          what="roles.csv to hold the new role")
+    _wait(
+        page,
+        lambda: "night_porter_i,Night porter <i>,frontline" in roles.read_text("utf-8"),
+        what="roles.csv to hold the new role",
+    )
     picked = """() => Array.from(document.querySelectorAll('.servekit-editor select'))
-        .filter(s => Array.from(s.options).some(o => o.text.includes('(night_porter_i)')))
+        .filter(s => Array.from(s.options).some(
+            o => o.text.replace(/\u00a0/g, ' ').startsWith('Night porter <i> · ')))
         // ipywidgets shows spaces in option labels as no-break spaces
         .map(s => s.options[s.selectedIndex].text.replace(/\u00a0/g, ' '))"""
-    _wait(page, lambda: page.evaluate(picked) == ["Night porter <i> (night_porter_i) · frontline"],
-          what="the new role picked in the Served by list")
+    _wait(
+        page,
+        lambda: page.evaluate(picked) == ["Night porter <i> · frontline"],
+        what="the new role picked in the Served by list",
+    )
     editor.screenshot(path=str(ARTIFACTS / "lab_01_add_role.png"))
     assert page.dialogs == [] and _real_errors(page) == []

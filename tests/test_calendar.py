@@ -20,21 +20,48 @@ NASTY = 'Greet; smile, then "wait"\nEND:VEVENT\nBEGIN:VEVENT\nSUMMARY:pwned \\ d
 def _workshop(tmp_path: Path) -> Path:
     ws = tmp_path / "ws"
     (ws / "teams").mkdir(parents=True)
-    (ws / "workshop.yaml").write_text(yaml.safe_dump({"title": "T, with; marks",
-                                                      "date": "2026-01-15"}))
+    (ws / "workshop.yaml").write_text(
+        yaml.safe_dump({"title": "T, with; marks", "date": "2026-01-15"})
+    )
     wb = Workbook.load(ws / "teams" / "desk")
     wb.set_team(name="Desk; <b>team</b>")
-    wb["roles"] = pd.DataFrame([{"role_id": "fom", "name": "Front office, manager",
-                                 "level": "manager"}])
-    wb["journey"] = pd.DataFrame([{"touchpoint_id": "T1", "stage": "Arrive", "order": 1,
-                                   "description": "Desk", "contact": "direct"}])
-    wb["plan"] = pd.DataFrame([
-        {"action_id": "A1", "touchpoint_id": "T1", "kind": "do", "action": NASTY,
-         "owner_role": "fom", "due": "2026-03-02", "metric": "wait, minutes", "baseline": 14,
-         "target": 5},
-        {"action_id": "A2", "touchpoint_id": "T1", "kind": "be", "action": "No date yet"},
-        {"action_id": "A3", "touchpoint_id": "T1", "kind": "have", "action": "Tablet",
-         "due": "2026-04-20"}])
+    wb["roles"] = pd.DataFrame(
+        [{"role_id": "fom", "name": "Front office, manager", "level": "manager"}]
+    )
+    wb["journey"] = pd.DataFrame(
+        [
+            {
+                "touchpoint_id": "T1",
+                "stage": "Arrive",
+                "order": 1,
+                "description": "Desk",
+                "contact": "direct",
+            }
+        ]
+    )
+    wb["plan"] = pd.DataFrame(
+        [
+            {
+                "action_id": "A1",
+                "touchpoint_id": "T1",
+                "kind": "do",
+                "action": NASTY,
+                "owner_role": "fom",
+                "due": "2026-03-02",
+                "metric": "wait, minutes",
+                "baseline": 14,
+                "target": 5,
+            },
+            {"action_id": "A2", "touchpoint_id": "T1", "kind": "be", "action": "No date yet"},
+            {
+                "action_id": "A3",
+                "touchpoint_id": "T1",
+                "kind": "have",
+                "action": "Tablet",
+                "due": "2026-04-20",
+            },
+        ]
+    )
     wb.save()
     return ws
 
@@ -42,11 +69,14 @@ def _workshop(tmp_path: Path) -> Path:
 def test_calendar_parses_back_with_one_event_per_dated_action(tmp_path: Path):
     ws = _workshop(tmp_path)
     out = tmp_path / "plan.ics"
-    result = CliRunner().invoke(main, ["calendar", str(ws), "--out", str(out)],
-                                catch_exceptions=False)
+    result = CliRunner().invoke(
+        main, ["calendar", str(ws), "--out", str(out)], catch_exceptions=False
+    )
     assert result.exit_code == 0, result.output
-    assert result.output == f"Wrote {out}: 2 due date(s) and 4 check-in(s). Import it into " \
-                            f"Outlook or Google Calendar.\n"
+    assert (
+        result.output == f"Wrote {out}: 2 due date(s) and 4 check-in(s). Import it into "
+        f"Outlook or Google Calendar.\n"
+    )
     raw = out.read_bytes()
     cal = icalendar.Calendar.from_ical(raw)
     assert str(cal["VERSION"]) == "2.0" and str(cal["PRODID"])
@@ -54,7 +84,7 @@ def test_calendar_parses_back_with_one_event_per_dated_action(tmp_path: Path):
     due = {str(e["UID"]): e for e in events if str(e["SUMMARY"]).startswith("Due:")}
     assert sorted(due) == ["desk-A1-due@servekit", "desk-A3-due@servekit"]
     a1 = due["desk-A1-due@servekit"]
-    assert str(a1["SUMMARY"]) == f"Due: {NASTY} (Desk; <b>team</b>)"       # same text back
+    assert str(a1["SUMMARY"]) == f"Due: {NASTY} (Desk; <b>team</b>)"  # same text back
     assert a1.decoded("DTSTART") == dt.date(2026, 3, 2)
     assert a1.decoded("DTEND") == dt.date(2026, 3, 3)
     assert "Owner: Front office, manager" in str(a1["DESCRIPTION"])
@@ -64,13 +94,19 @@ def test_calendar_parses_back_with_one_event_per_dated_action(tmp_path: Path):
     assert lines.count(b"BEGIN:VEVENT") == len(events) == 6
     assert not [line for line in lines if line.startswith(b"SUMMARY:pwned")]
     unfolded = raw.replace(b"\r\n ", b"")
-    assert b"Greet\\; smile\\, then \"wait\"\\nEND:VEVENT\\nBEGIN:VEVENT\\nSUMMARY:pwned \\\\ " \
-           b"done" in unfolded
-    assert all(len(line) <= 75 for line in lines)                     # folded
+    assert (
+        b'Greet\\; smile\\, then "wait"\\nEND:VEVENT\\nBEGIN:VEVENT\\nSUMMARY:pwned \\\\ '
+        b"done" in unfolded
+    )
+    assert all(len(line) <= 75 for line in lines)  # folded
     # Check-ins every 4 weeks from the workshop date up to the last due date, then one more.
     checkins = sorted(e.decoded("DTSTART") for e in events if "check-in" in str(e["SUMMARY"]))
-    assert checkins == [dt.date(2026, 2, 12), dt.date(2026, 3, 12), dt.date(2026, 4, 9),
-                        dt.date(2026, 5, 7)]
+    assert checkins == [
+        dt.date(2026, 2, 12),
+        dt.date(2026, 3, 12),
+        dt.date(2026, 4, 9),
+        dt.date(2026, 5, 7),
+    ]
 
 
 def test_calendar_for_one_team_and_without_check_ins(tmp_path: Path):

@@ -24,8 +24,14 @@ from kit.workshop import Workshop, case_dir, create_demo, load_case
 
 CASES = cases()
 CHAIN_KINDS = {"orphan", "unreached", "serves_down", "cycle"}
-PARTICIPANT = ["01_journey.ipynb", "02_pyramid.ipynb", "03_needs.ipynb", "04_scoring.ipynb",
-               "05_plan.ipynb", "06_your_organisation.ipynb"]
+PARTICIPANT = [
+    "01_journey.ipynb",
+    "02_pyramid.ipynb",
+    "03_needs.ipynb",
+    "04_scoring.ipynb",
+    "05_plan.ipynb",
+    "06_your_organisation.ipynb",
+]
 
 
 def test_there_are_three_cases():
@@ -39,8 +45,13 @@ def test_case_is_shaped_like_laurie(case):
     assert info["slug"] == case
     assert {"title", "summary", "stages", "facilitator_notes", "flaws"} <= set(info)
     readme = (folder / "README.md").read_text(encoding="utf-8")
-    for heading in ("## 2. Sources", "## 3. What is invented", "## 5. The deliberate flaws",
-                    "## 6. The sample teams", "## 9. Licence"):
+    for heading in (
+        "## 2. Sources",
+        "## 3. What is invented",
+        "## 5. The deliberate flaws",
+        "## 6. The sample teams",
+        "## 9. Licence",
+    ):
         assert heading in readme, heading
     reference = Workbook.load(folder / "reference")
     assert len(reference["journey"]) >= 10 and len(reference["roles"]) >= 10
@@ -97,11 +108,15 @@ def test_planted_flaws_are_where_case_yaml_says(case):
 def test_new_cases_report_exactly_their_planted_chain_findings():
     """Hand-checked against the datasheets (section 5): nothing else is wrong by accident."""
     expected = {
-        "riverside-clinic": [("serves_down", "", "reception_supervisor", "clinical_lead"),
-                             ("unreached", "quality_lead", "targets_analyst", "gp"),
-                             ("unreached", "targets_analyst", "targets_analyst", "gp")],
-        "northline-contact-centre": [("cycle", "", "head_of_service", "quality_manager"),
-                                     ("serves_down", "", "workforce_planner", "head_of_service")],
+        "riverside-clinic": [
+            ("serves_down", "", "reception_supervisor", "clinical_lead"),
+            ("unreached", "quality_lead", "targets_analyst", "gp"),
+            ("unreached", "targets_analyst", "targets_analyst", "gp"),
+        ],
+        "northline-contact-centre": [
+            ("cycle", "", "head_of_service", "quality_manager"),
+            ("serves_down", "", "workforce_planner", "head_of_service"),
+        ],
     }
     for case, rows in expected.items():
         reference = Workbook.load(case_dir(case) / "reference")
@@ -113,12 +128,16 @@ def test_new_cases_report_exactly_their_planted_chain_findings():
 @pytest.mark.parametrize("case", CASES)
 def test_servekit_new_blank_and_starter(case, tmp_path):
     runner = CliRunner()
-    blank = runner.invoke(main, ["new", str(tmp_path / "b"), "--case", case, "--team", "Blue"],
-                          catch_exceptions=False)
+    blank = runner.invoke(
+        main, ["new", str(tmp_path / "b"), "--case", case, "--team", "Blue"], catch_exceptions=False
+    )
     assert blank.exit_code == 0, blank.output
     assert not (tmp_path / "b" / "teams" / "blue" / "journey.csv").exists()
-    starter = runner.invoke(main, ["new", str(tmp_path / "s"), "--case", case, "--team", "Blue",
-                                   "--starter"], catch_exceptions=False)
+    starter = runner.invoke(
+        main,
+        ["new", str(tmp_path / "s"), "--case", case, "--team", "Blue", "--starter"],
+        catch_exceptions=False,
+    )
     assert starter.exit_code == 0, starter.output
     team = tmp_path / "s" / "teams" / "blue"
     for name in ("journey.csv", "roles.csv", "serves.csv", "needs.csv"):
@@ -133,8 +152,9 @@ def test_servekit_new_blank_and_starter(case, tmp_path):
 @pytest.mark.slow
 @pytest.mark.parametrize("case", CASES)
 def test_servekit_demo_builds_every_report_and_the_synthesis(case, tmp_path):
-    result = CliRunner().invoke(main, ["demo", str(tmp_path / "d"), "--case", case, "-j", "2"],
-                                catch_exceptions=False)
+    result = CliRunner().invoke(
+        main, ["demo", str(tmp_path / "d"), "--case", case, "-j", "2"], catch_exceptions=False
+    )
     assert result.exit_code == 0, result.output
     ws = Workshop(tmp_path / "d")
     slugs = [t.slug for t in ws.teams()]
@@ -167,8 +187,11 @@ def python3_kernel():
 
 
 def _snapshot(folder):
-    return {p.relative_to(folder).as_posix(): p.read_bytes()
-            for p in sorted(folder.rglob("*")) if p.is_file() and "notebooks" not in p.parts}
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file() and "notebooks" not in p.parts
+    }
 
 
 @pytest.mark.slow
@@ -182,10 +205,15 @@ def test_every_participant_notebook_runs_on_every_case(case, tmp_path, python3_k
     for team in Workshop(demo).teams():
         for name in PARTICIPANT:
             out = tmp_path / f"{team.slug}-{name}"
-            papermill.execute_notebook(str(workshop_notebook(name)), str(out),
-                                       parameters={"workshop_dir": str(demo), "team": team.slug},
-                                       kernel_name=python3_kernel, cwd=str(ROOT / "workshops"),
-                                       progress_bar=False, execution_timeout=300)
+            papermill.execute_notebook(
+                str(workshop_notebook(name)),
+                str(out),
+                parameters={"workshop_dir": str(demo), "team": team.slug},
+                kernel_name=python3_kernel,
+                cwd=str(ROOT / "workshops"),
+                progress_bar=False,
+                execution_timeout=300,
+            )
             result = json.loads(out.read_text(encoding="utf-8"))
             for cell in result["cells"]:
                 for output in cell.get("outputs", []):
@@ -200,8 +228,9 @@ def test_every_participant_notebook_runs_on_every_case(case, tmp_path, python3_k
 def test_the_facilitator_guide_builds_for_every_case(case, agenda, tmp_path):
     ws = create_demo(tmp_path / "demo", case=case)
     out = tmp_path / "guide.html"
-    result = CliRunner().invoke(main, ["guide", str(ws.path), "--agenda", agenda,
-                                       "--out", str(out)], catch_exceptions=False)
+    result = CliRunner().invoke(
+        main, ["guide", str(ws.path), "--agenda", agenda, "--out", str(out)], catch_exceptions=False
+    )
     assert result.exit_code == 0, result.output
     page = html.unescape(out.read_text(encoding="utf-8"))
     agendas = load_agendas(case)

@@ -15,14 +15,20 @@ pytestmark = pytest.mark.slow
 
 
 def _guard(junit: Path) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, str(SCRIPT), str(junit)], cwd=ROOT,
-                          capture_output=True, text=True, check=False)
+    return subprocess.run(
+        [sys.executable, str(SCRIPT), str(junit)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
 
 
 def _junit(tmp_path: Path, cases: list[tuple[str, str, str | None]]) -> Path:
     body = "".join(
         f'<testcase classname="{c}" name="{n}">' + (f"<{child}/>" if child else "") + "</testcase>"
-        for c, n, child in cases)
+        for c, n, child in cases
+    )
     path = tmp_path / "junit.xml"
     path.write_text(f'<testsuites><testsuite name="pytest">{body}</testsuite></testsuites>')
     return path
@@ -30,8 +36,22 @@ def _junit(tmp_path: Path, cases: list[tuple[str, str, str | None]]) -> Path:
 
 def test_deselected_and_skipped_required_tests_fail_and_a_full_run_passes(tmp_path):
     collected = subprocess.run(
-        [sys.executable, "-m", "pytest", "--collect-only", "-q", "-m", "browser or realdata",
-         "-p", "no:cacheprovider"], cwd=ROOT, capture_output=True, text=True, check=True)
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "--collect-only",
+            "-q",
+            "-m",
+            "browser or realdata",
+            "-p",
+            "no:cacheprovider",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     ids = [line for line in collected.stdout.splitlines() if "::" in line]
     assert any("test_browser_lab.py" in i for i in ids)
     assert any("test_orgchart.py" in i for i in ids)
@@ -44,8 +64,10 @@ def test_deselected_and_skipped_required_tests_fail_and_a_full_run_passes(tmp_pa
 
     full = _guard(_junit(tmp_path, everything))
     assert full.returncode == 0, full.stderr
-    assert full.stdout == f"required_tests: all {len(ids)} required browser and real-data " \
-                          f"tests passed\n"
+    assert (
+        full.stdout == f"required_tests: all {len(ids)} required browser and real-data "
+        f"tests passed\n"
+    )
 
     # the first required test deselected (absent), the second skipped
     cases = [(*junit_key(ids[1]), "skipped")] + everything[2:]
@@ -53,4 +75,5 @@ def test_deselected_and_skipped_required_tests_fail_and_a_full_run_passes(tmp_pa
     assert short.returncode == 1
     assert short.stderr == (
         f"required_tests: 2 of {len(ids)} required (browser or real-data) test(s) did not run "
-        f"and pass (skipped or deselected):\n  {ids[0]}\n  {ids[1]}\n")
+        f"and pass (skipped or deselected):\n  {ids[0]}\n  {ids[1]}\n"
+    )

@@ -30,13 +30,19 @@ def demo(tmp_path: Path) -> Path:
 
 def test_refresh_rereads_only_changed_teams(demo: Path):
     board = Board(demo)
-    assert board.refresh() == ["equipe-etoile", "front-desk-friends", "team-4-half-finished",
-                               "the-night-shift"]
+    assert board.refresh() == [
+        "equipe-etoile",
+        "front-desk-friends",
+        "team-4-half-finished",
+        "the-night-shift",
+    ]
     assert board.refresh() == []
     first = board.views["equipe-etoile"]
     journey = demo / "teams" / "the-night-shift" / "journey.csv"
-    journey.write_text(journey.read_text(encoding="utf-8") + "T98,Departure,98,,Late taxi,,"
-                       "direct,,-1,no\n", encoding="utf-8")
+    journey.write_text(
+        journey.read_text(encoding="utf-8") + "T98,Departure,98,,Late taxi,,direct,,-1,no\n",
+        encoding="utf-8",
+    )
     assert board.refresh() == ["the-night-shift"]
     assert board.views["equipe-etoile"] is first  # untouched team: same object, not re-read
     import shutil
@@ -70,8 +76,11 @@ def test_board_agrees_with_the_kits_analyses(demo: Path):
 def test_diff_table_by_key():
     old = b"touchpoint_id,scorer,importance\nT1,Ann,5\nT1,Bo,4\nT2,Ann,3\n"
     new = b"touchpoint_id,scorer,importance\nT1,Ann,4\nT2,Ann,3\nT3,Cy,2\n"
-    assert diff_table(old, new, "scores") == [("added", ["T3 / Cy"]), ("removed", ["T1 / Bo"]),
-                                              ("changed", ["T1 / Ann"])]
+    assert diff_table(old, new, "scores") == [
+        ("added", ["T3 / Cy"]),
+        ("removed", ["T1 / Bo"]),
+        ("changed", ["T1 / Ann"]),
+    ]
     assert diff_table(None, b"touchpoint_id\nT1\n", "journey") == [("added", ["T1"])]
     assert diff_table(old, old, "scores") == []
 
@@ -93,8 +102,9 @@ def test_latest_edits_come_from_history_and_from_disk(demo: Path):
     plan.write_text("\n".join(lines[:-1]) + "\n", encoding="utf-8")  # an edit made on disk
     board.refresh()
     removed = lines[-1].split(",")[0]
-    assert str(board.edits()[0].text()) == (f"<b>The Night Shift</b> removed {removed} in plan, "
-                                            "just now")
+    assert str(board.edits()[0].text()) == (
+        f"<b>The Night Shift</b> removed {removed} in plan, just now"
+    )
     assert "Night Shift</b> removed" in board.html()
 
 
@@ -111,8 +121,9 @@ def test_broken_team_gets_its_message_others_render(demo: Path):
     assert view.broken
     assert view.messages[0].startswith("teams/equipe-etoile/scores.csv:2:importance: ")
     page = board.html()
-    tile = re.search(r'<div class="sk-dash-tile broken" data-team="equipe-etoile">.*?</div></div>',
-                     page, re.S).group(0)
+    tile = re.search(
+        r'<div class="sk-dash-tile broken" data-team="equipe-etoile">.*?</div></div>', page, re.S
+    ).group(0)
     assert "teams/equipe-etoile/scores.csv:2:importance: " in tile and "<svg" not in tile
     for slug in ("front-desk-friends", "the-night-shift"):
         assert f'<div class="sk-dash-tile" data-team="{slug}">' in page
@@ -123,10 +134,13 @@ def test_user_text_is_escaped_everywhere(tmp_path: Path):
     ws = create_workshop(tmp_path / "w", teams=["Blue"], starter=True)
     payload = '<script>alert("x")</script> & <img src=x onerror=alert(1)>'
     (ws.path / "teams" / "blue" / "team.yaml").write_text(
-        f"name: '{payload}'\nmembers: []\n", encoding="utf-8")
+        f"name: '{payload}'\nmembers: []\n", encoding="utf-8"
+    )
     journey = ws.path / "teams" / "blue" / "journey.csv"
-    journey.write_text(journey.read_text(encoding="utf-8") +
-                       'T77,Arrival,77,,"<b>bold</b> desk",,direct,,0,yes\n', encoding="utf-8")
+    journey.write_text(
+        journey.read_text(encoding="utf-8") + 'T77,Arrival,77,,"<b>bold</b> desk",,direct,,0,yes\n',
+        encoding="utf-8",
+    )
     board = Board(ws.path)
     board.refresh()
     page = board.html()
@@ -153,7 +167,8 @@ def test_dashboard_widget_refreshes_on_the_button(demo: Path):
     assert "Front Desk &amp; Friends" in dashboard.view.value
     assert "Last refreshed" in dashboard.status.value
     (demo / "teams" / "front-desk-friends" / "team.yaml").write_text(
-        "name: Renamed Desk\nmembers: []\n", encoding="utf-8")
+        "name: Renamed Desk\nmembers: []\n", encoding="utf-8"
+    )
     dashboard.button.click()
     assert "Renamed Desk" in dashboard.view.value
     assert "1 team(s) re-read" in dashboard.status.value
@@ -162,8 +177,9 @@ def test_dashboard_widget_refreshes_on_the_button(demo: Path):
 def test_present_refuses_a_folder_that_is_not_a_workshop(tmp_path: Path):
     result = CliRunner().invoke(main, ["present", str(tmp_path), "--no-browser"])
     assert result.exit_code == 1
-    assert result.output == (f"Error: {tmp_path}: no workshop.yaml; expected a workshop folder "
-                             f"made by 'servekit new'\n")
+    assert result.output == (
+        f"Error: {tmp_path}: no workshop.yaml; expected a workshop folder made by 'servekit new'\n"
+    )
 
 
 def test_present_refuses_a_taken_port(demo: Path):
@@ -171,8 +187,11 @@ def test_present_refuses_a_taken_port(demo: Path):
         sock.bind(("127.0.0.1", 0))
         sock.listen()
         port = sock.getsockname()[1]
-        result = CliRunner().invoke(main, ["present", str(demo), "--port", str(port),
-                                           "--no-browser"])
+        result = CliRunner().invoke(
+            main, ["present", str(demo), "--port", str(port), "--no-browser"]
+        )
     assert result.exit_code == 1
-    assert result.output == (f"Error: 127.0.0.1:{port} is not free (Address already in use); "
-                             "choose another --port (or --port 0 for any free one)\n")
+    assert result.output == (
+        f"Error: 127.0.0.1:{port} is not free (Address already in use); "
+        "choose another --port (or --port 0 for any free one)\n"
+    )

@@ -18,8 +18,9 @@ def test_environment_yml_mirrors_pyproject():
     env = yaml.safe_load((ROOT / "environment.yml").read_text())
     pip_section = next(d["pip"] for d in env["dependencies"] if isinstance(d, dict))
     listed = {p for p in pip_section if not p.startswith("-e")}
-    assert listed == _pins(), f"only in environment.yml: {listed - _pins()}, " \
-                              f"only in pyproject: {_pins() - listed}"
+    assert listed == _pins(), (
+        f"only in environment.yml: {listed - _pins()}, only in pyproject: {_pins() - listed}"
+    )
     assert "-e ." in pip_section
     python = next(d for d in env["dependencies"] if isinstance(d, str) and d.startswith("python"))
     assert python.startswith("python=3.1")

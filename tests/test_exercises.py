@@ -58,8 +58,11 @@ SOLUTIONS = {_check_name(_read(p)): _solution_answer(p.name) for p in EXERCISES}
 def test_there_are_at_least_eight_exercises_each_with_a_solution():
     assert len(EXERCISES) >= 8
     assert sorted(p.name for p in (exercises_dir() / "solutions").glob("*.ipynb")) == STEMS
-    assert sorted(SOLUTIONS) == sorted(NAMES) == sorted(k for k in REGISTRY
-                                                        if not k.startswith("demo"))
+    assert (
+        sorted(SOLUTIONS)
+        == sorted(NAMES)
+        == sorted(k for k in REGISTRY if not k.startswith("demo"))
+    )
 
 
 @pytest.mark.parametrize("stem", STEMS)
@@ -72,17 +75,24 @@ def test_exercise_shape(stem):
     assert _check_name(blank) == _check_name(solution)
     for nb in (blank, solution):
         assert nb.metadata["kernelspec"]["name"] == "python3"
-        assert all(not c.get("outputs") and not c.get("execution_count")
-                   for c in nb.cells if c.cell_type == "code"), "committed without outputs"
+        assert all(
+            not c.get("outputs") and not c.get("execution_count")
+            for c in nb.cells
+            if c.cell_type == "code"
+        ), "committed without outputs"
         assert "## Sources" in nb.cells[-1].source
     assert is_blank(_eval_answer(blank)), "the shipped exercise starts blank"
     # the solution is the exercise with the answer filled in and a "Why" cell added
     code = [c.source for c in blank.cells if c.cell_type == "code"]
     solved = [c.source for c in solution.cells if c.cell_type == "code"]
     assert [s for s in code if not s.startswith(ANSWER_MARK)] == [
-        s for s in solved if not s.startswith(ANSWER_MARK)]
-    assert any(c.source.startswith("**Why.**") or c.source.startswith("**A sample answer.**")
-               for c in solution.cells if c.cell_type == "markdown")
+        s for s in solved if not s.startswith(ANSWER_MARK)
+    ]
+    assert any(
+        c.source.startswith("**Why.**") or c.source.startswith("**A sample answer.**")
+        for c in solution.cells
+        if c.cell_type == "markdown"
+    )
 
 
 def _eval_answer(nb):
@@ -99,8 +109,10 @@ def python3_kernel():
     try:
         spec = KernelSpecManager().get_kernel_spec("python3")
     except NoSuchKernel:
-        pytest.fail(f"no python3 kernelspec; run `{sys.executable} -m ipykernel install "
-                    f"--sys-prefix` (make setup does)")
+        pytest.fail(
+            f"no python3 kernelspec; run `{sys.executable} -m ipykernel install "
+            f"--sys-prefix` (make setup does)"
+        )
     if spec.argv[0] not in ("python", "python3", sys.executable):
         pytest.fail(f"the python3 kernelspec starts {spec.argv[0]}, not {sys.executable}")
     return "python3"
@@ -111,8 +123,14 @@ def _papermill(source, tmp_path, kernel):
 
     output = tmp_path / source.name
     try:
-        papermill.execute_notebook(str(source), str(output), kernel_name=kernel,
-                                   cwd=str(tmp_path), progress_bar=False, execution_timeout=120)
+        papermill.execute_notebook(
+            str(source),
+            str(output),
+            kernel_name=kernel,
+            cwd=str(tmp_path),
+            progress_bar=False,
+            execution_timeout=120,
+        )
         error = None
     except papermill.PapermillExecutionError as exc:
         error = exc
@@ -120,8 +138,12 @@ def _papermill(source, tmp_path, kernel):
 
 
 def _texts(result):
-    return ["".join(o.get("text", "")) for c in result["cells"] if c["cell_type"] == "code"
-            for o in c.get("outputs", [])]
+    return [
+        "".join(o.get("text", ""))
+        for c in result["cells"]
+        if c["cell_type"] == "code"
+        for o in c.get("outputs", [])
+    ]
 
 
 @pytest.mark.slow
@@ -164,14 +186,16 @@ def test_blank_answers_raise_blank_answer_with_the_whole_message(blank, capsys):
     assert str(info.value) == "day: the answer is still blank"
     assert capsys.readouterr().out == (
         "✏️  A day in the life: not answered yet. Fill in the cell marked ✏️ YOUR ANSWER above, "
-        "run it, then run this cell again.\n")
+        "run it, then run this cell again.\n"
+    )
 
 
 def test_unknown_exercise_names_every_exercise():
     with pytest.raises(KeyError) as info:
         check("nope", 1)
-    assert info.value.args[0] == ("no exercise is called 'nope'; the exercises are: "
-                                  + ", ".join(sorted(REGISTRY)))
+    assert info.value.args[0] == (
+        "no exercise is called 'nope'; the exercises are: " + ", ".join(sorted(REGISTRY))
+    )
 
 
 def test_a_wrong_answer_prints_hints_and_raises(capsys):
@@ -194,7 +218,8 @@ def test_a_wrong_answer_prints_hints_and_raises(capsys):
 def test_the_ipython_view_of_a_wrong_answer_is_one_line():
     error = WrongAnswer("day: 1 thing to look at again (the hints are printed above)")
     assert error._render_traceback_() == [
-        "WrongAnswer: day: 1 thing to look at again (the hints are printed above)"]
+        "WrongAnswer: day: 1 thing to look at again (the hints are printed above)"
+    ]
 
 
 def _hints(name, answer):
@@ -204,7 +229,8 @@ def _hints(name, answer):
 def test_not_a_dictionary_gets_one_plain_hint():
     assert _hints("hired", ["hr_partner"]) == [
         "The answer should be a dictionary (cause id -> role id), like the template in the "
-        "answer cell; got list."]
+        "answer cell; got list."
+    ]
 
 
 # --------------------------------------------------------------------------- each checker
@@ -217,11 +243,12 @@ def test_day_accepts_either_role_behind_the_made_up_room():
     answer["behind"]["D4"] = "concierge"
     assert _hints("day", answer) == [
         "D4: would a Concierge really have done that? Think about who prepares it before the "
-        "guest arrives."]
+        "guest arrives."
+    ]
     answer["behind"]["D4"] = "butler"
     assert _hints("day", answer)[0] == (
-        "'butler' is not a role in this exercise; choose from: " + ", ".join(data.ROLES_HOTEL)
-        + ".")
+        "'butler' is not a role in this exercise; choose from: " + ", ".join(data.ROLES_HOTEL) + "."
+    )
 
 
 def test_flip_is_judged_against_the_kits_own_flip_and_chain_check():
@@ -231,8 +258,7 @@ def test_flip_is_judged_against_the_kits_own_flip_and_chain_check():
     flipped = flip(data.shop_org_chart(), customer_facing_units=data.SHOP_FACING_UNITS)
     frontline = flipped.roles.query("level == 'frontline'")["role_id"].tolist()
     cut = chain_check(build_graph(flipped.roles, flipped.serves)).unreached["role_id"].tolist()
-    assert sorted(frontline) == sorted(SOLUTIONS["flip"]["frontline"]) == ["counter",
-                                                                            "tour_guide"]
+    assert sorted(frontline) == sorted(SOLUTIONS["flip"]["frontline"]) == ["counter", "tour_guide"]
     assert sorted(cut) == sorted(SOLUTIONS["flip"]["cut_off"])
     hints = _hints("flip", {"frontline": ["counter", "mechanic"], "cut_off": cut})
     assert hints == [
@@ -244,9 +270,14 @@ def test_flip_is_judged_against_the_kits_own_flip_and_chain_check():
 
 
 def test_chain_accepts_any_fix_that_makes_the_chain_whole():
-    other = {"add": [("mechanic", "tour_guide"), ("bookkeeper", "counter"),
-                     ("web_bookings", "tour_guide")],
-             "remove": [("counter", "shop_manager")]}
+    other = {
+        "add": [
+            ("mechanic", "tour_guide"),
+            ("bookkeeper", "counter"),
+            ("web_bookings", "tour_guide"),
+        ],
+        "remove": [("counter", "shop_manager")],
+    }
     assert _hints("chain", other) == []
 
 
@@ -255,12 +286,18 @@ def test_chain_wants_no_more_edges_than_needed():
     answer["add"].append(("workshop_lead", "counter"))
     assert _hints("chain", answer) == [
         "The chain is whole, but you added 4 edges where 3 are enough: an edge from a post that "
-        "already reaches the customer is not needed."]
+        "already reaches the customer is not needed."
+    ]
 
 
 def test_chain_names_what_is_still_broken():
-    hints = _hints("chain", {"add": [("mechanic", "counter"), ("bookkeeper", "customer")],
-                             "remove": [("shop_manager", "owner")]})
+    hints = _hints(
+        "chain",
+        {
+            "add": [("mechanic", "counter"), ("bookkeeper", "customer")],
+            "remove": [("shop_manager", "owner")],
+        },
+    )
     assert hints == [
         "shop_manager -> owner is not in the serves table, so there is nothing to remove there.",
         "bookkeeper never meets customers: rather than serving them directly, which frontline "
@@ -272,7 +309,8 @@ def test_chain_names_what_is_still_broken():
     ]
     assert _hints("chain", {"add": ["mechanic"], "remove": []}) == [
         "Each entry of 'add' should be a pair (from_role, to_role), like (\"mechanic\", "
-        "\"counter\"); got 'mechanic'."]
+        "\"counter\"); got 'mechanic'."
+    ]
 
 
 def test_gaps_match_the_hand_worked_priorities():
@@ -281,10 +319,13 @@ def test_gaps_match_the_hand_worked_priorities():
     ranking = scoring.priority_ranking(data.shop_scores(), data.shop_journey())
     by_id = ranking.set_index("touchpoint_id")["priority"]
     assert (by_id["B5"], by_id["B7"], by_id["B2"], by_id["B3"]) == (22.5, 8.0, 7.5, 6.0)
-    hints = _hints("gaps", {"B5": "Concentrate here", "B3": "Concentrate here",
-                            "B2": "Concentrate here"})
-    assert hints[0] == ("B3 is not in the top three: work out max(gap, 0) × importance, × 1.5 "
-                        "at a moment of truth, for it and for the others.")
+    hints = _hints(
+        "gaps", {"B5": "Concentrate here", "B3": "Concentrate here", "B2": "Concentrate here"}
+    )
+    assert hints[0] == (
+        "B3 is not in the top three: work out max(gap, 0) × importance, × 1.5 "
+        "at a moment of truth, for it and for the others."
+    )
     assert hints[1].startswith("1 of the top three is missing")
     assert hints[2].startswith("B2: the quadrant comes from its median importance")
 
@@ -302,13 +343,19 @@ def test_needs_hints_name_the_kind_without_giving_the_answer():
 
 
 def test_credibility_score_on_hand_worked_ratings():
-    assert credibility_score({**dict.fromkeys(data.WIDENING, 1),
-                              **dict.fromkeys(data.BRIDGING, 5)}) == 0.0
-    assert credibility_score({**dict.fromkeys(data.WIDENING, 5),
-                              **dict.fromkeys(data.BRIDGING, 1)}) == 100.0
+    assert (
+        credibility_score({**dict.fromkeys(data.WIDENING, 1), **dict.fromkeys(data.BRIDGING, 5)})
+        == 0.0
+    )
+    assert (
+        credibility_score({**dict.fromkeys(data.WIDENING, 5), **dict.fromkeys(data.BRIDGING, 1)})
+        == 100.0
+    )
     # widening: (2-1)*6 = 6 of 24 -> 12.5; bridging: (5-4)*4 = 4 of 16 -> 12.5
-    assert credibility_score({**dict.fromkeys(data.WIDENING, 2),
-                              **dict.fromkeys(data.BRIDGING, 4)}) == 25.0
+    assert (
+        credibility_score({**dict.fromkeys(data.WIDENING, 2), **dict.fromkeys(data.BRIDGING, 4)})
+        == 25.0
+    )
     ratings = SOLUTIONS["credibility"]["ratings"]
     assert widest(ratings) == ["blame"]
 
@@ -318,7 +365,7 @@ def test_credibility_wants_complete_ratings_a_consistent_choice_and_a_reflection
     answer["widest"] = "listen"
     answer["reflection"] = "Be nicer."
     assert _hints("credibility", answer) == [
-        "\"widest\" should be the habit your own ratings say costs most: one of blame.",
+        '"widest" should be the habit your own ratings say costs most: one of blame.',
         "Write a reflection of at least a couple of sentences (12 words or more): what will you "
         "do differently next week, and how will you know it worked?",
     ]
@@ -327,7 +374,8 @@ def test_credibility_wants_complete_ratings_a_consistent_choice_and_a_reflection
     answer["ratings"]["blame"] = 7
     assert _hints("credibility", answer)[0] == (
         "Rate 'blame' (When something goes wrong, my first question is whose fault it was) with "
-        "a whole number from 1 (never) to 5 (often).")
+        "a whole number from 1 (never) to 5 (often)."
+    )
 
 
 def test_shifts_follow_the_pareto_of_the_seeded_log():
@@ -337,8 +385,11 @@ def test_shifts_follow_the_pareto_of_the_seeded_log():
     assert counts[few].sum() / len(log) >= 0.8
     assert counts[few[:-1]].sum() / len(log) < 0.8
     assert sorted(few) == sorted(SOLUTIONS["shifts"]["recurring"])
-    swapped = {"recurring": few, "not_equipped": ["fee needs a manager"],
-               "not_empowered": ["room status lags", "new app untrained"]}
+    swapped = {
+        "recurring": few,
+        "not_equipped": ["fee needs a manager"],
+        "not_empowered": ["room status lags", "new app untrained"],
+    }
     assert len(_hints("shifts", swapped)) == 3
 
 
@@ -360,9 +411,8 @@ def test_leaders360_wants_the_numbers_and_no_causal_claim():
     assert _hints("leaders360", answer) == []
     answer.update(r=0.5, proves_cause=True)
     assert _hints("leaders360", answer) == [
-        "'r': read it again from the line printed by the analysis cell (two decimals are "
-        "enough).",
-        "\"proves_cause\" (True or False): look at the staff column. Could something else make "
+        "'r': read it again from the line printed by the analysis cell (two decimals are enough).",
+        '"proves_cause" (True or False): look at the staff column. Could something else make '
         "both numbers move together? And which way round would the cause run?",
     ]
 
@@ -378,8 +428,12 @@ def test_generated_data_is_the_same_on_every_call():
 
 def test_pareto_on_a_hand_worked_log():
     table = pareto(["b", "a", "b", "c", "b", "a", "d", "a"])
-    assert table.values.tolist() == [["a", 3, 0.375, 0.375], ["b", 3, 0.375, 0.75],
-                                     ["c", 1, 0.125, 0.875], ["d", 1, 0.125, 1.0]]
+    assert table.values.tolist() == [
+        ["a", 3, 0.375, 0.375],
+        ["b", 3, 0.375, 0.75],
+        ["c", 1, 0.125, 0.875],
+        ["d", 1, 0.125, 1.0],
+    ]
     assert vital_few(table, 0.8) == ["a", "b", "c"]
     assert vital_few(table, 0.75) == ["a", "b"]
 

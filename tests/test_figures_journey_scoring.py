@@ -410,13 +410,46 @@ def test_wrap_shortens_long_words_and_escapes_what_it_cuts():
 
 def test_blueprint_text_is_never_below_10_px():
     n = 24  # a long journey: narrow columns used to shrink the text to 9 px
-    journey = pd.DataFrame({
-        "touchpoint_id": [f"t{i}" for i in range(n)], "stage": ["S"] * n,
-        "order": list(range(n)), "description": ["A long description of the step"] * n,
-        "contact": ["direct"] * n, "role_id": ["desk"] * n})
+    journey = pd.DataFrame(
+        {
+            "touchpoint_id": [f"t{i}" for i in range(n)],
+            "stage": ["S"] * n,
+            "order": list(range(n)),
+            "description": ["A long description of the step"] * n,
+            "contact": ["direct"] * n,
+            "role_id": ["desk"] * n,
+        }
+    )
     fig = FJ.blueprint_figure(journey)
     sizes = [t.textfont.size for t in fig.data if t.textfont and t.textfont.size]
     sizes += [a.font.size for a in fig.layout.annotations if a.font and a.font.size]
     assert sizes and min(sizes) >= 10
     journey_fig = FJ.journey_map(journey.assign(emotion=0))
     assert journey_fig.layout.xaxis.tickfont.size >= 10
+
+
+def test_blueprint_on_a_phone_is_turned_on_its_side():
+    n = 6
+    journey = pd.DataFrame(
+        {
+            "touchpoint_id": [f"t{i}" for i in range(n)],
+            "stage": ["S"] * 3 + ["T"] * 3,
+            "order": list(range(n)),
+            "description": ["Waits at the desk <br> for a key"] * n,
+            "contact": ["direct"] * n,
+            "role_id": ["desk"] * n,
+        }
+    )
+    fig = FJ.blueprint_figure(journey)
+    compact = fig.layout.meta["servekit"]["compact"]
+    # One row per touchpoint, the four lanes as columns 0-3, text never below 10 px.
+    assert compact["layout"]["yaxis"]["tickvals"] == list(range(n))
+    assert compact["layout"]["xaxis"]["tickvals"] == [0, 1, 2, 3]
+    assert all(set(xs) <= {0, 1, 2, 3} for xs in compact["data"]["x"])
+    assert all(font["size"] >= 10 for font in compact["data"]["textfont"])
+    customer = compact["data"]["text"][0]
+    assert len(customer) == n and "&lt;br&gt;" in customer[0]  # user text stays escaped
+    # The three lines are vertical rules between the columns, named in the note.
+    rules = [s for s in compact["layout"]["shapes"] if s["type"] == "line"]
+    assert sorted(s["x0"] for s in rules) == [0.5, 1.5, 2.5]
+    assert "line of visibility" in compact["layout"]["annotations"][0]["text"]

@@ -32,8 +32,15 @@ def test_ranks_by_hand_and_star_for_shared_top():
 
 
 def test_user_text_is_escaped():
-    journey = pd.DataFrame({"touchpoint_id": ["T1"], "stage": ["<script>alert(1)</script>"],
-                            "order": [1], "description": [XSS], "contact": ["direct"]})
+    journey = pd.DataFrame(
+        {
+            "touchpoint_id": ["T1"],
+            "stage": ["<script>alert(1)</script>"],
+            "order": [1],
+            "description": [XSS],
+            "contact": ["direct"],
+        }
+    )
     fig = agreement_figure({XSS: scores([("T1", "a", 5, 1)])}, journey)
     parsed = json.dumps(json.loads(fig.to_json()))
     assert "<img" not in parsed and "&lt;img" in parsed
@@ -57,9 +64,14 @@ def test_top_k_chart_stays_one_bar_per_touchpoint_however_many_teams(n_teams):
     teams = {}
     for i in range(n_teams):
         first, second = ("T1", "T2") if i % 2 == 0 else ("T2", "T1")
-        teams[f"Team {i}"] = pd.DataFrame({
-            "touchpoint_id": [first, second, "T3"], "scorer": ["A"] * 3,
-            "importance": [5, 4, 3], "performance": [1, 3, 4]})
+        teams[f"Team {i}"] = pd.DataFrame(
+            {
+                "touchpoint_id": [first, second, "T3"],
+                "scorer": ["A"] * 3,
+                "importance": [5, 4, 3],
+                "performance": [1, 3, 4],
+            }
+        )
     agreement = team_agreement(teams, k=1)
     fig = top_k_figure(agreement, n_teams, k=1)
     bars = fig.data[0]

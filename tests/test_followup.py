@@ -24,24 +24,73 @@ from kit.narrative import plan_progress as narrative_plan_progress
 AS_OF = "2026-04-15"
 
 # Hand-worked plan: every status, both directions, one data point, no data.
-PLAN = pd.DataFrame({
-    "action_id": ["up", "down", "met_down", "away", "late", "late_nodata", "none", "one",
-                  "flat", "notarget", "met_late"],
-    "kind": ["do", "have", "have", "be", "do", "be", "do", "have", "do", "be", "do"],
-    "baseline": [60.0, 14.0, 20.0, 10.0, 0.0, 1.0, 1.0, 3.0, 5.0, None, 100.0],
-    "target": [100.0, 5.0, 4.0, 20.0, 10.0, 2.0, 2.0, 1.0, 5.0, 9.0, 50.0],
-    "due": ["2026-06-30", "2026-06-30", None, "2026-05-01", "2026-03-31", "2026-04-01", None,
-            "2026-05-31", None, None, "2026-01-31"],
-    "owner_role": ["gm", "it", "it", None, "gm", "fom", "gm", "it", None, "gm", "gm"],
-})
-RESULTS = pd.DataFrame({
-    "action_id": ["up", "up", "down", "down", "met_down", "away", "late", "one", "flat",
-                  "notarget", "met_late", "up"],
-    "date": ["2026-02-01", "2026-03-01", "2026-04-01", "2026-03-01", "2026-03-10",
-             "2026-04-01", "2026-03-01", "2026-04-10", "2026-04-01", "2026-04-01",
-             "2026-04-01", "2026-05-01"],
-    "value": [70.0, 90.0, 8.0, 11.0, 3.0, 8.0, 4.0, 2.5, 6.0, 3.0, 40.0, 100.0],
-})
+PLAN = pd.DataFrame(
+    {
+        "action_id": [
+            "up",
+            "down",
+            "met_down",
+            "away",
+            "late",
+            "late_nodata",
+            "none",
+            "one",
+            "flat",
+            "notarget",
+            "met_late",
+        ],
+        "kind": ["do", "have", "have", "be", "do", "be", "do", "have", "do", "be", "do"],
+        "baseline": [60.0, 14.0, 20.0, 10.0, 0.0, 1.0, 1.0, 3.0, 5.0, None, 100.0],
+        "target": [100.0, 5.0, 4.0, 20.0, 10.0, 2.0, 2.0, 1.0, 5.0, 9.0, 50.0],
+        "due": [
+            "2026-06-30",
+            "2026-06-30",
+            None,
+            "2026-05-01",
+            "2026-03-31",
+            "2026-04-01",
+            None,
+            "2026-05-31",
+            None,
+            None,
+            "2026-01-31",
+        ],
+        "owner_role": ["gm", "it", "it", None, "gm", "fom", "gm", "it", None, "gm", "gm"],
+    }
+)
+RESULTS = pd.DataFrame(
+    {
+        "action_id": [
+            "up",
+            "up",
+            "down",
+            "down",
+            "met_down",
+            "away",
+            "late",
+            "one",
+            "flat",
+            "notarget",
+            "met_late",
+            "up",
+        ],
+        "date": [
+            "2026-02-01",
+            "2026-03-01",
+            "2026-04-01",
+            "2026-03-01",
+            "2026-03-10",
+            "2026-04-01",
+            "2026-03-01",
+            "2026-04-10",
+            "2026-04-01",
+            "2026-04-01",
+            "2026-04-01",
+            "2026-05-01",
+        ],
+        "value": [70.0, 90.0, 8.0, 11.0, 3.0, 8.0, 4.0, 2.5, 6.0, 3.0, 40.0, 100.0],
+    }
+)
 
 
 @pytest.fixture(scope="module")
@@ -106,11 +155,15 @@ def test_no_data_and_one_data_point(got):
 
 def test_no_target_says_why(got):
     assert got.loc["flat", "status"] == "no target set"
-    assert ("The baseline and the target are the same number, so progress cannot be computed."
-            in got.loc["flat", "notes"])
+    assert (
+        "The baseline and the target are the same number, so progress cannot be computed."
+        in got.loc["flat", "notes"]
+    )
     assert got.loc["notarget", "status"] == "no target set"
-    assert ("No baseline is set, so progress cannot be computed; add it to the plan."
-            in got.loc["notarget", "notes"])
+    assert (
+        "No baseline is set, so progress cannot be computed; add it to the plan."
+        in got.loc["notarget", "notes"]
+    )
 
 
 def test_every_status_is_defined_and_used(got):
@@ -125,8 +178,10 @@ def test_stale_results_are_noted():
     assert "The latest result is 90 days old (measured 2026-01-01)." in row["notes"]
 
 
-@pytest.mark.parametrize(("baseline", "target", "value", "share"), [
-    (0, 10, 5, 0.5), (10, 0, 5, 0.5), (10, 0, 12, -0.2), (-5, 5, 5, 1.0), (2, 4, 8, 3.0)])
+@pytest.mark.parametrize(
+    ("baseline", "target", "value", "share"),
+    [(0, 10, 5, 0.5), (10, 0, 5, 0.5), (10, 0, 12, -0.2), (-5, 5, 5, 1.0), (2, 4, 8, 3.0)],
+)
 def test_progress_is_symmetric_in_direction(baseline, target, value, share):
     assert progress_share(baseline, target, value) == pytest.approx(share)
     # Flipping the sign of every number flips the direction and keeps the share.
@@ -137,7 +192,7 @@ def test_status_order_is_the_definition():
     day = dt.date(2026, 4, 1)
     assert status_of(1.0, 1, dt.date(2026, 3, 1), day) == "target met"
     assert status_of(0.99, 1, dt.date(2026, 3, 31), day) == "overdue"
-    assert status_of(0.99, 1, day, day) == "on the way"          # due today is not yet overdue
+    assert status_of(0.99, 1, day, day) == "on the way"  # due today is not yet overdue
 
 
 def test_bad_as_of_date_is_a_clear_message():
@@ -151,13 +206,17 @@ def test_narrative_uses_the_same_function():
 
 
 def test_action_records_and_across_teams_hand_worked(got):
-    records = action_records(plan_progress(PLAN, RESULTS, as_of=AS_OF), "t", "Team",
-                             pd.DataFrame({"role_id": ["gm"], "name": ["General manager"]}))
+    records = action_records(
+        plan_progress(PLAN, RESULTS, as_of=AS_OF),
+        "t",
+        "Team",
+        pd.DataFrame({"role_id": ["gm"], "name": ["General manager"]}),
+    )
     by_id = {r["action_id"]: r for r in records}
     assert by_id["up"]["progress"] == pytest.approx(0.75) and by_id["up"]["status"] == "on the way"
     assert by_id["none"]["progress"] is None and by_id["none"]["latest"] is None
     assert by_id["late"]["owner_name"] == "General manager"
-    assert by_id["late_nodata"]["owner_name"] == "fom"            # unknown role: its id
+    assert by_id["late_nodata"]["owner_name"] == "fom"  # unknown role: its id
     out = across_teams(records)
     # on track: up, down, one (on the way) + met_down, met_late (met) = 5 of 11
     assert out["on_track"] == 5 and out["on_track_share"] == pytest.approx(5 / 11)
@@ -168,31 +227,38 @@ def test_action_records_and_across_teams_hand_worked(got):
     assert out["kinds"]["do"]["met_share"] == pytest.approx(1 / 3)
     assert out["kinds"]["do"]["median_progress"] == pytest.approx(0.75)
     assert out["kinds"]["have"]["median_progress"] == pytest.approx(2 / 3)
-    assert out["best_kind"] == "do"                               # tie on 1/3, higher median
+    assert out["best_kind"] == "do"  # tie on 1/3, higher median
     assert out["kinds"]["be"]["met_share"] == 0
 
 
 def test_read_team_keeps_actions_with_unreadable_numbers(tmp_path: Path):
     team = tmp_path / "teams" / "x"
     team.mkdir(parents=True)
-    (team / "journey.csv").write_text("touchpoint_id,stage,order,description,contact\n"
-                                      "T1,A,1,Desk,direct\n")
+    (team / "journey.csv").write_text(
+        "touchpoint_id,stage,order,description,contact\nT1,A,1,Desk,direct\n"
+    )
     (team / "plan.csv").write_text(
         "action_id,touchpoint_id,kind,action,due,baseline,target\n"
         "A1,T1,do,Faster,soon,about 10,5\n"
         "A2,T1,be,Kinder,2026-05-01,1,2\n"
-        "A3,T9,do,Broken,,1,2\n")
-    (team / "results.csv").write_text("action_id,date,value\nA2,2026-04-01,n/a\n"
-                                      "A2,2026-04-02,1.5\n")
+        "A3,T9,do,Broken,,1,2\n"
+    )
+    (team / "results.csv").write_text(
+        "action_id,date,value\nA2,2026-04-01,n/a\nA2,2026-04-02,1.5\n"
+    )
     data = read_team(team)
-    assert sorted(data.plan["action_id"]) == ["A1", "A2", "A3"]     # A3: a wrong reference only
-    assert data.notes["A1"] == ["The due 'soon' is not a date (YYYY-MM-DD); it is left blank here.",
-                                "The baseline 'about 10' is not a number; it is left blank here."]
-    assert data.notes["A2"] == ["A result on row 2 of results.csv has value 'n/a', which is not "
-                                "a number; it is left out."]
+    assert sorted(data.plan["action_id"]) == ["A1", "A2", "A3"]  # A3: a wrong reference only
+    assert data.notes["A1"] == [
+        "The due 'soon' is not a date (YYYY-MM-DD); it is left blank here.",
+        "The baseline 'about 10' is not a number; it is left blank here.",
+    ]
+    assert data.notes["A2"] == [
+        "A result on row 2 of results.csv has value 'n/a', which is not a number; it is left out."
+    ]
     assert [str(p) for p in data.problems] == [
         "teams/x/plan.csv:4:touchpoint_id: 'T9' is not a touchpoint_id in journey.csv; "
-        "expected one of: T1"]
+        "expected one of: T1"
+    ]
     got = plan_progress(data.plan, data.results, as_of="2026-04-15", notes=data.notes)
     got = got.set_index("action_id")
     assert got.loc["A1", "status"] == "not measured yet"

@@ -31,8 +31,11 @@ def test_result_typed_in_the_widget_lands_in_results_csv(lab, page):
     action = editor.locator("select", has=page.locator("option", has_text="A7 · [HAVE]"))
     label = action.locator("option", has_text="A7 · [HAVE]").inner_text()
     action.select_option(label=label)
-    _wait(page, lambda: "Wi-Fi complaints per week" in editor.inner_text(),
-          what="the A7 metric beside the form")
+    _wait(
+        page,
+        lambda: "Wi-Fi complaints per week" in editor.inner_text(),
+        what="the A7 metric beside the form",
+    )
     _idle(page, panel)
     points = _points(editor)
 
@@ -42,20 +45,29 @@ def test_result_typed_in_the_widget_lands_in_results_csv(lab, page):
     value.press("Enter")
     _idle(page, panel)
     editor.get_by_role("button", name="Add result").click()
-    _wait(page, lambda: "got 'lots'; expected a number" in editor.inner_text(),
-          what="the refusal next to the value")
+    _wait(
+        page,
+        lambda: "got 'lots'; expected a number" in editor.inner_text(),
+        what="the refusal next to the value",
+    )
     assert csv.read_text() == before
 
     value.fill("11.5")
     value.press("Enter")
     _idle(page, panel)
     editor.get_by_role("button", name="Add result").click()
-    _wait(page, lambda: csv.read_text() == before + "A7,2026-06-02,11.5\n",
-          what="the result in results.csv")
+    _wait(
+        page,
+        lambda: csv.read_text() == before + "A7,2026-06-02,11.5\n",
+        what="the result in results.csv",
+    )
     _wait(page, lambda: _points(editor) == points + 1, what="one more point on the chart")
     editor.locator(".widget-html", has_text="saved").first.wait_for()
-    _wait(page, lambda: "latest 11.5 on 2026-06-02" in editor.inner_text(),
-          what="the action's progress to show the new result")
+    _wait(
+        page,
+        lambda: "latest 11.5 on 2026-06-02" in editor.inner_text(),
+        what="the action's progress to show the new result",
+    )
     page.screenshot(path=str(ARTIFACTS / "lab_07_follow_up_after_add.png"), full_page=False)
     editor.screenshot(path=str(ARTIFACTS / "lab_07_results_editor.png"))
     assert page.dialogs == []

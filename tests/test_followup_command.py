@@ -24,10 +24,24 @@ AS_OF = "2026-04-15"
 
 # Hand-worked: (action, kind, baseline, target, due, results) -> (progress, status)
 HAND = {
-    "up": ("do", 60, 100, "2026-06-30", [("2026-02-01", 70), ("2026-03-01", 90),
-                                         ("2026-05-01", 100)], 0.75, "on the way"),
-    "down": ("have", 14, 5, "2026-06-30", [("2026-04-01", 8), ("2026-03-01", 11)], 2 / 3,
-             "on the way"),
+    "up": (
+        "do",
+        60,
+        100,
+        "2026-06-30",
+        [("2026-02-01", 70), ("2026-03-01", 90), ("2026-05-01", 100)],
+        0.75,
+        "on the way",
+    ),
+    "down": (
+        "have",
+        14,
+        5,
+        "2026-06-30",
+        [("2026-04-01", 8), ("2026-03-01", 11)],
+        2 / 3,
+        "on the way",
+    ),
     "met_down": ("have", 20, 4, None, [("2026-03-10", 3)], 17 / 16, "target met"),
     "away": ("be", 10, 20, "2026-05-01", [("2026-04-01", 8)], -0.2, "off track"),
     "late": ("do", 0, 10, "2026-03-31", [("2026-03-01", 4)], 0.4, "overdue"),
@@ -41,16 +55,43 @@ HAND = {
 def _hand_team(ws: Path) -> None:
     wb = Workbook.load(ws / "teams" / "hand")
     wb.set_team(name="Hand <i>worked</i>")
-    wb["roles"] = pd.DataFrame([{"role_id": "gm", "name": "General <b>manager</b>",
-                                 "level": "executive"}])
-    wb["journey"] = pd.DataFrame([{"touchpoint_id": "T1", "stage": "A", "order": 1,
-                                   "description": "Desk", "contact": "direct"}])
-    wb["plan"] = pd.DataFrame([
-        {"action_id": a, "touchpoint_id": "T1", "kind": k, "action": f"<script>{a}</script>",
-         "owner_role": "gm", "due": due, "metric": "m", "baseline": b, "target": t}
-        for a, (k, b, t, due, _, _, _) in HAND.items()])
-    wb["results"] = pd.DataFrame([{"action_id": a, "date": d, "value": v}
-                                  for a, (*_, res, _, _) in HAND.items() for d, v in res])
+    wb["roles"] = pd.DataFrame(
+        [{"role_id": "gm", "name": "General <b>manager</b>", "level": "executive"}]
+    )
+    wb["journey"] = pd.DataFrame(
+        [
+            {
+                "touchpoint_id": "T1",
+                "stage": "A",
+                "order": 1,
+                "description": "Desk",
+                "contact": "direct",
+            }
+        ]
+    )
+    wb["plan"] = pd.DataFrame(
+        [
+            {
+                "action_id": a,
+                "touchpoint_id": "T1",
+                "kind": k,
+                "action": f"<script>{a}</script>",
+                "owner_role": "gm",
+                "due": due,
+                "metric": "m",
+                "baseline": b,
+                "target": t,
+            }
+            for a, (k, b, t, due, _, _, _) in HAND.items()
+        ]
+    )
+    wb["results"] = pd.DataFrame(
+        [
+            {"action_id": a, "date": d, "value": v}
+            for a, (*_, res, _, _) in HAND.items()
+            for d, v in res
+        ]
+    )
     wb.save()
 
 
@@ -58,8 +99,9 @@ def _hand_team(ws: Path) -> None:
 def batch(tmp_path_factory):
     ws = tmp_path_factory.mktemp("fu") / "ws"
     (ws / "teams").mkdir(parents=True)
-    (ws / "workshop.yaml").write_text(yaml.safe_dump({"title": "Follow <b>up</b>",
-                                                      "date": "2026-01-15"}))
+    (ws / "workshop.yaml").write_text(
+        yaml.safe_dump({"title": "Follow <b>up</b>", "date": "2026-01-15"})
+    )
     shutil.copytree(SAMPLE / "front-desk-friends", ws / "teams" / "front-desk-friends")
     (ws / "teams" / "empty").mkdir()
     _hand_team(ws)
@@ -71,8 +113,12 @@ def batch(tmp_path_factory):
         f.write("A1,2026-04-01,n/a\n")
     summary = build_followup(ws, as_of=AS_OF, jobs=2, progress=False)
     out = ws / "followup"
-    return {"ws": ws, "out": out, "summary": summary,
-            "data": json.loads((out / "summary.json").read_text())}
+    return {
+        "ws": ws,
+        "out": out,
+        "summary": summary,
+        "data": json.loads((out / "summary.json").read_text()),
+    }
 
 
 def test_summary_json_has_hand_worked_progress_and_status(batch):
@@ -89,8 +135,14 @@ def test_summary_json_has_hand_worked_progress_and_status(batch):
     assert got["up"]["latest"] == 90 and got["up"]["latest_date"] == "2026-03-01"
     assert got["one"]["measurements"] == 1 and got["none"]["measurements"] == 0
     assert got["late"]["owner_name"] == "General <b>manager</b>"
-    assert set(data["statuses"]) == {"target met", "on the way", "off track",
-                                     "not measured yet", "overdue", "no target set"}
+    assert set(data["statuses"]) == {
+        "target met",
+        "on the way",
+        "off track",
+        "not measured yet",
+        "overdue",
+        "no target set",
+    }
 
 
 def test_every_action_of_every_team_is_listed(batch):
@@ -99,8 +151,9 @@ def test_every_action_of_every_team_is_listed(batch):
     assert len([a for a in batch["data"]["actions"] if a["team"] == "front-desk-friends"]) == 7
     across = batch["data"]["across_teams"]
     assert across["actions"] == len(batch["data"]["actions"])
-    assert across["on_track"] == sum(a["status"] in ("target met", "on the way")
-                                     for a in batch["data"]["actions"])
+    assert across["on_track"] == sum(
+        a["status"] in ("target met", "on the way") for a in batch["data"]["actions"]
+    )
 
 
 def test_partial_data_is_reported_in_the_page_not_an_error(batch):
@@ -109,8 +162,9 @@ def test_partial_data_is_reported_in_the_page_not_an_error(batch):
     assert statuses == dict.fromkeys(["empty", "front-desk-friends", "hand", "partial"], "ok")
     page = html.unescape((batch["out"] / "partial.html").read_text())
     assert "The baseline 'about 14' is not a number; it is left blank here." in page
-    assert ("A result on row 13 of results.csv has value 'n/a', which is not a "
-            "number; it is left out.") in page
+    assert (
+        "A result on row 13 of results.csv has value 'n/a', which is not a number; it is left out."
+    ) in page
     empty = (batch["out"] / "empty.html").read_text()
     assert "No internal service plan yet." in empty and "05_plan.ipynb" in empty
 
@@ -134,14 +188,15 @@ def test_pages_are_escaped_offline_and_define_the_statuses(batch):
 def test_second_run_skips_unchanged_and_a_new_date_rebuilds(batch):
     again = build_followup(batch["ws"], as_of=AS_OF, jobs=1, progress=False)
     assert {r.status for r in again.results} == {"unchanged"}
-    assert json.loads((batch["out"] / "summary.json").read_text())["actions"] == \
-        batch["data"]["actions"]
-    later = build_followup(batch["ws"], as_of="2026-07-01", jobs=2, progress=False,
-                           teams=["hand"])
+    assert (
+        json.loads((batch["out"] / "summary.json").read_text())["actions"]
+        == batch["data"]["actions"]
+    )
+    later = build_followup(batch["ws"], as_of="2026-07-01", jobs=2, progress=False, teams=["hand"])
     assert [r.status for r in later.results if r.slug == "hand"] == ["ok"]
     data = json.loads((batch["out"] / "summary.json").read_text())
     up = next(a for a in data["actions"] if a["action_id"] == "up")
-    assert up["status"] == "target met" and up["latest"] == 100      # the May result now counts
+    assert up["status"] == "target met" and up["latest"] == 100  # the May result now counts
 
 
 def test_cli_bad_date_is_one_clear_message(batch):
@@ -149,4 +204,5 @@ def test_cli_bad_date_is_one_clear_message(batch):
     assert result.exit_code == 2
     assert result.output.splitlines()[-1] == (
         "Error: Invalid value for '--as-of': got '15/04/2026'; expected a date written "
-        "YYYY-MM-DD, e.g. 2026-06-30")
+        "YYYY-MM-DD, e.g. 2026-06-30"
+    )

@@ -56,15 +56,20 @@ def demo(tmp_path_factory):
 def _run(source, output, cwd, **parameters):
     import papermill
 
-    papermill.execute_notebook(str(source), str(output), parameters=parameters,
-                               kernel_name="python3", cwd=str(cwd), progress_bar=False,
-                               execution_timeout=300)
+    papermill.execute_notebook(
+        str(source),
+        str(output),
+        parameters=parameters,
+        kernel_name="python3",
+        cwd=str(cwd),
+        progress_bar=False,
+        execution_timeout=300,
+    )
     return json.loads(output.read_text())
 
 
 def _errors(result):
-    return [o for c in result["cells"] for o in c.get("outputs", [])
-            if o["output_type"] == "error"]
+    return [o for c in result["cells"] for o in c.get("outputs", []) if o["output_type"] == "error"]
 
 
 @pytest.mark.slow
@@ -73,35 +78,56 @@ def test_notebook_07_under_papermill_saves_a_result_typed_in_the_widget(demo, tm
     notebook displayed (``_``, the last output) and clicks Add: it lands in results.csv."""
     nb = nbformat.read(SEVEN, as_version=4)
     shown = next(i for i, c in enumerate(nb.cells) if "results_editor(" in c.source)
-    nb.cells.insert(shown + 1, nbformat.v4.new_code_cell(
-        "import datetime as dt\n"
-        "editor = _\n"
-        "editor.action.value = 'A7'\n"
-        "editor.date.value, editor.value.value = dt.date(2026, 6, 2), '11.5'\n"
-        "editor.add_button.click()\n"
-        "print(type(editor).__name__, editor.status.value)"))
+    nb.cells.insert(
+        shown + 1,
+        nbformat.v4.new_code_cell(
+            "import datetime as dt\n"
+            "editor = _\n"
+            "editor.action.value = 'A7'\n"
+            "editor.date.value, editor.value.value = dt.date(2026, 6, 2), '11.5'\n"
+            "editor.add_button.click()\n"
+            "print(type(editor).__name__, editor.status.value)"
+        ),
+    )
     copy = tmp_path / "07.ipynb"
     nbformat.write(nb, copy)
     team = demo / "teams" / "front-desk-friends"
     before = (team / "results.csv").read_text()
-    result = _run(copy, tmp_path / "out.ipynb", WORKSHOPS, workshop_dir=str(demo),
-                  team="front-desk-friends")
+    result = _run(
+        copy, tmp_path / "out.ipynb", WORKSHOPS, workshop_dir=str(demo), team="front-desk-friends"
+    )
     assert not _errors(result)
-    printed = "".join("".join(o.get("text", "")) for c in result["cells"]
-                      for o in c.get("outputs", []) if o.get("name") == "stdout")
+    printed = "".join(
+        "".join(o.get("text", ""))
+        for c in result["cells"]
+        for o in c.get("outputs", [])
+        if o.get("name") == "stdout"
+    )
     assert printed.startswith("ResultsEditor ") and "saved" in printed
     assert (team / "results.csv").read_text() == before + "A7,2026-06-02,11.5\n"
 
 
 @pytest.mark.slow
 def test_follow_up_report_notebooks_run_under_plain_papermill(demo, tmp_path):
-    result = _run(WORKSHOPS / "11_follow_up_report.ipynb", tmp_path / "11.ipynb", WORKSHOPS,
-                  workshop_dir=str(demo), team="the-night-shift", as_of="2026-04-15",
-                  embed_plotlyjs=False)
+    result = _run(
+        WORKSHOPS / "11_follow_up_report.ipynb",
+        tmp_path / "11.ipynb",
+        WORKSHOPS,
+        workshop_dir=str(demo),
+        team="the-night-shift",
+        as_of="2026-04-15",
+        embed_plotlyjs=False,
+    )
     assert not _errors(result)
     html = json.dumps(result)
     assert "The Night Shift" in html and "What the statuses mean" in html
-    result = _run(WORKSHOPS / "21_follow_up_synthesis.ipynb", tmp_path / "21.ipynb", WORKSHOPS,
-                  workshop_dir=str(demo), as_of="2026-04-15", embed_plotlyjs=False)
+    result = _run(
+        WORKSHOPS / "21_follow_up_synthesis.ipynb",
+        tmp_path / "21.ipynb",
+        WORKSHOPS,
+        workshop_dir=str(demo),
+        as_of="2026-04-15",
+        embed_plotlyjs=False,
+    )
     assert not _errors(result)
     assert "Which kind of action works best" in json.dumps(result)

@@ -27,14 +27,15 @@ def _csv(editor: ResultsEditor) -> str:
 def test_add_refuse_correct_undo_delete(editor):
     before = _csv(editor)
     editor.action.value = "A7"
-    assert "Wi-Fi complaints per week" in editor.info.value and "Baseline:</b> 21" in \
-        editor.info.value
+    assert (
+        "Wi-Fi complaints per week" in editor.info.value and "Baseline:</b> 21" in editor.info.value
+    )
     assert editor.picker.options[0][0] == "+ new result" and len(editor.picker.options) == 1
 
     editor.date.value, editor.value.value = dt.date(2026, 5, 1), "ten"
     editor.add_button.click()
     assert "got &#x27;ten&#x27;; expected a number" in editor.fields["value"].error.value
-    assert _csv(editor) == before                                    # refused, nothing saved
+    assert _csv(editor) == before  # refused, nothing saved
 
     editor.value.value = "13"
     editor.add_button.click()
@@ -42,12 +43,12 @@ def test_add_refuse_correct_undo_delete(editor):
     # (13 - 21) / (5 - 21) = 0.5, due 2026-05-29 not passed on 2026-05-20: on the way
     assert "50% of the way" in editor.info.value and "on the way" in editor.info.value
 
-    editor.picker.value = editor.picker.options[1][1]                # correct it in place
+    editor.picker.value = editor.picker.options[1][1]  # correct it in place
     editor.value.value = "9"
     assert _csv(editor) == before + "A7,2026-05-01,9\n"
     assert "75% of the way" in editor.info.value
 
-    editor.date.value = dt.date(2026, 3, 16)                         # a change of date
+    editor.date.value = dt.date(2026, 3, 16)  # a change of date
     assert _csv(editor) == before + "A7,2026-03-16,9\n"
 
     assert editor.undo() and _csv(editor) == before + "A7,2026-05-01,9\n"
@@ -57,7 +58,7 @@ def test_add_refuse_correct_undo_delete(editor):
 
 
 def test_the_same_date_twice_is_refused_next_to_the_date(editor):
-    editor.action.value = "A1"                                       # has 2026-03-16 already
+    editor.action.value = "A1"  # has 2026-03-16 already
     editor.date.value, editor.value.value = dt.date(2026, 3, 16), "10"
     before = _csv(editor)
     editor.add_button.click()

@@ -44,8 +44,9 @@ def _text(page: str) -> str:
 @pytest.mark.parametrize("case", CASES)
 @pytest.mark.parametrize("agenda", AGENDA_NAMES)
 def test_guide_builds_for_every_case_and_agenda(tmp_path: Path, case: str, agenda: str):
-    ws = create_workshop(tmp_path / "w", case=case, teams=["Blue Team", "Green <Team>"],
-                         starter=agenda == "half-day")
+    ws = create_workshop(
+        tmp_path / "w", case=case, teams=["Blue Team", "Green <Team>"], starter=agenda == "half-day"
+    )
     [page] = write_guide(ws.path, agenda, "08:45")
     sheet = page.read_text(encoding="utf-8")
     assert page == ws.path / f"guide-{agenda}.html"
@@ -67,8 +68,9 @@ def test_guide_builds_for_every_case_and_agenda(tmp_path: Path, case: str, agend
         for line in block.script:
             assert _text(line) in text
     assert "<code>notebooks/blue-team/</code>" in sheet and "Green &lt;Team&gt;" in sheet
-    assert "<code>/lab/workspaces/blue-team/tree/notebooks/blue-team/01_journey.ipynb</code>" \
-        in sheet  # the path servekit lab's team link opens
+    assert (
+        "<code>/lab/workspaces/blue-team/tree/notebooks/blue-team/01_journey.ipynb</code>" in sheet
+    )  # the path servekit lab's team link opens
     assert "Green <Team>" not in sheet
 
 
@@ -89,7 +91,12 @@ def test_block_times_add_up_to_each_agenda(case: str):
         kinds = {b.kind for b in agenda.blocks}
         assert {"intro", "notebook", "break", "debrief"} <= kinds
         assert [b.notebook for b in agenda.blocks if b.notebook][:5] == [
-            "01_journey", "02_pyramid", "03_needs", "04_scoring", "05_plan"]
+            "01_journey",
+            "02_pyramid",
+            "03_needs",
+            "04_scoring",
+            "05_plan",
+        ]
 
 
 def test_half_day_says_it_needs_starter_workbooks(tmp_path: Path):
@@ -138,7 +145,8 @@ def test_bad_agenda_yaml_gives_the_whole_clear_message():
         "title, minutes, notebook, exercise, say, prompts, reveal, notes, dashboard, script, "
         "sources\n"
         "agendas.yaml:19:full-day.workbooks: expected 'starter' or 'blank', got 'empty'\n"
-        "agendas.yaml:20:full-day.blocks: expected at least one entry, got []")
+        "agendas.yaml:20:full-day.blocks: expected at least one entry, got []"
+    )
 
 
 def test_agenda_rules_beyond_field_types():
@@ -148,27 +156,34 @@ def test_agenda_rules_beyond_field_types():
         parse_agendas(yaml.safe_dump(good, sort_keys=False), "agendas.yaml")
     assert str(caught.value) == (
         "agendas.yaml:2:half-day: the blocks add up to 215 minutes; expected 210 (the agenda's "
-        "'minutes'): change a block or the total")
+        "'minutes'): change a block or the total"
+    )
     good["half-day"]["blocks"][3]["minutes"] -= 5
     good["half-day"]["minutes"] = 240
     good["half-day"]["blocks"][-1]["minutes"] += 30
     with pytest.raises(InvalidData) as caught:
         parse_agendas(yaml.safe_dump(good, sort_keys=False), "agendas.yaml")
-    assert str(caught.value) == ("agendas.yaml:1: half-day lasts 240 minutes; expected at most "
-                                 "210 (3 h 30)")
+    assert str(caught.value) == (
+        "agendas.yaml:1: half-day lasts 240 minutes; expected at most 210 (3 h 30)"
+    )
     del good["full-day"]
     with pytest.raises(InvalidData) as caught:
         parse_agendas(yaml.safe_dump(good, sort_keys=False), "agendas.yaml")
-    assert str(caught.value) == ("agendas.yaml:1: missing agenda full-day; expected keys "
-                                 "half-day, full-day")
+    assert str(caught.value) == (
+        "agendas.yaml:1: missing agenda full-day; expected keys half-day, full-day"
+    )
     with pytest.raises(InvalidData) as caught:
         parse_agendas("half-day: [1\n", "agendas.yaml")
-    assert str(caught.value) == ("agendas.yaml:2: expected ',' or ']', but got '<stream end>'; "
-                                 "expected YAML such as 'key: text' (quote text with ':')")
+    assert str(caught.value) == (
+        "agendas.yaml:2: expected ',' or ']', but got '<stream end>'; "
+        "expected YAML such as 'key: text' (quote text with ':')"
+    )
     with pytest.raises(InvalidData) as caught:  # aliases are refused like in every YAML file
         parse_agendas("a: &x [1]\nhalf-day: *x\n", "agendas.yaml")
-    assert str(caught.value) == ("agendas.yaml:2: refused: the file uses a YAML alias (*x); "
-                                 "expected plain 'key: value' lines without anchors or aliases")
+    assert str(caught.value) == (
+        "agendas.yaml:2: refused: the file uses a YAML alias (*x); "
+        "expected plain 'key: value' lines without anchors or aliases"
+    )
 
 
 def test_guide_command_prints_a_broken_agenda_without_traceback(tmp_path: Path, monkeypatch):
@@ -180,11 +195,11 @@ def test_guide_command_prints_a_broken_agenda_without_traceback(tmp_path: Path, 
     ws = create_workshop(tmp_path / "w", teams=["A"])
     result = CliRunner().invoke(main, ["guide", str(ws.path)], catch_exceptions=False)
     assert result.exit_code == 1
-    line = next(i + 1 for i, t in enumerate(agendas.read_text().splitlines())
-                if "03_nedes" in t)
+    line = next(i + 1 for i, t in enumerate(agendas.read_text().splitlines()) if "03_nedes" in t)
     assert result.output.startswith(
         f"Error: laurie-hospitality/agendas.yaml:{line}:half-day.blocks[6].notebook: no "
-        f"notebook '03_nedes' in the kit; expected one of: 00_facilitator_guide, 01_journey, ")
+        f"notebook '03_nedes' in the kit; expected one of: 00_facilitator_guide, 01_journey, "
+    )
     assert "Traceback" not in result.output
     assert not (ws.path / "guide-half-day.html").exists()
 
@@ -192,20 +207,24 @@ def test_guide_command_prints_a_broken_agenda_without_traceback(tmp_path: Path, 
 def test_guide_command_options(tmp_path: Path):
     ws = create_workshop(tmp_path / "w", teams=["A"])
     runner = CliRunner()
-    result = runner.invoke(main, ["guide", str(ws.path), "--start", "9h"],
-                           catch_exceptions=False)
+    result = runner.invoke(main, ["guide", str(ws.path), "--start", "9h"], catch_exceptions=False)
     assert result.exit_code == 2
-    assert result.output.endswith("Error: Invalid value for --start: start time '9h': expected "
-                                  "HH:MM (24-hour), e.g. 09:00\n")
+    assert result.output.endswith(
+        "Error: Invalid value for --start: start time '9h': expected HH:MM (24-hour), e.g. 09:00\n"
+    )
     out = tmp_path / "sheet.html"
-    result = runner.invoke(main, ["guide", str(ws.path), "--agenda", "full-day", "--start",
-                                  "13:00", "--out", str(out)], catch_exceptions=False)
+    result = runner.invoke(
+        main,
+        ["guide", str(ws.path), "--agenda", "full-day", "--start", "13:00", "--out", str(out)],
+        catch_exceptions=False,
+    )
     assert result.exit_code == 0 and result.output == f"wrote {out}\n"
     assert "<b>13:00–19:30</b>" in out.read_text()
     result = runner.invoke(main, ["guide", str(tmp_path)], catch_exceptions=False)
     assert result.exit_code == 1
-    assert result.output == (f"Error: {tmp_path}: no workshop.yaml; expected a workshop folder "
-                             f"made by 'servekit new'\n")
+    assert result.output == (
+        f"Error: {tmp_path}: no workshop.yaml; expected a workshop folder made by 'servekit new'\n"
+    )
 
 
 @pytest.mark.browser
@@ -233,19 +252,23 @@ def _strings(value) -> list[str]:
 @pytest.mark.skipif(not SEEDS.is_dir(), reason="the seed texts are not on this machine")
 @pytest.mark.parametrize("case", CASES)
 def test_agendas_paraphrase_never_copy_eight_words(case: str):
-    seeds = [_words(p.read_text(encoding="utf-8", errors="replace"))
-             for p in sorted(SEEDS.glob("*.txt"))]
-    runs = {tuple(words[i:i + 8]) for words in seeds for i in range(len(words) - 7)}
+    seeds = [
+        _words(p.read_text(encoding="utf-8", errors="replace")) for p in sorted(SEEDS.glob("*.txt"))
+    ]
+    runs = {tuple(words[i : i + 8]) for words in seeds for i in range(len(words) - 7)}
     data = yaml.safe_load((datasets_dir() / case / "agendas.yaml").read_text(encoding="utf-8"))
     copied = []
     for text in _strings(data):
         words = _words(text)
-        copied += [" ".join(words[i:i + 8]) for i in range(len(words) - 7)
-                   if tuple(words[i:i + 8]) in runs]
+        copied += [
+            " ".join(words[i : i + 8])
+            for i in range(len(words) - 7)
+            if tuple(words[i : i + 8]) in runs
+        ]
     assert copied == []
     # the check itself can fail: a sentence lifted from a seed is caught
     lifted = " ".join(seeds[0][10:20])
-    assert any(tuple(_words(lifted)[i:i + 8]) in runs for i in range(3))
+    assert any(tuple(_words(lifted)[i : i + 8]) in runs for i in range(3))
 
 
 def test_facilitator_notebook_runs_under_papermill(tmp_path: Path):
@@ -254,14 +277,20 @@ def test_facilitator_notebook_runs_under_papermill(tmp_path: Path):
 
     ws = create_workshop(tmp_path / "w", teams=["Night <b>Shift"], starter=True)
     out = tmp_path / "out.ipynb"
-    papermill.execute_notebook(str(workshop_notebook("00_facilitator_guide.ipynb")), str(out),
-                               parameters={"workshop_dir": str(ws.path), "agenda": "full-day",
-                                           "start": "10:00"},
-                               cwd=str(tmp_path), progress_bar=False, kernel_name="python3")
+    papermill.execute_notebook(
+        str(workshop_notebook("00_facilitator_guide.ipynb")),
+        str(out),
+        parameters={"workshop_dir": str(ws.path), "agenda": "full-day", "start": "10:00"},
+        cwd=str(tmp_path),
+        progress_bar=False,
+        kernel_name="python3",
+    )
     nb = nbformat.read(out, as_version=4)
-    shown = "".join(o.get("data", {}).get("text/html", "") for c in nb.cells
-                    for o in c.get("outputs", []))
+    shown = "".join(
+        o.get("data", {}).get("text/html", "") for c in nb.cells for o in c.get("outputs", [])
+    )
     assert "<b>10:00–16:30</b> (6 h 30, breaks included)" in shown
     assert "Night &lt;b&gt;Shift" in shown and "<b>Shift" not in shown
-    assert shown.count('class="sk-guide-block') == len(load_agendas(
-        "laurie-hospitality").root["full-day"].blocks)
+    assert shown.count('class="sk-guide-block') == len(
+        load_agendas("laurie-hospitality").root["full-day"].blocks
+    )

@@ -12,25 +12,21 @@ from __future__ import annotations
 import os
 import pwd
 import re
-import shutil
 from pathlib import Path
 
 import pytest
 import requests
-from conftest import REQUIRE_BROWSER
 from hubtools import (
-    Hub,
     api_token,
     listening,
     login,
-    missing_requirements,
     processes_of,
     run_code,
-    shared_workshop,
+    running_hub,
     wait_for_server,
 )
 
-from kit.hub.runner import free_port, state_dir_for
+from kit.hub.runner import state_dir_for
 
 # One hub per module, its system users made once: keep the module on one xdist worker
 # (make test runs --dist loadgroup), so two workers never start hubs with the same users.
@@ -65,19 +61,8 @@ for path, mode in [('teams/{other}/journey.csv', 'a'), ('teams/{other}/journey.c
 
 @pytest.fixture(scope="module")
 def hub(tmp_path_factory):
-    why = missing_requirements()
-    if why:
-        (pytest.fail if REQUIRE_BROWSER else pytest.skip)(why)
-    workshop = shared_workshop(list(TEAMS.values()))
-    logs = tmp_path_factory.mktemp("hub")
-    running = Hub(workshop, free_port(), logs / "logins.json", logs / "hub.out", admin=ADMIN)
-    try:
-        running.start()
+    with running_hub(list(TEAMS.values()), tmp_path_factory.mktemp("hub"), ADMIN) as running:
         yield running
-    finally:
-        running.stop()
-        running.remove()
-        shutil.rmtree(workshop.parent, ignore_errors=True)
 
 
 def _team(hub, slug):
@@ -127,8 +112,13 @@ def test_team_lands_in_its_own_notebook_and_edits_its_own_journey(hub):
     assert page.url.endswith(f"/user/{user}/lab/tree/notebooks/hub-alpha/01_journey.ipynb")
     journeys = {s: (hub.workshop / "teams" / s / "journey.csv") for s in TEAMS}
     before = {s: _read_as_root(p) for s, p in journeys.items()}
-    result = run_code(hub.base, user, token, ADD_TOUCHPOINT.format(slug="hub-alpha"),
-                      path="notebooks/hub-alpha/01_journey.ipynb")
+    result = run_code(
+        hub.base,
+        user,
+        token,
+        ADD_TOUCHPOINT.format(slug="hub-alpha"),
+        path="notebooks/hub-alpha/01_journey.ipynb",
+    )
     assert result == {"status": "ok", "stdout": f"{user}\n", "error": ""}
     after = {s: _read_as_root(p) for s, p in journeys.items()}
     assert "Added by hub-alpha through the hub" in after["hub-alpha"]
@@ -144,8 +134,10 @@ def test_team_cannot_reach_another_team(hub):
     before = _read_as_root(bravo_csv)
     headers = {"Authorization": f"token {alpha_token}"}
     own = f"{hub.base}/user/{alpha}/api/contents"
-    assert requests.get(f"{own}/teams/hub-alpha/journey.csv", headers=headers,
-                        timeout=30).status_code == 200
+    assert (
+        requests.get(f"{own}/teams/hub-alpha/journey.csv", headers=headers, timeout=30).status_code
+        == 200
+    )
     # through Alpha's own server (the OS refuses the read)
     for path in ("teams/hub-bravo/journey.csv", "teams/hub-bravo", "notebooks/hub-bravo"):
         assert requests.get(f"{own}/{path}", headers=headers, timeout=30).status_code == 404
@@ -154,12 +146,16 @@ def test_team_cannot_reach_another_team(hub):
     assert requests.get(other, headers=headers, timeout=30).status_code == 403
     assert alpha_session.get(other, timeout=30).status_code == 403
     # Alpha's kernel, as Alpha's system user
-    result = run_code(hub.base, alpha, alpha_token, TRESPASS.format(other="hub-bravo",
-                                                                   workshop=str(hub.workshop)))
+    result = run_code(
+        hub.base, alpha, alpha_token, TRESPASS.format(other="hub-bravo", workshop=str(hub.workshop))
+    )
     assert result["status"] == "ok", result
     assert result["stdout"].splitlines() == [
-        "DENIED teams/hub-bravo/journey.csv a", "DENIED teams/hub-bravo/journey.csv r",
-        "DENIED teams/hub-bravo/new.csv w", "DENIED notebooks/hub-bravo/x.ipynb w"]
+        "DENIED teams/hub-bravo/journey.csv a",
+        "DENIED teams/hub-bravo/journey.csv r",
+        "DENIED teams/hub-bravo/new.csv w",
+        "DENIED notebooks/hub-bravo/x.ipynb w",
+    ]
     assert _read_as_root(bravo_csv) == before
     assert not (hub.workshop / "teams" / "hub-bravo" / "new.csv").exists()
 
@@ -178,13 +174,16 @@ def test_admin_reaches_every_team_and_the_links_page(hub):
     charlie = pwd.getpwnam(hub.login_of("hub-charlie")[0]).pw_name
     url = f"{hub.base}/user/{charlie}/api/contents/teams/hub-charlie/journey.csv"
     assert requests.get(url, headers=headers, timeout=30).status_code == 200  # admin access
-    code = ("import glob\nfor p in sorted(glob.glob('../../teams/*/journey.csv')): "
-            "print(p, len(open(p).read()) > 0)\n"
-            "try:\n    open('../../teams/hub-charlie/journey.csv', 'a')\n"
-            "except PermissionError:\n    print('read-only')\n")
+    code = (
+        "import glob\nfor p in sorted(glob.glob('../../teams/*/journey.csv')): "
+        "print(p, len(open(p).read()) > 0)\n"
+        "try:\n    open('../../teams/hub-charlie/journey.csv', 'a')\n"
+        "except PermissionError:\n    print('read-only')\n"
+    )
     result = run_code(hub.base, admin, token, code.replace("../../", str(hub.workshop) + "/"))
     assert result["stdout"].splitlines() == [
-        f"{hub.workshop}/teams/{slug}/journey.csv True" for slug in sorted(TEAMS)] + ["read-only"]
+        f"{hub.workshop}/teams/{slug}/journey.csv True" for slug in sorted(TEAMS)
+    ] + ["read-only"]
     page = session.get(f"{hub.base}/services/team-links/", timeout=60)
     assert page.status_code == 200
     for row in hub.logins.values():
@@ -228,8 +227,9 @@ def test_remove_gives_files_back_and_deletes_users(hub):
     users = [row["login"] for row in hub.logins.values()]
     result = hub.remove()
     assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == (f"{len(users)} system user(s) removed; the workshop's "
-                                     f"files are back with their owner")
+    assert result.stdout.strip() == (
+        f"{len(users)} system user(s) removed; the workshop's files are back with their owner"
+    )
     for user in users:
         with pytest.raises(KeyError):
             pwd.getpwnam(user)
@@ -242,4 +242,3 @@ def test_remove_gives_files_back_and_deletes_users(hub):
 
 def _read_as_root(path: Path) -> str:
     return path.read_text(encoding="utf-8")
-

@@ -31,8 +31,9 @@ def test_one_shared_volume_with_a_sub_path_per_team():
     single = _values()["singleuser"]
     assert single["storage"]["type"] == "none"
     volumes = single["storage"]["extraVolumes"]
-    assert volumes == [{"name": "workshop",
-                        "persistentVolumeClaim": {"claimName": "servekit-workshop"}}]
+    assert volumes == [
+        {"name": "workshop", "persistentVolumeClaim": {"claimName": "servekit-workshop"}}
+    ]
     mounts = {m["mountPath"]: m for m in single["storage"]["extraVolumeMounts"]}
     root = single["notebookDir"]
     assert root == "/srv/workshop"

@@ -59,13 +59,25 @@ def test_passwords_are_random_and_unambiguous():
 
 
 def test_config_is_loopback_pam_one_user_per_team(tmp_path):
-    plan = HubPlan(workshop=tmp_path / "w", teams={"sk-a": "a", "sk-b": "b"}, admin="sk-boss",
-                   state_dir=tmp_path / "state", port=8123, hub_port=8124, api_port=8125,
-                   proxy_cmd=["/x/configurable-http-proxy"], user_python="/env/bin/python",
-                   passwords_file=tmp_path / "state" / "passwords.json", links_port=8126)
+    plan = HubPlan(
+        workshop=tmp_path / "w",
+        teams={"sk-a": "a", "sk-b": "b"},
+        admin="sk-boss",
+        state_dir=tmp_path / "state",
+        port=8123,
+        hub_port=8124,
+        api_port=8125,
+        proxy_cmd=["/x/configurable-http-proxy"],
+        user_python="/env/bin/python",
+        passwords_file=tmp_path / "state" / "passwords.json",
+        links_port=8126,
+    )
     c = _exec_config(render_config(plan))
-    assert (c.JupyterHub.ip, c.JupyterHub.port, c.JupyterHub.hub_ip) == ("127.0.0.1", 8123,
-                                                                         "127.0.0.1")
+    assert (c.JupyterHub.ip, c.JupyterHub.port, c.JupyterHub.hub_ip) == (
+        "127.0.0.1",
+        8123,
+        "127.0.0.1",
+    )
     assert c.ConfigurableHTTPProxy.api_url == "http://127.0.0.1:8125"
     assert c.JupyterHub.authenticator_class == "pam"
     assert c.Authenticator.allowed_users == {"sk-a", "sk-b", "sk-boss"}
@@ -81,8 +93,12 @@ def test_config_is_loopback_pam_one_user_per_team(tmp_path):
 def test_landing_page_per_user(tmp_path):
     (tmp_path / "w" / "notebooks" / "a").mkdir(parents=True)
     (tmp_path / "w" / "notebooks" / "a" / "01_journey.ipynb").write_text("{}")
-    plan = HubPlan(workshop=tmp_path / "w", teams={"sk-a": "a", "sk-b": "b"}, admin="sk-boss",
-                   state_dir=tmp_path / "s")
+    plan = HubPlan(
+        workshop=tmp_path / "w",
+        teams={"sk-a": "a", "sk-b": "b"},
+        admin="sk-boss",
+        state_dir=tmp_path / "s",
+    )
     hook = _exec_config(render_config(plan)).Spawner.pre_spawn_hook
 
     class User:
@@ -98,19 +114,27 @@ def test_landing_page_per_user(tmp_path):
         spawner = Spawner(name)
         hook(spawner)
         landed[name] = spawner.default_url
-    assert landed == {"sk-a": "/lab/tree/notebooks/a/01_journey.ipynb",
-                      "sk-b": "/lab/tree/notebooks/b", "sk-boss": "/lab/tree"}
+    assert landed == {
+        "sk-a": "/lab/tree/notebooks/a/01_journey.ipynb",
+        "sk-b": "/lab/tree/notebooks/b",
+        "sk-boss": "/lab/tree",
+    }
 
 
 def test_links_page_escapes_and_shows_each_login():
-    page = links_page(XSS, [("sk-a", XSS, "abcd-efgh-jkmn"), ("sk-b", "B & co", "pqrs-tuvw-xyz2")],
-                      "http://localhost:8000/", "/services/dashboard/")
+    page = links_page(
+        XSS,
+        [("sk-a", XSS, "abcd-efgh-jkmn"), ("sk-b", "B & co", "pqrs-tuvw-xyz2")],
+        "http://localhost:8000/",
+        "/services/dashboard/",
+    )
     assert XSS not in page and "&lt;img src=x onerror=alert(1)&gt;" in page
     assert page.count('class="card"') == 2 and "B &amp; co" in page
     assert "abcd-efgh-jkmn" in page and "pqrs-tuvw-xyz2" in page
     assert "http://localhost:8000/hub/login" in page and page.count("<svg") == 2
     assert "http://" not in page.replace("http://localhost:8000/hub/login", "").replace(
-        "http://www.w3.org/2000/svg", "")  # nothing loads from elsewhere
+        "http://www.w3.org/2000/svg", ""
+    )  # nothing loads from elsewhere
 
 
 def test_passwords_file_is_owner_only(tmp_path):
@@ -130,15 +154,30 @@ def test_state_folder_is_outside_the_workshop(tmp_path):
 def test_config_only_writes_a_config_and_starts_nothing(tmp_path):
     ws = create_workshop(tmp_path / "w", teams=["Front Desk", "Night Shift"])
     out = tmp_path / "jupyterhub_config.py"
-    result = CliRunner().invoke(main, ["hub", str(ws.path), "--config-only", "--out", str(out),
-                                       "--port", "8765", "--admin", "Coach"],
-                                catch_exceptions=False)
+    result = CliRunner().invoke(
+        main,
+        [
+            "hub",
+            str(ws.path),
+            "--config-only",
+            "--out",
+            str(out),
+            "--port",
+            "8765",
+            "--admin",
+            "Coach",
+        ],
+        catch_exceptions=False,
+    )
     assert result.exit_code == 0
     assert result.stdout == (
         f"Wrote {out} for 2 team(s) (logins: sk-front-desk, sk-night-shift; facilitator: "
-        f"sk-coach). Run it with: sudo jupyterhub -f {out}\n")
-    note = (f"Note: other users cannot run {sys.executable}; point c.Spawner.cmd at a Python "
-            f"every user can run ('sudo servekit hub DIR' builds one in /opt/servekit).\n")
+        f"sk-coach). Run it with: sudo jupyterhub -f {out}\n"
+    )
+    note = (
+        f"Note: other users cannot run {sys.executable}; point c.Spawner.cmd at a Python "
+        f"every user can run ('sudo servekit hub DIR' builds one in /opt/servekit).\n"
+    )
     assert result.stderr == ("" if usable_by_all() else note)
     c = _exec_config(out.read_text())
     assert c.JupyterHub.port == 8765 and c.Authenticator.admin_users == {"sk-coach"}
@@ -146,11 +185,20 @@ def test_config_only_writes_a_config_and_starts_nothing(tmp_path):
     assert not state_dir_for(ws.path).exists()
 
 
-@pytest.mark.parametrize(("args", "message"), [
-    (["--config-only"], "Error: --config-only needs --out FILE (e.g. --out jupyterhub_config.py)"),
-    (["--out", "x.py"], "Error: --out goes with --config-only (the running hub keeps its "
-                        "configuration in its state folder)"),
-])
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (
+            ["--config-only"],
+            "Error: --config-only needs --out FILE (e.g. --out jupyterhub_config.py)",
+        ),
+        (
+            ["--out", "x.py"],
+            "Error: --out goes with --config-only (the running hub keeps its "
+            "configuration in its state folder)",
+        ),
+    ],
+)
 def test_option_mistakes(tmp_path, args, message):
     ws = create_workshop(tmp_path / "w", teams=["A"])
     result = CliRunner().invoke(main, ["hub", str(ws.path), *args])
@@ -160,23 +208,28 @@ def test_option_mistakes(tmp_path, args, message):
 
 def test_passwords_never_go_into_the_workshop_folder(tmp_path):
     ws = create_workshop(tmp_path / "w", teams=["A"])
-    result = CliRunner().invoke(main, ["hub", str(ws.path), "--passwords-out",
-                                       str(ws.path / "pw.json")])
+    result = CliRunner().invoke(
+        main, ["hub", str(ws.path), "--passwords-out", str(ws.path / "pw.json")]
+    )
     assert result.exit_code == 2
     assert result.output.strip().splitlines()[-1] == (
         f"Error: --passwords-out {ws.path / 'pw.json'} is inside the workshop folder; choose "
-        f"a file outside it (passwords are never kept in the workshop folder)")
+        f"a file outside it (passwords are never kept in the workshop folder)"
+    )
     assert not (ws.path / "pw.json").exists()
 
 
 def test_not_a_workshop(tmp_path):
     (tmp_path / "empty").mkdir()
-    result = CliRunner().invoke(main, ["hub", str(tmp_path / "empty"), "--config-only",
-                                       "--out", str(tmp_path / "c.py")])
+    result = CliRunner().invoke(
+        main, ["hub", str(tmp_path / "empty"), "--config-only", "--out", str(tmp_path / "c.py")]
+    )
     assert result.exit_code == 1
-    assert result.output == (f"Error: {tmp_path / 'empty'} is not a workshop folder (no "
-                             f"workshop.yaml and no teams/ folder); expected a folder made by "
-                             f"'servekit new'\n")
+    assert result.output == (
+        f"Error: {tmp_path / 'empty'} is not a workshop folder (no "
+        f"workshop.yaml and no teams/ folder); expected a folder made by "
+        f"'servekit new'\n"
+    )
 
 
 @pytest.mark.slow
@@ -189,13 +242,25 @@ def test_a_user_who_is_not_root_is_told_so(tmp_path):
     from kit.hub.env import ensure_user_env
 
     env = ensure_user_env(log=lambda message: None)
-    shared = Path(subprocess.run(["mktemp", "-d", "/tmp/servekit-nobody-XXXX"],
-                                 capture_output=True, text=True, check=True).stdout.strip())
+    shared = Path(
+        subprocess.run(
+            ["mktemp", "-d", "/tmp/servekit-nobody-XXXX"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+    )
     try:
         os.chmod(shared, 0o755)
         ws = create_workshop(shared / "w", teams=["A"])
-        done = subprocess.run([str(env.python), "-m", "kit", "hub", str(ws.path)], user="nobody",
-                              cwd="/", capture_output=True, text=True, timeout=120)
+        done = subprocess.run(
+            [str(env.python), "-m", "kit", "hub", str(ws.path)],
+            user="nobody",
+            cwd="/",
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
         assert done.returncode == 1
         assert done.stderr == f"Error: {not_root_message()}\n"
         assert existing_user("sk-a") is None
@@ -204,4 +269,5 @@ def test_a_user_who_is_not_root_is_told_so(tmp_path):
     assert not_root_message() == (
         "servekit hub needs root: it creates one system user per team and gives each its own "
         "folder, like The Littlest JupyterHub. Run it as root, e.g. 'sudo servekit hub DIR' "
-        "(or use --config-only to write the configuration without starting anything).")
+        "(or use --config-only to write the configuration without starting anything)."
+    )

@@ -23,11 +23,16 @@ pytestmark = pytest.mark.slow
 
 def test_a_timeout_says_which_team_which_section_and_how_long(tmp_path):
     ws = make_workshop(tmp_path / "ws", {"a": None})
-    nb = nbformat.v4.new_notebook(metadata={"kernelspec": {
-        "name": "python3", "display_name": "Python 3", "language": "python"}})
+    nb = nbformat.v4.new_notebook(
+        metadata={
+            "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}
+        }
+    )
     nb.cells = [
-        nbformat.v4.new_code_cell('workshop_dir = ""\nteam = ""\ncrosshair = "mean"\n'
-                                  "embed_plotlyjs = True", metadata={"tags": ["parameters"]}),
+        nbformat.v4.new_code_cell(
+            'workshop_dir = ""\nteam = ""\ncrosshair = "mean"\nembed_plotlyjs = True',
+            metadata={"tags": ["parameters"]},
+        ),
         nbformat.v4.new_markdown_cell("## 1. Quick part"),
         nbformat.v4.new_code_cell("x = 1"),
         nbformat.v4.new_markdown_cell("## 2. The slow chart"),
@@ -37,9 +42,11 @@ def test_a_timeout_says_which_team_which_section_and_how_long(tmp_path):
     nbformat.write(nb, notebook)
     summary = build_reports(ws, jobs=1, progress=False, notebook=notebook, timeout=3)
     [result] = [r for r in summary.results if r.slug == "a"]
-    assert result.problem == ("the report of team 'Mini team' ran out of time: section "
-                              "'2. The slow chart' was still running after 3 s, the time limit "
-                              "for one cell")
+    assert result.problem == (
+        "the report of team 'Mini team' ran out of time: section "
+        "'2. The slow chart' was still running after 3 s, the time limit "
+        "for one cell"
+    )
     assert "bug" not in (result.problem + " " + (result.fix or "")).lower()
     page = (Path(ws) / "reports" / "a.html").read_text(encoding="utf-8")
     assert "2. The slow chart" in page and "after 3 s" in page
@@ -81,8 +88,9 @@ def test_large_team_selection_keeps_every_moment_of_truth(tmp_path):
     left_out = journey[~journey["touchpoint_id"].isin(shown["touchpoint_id"])]
     assert rest["emotion"].abs().min() >= left_out["emotion"].abs().max()
     assert list(shown["order"]) == sorted(shown["order"])  # journey order kept
-    assert note == ("showing 40 of 500 touchpoints: every moment of truth, then the strongest "
-                    "feelings")
+    assert note == (
+        "showing 40 of 500 touchpoints: every moment of truth, then the strongest feelings"
+    )
 
 
 TICKS_JS = """() => Array.from(document.querySelectorAll('.js-plotly-plot')).map(p => {
@@ -108,9 +116,18 @@ def test_large_team_report_draws_readable_charts_in_chromium(big_reports, chromi
     artifacts = ROOT / "test-artifacts"
     artifacts.mkdir(exist_ok=True)
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=chromium, args=[
-            "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-            "--disable-background-networking", "--disable-component-update", "--disable-sync"])
+        browser = p.chromium.launch(
+            executable_path=chromium,
+            args=[
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
+        )
         try:
             page = browser.new_page(viewport={"width": 1280, "height": 900})
             errors: list[str] = []
@@ -119,25 +136,31 @@ def test_large_team_report_draws_readable_charts_in_chromium(big_reports, chromi
             page.wait_for_function(
                 "() => document.querySelectorAll('.js-plotly-plot .main-svg').length > 0 && "
                 "document.querySelectorAll('.js-plotly-plot').length === "
-                "document.querySelectorAll('.plotly-graph-div').length", timeout=120_000)
+                "document.querySelectorAll('.plotly-graph-div').length",
+                timeout=120_000,
+            )
             charts = page.evaluate(TICKS_JS)
             page.screenshot(path=str(artifacts / "large_team_report.png"), full_page=False)
             page.locator(".js-plotly-plot").first.screenshot(
-                path=str(artifacts / "large_team_journey_map.png"))
+                path=str(artifacts / "large_team_journey_map.png")
+            )
             text = page.inner_text("body")
         finally:
             browser.close()
     assert errors == []
     assert len(charts) >= 5 and all(c["drawn"] for c in charts), charts
     titles = [c["title"] for c in charts]
-    for title, note in [("Customer journey", "Average feeling per stage (500 touchpoints in 8 "
-                                             "stages)"),
-                        ("Service blueprint", "Showing 16 of 500 touchpoints"),
-                        ("Readiness", "Showing 40 of 500 touchpoints"),
-                        ("Priorities to act on", "Showing the 40 highest priorities of 500")]:
+    for title, note in [
+        ("Customer journey", "Average feeling per stage (500 touchpoints in 8 stages)"),
+        ("Service blueprint", "Showing 16 of 500 touchpoints"),
+        ("Readiness", "Showing 40 of 500 touchpoints"),
+        ("Priorities to act on", "Showing the 40 highest priorities of 500"),
+    ]:
         # (a long note is wrapped onto lines: compare with the line breaks read as spaces)
-        assert any(t.startswith(title) and note in " ".join(t.replace("\u200b", " ").split())
-                   for t in titles), (title, titles)
+        assert any(
+            t.startswith(title) and note in " ".join(t.replace("\u200b", " ").split())
+            for t in titles
+        ), (title, titles)
     for chart in charts:  # every axis label at least 10 px and none drawn over another
         assert chart["smallest"] is None or chart["smallest"] >= 10, chart
         assert chart["overlaps"] == 0, chart

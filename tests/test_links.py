@@ -76,8 +76,10 @@ def _modules(path: str, size: int) -> set[tuple[int, int]]:
 
 
 def test_links_page_cards_escape_and_qr_codes():
-    links = [TeamLink("a", XSS, "http://127.0.0.1:8888/lab/workspaces/a/tree/x?token=t&x=<b>"),
-             TeamLink("b", "Night Shift", "http://127.0.0.1:8888/lab/workspaces/b/tree/y?token=t")]
+    links = [
+        TeamLink("a", XSS, "http://127.0.0.1:8888/lab/workspaces/a/tree/x?token=t&x=<b>"),
+        TeamLink("b", "Night Shift", "http://127.0.0.1:8888/lab/workspaces/b/tree/y?token=t"),
+    ]
     page = links_page("Demo & <i>room</i>", links)
     parsed = _parse(page)
     assert [c["name"] for c in parsed.cards] == [XSS, "Night Shift"]
@@ -103,16 +105,21 @@ def test_team_links_go_to_each_teams_own_notebooks(tmp_path):
     ws = create_workshop(tmp_path / "ws", teams=["Front Desk & Friends", "Night Shift"])
     links = team_links(ws.path, "http://10.0.0.5:8890", "tok/en")
     assert [(link.slug, link.name) for link in links] == [
-        ("front-desk-friends", "Front Desk & Friends"), ("night-shift", "Night Shift")]
+        ("front-desk-friends", "Front Desk & Friends"),
+        ("night-shift", "Night Shift"),
+    ]
     for link in links:
         parts = urllib.parse.urlsplit(link.url)
         assert (parts.scheme, parts.netloc) == ("http", "10.0.0.5:8890")
-        assert parts.path == (f"/lab/workspaces/{link.slug}/tree/notebooks/{link.slug}/"
-                              f"01_journey.ipynb")
+        assert parts.path == (
+            f"/lab/workspaces/{link.slug}/tree/notebooks/{link.slug}/01_journey.ipynb"
+        )
         assert urllib.parse.parse_qs(parts.query) == {"token": ["tok/en"]}
         assert (ws.path / "notebooks" / link.slug / "01_journey.ipynb").is_file()
-    assert team_url("http://h:1/", "a", "01_x.ipynb", "t") == \
-        "http://h:1/lab/workspaces/a/tree/notebooks/a/01_x.ipynb?token=t"
+    assert (
+        team_url("http://h:1/", "a", "01_x.ipynb", "t")
+        == "http://h:1/lab/workspaces/a/tree/notebooks/a/01_x.ipynb?token=t"
+    )
 
 
 def test_lab_defaults_are_safe(tmp_path):
@@ -128,31 +135,43 @@ def test_lab_defaults_are_safe(tmp_path):
     env = server.env()
     config = env["JUPYTER_CONFIG_PATH"].split(":")[0]
     assert (Path(config) / "labconfig" / "page_config.json").read_text() == (
-        '{"disabledExtensions": {"@jupyterlab/apputils-extension:announcements": true}}')
+        '{"disabledExtensions": {"@jupyterlab/apputils-extension:announcements": true}}'
+    )
     server.cleanup()
-    assert [is_loopback(h) for h in ("127.0.0.1", "::1", "localhost", "0.0.0.0", "10.1.2.3")] \
-        == [True, True, True, False, False]
+    assert [is_loopback(h) for h in ("127.0.0.1", "::1", "localhost", "0.0.0.0", "10.1.2.3")] == [
+        True,
+        True,
+        True,
+        False,
+        False,
+    ]
 
 
 def test_lab_command_bad_input(tmp_path):
     runner = CliRunner()
     (tmp_path / "plain").mkdir()
-    result = runner.invoke(main, ["lab", str(tmp_path / "plain"), "--no-browser"],
-                           catch_exceptions=False)
+    result = runner.invoke(
+        main, ["lab", str(tmp_path / "plain"), "--no-browser"], catch_exceptions=False
+    )
     assert result.exit_code == 1
-    assert result.output == (f"Error: {(tmp_path / 'plain').resolve()} is not a workshop folder "
-                             f"(no workshop.yaml and no teams/ folder); expected a folder made "
-                             f"by 'servekit new'\n")
+    assert result.output == (
+        f"Error: {(tmp_path / 'plain').resolve()} is not a workshop folder "
+        f"(no workshop.yaml and no teams/ folder); expected a folder made "
+        f"by 'servekit new'\n"
+    )
     ws = create_workshop(tmp_path / "ws", teams=["A"])
     with socket.socket() as busy:
         busy.bind(("127.0.0.1", 0))
         busy.listen()
         port = busy.getsockname()[1]
-        result = runner.invoke(main, ["lab", str(ws.path), "--port", str(port), "--no-browser"],
-                               catch_exceptions=False)
+        result = runner.invoke(
+            main, ["lab", str(ws.path), "--port", str(port), "--no-browser"], catch_exceptions=False
+        )
     assert result.exit_code == 1
-    assert result.output == (f"Error: port {port} on 127.0.0.1 cannot be used (Address already "
-                             f"in use); expected a free port: choose another with --port\n")
+    assert result.output == (
+        f"Error: port {port} on 127.0.0.1 cannot be used (Address already "
+        f"in use); expected a free port: choose another with --port\n"
+    )
 
 
 def test_a_host_beyond_loopback_is_warned_about():
@@ -160,7 +179,8 @@ def test_a_host_beyond_loopback_is_warned_about():
     assert host_warning("0.0.0.0") == (
         "warning: --host 0.0.0.0 lets any machine that can reach this one open JupyterLab; "
         "anyone holding a team link (it carries the token) can run code here as this user. "
-        "Use it on the room's own network only.")
+        "Use it on the room's own network only."
+    )
     assert host_warning("192.168.1.20").startswith("warning: --host 192.168.1.20 ")
 
 
@@ -169,5 +189,7 @@ def test_links_for_a_wildcard_host_name_this_machine(tmp_path, host):
     server = LabServer(tmp_path, host=host, port=8899, token="t")
     netloc = urllib.parse.urlsplit(server.base).netloc
     assert not netloc.startswith(("0.0.0.0", "[::]")) and netloc.endswith(":8899")
-    assert LabServer(tmp_path, host=host, port=8899, token="t",
-                     public_host="room.example").base == "http://room.example:8899"
+    assert (
+        LabServer(tmp_path, host=host, port=8899, token="t", public_host="room.example").base
+        == "http://room.example:8899"
+    )

@@ -55,12 +55,18 @@ def test_rows_changed_on_one_side_only_are_never_lost(base, theirs, mine):
 
 def test_a_deleted_row_that_the_other_side_changed_is_a_clash():
     base = table({"a": "Guest", "b": "Desk"})
-    text, clashes = merge_table("roles", base, table({"a": "Guest"}),
-                                table({"a": "Guest", "b": "Front desk"}))
+    text, clashes = merge_table(
+        "roles", base, table({"a": "Guest"}), table({"a": "Guest", "b": "Front desk"})
+    )
     assert clashes == [Clash("roles.csv", "role_id=b", None, None, "changed")]
     assert rows_of(text) == {"a": "Guest", "b": "Front desk"}
-    text, clashes = merge_table("roles", base, table({"a": "Guest"}),
-                                table({"a": "Guest", "b": "Front desk"}), prefer_mine=True)
+    text, clashes = merge_table(
+        "roles",
+        base,
+        table({"a": "Guest"}),
+        table({"a": "Guest", "b": "Front desk"}),
+        prefer_mine=True,
+    )
     assert (rows_of(text), clashes) == ({"a": "Guest", "b": "Front desk"}, [])
 
 
@@ -69,7 +75,9 @@ def test_cells_of_one_row_changed_on_different_sides_merge():
     theirs = "role_id,name,level\nd,Front desk,frontline\n"
     mine = "role_id,name,level\nd,Desk,support\n"
     assert merge_table("roles", base, theirs, mine) == (
-        "role_id,name,level\nd,Front desk,support\n", [])
+        "role_id,name,level\nd,Front desk,support\n",
+        [],
+    )
 
 
 def test_needs_without_ids_merge_as_whole_rows():
@@ -90,9 +98,13 @@ def test_rows_they_added_keep_their_place_after_their_neighbour():
 
 
 def test_yaml_mappings_merge_key_by_key():
-    merged, clashes = merge_mapping("team.yaml", {"name": "Blue", "members": ["Ann"]},
-                                    {"name": "Blue team", "members": ["Ann"]},
-                                    {"name": "Blue", "members": ["Ann", "Bo"]})
+    merged, clashes = merge_mapping(
+        "team.yaml",
+        {"name": "Blue", "members": ["Ann"]},
+        {"name": "Blue team", "members": ["Ann"]},
+        {"name": "Blue", "members": ["Ann", "Bo"]},
+    )
     assert (merged, clashes) == ({"name": "Blue team", "members": ["Ann", "Bo"]}, [])
     assert merge_mapping("r.yaml", {"a": "1"}, {"a": "2"}, {"a": "3"})[1] == [
-        Clash("r.yaml", "", "a", "2", "3")]
+        Clash("r.yaml", "", "a", "2", "3")
+    ]

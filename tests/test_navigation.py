@@ -54,8 +54,11 @@ def test_adding_a_notebook_restamps_its_neighbours(tmp_path):
     stamp(tmp_path)
     _notebook(tmp_path, "02_b.ipynb", "# B")
     problems = check(tmp_path)
-    assert sorted(p.path.rsplit("/", 1)[-1] for p in problems) == ["01_a.ipynb", "02_b.ipynb",
-                                                                  "03_c.ipynb"]
+    assert sorted(p.path.rsplit("/", 1)[-1] for p in problems) == [
+        "01_a.ipynb",
+        "02_b.ipynb",
+        "03_c.ipynb",
+    ]
     assert "stamp-nav" in problems[0].message
     assert [p.name for p in stamp(tmp_path)] == ["01_a.ipynb", "02_b.ipynb", "03_c.ipynb"]
     assert "(02_b.ipynb)" in _markdown(tmp_path / "01_a.ipynb")[0]
@@ -81,8 +84,7 @@ def test_notebook_without_markdown_gets_a_cell(tmp_path):
 
 
 def test_strip_nav_leaves_other_text():
-    assert strip_nav(f"← x | y → {MARKER}\n\n# T\n\nbody\n\n← x | y → {MARKER}") == \
-        "# T\n\nbody"
+    assert strip_nav(f"← x | y → {MARKER}\n\n# T\n\nbody\n\n← x | y → {MARKER}") == "# T\n\nbody"
 
 
 def test_cli_stamp_and_check(tmp_path):
@@ -116,8 +118,13 @@ def test_stamp_keeps_file_permissions(tmp_path):
 def test_the_repository_notebooks_are_stamped(tmp_path):
     """The committed notebooks carry up-to-date lines (run `servekit stamp-nav` if this fails)."""
     names = [p.name for p in workshop_notebooks(WORKSHOPS)]
-    assert names[:5] == ["01_journey.ipynb", "02_pyramid.ipynb", "03_needs.ipynb",
-                         "04_scoring.ipynb", "05_plan.ipynb"]
+    assert names[:5] == [
+        "01_journey.ipynb",
+        "02_pyramid.ipynb",
+        "03_needs.ipynb",
+        "04_scoring.ipynb",
+        "05_plan.ipynb",
+    ]
     assert check(WORKSHOPS) == []
     copy = tmp_path / "workshops"
     shutil.copytree(WORKSHOPS, copy)

@@ -22,6 +22,9 @@ def test_every_code_cell_is_hidden_from_participants(path):
     notebook = nbformat.read(path, as_version=4)
     code = [cell for cell in notebook.cells if cell.cell_type == "code"]
     assert code
-    shown = [cell.source.splitlines()[0] for cell in code
-             if not cell.metadata.get("jupyter", {}).get("source_hidden")]
+    shown = [
+        cell.source.splitlines()[0]
+        for cell in code
+        if not cell.metadata.get("jupyter", {}).get("source_hidden")
+    ]
     assert shown == []

@@ -26,8 +26,11 @@ from kit.schema import TABLES, RoleRow, ServesRow
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "orgchart"
 REALDATA = Path(__file__).resolve().parents[2] / "shared" / "realdata"
 ORGANOGRAMS = REALDATA / "organograms"
-REAL_PAIRS = sorted(p.name[: -len("-senior.csv")] for p in ORGANOGRAMS.glob("*-senior.csv")) \
-    if ORGANOGRAMS.is_dir() else []
+REAL_PAIRS = (
+    sorted(p.name[: -len("-senior.csv")] for p in ORGANOGRAMS.glob("*-senior.csv"))
+    if ORGANOGRAMS.is_dir()
+    else []
+)
 
 
 @pytest.fixture
@@ -49,15 +52,31 @@ def chart(rows: list[tuple]) -> pd.DataFrame:
 
 
 def test_flip_hand_worked():
-    out = O.flip(chart([("ceo", "CEO", "", 1, "Board"), ("ops", "Ops lead", "ceo", 1, "Ops"),
-                        ("a", "Agent", "ops", 10, "Ops"), ("it", "IT", "ceo", 2, "IT")]))
+    out = O.flip(
+        chart(
+            [
+                ("ceo", "CEO", "", 1, "Board"),
+                ("ops", "Ops lead", "ceo", 1, "Ops"),
+                ("a", "Agent", "ops", 10, "Ops"),
+                ("it", "IT", "ceo", 2, "IT"),
+            ]
+        )
+    )
     assert out.roles[["role_id", "name", "level", "headcount"]].values.tolist() == [
-        ["customer", "Customers", "customer", 0.0], ["ceo", "CEO", "executive", 1.0],
-        ["ops", "Ops lead", "manager", 1.0], ["a", "Agent", "frontline", 10.0],
-        ["it", "IT", "frontline", 2.0]]
+        ["customer", "Customers", "customer", 0.0],
+        ["ceo", "CEO", "executive", 1.0],
+        ["ops", "Ops lead", "manager", 1.0],
+        ["a", "Agent", "frontline", 10.0],
+        ["it", "IT", "frontline", 2.0],
+    ]
     # the relationship is reversed: a manager serves their reports
-    assert out.serves.values.tolist() == [["ceo", "ops"], ["ops", "a"], ["ceo", "it"],
-                                          ["a", "customer"], ["it", "customer"]]
+    assert out.serves.values.tolist() == [
+        ["ceo", "ops"],
+        ["ops", "a"],
+        ["ceo", "it"],
+        ["a", "customer"],
+        ["it", "customer"],
+    ]
     assert list(out.roles.columns) == TABLES["roles"].columns
     assert list(out.serves.columns) == TABLES["serves"].columns
     assert out.total_fte == out.source_fte == 14.0
@@ -65,22 +84,32 @@ def test_flip_hand_worked():
 
 
 def test_flip_customer_facing_units_make_other_ends_support():
-    rows = [("ceo", "CEO", "", 1, "Board"), ("a", "Agent", "ceo", 3, "Contact - North"),
-            ("b", "Analyst", "ceo", 2, "Finance")]
+    rows = [
+        ("ceo", "CEO", "", 1, "Board"),
+        ("a", "Agent", "ceo", 3, "Contact - North"),
+        ("b", "Analyst", "ceo", 2, "Finance"),
+    ]
     out = O.flip(chart(rows), customer_facing_units=["contact*"])
     assert out.roles.set_index("role_id")["level"].to_dict() == {
-        "customer": "customer", "ceo": "executive", "a": "frontline", "b": "support"}
+        "customer": "customer",
+        "ceo": "executive",
+        "a": "frontline",
+        "b": "support",
+    }
     assert ["b", "customer"] not in out.serves.values.tolist()
     out = O.flip(chart(rows), customer_facing_units=["Sales"])
-    assert any("no unit matches the customer-facing unit 'Sales'" in w.message
-               for w in out.warnings)
+    assert any(
+        "no unit matches the customer-facing unit 'Sales'" in w.message for w in out.warnings
+    )
     assert any("nobody serves the customer directly" in w.message for w in out.warnings)
 
 
 def test_flip_customer_id_does_not_clash_and_lone_top_is_an_end():
     out = O.flip(chart([("customer", "Shop owner", "", 1, None)]))
     assert out.roles[["role_id", "level"]].values.tolist() == [
-        ["customer_", "customer"], ["customer", "frontline"]]
+        ["customer_", "customer"],
+        ["customer", "frontline"],
+    ]
     assert out.serves.values.tolist() == [["customer", "customer_"]]
 
 
@@ -99,14 +128,19 @@ def test_flip_does_not_mutate_its_input():
 
 
 def test_flip_reports_every_error_with_row_and_column():
-    frame = chart([("a", "A", "", 1, None), ("", "B", "a", 1, None), ("c", "C", "zz", "x", None),
-                   ("a", "A again", "", -1, None)])
+    frame = chart(
+        [
+            ("a", "A", "", 1, None),
+            ("", "B", "a", 1, None),
+            ("c", "C", "zz", "x", None),
+            ("a", "A again", "", -1, None),
+        ]
+    )
     with pytest.raises(O.OrgChartError) as exc:
         O.flip(frame)
     assert problems_of(exc) == [
         "org chart:3:id: blank; expected an id for this post",
-        "org chart:4:headcount: 'x' is not a number; expected a headcount or FTE such as 1 "
-        "or 0.5",
+        "org chart:4:headcount: 'x' is not a number; expected a headcount or FTE such as 1 or 0.5",
         "org chart:4:reports_to: 'zz' is not the id of any post in the file; expected an id "
         "from the 'id' column (or blank/XX for the top post). To import it anyway, attach "
         "unknown managers (--attach-unknown)",
@@ -120,16 +154,24 @@ def test_flip_self_report_is_a_cycle():
         O.flip(chart([("a", "A", "a", 1, None)]))
     assert problems_of(exc) == [
         "org chart:2:reports_to: post 'a' reports to itself; expected every chain of managers "
-        "to end at a top post (blank or XX)"]
+        "to end at a top post (blank or XX)"
+    ]
 
 
 def test_flip_reports_every_circle_once_from_its_first_row():
     # two separate circles (c -> d -> e -> c and f <-> g), a self-report (h), and a post (i)
     # hanging under a circle without being in it: three errors, each told from the circle's
     # first row, following the reporting lines; i is not an error of its own.
-    rows = [("top", "Top", "", 1, None), ("e", "E", "c", 1, None), ("c", "C", "d", 1, None),
-            ("d", "D", "e", 1, None), ("g", "G", "f", 1, None), ("f", "F", "g", 1, None),
-            ("h", "H", "h", 1, None), ("i", "I", "d", 1, None)]
+    rows = [
+        ("top", "Top", "", 1, None),
+        ("e", "E", "c", 1, None),
+        ("c", "C", "d", 1, None),
+        ("d", "D", "e", 1, None),
+        ("g", "G", "f", 1, None),
+        ("f", "F", "g", 1, None),
+        ("h", "H", "h", 1, None),
+        ("i", "I", "d", 1, None),
+    ]
     with pytest.raises(O.OrgChartError) as exc:
         O.flip(chart(rows))
     tail = "; expected every chain of managers to end at a top post (blank or XX)"
@@ -144,9 +186,16 @@ def test_flip_reports_every_circle_once_from_its_first_row():
 
 def test_made_up_ids_never_clash_with_posts():
     # a post already uses the customer's id and a placeholder's id: both get a suffix
-    out = O.flip(chart([("customer", "Customer desk", "", 1, None),
-                        ("unknown:x", "Odd id", "customer", 1, None),
-                        ("a", "Agent", "x", 1, None)]), attach_unknown=True)
+    out = O.flip(
+        chart(
+            [
+                ("customer", "Customer desk", "", 1, None),
+                ("unknown:x", "Odd id", "customer", 1, None),
+                ("a", "Agent", "x", 1, None),
+            ]
+        ),
+        attach_unknown=True,
+    )
     ids = out.roles["role_id"].tolist()
     assert ids == ["customer_", "customer", "unknown:x", "a", "unknown:x_"]
     assert len(set(ids)) == len(ids)
@@ -155,8 +204,16 @@ def test_made_up_ids_never_clash_with_posts():
 
 
 def test_flip_attach_unknown_places_a_placeholder_under_the_top():
-    out = O.flip(chart([("ceo", "CEO", "", 1, None), ("a", "Agent", "boss9", 4, None),
-                        ("b", "Agent", "boss9", 2, None)]), attach_unknown=True)
+    out = O.flip(
+        chart(
+            [
+                ("ceo", "CEO", "", 1, None),
+                ("a", "Agent", "boss9", 4, None),
+                ("b", "Agent", "boss9", 2, None),
+            ]
+        ),
+        attach_unknown=True,
+    )
     levels = out.roles.set_index("role_id")["level"].to_dict()
     assert levels["unknown:boss9"] == "manager" and levels["ceo"] == "executive"
     assert ["ceo", "unknown:boss9"] in out.serves.values.tolist()
@@ -175,8 +232,10 @@ def test_flip_empty():
 def test_unflip_hand_worked_and_empty():
     out = O.flip(chart([("ceo", "CEO", "", 1, "Board"), ("a", "Agent", "ceo", 10, "Ops")]))
     back = O.unflip(out.roles, out.serves)
-    assert back.values.tolist() == [["ceo", "CEO", "", 1.0, "Board", None],
-                                    ["a", "Agent", "ceo", 10.0, "Ops", None]]
+    assert back.values.tolist() == [
+        ["ceo", "CEO", "", 1.0, "Board", None],
+        ["a", "Agent", "ceo", 10.0, "Ops", None],
+    ]
     assert O.unflip(pd.DataFrame(), pd.DataFrame()).empty
 
 
@@ -189,8 +248,7 @@ def forests(draw):
         parent = draw(st.one_of(st.none(), st.integers(0, i - 1))) if i else None
         fte = draw(st.sampled_from([0.0, 0.5, 1.0, 2.25, 10.0, 37.5]))
         unit = draw(st.sampled_from(["Sales", "Ops", "IT", None]))
-        rows.append((f"p{i}", f"Post {i}", "" if parent is None else f"p{parent}", fte, unit,
-                     None))
+        rows.append((f"p{i}", f"Post {i}", "" if parent is None else f"p{parent}", fte, unit, None))
     return pd.DataFrame(rows, columns=list(O.CHART_COLUMNS))
 
 
@@ -235,21 +293,29 @@ def test_flip_properties(frame, facing):
 # --------------------------------------------------------------------------- column detection
 
 
-@pytest.mark.parametrize("header, expected", [
-    (["id", "title", "reports to"], ("id", "title", "reports to")),
-    (["Post ID", "Name", "Parent"], ("Post ID", "Name", "Parent")),
-    (["employee_id", "job_title", "manager_id"], ("employee_id", "job_title", "manager_id")),
-    (["EmployeeId", "Name", "JobTitle", "ManagerId"], ("EmployeeId", "JobTitle", "ManagerId")),
-    (["Title", "Manager"], ("Title", "Title", "Manager")),  # no id column: the title is the id
-])
+@pytest.mark.parametrize(
+    "header, expected",
+    [
+        (["id", "title", "reports to"], ("id", "title", "reports to")),
+        (["Post ID", "Name", "Parent"], ("Post ID", "Name", "Parent")),
+        (["employee_id", "job_title", "manager_id"], ("employee_id", "job_title", "manager_id")),
+        (["EmployeeId", "Name", "JobTitle", "ManagerId"], ("EmployeeId", "JobTitle", "ManagerId")),
+        (["Title", "Manager"], ("Title", "Title", "Manager")),  # no id column: the title is the id
+    ],
+)
 def test_detect_columns_common_names(header, expected):
     found = O.detect_columns(header)
     assert (found["id"], found["title"], found["reports_to"]) == expected
 
 
 def test_detect_columns_given_names_and_unknown_given():
-    found = O.detect_columns(["who", "what", "boss", "people"], id="who", title="what",
-                             reports_to="boss", headcount="PEOPLE")
+    found = O.detect_columns(
+        ["who", "what", "boss", "people"],
+        id="who",
+        title="what",
+        reports_to="boss",
+        headcount="PEOPLE",
+    )
     assert found["headcount"] == "people"
     with pytest.raises(KeyError):
         O.detect_columns(["a", "b"], id="zz")
@@ -262,9 +328,16 @@ def test_generic_cafe(fixtures):
     out = O.read_generic("generic/cafe.csv")
     # E1 (no manager) executive; E2, E3 have reports: managers; E4..E8 ends: frontline.
     assert out.roles.set_index("role_id")["level"].to_dict() == {
-        "customer": "customer", "E1": "executive", "E2": "manager", "E3": "manager",
-        "E4": "frontline", "E5": "frontline", "E6": "frontline", "E7": "frontline",
-        "E8": "frontline"}
+        "customer": "customer",
+        "E1": "executive",
+        "E2": "manager",
+        "E3": "manager",
+        "E4": "frontline",
+        "E5": "frontline",
+        "E6": "frontline",
+        "E7": "frontline",
+        "E8": "frontline",
+    }
     assert len(out.serves) == 7 + 5  # 7 reporting lines reversed + 5 ends serving customers
     assert out.total_fte == out.source_fte == 14.5  # 1+1+1+3.5+4+2+1.5+0.5
     assert out.source_rows == 8
@@ -287,29 +360,52 @@ def test_generic_cafe_customer_facing_and_chain_check(fixtures):
     ]
 
 
-@pytest.mark.parametrize("name, expected", [
-    ("bad_unknown_manager",
-     ["generic/bad_unknown_manager.csv:5:Manager ID: 'E9' is not the id of any post in the "
-      "file; expected an id from the 'Employee ID' column (or blank/XX for the top post). To "
-      "import it anyway, attach unknown managers (--attach-unknown)"]),
-    ("bad_cycle",
-     ["generic/bad_cycle.csv:3:Manager ID: reporting lines go round in a circle: 'E2' (row 3), "
-      "which reports to 'E3' (row 4), which reports to 'E2'; expected every chain of managers "
-      "to end at a top post (blank or XX)"]),
-    ("bad_missing_column",
-     ["generic/bad_missing_column.csv:1:reports to: missing column; expected a header cell "
-      "such as 'reports to', 'manager id', 'manager' or 'parent' (or name it with "
-      "--reports-to)"]),
-    ("bad_duplicate",
-     ["generic/bad_duplicate.csv:6:Employee ID: id 'E4' is already used on row 4; expected "
-      "each post's id once"]),
-    ("bad_many",
-     ["generic/bad_many.csv:4:Manager ID: 'E7' is not the id of any post in the file; expected "
-      "an id from the 'Employee ID' column (or blank/XX for the top post). To import it anyway, "
-      "attach unknown managers (--attach-unknown)",
-      "generic/bad_many.csv:5:FTE: 'four' is not a number; expected a headcount or FTE such as "
-      "1 or 0.5"]),
-])
+@pytest.mark.parametrize(
+    "name, expected",
+    [
+        (
+            "bad_unknown_manager",
+            [
+                "generic/bad_unknown_manager.csv:5:Manager ID: 'E9' is not the id of any post in the "
+                "file; expected an id from the 'Employee ID' column (or blank/XX for the top post). To "
+                "import it anyway, attach unknown managers (--attach-unknown)"
+            ],
+        ),
+        (
+            "bad_cycle",
+            [
+                "generic/bad_cycle.csv:3:Manager ID: reporting lines go round in a circle: 'E2' (row 3), "
+                "which reports to 'E3' (row 4), which reports to 'E2'; expected every chain of managers "
+                "to end at a top post (blank or XX)"
+            ],
+        ),
+        (
+            "bad_missing_column",
+            [
+                "generic/bad_missing_column.csv:1:reports to: missing column; expected a header cell "
+                "such as 'reports to', 'manager id', 'manager' or 'parent' (or name it with "
+                "--reports-to)"
+            ],
+        ),
+        (
+            "bad_duplicate",
+            [
+                "generic/bad_duplicate.csv:6:Employee ID: id 'E4' is already used on row 4; expected "
+                "each post's id once"
+            ],
+        ),
+        (
+            "bad_many",
+            [
+                "generic/bad_many.csv:4:Manager ID: 'E7' is not the id of any post in the file; expected "
+                "an id from the 'Employee ID' column (or blank/XX for the top post). To import it anyway, "
+                "attach unknown managers (--attach-unknown)",
+                "generic/bad_many.csv:5:FTE: 'four' is not a number; expected a headcount or FTE such as "
+                "1 or 0.5",
+            ],
+        ),
+    ],
+)
 def test_generic_bad_files_name_file_row_and_column(fixtures, name, expected):
     with pytest.raises(O.OrgChartError) as exc:
         O.read_generic(f"generic/{name}.csv")
@@ -324,7 +420,8 @@ def test_generic_given_column_not_in_header(fixtures):
     assert problems_of(exc) == [
         "generic/cafe.csv:1:Line Manager: no column named 'Line Manager' (given with "
         "--reports-to); the header has: 'Employee ID', 'Job Title', 'Manager ID', 'FTE', "
-        "'Department'"]
+        "'Department'"
+    ]
 
 
 def test_generic_missing_and_empty_files(tmp_path):
@@ -354,17 +451,38 @@ def test_uk_demo_pair(fixtures):
     out = O.read_uk_organogram("uk/demo-senior.csv", "uk/demo-junior.csv")
     roles = out.roles.set_index("role_id")
     assert roles.index.tolist() == [
-        "customer", "CE1", "OPS1", "CORP1", "OPS2", "IT1", "0", "0#9",
-        "CE1/J2", "OPS1/J3", "OPS1/J4", "OPS2/J5", "OPS2/J6", "CORP1/J7", "IT1/J8", "IT1/J9"]
+        "customer",
+        "CE1",
+        "OPS1",
+        "CORP1",
+        "OPS2",
+        "IT1",
+        "0",
+        "0#9",
+        "CE1/J2",
+        "OPS1/J3",
+        "OPS1/J4",
+        "OPS2/J5",
+        "OPS2/J6",
+        "CORP1/J7",
+        "IT1/J8",
+        "IT1/J9",
+    ]
     assert roles.loc["CE1", ["name", "level", "grade"]].tolist() == [
-        "Chief Executive", "executive", "SCS3"]
+        "Chief Executive",
+        "executive",
+        "SCS3",
+    ]
     assert roles.loc["OPS1", "name"] == "Director of Operations (vacant)"
     assert roles.loc["IT1", "name"] == "Head of IT (eliminated)"
     assert roles.loc["OPS2", "headcount"] == 1.0  # job share 0.6 + 0.4 merged
     assert roles.loc["0", "unit"] == "Corporate Services"
     assert roles.loc["0#9", "unit"] == "Operations - Counters"
     assert roles.loc["OPS2/J5", ["name", "headcount", "grade"]].tolist() == [
-        "Contact Centre Adviser", 41.75, "AO"]
+        "Contact Centre Adviser",
+        41.75,
+        "AO",
+    ]
     # senior 1 + 1 + 0.8 + 0.6 + 0.4 + 1 + 0.5 + 0.5 = 5.8; junior 89.45 -> 95.25
     assert out.source_fte == pytest.approx(95.25)
     assert out.total_fte == pytest.approx(95.25)
@@ -390,17 +508,22 @@ def test_uk_demo_pair(fixtures):
 
 
 def test_uk_demo_pair_customer_facing_chain_check(fixtures):
-    out = O.read_uk_organogram("uk/demo-senior.csv", "uk/demo-junior.csv",
-                               customer_facing_units=["Operations*"])
+    out = O.read_uk_organogram(
+        "uk/demo-senior.csv", "uk/demo-junior.csv", customer_facing_units=["Operations*"]
+    )
     levels = out.roles.set_index("role_id")["level"]
     assert sorted(levels[levels == "support"].index) == [
-        "0", "CE1/J2", "CORP1/J7", "IT1/J8", "IT1/J9"]
+        "0",
+        "CE1/J2",
+        "CORP1/J7",
+        "IT1/J8",
+        "IT1/J9",
+    ]
     check = chain_check(build_graph(out.roles, out.serves))
     # CORP1 and IT1 serve only cut-off roles; CE1 reaches customers through OPS1.
     # Every fix ends at the largest frontline role, Contact Centre Adviser (41.75).
     table = check.unreached.set_index("role_id")
-    assert sorted(table.index) == ["0", "CE1/J2", "CORP1", "CORP1/J7", "IT1", "IT1/J8",
-                                   "IT1/J9"]
+    assert sorted(table.index) == ["0", "CE1/J2", "CORP1", "CORP1/J7", "IT1", "IT1/J8", "IT1/J9"]
     assert set(table["fix_to"]) == {"OPS2/J5"}
     # CORP1's nearest chain ends are 0 and CORP1/J7 (one hop); the smaller id wins: 0
     assert table.loc["CORP1", "fix"] == "add: Not in Post [0] serves Contact Centre Adviser"
@@ -412,10 +535,15 @@ def test_uk_header_drift_and_file_order(fixtures):
     out = O.read_uk_organogram("uk/drift-junior.csv", "uk/drift-senior.csv")
     assert pd.isna(out.roles["grade"].iloc[0])  # the customer role has no grade
     assert out.roles[["role_id", "level", "headcount", "grade"]].fillna("").values.tolist() == [
-        ["customer", "customer", 0.0, ""], ["10", "executive", 1.0, "SCS2"],
-        ["11", "manager", 1.0, "SCS1"], ["12", "manager", 1.0, "SCS1"],
-        ["11/J2", "frontline", 120.5, "EO"], ["11/J3", "frontline", 300.0, "AO"],
-        ["12/J4", "frontline", 12.0, "HEO"], ["10/J5", "frontline", 1.0, "SEO"]]
+        ["customer", "customer", 0.0, ""],
+        ["10", "executive", 1.0, "SCS2"],
+        ["11", "manager", 1.0, "SCS1"],
+        ["12", "manager", 1.0, "SCS1"],
+        ["11/J2", "frontline", 120.5, "EO"],
+        ["11/J3", "frontline", 300.0, "AO"],
+        ["12/J4", "frontline", 12.0, "HEO"],
+        ["10/J5", "frontline", 1.0, "SEO"],
+    ]
     assert out.total_fte == out.source_fte == 436.5
     assert out.warnings == ()
 
@@ -426,29 +554,56 @@ def test_uk_senior_only_warns(fixtures):
     assert any("no junior file given" in w.message for w in out.warnings)
 
 
-@pytest.mark.parametrize("files, expected", [
-    (("uk/demo-senior.csv", "uk/bad-junior-unknown.csv"),
-     ["uk/bad-junior-unknown.csv:3:Reporting Senior Post: 'P99' is not the id of any post in "
-      "the file; expected the 'Post Unique Reference' of a post in uk/demo-senior.csv. To "
-      "import it anyway, attach unknown managers (--attach-unknown)"]),
-    (("uk/demo-senior.csv", "uk/bad-junior-fte.csv"),
-     ["uk/bad-junior-fte.csv:4:Number of Posts in FTE: 'lots' is not a number; expected the "
-      "full-time equivalent, such as 1 or 0.5"]),
-    (("uk/bad-senior-cycle.csv", None),
-     ["uk/bad-senior-cycle.csv:3:Reports to Senior Post: reporting lines go round in a circle: "
-      "'B1' (row 3), which reports to 'C1' (row 4), which reports to 'B1'; expected every "
-      "chain of managers to end at a top post (blank or XX)"]),
-    (("uk/bad-senior-missing.csv", None),
-     ["uk/bad-senior-missing.csv:1:Reports to Senior Post: missing column; expected a "
-      "'Reports to Senior Post' header cell in the senior organogram file"]),
-    (("generic/cafe.csv", None),
-     ["generic/cafe.csv:1:Post Unique Reference: does not look like an organogram file; "
-      "expected a 'Post Unique Reference' column (senior posts) or a 'Reporting Senior Post' "
-      "column (junior posts)"]),
-    (("uk/demo-junior.csv", "uk/drift-junior.csv"),
-     ["uk/drift-junior.csv:1: expected one senior file and one junior file, but got junior and "
-      "junior; give the senior file too"]),
-])
+@pytest.mark.parametrize(
+    "files, expected",
+    [
+        (
+            ("uk/demo-senior.csv", "uk/bad-junior-unknown.csv"),
+            [
+                "uk/bad-junior-unknown.csv:3:Reporting Senior Post: 'P99' is not the id of any post in "
+                "the file; expected the 'Post Unique Reference' of a post in uk/demo-senior.csv. To "
+                "import it anyway, attach unknown managers (--attach-unknown)"
+            ],
+        ),
+        (
+            ("uk/demo-senior.csv", "uk/bad-junior-fte.csv"),
+            [
+                "uk/bad-junior-fte.csv:4:Number of Posts in FTE: 'lots' is not a number; expected the "
+                "full-time equivalent, such as 1 or 0.5"
+            ],
+        ),
+        (
+            ("uk/bad-senior-cycle.csv", None),
+            [
+                "uk/bad-senior-cycle.csv:3:Reports to Senior Post: reporting lines go round in a circle: "
+                "'B1' (row 3), which reports to 'C1' (row 4), which reports to 'B1'; expected every "
+                "chain of managers to end at a top post (blank or XX)"
+            ],
+        ),
+        (
+            ("uk/bad-senior-missing.csv", None),
+            [
+                "uk/bad-senior-missing.csv:1:Reports to Senior Post: missing column; expected a "
+                "'Reports to Senior Post' header cell in the senior organogram file"
+            ],
+        ),
+        (
+            ("generic/cafe.csv", None),
+            [
+                "generic/cafe.csv:1:Post Unique Reference: does not look like an organogram file; "
+                "expected a 'Post Unique Reference' column (senior posts) or a 'Reporting Senior Post' "
+                "column (junior posts)"
+            ],
+        ),
+        (
+            ("uk/demo-junior.csv", "uk/drift-junior.csv"),
+            [
+                "uk/drift-junior.csv:1: expected one senior file and one junior file, but got junior and "
+                "junior; give the senior file too"
+            ],
+        ),
+    ],
+)
 def test_uk_bad_files_name_file_row_and_column(fixtures, files, expected):
     with pytest.raises(O.OrgChartError) as exc:
         O.read_uk_organogram(*files)
@@ -456,8 +611,9 @@ def test_uk_bad_files_name_file_row_and_column(fixtures, files, expected):
 
 
 def test_uk_attach_unknown_keeps_the_fte(fixtures):
-    out = O.read_uk_organogram("uk/demo-senior.csv", "uk/bad-junior-unknown.csv",
-                               attach_unknown=True)
+    out = O.read_uk_organogram(
+        "uk/demo-senior.csv", "uk/bad-junior-unknown.csv", attach_unknown=True
+    )
     roles = out.roles.set_index("role_id")
     assert roles.loc["unknown:P99", ["level", "headcount"]].tolist() == ["manager", 0.0]
     assert ["CE1", "unknown:P99"] in out.serves.values.tolist()
@@ -466,13 +622,15 @@ def test_uk_attach_unknown_keeps_the_fte(fixtures):
     assert str(out.warnings[-1]) == (
         "uk/bad-junior-unknown.csv:3:Reporting Senior Post: warning: 1 post(s) report to "
         "'P99', which is not in the file; they were placed under a placeholder role "
-        "'unknown:P99' (0 FTE) under the top post (row 3)")
+        "'unknown:P99' (0 FTE) under the top post (row 3)"
+    )
 
 
 def test_uk_not_disclosed_fte_is_a_warning(fixtures, tmp_path):
     junior = tmp_path / "j.csv"
-    junior.write_text("Reporting Senior Post,Generic Job Title,Number of Posts in FTE\n"
-                      "CE1,Clerk,N/D\nCE1,,2\n")
+    junior.write_text(
+        "Reporting Senior Post,Generic Job Title,Number of Posts in FTE\nCE1,Clerk,N/D\nCE1,,2\n"
+    )
     out = O.read_uk_organogram(FIXTURES / "uk/demo-senior.csv", junior)
     assert any(w.row == 2 and "publish no FTE" in w.message for w in out.warnings)
     assert out.roles.set_index("role_id").loc["CE1/J3", "name"] == "Junior staff"
@@ -489,10 +647,22 @@ def test_write_tables_schema_order_atomic_and_refuses_overwrite(fixtures, tmp_pa
         rows = list(csv.reader(fh))
     assert rows[0] == TABLES["roles"].columns
     assert rows[1] == ["customer", "Customers", "customer", "0", "", ""]
-    assert rows[5] == ["OPS2", "Deputy Director Contact Centre", "manager", "1",
-                       "Operations - Contact Centre", "SCS1"]
-    assert ["OPS2/J5", "Contact Centre Adviser", "frontline", "41.75",
-            "Operations - Contact Centre", "AO"] in rows
+    assert rows[5] == [
+        "OPS2",
+        "Deputy Director Contact Centre",
+        "manager",
+        "1",
+        "Operations - Contact Centre",
+        "SCS1",
+    ]
+    assert [
+        "OPS2/J5",
+        "Contact Centre Adviser",
+        "frontline",
+        "41.75",
+        "Operations - Contact Centre",
+        "AO",
+    ] in rows
     assert serves_path.read_text().splitlines()[0] == "from_role,to_role"
     assert sorted(p.name for p in team.iterdir()) == ["roles.csv", "serves.csv"]  # no temps
     with pytest.raises(O.OrgChartError, match="already exists; refusing to overwrite"):
@@ -520,8 +690,7 @@ def test_cli_generic(fixtures, tmp_path):
     team = tmp_path / "team"
     result = run(["generic/cafe.csv", "--out", str(team), "--frontline-unit", "Front of house"])
     assert result.exit_code == 0, result.output
-    assert "Roles: 9 (1 customer, 1 executive, 2 manager, 3 support, 2 frontline)" in \
-        result.output
+    assert "Roles: 9 (1 customer, 1 executive, 2 manager, 3 support, 2 frontline)" in result.output
     assert "Serves edges: 9" in result.output
     assert "Total FTE: 14.5" in result.output
     assert "Chain check: 4 finding(s) (4 unreached)" in result.output
@@ -539,8 +708,23 @@ def test_cli_generic(fixtures, tmp_path):
 def test_cli_generic_column_options(tmp_path):
     src = tmp_path / "hr.csv"
     src.write_text("who,what,boss,people,team\nA,Owner,,1,HQ\nB,Clerk,A,3,Shop\n")
-    result = run([str(src), "--out", str(tmp_path / "t"), "--id", "who", "--title", "what",
-                  "--reports-to", "boss", "--headcount", "people", "--unit", "team"])
+    result = run(
+        [
+            str(src),
+            "--out",
+            str(tmp_path / "t"),
+            "--id",
+            "who",
+            "--title",
+            "what",
+            "--reports-to",
+            "boss",
+            "--headcount",
+            "people",
+            "--unit",
+            "team",
+        ]
+    )
     assert result.exit_code == 0, result.output
     assert "Total FTE: 4" in result.output
     roles = pd.read_csv(tmp_path / "t" / "roles.csv")
@@ -548,8 +732,16 @@ def test_cli_generic_column_options(tmp_path):
 
 
 def test_cli_uk_pair_with_graphml(fixtures, tmp_path):
-    result = run(["uk/demo-junior.csv", "uk/demo-senior.csv", "--out", str(tmp_path / "t"),
-                  "--graphml", str(tmp_path / "p.graphml")])
+    result = run(
+        [
+            "uk/demo-junior.csv",
+            "uk/demo-senior.csv",
+            "--out",
+            str(tmp_path / "t"),
+            "--graphml",
+            str(tmp_path / "p.graphml"),
+        ]
+    )
     assert result.exit_code == 0, result.output
     assert "Read 16 row(s)" in result.output
     assert "Total FTE: 95.25" in result.output
@@ -558,24 +750,39 @@ def test_cli_uk_pair_with_graphml(fixtures, tmp_path):
     assert (tmp_path / "p.graphml").read_text().startswith("<?xml")
 
 
-@pytest.mark.parametrize("args, expected", [
-    (["generic/bad_cycle.csv"], "error: generic/bad_cycle.csv:3:Manager ID: reporting lines go "
-                                "round in a circle"),
-    (["generic/bad_many.csv"], "error: generic/bad_many.csv:5:FTE: 'four' is not a number"),
-    (["generic/bad_missing_column.csv"], "error: generic/bad_missing_column.csv:1:reports to: "
-                                         "missing column"),
-    (["uk/demo-senior.csv", "uk/bad-junior-unknown.csv"],
-     "error: uk/bad-junior-unknown.csv:3:Reporting Senior Post: 'P99' is not the id"),
-    (["generic/none.csv"], "error: generic/none.csv: file not found"),
-    (["a.csv", "b.csv", "c.csv"], "error: expected one file (generic) or two"),
-    # a senior organogram read as a generic chart: the job share repeats an id
-    (["uk/demo-senior.csv", "--format", "generic"],
-     "error: uk/demo-senior.csv:6:Post Unique Reference: id 'OPS2' is already used on row 5"),
-    (["uk/demo-senior.csv", "uk/demo-junior.csv", "--id", "x"],
-     "error: --id apply to --format generic only"),
-    (["generic/cafe.csv", "--title", "Role"],
-     "error: generic/cafe.csv:1:Role: no column named 'Role' (given with --title)"),
-])
+@pytest.mark.parametrize(
+    "args, expected",
+    [
+        (
+            ["generic/bad_cycle.csv"],
+            "error: generic/bad_cycle.csv:3:Manager ID: reporting lines go round in a circle",
+        ),
+        (["generic/bad_many.csv"], "error: generic/bad_many.csv:5:FTE: 'four' is not a number"),
+        (
+            ["generic/bad_missing_column.csv"],
+            "error: generic/bad_missing_column.csv:1:reports to: missing column",
+        ),
+        (
+            ["uk/demo-senior.csv", "uk/bad-junior-unknown.csv"],
+            "error: uk/bad-junior-unknown.csv:3:Reporting Senior Post: 'P99' is not the id",
+        ),
+        (["generic/none.csv"], "error: generic/none.csv: file not found"),
+        (["a.csv", "b.csv", "c.csv"], "error: expected one file (generic) or two"),
+        # a senior organogram read as a generic chart: the job share repeats an id
+        (
+            ["uk/demo-senior.csv", "--format", "generic"],
+            "error: uk/demo-senior.csv:6:Post Unique Reference: id 'OPS2' is already used on row 5",
+        ),
+        (
+            ["uk/demo-senior.csv", "uk/demo-junior.csv", "--id", "x"],
+            "error: --id apply to --format generic only",
+        ),
+        (
+            ["generic/cafe.csv", "--title", "Role"],
+            "error: generic/cafe.csv:1:Role: no column named 'Role' (given with --title)",
+        ),
+    ],
+)
 def test_cli_bad_input_exit_1_without_traceback(fixtures, tmp_path, args, expected):
     result = run([*args, "--out", str(tmp_path / "t")])
     assert result.exit_code == 1
@@ -589,9 +796,19 @@ def test_cli_subprocess_never_shows_a_traceback(fixtures, tmp_path):
     import sys
 
     result = subprocess.run(
-        [sys.executable, "-m", "kit.commands.orgchart", "generic/bad_cycle.csv", "--out",
-         str(tmp_path / "t")], capture_output=True, text=True, cwd=FIXTURES,
-        env={**os.environ, "PYTHONPATH": str(FIXTURES.parents[2])})
+        [
+            sys.executable,
+            "-m",
+            "kit.commands.orgchart",
+            "generic/bad_cycle.csv",
+            "--out",
+            str(tmp_path / "t"),
+        ],
+        capture_output=True,
+        text=True,
+        cwd=FIXTURES,
+        env={**os.environ, "PYTHONPATH": str(FIXTURES.parents[2])},
+    )
     assert result.returncode == 1
     # the problems on stdout (like servekit validate), the summary on stderr
     assert "error: generic/bad_cycle.csv:3:Manager ID:" in result.stdout
@@ -635,7 +852,13 @@ def test_every_real_organogram_pair_imports_with_fte_preserved(stem, tmp_path):
     assert all(w.severity == "warning" for w in out.warnings)
     # people's names are never imported
     names = set(pd.read_csv(senior, dtype=str, keep_default_na=False)["Name"]) - {
-        "N/D", "Vacant", "Eliminated", '"Vacant"', '"Eliminated"', ""}
+        "N/D",
+        "Vacant",
+        "Eliminated",
+        '"Vacant"',
+        '"Eliminated"',
+        "",
+    }
     assert not names & set(out.roles["name"])
 
 
@@ -645,8 +868,16 @@ def test_real_dwp_through_the_cli(tmp_path):
     if not senior.exists():
         pytest.skip(f"real data not found at {REALDATA}")
     junior = ORGANOGRAMS / "clean-version-of-DWP-September-2013-junior.csv"
-    result = run([str(senior), str(junior), "--out", str(tmp_path / "dwp"),
-                  "--frontline-unit", "Operations*"])
+    result = run(
+        [
+            str(senior),
+            str(junior),
+            "--out",
+            str(tmp_path / "dwp"),
+            "--frontline-unit",
+            "Operations*",
+        ]
+    )
     assert result.exit_code == 0, result.output
     assert "Read 2,384 row(s)" in result.output
     assert "Total FTE: 89,118.31" in result.output
@@ -656,4 +887,6 @@ def test_real_dwp_through_the_cli(tmp_path):
     assert ("DWP135#201", "DWP202") in set(map(tuple, serves.values))
     roles = pd.read_csv(tmp_path / "dwp" / "roles.csv").set_index("role_id")
     assert roles.loc["DWP135#201", ["name", "level"]].tolist() == [
-        "Permanent Secretary", "executive"]
+        "Permanent Secretary",
+        "executive",
+    ]

@@ -26,8 +26,11 @@ SLUG = "night-shift"
 
 
 def _snapshot(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
 
 
 @pytest.fixture
@@ -68,13 +71,17 @@ def test_pack_holds_the_team_its_notebooks_and_a_manifest(workshop, tmp_path):
         manifest = json.loads(archive.read(MANIFEST))
         readme = archive.read("README.txt").decode()
         data = {n: archive.read(n) for n in names}
-    team_files = sorted(f"teams/{SLUG}/{p}" for p in _snapshot(workshop / "teams" / SLUG)
-                        if not p.startswith(".history/"))
+    team_files = sorted(
+        f"teams/{SLUG}/{p}"
+        for p in _snapshot(workshop / "teams" / SLUG)
+        if not p.startswith(".history/")
+    )
     notebooks = sorted(f"notebooks/{SLUG}/{p}" for p in _snapshot(workshop / "notebooks" / SLUG))
     assert names == sorted(["README.txt", MANIFEST, "workshop.yaml", *team_files, *notebooks])
     assert manifest["team"] == SLUG and manifest["name"] == "Night Shift"
-    assert manifest["base"] == {n: hashlib.sha256(data[n]).hexdigest()
-                                for n in team_files + notebooks}
+    assert manifest["base"] == {
+        n: hashlib.sha256(data[n]).hexdigest() for n in team_files + notebooks
+    }
     assert "The laptop needs the kit installed" in readme
     assert f"notebooks/{SLUG}/01_journey.ipynb" in readme
 
@@ -103,8 +110,9 @@ def test_round_trip_updates_changed_files_and_keeps_the_old_version(workshop, tm
     result = collect(workshop, back)
     assert result.updated == [f"teams/{SLUG}/journey.csv"]
     assert result.conflicts == [] and result.added == []
-    assert (workshop / "teams" / SLUG / "journey.csv").read_bytes() == \
-        (laptop / "teams" / SLUG / "journey.csv").read_bytes()
+    assert (workshop / "teams" / SLUG / "journey.csv").read_bytes() == (
+        laptop / "teams" / SLUG / "journey.csv"
+    ).read_bytes()
     kept = list((workshop / "teams" / SLUG / ".history").glob("*.journey.csv"))
     assert [k.read_bytes() for k in kept] == [old]
     assert _snapshot(workshop / "teams" / "front-desk") == other
@@ -114,8 +122,11 @@ def test_round_trip_updates_changed_files_and_keeps_the_old_version(workshop, tm
 def test_repack_on_the_laptop_keeps_the_original_base(workshop, tmp_path):
     laptop = _unzip(pack_team(workshop, SLUG, tmp_path / "night.zip"), tmp_path / "laptop")
     _edit_journey(laptop / "teams" / SLUG, "Edited on the laptop")
-    back = CliRunner().invoke(main, ["pack", str(laptop), "--team", SLUG, "--out",
-                                     str(tmp_path / "back.zip")], catch_exceptions=False)
+    back = CliRunner().invoke(
+        main,
+        ["pack", str(laptop), "--team", SLUG, "--out", str(tmp_path / "back.zip")],
+        catch_exceptions=False,
+    )
     assert back.exit_code == 0, back.output
     result = collect(workshop, tmp_path / "back.zip")
     assert result.updated == [f"teams/{SLUG}/journey.csv"] and result.conflicts == []
@@ -148,12 +159,13 @@ def test_stale_zip_never_overwrites_newer_work(workshop, tmp_path):
     # --prefer zip: the team's version goes in, the newer work is kept in .history/
     swapped = collect(workshop, back, prefer="zip")
     assert (workshop / "teams" / SLUG / "journey.csv").read_bytes() == laptop_version
-    (name, kept_at), = swapped.conflicts
+    ((name, kept_at),) = swapped.conflicts
     assert (workshop / kept_at).read_bytes() == newer and ".workshop." in kept_at
 
 
-def _hostile(path: Path, entries: list[tuple[str, bytes]], *, slug: str = SLUG,
-             symlink: str | None = None) -> Path:
+def _hostile(
+    path: Path, entries: list[tuple[str, bytes]], *, slug: str = SLUG, symlink: str | None = None
+) -> Path:
     with zipfile.ZipFile(path, "w") as archive:
         archive.writestr(MANIFEST, json.dumps({"format": 1, "team": slug, "base": {}}))
         archive.writestr(f"teams/{slug}/team.yaml", "name: Night Shift\n")
@@ -166,29 +178,45 @@ def _hostile(path: Path, entries: list[tuple[str, bytes]], *, slug: str = SLUG,
     return path
 
 
-@pytest.mark.parametrize(("entries", "symlink", "why"), [
-    ([("../evil.txt", b"x")], None, "'../evil.txt' climbs out with '..'"),
-    ([(f"teams/{SLUG}/../../../evil.txt", b"x")], None,
-     f"'teams/{SLUG}/../../../evil.txt' climbs out with '..'"),
-    ([("/tmp/servekit-evil.txt", b"x")], None, "'/tmp/servekit-evil.txt' is an absolute path"),
-    ([("C:/evil.txt", b"x")], None, "'C:/evil.txt' is an absolute path"),
-    ([("teams/front-desk/journey.csv", b"x")], None,
-     "'teams/front-desk/journey.csv' lies outside teams/night-shift/ and notebooks/night-shift/"),
-    ([], f"teams/{SLUG}/journey.csv", f"'teams/{SLUG}/journey.csv' is a symbolic link"),
-    ([(f"teams/{SLUG}/team.yaml", b"name: Someone else\n")], None,
-     f"'teams/{SLUG}/team.yaml' appears twice"),
-])
+@pytest.mark.parametrize(
+    ("entries", "symlink", "why"),
+    [
+        ([("../evil.txt", b"x")], None, "'../evil.txt' climbs out with '..'"),
+        (
+            [(f"teams/{SLUG}/../../../evil.txt", b"x")],
+            None,
+            f"'teams/{SLUG}/../../../evil.txt' climbs out with '..'",
+        ),
+        ([("/tmp/servekit-evil.txt", b"x")], None, "'/tmp/servekit-evil.txt' is an absolute path"),
+        ([("C:/evil.txt", b"x")], None, "'C:/evil.txt' is an absolute path"),
+        (
+            [("teams/front-desk/journey.csv", b"x")],
+            None,
+            "'teams/front-desk/journey.csv' lies outside teams/night-shift/ and notebooks/night-shift/",
+        ),
+        ([], f"teams/{SLUG}/journey.csv", f"'teams/{SLUG}/journey.csv' is a symbolic link"),
+        (
+            [(f"teams/{SLUG}/team.yaml", b"name: Someone else\n")],
+            None,
+            f"'teams/{SLUG}/team.yaml' appears twice",
+        ),
+    ],
+)
 @pytest.mark.filterwarnings("ignore:Duplicate name")
 def test_zip_slip_is_refused_and_nothing_is_written(workshop, tmp_path, entries, symlink, why):
-    bad = _hostile(tmp_path / "bad.zip", entries + [(f"teams/{SLUG}/journey.csv", b"y")]
-                   if not symlink else entries, symlink=symlink)
+    bad = _hostile(
+        tmp_path / "bad.zip",
+        entries + [(f"teams/{SLUG}/journey.csv", b"y")] if not symlink else entries,
+        symlink=symlink,
+    )
     before = _snapshot(tmp_path)
     runner = CliRunner()
     result = runner.invoke(main, ["collect", str(workshop), str(bad)], catch_exceptions=False)
     assert result.exit_code == 1
     assert result.output == (
         f"{bad}: refused, nothing was written: 1 unsafe entry (expected only files under "
-        f"teams/{SLUG}/ and notebooks/{SLUG}/): {why}\n1 of 1 zip(s) refused\n")
+        f"teams/{SLUG}/ and notebooks/{SLUG}/): {why}\n1 of 1 zip(s) refused\n"
+    )
     assert _snapshot(tmp_path) == before
     assert not Path("/tmp/servekit-evil.txt").exists()
 
@@ -200,38 +228,53 @@ def test_two_unsafe_entries_are_both_named(workshop, tmp_path):
     assert str(caught.value) == (
         f"{bad}: refused, nothing was written: 2 unsafe entries (expected only files under "
         f"teams/{SLUG}/ and notebooks/{SLUG}/): '../a.txt' climbs out with '..'; "
-        f"'/abs.txt' is an absolute path")
+        f"'/abs.txt' is an absolute path"
+    )
 
 
 def test_invalid_team_data_and_bad_zips_are_refused(workshop, tmp_path):
     before = _snapshot(workshop)
-    bad_data = _hostile(tmp_path / "data.zip", [(
-        f"teams/{SLUG}/journey.csv",
-        b"touchpoint_id,stage,order,description,contact,emotion\nT1,Arrival,1,Desk,direct,9\n")])
+    bad_data = _hostile(
+        tmp_path / "data.zip",
+        [
+            (
+                f"teams/{SLUG}/journey.csv",
+                b"touchpoint_id,stage,order,description,contact,emotion\nT1,Arrival,1,Desk,direct,9\n",
+            )
+        ],
+    )
     with pytest.raises(PackError) as caught:
         collect(workshop, bad_data)
     message = str(caught.value)
-    assert message.startswith(f"{bad_data}: refused, nothing was written: the team's data has "
-                              f"errors (fix them on the laptop and zip again):\n  teams/{SLUG}/"
-                              f"journey.csv:2:emotion: ")
+    assert message.startswith(
+        f"{bad_data}: refused, nothing was written: the team's data has "
+        f"errors (fix them on the laptop and zip again):\n  teams/{SLUG}/"
+        f"journey.csv:2:emotion: "
+    )
     (tmp_path / "junk.zip").write_text("not a zip")
     with pytest.raises(PackError) as caught:
         collect(workshop, tmp_path / "junk.zip")
-    assert str(caught.value) == (f"{tmp_path / 'junk.zip'}: not a zip file (File is not a zip "
-                                 f"file); expected a zip made by 'servekit pack'")
+    assert str(caught.value) == (
+        f"{tmp_path / 'junk.zip'}: not a zip file (File is not a zip "
+        f"file); expected a zip made by 'servekit pack'"
+    )
     with zipfile.ZipFile(tmp_path / "plain.zip", "w") as archive:
         archive.writestr(f"teams/{SLUG}/journey.csv", "x")
     with pytest.raises(PackError) as caught:
         collect(workshop, tmp_path / "plain.zip")
-    assert str(caught.value) == (f"{tmp_path / 'plain.zip'}: refused, nothing was written: no "
-                                 f"{MANIFEST} in the zip; expected a zip made by 'servekit "
-                                 f"pack' (or its folder zipped again)")
+    assert str(caught.value) == (
+        f"{tmp_path / 'plain.zip'}: refused, nothing was written: no "
+        f"{MANIFEST} in the zip; expected a zip made by 'servekit "
+        f"pack' (or its folder zipped again)"
+    )
     unknown = _hostile(tmp_path / "ghost.zip", [], slug="ghost")
     with pytest.raises(PackError) as caught:
         collect(workshop, unknown)
-    assert str(caught.value) == (f"{unknown}: refused, nothing was written: team 'ghost' is "
-                                 f"not in {workshop / 'teams'}; expected one of: front-desk, "
-                                 f"night-shift")
+    assert str(caught.value) == (
+        f"{unknown}: refused, nothing was written: team 'ghost' is "
+        f"not in {workshop / 'teams'}; expected one of: front-desk, "
+        f"night-shift"
+    )
     assert _snapshot(workshop) == before
 
 
@@ -240,8 +283,9 @@ def test_collect_takes_the_good_zips_and_refuses_the_bad(workshop, tmp_path):
     _edit_journey(laptop / "teams" / SLUG, "Good work")
     good = _zip_folder(laptop, tmp_path / "good.zip")
     bad = _hostile(tmp_path / "bad.zip", [("../x", b"x")])
-    result = CliRunner().invoke(main, ["collect", str(workshop), str(bad), str(good)],
-                                catch_exceptions=False)
+    result = CliRunner().invoke(
+        main, ["collect", str(workshop), str(bad), str(good)], catch_exceptions=False
+    )
     assert result.exit_code == 1
     assert "Good work" in (workshop / "teams" / SLUG / "journey.csv").read_text()
     assert f"{SLUG} (good.zip): 1 updated (teams/{SLUG}/journey.csv)" in result.output
@@ -249,17 +293,25 @@ def test_collect_takes_the_good_zips_and_refuses_the_bad(workshop, tmp_path):
 
 def test_pack_bad_input(workshop, tmp_path):
     runner = CliRunner()
-    result = runner.invoke(main, ["pack", str(workshop), "--team", "ghost", "--out",
-                                  str(tmp_path / "g.zip")], catch_exceptions=False)
+    result = runner.invoke(
+        main,
+        ["pack", str(workshop), "--team", "ghost", "--out", str(tmp_path / "g.zip")],
+        catch_exceptions=False,
+    )
     assert result.exit_code == 1
-    assert result.output == (f"Error: no team 'ghost' in {workshop / 'teams'}; expected one "
-                             f"of: front-desk, night-shift\n")
+    assert result.output == (
+        f"Error: no team 'ghost' in {workshop / 'teams'}; expected one "
+        f"of: front-desk, night-shift\n"
+    )
     inside = workshop / "teams" / SLUG / "self.zip"
-    result = runner.invoke(main, ["pack", str(workshop), "--team", SLUG, "--out", str(inside)],
-                           catch_exceptions=False)
-    assert result.output == (f"Error: --out {inside} is inside {(workshop / 'teams' / SLUG)}; "
-                             f"expected a zip outside the team's folders (it would pack "
-                             f"itself)\n")
+    result = runner.invoke(
+        main, ["pack", str(workshop), "--team", SLUG, "--out", str(inside)], catch_exceptions=False
+    )
+    assert result.output == (
+        f"Error: --out {inside} is inside {(workshop / 'teams' / SLUG)}; "
+        f"expected a zip outside the team's folders (it would pack "
+        f"itself)\n"
+    )
     assert not inside.exists()
     shutil.rmtree(workshop / "notebooks")  # a workshop from before team notebooks: still packs
     pack_team(workshop, SLUG, tmp_path / "n.zip")

@@ -17,8 +17,13 @@ import pytest
 from conftest import ROOT
 
 WORKSHOPS = ROOT / "workshops"
-NOTEBOOKS = ["01_journey.ipynb", "02_pyramid.ipynb", "03_needs.ipynb", "04_scoring.ipynb",
-             "05_plan.ipynb"]
+NOTEBOOKS = [
+    "01_journey.ipynb",
+    "02_pyramid.ipynb",
+    "03_needs.ipynb",
+    "04_scoring.ipynb",
+    "05_plan.ipynb",
+]
 TEAMS = ["front-desk-friends", "equipe-etoile", "the-night-shift", "team-4-half-finished"]
 EDITORS = {
     "01_journey.ipynb": ["JourneyEditor", "LiveFigure"],
@@ -34,8 +39,11 @@ def _read(name):
 
 
 def _snapshot(folder):
-    return {p.relative_to(folder).as_posix(): (p.read_bytes(), p.stat().st_mtime_ns)
-            for p in sorted(folder.rglob("*")) if p.is_file()}
+    return {
+        p.relative_to(folder).as_posix(): (p.read_bytes(), p.stat().st_mtime_ns)
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
 
 
 # --------------------------------------------------------------------------- shape (fast)
@@ -69,8 +77,9 @@ def test_code_cells_only_call_the_kit(name):
         lines = [line for line in cell.source.splitlines() if line.strip()]
         assert len(lines) <= 6, cell.source
         for node in ast.parse(cell.source).body:
-            assert isinstance(node, ast.Import | ast.ImportFrom | ast.Expr | ast.Assign), \
-                ast.dump(node)[:80]
+            assert isinstance(node, ast.Import | ast.ImportFrom | ast.Expr | ast.Assign), ast.dump(
+                node
+            )[:80]
 
 
 # --------------------------------------------------------------------------- papermill (slow)
@@ -88,14 +97,19 @@ def python3_kernel():
     try:
         spec = KernelSpecManager().get_kernel_spec("python3")
     except NoSuchKernel:
-        subprocess.run([sys.executable, "-m", "ipykernel", "install", "--sys-prefix"],
-                       check=True, capture_output=True)
+        subprocess.run(
+            [sys.executable, "-m", "ipykernel", "install", "--sys-prefix"],
+            check=True,
+            capture_output=True,
+        )
         spec = KernelSpecManager().get_kernel_spec("python3")
     python = spec.argv[0]
     if python not in ("python", "python3", sys.executable):
-        pytest.fail(f"the python3 kernelspec in {spec.resource_dir} starts {python}, not this "
-                    f"venv's {sys.executable}; remove it or run `{sys.executable} -m ipykernel "
-                    f"install --sys-prefix`")
+        pytest.fail(
+            f"the python3 kernelspec in {spec.resource_dir} starts {python}, not this "
+            f"venv's {sys.executable}; remove it or run `{sys.executable} -m ipykernel "
+            f"install --sys-prefix`"
+        )
     return "python3"
 
 
@@ -109,9 +123,15 @@ def demo(tmp_path_factory):
 def _run(source, output, cwd, python3_kernel, **parameters):
     import papermill
 
-    papermill.execute_notebook(str(source), str(output), parameters=parameters or None,
-                               kernel_name=python3_kernel, cwd=str(cwd), progress_bar=False,
-                               execution_timeout=300)
+    papermill.execute_notebook(
+        str(source),
+        str(output),
+        parameters=parameters or None,
+        kernel_name=python3_kernel,
+        cwd=str(cwd),
+        progress_bar=False,
+        execution_timeout=300,
+    )
     return json.loads(output.read_text())
 
 
@@ -131,11 +151,18 @@ def _shown(result):
 @pytest.mark.slow
 @pytest.mark.parametrize("team", TEAMS)
 @pytest.mark.parametrize("name", NOTEBOOKS)
-def test_notebook_runs_under_papermill_and_changes_nothing(name, team, demo, python3_kernel,
-                                                           tmp_path):
+def test_notebook_runs_under_papermill_and_changes_nothing(
+    name, team, demo, python3_kernel, tmp_path
+):
     before = _snapshot(demo)
-    result = _run(WORKSHOPS / name, tmp_path / name, WORKSHOPS, python3_kernel,
-                  workshop_dir=str(demo), team=team)
+    result = _run(
+        WORKSHOPS / name,
+        tmp_path / name,
+        WORKSHOPS,
+        python3_kernel,
+        workshop_dir=str(demo),
+        team=team,
+    )
     assert _shown(result) == EDITORS[name]
     assert _snapshot(demo) == before
 
@@ -148,6 +175,10 @@ def test_notebook_defaults_resolve_next_to_a_demo(tmp_path, python3_kernel):
 
     shutil.copytree(WORKSHOPS, tmp_path / "workshops")
     create_demo(tmp_path / "demo")
-    result = _run(tmp_path / "workshops" / "01_journey.ipynb", tmp_path / "out.ipynb",
-                  tmp_path / "workshops", python3_kernel)
+    result = _run(
+        tmp_path / "workshops" / "01_journey.ipynb",
+        tmp_path / "out.ipynb",
+        tmp_path / "workshops",
+        python3_kernel,
+    )
     assert _shown(result) == ["TeamPicker"] * len(EDITORS["01_journey.ipynb"])

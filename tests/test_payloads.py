@@ -117,15 +117,18 @@ def test_nul_byte_is_refused_with_one_message(tmp_path):
     from kit.problems import InvalidData
     from kit.workbook import Workbook
 
-    team = shutil.copytree(Path(__file__).parent.parent / "datasets" / "laurie-hospitality"
-                           / "teams" / TEAM, tmp_path / "t")
+    team = shutil.copytree(
+        Path(__file__).parent.parent / "datasets" / "laurie-hospitality" / "teams" / TEAM,
+        tmp_path / "t",
+    )
     raw = (team / "journey.csv").read_bytes().replace(b"Compares", b"Com\x00pares", 1)
     (team / "journey.csv").write_bytes(raw)
     with pytest.raises(InvalidData) as caught:
         Workbook.load(team, root=tmp_path)
     assert [str(p) for p in caught.value.problems] == [
         "t/journey.csv: not a CSV file: it holds binary data, not text; expected a table saved "
-        "as CSV (comma-separated values) from a spreadsheet"]
+        "as CSV (comma-separated values) from a spreadsheet"
+    ]
 
 
 # --------------------------------------------------------------------------- HTML
@@ -165,8 +168,11 @@ def assert_inert_html(text: str, payload: str, shown: str) -> _Page:
         if names & {"onerror", "onmouseover"} or '"' in names or "'" in names:
             bad.append(f"attribute break-out in <{tag} {attrs}>")
         for name, val in attrs:
-            if name in ("href", "src", "action", "formaction", "xlink:href") and val and \
-                    val.strip().lower().startswith("javascript:"):
+            if (
+                name in ("href", "src", "action", "formaction", "xlink:href")
+                and val
+                and val.strip().lower().startswith("javascript:")
+            ):
                 bad.append(f"script URL in <{tag} {name}={val!r}>")
     if any(body.strip() == "alert(1)" for body in page.scripts):
         bad.append("a <script>alert(1)</script> element was created")
@@ -183,8 +189,11 @@ def _json_text(text: str) -> str:
     import json
 
     dumped = json.dumps(text)[1:-1]
-    return dumped.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026") \
-        if "<" in text or ">" in text or "&" in text else dumped
+    return (
+        dumped.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+        if "<" in text or ">" in text or "&" in text
+        else dumped
+    )
 
 
 @pytest.fixture(scope="module")
@@ -226,9 +235,18 @@ def test_report_in_chromium_runs_no_payload(reports, chromium):
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=chromium, args=[
-            "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-            "--disable-background-networking", "--disable-component-update", "--disable-sync"])
+        browser = p.chromium.launch(
+            executable_path=chromium,
+            args=[
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
+        )
         try:
             page = browser.new_page()
             dialogs: list[str] = []
@@ -265,9 +283,11 @@ def test_links_page_is_inert(key):
     from kit.links import TeamLink, links_page
 
     payload = PAYLOADS[key]
-    text = links_page(value(payload, "title"), [TeamLink("team-a", value(payload, "team"),
-                                                         f"http://127.0.0.1:8888/{key}")],
-                      note=value(payload, "note"))
+    text = links_page(
+        value(payload, "title"),
+        [TeamLink("team-a", value(payload, "team"), f"http://127.0.0.1:8888/{key}")],
+        note=value(payload, "note"),
+    )
     page = assert_inert_html(text, payload, "links")
     body = " ".join(page.texts)
     for where in ("title", "team", "note"):
@@ -284,7 +304,9 @@ def test_guide_is_inert(workshop, tmp_path, key):
     shutil.copytree(workshop / "teams" / f"p-{key}", ws / "teams" / f"p-{key}")
     (ws / "workshop.yaml").write_text(
         (ws / "workshop.yaml").read_text(encoding="utf-8")
-        + f"facilitator: {_yaml(value(PAYLOADS[key], 'facilitator'))}\n", encoding="utf-8")
+        + f"facilitator: {_yaml(value(PAYLOADS[key], 'facilitator'))}\n",
+        encoding="utf-8",
+    )
     [page] = write_guide(ws, "half-day")
     text = page.read_text(encoding="utf-8")
     assert_inert_html(text, PAYLOADS[key], "guide")
@@ -308,11 +330,21 @@ def test_xlsx_has_no_formula_and_reads_back(workshop, tmp_path, key):
     out = tmp_path / "team.xlsx"
     export_xlsx(team, out, root=workshop)
     book = openpyxl.load_workbook(out)
-    formulas = [f"{ws.title}!{c.coordinate}" for ws in book.worksheets for row in ws.iter_rows()
-                for c in row if c.data_type == "f"]
+    formulas = [
+        f"{ws.title}!{c.coordinate}"
+        for ws in book.worksheets
+        for row in ws.iter_rows()
+        for c in row
+        if c.data_type == "f"
+    ]
     assert formulas == []
-    texts = {plain_text(c.value) for ws in book.worksheets for row in ws.iter_rows()
-             for c in row if isinstance(c.value, str)}  # _xHHHH_ is how Excel stores controls
+    texts = {
+        plain_text(c.value)
+        for ws in book.worksheets
+        for row in ws.iter_rows()
+        for c in row
+        if isinstance(c.value, str)
+    }  # _xHHHH_ is how Excel stores controls
     assert _stored(PAYLOADS[key], "journey.description") in texts
     copy = shutil.copytree(team, tmp_path / "copy")
     import_xlsx(out, copy, force=True)
@@ -329,8 +361,10 @@ def test_ics_parses_back_to_the_same_text(workshop, key):
 
     calendar = plan_calendar(workshop / "teams" / f"p-{key}")
     again = icalendar.Calendar.from_ical(calendar.to_ical())
-    texts = " ".join(str(e.get("summary", "")) + " " + str(e.get("description", ""))
-                     for e in again.walk("VEVENT"))
+    texts = " ".join(
+        str(e.get("summary", "")) + " " + str(e.get("description", ""))
+        for e in again.walk("VEVENT")
+    )
     # iCalendar (like XML) has no bare carriage return: it comes back as a line break
     assert _stored(PAYLOADS[key], "plan.action").replace("\r", "\n") in texts
 
@@ -369,10 +403,10 @@ def test_terminal_output_has_no_control_characters(workshop, command):
 def test_the_html_check_fails_on_an_unescaped_payload(key):
     payload = PAYLOADS[key]
     pages = {
-        "attr-break": f"<p title=\"{payload}\">x</p>",
+        "attr-break": f'<p title="{payload}">x</p>',
         "attr-event": f"<p title='{payload}'>x</p>",
-        "js-url": f"<a href=\"{payload}\">link</a>",
-        "script-end": f"<script>var d = \"{payload}\";</script>",
+        "js-url": f'<a href="{payload}">link</a>',
+        "script-end": f'<script>var d = "{payload}";</script>',
     }
     with pytest.raises(AssertionError):
         assert_inert_html(pages[key], payload, "unescaped")

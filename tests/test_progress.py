@@ -35,7 +35,10 @@ def test_half_finished_sample_team_is_not_done(demo_workshop):
 def test_status_command_escapes_markup_in_names(tmp_path):
     runner = CliRunner()
     target = tmp_path / "w"
-    assert runner.invoke(main, ["new", str(target), "--team", "[bold red]Loud[reset] team"]).exit_code == 0
+    assert (
+        runner.invoke(main, ["new", str(target), "--team", "[bold red]Loud[reset] team"]).exit_code
+        == 0
+    )
     result = runner.invoke(main, ["status", str(target)], env={"COLUMNS": "160"})
     assert result.exit_code == 0, result.output
     assert "[bold red]Loud[reset] team" in result.output

@@ -36,31 +36,48 @@ def serves_frame(edges: list[tuple[str, str]]) -> pd.DataFrame:
 # A small hotel: 12 roles, one flawed edge (the front desk "serves" its manager: serving the
 # boss, and with fom -> desk a circle), one support role served by nobody and serving nobody
 # (spa: an orphan), one support role that serves nobody above it (laundry -> nothing).
-HOTEL_ROLES = roles_frame([
-    ("guest", "Hotel guest", "customer", None, None),
-    ("desk", "Front desk agent", "frontline", 14, "Front office"),
-    ("conc", "Concierge", "frontline", 2, "Front office"),
-    ("server", "Restaurant server", "frontline", 16, "F&B"),
-    ("hk", "Room attendant", "support", 28, "Housekeeping"),
-    ("laundry", "Laundry attendant", "support", 7, "Housekeeping"),
-    ("it", "IT support", "support", 3, "IT"),
-    ("fom", "Front office manager", "manager", 1, "Front office"),
-    ("exec_hk", "Executive housekeeper", "manager", 1, "Housekeeping"),
-    ("fb", "F&B manager", "manager", 1, "F&B"),
-    ("gm", "General manager", "executive", 1, "Hotel"),
-    ("spa", "Spa therapist", "support", 2, "Spa"),
-])
-HOTEL_SERVES = serves_frame([
-    ("desk", "guest"), ("conc", "guest"), ("server", "guest"),
-    ("hk", "desk"), ("it", "desk"), ("it", "server"),
-    ("fom", "desk"), ("fom", "conc"), ("exec_hk", "hk"), ("exec_hk", "laundry"),
-    ("fb", "server"), ("gm", "fom"), ("gm", "exec_hk"), ("gm", "fb"), ("gm", "it"),
-    ("desk", "fom"),  # the flaw: serving the boss
-])
-HOTEL_JOURNEY = pd.DataFrame({
-    "touchpoint_id": ["T1", "T2", "T3", "T4", "T5"],
-    "role_id": ["desk", "conc", "server", "hk", None],
-})
+HOTEL_ROLES = roles_frame(
+    [
+        ("guest", "Hotel guest", "customer", None, None),
+        ("desk", "Front desk agent", "frontline", 14, "Front office"),
+        ("conc", "Concierge", "frontline", 2, "Front office"),
+        ("server", "Restaurant server", "frontline", 16, "F&B"),
+        ("hk", "Room attendant", "support", 28, "Housekeeping"),
+        ("laundry", "Laundry attendant", "support", 7, "Housekeeping"),
+        ("it", "IT support", "support", 3, "IT"),
+        ("fom", "Front office manager", "manager", 1, "Front office"),
+        ("exec_hk", "Executive housekeeper", "manager", 1, "Housekeeping"),
+        ("fb", "F&B manager", "manager", 1, "F&B"),
+        ("gm", "General manager", "executive", 1, "Hotel"),
+        ("spa", "Spa therapist", "support", 2, "Spa"),
+    ]
+)
+HOTEL_SERVES = serves_frame(
+    [
+        ("desk", "guest"),
+        ("conc", "guest"),
+        ("server", "guest"),
+        ("hk", "desk"),
+        ("it", "desk"),
+        ("it", "server"),
+        ("fom", "desk"),
+        ("fom", "conc"),
+        ("exec_hk", "hk"),
+        ("exec_hk", "laundry"),
+        ("fb", "server"),
+        ("gm", "fom"),
+        ("gm", "exec_hk"),
+        ("gm", "fb"),
+        ("gm", "it"),
+        ("desk", "fom"),  # the flaw: serving the boss
+    ]
+)
+HOTEL_JOURNEY = pd.DataFrame(
+    {
+        "touchpoint_id": ["T1", "T2", "T3", "T4", "T5"],
+        "role_id": ["desk", "conc", "server", "hk", None],
+    }
+)
 
 
 @pytest.fixture
@@ -78,8 +95,13 @@ def empty_tables() -> tuple[pd.DataFrame, pd.DataFrame]:
 def test_build_graph_nodes_edges_and_attributes(hotel):
     assert hotel.number_of_nodes() == 12
     assert hotel.number_of_edges() == 16
-    assert hotel.nodes["guest"] == {"name": "Hotel guest", "level": "customer",
-                                    "headcount": 0.0, "unit": "", "grade": ""}
+    assert hotel.nodes["guest"] == {
+        "name": "Hotel guest",
+        "level": "customer",
+        "headcount": 0.0,
+        "unit": "",
+        "grade": "",
+    }
     assert hotel.nodes["desk"]["headcount"] == 14.0
     assert hotel.has_edge("desk", "fom") and hotel.has_edge("fom", "desk")
 
@@ -92,9 +114,14 @@ def test_build_graph_does_not_mutate_inputs():
 
 
 def test_build_graph_tolerates_missing_values_and_unknown_references():
-    roles = pd.DataFrame({"role_id": ["a", " b ", None, "a"], "name": [None, "B", "x", "dup"],
-                          "level": [" Frontline", "CUSTOMER", "support", "manager"],
-                          "headcount": [float("nan"), "2", 3, 4]})
+    roles = pd.DataFrame(
+        {
+            "role_id": ["a", " b ", None, "a"],
+            "name": [None, "B", "x", "dup"],
+            "level": [" Frontline", "CUSTOMER", "support", "manager"],
+            "headcount": [float("nan"), "2", 3, 4],
+        }
+    )
     serves = pd.DataFrame({"from_role": ["a", "ghost", None], "to_role": ["b", "a", "b"]})
     g = P.build_graph(roles, serves)
     assert sorted(g.nodes) == ["a", "b", "ghost"]
@@ -112,8 +139,14 @@ def test_everything_accepts_empty_tables(frames):
     assert g.number_of_nodes() == 0
     check = P.chain_check(g)
     assert check.ok
-    for table in (check.unreached, check.serves_down, check.cycles, check.cycle_edges,
-                  check.orphans, check.findings):
+    for table in (
+        check.unreached,
+        check.serves_down,
+        check.cycles,
+        check.cycle_edges,
+        check.orphans,
+        check.findings,
+    ):
         assert table.empty and len(table.columns) > 0
     assert P.support_chains(g, pd.DataFrame()).empty
     assert P.touchpoint_reach(g, pd.DataFrame()).empty
@@ -141,12 +174,15 @@ def test_chain_check_on_the_hotel(hotel):
     # spa (support, unit Spa, no edges): nothing ties it to anyone -> no edge suggested.
     spa = check.unreached.set_index("role_id").loc["spa"]
     assert spa[["fix_from", "fix_to", "fix", "reason"]].tolist() == ["", "", "", ""]
-    assert check.serves_down[["from_role", "to_role", "from_level", "to_level"]].values.tolist() \
-        == [["desk", "fom", "frontline", "manager"]]
+    assert check.serves_down[
+        ["from_role", "to_role", "from_level", "to_level"]
+    ].values.tolist() == [["desk", "fom", "frontline", "manager"]]
     assert check.cycles["roles"].tolist() == [("desk", "fom")]
     assert check.cycles["size"].tolist() == [2]
     assert sorted(map(tuple, check.cycle_edges[["from_role", "to_role"]].values)) == [
-        ("desk", "fom"), ("fom", "desk")]
+        ("desk", "fom"),
+        ("fom", "desk"),
+    ]
     assert check.orphans["role_id"].tolist() == ["spa"]
     # one finding each; the orphan is not repeated as "unreached"
     assert check.findings["kind"].tolist() == ["unreached", "serves_down", "cycle", "orphan"]
@@ -160,24 +196,32 @@ def test_chain_check_sentences_are_plain_language(hotel):
     assert text["unreached"] == (
         "Laundry attendant (support) does not serve anyone who reaches a customer. "
         "Suggested fix: add: Laundry attendant serves Room attendant, because both are in "
-        "Housekeeping and work for Executive housekeeper.")
+        "Housekeeping and work for Executive housekeeper."
+    )
     assert text["serves_down"] == (
         "Front desk agent (frontline) serves Front office manager (manager), who sits below it "
         "in the upside-down pyramid: that is serving the boss. Turn it round: Front office "
-        "manager should serve Front desk agent.")
+        "manager should serve Front desk agent."
+    )
     assert text["cycle"] == (
         "Front desk agent → Front office manager → Front desk agent serve each other in a "
-        "circle; a chain of service should end at the customer.")
+        "circle; a chain of service should end at the customer."
+    )
     assert text["orphan"] == (
         "Spa therapist (support) has no serves edges at all: nobody serves it and it serves "
         "nobody. Nothing in the data says whose work Spa therapist supports: no role that "
         "reaches a customer shares its unit or a manager with it. Decide which role it serves "
-        "and add that edge.")
+        "and add that edge."
+    )
 
 
 def graph(edges, levels, units=None, heads=None) -> nx.DiGraph:
-    roles = roles_frame([(n, n.upper(), lv, (heads or {}).get(n, 1), (units or {}).get(n))
-                         for n, lv in levels.items()])
+    roles = roles_frame(
+        [
+            (n, n.upper(), lv, (heads or {}).get(n, 1), (units or {}).get(n))
+            for n, lv in levels.items()
+        ]
+    )
     return P.build_graph(roles, serves_frame(edges))
 
 
@@ -186,8 +230,14 @@ def unreached_sentence(check, role_id: str) -> str:
 
 
 # Issue 15: the suggested fix is an edge a person would draw, with the reason.
-SHOP_LEVELS = {"c": "customer", "f1": "frontline", "f2": "frontline", "f3": "frontline",
-               "s": "support", "m": "manager"}
+SHOP_LEVELS = {
+    "c": "customer",
+    "f1": "frontline",
+    "f2": "frontline",
+    "f3": "frontline",
+    "s": "support",
+    "m": "manager",
+}
 SHOP_EDGES = [("f1", "c"), ("f2", "c"), ("f3", "c"), ("m", "s"), ("m", "f2")]
 SHOP_HEADS = {"f1": 50, "f2": 5, "f3": 9}
 
@@ -197,44 +247,53 @@ def test_fix_is_the_frontline_role_it_sits_beside_not_the_biggest_team():
     check = P.chain_check(graph(SHOP_EDGES, SHOP_LEVELS, heads=SHOP_HEADS))
     assert unreached_sentence(check, "s") == (
         "S (support) does not serve anyone who reaches a customer. Suggested fix: add: S serves "
-        "F2, because both work for M.")
+        "F2, because both work for M."
+    )
 
 
 def test_fix_prefers_the_same_unit_and_says_so():
-    check = P.chain_check(graph(SHOP_EDGES, SHOP_LEVELS, units={"s": "Kitchen", "f3": "Kitchen"},
-                                heads=SHOP_HEADS))
+    check = P.chain_check(
+        graph(SHOP_EDGES, SHOP_LEVELS, units={"s": "Kitchen", "f3": "Kitchen"}, heads=SHOP_HEADS)
+    )
     assert unreached_sentence(check, "s") == (
         "S (support) does not serve anyone who reaches a customer. Suggested fix: add: S serves "
-        "F3, because both are in Kitchen.")
+        "F3, because both are in Kitchen."
+    )
     # same unit AND same manager beats the same unit alone
-    check = P.chain_check(graph(SHOP_EDGES, SHOP_LEVELS,
-                                units={"s": "Kitchen", "f3": "Kitchen", "f2": "Kitchen"},
-                                heads=SHOP_HEADS))
+    check = P.chain_check(
+        graph(
+            SHOP_EDGES,
+            SHOP_LEVELS,
+            units={"s": "Kitchen", "f3": "Kitchen", "f2": "Kitchen"},
+            heads=SHOP_HEADS,
+        )
+    )
     assert unreached_sentence(check, "s") == (
         "S (support) does not serve anyone who reaches a customer. Suggested fix: add: S serves "
-        "F2, because both are in Kitchen and work for M.")
+        "F2, because both are in Kitchen and work for M."
+    )
 
 
 def test_fix_goes_to_a_support_role_of_its_own_level_when_that_is_whose_work_it_supports():
-    levels = {"c": "customer", "f": "frontline", "hk": "support", "ln": "support",
-              "xh": "manager"}
+    levels = {"c": "customer", "f": "frontline", "hk": "support", "ln": "support", "xh": "manager"}
     edges = [("f", "c"), ("hk", "f"), ("xh", "hk"), ("xh", "ln")]
     check = P.chain_check(graph(edges, levels, units={"hk": "Rooms", "ln": "Rooms"}))
     assert unreached_sentence(check, "ln") == (
         "LN (support) does not serve anyone who reaches a customer. Suggested fix: add: LN "
-        "serves HK, because both are in Rooms and work for XH.")
+        "serves HK, because both are in Rooms and work for XH."
+    )
 
 
 def test_fix_never_serves_the_boss_and_looks_under_the_managers_manager():
     # s works for x, whose other report m is a manager: serving m would be serving down the
     # pyramid. m's team (f) comes under x too and reaches the customer.
-    levels = {"c": "customer", "f": "frontline", "s": "support", "m": "manager",
-              "x": "executive"}
+    levels = {"c": "customer", "f": "frontline", "s": "support", "m": "manager", "x": "executive"}
     edges = [("f", "c"), ("m", "f"), ("x", "m"), ("x", "s")]
     check = P.chain_check(graph(edges, levels))
     assert unreached_sentence(check, "s") == (
         "S (support) does not serve anyone who reaches a customer. Suggested fix: add: S serves "
-        "F, because both come under X.")
+        "F, because both come under X."
+    )
     # a role two managers up: k works for j, who works for x; x also runs m -> f
     levels |= {"j": "manager", "k": "support"}
     edges = [("f", "c"), ("m", "f"), ("x", "m"), ("x", "j"), ("j", "k")]
@@ -245,19 +304,20 @@ def test_fix_never_serves_the_boss_and_looks_under_the_managers_manager():
     assert table.loc["j", "sentence"] == (
         "J (manager) does not serve anyone who reaches a customer. Everyone it serves is cut "
         "off too; the fix is further along its chain: add: K serves F, because both come "
-        "under X.")
+        "under X."
+    )
 
 
 def test_fix_looks_at_the_nearest_level_towards_the_customer_first():
-    levels = {"c": "customer", "f": "frontline", "s": "support", "m": "manager",
-              "x": "executive"}
+    levels = {"c": "customer", "f": "frontline", "s": "support", "m": "manager", "x": "executive"}
     # m and s both work for x; s reaches the customer through f. m (manager) could serve s
     # (support) or f (frontline, also under x): the nearer level, support, wins.
     edges = [("f", "c"), ("s", "f"), ("x", "s"), ("x", "m")]
     check = P.chain_check(graph(edges, levels))
     assert unreached_sentence(check, "m") == (
         "M (manager) does not serve anyone who reaches a customer. Suggested fix: add: M "
-        "serves S, because both work for X.")
+        "serves S, because both work for X."
+    )
 
 
 def test_no_fix_when_nothing_ties_the_role_to_the_chain():
@@ -276,12 +336,12 @@ def test_fix_never_closes_a_circle():
     assert row["fix_to"] == "" and row["fix"] == ""
     assert row["sentence"] == (
         "S (support) does not serve anyone who reaches a customer. No role above it reaches a "
-        "customer yet: connect the front line first.")
+        "customer yet: connect the front line first."
+    )
 
 
 def test_fix_of_a_role_whose_whole_chain_is_cut_off_is_at_the_chain_end():
-    levels = {"c": "customer", "f": "frontline", "s": "support", "m": "manager",
-              "x": "executive"}
+    levels = {"c": "customer", "f": "frontline", "s": "support", "m": "manager", "x": "executive"}
     edges = [("f", "c"), ("x", "m"), ("m", "s")]  # x -> m -> s -> (nothing)
     check = P.chain_check(graph(edges, levels, units={"s": "Kitchen", "f": "Kitchen"}))
     table = check.unreached.set_index("role_id")
@@ -291,33 +351,38 @@ def test_fix_of_a_role_whose_whole_chain_is_cut_off_is_at_the_chain_end():
     assert table.loc["x", "sentence"] == (
         "X (executive) does not serve anyone who reaches a customer. Everyone it serves is cut "
         "off too; the fix is further along its chain: add: S serves F, because both are in "
-        "Kitchen.")
+        "Kitchen."
+    )
     # without the unit nothing ties s to f: the chain's sentence says where to start
     check = P.chain_check(graph(edges, levels))
     assert unreached_sentence(check, "m") == (
         "M (manager) does not serve anyone who reaches a customer. Everyone it serves is cut "
         "off too, so start at the end of its chain, S. Nothing in the data says whose work S "
         "supports: no role that reaches a customer shares its unit or a manager with it. "
-        "Decide which role it serves and add that edge.")
+        "Decide which role it serves and add that edge."
+    )
 
 
 def test_frontline_fix_is_the_customer_and_no_customer_means_no_fix():
     check = P.chain_check(graph([], {"c": "customer", "f": "frontline"}))
     assert unreached_sentence(check, "f") == (
         "F (frontline) does not serve anyone who reaches a customer. Suggested fix: add: F "
-        "serves C, because front-line roles serve the customer directly.")
+        "serves C, because front-line roles serve the customer directly."
+    )
     check = P.chain_check(graph([], {"f": "frontline"}))
     row = check.unreached.set_index("role_id").loc["f"]
     assert row["fix"] == "" and row["sentence"] == (
         "F (frontline) does not serve anyone who reaches a customer. There is no customer role "
-        "yet: add one and have the front line serve it.")
+        "yet: add one and have the front line serve it."
+    )
 
 
 def test_role_without_a_level_is_asked_for_one():
     check = P.chain_check(graph([("f", "c")], {"c": "customer", "f": "frontline", "q": ""}))
     assert unreached_sentence(check, "q") == (
         "Q (no level) does not serve anyone who reaches a customer. Give Q a level first, then "
-        "connect it.")
+        "connect it."
+    )
 
 
 def test_closed_circle_of_cut_off_roles_is_fixed_from_the_member_nearest_the_customer():
@@ -331,8 +396,18 @@ def test_closed_circle_of_cut_off_roles_is_fixed_from_the_member_nearest_the_cus
 
 def test_cycles_self_loop_and_bigger_tangle():
     levels = {n: "manager" for n in "abcd"}
-    check = P.chain_check(graph([("b", "c"), ("c", "a"), ("a", "b"), ("c", "d"), ("d", "c"),
-                                 ], levels))
+    check = P.chain_check(
+        graph(
+            [
+                ("b", "c"),
+                ("c", "a"),
+                ("a", "b"),
+                ("c", "d"),
+                ("d", "c"),
+            ],
+            levels,
+        )
+    )
     # one tangle {a, b, c, d}; a concrete cycle from the smallest id
     assert check.cycles["size"].tolist() == [4]
     cycle = check.cycles["roles"].iloc[0]
@@ -346,14 +421,19 @@ def test_cycles_self_loop_and_bigger_tangle():
 def test_customer_orphan_sentence():
     check = P.chain_check(graph([], {"c": "customer"}))
     assert check.orphans["sentence"].iloc[0] == (
-        "Nobody serves the customer role C: it has no serves edges.")
+        "Nobody serves the customer role C: it has no serves edges."
+    )
     assert check.unreached.empty
 
 
 def test_shared_names_are_told_apart_by_id():
-    roles = roles_frame([("c", "Customers", "customer", 0, None),
-                         ("a1", "Agent", "frontline", 1, None),
-                         ("a2", "Agent", "frontline", 1, None)])
+    roles = roles_frame(
+        [
+            ("c", "Customers", "customer", 0, None),
+            ("a1", "Agent", "frontline", 1, None),
+            ("a2", "Agent", "frontline", 1, None),
+        ]
+    )
     check = P.chain_check(P.build_graph(roles, serves_frame([("a1", "c")])))
     assert check.unreached["fix"].tolist() == ["add: Agent [a2] serves Customers"]
 
@@ -375,11 +455,17 @@ def test_chain_check_equals_brute_force_reachability_on_random_dags(dag):
     g = graph(edges, dict(zip(nodes, levels, strict=True)))
     check = P.chain_check(g)
     customers = [n for n, lv in zip(nodes, levels, strict=True) if lv == "customer"]
-    brute = sorted(n for n, lv in zip(nodes, levels, strict=True) if lv != "customer"
-                   and not any(nx.has_path(g, n, c) for c in customers))
+    brute = sorted(
+        n
+        for n, lv in zip(nodes, levels, strict=True)
+        if lv != "customer" and not any(nx.has_path(g, n, c) for c in customers)
+    )
     assert check.unreached["role_id"].tolist() == brute
-    down = sorted((u, v) for u, v in edges if LEVELS.index(g.nodes[u]["level"])
-                  < LEVELS.index(g.nodes[v]["level"]))
+    down = sorted(
+        (u, v)
+        for u, v in edges
+        if LEVELS.index(g.nodes[u]["level"]) < LEVELS.index(g.nodes[v]["level"])
+    )
     assert list(map(tuple, check.serves_down[["from_role", "to_role"]].values)) == down
     assert check.cycles.empty  # a DAG has none
     assert check.orphans["role_id"].tolist() == sorted(n for n in nodes if g.degree(n) == 0)
@@ -420,8 +506,11 @@ def test_support_paths_hotel(hotel):
         ["desk", "fom", "gm"],
     ]
     # fom is served by desk (the flaw) and gm; the circle is not walked twice
-    assert P.support_paths(hotel, "fom") == [["fom", "desk", "hk", "exec_hk", "gm"],
-                                             ["fom", "desk", "it", "gm"], ["fom", "gm"]]
+    assert P.support_paths(hotel, "fom") == [
+        ["fom", "desk", "hk", "exec_hk", "gm"],
+        ["fom", "desk", "it", "gm"],
+        ["fom", "gm"],
+    ]
     assert P.support_paths(hotel, "gm") == [["gm"]]
     assert P.support_paths(hotel, "nobody") == []
     assert len(P.support_paths(hotel, "desk", max_paths=2)) == 2
@@ -473,7 +562,8 @@ def test_role_reach_without_headcount_gives_zero_weighted_share():
     g = graph([("m", "f")], {"f": "frontline", "m": "manager"}, heads={"f": 0, "m": 0})
     reach = P.role_reach(g, pd.DataFrame({"touchpoint_id": ["t"], "role_id": ["f"]}))
     assert reach[["role_id", "touchpoints", "share", "weighted_share"]].values.tolist() == [
-        ["m", 1, 1.0, 0.0]]
+        ["m", 1, 1.0, 0.0]
+    ]
 
 
 # --------------------------------------------------------------------------- layout
@@ -526,13 +616,13 @@ def test_aggregate_groups_by_unit_then_cuts_hierarchical_names():
     # 20 units per level > 16 -> cut "Division k - Team u" to "Division k": 4 per level
     assert sorted(agg.roles["role_id"]) == sorted(
         ["customer:(no unit)", "executive:Board"]
-        + [f"{lv}:Division {k}" for lv in ("frontline", "manager") for k in range(4)])
+        + [f"{lv}:Division {k}" for lv in ("frontline", "manager") for k in range(4)]
+    )
     fl = agg.roles.set_index("role_id").loc["frontline:Division 0"]
     # units 0, 4, 8, 12, 16: 3 staff each with headcount 1 + u -> 3 * (1+5+9+13+17) = 135
     assert fl["headcount"] == 135.0 and fl["name"] == "Division 0"
     assert agg.roles["headcount"].sum() == roles["headcount"].astype(float).sum()
-    assert ("manager:Division 0", "frontline:Division 0") in set(
-        map(tuple, agg.serves.values))
+    assert ("manager:Division 0", "frontline:Division 0") in set(map(tuple, agg.serves.values))
     assert len(agg.members) == len(roles)
 
 
@@ -561,8 +651,9 @@ def test_aggregate_always_fits_and_keeps_headcount(units, per_unit, max_nodes, p
     agg = layout.aggregate(roles, serves, max_nodes=max_nodes, max_per_level=per_level)
     levels_present = roles["level"].nunique()
     assert len(agg.roles) <= max(max_nodes, levels_present)
-    assert agg.roles.groupby("level").size().max() <= max(per_level, 1) or \
-        len(agg.roles) == len(roles)
+    assert agg.roles.groupby("level").size().max() <= max(per_level, 1) or len(agg.roles) == len(
+        roles
+    )
     assert math.isclose(agg.roles["headcount"].sum(), roles["headcount"].astype(float).sum())
     assert set(agg.members["group_id"]) == set(agg.roles["role_id"])
     assert set(agg.members["role_id"]) == set(roles["role_id"])
@@ -574,7 +665,9 @@ def test_aggregate_by_grade():
     roles["grade"] = ["A" if i % 2 else "B" for i in range(20)]
     agg = layout.aggregate(roles, serves_frame([]), by="grade", max_nodes=60, max_per_level=5)
     assert agg.roles[["role_id", "headcount"]].values.tolist() == [
-        ["frontline:A", 10.0], ["frontline:B", 10.0]]
+        ["frontline:A", 10.0],
+        ["frontline:B", 10.0],
+    ]
     with pytest.raises(ValueError, match="by must be"):
         layout.aggregate(roles, serves_frame([]), by="colour")
 
@@ -618,11 +711,13 @@ def test_write_graphml_sanitises_odd_attributes(tmp_path: Path):
 def test_write_graphml_control_characters_never_break_the_xml(tmp_path: Path):
     # Issue 16: control characters in names, units and ids (typed, or pasted from an HR export)
     # are not allowed in XML 1.0. Each becomes U+FFFD; tab and newline are kept.
-    roles = roles_frame([
-        ("guest", "Guest\x00", "customer", 0, None),
-        ("desk\x01", "Front\x1b[31mdesk", "frontline", 2, "Ro\x0boms"),
-        ("desk\x02", "Night\tdesk\nteam", "frontline", 1, "Ro\x0c\x7f\ud800oms"),
-    ])
+    roles = roles_frame(
+        [
+            ("guest", "Guest\x00", "customer", 0, None),
+            ("desk\x01", "Front\x1b[31mdesk", "frontline", 2, "Ro\x0boms"),
+            ("desk\x02", "Night\tdesk\nteam", "frontline", 1, "Ro\x0c\x7f\ud800oms"),
+        ]
+    )
     serves = serves_frame([("desk\x01", "guest"), ("desk\x02", "guest")])
     g = P.build_graph(roles, serves)
     target = graphio.write_graphml(g, tmp_path / "ctrl.graphml", check=P.chain_check(g))
@@ -690,14 +785,16 @@ def test_figure_rings_roles_that_do_not_reach_a_customer():
 
 
 def test_figure_escapes_user_text_and_keeps_it_out_of_hovertemplates():
-    roles = roles_frame([("c", "<b>Guests</b>", "customer", 0, None),
-                         ("f", "Desk <img src=x onerror=alert(1)>", "frontline", 2,
-                          "<i>Front</i>")])
+    roles = roles_frame(
+        [
+            ("c", "<b>Guests</b>", "customer", 0, None),
+            ("f", "Desk <img src=x onerror=alert(1)>", "frontline", 2, "<i>Front</i>"),
+        ]
+    )
     fig = pyramid_figure(roles, serves_frame([("f", "c")]), title="<script>x</script>")
     html = fig.to_json()
     assert "<img" not in html and "<script>" not in html and "<i>Front" not in html
-    assert "&lt;img src=x onerror=alert(1)&gt;" in html.replace("\\u003c", "<") or \
-        "&lt;img" in html
+    assert "&lt;img src=x onerror=alert(1)&gt;" in html.replace("\\u003c", "<") or "&lt;img" in html
     for trace in fig.data:
         template = trace.hovertemplate or ""
         assert "Desk" not in template and "Guests" not in template and "Front" not in template

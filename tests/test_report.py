@@ -40,8 +40,11 @@ FIGURE_DIV = re.compile(r'<div[^>]*class="plotly-graph-div"[^>]*>')
 
 def figure_outputs(ipynb: Path) -> int:
     nb = nbformat.read(ipynb, as_version=4)
-    return sum("application/vnd.plotly.v1+json" in out.get("data", {})
-               for cell in nb.cells for out in cell.get("outputs", []))
+    return sum(
+        "application/vnd.plotly.v1+json" in out.get("data", {})
+        for cell in nb.cells
+        for out in cell.get("outputs", [])
+    )
 
 
 @pytest.fixture(scope="module")
@@ -50,14 +53,26 @@ def batch(tmp_path_factory) -> dict:
     root = tmp_path_factory.mktemp("batch")
     ws = create_demo(root / "ws").path
     make_workshop(ws, {"xss": XSS_FILES, "broken": {"roles.csv": BROKEN_ROLES}})
-    (ws / "workshop.yaml").write_text("title: 'Spring <b>workshop</b>'\ncase: laurie-hospitality\n"
-                                      "date: '2026-03-01'\nfacilitator: Kim\n", encoding="utf-8")
+    (ws / "workshop.yaml").write_text(
+        "title: 'Spring <b>workshop</b>'\ncase: laurie-hospitality\n"
+        "date: '2026-03-01'\nfacilitator: Kim\n",
+        encoding="utf-8",
+    )
     started = time.perf_counter()
-    done = subprocess.run([SERVEKIT, "report", str(ws), "--jobs", "2"], capture_output=True,
-                          text=True, timeout=900, env={**os.environ, "COLUMNS": "200"})
-    return {"ws": ws, "out": ws / "reports", "done": done,
-            "seconds": time.perf_counter() - started,
-            "summary": json.loads((ws / "reports" / "summary.json").read_text())}
+    done = subprocess.run(
+        [SERVEKIT, "report", str(ws), "--jobs", "2"],
+        capture_output=True,
+        text=True,
+        timeout=900,
+        env={**os.environ, "COLUMNS": "200"},
+    )
+    return {
+        "ws": ws,
+        "out": ws / "reports",
+        "done": done,
+        "seconds": time.perf_counter() - started,
+        "summary": json.loads((ws / "reports" / "summary.json").read_text()),
+    }
 
 
 SAMPLES = ["equipe-etoile", "front-desk-friends", "team-4-half-finished", "the-night-shift"]
@@ -70,13 +85,13 @@ def test_broken_team_fails_alone_with_exit_status_1(batch):
     assert status == {**dict.fromkeys(SAMPLES + ["xss"], "ok"), "broken": "invalid data"}
     output = done.stdout + done.stderr
     assert "Traceback" not in output
-    assert re.search(r"Mini team\s.*invalid data", output)              # the summary table row
-    assert "teams/broken/roles.csv:3:level" in output                   # and the message
+    assert re.search(r"Mini team\s.*invalid data", output)  # the summary table row
+    assert "teams/broken/roles.csv:3:level" in output  # and the message
 
 
 def test_failure_page_names_the_team_the_problem_and_the_fix(batch):
     page = (batch["out"] / "broken.html").read_text(encoding="utf-8")
-    assert "<h1>Mini team</h1>" in page                                  # the team's name
+    assert "<h1>Mini team</h1>" in page  # the team's name
     assert "Invalid data: the team&#39;s data has 1 error," in page
     assert "teams/broken/roles.csv:3:level: got &#39;boss&#39;" in page
     assert f"servekit validate {batch['ws']}" in page
@@ -88,9 +103,9 @@ def test_every_report_has_its_charts_offline_and_nothing_unescaped(batch, slug):
     out = batch["out"]
     page = (out / f"{slug}.html").read_text(encoding="utf-8")
     expected = figure_outputs(out / f"{slug}.ipynb")
-    assert expected == 6                                 # journey, blueprint, pyramid, IPA, priorities, readiness
+    assert expected == 6  # journey, blueprint, pyramid, IPA, priorities, readiness
     assert len(FIGURE_DIV.findall(page)) == expected
-    assert page.count("plotly.js v") == 1                # plotly.js inlined once
+    assert page.count("plotly.js v") == 1  # plotly.js inlined once
     assert external_references(page) == []
     assert not UNESCAPED.search(page)
     assert "In&nbsp;[" not in page and "Out[" not in page and "Traceback" not in page
@@ -111,12 +126,17 @@ def test_report_shows_cover_and_sections(batch):
     assert "<h1>Front Desk &amp; Friends</h1>" in page
     for member in ("Priya", "Marco", "Aisha", "Tom"):
         assert f"<li>{member}</li>" in page
-    for heading in ("1. Your customer", "3. Your upside-down pyramid", "5. Your top priorities",
-                    "7. What the people at your top priorities need",
-                    "8. Your internal service plan", "9. Reflections"):
+    for heading in (
+        "1. Your customer",
+        "3. Your upside-down pyramid",
+        "5. Your top priorities",
+        "7. What the people at your top priorities need",
+        "8. Your internal service plan",
+        "9. Reflections",
+    ):
         assert heading in page
     assert "Results against target" in page and "target met" in page
-    assert "Compliance &amp; reporting analyst" in page                # a chain-check finding
+    assert "Compliance &amp; reporting analyst" in page  # a chain-check finding
 
 
 def test_index_links_every_team_with_status(batch):
@@ -132,7 +152,7 @@ def test_index_links_every_team_with_status(batch):
 def test_kernels_are_reused_across_teams(batch):
     teams = [t for t in batch["summary"]["teams"] if t["status"] == "ok"]
     pids = [t["kernel"]["pid"] for t in teams]
-    assert len(set(pids)) <= 2 < len(pids)              # two workers, one warm kernel each
+    assert len(set(pids)) <= 2 < len(pids)  # two workers, one warm kernel each
     assert max(t["kernel"]["runs"] for t in teams) >= 3
 
 
@@ -168,7 +188,7 @@ def test_rerun_skips_unchanged_teams_rebuilds_changed_ones_and_force_rebuilds_al
     assert html.stat().st_mtime_ns != stamp
 
     other = build_reports(ws, jobs=2, progress=False, crosshair="mean")
-    assert [r.status for r in other.results] == ["ok", "ok"]         # options are inputs too
+    assert [r.status for r in other.results] == ["ok", "ok"]  # options are inputs too
 
 
 def test_a_deleted_report_is_rebuilt(tmp_path):
@@ -202,11 +222,13 @@ def test_a_killed_run_never_leaves_a_report_looking_complete(tmp_path):
     def run_and_kill() -> None:
         for marker in ws.glob("started-*"):
             marker.unlink()
-        process = subprocess.Popen(command, start_new_session=True, stdout=subprocess.DEVNULL,
-                                   stderr=subprocess.DEVNULL)
+        process = subprocess.Popen(
+            command, start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
         try:
-            wait_for(lambda: (ws / "started-slow").exists()
-                      and read_manifest(out, "fast") is not None)
+            wait_for(
+                lambda: (ws / "started-slow").exists() and read_manifest(out, "fast") is not None
+            )
             time.sleep(0.5)
         finally:
             os.killpg(process.pid, signal.SIGKILL)
@@ -218,14 +240,16 @@ def test_a_killed_run_never_leaves_a_report_looking_complete(tmp_path):
     assert (out / "fast.html").is_file() and read_manifest(out, "fast")["status"] == "ok"
     assert not (out / "slow.html").exists() and read_manifest(out, "slow") is None
     fast_kernel = read_manifest(out, "fast")["kernel"]["pid"]
-    wait_for(lambda: not pid_alive(fast_kernel), timeout=30)   # orphaned kernels go away
+    wait_for(lambda: not pid_alive(fast_kernel), timeout=30)  # orphaned kernels go away
 
     # 2. The next run builds slow, keeps fast, and clears temporary files a killed run left.
     (ws / "sleep-slow").unlink()
     (out / ".slow.html.leftover.tmp").write_text("half a report")
     done = subprocess.run(command, capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr
-    statuses = {t["slug"]: t["status"] for t in json.loads((out / "summary.json").read_text())["teams"]}
+    statuses = {
+        t["slug"]: t["status"] for t in json.loads((out / "summary.json").read_text())["teams"]
+    }
     assert statuses == {"fast": "unchanged", "slow": "ok"}
     assert not (out / ".slow.html.leftover.tmp").exists()
 
@@ -239,7 +263,9 @@ def test_a_killed_run_never_leaves_a_report_looking_complete(tmp_path):
     (ws / "sleep-slow").unlink()
     done = subprocess.run(command, capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr
-    statuses = {t["slug"]: t["status"] for t in json.loads((out / "summary.json").read_text())["teams"]}
+    statuses = {
+        t["slug"]: t["status"] for t in json.loads((out / "summary.json").read_text())["teams"]
+    }
     assert statuses == {"fast": "unchanged", "slow": "ok"}
     assert read_manifest(out, "slow")["status"] == "ok"
     assert not list((out / MANIFEST_DIR).glob(".*.tmp"))
@@ -254,8 +280,9 @@ def test_not_a_workshop_is_a_clean_error(tmp_path):
 
 def test_unknown_team_is_a_clean_error(tmp_path):
     ws = make_workshop(tmp_path / "ws", {"a": None})
-    done = subprocess.run([SERVEKIT, "report", str(ws), "--team", "nobody"], capture_output=True,
-                          text=True)
+    done = subprocess.run(
+        [SERVEKIT, "report", str(ws), "--team", "nobody"], capture_output=True, text=True
+    )
     assert done.returncode == 1
     assert "no team 'nobody'" in done.stderr and "expected one of: a" in done.stderr
 
@@ -271,15 +298,34 @@ def test_plain_papermill_and_nbconvert_work_on_the_report_notebook(tmp_path):
     ws = create_demo(tmp_path / "demo").path
     executed = tmp_path / "out.ipynb"
     bin_dir = Path(sys.executable).parent
-    subprocess.run([str(bin_dir / "papermill"), str(ROOT / "workshops" / "10_team_report.ipynb"),
-                    str(executed), "-p", "workshop_dir", str(ws), "-p", "team",
-                    "front-desk-friends", "--no-progress-bar"],
-                   check=True, capture_output=True, text=True, timeout=600)
-    subprocess.run([str(bin_dir / "jupyter"), "nbconvert", "--to", "html", "--no-input",
-                    str(executed)], check=True, capture_output=True, text=True, timeout=600)
+    subprocess.run(
+        [
+            str(bin_dir / "papermill"),
+            str(ROOT / "workshops" / "10_team_report.ipynb"),
+            str(executed),
+            "-p",
+            "workshop_dir",
+            str(ws),
+            "-p",
+            "team",
+            "front-desk-friends",
+            "--no-progress-bar",
+        ],
+        check=True,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    subprocess.run(
+        [str(bin_dir / "jupyter"), "nbconvert", "--to", "html", "--no-input", str(executed)],
+        check=True,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     page = (tmp_path / "out.html").read_text(encoding="utf-8")
     assert len(FIGURE_DIV.findall(page)) == figure_outputs(executed) == 6
-    assert page.count("plotly.js v") == 1             # the notebook carries plotly.js once
+    assert page.count("plotly.js v") == 1  # the notebook carries plotly.js once
     assert "<h1>Front Desk &amp; Friends</h1>" in page
     assert "Traceback" not in page
 
@@ -288,9 +334,15 @@ def test_a_notebook_option_that_is_not_a_notebook_is_one_clear_error(tmp_path):
     ws = make_workshop(tmp_path / "ws", {"a": None})
     junk = tmp_path / "junk.ipynb"
     junk.write_text("not a notebook")
-    done = subprocess.run([SERVEKIT, "report", str(ws), "--notebook", str(junk)],
-                          capture_output=True, text=True, timeout=120)
+    done = subprocess.run(
+        [SERVEKIT, "report", str(ws), "--notebook", str(junk)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert done.returncode == 1
-    assert done.stderr == (f"Error: {junk} is not a Jupyter notebook (its content is not "
-                           f"JSON); expected an .ipynb file\n")
+    assert done.stderr == (
+        f"Error: {junk} is not a Jupyter notebook (its content is not "
+        f"JSON); expected an .ipynb file\n"
+    )
     assert not (ws / "reports" / "a.html").exists()

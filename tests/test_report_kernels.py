@@ -21,7 +21,9 @@ pytestmark = pytest.mark.slow
 
 PARAMETERS = 'workshop_dir = ""\nteam = ""\ncrosshair = "mean"\nembed_plotlyjs = True\n---\n'
 
-LEAKY = PARAMETERS + """
+LEAKY = (
+    PARAMETERS
+    + """
 import builtins, json, os, sys, warnings
 import numpy as np
 import pandas as pd
@@ -67,6 +69,7 @@ np.seterr(divide="ignore")
 ip.display_formatter.formatters["text/html"].for_type(str, lambda s: "<b>" + s + "</b>")
 ip.events.register("post_run_cell", lambda result: None)
 """
+)
 
 
 def seen(out: Path, slug: str) -> dict:
@@ -85,21 +88,24 @@ def test_no_state_leaks_between_teams_on_a_reused_kernel(tmp_path):
     summary = build_reports(ws, jobs=1, progress=False, notebook=notebook)
     assert [r.status for r in summary.results] == ["ok", "ok", "ok"]
     views = [seen(ws / "reports", slug) for slug in "abc"]
-    assert len({v.pop("pid") for v in views}) == 1             # one kernel ran all three
+    assert len({v.pop("pid") for v in views}) == 1  # one kernel ran all three
     assert {r.kernel["pid"] for r in summary.results} == {summary.results[0].kernel["pid"]}
     first = views[0]
     assert first["global"] is False and first["builtin"] is False and first["env"] is None
     assert first["renderer"] != "svg" and first["max_rows"] != 3
-    assert views[1] == first and views[2] == first             # b and c saw a fresh kernel
+    assert views[1] == first and views[2] == first  # b and c saw a fresh kernel
 
 
-MONKEYPATCH = PARAMETERS + """
+MONKEYPATCH = (
+    PARAMETERS
+    + """
 import os
 import kit.narrative
 print("PID", os.getpid(), "STORY", kit.narrative.Story.__name__)
 if team == "a":
     kit.narrative.Story = None    # a module-level change reset() cannot undo
 """
+)
 
 
 def test_a_kernel_whose_kit_modules_were_changed_is_replaced(tmp_path):
@@ -107,15 +113,22 @@ def test_a_kernel_whose_kit_modules_were_changed_is_replaced(tmp_path):
     notebook = write_notebook(tmp_path / "patch.ipynb", MONKEYPATCH)
     summary = build_reports(ws, jobs=1, progress=False, notebook=notebook)
     assert [r.status for r in summary.results] == ["ok", "ok"]
-    texts = {slug: "".join(o.get("text", "") for c in nbformat.read(
-        ws / "reports" / f"{slug}.ipynb", as_version=4).cells for o in c.get("outputs", []))
-        for slug in "ab"}
+    texts = {
+        slug: "".join(
+            o.get("text", "")
+            for c in nbformat.read(ws / "reports" / f"{slug}.ipynb", as_version=4).cells
+            for o in c.get("outputs", [])
+        )
+        for slug in "ab"
+    }
     assert "STORY Story" in texts["b"]
     pid_a, pid_b = (int(re.search(r"PID (\d+)", texts[s]).group(1)) for s in "ab")
     assert pid_a != pid_b
 
 
-CRASHY = PARAMETERS + """
+CRASHY = (
+    PARAMETERS
+    + """
 import os
 if team == "b-crash":
     os._exit(1)
@@ -123,11 +136,13 @@ if team == "b-fail":
     raise ValueError("boom <b>bad</b>")
 print("PID", os.getpid())
 """
+)
 
 
 def test_a_dead_kernel_or_failing_cell_fails_only_that_team(tmp_path):
-    ws = make_workshop(tmp_path / "ws", {"a-first": None, "b-crash": None, "b-fail": None,
-                                         "c-after": None})
+    ws = make_workshop(
+        tmp_path / "ws", {"a-first": None, "b-crash": None, "b-fail": None, "c-after": None}
+    )
     notebook = write_notebook(tmp_path / "crashy.ipynb", CRASHY)
     summary = build_reports(ws, jobs=1, progress=False, notebook=notebook)
     result = {r.slug: r for r in summary.results}
@@ -165,16 +180,20 @@ def test_a_report_built_on_a_warm_kernel_equals_one_built_cold(tmp_path):
     warm_nb = nbformat.read(ws / "reports" / "b-mini.ipynb", as_version=4)
     cold_nb = nbformat.read(tmp_path / "cold" / "b-mini.ipynb", as_version=4)
     assert [c.get("outputs") for c in warm_nb.cells] == [c.get("outputs") for c in cold_nb.cells]
-    assert [c.get("execution_count") for c in warm_nb.cells] == \
-        [c.get("execution_count") for c in cold_nb.cells]
+    assert [c.get("execution_count") for c in warm_nb.cells] == [
+        c.get("execution_count") for c in cold_nb.cells
+    ]
 
 
-KILLER = PARAMETERS + """
+KILLER = (
+    PARAMETERS
+    + """
 import os, signal
 if team == "b-kill":
     os.kill(os.getppid(), signal.SIGKILL)     # the kernel's parent: the worker process
 print("PID", os.getpid())
 """
+)
 
 
 def test_a_crashed_worker_process_is_replaced_and_only_its_team_fails(tmp_path):

@@ -32,29 +32,38 @@ FILES = {
         "Q1,Arrive,1,,Queue at the <desk>,face to face,direct,desk,-2,true\n"
         "Q2,Arrive,2,,Room ready,in room,indirect,clean,0,false\n"
         "Q3,Leave,3,,Bill,face to face,direct,desk,0,true\n"
-        "Q4,Leave,4,,Taxi,face to face,direct,desk,1,false\n"),
-    "roles.csv": ("role_id,name,level,headcount,unit,grade\n"
-                  "guest,Guest,customer,,,\n"
-                  "desk,Desk agent,frontline,5,,\n"
-                  "clean,Cleaner,support,3,,\n"
-                  "boss,Manager,manager,1,,\n"),
+        "Q4,Leave,4,,Taxi,face to face,direct,desk,1,false\n"
+    ),
+    "roles.csv": (
+        "role_id,name,level,headcount,unit,grade\n"
+        "guest,Guest,customer,,,\n"
+        "desk,Desk agent,frontline,5,,\n"
+        "clean,Cleaner,support,3,,\n"
+        "boss,Manager,manager,1,,\n"
+    ),
     "serves.csv": "from_role,to_role\ndesk,guest\nclean,desk\nboss,desk\nboss,clean\n",
-    "needs.csv": ("touchpoint_id,kind,need,provider_role\n"
-                  "Q1,have,A second desk,boss\n"
-                  "Q1,be,Calm at the peak,boss\n"
-                  "Q1,do,Roaming agent,\n"
-                  "Q2,have,Room status on screen,clean\n"
-                  "Q4,do,Call the taxi early,desk\n"),
-    "scores.csv": ("touchpoint_id,scorer,importance,performance,be,do,have\n"
-                   "Q1,Ann,5,1,,,\n"
-                   "Q2,Ann,4,2,,,\n"
-                   "Q3,Ann,5,4,,,\n"
-                   "Q4,Ann,2,2,,,\n"),
-    "plan.csv": ("action_id,touchpoint_id,kind,action,owner_role,due,metric,baseline,target\n"
-                 "A1,Q1,have,Open desk two at 15:00,boss,,,,\n"
-                 "A2,Q1,have,Tablets for a roaming agent,boss,,,,\n"
-                 "A3,Q3,be,Believe the guest first,boss,,,,\n"
-                 "A4,Q4,do,Taxi rota,desk,,,,\n"),
+    "needs.csv": (
+        "touchpoint_id,kind,need,provider_role\n"
+        "Q1,have,A second desk,boss\n"
+        "Q1,be,Calm at the peak,boss\n"
+        "Q1,do,Roaming agent,\n"
+        "Q2,have,Room status on screen,clean\n"
+        "Q4,do,Call the taxi early,desk\n"
+    ),
+    "scores.csv": (
+        "touchpoint_id,scorer,importance,performance,be,do,have\n"
+        "Q1,Ann,5,1,,,\n"
+        "Q2,Ann,4,2,,,\n"
+        "Q3,Ann,5,4,,,\n"
+        "Q4,Ann,2,2,,,\n"
+    ),
+    "plan.csv": (
+        "action_id,touchpoint_id,kind,action,owner_role,due,metric,baseline,target\n"
+        "A1,Q1,have,Open desk two at 15:00,boss,,,,\n"
+        "A2,Q1,have,Tablets for a roaming agent,boss,,,,\n"
+        "A3,Q3,be,Believe the guest first,boss,,,,\n"
+        "A4,Q4,do,Taxi rota,desk,,,,\n"
+    ),
 }
 
 
@@ -67,8 +76,9 @@ def story(tmp_path):
 def test_needs_of_the_top_priorities_with_providers_and_actions(story):
     assert story.top["touchpoint_id"].tolist() == ["Q1", "Q2", "Q3"]
     table = needs_for_top(story.top, story.wb["needs"], story.plan, story.roles)
-    assert table[["rank", "touchpoint_id", "kind", "need", "provider", "provider_level",
-                  "actions"]].values.tolist() == [
+    assert table[
+        ["rank", "touchpoint_id", "kind", "need", "provider", "provider_level", "actions"]
+    ].values.tolist() == [
         [1, "Q1", "be", "Calm at the peak", "Manager", "manager", []],
         [1, "Q1", "do", "Roaming agent", "", "", []],
         [1, "Q1", "have", "A second desk", "Manager", "manager", ["A1", "A2"]],
@@ -82,16 +92,19 @@ def test_needs_text_says_what_is_missing_and_what_answers_what(story):
     assert "1. Q1 — Queue at the &lt;desk&gt;" in text  # user text escaped
     assert "<desk>" not in html
     assert "No needs written for Q3 yet." in text
-    assert ("<td><strong>A1</strong> Open desk two at 15:00<br><strong>A2</strong> Tablets for a "
-            "roaming agent</td>") in html  # the have need of Q1, answered by both have actions
-    assert ("No need of these kinds yet: Q2 (be and do) and Q3 (all three). Add them with the "
-            "needs notebook, workshops/03_needs.ipynb.") in text
+    assert (
+        "<td><strong>A1</strong> Open desk two at 15:00<br><strong>A2</strong> Tablets for a "
+        "roaming agent</td>"
+    ) in html  # the have need of Q1, answered by both have actions
+    assert (
+        "No need of these kinds yet: Q2 (be and do) and Q3 (all three). Add them with the "
+        "needs notebook, workshops/03_needs.ipynb."
+    ) in text
     assert "3 needs of the top priorities have no action yet" in text
     assert "No action of the plan answers the needs at Q1 be, Q1 do and Q2 have." in text
     assert "1 need without a provider" in text and "Q1: Roaming agent" in text
     assert "3 of 3 needs with a provider are provided from below the front line" in text
-    assert ("A3 (be at Q3) answer no need written down for the same touchpoint and kind."
-            in text)
+    assert "A3 (be at Q3) answer no need written down for the same touchpoint and kind." in text
     assert "A4" not in text  # Q4 is not a top priority
     assert "that link is the kit's rule" in text.replace("&#39;", "'")
 

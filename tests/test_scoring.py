@@ -170,7 +170,8 @@ def test_the_on_line_rule_is_stated_in_words():
     assert S.ON_LINE_RULE == (
         "On the line: importance or performance exactly at the crosshair. Such a touchpoint is "
         "in no quadrant (one rating more would tip it either way), so it is neither "
-        "“performing below par” nor “keep up”: talk it through.")
+        "“performing below par” nor “keep up”: talk it through."
+    )
     assert (*S.QUADRANTS, "On the line") == S.CATEGORIES
 
 
@@ -217,14 +218,20 @@ def test_quadrant_agrees_with_crosshair(rows, crosshair):
     for row in result.itertuples():
         high_i = row.importance > row.crosshair_importance
         high_p = row.performance > row.crosshair_performance
-        on_line = (row.importance == row.crosshair_importance
-                   or row.performance == row.crosshair_performance)
-        expected = "On the line" if on_line else {
-            (True, False): "Concentrate here",
-            (True, True): "Keep up the good work",
-            (False, False): "Low priority",
-            (False, True): "Possible overkill",
-        }[(high_i, high_p)]
+        on_line = (
+            row.importance == row.crosshair_importance
+            or row.performance == row.crosshair_performance
+        )
+        expected = (
+            "On the line"
+            if on_line
+            else {
+                (True, False): "Concentrate here",
+                (True, True): "Keep up the good work",
+                (False, False): "Low priority",
+                (False, True): "Possible overkill",
+            }[(high_i, high_p)]
+        )
         assert row.quadrant == expected
         assert row.on_line == on_line
         assert row.high_importance == high_i and row.high_performance == high_p

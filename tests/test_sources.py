@@ -24,10 +24,34 @@ from kit.navigation import stamp as nav_stamp
 from kit.resources import exercises_dir, workshops_dir
 
 SEEDS = ROOT.parent / "shared" / "seeds"
-TEXT_SUFFIXES = {".ipynb", ".md", ".py", ".yaml", ".yml", ".csv", ".txt", ".toml", ".html",
-                 ".tpl", ".j2", ".cfg", ".ini", ".json", ".rst"}
-SKIP_DIRS = {".git", ".venv", "demo", "build", "test-artifacts", ".pytest_cache",
-             "node_modules", "__pycache__", ".ipynb_checkpoints"}
+TEXT_SUFFIXES = {
+    ".ipynb",
+    ".md",
+    ".py",
+    ".yaml",
+    ".yml",
+    ".csv",
+    ".txt",
+    ".toml",
+    ".html",
+    ".tpl",
+    ".j2",
+    ".cfg",
+    ".ini",
+    ".json",
+    ".rst",
+}
+SKIP_DIRS = {
+    ".git",
+    ".venv",
+    "demo",
+    "build",
+    "test-artifacts",
+    ".pytest_cache",
+    "node_modules",
+    "__pycache__",
+    ".ipynb_checkpoints",
+}
 
 
 # --------------------------------------------------------------------------- copied text
@@ -36,14 +60,26 @@ SKIP_DIRS = {".git", ".venv", "demo", "build", "test-artifacts", ".pytest_cache"
 def _repo_files():
     """The repository's text files: git's view (tracked and new, not ignored) when available."""
     if (ROOT / ".git").exists() and shutil.which("git"):
-        listed = subprocess.run(["git", "ls-files", "-z", "--cached", "--others",
-                                 "--exclude-standard"], cwd=ROOT, capture_output=True,
-                                check=True).stdout.decode().split("\0")
+        listed = (
+            subprocess.run(
+                ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+                cwd=ROOT,
+                capture_output=True,
+                check=True,
+            )
+            .stdout.decode()
+            .split("\0")
+        )
         paths = [ROOT / p for p in listed if p]
     else:
         paths = [p for p in ROOT.rglob("*") if not SKIP_DIRS & set(p.relative_to(ROOT).parts)]
-    return sorted(p for p in paths if p.suffix in TEXT_SUFFIXES and p.is_file()
-                  and not SKIP_DIRS & set(p.relative_to(ROOT).parts))
+    return sorted(
+        p
+        for p in paths
+        if p.suffix in TEXT_SUFFIXES
+        and p.is_file()
+        and not SKIP_DIRS & set(p.relative_to(ROOT).parts)
+    )
 
 
 def _text(path):
@@ -66,7 +102,8 @@ def test_no_run_of_eight_words_is_copied_from_a_seed_text():
         for phrase in sources.copied_runs(_text(path), seeds):
             copies.append(f"{path.relative_to(ROOT)}: {phrase!r}")
     assert copies == [], "paraphrase these (8+ words copied from ../shared/seeds):\n" + "\n".join(
-        copies)
+        copies
+    )
 
 
 def test_the_copy_check_finds_a_copy_hidden_by_case_and_punctuation():
@@ -88,9 +125,18 @@ def test_every_notebook_ends_with_the_shared_sources_section():
     assert len(notebooks) >= 7 + 16
     assert [p for f in folders for p in sources.check(f)] == []
     text = sources.section()
-    for needed in ("Sonya Shelton", "Executive Leaders Serve Others", "Jim Clemmer",
-                   "Martilla", "1977", "Bitner, Amy L. Ostrom and Felicitas N. Morgan", "2008",
-                   "Normann", "Carlzon", "Greenleaf"):
+    for needed in (
+        "Sonya Shelton",
+        "Executive Leaders Serve Others",
+        "Jim Clemmer",
+        "Martilla",
+        "1977",
+        "Bitner, Amy L. Ostrom and Felicitas N. Morgan",
+        "2008",
+        "Normann",
+        "Carlzon",
+        "Greenleaf",
+    ):
         assert needed in text
     for path in notebooks:
         nb = nbformat.read(path, as_version=4)
@@ -113,7 +159,8 @@ def test_stamp_is_idempotent_moves_the_section_last_and_keeps_outputs(tmp_path):
     problems = sources.check(tmp_path)
     assert [str(p) for p in problems] == [
         f"{tmp_path.name}/a.ipynb: the Sources section is missing; expected the shared text of "
-        f"kit/sources.py as the notebook's last cell (run: servekit stamp-sources {tmp_path})"]
+        f"kit/sources.py as the notebook's last cell (run: servekit stamp-sources {tmp_path})"
+    ]
     assert sources.stamp(tmp_path) == [path]
     before = path.read_bytes()
     assert sources.stamp(tmp_path) == [] and path.read_bytes() == before
@@ -150,19 +197,20 @@ def test_sources_and_navigation_stamps_live_together(tmp_path):
 def test_cli_checks_and_stamps(tmp_path):
     _notebook(tmp_path, "a.ipynb", "# A")
     runner = CliRunner()
-    result = runner.invoke(main, ["stamp-sources", "--check", str(tmp_path)],
-                           catch_exceptions=False)
+    result = runner.invoke(
+        main, ["stamp-sources", "--check", str(tmp_path)], catch_exceptions=False
+    )
     assert result.exit_code == 1
     assert f"{tmp_path.name}/a.ipynb: the Sources section is missing" in result.output
     result = runner.invoke(main, ["stamp-sources", str(tmp_path)], catch_exceptions=False)
     assert result.exit_code == 0
     assert result.output.splitlines()[-1] == "1 of 1 notebook(s) changed"
-    result = runner.invoke(main, ["stamp-sources", "--check", str(tmp_path)],
-                           catch_exceptions=False)
+    result = runner.invoke(
+        main, ["stamp-sources", "--check", str(tmp_path)], catch_exceptions=False
+    )
     assert result.exit_code == 0
     assert result.output == "1 notebook(s): Sources sections up to date\n"
-    result = runner.invoke(main, ["stamp-sources", str(tmp_path / "nope")],
-                           catch_exceptions=False)
+    result = runner.invoke(main, ["stamp-sources", str(tmp_path / "nope")], catch_exceptions=False)
     assert result.exit_code == 2
     assert "does not exist" in result.output
 
@@ -178,9 +226,8 @@ def test_team_report_and_synthesis_pages_show_the_sources(tmp_path):
     pages = [ws / "reports" / "front-desk-friends.html", ws / "reports" / "_synthesis.html"]
     for page in pages:
         html = page.read_text(encoding="utf-8")
-        tail = html[html.index(">Sources<"):]
-        for needed in ("Sonya Shelton", "Jim Clemmer", "Martilla", "Bitner", "Normann",
-                       "Carlzon"):
+        tail = html[html.index(">Sources<") :]
+        for needed in ("Sonya Shelton", "Jim Clemmer", "Martilla", "Bitner", "Normann", "Carlzon"):
             assert needed in tail, (page.name, needed)
         assert "servekit:sources" not in _visible(html)  # the marker stays invisible
 

@@ -14,20 +14,24 @@ from click.testing import CliRunner
 
 from kit.cli import main
 
-JOURNEY = ("touchpoint_id,stage,order,time,description,channel,contact,role_id,emotion,"
-           "moment_of_truth\nT1,Arrival,1,,Check-in,,direct,,0,false\n")
+JOURNEY = (
+    "touchpoint_id,stage,order,time,description,channel,contact,role_id,emotion,"
+    "moment_of_truth\nT1,Arrival,1,,Check-in,,direct,,0,false\n"
+)
 
 
 def test_status_fits_80_columns_with_a_long_name_and_says_what_the_numbers_are(tmp_path):
     runner = CliRunner()
     target = tmp_path / "w"
     long_name = "A very long team name that goes on and on and on"
-    result = runner.invoke(main, ["new", str(target), "--team", long_name, "--team", "Blue"],
-                           catch_exceptions=False)
+    result = runner.invoke(
+        main, ["new", str(target), "--team", long_name, "--team", "Blue"], catch_exceptions=False
+    )
     assert result.exit_code == 0
     (target / "teams" / "blue" / "journey.csv").write_text(JOURNEY, encoding="utf-8")
-    result = runner.invoke(main, ["status", str(target)], env={"COLUMNS": "80"},
-                           catch_exceptions=False)
+    result = runner.invoke(
+        main, ["status", str(target)], env={"COLUMNS": "80"}, catch_exceptions=False
+    )
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
     assert max(len(line) for line in lines) <= 80, result.output
@@ -36,8 +40,9 @@ def test_status_fits_80_columns_with_a_long_name_and_says_what_the_numbers_are(t
     blue = next(line for line in lines if line.startswith("Blue"))
     assert blue.split() == ["Blue", "…", "1", "–", "0", "–", "0", "–", "0", "–", "0", "0"]
     assert any(line.startswith("A very long team name") and "…" in line for line in lines)
-    assert lines[-1].strip() == ("✓ done  … started  – to do · counts: "
-                                 "touchpoints/roles/needs/scorers/actions")
+    assert lines[-1].strip() == (
+        "✓ done  … started  – to do · counts: touchpoints/roles/needs/scorers/actions"
+    )
     assert "2 team(s)" in result.output  # the title names the workshop and its team count
 
 
@@ -62,12 +67,16 @@ def _read_until(proc: subprocess.Popen, needle: str, timeout: float = 30.0) -> s
 @pytest.mark.slow
 def test_status_watch_follows_the_disk_and_stops_cleanly_on_ctrl_c(tmp_path):
     target = tmp_path / "w"
-    result = CliRunner().invoke(main, ["new", str(target), "--team", "Blue"],
-                                catch_exceptions=False)
+    result = CliRunner().invoke(
+        main, ["new", str(target), "--team", "Blue"], catch_exceptions=False
+    )
     assert result.exit_code == 0
-    proc = subprocess.Popen([sys.executable, "-m", "kit", "status", str(target), "--watch",
-                             "--interval", "0.3"], stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, env={**os.environ, "COLUMNS": "80"})
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "kit", "status", str(target), "--watch", "--interval", "0.3"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env={**os.environ, "COLUMNS": "80"},
+    )
     try:
         first = _read_until(proc, "Blue")
         assert "… 1" not in first  # nothing started yet
@@ -88,16 +97,19 @@ def test_status_refuses_a_workshop_without_teams(tmp_path):
     (tmp_path / "w" / "workshop.yaml").write_text("title: T\ncase: laurie-hospitality\n")
     result = CliRunner().invoke(main, ["status", str(tmp_path / "w")], catch_exceptions=False)
     assert result.exit_code == 1
-    assert result.output == (f"Error: no teams in {tmp_path / 'w'}/teams; create some with "
-                             f"'servekit new'\n")
+    assert result.output == (
+        f"Error: no teams in {tmp_path / 'w'}/teams; create some with 'servekit new'\n"
+    )
 
 
 def test_status_escapes_markup_and_control_characters_in_names(tmp_path):
     target = tmp_path / "w"
     runner = CliRunner()
-    assert runner.invoke(main, ["new", str(target), "--team", "[red]Loud[reset] team"],
-                         catch_exceptions=False).exit_code == 0
+    assert (
+        runner.invoke(
+            main, ["new", str(target), "--team", "[red]Loud[reset] team"], catch_exceptions=False
+        ).exit_code
+        == 0
+    )
     result = runner.invoke(main, ["status", str(target)], catch_exceptions=False)
     assert "[red]Loud[reset] team" in result.output
-
-

@@ -24,10 +24,19 @@ def workshop(tmp_path, teams):
 def test_agreement_by_hand(tmp_path):
     # Team a: T1 priority (5-2)*5*1.5=22.5 (moment of truth), T2 (4-3)*4=4 -> T1 first.
     # Team b: T1 (4-3)*4*1.5=6, T2 (5-1)*5=20                               -> T2 first.
-    ws = workshop(tmp_path, {
-        "a": {"team.yaml": "name: Alpha\n", "scores.csv": SCORES + "T1,x,5,2,3,3,2\nT2,x,4,3,4,4,1\n"},
-        "b": {"team.yaml": f"name: '{XSS}'\n", "scores.csv": SCORES + "T1,y,4,3,2,4,4\nT2,y,5,1,1,3,3\n"},
-    })
+    ws = workshop(
+        tmp_path,
+        {
+            "a": {
+                "team.yaml": "name: Alpha\n",
+                "scores.csv": SCORES + "T1,x,5,2,3,3,2\nT2,x,4,3,4,4,1\n",
+            },
+            "b": {
+                "team.yaml": f"name: '{XSS}'\n",
+                "scores.csv": SCORES + "T1,y,4,3,2,4,4\nT2,y,5,1,1,3,3\n",
+            },
+        },
+    )
     s = Synthesis.load(ws)
     assert set(s.scored) == {"Alpha", XSS}
     assert "Every one of the 2 teams compared has these in its top 3" in s.agreement_text(k=3)
@@ -40,11 +49,24 @@ def test_agreement_by_hand(tmp_path):
 
 
 def test_user_text_is_escaped_everywhere(tmp_path):
-    ws = workshop(tmp_path, {"a": {"team.yaml": f"name: '{XSS}'\n"},
-                             "b": {"team.yaml": "name: '<script>alert(1)</script>'\n"}})
+    ws = workshop(
+        tmp_path,
+        {
+            "a": {"team.yaml": f"name: '{XSS}'\n"},
+            "b": {"team.yaml": "name: '<script>alert(1)</script>'\n"},
+        },
+    )
     s = Synthesis.load(ws)
-    html = "".join(str(part) for part in (s.cover(), s.progress_table(), s.priorities_table(),
-                                          s.chain_table(), s.agreement_text()))
+    html = "".join(
+        str(part)
+        for part in (
+            s.cover(),
+            s.progress_table(),
+            s.priorities_table(),
+            s.chain_table(),
+            s.agreement_text(),
+        )
+    )
     assert "<img" not in html and "<script" not in html
     assert "&lt;img src=x onerror=alert(1)&gt;" in html
 
@@ -82,12 +104,17 @@ def test_a_failing_synthesis_spares_the_team_reports(tmp_path):
     from kit.report import TEAM_REPORT
 
     broken = tmp_path / "broken_synthesis.ipynb"
-    nb = nbformat.v4.new_notebook(cells=[
-        nbformat.v4.new_code_cell('workshop_dir = ""\nembed_plotlyjs = True',
-                                  metadata={"tags": ["parameters"]}),
-        nbformat.v4.new_code_cell("raise RuntimeError('synthesis exploded')")],
-        metadata={"kernelspec": {"name": "python3", "display_name": "Python 3",
-                                 "language": "python"}})
+    nb = nbformat.v4.new_notebook(
+        cells=[
+            nbformat.v4.new_code_cell(
+                'workshop_dir = ""\nembed_plotlyjs = True', metadata={"tags": ["parameters"]}
+            ),
+            nbformat.v4.new_code_cell("raise RuntimeError('synthesis exploded')"),
+        ],
+        metadata={
+            "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}
+        },
+    )
     nbformat.write(nb, broken)
     ws = workshop(tmp_path, {"a": {}, "b": {"team.yaml": "name: Bravo\n"}})
     kind = dataclasses.replace(TEAM_REPORT, synthesis=broken)
@@ -101,11 +128,14 @@ def test_a_failing_synthesis_spares_the_team_reports(tmp_path):
 
 
 def test_cover_counts_agree_and_link_back_and_the_broken_team_is_marked(tmp_path):
-    ws = workshop(tmp_path, {
-        "a": {"team.yaml": "name: Alpha\n", "scores.csv": SCORES + "T1,x,5,2,3,3,2\n"},
-        "b": {"team.yaml": "name: Beta\n", "scores.csv": SCORES + "T1,y,4,3,2,4,4\n"},
-        "c": {"team.yaml": "name: Gamma\n", "roles.csv": "role_id,name,level\nx,X,nonsense\n"},
-    })
+    ws = workshop(
+        tmp_path,
+        {
+            "a": {"team.yaml": "name: Alpha\n", "scores.csv": SCORES + "T1,x,5,2,3,3,2\n"},
+            "b": {"team.yaml": "name: Beta\n", "scores.csv": SCORES + "T1,y,4,3,2,4,4\n"},
+            "c": {"team.yaml": "name: Gamma\n", "roles.csv": "role_id,name,level\nx,X,nonsense\n"},
+        },
+    )
     s = Synthesis.load(ws)
     cover = str(s.cover())
     assert '<a href="index.html">← All reports</a>' in cover

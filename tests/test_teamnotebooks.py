@@ -27,25 +27,37 @@ LINK = re.compile(r"\]\(([^)]+\.ipynb)\)")
 
 
 def _snapshot(folder: Path) -> dict[str, tuple[bytes, int]]:
-    return {p.relative_to(folder).as_posix(): (p.read_bytes(), p.stat().st_mtime_ns)
-            for p in sorted(folder.rglob("*")) if p.is_file()}
+    return {
+        p.relative_to(folder).as_posix(): (p.read_bytes(), p.stat().st_mtime_ns)
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
 
 
 def _data_changes(before: dict, after: dict) -> set[str]:
     """Team files that changed (the save lock and the kept old versions aside)."""
-    return {n for n in after if after[n] != before.get(n)
-            and "/.history/" not in n and not n.endswith("/.lock")}
+    return {
+        n
+        for n in after
+        if after[n] != before.get(n) and "/.history/" not in n and not n.endswith("/.lock")
+    }
 
 
 @pytest.fixture
 def workshop(tmp_path):
-    return create_workshop(tmp_path / "ws", teams=["Front Desk & Friends", "Night <Shift>"],
-                           starter=True)
+    return create_workshop(
+        tmp_path / "ws", teams=["Front Desk & Friends", "Night <Shift>"], starter=True
+    )
 
 
 def test_new_writes_every_participant_notebook_for_every_team(workshop):
-    assert PARTICIPANT[:5] == ["01_journey.ipynb", "02_pyramid.ipynb", "03_needs.ipynb",
-                               "04_scoring.ipynb", "05_plan.ipynb"]
+    assert PARTICIPANT[:5] == [
+        "01_journey.ipynb",
+        "02_pyramid.ipynb",
+        "03_needs.ipynb",
+        "04_scoring.ipynb",
+        "05_plan.ipynb",
+    ]
     assert [p.name for p in participant_notebooks()] == PARTICIPANT
     for slug in ("front-desk-friends", "night-shift"):
         folder = workshop.path / "notebooks" / slug
@@ -59,7 +71,9 @@ def test_new_writes_every_participant_notebook_for_every_team(workshop):
             params = tags.index(["parameters"])
             assert tags[params + 1] == ["injected-parameters"]  # papermill's own placement
             assert nb.cells[params + 1].source.splitlines()[1:] == [
-                'workshop_dir = "../.."', f'team = "{slug}"']
+                'workshop_dir = "../.."',
+                f'team = "{slug}"',
+            ]
             assert all(not c.get("outputs") for c in nb.cells if c.cell_type == "code")
             # relative: resolves to the workshop from the notebook's own folder
             assert (path.parent / "../..").resolve() == workshop.path.resolve()
@@ -87,40 +101,49 @@ def test_notebooks_command_rewrites_copies_and_never_touches_team_data(workshop,
     shutil.copytree(workshop.path / "teams" / "night-shift", workshop.path / "teams" / "late")
     teams_before = _snapshot(workshop.path / "teams")
 
-    result = CliRunner().invoke(main, ["notebooks", str(workshop.path)],
-                                catch_exceptions=False)
+    result = CliRunner().invoke(main, ["notebooks", str(workshop.path)], catch_exceptions=False)
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
-    assert lines[0] == (f"3 team(s), {3 * len(PARTICIPANT)} notebook(s) in "
-                        f"{workshop.path / 'notebooks'}: {2 * len(PARTICIPANT) + 1} written, "
-                        f"{len(PARTICIPANT) - 1} already up to date")
+    assert lines[0] == (
+        f"3 team(s), {3 * len(PARTICIPANT)} notebook(s) in "
+        f"{workshop.path / 'notebooks'}: {2 * len(PARTICIPANT) + 1} written, "
+        f"{len(PARTICIPANT) - 1} already up to date"
+    )
     assert target.read_bytes() == good
     kept = list((target.parent / ".history").iterdir())
     assert len(kept) == 1 and kept[0].name.endswith(".02_pyramid.ipynb")
     assert "XX" in kept[0].read_text()
     assert team_parameters(workshop.path / "notebooks" / "late" / "01_journey.ipynb") == {
-        "workshop_dir": "../..", "team": "late"}
+        "workshop_dir": "../..",
+        "team": "late",
+    }
     assert _snapshot(workshop.path / "teams") == teams_before
 
     again = CliRunner().invoke(main, ["notebooks", str(workshop.path)], catch_exceptions=False)
     assert again.output.splitlines() == [
         f"3 team(s), {3 * len(PARTICIPANT)} notebook(s) in {workshop.path / 'notebooks'}: "
-        f"0 written, {3 * len(PARTICIPANT)} already up to date"]
+        f"0 written, {3 * len(PARTICIPANT)} already up to date"
+    ]
 
 
 def test_notebooks_command_bad_input(workshop, tmp_path):
     runner = CliRunner()
-    result = runner.invoke(main, ["notebooks", str(workshop.path), "--team", "nobody"],
-                           catch_exceptions=False)
+    result = runner.invoke(
+        main, ["notebooks", str(workshop.path), "--team", "nobody"], catch_exceptions=False
+    )
     assert result.exit_code == 1
-    assert result.output == (f"Error: no team 'nobody' in {workshop.path / 'teams'}; expected "
-                             f"one of: front-desk-friends, night-shift\n")
+    assert result.output == (
+        f"Error: no team 'nobody' in {workshop.path / 'teams'}; expected "
+        f"one of: front-desk-friends, night-shift\n"
+    )
     (tmp_path / "plain").mkdir()
     result = runner.invoke(main, ["notebooks", str(tmp_path / "plain")], catch_exceptions=False)
     assert result.exit_code == 1
-    assert result.output == (f"Error: {tmp_path / 'plain'} is not a workshop folder (no "
-                             f"workshop.yaml and no teams/ folder); expected a folder made by "
-                             f"'servekit new'\n")
+    assert result.output == (
+        f"Error: {tmp_path / 'plain'} is not a workshop folder (no "
+        f"workshop.yaml and no teams/ folder); expected a folder made by "
+        f"'servekit new'\n"
+    )
     with pytest.raises(WorkshopError):
         write_team_notebooks(tmp_path / "plain")
 
@@ -135,9 +158,11 @@ def test_blank_team_shows_a_picker_that_opens_the_chosen_team(workshop):
     editor = journey_editor(workshop.path, "")
     view = live_figure(workshop.path, "", blueprint_figure, "journey", "roles", "serves")
     assert isinstance(editor, TeamPicker) and isinstance(view, TeamPicker)
-    assert editor.dropdown.options == (("— choose your team —", ""),
-                                       ("Front Desk & Friends", "front-desk-friends"),
-                                       ("Night <Shift>", "night-shift"))
+    assert editor.dropdown.options == (
+        ("— choose your team —", ""),
+        ("Front Desk & Friends", "front-desk-friends"),
+        ("Night <Shift>", "night-shift"),
+    )
     view.dropdown.value = "night-shift"  # a choice in one picker opens every cell
     journey = editor.children[0]
     assert type(journey).__name__ == "JourneyEditor"
@@ -158,8 +183,10 @@ def test_wrong_workshop_dir_gives_one_clear_message(tmp_path):
     assert type(panel).__name__ == "HTML"
     text = html.unescape(re.sub(r"<[^>]+>", "", panel.value))
     shown = f"workshop_dir {str(tmp_path / 'nowhere')!r}"
-    assert (f"{shown} does not exist; expected the folder 'servekit new' made (ask your "
-            f"facilitator for your team's notebook link)") in text
+    assert (
+        f"{shown} does not exist; expected the folder 'servekit new' made (ask your "
+        f"facilitator for your team's notebook link)"
+    ) in text
     (tmp_path / "empty").mkdir()
     panel = journey_editor(tmp_path / "empty", "")
     assert "is not a workshop folder: it has no workshop.yaml and no teams/ folder" in panel.value
@@ -188,11 +215,17 @@ def test_every_team_notebook_edits_its_own_team_under_papermill(workshop):
             path = workshop.path / "notebooks" / slug / name
             nb = nbformat.read(path, as_version=4)
             mark = f"edited from {slug}/{name}"
-            nb.cells.append(nbformat.v4.new_code_cell(
-                f"MARK, TID = {mark!r}, 'TZ{number}'\n" + EDIT_CELL))
-            papermill.execute_notebook(nb, str(path.parent / f"_run_{name}"),
-                                       kernel_name=kernel, cwd=str(path.parent),
-                                       progress_bar=False, execution_timeout=300)
+            nb.cells.append(
+                nbformat.v4.new_code_cell(f"MARK, TID = {mark!r}, 'TZ{number}'\n" + EDIT_CELL)
+            )
+            papermill.execute_notebook(
+                nb,
+                str(path.parent / f"_run_{name}"),
+                kernel_name=kernel,
+                cwd=str(path.parent),
+                progress_bar=False,
+                execution_timeout=300,
+            )
             after = _snapshot(workshop.path / "teams")
             assert _data_changes(before, after) == {f"{slug}/journey.csv"}, name
             assert mark in (workshop.path / "teams" / slug / "journey.csv").read_text()

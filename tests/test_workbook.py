@@ -37,19 +37,33 @@ def test_mini_team_loads_typed(mini_team):
     assert wb.reflections == {"first_step": "Ann books the training room."}
 
 
-@pytest.mark.parametrize(("word", "value"), [("TRUE", True), ("yes", True), ("1", True),
-                                             ("x", True), ("FALSE", False), ("No", False),
-                                             ("0", False), ("", False)])
+@pytest.mark.parametrize(
+    ("word", "value"),
+    [
+        ("TRUE", True),
+        ("yes", True),
+        ("1", True),
+        ("x", True),
+        ("FALSE", False),
+        ("No", False),
+        ("0", False),
+        ("", False),
+    ],
+)
 def test_excel_style_booleans(tmp_path, word, value):
     header = MINI_TEAM["journey.csv"].splitlines()[0]
     team = write_team(tmp_path, {"journey.csv": f"{header}\nT1,A,1,,d,,direct,,0,{word}\n"})
-    assert Workbook.load(team)["journey"].loc[0, "moment_of_truth"] is value or \
-        bool(Workbook.load(team)["journey"].loc[0, "moment_of_truth"]) is value
+    assert (
+        Workbook.load(team)["journey"].loc[0, "moment_of_truth"] is value
+        or bool(Workbook.load(team)["journey"].loc[0, "moment_of_truth"]) is value
+    )
 
 
 def test_whitespace_bom_semicolons_and_quoted_newlines(tmp_path):
-    text = ("\ufefftouchpoint_id ; stage;order;description;contact\n"
-            ' T1 ; Arrival ; 1 ;"Greeted\nat the door"; DIRECT \n')
+    text = (
+        "\ufefftouchpoint_id ; stage;order;description;contact\n"
+        ' T1 ; Arrival ; 1 ;"Greeted\nat the door"; DIRECT \n'
+    )
     team = write_team(tmp_path, {"journey.csv": text.encode("utf-8")})
     wb = Workbook.load(team)
     row = wb["journey"].iloc[0]
@@ -59,8 +73,10 @@ def test_whitespace_bom_semicolons_and_quoted_newlines(tmp_path):
 
 
 def test_non_utf8_is_read_with_a_warning_naming_the_row(tmp_path):
-    team = write_team(tmp_path, {"roles.csv": (MINI_TEAM["roles.csv"] + "gm,Gérant,executive,1\n")
-                                 .encode("cp1252")})
+    team = write_team(
+        tmp_path,
+        {"roles.csv": (MINI_TEAM["roles.csv"] + "gm,Gérant,executive,1\n").encode("cp1252")},
+    )
     wb = Workbook.load(team)
     assert wb["roles"]["name"].tolist()[-1] == "Gérant"
     warning = next(p for p in wb.problems if "UTF-8" in p.message)
@@ -75,8 +91,11 @@ def test_empty_and_header_only_files_are_empty_tables(tmp_path, text):
 
 def test_unknown_column_is_a_warning_and_survives_a_save(mini_team):
     path = mini_team / "roles.csv"
-    path.write_text(MINI_TEAM["roles.csv"].replace("headcount\n", "headcount,notes\n", 1)
-                    .replace("customer,\n", "customer,,VIP guests\n"))
+    path.write_text(
+        MINI_TEAM["roles.csv"]
+        .replace("headcount\n", "headcount,notes\n", 1)
+        .replace("customer,\n", "customer,,VIP guests\n")
+    )
     wb = Workbook.load(mini_team)
     assert [p.column for p in wb.problems if p.severity == "warning"] == ["notes"]
     roles = wb["roles"]
@@ -114,37 +133,64 @@ def test_load_then_save_without_edits_writes_nothing(mini_team):
 
 
 # ---- round trip (hypothesis) -----------------------------------------------------------------
-text = st.text(st.characters(exclude_categories=("Cs", "Cc")), min_size=1, max_size=20).map(
-    str.strip).filter(bool)
+text = (
+    st.text(st.characters(exclude_categories=("Cs", "Cc")), min_size=1, max_size=20)
+    .map(str.strip)
+    .filter(bool)
+)
 opt_text = st.one_of(st.none(), text)
-role_rows = st.lists(st.fixed_dictionaries({
-    "name": text,
-    "level": st.sampled_from(["customer", "frontline", "support", "manager", "executive"]),
-    "headcount": st.one_of(st.none(), st.floats(0, 1e5, allow_nan=False).map(lambda x: round(x, 3))),
-    "unit": opt_text,
-}), min_size=0, max_size=8)
-journey_rows = st.lists(st.fixed_dictionaries({
-    "stage": text, "order": st.integers(0, 500),
-    "time": st.one_of(st.none(), st.times().map(lambda t: t.strftime("%H:%M"))),
-    "description": text, "channel": opt_text,
-    "contact": st.sampled_from(["direct", "indirect"]),
-    "emotion": st.integers(-2, 2), "moment_of_truth": st.booleans(),
-}), min_size=0, max_size=10)
+role_rows = st.lists(
+    st.fixed_dictionaries(
+        {
+            "name": text,
+            "level": st.sampled_from(["customer", "frontline", "support", "manager", "executive"]),
+            "headcount": st.one_of(
+                st.none(), st.floats(0, 1e5, allow_nan=False).map(lambda x: round(x, 3))
+            ),
+            "unit": opt_text,
+        }
+    ),
+    min_size=0,
+    max_size=8,
+)
+journey_rows = st.lists(
+    st.fixed_dictionaries(
+        {
+            "stage": text,
+            "order": st.integers(0, 500),
+            "time": st.one_of(st.none(), st.times().map(lambda t: t.strftime("%H:%M"))),
+            "description": text,
+            "channel": opt_text,
+            "contact": st.sampled_from(["direct", "indirect"]),
+            "emotion": st.integers(-2, 2),
+            "moment_of_truth": st.booleans(),
+        }
+    ),
+    min_size=0,
+    max_size=10,
+)
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(roles=role_rows, journey=journey_rows)
 def test_round_trip_load_save_load_is_identity(tmp_path_factory, roles, journey):
     folder = tmp_path_factory.mktemp("rt")
     wb = Workbook.load(folder)
-    role_df = pd.DataFrame([{"role_id": f"r{i}", **r} for i, r in enumerate(roles)],
-                           columns=["role_id", "name", "level", "headcount", "unit"])
+    role_df = pd.DataFrame(
+        [{"role_id": f"r{i}", **r} for i, r in enumerate(roles)],
+        columns=["role_id", "name", "level", "headcount", "unit"],
+    )
     wb["roles"] = role_df
     ids = role_df["role_id"].tolist()
-    wb["journey"] = pd.DataFrame([{"touchpoint_id": f"T{i}", **j,
-                                   "role_id": ids[i % len(ids)] if ids else None}
-                                  for i, j in enumerate(journey)],
-                                 columns=list(wb["journey"].columns))
+    wb["journey"] = pd.DataFrame(
+        [
+            {"touchpoint_id": f"T{i}", **j, "role_id": ids[i % len(ids)] if ids else None}
+            for i, j in enumerate(journey)
+        ],
+        columns=list(wb["journey"].columns),
+    )
     wb.save()
     first = Workbook.load(folder)
     assert first.save() == []  # nothing changed
@@ -177,8 +223,9 @@ def test_atomic_save_survives_a_kill_mid_write(tmp_path):
     target = tmp_path / "journey.csv"
     target.write_text("A" * 2_000_000)
     for delay in (0.05, 0.13, 0.21, 0.37):
-        proc = subprocess.Popen([sys.executable, "-c", WRITER, str(target)],
-                                stdout=subprocess.PIPE, text=True)
+        proc = subprocess.Popen(
+            [sys.executable, "-c", WRITER, str(target)], stdout=subprocess.PIPE, text=True
+        )
         assert proc.stdout.readline().strip() == "ready"
         time.sleep(delay)
         proc.kill()
@@ -222,11 +269,16 @@ def test_reload_takes_their_version(mini_team):
 
 
 def test_validate_team_collects_everything(tmp_path):
-    team = write_team(tmp_path, {"scores.csv": "touchpoint_id,scorer,importance,performance\n"
-                                               "T1,Ann,0,9\nT1,Bo,x,3\n"})
+    team = write_team(
+        tmp_path,
+        {"scores.csv": "touchpoint_id,scorer,importance,performance\nT1,Ann,0,9\nT1,Bo,x,3\n"},
+    )
     where = {f"{p.path}:{p.row}:{p.column}" for p in validate_team(team)}
-    assert {"scores.csv:2:importance", "scores.csv:2:performance",
-            "scores.csv:3:importance"} <= where
+    assert {
+        "scores.csv:2:importance",
+        "scores.csv:2:performance",
+        "scores.csv:3:importance",
+    } <= where
 
 
 def test_saved_files_keep_their_permissions(mini_team):
@@ -247,5 +299,7 @@ def test_saved_files_keep_their_permissions(mini_team):
     new.save()
     umask = os.umask(0)
     os.umask(umask)
-    assert stat.S_IMODE((mini_team.parent / "brand-new" / "roles.csv").stat().st_mode) == \
-        0o666 & ~umask  # as a plain open() would create it, not mkstemp's 0600
+    assert (
+        stat.S_IMODE((mini_team.parent / "brand-new" / "roles.csv").stat().st_mode)
+        == 0o666 & ~umask
+    )  # as a plain open() would create it, not mkstemp's 0600

@@ -38,8 +38,12 @@ def _edit(wb: Workbook, action: str) -> None:
         wb["journey"] = wb["journey"].query("touchpoint_id != 'T2'")
     elif action == "need for T2":
         needs = wb["needs"]
-        needs.loc[len(needs)] = {"touchpoint_id": "T2", "kind": "have", "need": "Fresh linen",
-                                 "provider_role": None}
+        needs.loc[len(needs)] = {
+            "touchpoint_id": "T2",
+            "kind": "have",
+            "need": "Fresh linen",
+            "provider_role": None,
+        }
         wb["needs"] = needs
     else:  # pragma: no cover - a typo in a test
         raise ValueError(action)
@@ -61,8 +65,9 @@ def _worker(folder: str, action: str, barrier, results) -> None:
 def _race(folder, *actions: str) -> dict[str, tuple[str, str]]:
     barrier = SPAWN.Barrier(len(actions))
     results = SPAWN.Queue()
-    procs = [SPAWN.Process(target=_worker, args=(str(folder), a, barrier, results))
-             for a in actions]
+    procs = [
+        SPAWN.Process(target=_worker, args=(str(folder), a, barrier, results)) for a in actions
+    ]
     for proc in procs:
         proc.start()
     out = {}
@@ -94,8 +99,9 @@ def test_two_processes_editing_the_same_row_one_is_asked_with_both_values(mini_t
     winner = next(a for a, (o, _) in out.items() if o == "saved").split(" ", 2)[2]
     loser = next(a for a, (o, _) in out.items() if o == "conflict").split(" ", 2)[2]
     message = next(m for o, m in out.values() if o == "conflict")
-    assert message == (f"journey.csv, row touchpoint_id=T1, description: theirs {winner!r}, "
-                       f"yours {loser!r}")
+    assert message == (
+        f"journey.csv, row touchpoint_id=T1, description: theirs {winner!r}, yours {loser!r}"
+    )
     assert _journey(mini_team).loc["T1", "description"] == winner
 
 
@@ -107,9 +113,11 @@ def test_two_processes_breaking_the_team_across_files_one_is_refused(mini_team):
     refused = next(a for a, o in outcomes.items() if o == "refused")
     # Either order: the need came first (deleting T2 would orphan it) or T2 went first (the
     # new need has no touchpoint). Both say so the same way and offer the same cascade.
-    assert out[refused][1] == ("teams/mini/needs.csv:3:touchpoint_id: 'T2' is not a "
-                               "touchpoint_id in journey.csv; expected one of: T1\n"
-                               "delete the 1 dependent row of needs.csv too")
+    assert out[refused][1] == (
+        "teams/mini/needs.csv:3:touchpoint_id: 'T2' is not a "
+        "touchpoint_id in journey.csv; expected one of: T1\n"
+        "delete the 1 dependent row of needs.csv too"
+    )
     assert ("T2" in _journey(mini_team).index) == (refused == "delete T2")
 
 
@@ -143,12 +151,17 @@ def test_atomic_write_failing_at_replace_leaves_the_old_file_and_no_temp(tmp_pat
     assert [p.name for p in tmp_path.iterdir()] == ["journey.csv"]
 
 
-def test_a_two_file_save_failing_between_files_is_finished_on_the_next_load(mini_team,
-                                                                             monkeypatch):
+def test_a_two_file_save_failing_between_files_is_finished_on_the_next_load(mini_team, monkeypatch):
     wb = Workbook.load(mini_team)
-    wb.set_tables({"needs": wb["needs"].iloc[0:0], "journey": wb["journey"].query(
-        "touchpoint_id != 'T1'"), "scores": wb["scores"].iloc[0:0],
-        "plan": wb["plan"].iloc[0:0], "results": wb["results"].iloc[0:0]})
+    wb.set_tables(
+        {
+            "needs": wb["needs"].iloc[0:0],
+            "journey": wb["journey"].query("touchpoint_id != 'T1'"),
+            "scores": wb["scores"].iloc[0:0],
+            "plan": wb["plan"].iloc[0:0],
+            "results": wb["results"].iloc[0:0],
+        }
+    )
     real = os.replace
 
     def fail_on_needs(src, dst):
@@ -172,8 +185,9 @@ def test_a_two_file_save_failing_between_files_is_finished_on_the_next_load(mini
 def test_a_failure_before_the_commit_leaves_the_old_files(mini_team, monkeypatch):
     before = {p.name: p.read_bytes() for p in mini_team.iterdir() if p.is_file()}
     wb = Workbook.load(mini_team)
-    wb.set_tables({"needs": wb["needs"].iloc[0:0], "journey": wb["journey"].query(
-        "touchpoint_id != 'T2'")})
+    wb.set_tables(
+        {"needs": wb["needs"].iloc[0:0], "journey": wb["journey"].query("touchpoint_id != 'T2'")}
+    )
 
     def no_journal(*args, **kwargs):
         raise OSError(28, "No space left on device")
@@ -182,8 +196,11 @@ def test_a_failure_before_the_commit_leaves_the_old_files(mini_team, monkeypatch
     with pytest.raises(OSError):
         wb.save()
     monkeypatch.undo()
-    assert {p.name: p.read_bytes() for p in mini_team.iterdir()
-            if p.is_file() and not p.name.startswith(".")} == before
+    assert {
+        p.name: p.read_bytes()
+        for p in mini_team.iterdir()
+        if p.is_file() and not p.name.startswith(".")
+    } == before
     assert not list(mini_team.glob(".*.tmp"))
 
 
@@ -212,8 +229,9 @@ SAVER = textwrap.dedent("""
 def test_a_multi_file_save_killed_midway_leaves_a_team_that_validates(tmp_path):
     team = write_team(tmp_path / "team")
     for delay in (0.4, 0.55, 0.7, 0.85, 1.0, 1.2):
-        proc = subprocess.Popen([sys.executable, "-c", SAVER, str(team)],
-                                stdout=subprocess.PIPE, text=True)
+        proc = subprocess.Popen(
+            [sys.executable, "-c", SAVER, str(team)], stdout=subprocess.PIPE, text=True
+        )
         assert proc.stdout.readline().strip() == "ready"
         time.sleep(delay)
         proc.kill()

@@ -26,27 +26,46 @@ def test_unsafe_team_names_are_refused(tmp_path, name):
 
 
 def test_clashing_names_are_refused(tmp_path):
-    result = CliRunner().invoke(main, ["new", str(tmp_path / "w"), "--team", "Night Shift",
-                                       "--team", "night shift!"])
+    result = CliRunner().invoke(
+        main, ["new", str(tmp_path / "w"), "--team", "Night Shift", "--team", "night shift!"]
+    )
     assert result.exit_code == 1
     assert "already used by team 'Night Shift'" in result.output
 
 
-@pytest.mark.parametrize(("name", "slug"), [("Front Desk & Friends", "front-desk-friends"),
-                                            ("Équipe Étoile", "equipe-etoile"),
-                                            ("  Team 4 (half-finished) ", "team-4-half-finished")])
+@pytest.mark.parametrize(
+    ("name", "slug"),
+    [
+        ("Front Desk & Friends", "front-desk-friends"),
+        ("Équipe Étoile", "equipe-etoile"),
+        ("  Team 4 (half-finished) ", "team-4-half-finished"),
+    ],
+)
 def test_slugs(name, slug):
     assert slugify(name) == slug
 
 
 def test_new_creates_teams_and_refuses_to_overwrite(tmp_path):
     target = tmp_path / "w"
-    result = CliRunner().invoke(main, ["new", str(target), "--team", "<img src=x onerror=alert(1)> & Co",
-                                       "--teams", "2", "--facilitator", "Sam"])
+    result = CliRunner().invoke(
+        main,
+        [
+            "new",
+            str(target),
+            "--team",
+            "<img src=x onerror=alert(1)> & Co",
+            "--teams",
+            "2",
+            "--facilitator",
+            "Sam",
+        ],
+    )
     assert result.exit_code == 0, result.output
     ws = Workshop(target)
     assert [t.slug for t in ws.teams()] == ["img-src-x-onerror-alert-1-co", "team-1", "team-2"]
-    assert ws.team("img-src-x-onerror-alert-1-co").load().name == "<img src=x onerror=alert(1)> & Co"
+    assert (
+        ws.team("img-src-x-onerror-alert-1-co").load().name == "<img src=x onerror=alert(1)> & Co"
+    )
     assert ws.info["facilitator"] == "Sam" and ws.info["case"] == "laurie-hospitality"
     again = CliRunner().invoke(main, ["new", str(target), "--team", "Other"])
     assert again.exit_code == 1 and "not empty" in again.output
@@ -69,8 +88,7 @@ def test_starter_teams_begin_from_the_reference_case(tmp_path):
 
 
 def test_unknown_case_is_a_clear_message(tmp_path):
-    result = CliRunner().invoke(main, ["new", str(tmp_path / "w"), "--team", "A",
-                                       "--case", "nope"])
+    result = CliRunner().invoke(main, ["new", str(tmp_path / "w"), "--team", "A", "--case", "nope"])
     assert result.exit_code == 1
     assert "no case 'nope'" in result.output and "laurie-hospitality" in result.output
 
@@ -107,8 +125,12 @@ def test_demo_command_without_reports(tmp_path):
 @pytest.mark.slow
 def test_demo_command_end_to_end_as_make_demo_runs_it(tmp_path):
     """What a newcomer's `make demo` does: a real process, the workshop, its reports, an index."""
-    run = subprocess.run([sys.executable, "-m", "kit", "demo", str(tmp_path / "d")],
-                         capture_output=True, text=True, timeout=600)
+    run = subprocess.run(
+        [sys.executable, "-m", "kit", "demo", str(tmp_path / "d")],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert run.returncode == 0, run.stdout + run.stderr
     assert "Traceback" not in run.stdout + run.stderr
     reports = tmp_path / "d" / "reports"

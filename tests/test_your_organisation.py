@@ -27,22 +27,28 @@ from kit.workbook import Workbook
 from kit.workshop import create_demo, create_workshop
 
 HMPO = "130930-Her-Majesty-Passport-Office-Organogram-Data"
-GENERIC = ("Employee ID,Job Title,Manager ID,FTE,Department\n"
-           "E1,Managing director,,1,Board\n"
-           "E2,Branch manager,E1,1,Branches\n"
-           "E3,Counter assistant,E2,6,Branches\n"
-           "E4,Payroll clerk,E1,2,Finance\n")
-BAD = ("Employee ID,Job Title,Manager ID\n"
-       "E1,Managing director,\n"
-       "E2,Counter assistant,E9\n")
+GENERIC = (
+    "Employee ID,Job Title,Manager ID,FTE,Department\n"
+    "E1,Managing director,,1,Board\n"
+    "E2,Branch manager,E1,1,Branches\n"
+    "E3,Counter assistant,E2,6,Branches\n"
+    "E4,Payroll clerk,E1,2,Finance\n"
+)
+BAD = "Employee ID,Job Title,Manager ID\nE1,Managing director,\nE2,Counter assistant,E9\n"
 
 
 def _upload(editor: OrgChartUpload, files: dict[str, bytes]) -> None:
     """Put files in the FileUpload exactly as the browser does (name, type, size, content)."""
     editor.upload.value = tuple(
-        {"name": name, "type": "text/csv", "size": len(data), "content": memoryview(data),
-         "last_modified": dt.datetime(2026, 1, 1, tzinfo=dt.UTC)}
-        for name, data in files.items())
+        {
+            "name": name,
+            "type": "text/csv",
+            "size": len(data),
+            "content": memoryview(data),
+            "last_modified": dt.datetime(2026, 1, 1, tzinfo=dt.UTC),
+        }
+        for name, data in files.items()
+    )
 
 
 @pytest.fixture
@@ -63,24 +69,36 @@ def test_generic_export_is_flipped_checked_and_saved(blank):
     _upload(editor, {"staff.csv": GENERIC.encode()})
     assert editor.flip_button.click() is None and editor.flipped is not None
     html = editor.result.value
-    assert ("<b>Flipped:</b> 4 row(s) read; 5 roles (1 customer, 2 frontline, 1 manager, "
-            "1 executive), 5 serves edges, 10.0 FTE.") in html
+    assert (
+        "<b>Flipped:</b> 4 rows read; 5 roles (1 customer, 2 frontline, 1 manager, "
+        "1 executive), 5 serves edges, 10.0 FTE."
+    ) in html
     assert "<p><b>Chain check:</b> every role's service reaches a customer.</p>" in html
     # the roles behind the most front-line posts: the MD is behind both, the branch manager one
     right = "<td style='text-align:right'>"
     assert html.endswith(
         "<table><tr><th>role</th><th>level</th><th>reaches</th><th>people served (FTE)</th></tr>"
         f"<tr><td>Managing director</td><td>executive</td>{right}2</td>{right}8.0</td></tr>"
-        f"<tr><td>Branch manager</td><td>manager</td>{right}1</td>{right}6.0</td></tr></table>")
+        f"<tr><td>Branch manager</td><td>manager</td>{right}1</td>{right}6.0</td></tr></table>"
+    )
     assert not (team / "roles.csv").exists()  # nothing saved before the click
     editor.save_button.click()
     roles = _table(team / "roles.csv")
     assert [(r["role_id"], r["level"], r["headcount"]) for r in roles] == [
-        ("customer", "customer", "0"), ("E1", "executive", "1"), ("E2", "manager", "1"),
-        ("E3", "frontline", "6"), ("E4", "frontline", "2")]
+        ("customer", "customer", "0"),
+        ("E1", "executive", "1"),
+        ("E2", "manager", "1"),
+        ("E3", "frontline", "6"),
+        ("E4", "frontline", "2"),
+    ]
     serves = {(r["from_role"], r["to_role"]) for r in _table(team / "serves.csv")}
-    assert serves == {("E1", "E2"), ("E1", "E4"), ("E2", "E3"), ("E3", "customer"),
-                      ("E4", "customer")}
+    assert serves == {
+        ("E1", "E2"),
+        ("E1", "E4"),
+        ("E2", "E3"),
+        ("E3", "customer"),
+        ("E4", "customer"),
+    }
     assert not (team / UPLOAD_DIR).exists()  # the upload was read and removed
 
 
@@ -89,14 +107,17 @@ def test_bad_file_gives_the_same_message_as_the_cli(blank, tmp_path):
     editor = orgchart_upload(ws.path, "Blue")
     _upload(editor, {"staff.csv": BAD.encode()})
     assert editor.flip() is False
-    message = ("staff.csv:3:Manager ID: 'E9' is not the id of any post in the file; expected an "
-               "id from the 'Employee ID' column (or blank/XX for the top post). To import it "
-               "anyway, attach unknown managers (--attach-unknown)")
+    message = (
+        "staff.csv:3:Manager ID: 'E9' is not the id of any post in the file; expected an "
+        "id from the 'Employee ID' column (or blank/XX for the top post). To import it "
+        "anyway, attach unknown managers (--attach-unknown)"
+    )
     expected_html = message.replace("'", "&#x27;")
     assert editor.result.value == (
-        "<p style='color:#b8471b'><b>Not imported:</b> 1 problem(s) to fix in the file, then "
+        "<p style='color:#b8471b'><b>Not imported:</b> 1 problem to fix in the file, then "
         "upload it again. Nothing was saved.</p><ul style='margin:4px 0'><li><code>"
-        f"{expected_html}</code></li></ul>")
+        f"{expected_html}</code></li></ul>"
+    )
     assert editor.save_button.disabled and editor.flipped is None
     assert not (team / "roles.csv").exists() and not (team / UPLOAD_DIR).exists()
     # the CLI, run in the folder holding a file of the same name, prints the same words
@@ -104,8 +125,9 @@ def test_bad_file_gives_the_same_message_as_the_cli(blank, tmp_path):
     cwd = os.getcwd()
     os.chdir(tmp_path)
     try:
-        result = CliRunner().invoke(main, ["import-orgchart", "staff.csv", "--out", "t"],
-                                    catch_exceptions=False)
+        result = CliRunner().invoke(
+            main, ["import-orgchart", "staff.csv", "--out", "t"], catch_exceptions=False
+        )
     finally:
         os.chdir(cwd)
     assert result.exit_code == 1
@@ -117,8 +139,10 @@ def test_an_upload_with_three_files_is_refused(blank):
     editor = orgchart_upload(ws.path, "Blue")
     _upload(editor, {"a.csv": b"x\n", "b.csv": b"x\n", "c.csv": b"x\n"})
     assert editor.flip() is False
-    assert ("<code>(upload): 3 files chosen; expected one (HR export) or two (UK organogram "
-            "senior and junior)</code>") in editor.result.value
+    assert (
+        "<code>(upload): 3 files chosen; expected one (HR export) or two (UK organogram "
+        "senior and junior)</code>"
+    ) in editor.result.value
 
 
 def test_user_text_is_escaped(blank):
@@ -145,7 +169,12 @@ def test_saving_keeps_roles_the_team_still_uses_and_can_be_undone(tmp_path):
     assert {"E1", "E2", "E3", "E4", "customer"} <= set(roles["role_id"])
     assert "compliance_analyst" not in set(roles["role_id"])  # named by nothing: dropped
     assert set(map(tuple, pd.read_csv(team / "serves.csv").values.tolist())) == {
-        ("E1", "E2"), ("E1", "E4"), ("E2", "E3"), ("E3", "customer"), ("E4", "customer")}
+        ("E1", "E2"),
+        ("E1", "E4"),
+        ("E2", "E3"),
+        ("E3", "customer"),
+        ("E4", "customer"),
+    }
     assert any((team / ".history").iterdir())  # the previous version is kept
     assert editor.undo() and editor.undo()
     assert ((team / "roles.csv").read_bytes(), (team / "serves.csv").read_bytes()) == before
@@ -160,7 +189,13 @@ def test_saving_never_loses_a_role_someone_else_added_meanwhile(blank):
     assert editor.load_files({"staff.csv": GENERIC.encode()})
     assert editor.save_pyramid()
     assert sorted(pd.read_csv(team / "roles.csv")["role_id"]) == [
-        "E1", "E2", "E3", "E4", "customer", "guest"]
+        "E1",
+        "E2",
+        "E3",
+        "E4",
+        "customer",
+        "guest",
+    ]
 
 
 # --------------------------------------------------------------------------- real data
@@ -170,8 +205,10 @@ def test_uk_organogram_pair_matches_the_importer(blank):
         pytest.skip("../shared/realdata is not here")
     ws, team = blank
     folder = REALDATA / "organograms"
-    files = {f"{HMPO}-junior.csv": (folder / f"{HMPO}-junior.csv").read_bytes(),
-             f"{HMPO}-senior.csv": (folder / f"{HMPO}-senior.csv").read_bytes()}
+    files = {
+        f"{HMPO}-junior.csv": (folder / f"{HMPO}-junior.csv").read_bytes(),
+        f"{HMPO}-senior.csv": (folder / f"{HMPO}-senior.csv").read_bytes(),
+    }
     editor = orgchart_upload(ws.path, "Blue")
     _upload(editor, files)
     assert editor.flip()
@@ -179,9 +216,12 @@ def test_uk_organogram_pair_matches_the_importer(blank):
     pd.testing.assert_frame_equal(editor.flipped.roles, direct.roles)
     pd.testing.assert_frame_equal(editor.flipped.serves, direct.serves)
     assert [str(w) for w in editor.flipped.warnings] == [
-        str(w).replace(str(folder) + os.sep, "") for w in direct.warnings]
-    assert f"<b>Flipped:</b> {direct.source_rows} row(s) read; {len(direct.roles)} roles" \
+        str(w).replace(str(folder) + os.sep, "") for w in direct.warnings
+    ]
+    assert (
+        f"<b>Flipped:</b> {direct.source_rows:,} rows read; {len(direct.roles):,} roles"
         in editor.result.value
+    )
     editor.save_button.click()
     saved = Workbook.load(team, root=ws.path)
     assert saved["roles"]["role_id"].tolist() == direct.roles["role_id"].tolist()
@@ -194,15 +234,22 @@ def test_blank_team_adds_a_role_inline_in_the_journey_editor(tmp_path):
     team = ws.path / "teams" / "blue"
     editor = journey_editor(ws.path, "Blue")
     labels = [label for label, _ in editor.role.options]
-    assert "Receptionist (receptionist) · frontline · from the case" in labels
+    assert "Receptionist · frontline · from the case" in labels
     editor.stage.value, editor.description.value = "Waiting", "Waits for the doctor"
     editor.new_role_name.value, editor.new_role_level.value = "Waiting-room host", "frontline"
     editor.add_role_button.click()
     assert editor.role.value == "waiting_room_host"
     editor.add_button.click()
-    assert _table(team / "roles.csv") == [{"role_id": "waiting_room_host",
-                                           "name": "Waiting-room host", "level": "frontline",
-                                           "headcount": "", "unit": "", "grade": ""}]
+    assert _table(team / "roles.csv") == [
+        {
+            "role_id": "waiting_room_host",
+            "name": "Waiting-room host",
+            "level": "frontline",
+            "headcount": "",
+            "unit": "",
+            "grade": "",
+        }
+    ]
     assert [r["role_id"] for r in _table(team / "journey.csv")] == ["waiting_room_host"]
 
 
@@ -214,9 +261,9 @@ def test_picking_a_case_role_adds_it_to_the_pyramid(tmp_path):
     editor.add_button.click()
     editor.picker.value = "T1"
     editor.role.value = "call_handler"  # an existing touchpoint: saved at once
-    assert [(r["role_id"], r["name"], r["level"], r["headcount"])
-            for r in _table(team / "roles.csv")] == [
-        ("call_handler", "Call handler (patient line)", "frontline", "5")]
+    assert [
+        (r["role_id"], r["name"], r["level"], r["headcount"]) for r in _table(team / "roles.csv")
+    ] == [("call_handler", "Call handler (patient line)", "frontline", "5")]
     assert [r["role_id"] for r in _table(team / "journey.csv")] == ["call_handler"]
     assert "· from the case" not in dict((v, k) for k, v in editor.role.options)["call_handler"]
     assert editor.undo()  # one edit: both the role and the touchpoint's role go back
@@ -230,17 +277,25 @@ def test_notebook_06_runs_under_papermill(tmp_path):
     import papermill
     from jupyter_client.kernelspec import KernelSpecManager
 
-    if KernelSpecManager().get_kernel_spec("python3").argv[0] not in ("python", "python3",
-                                                                      sys.executable):
+    if KernelSpecManager().get_kernel_spec("python3").argv[0] not in (
+        "python",
+        "python3",
+        sys.executable,
+    ):
         pytest.skip("the python3 kernel does not start this venv")
     demo = create_demo(tmp_path / "demo").path
     shown = {}
     for team in ("front-desk-friends", ""):
         out = tmp_path / f"out-{team or 'picker'}.ipynb"
-        papermill.execute_notebook(str(workshop_notebook("06_your_organisation.ipynb")), str(out),
-                                   parameters={"workshop_dir": str(demo), "team": team},
-                                   kernel_name="python3", cwd=str(ROOT / "workshops"),
-                                   progress_bar=False, execution_timeout=300)
+        papermill.execute_notebook(
+            str(workshop_notebook("06_your_organisation.ipynb")),
+            str(out),
+            parameters={"workshop_dir": str(demo), "team": team},
+            kernel_name="python3",
+            cwd=str(ROOT / "workshops"),
+            progress_bar=False,
+            execution_timeout=300,
+        )
         names = []
         for cell in json.loads(out.read_text(encoding="utf-8"))["cells"]:
             for output in cell.get("outputs", []):
@@ -249,8 +304,10 @@ def test_notebook_06_runs_under_papermill(tmp_path):
                 if "application/vnd.jupyter.widget-view+json" in data:
                     names.append("".join(data["text/plain"]).split("(", 1)[0])
         shown[team] = names
-    assert shown == {"front-desk-friends": ["OrgChartUpload", "LiveFigure"],
-                     "": ["TeamPicker", "TeamPicker"]}
+    assert shown == {
+        "front-desk-friends": ["OrgChartUpload", "LiveFigure"],
+        "": ["TeamPicker", "TeamPicker"],
+    }
 
 
 def test_notebook_06_is_shaped_like_the_others():
@@ -266,6 +323,7 @@ def test_notebook_06_is_shaped_like_the_others():
     assert values == {"workshop_dir": "../demo", "team": ""}
     steps = [c for c in nb.cells if c.cell_type == "markdown" and c.source.startswith("## Step")]
     assert len(steps) == 3
-    assert all("**Time box:**" in c.source and "**Discuss with your team:**" in c.source
-               for c in steps)
+    assert all(
+        "**Time box:**" in c.source and "**Discuss with your team:**" in c.source for c in steps
+    )
     assert all(not c.get("outputs") for c in nb.cells if c.cell_type == "code")

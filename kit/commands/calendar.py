@@ -17,10 +17,19 @@ __all__ = ["calendar"]
 @click.command("calendar")
 @click.argument("directory", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.option("--team", metavar="SLUG", help="Only this team (folder name or display name).")
-@click.option("--out", type=click.Path(dir_okay=False, path_type=Path),
-              help="The calendar file to write (default: DIRECTORY/plan.ics).")
-@click.option("--every", "every_weeks", type=click.IntRange(0, 52), default=4, show_default=True,
-              help="Weeks between follow-up check-ins (0: none).")
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The calendar file to write (default: DIRECTORY/plan.ics).",
+)
+@click.option(
+    "--every",
+    "every_weeks",
+    type=click.IntRange(0, 52),
+    default=4,
+    show_default=True,
+    help="Weeks between follow-up check-ins (0: none).",
+)
 def calendar(directory: Path, team: str | None, out: Path | None, every_weeks: int) -> None:
     """Write the plans of the workshop in DIRECTORY as an iCalendar file.
 
@@ -41,5 +50,7 @@ def calendar(directory: Path, team: str | None, out: Path | None, every_weeks: i
     out = write_calendar(cal, out or directory / "plan.ics")
     events = cal.walk("VEVENT")
     due = sum(1 for e in events if "due" in [str(c) for c in e["CATEGORIES"].cats])
-    click.echo(f"Wrote {out}: {due} due date(s) and {len(events) - due} check-in(s). Import it "
-               f"into Outlook or Google Calendar.")
+    click.echo(
+        f"Wrote {out}: {due} due date(s) and {len(events) - due} check-in(s). Import it "
+        f"into Outlook or Google Calendar."
+    )

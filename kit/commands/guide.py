@@ -11,13 +11,25 @@ __all__ = ["guide"]
 
 @click.command("guide")
 @click.argument("directory", type=click.Path(exists=True, file_okay=False, path_type=Path))
-@click.option("--agenda", type=click.Choice(["half-day", "full-day"]), default="half-day",
-              show_default=True,
-              help="half-day: 3 h 30 with --starter workbooks; full-day: 6 h 30, blank workbooks.")
-@click.option("--start", default="09:00", show_default=True, metavar="HH:MM",
-              help="When the session starts (24-hour clock).")
-@click.option("--out", type=click.Path(dir_okay=False, path_type=Path),
-              help="HTML file to write (default: DIRECTORY/guide-<agenda>.html).")
+@click.option(
+    "--agenda",
+    type=click.Choice(["half-day", "full-day"]),
+    default="half-day",
+    show_default=True,
+    help="half-day: 3 h 30 with --starter workbooks; full-day: 6 h 30, blank workbooks.",
+)
+@click.option(
+    "--start",
+    default="09:00",
+    show_default=True,
+    metavar="HH:MM",
+    help="When the session starts (24-hour clock).",
+)
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="HTML file to write (default: DIRECTORY/guide-<agenda>.html).",
+)
 @click.option("--pdf", is_flag=True, help="Also print an A4 PDF next to it (Chromium).")
 def guide(directory: Path, agenda: str, start: str, out: Path | None, pdf: bool) -> None:
     """Write the facilitator's run sheet for the workshop in DIRECTORY.

@@ -12,19 +12,47 @@ __all__ = ["lab"]
 
 @click.command("lab")
 @click.argument("directory", type=click.Path(exists=True, file_okay=False, path_type=Path))
-@click.option("--host", default="127.0.0.1", show_default=True,
-              help="Address to listen on; 0.0.0.0 lets the room's laptops in.")
-@click.option("--port", type=click.IntRange(0, 65535), default=8888, show_default=True,
-              help="Port (0: any free port).")
-@click.option("--token", default="", help="The server's token (default: a new random one). "
-              "Give one to keep printed links valid after a restart.")
-@click.option("--url-host", default="", metavar="NAME",
-              help="Host name to put in the links (default: this machine's address).")
-@click.option("--links", "write_links", is_flag=True,
-              help="Also write DIRECTORY/links.html: one card per team with a QR code.")
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="Address to listen on; 0.0.0.0 lets the room's laptops in.",
+)
+@click.option(
+    "--port",
+    type=click.IntRange(0, 65535),
+    default=8888,
+    show_default=True,
+    help="Port (0: any free port).",
+)
+@click.option(
+    "--token",
+    default="",
+    help="The server's token (default: a new random one). "
+    "Give one to keep printed links valid after a restart.",
+)
+@click.option(
+    "--url-host",
+    default="",
+    metavar="NAME",
+    help="Host name to put in the links (default: this machine's address).",
+)
+@click.option(
+    "--links",
+    "write_links",
+    is_flag=True,
+    help="Also write DIRECTORY/links.html: one card per team with a QR code.",
+)
 @click.option("--no-browser", is_flag=True, help="Do not open a browser here.")
-def lab(directory: Path, host: str, port: int, token: str, url_host: str, write_links: bool,
-        no_browser: bool) -> None:
+def lab(
+    directory: Path,
+    host: str,
+    port: int,
+    token: str,
+    url_host: str,
+    write_links: bool,
+    no_browser: bool,
+) -> None:
     """Start JupyterLab on the workshop in DIRECTORY and print one link per team.
 
     The server listens on 127.0.0.1 with a token unless --host says otherwise; each team's
@@ -35,22 +63,35 @@ def lab(directory: Path, host: str, port: int, token: str, url_host: str, write_
     from kit.teamnotebooks import sync_team_notebooks, team_notebook_dir
     from kit.workshop import Workshop
 
-    server = LabServer(directory, host=host, port=port, token=token, public_host=url_host,
-                       open_browser=not no_browser)
+    server = LabServer(
+        directory,
+        host=host,
+        port=port,
+        token=token,
+        public_host=url_host,
+        open_browser=not no_browser,
+    )
     server.check()
     if host_warning(host):
         click.secho(host_warning(host), fg="yellow", err=True)
     workshop = Workshop(server.workshop_dir)
-    missing = [t.slug for t in workshop.teams()
-               if not team_notebook_dir(server.workshop_dir, t.slug).is_dir()]
+    missing = [
+        t.slug
+        for t in workshop.teams()
+        if not team_notebook_dir(server.workshop_dir, t.slug).is_dir()
+    ]
     if missing:
         sync_team_notebooks(server.workshop_dir, missing)
-        click.echo(f"Wrote the notebooks of {len(missing)} team(s) that had none: "
-                   f"{', '.join(missing)}")
+        click.echo(
+            f"Wrote the notebooks of {len(missing)} team(s) that had none: {', '.join(missing)}"
+        )
     links = server.links()
     if not links:
-        raise click.ClickException(f"{directory} has no teams; add some with "
-                                   f"'servekit new {directory} --force --team NAME'")
+        raise click.ClickException(
+            f"{directory} has no teams; add some with "
+            f"'servekit new {directory} --force --team NAME'"
+        )
+
     def stopped(signum: int, frame: object) -> None:  # `kill`: stop the server too
         raise KeyboardInterrupt
 
@@ -59,15 +100,13 @@ def lab(directory: Path, host: str, port: int, token: str, url_host: str, write_
     try:
         server.wait_ready(process)
         title = str(workshop.info.get("title") or server.workshop_dir.name)
-        click.echo(f"\nJupyterLab for {title!r} is running: "
-                   f"{server.base}/lab?token={server.token}")
+        click.echo(f"\nJupyterLab for {title!r} is running: {server.base}/lab?token={server.token}")
         click.echo("Team links (open, then Run ▸ Run All Cells):")
         width = max(len(link.name) for link in links)
         for link in links:
             click.echo(f"  {link.name:<{width}}  {link.url}")
         if write_links:
-            page = write_page(server.workshop_dir, title, links,
-                              note=f"Server: {server.base}")
+            page = write_page(server.workshop_dir, title, links, note=f"Server: {server.base}")
             click.echo(f"Links page with QR codes: {page}")
         click.echo("Stop the server with Ctrl-C.", err=False)
         process.wait()

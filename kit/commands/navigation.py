@@ -10,10 +10,15 @@ __all__ = ["stamp_nav"]
 
 
 @click.command("stamp-nav")
-@click.argument("folder", type=click.Path(exists=True, file_okay=False, path_type=Path),
-                default="workshops")
-@click.option("--check", "only_check", is_flag=True,
-              help="Change nothing; exit 1 when a notebook's navigation line is missing or stale.")
+@click.argument(
+    "folder", type=click.Path(exists=True, file_okay=False, path_type=Path), default="workshops"
+)
+@click.option(
+    "--check",
+    "only_check",
+    is_flag=True,
+    help="Change nothing; exit 1 when a notebook's navigation line is missing or stale.",
+)
 def stamp_nav(folder: Path, only_check: bool) -> None:
     """Stamp the navigation line into every numbered notebook of FOLDER (default: workshops).
 
@@ -29,8 +34,9 @@ def stamp_nav(folder: Path, only_check: bool) -> None:
         problems = check(folder)
         if print_problems(problems, quiet_ok=True):
             raise SystemExit(1)
-        click.echo(f"{len(workshop_notebooks(folder))} notebook(s) in {folder}: navigation "
-                   f"up to date")
+        click.echo(
+            f"{len(workshop_notebooks(folder))} notebook(s) in {folder}: navigation up to date"
+        )
         return
     written = stamp(folder)
     for path in written:

@@ -11,8 +11,13 @@ __all__ = ["notebooks"]
 
 @click.command("notebooks")
 @click.argument("directory", type=click.Path(exists=True, file_okay=False, path_type=Path))
-@click.option("--team", "teams", multiple=True, metavar="SLUG",
-              help="Only this team (repeatable; default every team).")
+@click.option(
+    "--team",
+    "teams",
+    multiple=True,
+    metavar="SLUG",
+    help="Only this team (repeatable; default every team).",
+)
 def notebooks(directory: Path, teams: tuple[str, ...]) -> None:
     """Write DIRECTORY/notebooks/<team>/01_journey.ipynb … for every team.
 
@@ -25,8 +30,10 @@ def notebooks(directory: Path, teams: tuple[str, ...]) -> None:
     written = sync_team_notebooks(directory, list(teams) or None)
     changed = [w for w in written if w.changed]
     folders = sorted({w.path.parent.name for w in written})
-    click.echo(f"{len(folders)} team(s), {len(written)} notebook(s) in "
-               f"{directory / NOTEBOOKS_DIR}: {len(changed)} written, "
-               f"{len(written) - len(changed)} already up to date")
+    click.echo(
+        f"{len(folders)} team(s), {len(written)} notebook(s) in "
+        f"{directory / NOTEBOOKS_DIR}: {len(changed)} written, "
+        f"{len(written) - len(changed)} already up to date"
+    )
     for item in changed:
         click.echo(f"  {item.path}")

@@ -22,35 +22,80 @@ def _fte(value: float) -> str:
 
 
 @click.command("import-orgchart")
-@click.argument("files", nargs=-1, required=True, metavar="FILE [FILE2]",
-                type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--format", "fmt", type=click.Choice(["generic", "uk-organogram"]), default=None,
-              help="File format. Default: uk-organogram for two files, else generic.")
-@click.option("--out", "out", required=True, type=click.Path(file_okay=False, path_type=Path),
-              metavar="TEAM_DIR", help="Team folder to write roles.csv and serves.csv into.")
+@click.argument(
+    "files",
+    nargs=-1,
+    required=True,
+    metavar="FILE [FILE2]",
+    type=click.Path(dir_okay=False, path_type=Path),
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["generic", "uk-organogram"]),
+    default=None,
+    help="File format. Default: uk-organogram for two files, else generic.",
+)
+@click.option(
+    "--out",
+    "out",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    metavar="TEAM_DIR",
+    help="Team folder to write roles.csv and serves.csv into.",
+)
 @click.option("--force", is_flag=True, help="Replace existing roles.csv / serves.csv.")
 @click.option("--id", "id_col", metavar="COLUMN", help="Generic: the post/employee id column.")
 @click.option("--title", "title_col", metavar="COLUMN", help="Generic: the job title column.")
-@click.option("--reports-to", "reports_col", metavar="COLUMN",
-              help="Generic: the column holding the manager's id.")
-@click.option("--headcount", "headcount_col", metavar="COLUMN",
-              help="Generic: headcount/FTE column (without one, each row counts 1).")
+@click.option(
+    "--reports-to",
+    "reports_col",
+    metavar="COLUMN",
+    help="Generic: the column holding the manager's id.",
+)
+@click.option(
+    "--headcount",
+    "headcount_col",
+    metavar="COLUMN",
+    help="Generic: headcount/FTE column (without one, each row counts 1).",
+)
 @click.option("--unit", "unit_col", metavar="COLUMN", help="Generic: the unit/department column.")
 @click.option("--grade", "grade_col", metavar="COLUMN", help="Generic: the grade/band column.")
-@click.option("--frontline-unit", "--customer-facing-unit", "frontline_units", multiple=True,
-              metavar="UNIT",
-              help="A unit whose end posts face customers (wildcards * ?; repeatable). Without "
-                   "it every end post is frontline; with it, end posts elsewhere are support.")
-@click.option("--attach-unknown", is_flag=True,
-              help="Import posts whose manager id is not in the file under a placeholder role "
-                   "instead of stopping.")
-@click.option("--graphml", type=click.Path(dir_okay=False, path_type=Path),
-              help="Also write the flipped pyramid as GraphML (Gephi, yEd) to this path.")
-def import_orgchart(files: tuple[Path, ...], fmt: str | None, out: Path, force: bool,
-                    id_col: str | None, title_col: str | None, reports_col: str | None,
-                    headcount_col: str | None, unit_col: str | None, grade_col: str | None,
-                    frontline_units: tuple[str, ...], attach_unknown: bool,
-                    graphml: Path | None) -> None:
+@click.option(
+    "--frontline-unit",
+    "--customer-facing-unit",
+    "frontline_units",
+    multiple=True,
+    metavar="UNIT",
+    help="A unit whose end posts face customers (wildcards * ?; repeatable). Without "
+    "it every end post is frontline; with it, end posts elsewhere are support.",
+)
+@click.option(
+    "--attach-unknown",
+    is_flag=True,
+    help="Import posts whose manager id is not in the file under a placeholder role "
+    "instead of stopping.",
+)
+@click.option(
+    "--graphml",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Also write the flipped pyramid as GraphML (Gephi, yEd) to this path.",
+)
+def import_orgchart(
+    files: tuple[Path, ...],
+    fmt: str | None,
+    out: Path,
+    force: bool,
+    id_col: str | None,
+    title_col: str | None,
+    reports_col: str | None,
+    headcount_col: str | None,
+    unit_col: str | None,
+    grade_col: str | None,
+    frontline_units: tuple[str, ...],
+    attach_unknown: bool,
+    graphml: Path | None,
+) -> None:
     """Flip an org chart (reports-to) into TEAM_DIR's roles.csv and serves.csv.
 
     FILE is a CSV with an id, a title and a reports-to column (generic), or FILE and FILE2 are
@@ -63,8 +108,21 @@ def import_orgchart(files: tuple[Path, ...], fmt: str | None, out: Path, force: 
       servekit import-orgchart senior.csv junior.csv --out teams/dwp --frontline-unit "Operations*"
     """
     try:
-        code = _run(files, fmt, out, force, id_col, title_col, reports_col, headcount_col,
-                    unit_col, grade_col, frontline_units, attach_unknown, graphml)
+        code = _run(
+            files,
+            fmt,
+            out,
+            force,
+            id_col,
+            title_col,
+            reports_col,
+            headcount_col,
+            unit_col,
+            grade_col,
+            frontline_units,
+            attach_unknown,
+            graphml,
+        )
     except Exception as exc:  # noqa: BLE001 - the CLI promise: a message, never a traceback
         from kit.problems import KitError
 
@@ -78,9 +136,12 @@ def import_orgchart(files: tuple[Path, ...], fmt: str | None, out: Path, force: 
             where = exc.filename if exc.filename else ""
             click.secho(f"error: {where}: {exc.strerror or exc}", fg="red", err=True)
         else:
-            click.secho(f"error: import-orgchart failed unexpectedly ({type(exc).__name__}: "
-                        f"{exc}); please report this with the file that caused it",
-                        fg="red", err=True)
+            click.secho(
+                f"error: import-orgchart failed unexpectedly ({type(exc).__name__}: "
+                f"{exc}); please report this with the file that caused it",
+                fg="red",
+                err=True,
+            )
         raise SystemExit(1) from None
     if code:
         raise SystemExit(code)
@@ -89,15 +150,33 @@ def import_orgchart(files: tuple[Path, ...], fmt: str | None, out: Path, force: 
 def _print_problems(problems) -> None:
     from kit.commands.output import print_problems
 
-    print_problems(problems, tag=True, most=MAX_WARNINGS,
-                   summary="{errors} error(s): nothing was written")
+    print_problems(
+        problems, tag=True, most=MAX_WARNINGS, summary="{errors} error(s): nothing was written"
+    )
 
 
-def _run(files, fmt, out, force, id_col, title_col, reports_col, headcount_col, unit_col,
-         grade_col, frontline_units, attach_unknown, graphml) -> int:
+def _run(
+    files,
+    fmt,
+    out,
+    force,
+    id_col,
+    title_col,
+    reports_col,
+    headcount_col,
+    unit_col,
+    grade_col,
+    frontline_units,
+    attach_unknown,
+    graphml,
+) -> int:
     if len(files) > 2:
-        click.secho(f"error: expected one file (generic) or two (UK organogram senior and "
-                    f"junior), got {len(files)}", fg="red", err=True)
+        click.secho(
+            f"error: expected one file (generic) or two (UK organogram senior and "
+            f"junior), got {len(files)}",
+            fg="red",
+            err=True,
+        )
         return 1
     missing = [f for f in files if not f.is_file()]
     if missing:
@@ -108,18 +187,35 @@ def _run(files, fmt, out, force, id_col, title_col, reports_col, headcount_col, 
     if fmt == "generic" and len(files) != 1:
         click.secho("error: the generic format takes one file", fg="red", err=True)
         return 1
-    given = [o for o, v in (("--id", id_col), ("--title", title_col),
-                            ("--reports-to", reports_col), ("--headcount", headcount_col),
-                            ("--unit", unit_col), ("--grade", grade_col)) if v]
+    given = [
+        o
+        for o, v in (
+            ("--id", id_col),
+            ("--title", title_col),
+            ("--reports-to", reports_col),
+            ("--headcount", headcount_col),
+            ("--unit", unit_col),
+            ("--grade", grade_col),
+        )
+        if v
+    ]
     if fmt == "uk-organogram" and given:
-        click.secho(f"error: {', '.join(given)} apply to --format generic only; UK organogram "
-                    f"columns are fixed", fg="red", err=True)
+        click.secho(
+            f"error: {', '.join(given)} apply to --format generic only; UK organogram "
+            f"columns are fixed",
+            fg="red",
+            err=True,
+        )
         return 1
     existing = [out / name for name in ("roles.csv", "serves.csv") if (out / name).exists()]
     if existing and not force:
         for path in existing:
-            click.secho(f"error: {os.fspath(path)}: already exists; refusing to overwrite it "
-                        f"(use --force to replace it)", fg="red", err=True)
+            click.secho(
+                f"error: {os.fspath(path)}: already exists; refusing to overwrite it "
+                f"(use --force to replace it)",
+                fg="red",
+                err=True,
+            )
         return 1
 
     from kit.graphio import write_graphml
@@ -128,14 +224,24 @@ def _run(files, fmt, out, force, id_col, title_col, reports_col, headcount_col, 
     from kit.validation import printable
 
     if fmt == "generic":
-        flipped = read_generic(files[0], id=id_col, title=title_col, reports_to=reports_col,
-                               headcount=headcount_col, unit=unit_col, grade=grade_col,
-                               customer_facing_units=frontline_units or None,
-                               attach_unknown=attach_unknown)
+        flipped = read_generic(
+            files[0],
+            id=id_col,
+            title=title_col,
+            reports_to=reports_col,
+            headcount=headcount_col,
+            unit=unit_col,
+            grade=grade_col,
+            customer_facing_units=frontline_units or None,
+            attach_unknown=attach_unknown,
+        )
     else:
-        flipped = read_uk_organogram(files[0], files[1] if len(files) > 1 else None,
-                                     customer_facing_units=frontline_units or None,
-                                     attach_unknown=attach_unknown)
+        flipped = read_uk_organogram(
+            files[0],
+            files[1] if len(files) > 1 else None,
+            customer_facing_units=frontline_units or None,
+            attach_unknown=attach_unknown,
+        )
     graph = build_graph(flipped.roles, flipped.serves)
     check = chain_check(graph)
     roles_path, serves_path = write_tables(flipped.roles, flipped.serves, out, force=force)
@@ -143,24 +249,32 @@ def _run(files, fmt, out, force, id_col, title_col, reports_col, headcount_col, 
         write_graphml(graph, graphml, check=check)
 
     levels = flipped.roles["level"].value_counts()
-    by_level = ", ".join(f"{levels[lv]:,} {lv}" for lv in
-                         ("customer", "executive", "manager", "support", "frontline")
-                         if lv in levels)
+    by_level = ", ".join(
+        f"{levels[lv]:,} {lv}"
+        for lv in ("customer", "executive", "manager", "support", "frontline")
+        if lv in levels
+    )
     click.echo(f"Read {flipped.source_rows:,} row(s) from {', '.join(map(os.fspath, files))}")
     click.echo(f"Roles: {len(flipped.roles):,} ({by_level})")
     click.echo(f"Serves edges: {len(flipped.serves):,}")
     same = math.isclose(flipped.total_fte, flipped.source_fte, abs_tol=0.005)
-    click.echo(f"Total FTE: {_fte(flipped.total_fte)}"
-               + ("" if same else f" (files: {_fte(flipped.source_fte)})"))
+    click.echo(
+        f"Total FTE: {_fte(flipped.total_fte)}"
+        + ("" if same else f" (files: {_fte(flipped.source_fte)})")
+    )
     kinds = check.findings["kind"].value_counts()
     detail = ", ".join(f"{n} {k.replace('_', ' ')}" for k, n in kinds.items())
-    click.echo(f"Chain check: {len(check.findings)} finding(s)" + (f" ({detail})" if detail else ""))
+    click.echo(
+        f"Chain check: {len(check.findings)} finding(s)" + (f" ({detail})" if detail else "")
+    )
     for sentence in check.findings["sentence"].head(5):
         click.echo(f"  - {printable(sentence)}")
     if len(check.findings) > 5:
         click.echo(f"  … and {len(check.findings) - 5} more")
-    click.echo(f"Wrote {os.fspath(roles_path)} and {os.fspath(serves_path)}"
-               + (f" and {os.fspath(graphml)}" if graphml is not None else ""))
+    click.echo(
+        f"Wrote {os.fspath(roles_path)} and {os.fspath(serves_path)}"
+        + (f" and {os.fspath(graphml)}" if graphml is not None else "")
+    )
     if flipped.warnings:
         click.secho(f"{len(flipped.warnings)} warning(s):", fg="yellow", err=True)
         for p in flipped.warnings[:MAX_WARNINGS]:

@@ -32,8 +32,14 @@ def problem_line(problem: Problem, *, tag: bool = False) -> str:
     return f"error: {text}" if tag and problem.is_error else text
 
 
-def print_problems(problems: list[Problem], *, quiet_ok: bool = False, tag: bool = False,
-                   most: int | None = None, summary: str | None = None) -> int:
+def print_problems(
+    problems: list[Problem],
+    *,
+    quiet_ok: bool = False,
+    tag: bool = False,
+    most: int | None = None,
+    summary: str | None = None,
+) -> int:
     """Print problems (errors first, then at most ``most`` warnings) and a one-line summary.
 
     Parameters
@@ -71,7 +77,10 @@ def print_problems(problems: list[Problem], *, quiet_ok: bool = False, tag: bool
     if len(shown) < len(warnings):
         click.secho(f"… and {len(warnings) - len(shown)} more warning(s)")
     if found or warnings or not quiet_ok:
-        line = (summary.format(errors=len(found)) if summary
-                else f"{len(found)} error(s), {len(warnings)} warning(s)")
+        line = (
+            summary.format(errors=len(found))
+            if summary
+            else f"{len(found)} error(s), {len(warnings)} warning(s)"
+        )
         click.secho(line, fg="red" if found else "green", err=True)
     return len(found)

@@ -11,19 +11,45 @@ __all__ = ["present"]
 
 @click.command("present")
 @click.argument("directory", type=click.Path(exists=True, file_okay=False, path_type=Path))
-@click.option("--host", default="127.0.0.1", show_default=True,
-              help="Address to listen on (0.0.0.0 opens the dashboard to the network).")
-@click.option("--port", type=click.IntRange(0, 65535), default=8866, show_default=True,
-              help="Port to listen on (0 = any free port).")
-@click.option("--token", default=None,
-              help="Access token (default: a new random one, printed in the URL).")
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="Address to listen on (0.0.0.0 opens the dashboard to the network).",
+)
+@click.option(
+    "--port",
+    type=click.IntRange(0, 65535),
+    default=8866,
+    show_default=True,
+    help="Port to listen on (0 = any free port).",
+)
+@click.option(
+    "--token", default=None, help="Access token (default: a new random one, printed in the URL)."
+)
 @click.option("--no-browser", is_flag=True, help="Do not open a browser.")
-@click.option("--base-url", default="/", show_default=True,
-              help="URL prefix, e.g. /services/dashboard/ behind JupyterHub.")
-@click.option("--interval", type=click.FloatRange(0, 3600), default=10, show_default=True,
-              help="Seconds between automatic refreshes (0 = only the button).")
-def present(directory: Path, host: str, port: int, token: str | None, no_browser: bool,
-            base_url: str, interval: float) -> None:
+@click.option(
+    "--base-url",
+    default="/",
+    show_default=True,
+    help="URL prefix, e.g. /services/dashboard/ behind JupyterHub.",
+)
+@click.option(
+    "--interval",
+    type=click.FloatRange(0, 3600),
+    default=10,
+    show_default=True,
+    help="Seconds between automatic refreshes (0 = only the button).",
+)
+def present(
+    directory: Path,
+    host: str,
+    port: int,
+    token: str | None,
+    no_browser: bool,
+    base_url: str,
+    interval: float,
+) -> None:
     """Serve the live dashboard of the workshop in DIRECTORY for the projector.
 
     Every team's progress, the latest saved edits, all teams' top priorities side by side, where
@@ -39,8 +65,16 @@ def present(directory: Path, host: str, port: int, token: str | None, no_browser
     from kit.present import PresentError, serve
 
     try:
-        code = serve(directory, host=host, port=port, token=token, open_browser=not no_browser,
-                     base_url=base_url, interval=interval, echo=click.echo)
+        code = serve(
+            directory,
+            host=host,
+            port=port,
+            token=token,
+            open_browser=not no_browser,
+            base_url=base_url,
+            interval=interval,
+            echo=click.echo,
+        )
     except PresentError as exc:
         raise click.ClickException(str(exc)) from None
     raise SystemExit(code)

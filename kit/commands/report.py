@@ -15,26 +15,60 @@ __all__ = ["report"]
 
 @click.command("report")
 @click.argument("directory", type=click.Path(exists=True, file_okay=False, path_type=Path))
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path),
-              help="Output folder (default: DIRECTORY/reports).")
-@click.option("--team", "teams", multiple=True, metavar="NAME",
-              help="Only this team (folder name or display name; repeatable).")
-@click.option("--jobs", "-j", type=click.IntRange(1, 64), default=None,
-              help="Teams built at once (default: one per CPU core).")
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Output folder (default: DIRECTORY/reports).",
+)
+@click.option(
+    "--team",
+    "teams",
+    multiple=True,
+    metavar="NAME",
+    help="Only this team (folder name or display name; repeatable).",
+)
+@click.option(
+    "--jobs",
+    "-j",
+    type=click.IntRange(1, 64),
+    default=None,
+    help="Teams built at once (default: one per CPU core).",
+)
 @click.option("--pdf", is_flag=True, help="Also print an A4 PDF of each report (Chromium).")
 @click.option("--force", is_flag=True, help="Rebuild reports whose inputs did not change.")
-@click.option("--crosshair", type=click.Choice(["mean", "midpoint"]), default="midpoint",
-              show_default=True, help="Where the importance-performance grid is split.")
-@click.option("--plotlyjs", type=click.Choice(["inline", "shared"]), default="inline",
-              show_default=True,
-              help="plotly.js inside every report (each file stands alone) or one shared "
-                   "assets/plotly.min.js (smaller; keep the folder together).")
-@click.option("--notebook", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="Report notebook to run (default: workshops/10_team_report.ipynb).")
+@click.option(
+    "--crosshair",
+    type=click.Choice(["mean", "midpoint"]),
+    default="midpoint",
+    show_default=True,
+    help="Where the importance-performance grid is split.",
+)
+@click.option(
+    "--plotlyjs",
+    type=click.Choice(["inline", "shared"]),
+    default="inline",
+    show_default=True,
+    help="plotly.js inside every report (each file stands alone) or one shared "
+    "assets/plotly.min.js (smaller; keep the folder together).",
+)
+@click.option(
+    "--notebook",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Report notebook to run (default: workshops/10_team_report.ipynb).",
+)
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar or table.")
-def report(directory: Path, out: Path | None, teams: tuple[str, ...], jobs: int | None,
-           pdf: bool, force: bool, crosshair: str, plotlyjs: str, notebook: Path | None,
-           quiet: bool) -> None:
+def report(
+    directory: Path,
+    out: Path | None,
+    teams: tuple[str, ...],
+    jobs: int | None,
+    pdf: bool,
+    force: bool,
+    crosshair: str,
+    plotlyjs: str,
+    notebook: Path | None,
+    quiet: bool,
+) -> None:
     """Build every team's report for the workshop in DIRECTORY.
 
     Writes OUT/<team>.html (self-contained, opens offline), the executed OUT/<team>.ipynb,
@@ -49,9 +83,18 @@ def report(directory: Path, out: Path | None, teams: tuple[str, ...], jobs: int 
     """
     from kit.report import build_reports
 
-    summary = build_reports(directory, out=out, teams=teams or None, jobs=jobs, pdf=pdf,
-                            force=force, progress=not quiet, crosshair=crosshair,
-                            plotlyjs=plotlyjs, notebook=notebook)
+    summary = build_reports(
+        directory,
+        out=out,
+        teams=teams or None,
+        jobs=jobs,
+        pdf=pdf,
+        force=force,
+        progress=not quiet,
+        crosshair=crosshair,
+        plotlyjs=plotlyjs,
+        notebook=notebook,
+    )
     if quiet:
         click.echo(summary.index)
     raise SystemExit(summary.exit_code)

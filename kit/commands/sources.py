@@ -10,10 +10,13 @@ __all__ = ["stamp_sources"]
 
 
 @click.command("stamp-sources")
-@click.argument("folders", nargs=-1,
-                type=click.Path(exists=True, file_okay=False, path_type=Path))
-@click.option("--check", "only_check", is_flag=True,
-              help="Change nothing; exit 1 when a notebook's Sources section is missing or stale.")
+@click.argument("folders", nargs=-1, type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option(
+    "--check",
+    "only_check",
+    is_flag=True,
+    help="Change nothing; exit 1 when a notebook's Sources section is missing or stale.",
+)
 def stamp_sources(folders: tuple[Path, ...], only_check: bool) -> None:
     """Stamp the shared Sources section (kit/sources.py) at the end of every notebook of FOLDERS.
 
@@ -26,11 +29,15 @@ def stamp_sources(folders: tuple[Path, ...], only_check: bool) -> None:
     from kit.sources import check, notebooks, stamp
 
     if not folders:
-        folders = tuple(p for p in (Path("workshops"), Path("exercises"),
-                                    Path("exercises/solutions")) if p.is_dir())
+        folders = tuple(
+            p
+            for p in (Path("workshops"), Path("exercises"), Path("exercises/solutions"))
+            if p.is_dir()
+        )
         if not folders:
-            raise click.UsageError("no folder given and none of workshops, exercises, "
-                                   "exercises/solutions exists here")
+            raise click.UsageError(
+                "no folder given and none of workshops, exercises, exercises/solutions exists here"
+            )
     count = sum(len(notebooks(folder)) for folder in folders)
     if only_check:
         problems = [p for folder in folders for p in check(folder)]

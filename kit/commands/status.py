@@ -18,8 +18,13 @@ __all__ = ["status"]
 
 MARKS = {"done": ("✓", "green"), "started": ("…", "yellow"), "not started": ("–", "dim")}
 # step -> the count shown beside its mark
-COUNTS = {"journey": "touchpoints", "pyramid": "roles", "needs": "need_items",
-          "scores": "scorers", "plan": "actions"}
+COUNTS = {
+    "journey": "touchpoints",
+    "pyramid": "roles",
+    "needs": "need_items",
+    "scores": "scorers",
+    "plan": "actions",
+}
 CAPTION = "✓ done  … started  – to do · counts: touchpoints/roles/needs/scorers/actions"
 
 
@@ -57,12 +62,19 @@ def progress_table(directory: Path, width: int = 80) -> Any:
 
     frame = team_progress(load_all(Workshop(directory).teams()))
     if frame.empty:
-        raise click.ClickException(f"no teams in {directory}/teams; create some with "
-                                   f"'servekit new'")
+        raise click.ClickException(
+            f"no teams in {directory}/teams; create some with 'servekit new'"
+        )
     when = time.strftime("%H:%M:%S")
-    view = Table(title=f"{directory} · {len(frame)} team(s) · {when}", caption=CAPTION,
-                 box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, title_justify="left",
-                 caption_justify="left")
+    view = Table(
+        title=f"{directory} · {len(frame)} team(s) · {when}",
+        caption=CAPTION,
+        box=box.SIMPLE_HEAD,
+        show_edge=False,
+        pad_edge=False,
+        title_justify="left",
+        caption_justify="left",
+    )
     view.add_column("team", overflow="ellipsis", no_wrap=True, max_width=max(24, width - 56))
     for step in STEPS:
         view.add_column(step, justify="left", no_wrap=True, min_width=len(step))
@@ -81,8 +93,14 @@ def progress_table(directory: Path, width: int = 80) -> Any:
 @click.command("status")
 @click.argument("directory", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.option("--watch", is_flag=True, help="Keep the table on screen, refreshed from disk.")
-@click.option("--interval", type=click.FloatRange(0.2, 3600), default=5.0, show_default=True,
-              metavar="SECONDS", help="With --watch: seconds between refreshes.")
+@click.option(
+    "--interval",
+    type=click.FloatRange(0.2, 3600),
+    default=5.0,
+    show_default=True,
+    metavar="SECONDS",
+    help="With --watch: seconds between refreshes.",
+)
 def status(directory: Path, watch: bool, interval: float) -> None:
     """Show how far every team in a workshop has got (for the facilitator).
 

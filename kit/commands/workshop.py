@@ -13,34 +13,70 @@ __all__ = ["demo", "new", "validate"]
 
 @click.command("new")
 @click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
-@click.option("--case", default="laurie-hospitality", show_default=True,
-              help="Case dataset (a folder under datasets/).")
-@click.option("--team", "team_names", multiple=True, metavar="NAME",
-              help="A team's display name (repeat for each team).")
-@click.option("--teams", "team_count", type=click.IntRange(0, 200), default=0,
-              help="Create N teams named 'Team 1' … 'Team N' (added to any --team).")
+@click.option(
+    "--case",
+    default="laurie-hospitality",
+    show_default=True,
+    help="Case dataset (a folder under datasets/).",
+)
+@click.option(
+    "--team",
+    "team_names",
+    multiple=True,
+    metavar="NAME",
+    help="A team's display name (repeat for each team).",
+)
+@click.option(
+    "--teams",
+    "team_count",
+    type=click.IntRange(0, 200),
+    default=0,
+    help="Create N teams named 'Team 1' … 'Team N' (added to any --team).",
+)
 @click.option("--title", help="Workshop title (default: the case's title).")
 @click.option("--date", "date_", help="Session date, YYYY-MM-DD (default: today).")
 @click.option("--facilitator", default="", help="Facilitator's name.")
-@click.option("--starter/--blank", default=False, show_default=True,
-              help="Start teams from the case's reference journey and pyramid, or blank.")
+@click.option(
+    "--starter/--blank",
+    default=False,
+    show_default=True,
+    help="Start teams from the case's reference journey and pyramid, or blank.",
+)
 @click.option("--force", is_flag=True, help="Use a non-empty folder (existing files are kept).")
-def new(directory: Path, case: str, team_names: tuple[str, ...], team_count: int,
-        title: str | None, date_: str | None, facilitator: str, starter: bool,
-        force: bool) -> None:
+def new(
+    directory: Path,
+    case: str,
+    team_names: tuple[str, ...],
+    team_count: int,
+    title: str | None,
+    date_: str | None,
+    facilitator: str,
+    starter: bool,
+    force: bool,
+) -> None:
     """Create a workshop in DIRECTORY, ready for a session."""
     from kit.workshop import create_workshop
 
     names = list(team_names) + [f"Team {i}" for i in range(1, team_count + 1)]
     if not names:
         raise click.UsageError("name at least one team: --team NAME (repeatable) or --teams N")
-    ws = create_workshop(directory, case=case, teams=names, title=title, date=date_,
-                         facilitator=facilitator, starter=starter, force=force)
+    ws = create_workshop(
+        directory,
+        case=case,
+        teams=names,
+        title=title,
+        date=date_,
+        facilitator=facilitator,
+        starter=starter,
+        force=force,
+    )
     click.echo(f"Workshop ready in {ws.path} with {len(ws.teams())} team(s):")
     for team in ws.teams():
         click.echo(f"  {team.path}")
-    click.echo(f"Each team's notebooks: {ws.path / 'notebooks'}/<team>/. Next: "
-               f"'servekit lab {directory}' prints one link per team.")
+    click.echo(
+        f"Each team's notebooks: {ws.path / 'notebooks'}/<team>/. Next: "
+        f"'servekit lab {directory}' prints one link per team."
+    )
 
 
 @click.command("validate")
@@ -66,10 +102,19 @@ def validate(directory: Path) -> None:
 @click.command("demo")
 @click.argument("directory", type=click.Path(file_okay=False, path_type=Path), default="demo")
 @click.option("--case", default="laurie-hospitality", show_default=True)
-@click.option("--reports/--no-reports", default=True, show_default=True,
-              help="Also build every team's report and the index.")
-@click.option("--jobs", "-j", type=click.IntRange(1, 64), default=None,
-              help="Teams reported at once (default: one per CPU core).")
+@click.option(
+    "--reports/--no-reports",
+    default=True,
+    show_default=True,
+    help="Also build every team's report and the index.",
+)
+@click.option(
+    "--jobs",
+    "-j",
+    type=click.IntRange(1, 64),
+    default=None,
+    help="Teams reported at once (default: one per CPU core).",
+)
 def demo(directory: Path, case: str, reports: bool, jobs: int | None) -> None:
     """Build the demo workshop from the case's sample teams in DIRECTORY (default ./demo),
     then its reports."""

@@ -36,16 +36,21 @@ def export_xlsx_command(team_dir: Path, out: Path) -> None:
         print_problems(exc.problems)
         click.secho(f"Not exported: fix the team's files first ({team_dir}).", fg="red", err=True)
         raise SystemExit(1) from None
-    click.echo(f"Wrote {out} (sheets: {', '.join(SHEETS)}). Send it to the action owners; read "
-               f"it back with: servekit import-xlsx {out} {team_dir}")
+    click.echo(
+        f"Wrote {out} (sheets: {', '.join(SHEETS)}). Send it to the action owners; read "
+        f"it back with: servekit import-xlsx {out} {team_dir}"
+    )
 
 
 @click.command("import-xlsx")
 @click.argument("source", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.argument("team_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
-@click.option("--force", is_flag=True,
-              help="Replace tables that changed in TEAM_DIR since the export (the replaced "
-                   "versions stay in .history/).")
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Replace tables that changed in TEAM_DIR since the export (the replaced "
+    "versions stay in .history/).",
+)
 def import_xlsx_command(source: Path, team_dir: Path, force: bool) -> None:
     """Read the Excel file SOURCE back into the team folder TEAM_DIR.
 
@@ -68,5 +73,7 @@ def import_xlsx_command(source: Path, team_dir: Path, force: bool) -> None:
     if not written:
         click.echo(f"Nothing to import: the team's tables already match {source.name}.")
         return
-    click.echo(f"Updated {', '.join(p.name for p in written)} in {team_dir} (previous versions "
-               f"in .history/).")
+    click.echo(
+        f"Updated {', '.join(p.name for p in written)} in {team_dir} (previous versions "
+        f"in .history/)."
+    )

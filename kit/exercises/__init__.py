@@ -21,9 +21,17 @@ from __future__ import annotations
 from kit.exercises import checks as _checks  # noqa: F401  (registers every checker)
 from kit.exercises.core import REGISTRY, BlankAnswer, ExerciseError, WrongAnswer, check, is_blank
 
-NAMES: tuple[str, ...] = ("day", "flip", "chain", "gaps", "needs", "credibility", "shifts",
-                          "hired", "leaders360")
+NAMES: tuple[str, ...] = (
+    "day",
+    "flip",
+    "chain",
+    "gaps",
+    "needs",
+    "credibility",
+    "shifts",
+    "hired",
+    "leaders360",
+)
 """The exercises in order (``exercises/01_day.ipynb`` … ``09_leaders360.ipynb``)."""
 
-__all__ = ["NAMES", "REGISTRY", "BlankAnswer", "ExerciseError", "WrongAnswer", "check",
-           "is_blank"]
+__all__ = ["NAMES", "REGISTRY", "BlankAnswer", "ExerciseError", "WrongAnswer", "check", "is_blank"]

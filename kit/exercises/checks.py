@@ -45,14 +45,19 @@ def _id(value: Any) -> str:
 def _mapping(answer: Any, what: str) -> tuple[Mapping[str, Any] | None, list[str]]:
     if isinstance(answer, Mapping):
         return answer, []
-    return None, [f"The answer should be a dictionary ({what}), like the template in the answer "
-                  f"cell; got {type(answer).__name__}."]
+    return None, [
+        f"The answer should be a dictionary ({what}), like the template in the answer "
+        f"cell; got {type(answer).__name__}."
+    ]
 
 
 def _unknown(values: Iterable[str], known: Iterable[str], what: str) -> list[str]:
     known = list(known)
-    return [f"{v!r} is not {what} in this exercise; choose from: {', '.join(known)}."
-            for v in values if v not in known]
+    return [
+        f"{v!r} is not {what} in this exercise; choose from: {', '.join(known)}."
+        for v in values
+        if v not in known
+    ]
 
 
 def _number(value: Any) -> float | None:
@@ -66,9 +71,12 @@ def _number(value: Any) -> float | None:
 # --------------------------------------------------------------------------- 01 day in the life
 
 
-@exercise("day", "A day in the life",
-          success="Five of nine moments happen out of the guest's sight, yet she feels every one "
-                  "of them: those people serve her too.")
+@exercise(
+    "day",
+    "A day in the life",
+    success="Five of nine moments happen out of the guest's sight, yet she feels every one "
+    "of them: those people serve her too.",
+)
 def check_day(answer: Any) -> list[str]:
     """``{"indirect": [ids], "behind": {id: role_id}}``."""
     answer, hints = _mapping(answer, '"indirect" and "behind"')
@@ -80,11 +88,15 @@ def check_day(answer: Any) -> list[str]:
     truth = set(data.DAY_INDIRECT)
     for moment in day.itertuples():
         if moment.id in truth and moment.id not in chosen:
-            hints.append(f"{moment.id} ({moment.what_happens!r}): does the guest see the person "
-                         "who did this? If not, someone served her out of sight.")
+            hints.append(
+                f"{moment.id} ({moment.what_happens!r}): does the guest see the person "
+                "who did this? If not, someone served her out of sight."
+            )
         if moment.id in chosen and moment.id not in truth:
-            hints.append(f"{moment.id}: the guest talks to a {data.ROLES_HOTEL[moment.role]} "
-                         "here, face to face or on the phone. That makes it direct.")
+            hints.append(
+                f"{moment.id}: the guest talks to a {data.ROLES_HOTEL[moment.role]} "
+                "here, face to face or on the phone. That makes it direct."
+            )
     behind = answer.get("behind") or {}
     if not isinstance(behind, Mapping):
         return hints + ['"behind" should be a dictionary such as {"D1": "cook"}.']
@@ -95,11 +107,14 @@ def check_day(answer: Any) -> list[str]:
             continue
         role = roles.get(tp, "")
         if not role:
-            hints.append(f"{tp} is indirect: name the role whose work the guest feels there "
-                         f"(in \"behind\").")
+            hints.append(
+                f'{tp} is indirect: name the role whose work the guest feels there (in "behind").'
+            )
         elif role in data.ROLES_HOTEL and role not in accepted:
-            hints.append(f"{tp}: would a {data.ROLES_HOTEL[role]} really have done that? Think "
-                         "about who prepares it before the guest arrives.")
+            hints.append(
+                f"{tp}: would a {data.ROLES_HOTEL[role]} really have done that? Think "
+                "about who prepares it before the guest arrives."
+            )
     return hints
 
 
@@ -112,10 +127,13 @@ def _flipped():
     return flip(data.shop_org_chart(), customer_facing_units=data.SHOP_FACING_UNITS)
 
 
-@exercise("flip", "Flip the org chart",
-          success="Flipping alone puts the counter and the guides on top, but it leaves the "
-                  "workshop and the office hanging: their work reaches customers only if they "
-                  "serve someone who does.")
+@exercise(
+    "flip",
+    "Flip the org chart",
+    success="Flipping alone puts the counter and the guides on top, but it leaves the "
+    "workshop and the office hanging: their work reaches customers only if they "
+    "serve someone who does.",
+)
 def check_flip(answer: Any) -> list[str]:
     """``{"frontline": [ids], "cut_off": [ids]}``."""
     from kit.pyramid import build_graph, chain_check
@@ -133,20 +151,27 @@ def check_flip(answer: Any) -> list[str]:
     for post in posts:
         facing = levels[post] == "frontline"
         if facing and post not in frontline:
-            hints.append(f"{post} works in {units[post]!r}, a unit that meets customers, and "
-                         "nobody reports to it: in the flipped chart it sits right under the "
-                         "customer.")
+            hints.append(
+                f"{post} works in {units[post]!r}, a unit that meets customers, and "
+                "nobody reports to it: in the flipped chart it sits right under the "
+                "customer."
+            )
         if post in frontline and not facing:
-            hints.append(f"{post}: either people report to this post (then it is a manager) or "
-                         f"its unit {units[post]!r} does not meet customers (then it supports).")
+            hints.append(
+                f"{post}: either people report to this post (then it is a manager) or "
+                f"its unit {units[post]!r} does not meet customers (then it supports)."
+            )
     unreached = set(chain_check(build_graph(flipped.roles, flipped.serves)).unreached["role_id"])
     for post in posts:
         if post in unreached and post not in cut_off:
-            hints.append(f"Follow {post}'s serves edges upward after the flip: does any path end "
-                         "at the customer?")
+            hints.append(
+                f"Follow {post}'s serves edges upward after the flip: does any path end "
+                "at the customer?"
+            )
         if post in cut_off and post not in unreached:
-            hints.append(f"{post} does reach the customer: trace its edges in the flipped table "
-                         "once more.")
+            hints.append(
+                f"{post} does reach the customer: trace its edges in the flipped table once more."
+            )
     return hints
 
 
@@ -159,14 +184,19 @@ def _pairs_of(value: Any, key: str) -> tuple[list[tuple[str, str]], list[str]]:
         if isinstance(item, list | tuple) and len(item) == 2:
             pairs.append((_id(item[0]), _id(item[1])))
         else:
-            hints.append(f"Each entry of {key!r} should be a pair (from_role, to_role), like "
-                         f"(\"mechanic\", \"counter\"); got {item!r}.")
+            hints.append(
+                f"Each entry of {key!r} should be a pair (from_role, to_role), like "
+                f'("mechanic", "counter"); got {item!r}.'
+            )
     return pairs, hints
 
 
-@exercise("chain", "Fix the service chain",
-          success="Every post now reaches a customer, and nobody at the counter spends the "
-                  "morning serving the boss.")
+@exercise(
+    "chain",
+    "Fix the service chain",
+    success="Every post now reaches a customer, and nobody at the counter spends the "
+    "morning serving the boss.",
+)
 def check_chain(answer: Any) -> list[str]:
     """``{"add": [(from, to)], "remove": [(from, to)]}`` applied to the shop's pyramid."""
     import pandas as pd
@@ -188,20 +218,28 @@ def check_chain(answer: Any) -> list[str]:
     edges = [tuple(e) for e in serves.values.tolist()]
     for pair in remove:
         if pair not in edges:
-            hints.append(f"{pair[0]} -> {pair[1]} is not in the serves table, so there is nothing "
-                         "to remove there.")
+            hints.append(
+                f"{pair[0]} -> {pair[1]} is not in the serves table, so there is nothing "
+                "to remove there."
+            )
     for a, b in add:
         if levels[a] == "support" and levels[b] == "customer":
-            hints.append(f"{a} never meets customers: rather than serving them directly, which "
-                         "frontline post does their work help?")
+            hints.append(
+                f"{a} never meets customers: rather than serving them directly, which "
+                "frontline post does their work help?"
+            )
     kept = [e for e in edges if e not in remove] + [p for p in add if p not in edges]
     check = chain_check(build_graph(roles, pd.DataFrame(kept, columns=["from_role", "to_role"])))
     for role in check.unreached["role_id"]:
-        hints.append(f"{role} still does not reach a customer. If you don't serve customers, "
-                     "serve someone who does: whom could it serve?")
+        hints.append(
+            f"{role} still does not reach a customer. If you don't serve customers, "
+            "serve someone who does: whom could it serve?"
+        )
     for row in check.serves_down.itertuples():
-        hints.append(f"{row.from_role} ({row.from_level}) still serves {row.to_role} "
-                     f"({row.to_level}), who sits below it: that is serving the boss.")
+        hints.append(
+            f"{row.from_role} ({row.from_level}) still serves {row.to_role} "
+            f"({row.to_level}), who sits below it: that is serving the boss."
+        )
     if check.serves_down.empty:
         for row in check.cycles.itertuples():
             hints.append(f"{' -> '.join(row.roles)} serve each other in a circle.")
@@ -209,17 +247,22 @@ def check_chain(answer: Any) -> list[str]:
     enough = len(set(zip(before["fix_from"], before["fix_to"], strict=True)))
     added = len([p for p in add if p not in edges])
     if not hints and added > enough:
-        hints.append(f"The chain is whole, but you added {added} edges where {enough} are enough: "
-                     "an edge from a post that already reaches the customer is not needed.")
+        hints.append(
+            f"The chain is whole, but you added {added} edges where {enough} are enough: "
+            "an edge from a post that already reaches the customer is not needed."
+        )
     return hints
 
 
 # --------------------------------------------------------------------------- 04 top gaps
 
 
-@exercise("gaps", "Top three gaps",
-          success="B3 has a bigger gap than B2, but B2 matters more and is a moment of truth; "
-                  "and a top gap can sit in 'Keep up the good work' when it is small but costly.")
+@exercise(
+    "gaps",
+    "Top three gaps",
+    success="B3 has a bigger gap than B2, but B2 matters more and is a moment of truth; "
+    "and a top gap can sit in 'Keep up the good work' when it is small but costly.",
+)
 def check_gaps(answer: Any) -> list[str]:
     """``{touchpoint_id: quadrant}`` for the three highest priorities."""
     from kit import scoring
@@ -236,18 +279,24 @@ def check_gaps(answer: Any) -> list[str]:
         hints.append(f"Name exactly three touchpoints (you named {len(given)}).")
     for tp in given:
         if tp in quadrant and tp not in top:
-            hints.append(f"{tp} is not in the top three: work out max(gap, 0) × importance, "
-                         "× 1.5 at a moment of truth, for it and for the others.")
+            hints.append(
+                f"{tp} is not in the top three: work out max(gap, 0) × importance, "
+                "× 1.5 at a moment of truth, for it and for the others."
+            )
     missing = [tp for tp in top if tp not in given]
     if missing:
-        hints.append(f"{len(missing)} of the top three {'is' if len(missing) == 1 else 'are'} "
-                     "missing: a touchpoint with a small gap can still rank high if it is very "
-                     "important and a moment of truth.")
+        hints.append(
+            f"{len(missing)} of the top three {'is' if len(missing) == 1 else 'are'} "
+            "missing: a touchpoint with a small gap can still rank high if it is very "
+            "important and a moment of truth."
+        )
     for tp, name in given.items():
         if tp in top and name != quadrant[tp]:
-            hints.append(f"{tp}: the quadrant comes from its median importance and performance "
-                         "against the crosshair at 3 (3 or more is high importance, 3 or less "
-                         f"is low performance). Choose one of: {', '.join(scoring.QUADRANTS)}.")
+            hints.append(
+                f"{tp}: the quadrant comes from its median importance and performance "
+                "against the crosshair at 3 (3 or more is high importance, 3 or less "
+                f"is low performance). Choose one of: {', '.join(scoring.QUADRANTS)}."
+            )
     return hints
 
 
@@ -260,9 +309,12 @@ _KIND_HINT = {
 }
 
 
-@exercise("needs", "Be, do, have",
-          success="Mindsets, routines and tools each have an owner below the front line: that "
-                  "is what serving the servers means in practice.")
+@exercise(
+    "needs",
+    "Be, do, have",
+    success="Mindsets, routines and tools each have an owner below the front line: that "
+    "is what serving the servers means in practice.",
+)
 def check_needs(answer: Any) -> list[str]:
     """``{need_id: (kind, provider_role)}``."""
     answer, hints = _mapping(answer, "need id -> (kind, provider)")
@@ -273,19 +325,26 @@ def check_needs(answer: Any) -> list[str]:
     for need_id, (kind, accepted) in data.NEEDS_KEY.items():
         value = answer.get(need_id)
         if not isinstance(value, list | tuple) or len(value) != 2:
-            hints.append(f"{need_id}: give a pair (kind, provider), e.g. (\"do\", "
-                         "\"front_office_manager\").")
+            hints.append(
+                f'{need_id}: give a pair (kind, provider), e.g. ("do", "front_office_manager").'
+            )
             continue
         given_kind, provider = _id(value[0]).lower(), _id(value[1])
         if given_kind != kind:
-            hints.append(f"{need_id} ({needs[need_id]!r}) reads like {_KIND_HINT[kind]}; which "
-                         "of be, do and have is that?")
+            hints.append(
+                f"{need_id} ({needs[need_id]!r}) reads like {_KIND_HINT[kind]}; which "
+                "of be, do and have is that?"
+            )
         if provider not in data.PROVIDERS:
-            hints.append(f"{need_id}: {provider!r} is not one of the providers listed; choose "
-                         f"from: {', '.join(data.PROVIDERS)}.")
+            hints.append(
+                f"{need_id}: {provider!r} is not one of the providers listed; choose "
+                f"from: {', '.join(data.PROVIDERS)}."
+            )
         elif provider not in accepted:
-            hints.append(f"{need_id}: would {data.PROVIDERS[provider]} really provide this? "
-                         "Ask who owns it day to day.")
+            hints.append(
+                f"{need_id}: would {data.PROVIDERS[provider]} really provide this? "
+                "Ask who owns it day to day."
+            )
     return hints
 
 
@@ -324,8 +383,11 @@ def widest(ratings: Mapping[str, int]) -> list[str]:
     return [k for k, v in cost.items() if v == top]
 
 
-@exercise("credibility", "The credibility gap",
-          success="Keep your answers: compare them with what your team would say about you.")
+@exercise(
+    "credibility",
+    "The credibility gap",
+    success="Keep your answers: compare them with what your team would say about you.",
+)
 def check_credibility(answer: Any) -> list[str]:
     """``{"ratings": {habit: 1..5}, "widest": habit, "reflection": text}``."""
     answer, hints = _mapping(answer, '"ratings", "widest" and "reflection"')
@@ -340,8 +402,7 @@ def check_credibility(answer: Any) -> list[str]:
     for key, text in items.items():
         value = ratings.get(key)
         if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 5:
-            hints.append(f"Rate {key!r} ({text}) with a whole number from 1 (never) to 5 "
-                         "(often).")
+            hints.append(f"Rate {key!r} ({text}) with a whole number from 1 (never) to 5 (often).")
         else:
             clean[key] = value
     if len(clean) == len(items):
@@ -349,12 +410,16 @@ def check_credibility(answer: Any) -> list[str]:
         print(f"Your credibility-gap score: {score:g} of 100 (0 = no gap).")
         chosen = _id(answer.get("widest"))
         if chosen not in widest(clean):
-            hints.append(f"\"widest\" should be the habit your own ratings say costs most: "
-                         f"one of {', '.join(widest(clean))}.")
+            hints.append(
+                f'"widest" should be the habit your own ratings say costs most: '
+                f"one of {', '.join(widest(clean))}."
+            )
     words = str(answer.get("reflection") or "").split()
     if len(words) < 12:
-        hints.append("Write a reflection of at least a couple of sentences (12 words or more): "
-                     "what will you do differently next week, and how will you know it worked?")
+        hints.append(
+            "Write a reflection of at least a couple of sentences (12 words or more): "
+            "what will you do differently next week, and how will you know it worked?"
+        )
     return hints
 
 
@@ -368,9 +433,12 @@ def shift_pareto():
     return pareto(data.shift_log()["issue"])
 
 
-@exercise("shifts", "What the shifts showed",
-          success="A few issues make up most of what went wrong. Some need a tool or training, "
-                  "others only need permission: the second kind costs nothing but trust.")
+@exercise(
+    "shifts",
+    "What the shifts showed",
+    success="A few issues make up most of what went wrong. Some need a tool or training, "
+    "others only need permission: the second kind costs nothing but trust.",
+)
 def check_shifts(answer: Any) -> list[str]:
     """``{"recurring": [issues], "not_equipped": [...], "not_empowered": [...]}``."""
     from kit.exercises.stats import vital_few
@@ -384,29 +452,38 @@ def check_shifts(answer: Any) -> list[str]:
     equipped, empowered = _ids(answer.get("not_equipped")), _ids(answer.get("not_empowered"))
     hints += _unknown(sorted(set(recurring + equipped + empowered)), table["issue"], "an issue")
     if set(recurring) != set(few):
-        hints.append("\"recurring\" should hold the fewest issues from the top of the Pareto "
-                     f"table that together reach 80% of the notes ({len(recurring)} given); read "
-                     "the cumulative column.")
+        hints.append(
+            '"recurring" should hold the fewest issues from the top of the Pareto '
+            f"table that together reach 80% of the notes ({len(recurring)} given); read "
+            "the cumulative column."
+        )
     for issue in few:
         kind = data.ISSUES[issue][1]
         side = equipped if kind == "not equipped" else empowered
         other = empowered if kind == "not equipped" else equipped
         if issue in other or issue not in side:
-            hints.append(f"{issue!r}: would a tool, information or training fix it (not "
-                         "equipped), or only permission to act (not empowered)?")
+            hints.append(
+                f"{issue!r}: would a tool, information or training fix it (not "
+                "equipped), or only permission to act (not empowered)?"
+            )
     extra = [i for i in equipped + empowered if i not in few and i in data.ISSUES]
     if extra:
-        hints.append(f"Sort only the recurring issues; {', '.join(map(repr, extra))} "
-                     f"{'is' if len(extra) == 1 else 'are'} not among them.")
+        hints.append(
+            f"Sort only the recurring issues; {', '.join(map(repr, extra))} "
+            f"{'is' if len(extra) == 1 else 'are'} not among them."
+        )
     return hints
 
 
 # --------------------------------------------------------------------------- 08 who hired them
 
 
-@exercise("hired", "Who hired, trained and equips them?",
-          success="The complaint was about one agent; its causes belong to five roles below "
-                  "the desk. Blaming the agent would have fixed none of them.")
+@exercise(
+    "hired",
+    "Who hired, trained and equips them?",
+    success="The complaint was about one agent; its causes belong to five roles below "
+    "the desk. Blaming the agent would have fixed none of them.",
+)
 def check_hired(answer: Any) -> list[str]:
     """``{cause_id: role_id}``: the role that owns each cause of the complaint."""
     from kit.pyramid import build_graph, support_paths
@@ -424,26 +501,36 @@ def check_hired(answer: Any) -> list[str]:
         if not role:
             hints.append(f"{cause} ({text!r}): name the role that owns this cause.")
         elif role not in names:
-            hints.append(f"{cause}: {role!r} is not a role in this pyramid; choose from: "
-                         f"{', '.join(names)}.")
+            hints.append(
+                f"{cause}: {role!r} is not a role in this pyramid; choose from: {', '.join(names)}."
+            )
         elif role == "front_desk_agent":
-            hints.append(f"{cause}: that puts it back on the agent. Who hired, trained and "
-                         "equips the agent? Look below the desk in the pyramid.")
+            hints.append(
+                f"{cause}: that puts it back on the agent. Who hired, trained and "
+                "equips the agent? Look below the desk in the pyramid."
+            )
         elif role not in below:
-            hints.append(f"{cause}: {names[role]} does not serve the front desk agent, directly "
-                         "or through others; follow the serves edges down from the desk.")
+            hints.append(
+                f"{cause}: {names[role]} does not serve the front desk agent, directly "
+                "or through others; follow the serves edges down from the desk."
+            )
         elif role not in accepted:
-            hints.append(f"{cause}: {names[role]} does serve the desk, but owns something else; "
-                         "who decides about this day to day?")
+            hints.append(
+                f"{cause}: {names[role]} does serve the desk, but owns something else; "
+                "who decides about this day to day?"
+            )
     return hints
 
 
 # --------------------------------------------------------------------------- 09 360 vs customers
 
 
-@exercise("leaders360", "Leaders' 360° ratings and customer satisfaction",
-          success="A clear positive link, and an interval well away from zero. It still does "
-                  "not show that better leaders cause happier customers.")
+@exercise(
+    "leaders360",
+    "Leaders' 360° ratings and customer satisfaction",
+    success="A clear positive link, and an interval well away from zero. It still does "
+    "not show that better leaders cause happier customers.",
+)
 def check_leaders360(answer: Any) -> list[str]:
     """``{"r", "low", "high": numbers, "zero_inside": bool, "proves_cause": bool}``."""
     from kit.exercises.stats import correlation_ci
@@ -456,16 +543,20 @@ def check_leaders360(answer: Any) -> list[str]:
     for key, value in (("r", ci.r), ("low", ci.low), ("high", ci.high)):
         given = _number(answer.get(key))
         if given is None:
-            hints.append(f"{key!r} should be a number with two decimals, read from the output "
-                         "above.")
+            hints.append(
+                f"{key!r} should be a number with two decimals, read from the output above."
+            )
         elif abs(given - value) > 0.011:
-            hints.append(f"{key!r}: read it again from the line printed by the analysis cell "
-                         "(two decimals are enough).")
+            hints.append(
+                f"{key!r}: read it again from the line printed by the analysis cell "
+                "(two decimals are enough)."
+            )
     if answer.get("zero_inside") is not (ci.low <= 0 <= ci.high):
-        hints.append("\"zero_inside\" (True or False): does the interval from low to high "
-                     "include 0?")
+        hints.append('"zero_inside" (True or False): does the interval from low to high include 0?')
     if answer.get("proves_cause") is not False:
-        hints.append("\"proves_cause\" (True or False): look at the staff column. Could "
-                     "something else make both numbers move together? And which way round "
-                     "would the cause run?")
+        hints.append(
+            '"proves_cause" (True or False): look at the staff column. Could '
+            "something else make both numbers move together? And which way round "
+            "would the cause run?"
+        )
     return hints

@@ -74,9 +74,11 @@ def exercise(name: str, title: str, *, success: str) -> Callable[[Checker], Chec
     >>> REGISTRY["demo-yes"].title
     'Say yes'
     """
+
     def register(checker: Checker) -> Checker:
         REGISTRY[name] = Exercise(name, title, checker, success)
         return checker
+
     return register
 
 
@@ -142,8 +144,10 @@ def check(name: str, answer: Any) -> bool:
         raise KeyError(f"no exercise is called {name!r}; the exercises are: {names}")
     item = REGISTRY[name]
     if is_blank(answer):
-        print(f"✏️  {item.title}: not answered yet. Fill in the cell marked ✏️ YOUR ANSWER "
-              f"above, run it, then run this cell again.")
+        print(
+            f"✏️  {item.title}: not answered yet. Fill in the cell marked ✏️ YOUR ANSWER "
+            f"above, run it, then run this cell again."
+        )
         raise BlankAnswer(f"{name}: the answer is still blank")
     hints = item.checker(answer)
     if not hints:

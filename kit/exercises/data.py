@@ -50,15 +50,31 @@ def day_in_the_life() -> pd.DataFrame:
     ['D1', 'D2', 'D3']
     """
     rows = [
-        ("D1", "07:00", "The breakfast buffet is full and the eggs are hot when the guest comes "
-         "down.", ""),
-        ("D2", "07:20", "A server pours coffee and asks whether anything on the menu is a "
-         "problem for her.", "server"),
+        (
+            "D1",
+            "07:00",
+            "The breakfast buffet is full and the eggs are hot when the guest comes down.",
+            "",
+        ),
+        (
+            "D2",
+            "07:20",
+            "A server pours coffee and asks whether anything on the menu is a problem for her.",
+            "server",
+        ),
         ("D3", "08:05", "She asks the concierge to get a taxi to her meeting.", "concierge"),
-        ("D4", "12:30", "Back at lunchtime, she finds the room made up and fresh towels on the "
-         "rail.", ""),
-        ("D5", "13:00", "Her key card stops working; she phones the front desk and an agent "
-         "re-codes it.", "front_desk_agent"),
+        (
+            "D4",
+            "12:30",
+            "Back at lunchtime, she finds the room made up and fresh towels on the rail.",
+            "",
+        ),
+        (
+            "D5",
+            "13:00",
+            "Her key card stops working; she phones the front desk and an agent re-codes it.",
+            "front_desk_agent",
+        ),
         ("D6", "18:00", "The Wi-Fi holds up through a one-hour video call.", ""),
         ("D7", "19:30", "At dinner a server explains the specials.", "server"),
         ("D8", "22:00", "The hotel app already shows today's charges, all correct.", ""),
@@ -133,24 +149,54 @@ def shop_journey() -> pd.DataFrame:
     2
     """
     rows = [
-        ("B1", "Before", 1, "Books a bike and a tour on the website", "indirect", "web_bookings",
-         False),
+        (
+            "B1",
+            "Before",
+            1,
+            "Books a bike and a tour on the website",
+            "indirect",
+            "web_bookings",
+            False,
+        ),
         ("B2", "Pick-up", 2, "Collects the bike at the counter", "direct", "counter", True),
         ("B3", "Pick-up", 3, "Saddle and brakes are set for her", "direct", "counter", False),
         ("B4", "Ride", 4, "Joins the guided old-town tour", "direct", "tour_guide", False),
         ("B5", "Ride", 5, "Gets a puncture and phones the shop", "direct", "counter", True),
         ("B6", "Return", 6, "Hands the bike back", "direct", "counter", False),
         ("B7", "Return", 7, "Deposit comes back on her card", "indirect", "bookkeeper", False),
-        ("B8", "After", 8, "Receives a thank-you email with photos", "indirect", "tour_guide",
-         False),
+        (
+            "B8",
+            "After",
+            8,
+            "Receives a thank-you email with photos",
+            "indirect",
+            "tour_guide",
+            False,
+        ),
     ]
-    return pd.DataFrame(rows, columns=["touchpoint_id", "stage", "order", "description",
-                                       "contact", "role_id", "moment_of_truth"])
+    return pd.DataFrame(
+        rows,
+        columns=[
+            "touchpoint_id",
+            "stage",
+            "order",
+            "description",
+            "contact",
+            "role_id",
+            "moment_of_truth",
+        ],
+    )
 
 
 _BASE_SCORES = {  # touchpoint: (importance, performance) before the scorers' own views
-    "B1": (3, 4), "B2": (5, 4), "B3": (3, 2), "B4": (4, 4),
-    "B5": (5, 2), "B6": (3, 3), "B7": (4, 2), "B8": (2, 1),
+    "B1": (3, 4),
+    "B2": (5, 4),
+    "B3": (3, 2),
+    "B4": (4, 4),
+    "B5": (5, 2),
+    "B6": (3, 3),
+    "B7": (4, 2),
+    "B8": (2, 1),
 }
 
 
@@ -171,16 +217,22 @@ def shop_scores() -> pd.DataFrame:
     for scorer in ("Ana", "Bo", "Chidi"):
         for tp, (imp, perf) in _BASE_SCORES.items():
             shift = rng.choice([-1, 0, 0, 0, 1], size=2)
-            rows.append({
-                "touchpoint_id": tp, "scorer": scorer,
-                "importance": int(np.clip(imp + shift[0], 1, 5)),
-                "performance": int(np.clip(perf + shift[1], 1, 5)),
-                "be": None, "do": None, "have": None,
-            })
+            rows.append(
+                {
+                    "touchpoint_id": tp,
+                    "scorer": scorer,
+                    "importance": int(np.clip(imp + shift[0], 1, 5)),
+                    "performance": int(np.clip(perf + shift[1], 1, 5)),
+                    "be": None,
+                    "do": None,
+                    "have": None,
+                }
+            )
     return pd.DataFrame(rows)
 
 
 # --------------------------------------------------------------------------- 05 be / do / have
+
 
 def checkin_needs() -> pd.DataFrame:
     """Needs written for the hotel's check-in at the 15:00 peak (``need_id, need``).
@@ -249,19 +301,37 @@ BRIDGING: dict[str, str] = {
 
 ISSUES: dict[str, tuple[str, str, int]] = {
     # issue: (what the leader noted, kind, weight in the generated log)
-    "room status lags": ("the room-status screen was behind, guests waited for rooms that "
-                         "were ready", "not equipped", 12),
-    "fee needs a manager": ("an agent had to find a manager before waiving a parking or "
-                            "late check-out fee", "not empowered", 9),
-    "new app untrained": ("nobody had shown the team the new mobile check-in app",
-                          "not equipped", 6),
-    "no upgrade allowed": ("the booked room was not ready and the agent could not offer "
-                           "another one", "not empowered", 4),
-    "requests lost": ("a special request from the booking never reached the desk",
-                      "not equipped", 2),
+    "room status lags": (
+        "the room-status screen was behind, guests waited for rooms that were ready",
+        "not equipped",
+        12,
+    ),
+    "fee needs a manager": (
+        "an agent had to find a manager before waiving a parking or late check-out fee",
+        "not empowered",
+        9,
+    ),
+    "new app untrained": (
+        "nobody had shown the team the new mobile check-in app",
+        "not equipped",
+        6,
+    ),
+    "no upgrade allowed": (
+        "the booked room was not ready and the agent could not offer another one",
+        "not empowered",
+        4,
+    ),
+    "requests lost": (
+        "a special request from the booking never reached the desk",
+        "not equipped",
+        2,
+    ),
     "key printer jams": ("the key-card printer jammed at the peak", "not equipped", 1),
-    "abuse, no backing": ("a guest shouted and the agent did not know whether they could end "
-                          "the conversation", "not empowered", 1),
+    "abuse, no backing": (
+        "a guest shouted and the agent did not know whether they could end the conversation",
+        "not empowered",
+        1,
+    ),
     "short-staffed": ("two people covered a three-person shift", "not equipped", 1),
 }
 """The issue categories of the shift log: the note, "not equipped" / "not empowered", weight."""
@@ -284,12 +354,15 @@ def shift_log(entries: int = 40) -> pd.DataFrame:
     shifts[:5] = [1, 2, 3, 4, 5][: min(5, entries)]  # every shift has at least one note
     shifts = np.sort(shifts)
     dates = {s: f"2026-03-{2 + 7 * (s - 1):02d}" for s in range(1, 6)}
-    rows = [{"shift": int(s), "date": dates[int(s)], "note": ISSUES[names[p]][0],
-             "issue": names[p]} for s, p in zip(shifts, picks, strict=True)]
+    rows = [
+        {"shift": int(s), "date": dates[int(s)], "note": ISSUES[names[p]][0], "issue": names[p]}
+        for s, p in zip(shifts, picks, strict=True)
+    ]
     return pd.DataFrame(rows)
 
 
 # --------------------------------------------------------------------------- 08 who hired them
+
 
 def desk_pyramid() -> tuple[pd.DataFrame, pd.DataFrame]:
     """A hotel pyramid around the front desk (``roles``, ``serves`` workbook tables).
@@ -300,48 +373,74 @@ def desk_pyramid() -> tuple[pd.DataFrame, pd.DataFrame]:
     >>> len(roles), len(serves)
     (12, 15)
     """
-    roles = pd.DataFrame([
-        ("guest", "Guest", "customer"),
-        ("front_desk_agent", "Front desk agent", "frontline"),
-        ("server", "Restaurant server", "frontline"),
-        ("it_support", "IT support", "support"),
-        ("training_coordinator", "Training coordinator", "support"),
-        ("cook", "Cook", "support"),
-        ("front_office_manager", "Front office manager", "manager"),
-        ("hr_partner", "People & culture partner", "manager"),
-        ("it_manager", "IT manager", "manager"),
-        ("revenue_manager", "Revenue manager (prices, fees, refunds)", "manager"),
-        ("executive_chef", "Executive chef", "manager"),
-        ("gm", "General manager", "executive"),
-    ], columns=["role_id", "name", "level"])
-    serves = pd.DataFrame([
-        ("front_desk_agent", "guest"), ("server", "guest"),
-        ("it_support", "front_desk_agent"), ("training_coordinator", "front_desk_agent"),
-        ("cook", "server"),
-        ("front_office_manager", "front_desk_agent"), ("hr_partner", "front_office_manager"),
-        ("hr_partner", "training_coordinator"), ("it_manager", "it_support"),
-        ("revenue_manager", "front_desk_agent"), ("executive_chef", "cook"),
-        ("gm", "front_office_manager"), ("gm", "it_manager"), ("gm", "revenue_manager"),
-        ("gm", "hr_partner"),
-    ], columns=["from_role", "to_role"])
+    roles = pd.DataFrame(
+        [
+            ("guest", "Guest", "customer"),
+            ("front_desk_agent", "Front desk agent", "frontline"),
+            ("server", "Restaurant server", "frontline"),
+            ("it_support", "IT support", "support"),
+            ("training_coordinator", "Training coordinator", "support"),
+            ("cook", "Cook", "support"),
+            ("front_office_manager", "Front office manager", "manager"),
+            ("hr_partner", "People & culture partner", "manager"),
+            ("it_manager", "IT manager", "manager"),
+            ("revenue_manager", "Revenue manager (prices, fees, refunds)", "manager"),
+            ("executive_chef", "Executive chef", "manager"),
+            ("gm", "General manager", "executive"),
+        ],
+        columns=["role_id", "name", "level"],
+    )
+    serves = pd.DataFrame(
+        [
+            ("front_desk_agent", "guest"),
+            ("server", "guest"),
+            ("it_support", "front_desk_agent"),
+            ("training_coordinator", "front_desk_agent"),
+            ("cook", "server"),
+            ("front_office_manager", "front_desk_agent"),
+            ("hr_partner", "front_office_manager"),
+            ("hr_partner", "training_coordinator"),
+            ("it_manager", "it_support"),
+            ("revenue_manager", "front_desk_agent"),
+            ("executive_chef", "cook"),
+            ("gm", "front_office_manager"),
+            ("gm", "it_manager"),
+            ("gm", "revenue_manager"),
+            ("gm", "hr_partner"),
+        ],
+        columns=["from_role", "to_role"],
+    )
     return roles, serves
 
 
-COMPLAINT = ("At check-in the agent was curt, could not say whether my room was ready, and "
-             "would not refund the parking fee although the barrier was broken.")
+COMPLAINT = (
+    "At check-in the agent was curt, could not say whether my room was ready, and "
+    "would not refund the parking fee although the barrier was broken."
+)
 """A guest's complaint about the front desk (invented)."""
 
 CAUSES: dict[str, tuple[str, frozenset[str]]] = {
-    "C1": ("The agent was hired in a hurry for the summer; nobody asked about service in the "
-           "interview.", frozenset({"hr_partner", "front_office_manager"})),
-    "C2": ("Nobody ever showed the agent how to read the room-status screen.",
-           frozenset({"training_coordinator", "front_office_manager"})),
-    "C3": ("The room-status screen is half an hour behind housekeeping.",
-           frozenset({"it_support", "it_manager"})),
-    "C4": ("Desk agents may not refund any fee, whatever happened.",
-           frozenset({"revenue_manager", "gm"})),
-    "C5": ("It was the agent's third double shift that week.",
-           frozenset({"front_office_manager", "gm"})),
+    "C1": (
+        "The agent was hired in a hurry for the summer; nobody asked about service in the "
+        "interview.",
+        frozenset({"hr_partner", "front_office_manager"}),
+    ),
+    "C2": (
+        "Nobody ever showed the agent how to read the room-status screen.",
+        frozenset({"training_coordinator", "front_office_manager"}),
+    ),
+    "C3": (
+        "The room-status screen is half an hour behind housekeeping.",
+        frozenset({"it_support", "it_manager"}),
+    ),
+    "C4": (
+        "Desk agents may not refund any fee, whatever happened.",
+        frozenset({"revenue_manager", "gm"}),
+    ),
+    "C5": (
+        "It was the agent's third double shift that week.",
+        frozenset({"front_office_manager", "gm"}),
+    ),
 }
 """The causes behind :data:`COMPLAINT` and the roles accepted as owning each."""
 
@@ -365,8 +464,14 @@ def units_360(units: int = 30) -> pd.DataFrame:
     size = rng.integers(8, 60, size=units)
     crowd = (size - size.mean()) / size.std()
     leader = np.clip(3.7 - 0.25 * crowd + rng.normal(0, 0.4, units), 1, 5).round(2)
-    satisfaction = np.clip(72 + 6 * (leader - 3.7) / 0.45 - 3 * crowd + rng.normal(0, 6, units),
-                           0, 100).round(1)
-    return pd.DataFrame({"unit": [f"U{i + 1:02d}" for i in range(units)],
-                         "staff": size.astype(int), "leader_360": leader,
-                         "satisfaction": satisfaction})
+    satisfaction = np.clip(
+        72 + 6 * (leader - 3.7) / 0.45 - 3 * crowd + rng.normal(0, 6, units), 0, 100
+    ).round(1)
+    return pd.DataFrame(
+        {
+            "unit": [f"U{i + 1:02d}" for i in range(units)],
+            "staff": size.astype(int),
+            "leader_360": leader,
+            "satisfaction": satisfaction,
+        }
+    )

@@ -47,8 +47,14 @@ def pareto(issues: Iterable[str]) -> pd.DataFrame:
     rows, running = [], 0
     for issue, count in ordered:
         running += count
-        rows.append({"issue": issue, "count": count, "share": round(count / total, 4),
-                     "cumulative": round(running / total, 4)})
+        rows.append(
+            {
+                "issue": issue,
+                "count": count,
+                "share": round(count / total, 4),
+                "cumulative": round(running / total, 4),
+            }
+        )
     return pd.DataFrame(rows, columns=["issue", "count", "share", "cumulative"])
 
 
@@ -87,8 +93,10 @@ class Interval:
         >>> Interval(0.5, 0.16, 0.74, 28, 0.95, "Fisher z").text()
         'r = 0.50 over 28 units; 95% interval 0.16 to 0.74 (Fisher z).'
         """
-        return (f"r = {self.r:.2f} over {self.n} units; {self.level:.0%} interval "
-                f"{self.low:.2f} to {self.high:.2f} ({self.method}).")
+        return (
+            f"r = {self.r:.2f} over {self.n} units; {self.level:.0%} interval "
+            f"{self.low:.2f} to {self.high:.2f} ({self.method})."
+        )
 
 
 def _pearson(x: np.ndarray, y: np.ndarray) -> float:
@@ -144,8 +152,13 @@ def correlation_ci(x: Iterable[float], y: Iterable[float], level: float = 0.95) 
     return Interval(r, math.tanh(z - q * se), math.tanh(z + q * se), n, level, "Fisher z")
 
 
-def bootstrap_ci(x: Iterable[float], y: Iterable[float], level: float = 0.95,
-                 resamples: int = 2000, seed: int = 0) -> Interval:
+def bootstrap_ci(
+    x: Iterable[float],
+    y: Iterable[float],
+    level: float = 0.95,
+    resamples: int = 2000,
+    seed: int = 0,
+) -> Interval:
     """Pearson's r with a percentile bootstrap interval (pairs resampled with replacement).
 
     Resamples in which a variable does not vary are skipped. Seeded, so repeatable.

@@ -31,8 +31,12 @@ STATUS_COLOURS: dict[str, str] = {
     "no target set": PALETTE["purple"],
 }
 STATUS_SYMBOLS: dict[str, str] = {
-    "target met": "star", "on the way": "circle", "off track": "triangle-down",
-    "overdue": "x", "not measured yet": "circle-open", "no target set": "diamond-open",
+    "target met": "star",
+    "on the way": "circle",
+    "off track": "triangle-down",
+    "overdue": "x",
+    "not measured yet": "circle-open",
+    "no target set": "diamond-open",
 }
 
 
@@ -49,8 +53,9 @@ def _series(results: pd.DataFrame, action_id: str) -> pd.DataFrame:
     return mine.sort_values("date", kind="stable")
 
 
-def action_chart(action: dict[str, Any] | pd.Series, results: pd.DataFrame,
-                 height: int = 320) -> go.Figure:
+def action_chart(
+    action: dict[str, Any] | pd.Series, results: pd.DataFrame, height: int = 320
+) -> go.Figure:
     """One action's results over time, against its baseline and target.
 
     Parameters
@@ -90,31 +95,60 @@ def action_chart(action: dict[str, Any] | pd.Series, results: pd.DataFrame,
     pad = max(dt.timedelta(days=7), (right - left) / 20)
     left, right = left - pad, right + pad
     metric = esc(_short(action.get("metric"), 32)) or "value"
-    fig = new_figure(go.Scatter(
-        x=dates, y=list(mine["value"]), mode="lines+markers", name="results",
-        line={"color": PALETTE["blue"], "width": 3}, marker={"size": 9},
-        hovertemplate="%{x|%Y-%m-%d}: %{y}<extra></extra>"), title, height=height)
-    for value, other, name, colour, dash in ((base, goal, "baseline", PALETTE["grey"], "dot"),
-                                             (goal, base, "target", PALETTE["green"], "dash")):
+    fig = new_figure(
+        go.Scatter(
+            x=dates,
+            y=list(mine["value"]),
+            mode="lines+markers",
+            name="results",
+            line={"color": PALETTE["blue"], "width": 3},
+            marker={"size": 9},
+            hovertemplate="%{x|%Y-%m-%d}: %{y}<extra></extra>",
+        ),
+        title,
+        height=height,
+    )
+    for value, other, name, colour, dash in (
+        (base, goal, "baseline", PALETTE["grey"], "dot"),
+        (goal, base, "target", PALETTE["green"], "dash"),
+    ):
         if not math.isnan(value):
             where = "bottom left" if not math.isnan(other) and value > other else "top left"
-            fig.add_trace(go.Scatter(
-                x=[left, right], y=[value, value], mode="lines+text", name=name,
-                line={"color": colour, "dash": dash, "width": 2},
-                text=["", f"{name} {value:g}"], textposition=where,
-                hovertemplate=f"{name}: {value:g}<extra></extra>"))
+            fig.add_trace(
+                go.Scatter(
+                    x=[left, right],
+                    y=[value, value],
+                    mode="lines+text",
+                    name=name,
+                    line={"color": colour, "dash": dash, "width": 2},
+                    text=["", f"{name} {value:g}"],
+                    textposition=where,
+                    hovertemplate=f"{name}: {value:g}<extra></extra>",
+                )
+            )
     if due is not None:
         fig.add_vline(x=due.isoformat(), line={"color": PALETTE["vermillion"], "dash": "dot"})
-        fig.add_annotation(x=due.isoformat(), y=1, yref="paper", text="due", showarrow=False,
-                           font={"color": PALETTE["vermillion"]}, yanchor="bottom")
-    fig.update_layout(yaxis_title=metric, showlegend=False,
-                      xaxis={"type": "date", "tickformat": "%d %b\n%Y", "range": [left, right]},
-                      margin={"l": 70, "r": 30, "t": 60, "b": 40})
+        fig.add_annotation(
+            x=due.isoformat(),
+            y=1,
+            yref="paper",
+            text="due",
+            showarrow=False,
+            font={"color": PALETTE["vermillion"]},
+            yanchor="bottom",
+        )
+    fig.update_layout(
+        yaxis_title=metric,
+        showlegend=False,
+        xaxis={"type": "date", "tickformat": "%d %b\n%Y", "range": [left, right]},
+        margin={"l": 70, "r": 30, "t": 60, "b": 40},
+    )
     return fig
 
 
-def progress_over_time(plan: pd.DataFrame, results: pd.DataFrame, as_of: Any = None,
-                       height: int = 420) -> go.Figure:
+def progress_over_time(
+    plan: pd.DataFrame, results: pd.DataFrame, as_of: Any = None, height: int = 420
+) -> go.Figure:
     """Every action's results as a share of the way from baseline (0%) to target (100%).
 
     Examples
@@ -128,36 +162,58 @@ def progress_over_time(plan: pd.DataFrame, results: pd.DataFrame, as_of: Any = N
     """
     progress = plan_progress(plan, results, as_of)
     cutoff = as_date(as_of)
-    fig = new_figure(None, "Results over time: share of the way from baseline to target",
-                     height=height)
+    fig = new_figure(
+        None, "Results over time: share of the way from baseline to target", height=height
+    )
     drawn = 0
     for row in progress.to_dict("records"):
         mine = _series(results, row["action_id"])
         mine = mine[[d <= cutoff for d in mine["date"]]] if len(mine) else mine
-        shares = [progress_share(row.get("baseline"), row.get("target"), v)
-                  for v in mine["value"]]
-        points = [(d, 100 * s, v) for d, s, v in zip(mine["date"], shares, mine["value"],
-                                                     strict=True) if not math.isnan(s)]
+        shares = [progress_share(row.get("baseline"), row.get("target"), v) for v in mine["value"]]
+        points = [
+            (d, 100 * s, v)
+            for d, s, v in zip(mine["date"], shares, mine["value"], strict=True)
+            if not math.isnan(s)
+        ]
         if not points:
             continue
         drawn += 1
         status = row["status"]
-        fig.add_trace(go.Scatter(
-            x=[p[0] for p in points], y=[p[1] for p in points], mode="lines+markers",
-            name=esc(f"{row['action_id']}: {_short(row.get('action'), 30)}"),
-            marker={"symbol": STATUS_SYMBOLS.get(status, "circle"), "size": 9},
-            customdata=[[p[2]] for p in points],
-            hovertemplate=(f"{esc(row['action_id'])}<br>%{{x|%Y-%m-%d}}: %{{customdata[0]}} "
-                           f"(%{{y:.0f}}% of the way)<extra></extra>")))
+        fig.add_trace(
+            go.Scatter(
+                x=[p[0] for p in points],
+                y=[p[1] for p in points],
+                mode="lines+markers",
+                name=esc(f"{row['action_id']}: {_short(row.get('action'), 30)}"),
+                marker={"symbol": STATUS_SYMBOLS.get(status, "circle"), "size": 9},
+                customdata=[[p[2]] for p in points],
+                hovertemplate=(
+                    f"{esc(row['action_id'])}<br>%{{x|%Y-%m-%d}}: %{{customdata[0]}} "
+                    f"(%{{y:.0f}}% of the way)<extra></extra>"
+                ),
+            )
+        )
     if not drawn:
-        return empty_figure("No results against a baseline and target yet.",
-                            "Results over time", height=360)
-    fig.add_hline(y=0, line={"color": PALETTE["grey"], "dash": "dot"},
-                  annotation_text="baseline", annotation_position="bottom left")
-    fig.add_hline(y=100, line={"color": PALETTE["green"], "dash": "dash"},
-                  annotation_text="target", annotation_position="top left")
-    fig.update_layout(yaxis={"title": "% of the way to target", "ticksuffix": "%"},
-                      xaxis={"type": "date"}, legend={"font": {"size": 11}})
+        return empty_figure(
+            "No results against a baseline and target yet.", "Results over time", height=360
+        )
+    fig.add_hline(
+        y=0,
+        line={"color": PALETTE["grey"], "dash": "dot"},
+        annotation_text="baseline",
+        annotation_position="bottom left",
+    )
+    fig.add_hline(
+        y=100,
+        line={"color": PALETTE["green"], "dash": "dash"},
+        annotation_text="target",
+        annotation_position="top left",
+    )
+    fig.update_layout(
+        yaxis={"title": "% of the way to target", "ticksuffix": "%"},
+        xaxis={"type": "date"},
+        legend={"font": {"size": 11}},
+    )
     return fig
 
 
@@ -177,21 +233,41 @@ def progress_bars(progress: pd.DataFrame, height: int | None = None) -> go.Figur
     """
     if progress.empty:
         return empty_figure("No actions in the plan yet.", "Progress", height=300)
-    labels = [esc(f"{r['action_id']}: {_short(r.get('action'), 36)}")
-              for r in progress.to_dict("records")]
+    labels = [
+        esc(f"{r['action_id']}: {_short(r.get('action'), 36)}") for r in progress.to_dict("records")
+    ]
     shares = [float(s) if not pd.isna(s) else math.nan for s in progress["progress"]]
     x = [0.0 if math.isnan(s) else max(-50.0, min(150.0, 100 * s)) for s in shares]
-    text = [(f"{round(100 * s)}% · " if not math.isnan(s) else "") + st
-            for s, st in zip(shares, progress["status"], strict=True)]
+    text = [
+        (f"{round(100 * s)}% · " if not math.isnan(s) else "") + st
+        for s, st in zip(shares, progress["status"], strict=True)
+    ]
     colours = [STATUS_COLOURS.get(s, PALETTE["grey"]) for s in progress["status"]]
-    fig = new_figure(go.Bar(
-        x=x, y=labels, orientation="h", marker={"color": colours}, text=text,
-        textposition="outside", cliponaxis=False, hoverinfo="text", hovertext=text),
-        "Progress towards target", height=height or 120 + 36 * len(progress))
+    fig = new_figure(
+        go.Bar(
+            x=x,
+            y=labels,
+            orientation="h",
+            marker={"color": colours},
+            text=text,
+            textposition="outside",
+            cliponaxis=False,
+            hoverinfo="text",
+            hovertext=text,
+        ),
+        "Progress towards target",
+        height=height or 120 + 36 * len(progress),
+    )
     fig.add_vline(x=100, line={"color": PALETTE["green"], "dash": "dash"})
-    fig.update_layout(xaxis={"range": [-55, 190], "ticksuffix": "%",
-                             "title": "% of the way from baseline to target"},
-                      yaxis={"autorange": "reversed"}, margin={"l": 260})
+    fig.update_layout(
+        xaxis={
+            "range": [-55, 190],
+            "ticksuffix": "%",
+            "title": "% of the way from baseline to target",
+        },
+        yaxis={"autorange": "reversed"},
+        margin={"l": 260},
+    )
     return fig
 
 
@@ -216,13 +292,27 @@ def kinds_chart(kinds: dict[str, dict[str, Any]], height: int = 360) -> go.Figur
     met = [100.0 * (kinds[k]["met_share"] or 0) for k in names]
     median = [100.0 * (kinds[k]["median_progress"] or 0) for k in names]
     labels = [f"{k} ({kinds[k]['measured']} measured)" for k in names]
-    fig = new_figure([
-        go.Bar(x=labels, y=met, name="met their target",
-               marker={"color": [KIND_COLOURS.get(k, PALETTE["grey"]) for k in names]},
-               text=[f"{round(v)}%" for v in met], textposition="outside"),
-        go.Bar(x=labels, y=median, name="median progress",
-               marker={"color": "white", "line": {"color": PALETTE["black"], "width": 1.5}},
-               text=[f"{round(v)}%" for v in median], textposition="outside")],
-        "Which kind of action works best", height=height)
+    fig = new_figure(
+        [
+            go.Bar(
+                x=labels,
+                y=met,
+                name="met their target",
+                marker={"color": [KIND_COLOURS.get(k, PALETTE["grey"]) for k in names]},
+                text=[f"{round(v)}%" for v in met],
+                textposition="outside",
+            ),
+            go.Bar(
+                x=labels,
+                y=median,
+                name="median progress",
+                marker={"color": "white", "line": {"color": PALETTE["black"], "width": 1.5}},
+                text=[f"{round(v)}%" for v in median],
+                textposition="outside",
+            ),
+        ],
+        "Which kind of action works best",
+        height=height,
+    )
     fig.update_layout(barmode="group", yaxis={"ticksuffix": "%", "title": "% (of measured)"})
     return fig

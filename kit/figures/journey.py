@@ -7,6 +7,7 @@ role names, ids) is escaped with :func:`~kit.figures.style.esc` and reaches hove
 
 from __future__ import annotations
 
+import html
 from typing import Any
 
 import pandas as pd
@@ -95,8 +96,6 @@ def wrap(value: Any, width: int = 14, lines: int = 3) -> str:
     return "<br>".join(esc(part) for part in wrap_lines(value, width, lines))
 
 
-
-
 def _add_layout_items(fig: go.Figure, shapes: list[dict], notes: list[dict]) -> None:
     """Add many shapes and annotations in one layout update (``add_shape`` one at a time is
     quadratic in plotly: it revalidates every existing shape on each call)."""
@@ -118,43 +117,49 @@ def _stage_items(ordered: pd.DataFrame, *, y_label: float = 1.0) -> tuple[list[d
     notes: list[dict] = []
     for i, (_, group) in enumerate(ordered.groupby("stage_order", sort=True)):
         first, last = int(group["position"].min()), int(group["position"].max())
-        shapes.append(dict(
-            type="rect",
-            opacity=1,
-            xref="x",
-            yref="paper",
-            x0=first - 0.5,
-            x1=last + 0.5,
-            y0=0,
-            y1=1,
-            fillcolor=_STAGE_FILLS[i % 2],
-            line={"width": 0},
-            layer="below",
-        ))
-        if i:
-            shapes.append(dict(
-                type="line",
+        shapes.append(
+            dict(
+                type="rect",
                 opacity=1,
                 xref="x",
                 yref="paper",
                 x0=first - 0.5,
-                x1=first - 0.5,
+                x1=last + 0.5,
                 y0=0,
                 y1=1,
-                line={"color": PALETTE["grey"], "width": 1, "dash": "dot"},
+                fillcolor=_STAGE_FILLS[i % 2],
+                line={"width": 0},
                 layer="below",
-            ))
+            )
+        )
+        if i:
+            shapes.append(
+                dict(
+                    type="line",
+                    opacity=1,
+                    xref="x",
+                    yref="paper",
+                    x0=first - 0.5,
+                    x1=first - 0.5,
+                    y0=0,
+                    y1=1,
+                    line={"color": PALETTE["grey"], "width": 1, "dash": "dot"},
+                    layer="below",
+                )
+            )
         span = last - first + 1
-        notes.append(dict(
-            text="<b>" + wrap(group["stage"].iloc[0], width=span * per_cell, lines=2) + "</b>",
-            xref="x",
-            yref="paper",
-            x=(first + last) / 2,
-            y=y_label,
-            yanchor="bottom",
-            showarrow=False,
-            font={"size": 12},
-        ))
+        notes.append(
+            dict(
+                text="<b>" + wrap(group["stage"].iloc[0], width=span * per_cell, lines=2) + "</b>",
+                xref="x",
+                yref="paper",
+                x=(first + last) / 2,
+                y=y_label,
+                yanchor="bottom",
+                showarrow=False,
+                font={"size": 12},
+            )
+        )
     return shapes, notes
 
 
@@ -244,8 +249,11 @@ def _compact_journey(spec: dict, ordered: pd.DataFrame) -> go.Figure:
     notes = []
     for note in fig.layout.annotations:
         if note.yref == "paper":
-            plain = "<b>" + note.text.removeprefix("<b>").removesuffix("</b>").replace(
-                "<br>", " ") + "</b>"
+            plain = (
+                "<b>"
+                + note.text.removeprefix("<b>").removesuffix("</b>").replace("<br>", " ")
+                + "</b>"
+            )
             index = number.get(plain)
             if index is None:  # a stage name wrapped or cut: match by order instead
                 index = len(notes) + 1
@@ -254,10 +262,21 @@ def _compact_journey(spec: dict, ordered: pd.DataFrame) -> go.Figure:
     key = " · ".join(f"{i} {esc(name)}" for i, name in enumerate(stages, start=1))
     from kit.figures.scoring import wrap_plain
 
-    notes.append(dict(
-        text="Stages: " + wrap_plain(key, 48), xref="paper", yref="paper", x=0, y=0,
-        yshift=-(58 if n > 8 else 40), xanchor="left", yanchor="top", showarrow=False,
-        align="left", font={"size": 10}))
+    notes.append(
+        dict(
+            text="Stages: " + wrap_plain(key, 48),
+            xref="paper",
+            yref="paper",
+            x=0,
+            y=0,
+            yshift=-(58 if n > 8 else 40),
+            xanchor="left",
+            yanchor="top",
+            showarrow=False,
+            align="left",
+            font={"size": 10},
+        )
+    )
     lines = wrap_plain(key, 48).count("<br>") + 1
     plot = 260
     for trace in fig.data:
@@ -269,10 +288,15 @@ def _compact_journey(spec: dict, ordered: pd.DataFrame) -> go.Figure:
         margin={"l": 44, "r": 6, "t": 90, "b": 170 + 14 * lines},
         legend={"y": -(72 + 14 * lines) / plot, "font": {"size": 11}},
     )
-    fig.update_xaxes(ticktext=[f"<b>{esc(t)}</b>" for t in ordered["touchpoint_id"]],
-                     tickangle=-90 if n > 8 else 0, tickfont={"size": 10})
-    fig.update_yaxes(ticktext=[f"{v:+d}" if v else "0" for v in EMOTION_LABELS],
-                     title={"text": "Emotion (−2 … +2)"})
+    fig.update_xaxes(
+        ticktext=[f"<b>{esc(t)}</b>" for t in ordered["touchpoint_id"]],
+        tickangle=-90 if n > 8 else 0,
+        tickfont={"size": 10},
+    )
+    fig.update_yaxes(
+        ticktext=[f"{v:+d}" if v else "0" for v in EMOTION_LABELS],
+        title={"text": "Emotion (−2 … +2)"},
+    )
     return fig
 
 
@@ -329,44 +353,90 @@ def journey_map_spec(journey: pd.DataFrame, title: str | None = "Customer journe
         "time %{customdata[3]} · %{customdata[4]} contact · role %{customdata[5]}<br>"
         "emotion %{customdata[6]} · moment of truth: %{customdata[7]}<extra></extra>"
     )
-    data: list[dict] = [{
-        "type": "scatter", "name": "Emotion", "x": list(ordered["position"]),
-        "y": list(ordered["y"]), "mode": "lines", "hoverinfo": "skip",
-        "line": {"color": PALETTE["black"], "width": 2, "dash": "dash"},
-    }]
+    data: list[dict] = [
+        {
+            "type": "scatter",
+            "name": "Emotion",
+            "x": list(ordered["position"]),
+            "y": list(ordered["y"]),
+            "mode": "lines",
+            "hoverinfo": "skip",
+            "line": {"color": PALETTE["black"], "width": 2, "dash": "dash"},
+        }
+    ]
     for kind, name in (("direct", "Direct contact"), ("indirect", "Indirect contact")):
         part = ordered[(ordered["contact_kind"] == kind) & ~ordered["moment_of_truth"]]
-        data.append({
-            "type": "scatter", "name": name, "x": list(part["position"]), "y": list(part["y"]),
-            "mode": "markers", "customdata": list(part["custom"]), "hovertemplate": hover,
-            "marker": {"symbol": CONTACT_SYMBOLS[kind], "size": 15,
-                       "color": CONTACT_COLOURS[kind],
-                       "line": {"width": 2.5, "color": CONTACT_COLOURS[kind]}},
-        })
+        data.append(
+            {
+                "type": "scatter",
+                "name": name,
+                "x": list(part["position"]),
+                "y": list(part["y"]),
+                "mode": "markers",
+                "customdata": list(part["custom"]),
+                "hovertemplate": hover,
+                "marker": {
+                    "symbol": CONTACT_SYMBOLS[kind],
+                    "size": 15,
+                    "color": CONTACT_COLOURS[kind],
+                    "line": {"width": 2.5, "color": CONTACT_COLOURS[kind]},
+                },
+            }
+        )
     mot = ordered[ordered["moment_of_truth"].astype(bool)]
-    data.append({
-        "type": "scatter", "name": "Moment of truth", "x": list(mot["position"]),
-        "y": list(mot["y"]), "mode": "markers", "customdata": list(mot["custom"]),
-        "hovertemplate": hover,
-        "marker": {"symbol": ["star" if k == "direct" else "star-open"
-                              for k in mot["contact_kind"]],
-                   "size": 22, "color": MOT_COLOUR, "line": {"width": 2, "color": MOT_COLOUR}},
-        "showlegend": False, "legendgroup": "mot",
-    })
+    data.append(
+        {
+            "type": "scatter",
+            "name": "Moment of truth",
+            "x": list(mot["position"]),
+            "y": list(mot["y"]),
+            "mode": "markers",
+            "customdata": list(mot["custom"]),
+            "hovertemplate": hover,
+            "marker": {
+                "symbol": ["star" if k == "direct" else "star-open" for k in mot["contact_kind"]],
+                "size": 22,
+                "color": MOT_COLOUR,
+                "line": {"width": 2, "color": MOT_COLOUR},
+            },
+            "showlegend": False,
+            "legendgroup": "mot",
+        }
+    )
     # Every marker drawn has its own legend entry: the filled and the hollow star.
     for kind, symbol in (("direct", "star"), ("indirect", "star-open")):
         if (mot["contact_kind"] == kind).any():
-            data.append({
-                "type": "scatter", "name": f"Moment of truth ({kind} contact)", "x": [None],
-                "y": [None], "mode": "markers", "hoverinfo": "skip", "legendgroup": "mot",
-                "marker": {"symbol": symbol, "size": 16, "color": MOT_COLOUR,
-                           "line": {"width": 2, "color": MOT_COLOUR}},
-            })
+            data.append(
+                {
+                    "type": "scatter",
+                    "name": f"Moment of truth ({kind} contact)",
+                    "x": [None],
+                    "y": [None],
+                    "mode": "markers",
+                    "hoverinfo": "skip",
+                    "legendgroup": "mot",
+                    "marker": {
+                        "symbol": symbol,
+                        "size": 16,
+                        "color": MOT_COLOUR,
+                        "line": {"width": 2, "color": MOT_COLOUR},
+                    },
+                }
+            )
     shapes, notes = _stage_items(ordered)
     notes += [
-        {"x": tp.position, "y": tp.y, "text": "moment<br>of truth", "showarrow": True,
-         "arrowhead": 0, "arrowcolor": MOT_COLOUR, "ax": 0, "ay": 38 if tp.y >= 1.5 else -38,
-         "font": {"size": 10, "color": MOT_COLOUR}, "bgcolor": "rgba(255,255,255,0.85)"}
+        {
+            "x": tp.position,
+            "y": tp.y,
+            "text": "moment<br>of truth",
+            "showarrow": True,
+            "arrowhead": 0,
+            "arrowcolor": MOT_COLOUR,
+            "ax": 0,
+            "ay": 38 if tp.y >= 1.5 else -38,
+            "font": {"size": 10, "color": MOT_COLOUR},
+            "bgcolor": "rgba(255,255,255,0.85)",
+        }
         for tp in mot.itertuples(index=False)
     ]
     n = len(ordered)
@@ -523,40 +593,46 @@ def blueprint_figure(
         )
         half = LANE_HEIGHTS[lane] / 2 - 0.08
         for x, y in zip(xs, ys, strict=True):
-            shapes.append(dict(
-                type="rect",
-                x0=x - 0.46,
-                x1=x + 0.46,
-                y0=y - half,
-                y1=y + half,
-                fillcolor=LANE_COLOURS[lane],
-                opacity=0.22,
-                line={"color": LANE_COLOURS[lane], "width": 1},
-                layer="below",
-            ))
+            shapes.append(
+                dict(
+                    type="rect",
+                    x0=x - 0.46,
+                    x1=x + 0.46,
+                    y0=y - half,
+                    y1=y + half,
+                    fillcolor=LANE_COLOURS[lane],
+                    opacity=0.22,
+                    line={"color": LANE_COLOURS[lane], "width": 1},
+                    layer="below",
+                )
+            )
     for name, above, _below in BLUEPRINT_LINES:
         y = tops[above] - LANE_HEIGHTS[above]
-        shapes.append(dict(
-            type="line",
-            opacity=1,
-            xref="paper",
-            x0=0,
-            x1=1,
-            y0=y,
-            y1=y,
-            line={"color": PALETTE["black"], "width": 1.5, "dash": LINE_DASHES[name]},
-        ))
-        notes.append(dict(
-            text=f"<i>{esc(name)}</i>",
-            xref="paper",
-            x=1,
-            y=y,
-            xanchor="right",
-            yanchor="middle",
-            showarrow=False,
-            font={"size": 10},
-            bgcolor="white",
-        ))
+        shapes.append(
+            dict(
+                type="line",
+                opacity=1,
+                xref="paper",
+                x0=0,
+                x1=1,
+                y0=y,
+                y1=y,
+                line={"color": PALETTE["black"], "width": 1.5, "dash": LINE_DASHES[name]},
+            )
+        )
+        notes.append(
+            dict(
+                text=f"<i>{esc(name)}</i>",
+                xref="paper",
+                x=1,
+                y=y,
+                xanchor="right",
+                yanchor="middle",
+                showarrow=False,
+                font={"size": 10},
+                bgcolor="white",
+            )
+        )
     _add_layout_items(fig, shapes, notes)
     fig.update_layout(
         margin={"l": 130, "t": 110 if title else 80, "b": 60},
@@ -586,4 +662,121 @@ def blueprint_figure(
             "ticks": "",
         },
     )
+    return with_compact(fig, _compact_blueprint(fig, ordered))
+
+
+def _compact_blueprint(wide: go.Figure, ordered: pd.DataFrame) -> go.Figure:
+    """The phone variant of the blueprint, turned on its side: one row per touchpoint (in
+    journey order), the four lanes as columns, the three lines as vertical rules (named in a
+    note); every cell re-wrapped to its narrow column, text 10 px, full text in the hover."""
+    fig = go.Figure(wide)
+    positions = [int(p) for p in ordered["position"]]
+    row_of = {p: i for i, p in enumerate(positions)}
+    row_h = 76
+    shapes: list[dict] = []
+    for col, (lane, trace) in enumerate(zip(LANES, fig.data, strict=True)):
+        texts = []
+        for custom, original in zip(trace.customdata, trace.text, strict=True):
+            star = "★ " if str(original).startswith("★") else ""
+            words = html.unescape(
+                str(custom[4] if lane == "customer" else custom[3]).replace("<br>", " ")
+            )
+            if original and "no role" in str(original) and lane != "customer":
+                words = "⚠ no role named"
+            texts.append(star + wrap(words, width=12, lines=5))
+        ys = [row_of.get(int(x), 0) for x in trace.x]
+        shapes += [
+            dict(
+                type="rect",
+                x0=col - 0.47,
+                x1=col + 0.47,
+                y0=y - 0.46,
+                y1=y + 0.46,
+                fillcolor=LANE_COLOURS[lane],
+                opacity=0.22,
+                line={"color": LANE_COLOURS[lane], "width": 1},
+                layer="below",
+            )
+            for y in ys
+        ]
+        trace.update(x=[col] * len(ys), y=ys, text=texts, textfont={"size": 10})
+    for col, (name, _above, _below) in enumerate(BLUEPRINT_LINES):
+        shapes.append(
+            dict(
+                type="line",
+                yref="paper",
+                x0=col + 0.5,
+                x1=col + 0.5,
+                y0=0,
+                y1=1,
+                line={"color": PALETTE["black"], "width": 1.5, "dash": LINE_DASHES[name]},
+            )
+        )
+    stage_first = {}
+    for i, stage in enumerate(ordered["stage"]):
+        stage_first.setdefault(str(stage), i)
+    ticks = []
+    for i, tp in enumerate(ordered.itertuples(index=False)):
+        label = f"<b>{esc(tp.touchpoint_id)}</b>"
+        if stage_first.get(str(tp.stage)) == i:
+            label = f"<i>{wrap(tp.stage, 10, 2)}</i><br>" + label
+        ticks.append(label)
+    note = (
+        "★ moment of truth. Rules between the columns: solid = line of interaction, dashed = line of "
+        "visibility, dotted = line of internal interaction. Tap a cell for its full text."
+    )
+    fig.layout.shapes = shapes
+    fig.layout.annotations = [
+        dict(
+            text=_wrap_note(note),
+            xref="paper",
+            yref="paper",
+            x=0,
+            y=0,
+            yshift=-8,
+            xanchor="left",
+            yanchor="top",
+            align="left",
+            showarrow=False,
+            font={"size": 10},
+        )
+    ]
+    n = len(positions)
+    fig.update_layout(
+        height=120 + row_h * n + 70,
+        margin={"l": 72, "r": 4, "t": 120, "b": 70},
+        xaxis={
+            "range": [-0.5, 3.5],
+            "tickmode": "array",
+            "tickvals": [0, 1, 2, 3],
+            "ticktext": [
+                "<b>Customer</b>",
+                "<b>Front-<br>stage</b>",
+                "<b>Back-<br>stage</b>",
+                "<b>Support</b>",
+            ],
+            "side": "top",
+            "tickfont": {"size": 10},
+            "showgrid": False,
+            "zeroline": False,
+            "showline": False,
+        },
+        yaxis={
+            "range": [n - 0.5, -0.5],
+            "tickmode": "array",
+            "tickvals": list(range(n)),
+            "ticktext": ticks,
+            "tickfont": {"size": 10},
+            "showgrid": False,
+            "zeroline": False,
+            "showline": False,
+            "ticks": "",
+        },
+    )
     return fig
+
+
+def _wrap_note(text: str) -> str:
+    from kit.figures.scoring import wrap_plain
+
+    return wrap_plain(text, 56)

@@ -24,8 +24,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 POSITIONS: tuple[str, ...] = (
-    "top center", "bottom center", "middle right", "middle left",
-    "top right", "top left", "bottom right", "bottom left",
+    "top center",
+    "bottom center",
+    "middle right",
+    "middle left",
+    "top right",
+    "top left",
+    "bottom right",
+    "bottom left",
 )
 CHAR_WIDTH = 0.62
 LINE_HEIGHT = 1.3
@@ -46,7 +52,10 @@ def text_size(text: str, font_size: float) -> tuple[float, float]:
     """
     lines = text.replace("<b>", "").replace("</b>", "").split("<br>")
     longest = max(len(line) for line in lines)
-    return (round(longest * CHAR_WIDTH * font_size, 2), round(len(lines) * LINE_HEIGHT * font_size, 2))
+    return (
+        round(longest * CHAR_WIDTH * font_size, 2),
+        round(len(lines) * LINE_HEIGHT * font_size, 2),
+    )
 
 
 def label_box(x: float, y: float, radius: float, size: tuple[float, float], where: str) -> Box:
@@ -133,8 +142,9 @@ def place_labels(
     for x, y, radius, _ in points:
         blocked.append((x - radius, y - radius, x + radius, y + radius))
     # Crowded points first: a label with fewer free spots should choose before its neighbours.
-    order = sorted(range(len(points)), key=lambda i: (-len(points[i][3]), points[i][1],
-                                                       points[i][0]))
+    order = sorted(
+        range(len(points)), key=lambda i: (-len(points[i][3]), points[i][1], points[i][0])
+    )
     spots: list[str | None] = [None] * len(points)
     for i in order:
         x, y, radius, text = points[i]

@@ -34,8 +34,9 @@ BLUEPRINT_LIMIT = 16
 
 
 def _flag(value: Any) -> bool:
-    return str(value).strip().lower() in ("true", "1", "yes") if not isinstance(value, bool) \
-        else value
+    return (
+        str(value).strip().lower() in ("true", "1", "yes") if not isinstance(value, bool) else value
+    )
 
 
 def shown_touchpoints(journey: pd.DataFrame, limit: int = LIMIT) -> tuple[pd.DataFrame, str]:
@@ -46,16 +47,26 @@ def shown_touchpoints(journey: pd.DataFrame, limit: int = LIMIT) -> tuple[pd.Dat
     """
     if journey is None or len(journey) <= limit:
         return journey, ""
-    ranked = pd.DataFrame({
-        "mot": [not _flag(v) for v in journey.get("moment_of_truth",
-                                                  pd.Series(False, index=journey.index))],
-        "feel": -pd.to_numeric(journey.get("emotion", pd.Series(0, index=journey.index)),
-                               errors="coerce").fillna(0).abs(),
-        "pos": range(len(journey)),
-    }, index=journey.index).sort_values(["mot", "feel", "pos"], kind="stable")
+    ranked = pd.DataFrame(
+        {
+            "mot": [
+                not _flag(v)
+                for v in journey.get("moment_of_truth", pd.Series(False, index=journey.index))
+            ],
+            "feel": -pd.to_numeric(
+                journey.get("emotion", pd.Series(0, index=journey.index)), errors="coerce"
+            )
+            .fillna(0)
+            .abs(),
+            "pos": range(len(journey)),
+        },
+        index=journey.index,
+    ).sort_values(["mot", "feel", "pos"], kind="stable")
     keep = sorted(ranked.index[:limit], key=lambda i: ranked.at[i, "pos"])
-    note = (f"showing {limit} of {len(journey)} touchpoints: every moment of truth, then the "
-            f"strongest feelings")
+    note = (
+        f"showing {limit} of {len(journey)} touchpoints: every moment of truth, then the "
+        f"strongest feelings"
+    )
     return journey.loc[keep], note
 
 
@@ -89,17 +100,25 @@ def stage_summary(journey: pd.DataFrame, limit: int = LIMIT) -> tuple[pd.DataFra
         feel = pd.to_numeric(group["emotion"], errors="coerce").fillna(0)
         moments = int(group["moment_of_truth"].map(_flag).sum())
         direct = (group["contact"].astype(str).str.lower() == "direct").sum()
-        rows.append({
-            "touchpoint_id": f"S{number}", "stage": group["stage"].iloc[0], "order": number,
-            "time": None,
-            "description": f"{len(group)} touchpoints, {moments} moment"
-                           f"{'' if moments == 1 else 's'} of truth",
-            "channel": None, "contact": "direct" if direct * 2 >= len(group) else "indirect",
-            "role_id": None, "emotion": int(max(-2, min(2, round(float(feel.mean()))))),
-            "moment_of_truth": False,
-        })
-    note = (f"average feeling per stage ({len(journey)} touchpoints in {len(rows)} "
-            f"stage{'' if len(rows) == 1 else 's'})")
+        rows.append(
+            {
+                "touchpoint_id": f"S{number}",
+                "stage": group["stage"].iloc[0],
+                "order": number,
+                "time": None,
+                "description": f"{len(group)} touchpoints, {moments} moment"
+                f"{'' if moments == 1 else 's'} of truth",
+                "channel": None,
+                "contact": "direct" if direct * 2 >= len(group) else "indirect",
+                "role_id": None,
+                "emotion": int(max(-2, min(2, round(float(feel.mean()))))),
+                "moment_of_truth": False,
+            }
+        )
+    note = (
+        f"average feeling per stage ({len(journey)} touchpoints in {len(rows)} "
+        f"stage{'' if len(rows) == 1 else 's'})"
+    )
     return pd.DataFrame(rows), note
 
 
@@ -123,9 +142,11 @@ def note_title(figure: Any, note: str) -> Any:
     layout = figure["layout"] if isinstance(figure, dict) else figure.layout
     title = layout["title"] if isinstance(layout, dict) else layout.title
     text = (title.get("text") if isinstance(title, dict) else title.text) or ""
-    # Lines of at most 48 characters, so the note fits a phone-wide chart too.
-    sup = "<br>".join(f"<sup>{line}</sup>"
-                      for line in textwrap.wrap(f"{note[0].upper()}{note[1:]}", 48))
+    sup = f"<sup>{note[0].upper()}{note[1:]}</sup>"
+    # On a phone-wide chart (the compact variant) the note goes on lines of at most 48 characters.
+    narrow = "<br>".join(
+        f"<sup>{line}</sup>" for line in textwrap.wrap(f"{note[0].upper()}{note[1:]}", 48)
+    )
     full = f"{text}<br>{sup}" if text else note
     if isinstance(title, dict):
         title["text"] = full
@@ -137,7 +158,10 @@ def note_title(figure: Any, note: str) -> Any:
         for name in ("wide", "compact"):
             shown = ((variants.get(name) or {}).get("layout") or {}).get("title")
             if isinstance(shown, dict) and shown.get("text"):
-                shown["text"] = f"{shown['text']}<br>{sup}"
+                shown["text"] = f"{shown['text']}<br>{narrow if name == 'compact' else sup}"
+                margin = (variants[name].get("layout") or {}).get("margin")
+                if name == "compact" and isinstance(margin, dict) and margin.get("t"):
+                    margin["t"] += 18 * (narrow.count("<br>") + 1)  # room for the note
         if not isinstance(layout, dict):
             layout.meta = meta
     return figure

@@ -99,6 +99,7 @@ def layered_layout(graph: nx.DiGraph) -> dict[str, tuple[float, float]]:
     # lines; a role with no neighbour in another band keeps its place
     def sweep(ranks: list[int], neighbours) -> None:
         for rank in ranks:
+
             def key(node: str, rank: int = rank) -> tuple[float, float, str]:
                 xs = [pos[m][0] for m in neighbours(node) if m in pos and pos[m][1] != -rank]
                 mean = sum(xs) / len(xs) if xs else pos[node][0]
@@ -134,8 +135,14 @@ class Aggregated:
     members: pd.DataFrame
 
 
-def aggregate(roles: pd.DataFrame, serves: pd.DataFrame, *, by: str = "unit",
-              max_nodes: int = 60, max_per_level: int = 16) -> Aggregated:
+def aggregate(
+    roles: pd.DataFrame,
+    serves: pd.DataFrame,
+    *,
+    by: str = "unit",
+    max_nodes: int = 60,
+    max_per_level: int = 16,
+) -> Aggregated:
     """Group roles by level and unit (or grade) so a big organisation can be drawn readably.
 
     The full graph is still the one to analyse; this is for the picture only. Steps, stopping
@@ -195,8 +202,9 @@ def aggregate(roles: pd.DataFrame, serves: pd.DataFrame, *, by: str = "unit",
         per_level: dict[str, set[str]] = {}
         for node, gid in group.items():
             per_level.setdefault(attrs[node]["level"], set()).add(gid)
-        return (len(set(group.values())) <= max_nodes
-                and all(len(g) <= max_per_level for g in per_level.values()))
+        return len(set(group.values())) <= max_nodes and all(
+            len(g) <= max_per_level for g in per_level.values()
+        )
 
     grouped = not fits({n: n for n in nodes})
     if not grouped:
@@ -229,14 +237,26 @@ def aggregate(roles: pd.DataFrame, serves: pd.DataFrame, *, by: str = "unit",
             name = key
         unit = units.pop() if len(units) == 1 else (key if by == "unit" else "")
         grade = grades.pop() if len(grades) == 1 else (key if by == "grade" else "")
-        rows.append({"role_id": gid, "name": name, "level": first["level"],
-                     "headcount": math.fsum(attrs[n]["headcount"] for n in inside),
-                     "unit": unit, "grade": grade})
+        rows.append(
+            {
+                "role_id": gid,
+                "name": name,
+                "level": first["level"],
+                "headcount": math.fsum(attrs[n]["headcount"] for n in inside),
+                "unit": unit,
+                "grade": grade,
+            }
+        )
     if grouped:
         order = {level: i for i, level in enumerate(LEVELS)}
         others = tuple(f"{lv}:Other " for lv in LEVELS)
-        rows.sort(key=lambda r: (order.get(r["level"], len(LEVELS)),
-                                 r["role_id"].startswith(others), str(r["role_id"])))
+        rows.sort(
+            key=lambda r: (
+                order.get(r["level"], len(LEVELS)),
+                r["role_id"].startswith(others),
+                str(r["role_id"]),
+            )
+        )
     edges = sorted({(group[u], group[v]) for u, v in graph.edges if group[u] != group[v]})
     return Aggregated(
         roles=pd.DataFrame(rows, columns=list(ROLE_COLUMNS)),
@@ -245,8 +265,9 @@ def aggregate(roles: pd.DataFrame, serves: pd.DataFrame, *, by: str = "unit",
     )
 
 
-def _lump(graph: nx.DiGraph, group: dict[str, str], max_nodes: int, max_per_level: int,
-          by: str) -> dict[str, str]:
+def _lump(
+    graph: nx.DiGraph, group: dict[str, str], max_nodes: int, max_per_level: int, by: str
+) -> dict[str, str]:
     """Keep each level's largest groups and lump the rest (step 4 of :func:`aggregate`)."""
     weight: dict[str, float] = {}
     level_of: dict[str, str] = {}
@@ -259,8 +280,9 @@ def _lump(graph: nx.DiGraph, group: dict[str, str], max_nodes: int, max_per_leve
     total = len(weight)
     budget = max(max_nodes, len(per_level))
     cap = max(max_per_level, 1)
-    allowed = {lv: min(cap, max(1, math.floor(budget * len(g) / total)))
-               for lv, g in per_level.items()}
+    allowed = {
+        lv: min(cap, max(1, math.floor(budget * len(g) / total))) for lv, g in per_level.items()
+    }
     while sum(allowed.values()) > budget:  # the max(1, …) floors can overshoot a little
         biggest = max(allowed, key=lambda lv: allowed[lv])
         allowed[biggest] -= 1
@@ -269,7 +291,7 @@ def _lump(graph: nx.DiGraph, group: dict[str, str], max_nodes: int, max_per_leve
         if len(gids) <= allowed[lv]:
             continue
         ranked = sorted(gids, key=lambda g: (-weight[g], g))
-        rest = ranked[allowed[lv] - 1:]  # the largest allowed-1 groups stay as they are
+        rest = ranked[allowed[lv] - 1 :]  # the largest allowed-1 groups stay as they are
         other = f"{lv}:Other {by}s ({len(rest)})"
         renamed.update({g: other for g in rest})
     return {node: renamed.get(gid, gid) for node, gid in group.items()}

@@ -46,10 +46,18 @@ LEVEL_LABELS: dict[str, str] = {
 }
 EDGE_STYLES: dict[str, dict[str, Any]] = {
     "ok": {"color": "#8C8C8C", "dash": "solid", "width": 1.2, "name": "serves"},
-    "serves_down": {"color": PALETTE["vermillion"], "dash": "dash", "width": 2.6,
-                    "name": "serves the boss (down the pyramid)"},
-    "cycle": {"color": PALETTE["black"], "dash": "dot", "width": 2.6,
-              "name": "in a circle of serving"},
+    "serves_down": {
+        "color": PALETTE["vermillion"],
+        "dash": "dash",
+        "width": 2.6,
+        "name": "serves the boss (down the pyramid)",
+    },
+    "cycle": {
+        "color": PALETTE["black"],
+        "dash": "dot",
+        "width": 2.6,
+        "name": "in a circle of serving",
+    },
 }
 UNREACHED_COLOUR = PALETTE["vermillion"]
 _MIN_SPACING = 0.26  # x units between roles (≈110 px) below which a band is staggered
@@ -72,8 +80,6 @@ def _number(value: float) -> str:
     if value == int(value):
         return f"{int(value):,}"
     return f"{value:,.1f}"
-
-
 
 
 def pyramid_figure(
@@ -127,8 +133,9 @@ def pyramid_figure(
     """
     full = build_graph(roles, serves)
     if full.number_of_nodes() == 0:
-        return empty_figure("No roles yet: add roles and who serves whom to see the pyramid.",
-                            title)
+        return empty_figure(
+            "No roles yet: add roles and who serves whom to see the pyramid.", title
+        )
     check = check if check is not None else chain_check(full)
     flags = check.flagged_edges()
     reaching = check.reaching
@@ -140,9 +147,10 @@ def pyramid_figure(
     members: dict[str, list[str]] = {}
     for node, gid in group_of.items():
         members.setdefault(gid, []).append(node)
-    cut_off = {gid: sum(1 for n in inside if n not in reaching and
-                        full.nodes[n]["level"] != "customer")
-               for gid, inside in members.items()}
+    cut_off = {
+        gid: sum(1 for n in inside if n not in reaching and full.nodes[n]["level"] != "customer")
+        for gid, inside in members.items()
+    }
     edge_flag: dict[tuple[str, str], str] = {}
     for (u, v), kind in flags.items():
         key = (group_of[u], group_of[v])
@@ -174,29 +182,52 @@ def pyramid_figure(
     _add_bands(fig)
     _add_edges(fig, graph, pos, edge_flag)
     sizes = _sizes(graph)
-    _add_nodes(fig, graph, full, pos, sizes, label_pos, members, cut_off, grouped,
-               crowded=any_crowded)
+    _add_nodes(
+        fig, graph, full, pos, sizes, label_pos, members, cut_off, grouped, crowded=any_crowded
+    )
     ringed = [n for n in graph.nodes if cut_off.get(n, 0)]
     if ringed:
-        fig.add_trace(go.Scatter(
-            x=[pos[n][0] for n in ringed], y=[pos[n][1] for n in ringed], mode="markers",
-            name="does not reach a customer",
-            marker={"symbol": "circle-open", "size": [sizes[n] + 12 for n in ringed],
-                    "color": UNREACHED_COLOUR, "line": {"width": 3, "color": UNREACHED_COLOUR}},
-            hoverinfo="skip", legendrank=900,
-        ))
+        fig.add_trace(
+            go.Scatter(
+                x=[pos[n][0] for n in ringed],
+                y=[pos[n][1] for n in ringed],
+                mode="markers",
+                name="does not reach a customer",
+                marker={
+                    "symbol": "circle-open",
+                    "size": [sizes[n] + 12 for n in ringed],
+                    "color": UNREACHED_COLOUR,
+                    "line": {"width": 3, "color": UNREACHED_COLOUR},
+                },
+                hoverinfo="skip",
+                legendrank=900,
+            )
+        )
 
     if grouped:
-        note = (f"{full.number_of_nodes():,} roles shown as {graph.number_of_nodes()} groups by "
-                f"{by} and level; marker area = headcount. Hover for details.")
+        note = (
+            f"{full.number_of_nodes():,} roles shown as {graph.number_of_nodes()} groups by "
+            f"{by} and level; marker area = headcount. Hover for details."
+        )
     else:
         note = "Arrows point the way service flows: each role serves the one the arrow reaches."
     findings = len(check.findings)
-    note += (f"  Chain check: {plural(findings, 'finding')}." if findings
-             else "  Chain check: every role reaches a customer.")
-    fig.add_annotation(text=esc(note), x=0, y=-0.02, xref="paper", yref="paper",
-                       xanchor="left", yanchor="top", showarrow=False,
-                       font={"size": 11, "color": "#555555"})
+    note += (
+        f"  Chain check: {plural(findings, 'finding')}."
+        if findings
+        else "  Chain check: every role reaches a customer."
+    )
+    fig.add_annotation(
+        text=esc(note),
+        x=0,
+        y=-0.02,
+        xref="paper",
+        yref="paper",
+        xanchor="left",
+        yanchor="top",
+        showarrow=False,
+        font={"size": 11, "color": "#555555"},
+    )
     fig.update_layout(
         showlegend=True,
         legend={"orientation": "h", "yanchor": "top", "y": -0.07, "x": 0, "font": {"size": 11}},
@@ -219,14 +250,19 @@ def _compact(wide: go.Figure, note: str, *, crowded: bool) -> go.Figure:
     plot_w, plot_h = 322, height - top - 220
 
     def px(x: float, y: float) -> tuple[float, float]:
-        return ((x - x_range[0]) / (x_range[1] - x_range[0]) * plot_w,
-                (y_range[1] - y) / (y_range[1] - y_range[0]) * plot_h)
+        return (
+            (x - x_range[0]) / (x_range[1] - x_range[0]) * plot_w,
+            (y_range[1] - y) / (y_range[1] - y_range[0]) * plot_h,
+        )
 
     named = [t for t in fig.data if t.mode == "markers+text" and t.customdata is not None]
     points, owners = [], []
     for ti, trace in enumerate(named):
-        sizes = trace.marker.size if isinstance(trace.marker.size, list | tuple) else (
-            [trace.marker.size or 10] * len(trace.x))
+        sizes = (
+            trace.marker.size
+            if isinstance(trace.marker.size, list | tuple)
+            else ([trace.marker.size or 10] * len(trace.x))
+        )
         for i, (x, y) in enumerate(zip(trace.x, trace.y, strict=True)):
             label = _short(html.unescape(trace.customdata[i][0]), width=11, lines=2)
             points.append((*px(x, y), float(sizes[i]) / 2, label))
@@ -252,9 +288,12 @@ def _compact(wide: go.Figure, note: str, *, crowded: bool) -> go.Figure:
         band.update(font={"size": 10})
     # The legend goes under the note, however many lines the note takes.
     below = (wrapped.count("<br>") + 1) * 14 + 14
-    fig.update_layout(annotations=notes, height=height - 220 + below + 150,
-                      legend={"font": {"size": 10}, "y": -below / plot_h},
-                      margin={"l": 4, "r": 4, "b": below + 150})
+    fig.update_layout(
+        annotations=notes,
+        height=height - 220 + below + 150,
+        legend={"font": {"size": 10}, "y": -below / plot_h},
+        margin={"l": 4, "r": 4, "b": below + 150},
+    )
     fig.update_xaxes(range=list(x_range))
     return fig
 
@@ -262,12 +301,25 @@ def _compact(wide: go.Figure, note: str, *, crowded: bool) -> go.Figure:
 def _add_bands(fig: go.Figure) -> None:
     for rank, level in enumerate(LEVELS):
         half = band_width(rank) + 0.06
-        fig.add_shape(type="rect", x0=-half, x1=half, y0=-rank - 0.45, y1=-rank + 0.45,
-                      fillcolor=LEVEL_COLOURS[level], opacity=0.10, line={"width": 0},
-                      layer="below")
-        fig.add_annotation(text=f"<b>{LEVEL_LABELS[level]}</b>", x=-half - 0.02, y=-rank,
-                           xanchor="right", showarrow=False,
-                           font={"size": 12, "color": "#333333"})
+        fig.add_shape(
+            type="rect",
+            x0=-half,
+            x1=half,
+            y0=-rank - 0.45,
+            y1=-rank + 0.45,
+            fillcolor=LEVEL_COLOURS[level],
+            opacity=0.10,
+            line={"width": 0},
+            layer="below",
+        )
+        fig.add_annotation(
+            text=f"<b>{LEVEL_LABELS[level]}</b>",
+            x=-half - 0.02,
+            y=-rank,
+            xanchor="right",
+            showarrow=False,
+            font={"size": 12, "color": "#333333"},
+        )
 
 
 def _add_edges(fig: go.Figure, graph, pos, edge_flag) -> None:
@@ -289,14 +341,23 @@ def _add_edges(fig: go.Figure, graph, pos, edge_flag) -> None:
             arrows += 1
         if not arrows:
             continue
-        fig.add_trace(go.Scatter(
-            x=xs, y=ys, mode="lines+markers", name=style["name"],
-            line={"color": style["color"], "dash": style["dash"], "width": style["width"]},
-            marker={"symbol": "arrow", "angleref": "previous", "size": arrow_sizes,
-                    "color": style["color"]},
-            hoverinfo="skip",
-            legendrank=800 if kind != "ok" else 700,
-        ))
+        fig.add_trace(
+            go.Scatter(
+                x=xs,
+                y=ys,
+                mode="lines+markers",
+                name=style["name"],
+                line={"color": style["color"], "dash": style["dash"], "width": style["width"]},
+                marker={
+                    "symbol": "arrow",
+                    "angleref": "previous",
+                    "size": arrow_sizes,
+                    "color": style["color"],
+                },
+                hoverinfo="skip",
+                legendrank=800 if kind != "ok" else 700,
+            )
+        )
 
 
 def _side_step(x0: float, y0: float, x1: float, y1: float) -> tuple[float, ...]:
@@ -331,8 +392,7 @@ def _largest(full, inside: list[str]) -> str:
     return f"largest role: {esc(name)} ({_number(full.nodes[biggest]['headcount'])})"
 
 
-def _add_nodes(fig, graph, full, pos, sizes, label_pos, members, cut_off, grouped,
-               crowded) -> None:
+def _add_nodes(fig, graph, full, pos, sizes, label_pos, members, cut_off, grouped, crowded) -> None:
     by_level: dict[str, list[str]] = {}
     for node in graph.nodes:
         by_level.setdefault(graph.nodes[node]["level"] or "", []).append(node)
@@ -346,35 +406,52 @@ def _add_nodes(fig, graph, full, pos, sizes, label_pos, members, cut_off, groupe
             attrs = graph.nodes[node]
             count = len(members.get(node, [node]))
             off = cut_off.get(node, 0)
-            status = ("reaches a customer" if not off else
-                      (f"{off} of {count} roles do not reach a customer" if count > 1
-                       else "does not reach a customer"))
+            status = (
+                "reaches a customer"
+                if not off
+                else (
+                    f"{off} of {count} roles do not reach a customer"
+                    if count > 1
+                    else "does not reach a customer"
+                )
+            )
             where = attrs["unit"] or attrs["grade"] or ""
-            custom.append([
-                esc(attrs["name"]),
-                LEVEL_LABELS.get(level, esc(level) or "no level"),
-                esc(where),
-                _number(attrs["headcount"]),
-                plural(count, "role") if grouped else esc(node),
-                status,
-                _largest(full, members.get(node, [node])) if grouped else f"id {esc(node)}",
-            ])
+            custom.append(
+                [
+                    esc(attrs["name"]),
+                    LEVEL_LABELS.get(level, esc(level) or "no level"),
+                    esc(where),
+                    _number(attrs["headcount"]),
+                    plural(count, "role") if grouped else esc(node),
+                    status,
+                    _largest(full, members.get(node, [node])) if grouped else f"id {esc(node)}",
+                ]
+            )
             label = _short(attrs["name"], width=width)
             if grouped and level != "customer":
                 label += f"<br><i>{_number(attrs['headcount'])}</i>"
             labels.append(label)
-        fig.add_trace(go.Scatter(
-            x=[pos[n][0] for n in nodes], y=[pos[n][1] for n in nodes],
-            mode="markers+text", name=LEVEL_LABELS.get(level, esc(level) or "no level"),
-            text=labels, textposition=[label_pos[n] for n in nodes],
-            textfont={"size": 10 if crowded else 11, "color": "#222222"},
-            marker={"symbol": LEVEL_SYMBOLS.get(level, "circle-x"),
+        fig.add_trace(
+            go.Scatter(
+                x=[pos[n][0] for n in nodes],
+                y=[pos[n][1] for n in nodes],
+                mode="markers+text",
+                name=LEVEL_LABELS.get(level, esc(level) or "no level"),
+                text=labels,
+                textposition=[label_pos[n] for n in nodes],
+                textfont={"size": 10 if crowded else 11, "color": "#222222"},
+                marker={
+                    "symbol": LEVEL_SYMBOLS.get(level, "circle-x"),
                     "color": LEVEL_COLOURS.get(level, PALETTE["grey"]),
                     "size": [sizes[n] for n in nodes],
-                    "line": {"width": 1, "color": "white"}},
-            customdata=custom,
-            hovertemplate=("<b>%{customdata[0]}</b><br>%{customdata[1]} · %{customdata[2]}"
-                           "<br>headcount %{customdata[3]} · %{customdata[4]}"
-                           "<br>%{customdata[6]}<br>%{customdata[5]}<extra></extra>"),
-            legendrank=100 + (LEVELS.index(level) if level in LEVELS else 9),
-        ))
+                    "line": {"width": 1, "color": "white"},
+                },
+                customdata=custom,
+                hovertemplate=(
+                    "<b>%{customdata[0]}</b><br>%{customdata[1]} · %{customdata[2]}"
+                    "<br>headcount %{customdata[3]} · %{customdata[4]}"
+                    "<br>%{customdata[6]}<br>%{customdata[5]}<extra></extra>"
+                ),
+                legendrank=100 + (LEVELS.index(level) if level in LEVELS else 9),
+            )
+        )

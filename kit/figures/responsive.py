@@ -26,10 +26,20 @@ import plotly.graph_objects as go
 
 BREAKPOINT = 860
 """Below this figure width (pixels) the compact variant is shown."""
-LAYOUT_KEYS = ("height", "margin", "annotations", "shapes", "legend", "xaxis", "yaxis", "font")
-"""Layout parts a variant sets (not the title: a report may retitle a figure after it is made)."""
+LAYOUT_KEYS = (
+    "height",
+    "margin",
+    "annotations",
+    "shapes",
+    "legend",
+    "xaxis",
+    "yaxis",
+    "title",
+    "font",
+)
+"""Layout parts a variant sets (a figure retitled later must update both variants' titles, as
+:func:`kit.figures.large.note_title` does)."""
 TRACE_KEYS = ("text", "textposition", "textfont", "x", "y", "customdata", "marker", "showscale")
-
 
 
 def _variant(fig: go.Figure) -> dict[str, Any]:
@@ -38,8 +48,11 @@ def _variant(fig: go.Figure) -> dict[str, Any]:
     data = spec.get("data", [])
     return {
         "layout": {key: layout.get(key) for key in LAYOUT_KEYS if key in layout},
-        "data": {key: [trace.get(key) for trace in data] for key in TRACE_KEYS
-                 if any(key in trace for trace in data)},
+        "data": {
+            key: [trace.get(key) for trace in data]
+            for key in TRACE_KEYS
+            if any(key in trace for trace in data)
+        },
     }
 
 
@@ -63,6 +76,7 @@ def with_compact(wide: go.Figure, compact: go.Figure, breakpoint: int = BREAKPOI
         wide_variant["layout"].setdefault(key, None)
     for key in compact_variant["data"]:
         wide_variant["data"].setdefault(key, [None] * len(wide.data))
-    wide.layout.meta = {"servekit": {"breakpoint": breakpoint, "wide": wide_variant,
-                                     "compact": compact_variant}}
+    wide.layout.meta = {
+        "servekit": {"breakpoint": breakpoint, "wide": wide_variant, "compact": compact_variant}
+    }
     return wide

@@ -130,8 +130,7 @@ ON_LINE_STYLE = {"color": "white", "line": {"width": 2.5, "color": PALETTE["blac
 
 def _ipa_points(table: pd.DataFrame) -> list[dict]:
     points = []
-    for (performance, importance), group in table.groupby(["performance", "importance"],
-                                                          sort=True):
+    for (performance, importance), group in table.groupby(["performance", "importance"], sort=True):
         ids = [esc(tp) for tp in group["touchpoint_id"]]
         details = "<br>".join(
             f"{esc(tp)}: {wrap(d, 50, 1)}"
@@ -165,8 +164,14 @@ def _ipa_points(table: pd.DataFrame) -> list[dict]:
     return points
 
 
-def _ipa_build(table: pd.DataFrame, points: list[dict], crosshair: Crosshair,
-               title: str | None, *, compact: bool) -> go.Figure:
+def _ipa_build(
+    table: pd.DataFrame,
+    points: list[dict],
+    crosshair: Crosshair,
+    title: str | None,
+    *,
+    compact: bool,
+) -> go.Figure:
     line_importance = float(table["crosshair_importance"].iloc[0])
     line_performance = float(table["crosshair_performance"].iloc[0])
     width, height, left, right, top, bottom = _IPA_COMPACT if compact else _IPA_WIDE
@@ -191,19 +196,36 @@ def _ipa_build(table: pd.DataFrame, points: list[dict], crosshair: Crosshair,
     corner_size = 11 if compact else 13
     reserved = []
     for name, (x0, x1, y0, y1, xanchor, yanchor) in corners.items():
-        fig.add_shape(type="rect", x0=x0, x1=x1, y0=y0, y1=y1,
-                      fillcolor=QUADRANT_COLOURS[name], opacity=0.13, line={"width": 0},
-                      layer="below")
+        fig.add_shape(
+            type="rect",
+            x0=x0,
+            x1=x1,
+            y0=y0,
+            y1=y1,
+            fillcolor=QUADRANT_COLOURS[name],
+            opacity=0.13,
+            line={"width": 0},
+            layer="below",
+        )
         text = f"<b>{esc(name)}</b> ({int(counts.get(name, 0))})"
         if compact and len(name) > 14:
             words = esc(name).split(" ")
             half = (len(words) + 1) // 2
-            text = (f"<b>{' '.join(words[:half])}<br>{' '.join(words[half:])}</b> "
-                    f"({int(counts.get(name, 0))})")
+            text = (
+                f"<b>{' '.join(words[:half])}<br>{' '.join(words[half:])}</b> "
+                f"({int(counts.get(name, 0))})"
+            )
         x = x0 + 0.05 if xanchor == "left" else x1 - 0.05
         y = y1 - 0.05 if yanchor == "top" else y0 + 0.05
-        fig.add_annotation(x=x, y=y, xanchor=xanchor, yanchor=yanchor, text=text,
-                           showarrow=False, font={"size": corner_size})
+        fig.add_annotation(
+            x=x,
+            y=y,
+            xanchor=xanchor,
+            yanchor=yanchor,
+            text=text,
+            showarrow=False,
+            font={"size": corner_size},
+        )
         w, h = text_size(text, corner_size)
         cx, cy = px(x, y)
         left_px = cx if xanchor == "left" else cx - w
@@ -211,9 +233,12 @@ def _ipa_build(table: pd.DataFrame, points: list[dict], crosshair: Crosshair,
         reserved.append((left_px - 2, top_px - 2, left_px + w + 2, top_px + h + 2))
     for axis, value in (("x", line_performance), ("y", line_importance)):
         fig.add_shape(
-            type="line", opacity=1,
-            x0=value if axis == "x" else _LOW, x1=value if axis == "x" else _HIGH,
-            y0=value if axis == "y" else y_low, y1=value if axis == "y" else y_high,
+            type="line",
+            opacity=1,
+            x0=value if axis == "x" else _LOW,
+            x1=value if axis == "x" else _HIGH,
+            y0=value if axis == "y" else y_low,
+            y1=value if axis == "y" else y_high,
             line={"color": PALETTE["black"], "width": 2, "dash": "dash"},
         )
 
@@ -224,19 +249,28 @@ def _ipa_build(table: pd.DataFrame, points: list[dict], crosshair: Crosshair,
         labels.append(text + (" ?" if p["disagree"] else ""))
     vx, hy = px(line_performance, line_importance)
     spots = place_labels(
-        [(*px(p["x"], p["y"]), 9 if p["symbol"] == "star" else 7, label)
-         for p, label in zip(points, labels, strict=True)],
-        width=plot_w, height=plot_h, font_size=font, vertical_lines=[vx],
-        horizontal_lines=[hy], reserved=reserved)
+        [
+            (*px(p["x"], p["y"]), 9 if p["symbol"] == "star" else 7, label)
+            for p, label in zip(points, labels, strict=True)
+        ],
+        width=plot_w,
+        height=plot_h,
+        font_size=font,
+        vertical_lines=[vx],
+        horizontal_lines=[hy],
+        reserved=reserved,
+    )
     for p, label, spot in zip(points, labels, spots, strict=True):
         p["label"], p["spot"] = (label, spot) if spot else ("", "top center")
     unlabelled = [p for p in points if not p["label"]]
 
     for name in CATEGORIES:
         part = [p for p in points if p["quadrant"] == name]
-        style = (ON_LINE_STYLE if name == ON_LINE
-                 else {"color": QUADRANT_COLOURS[name],
-                       "line": {"width": 1, "color": PALETTE["black"]}})
+        style = (
+            ON_LINE_STYLE
+            if name == ON_LINE
+            else {"color": QUADRANT_COLOURS[name], "line": {"width": 1, "color": PALETTE["black"]}}
+        )
         fig.add_trace(
             go.Scatter(
                 name=name,
@@ -246,8 +280,11 @@ def _ipa_build(table: pd.DataFrame, points: list[dict], crosshair: Crosshair,
                 text=[p["label"] for p in part],
                 textposition=[p["spot"] for p in part],
                 textfont={"size": font},
-                marker={"symbol": [p["symbol"] for p in part],
-                        "size": [18 if p["symbol"] == "star" else 13 for p in part]} | style,
+                marker={
+                    "symbol": [p["symbol"] for p in part],
+                    "size": [18 if p["symbol"] == "star" else 13 for p in part],
+                }
+                | style,
                 customdata=[p["custom"] for p in part],
                 hovertemplate=(
                     "%{customdata[0]}<br>importance %{customdata[1]} · performance "
@@ -279,8 +316,12 @@ def _ipa_build(table: pd.DataFrame, points: list[dict], crosshair: Crosshair,
             x=[None],
             y=[None],
             mode="markers",
-            marker={"symbol": "star", "size": 16, "color": PALETTE["grey"],
-                    "line": {"width": 1, "color": PALETTE["black"]}},
+            marker={
+                "symbol": "star",
+                "size": 16,
+                "color": PALETTE["grey"],
+                "line": {"width": 1, "color": PALETTE["black"]},
+            },
             hoverinfo="skip",
         )
     )
@@ -289,27 +330,57 @@ def _ipa_build(table: pd.DataFrame, points: list[dict], crosshair: Crosshair,
         if crosshair == "midpoint"
         else f"the means: importance {line_importance:.2f}, performance {line_performance:.2f}"
     )
-    notes = [f"Dashed lines at {esc(where)}.",
-             "? after a label: its scorers disagree by 2 points or more.",
-             esc(ON_LINE_RULE)]
+    notes = [
+        f"Dashed lines at {esc(where)}.",
+        "? after a label: its scorers disagree by 2 points or more.",
+        esc(ON_LINE_RULE),
+    ]
     if unlabelled:
-        notes.append("No room to label: " + "; ".join(
-            f"{', '.join(p['ids'])} (importance {_fmt(p['y'])}, performance {_fmt(p['x'])})"
-            for p in unlabelled) + ".")
+        notes.append(
+            "No room to label: "
+            + "; ".join(
+                f"{', '.join(p['ids'])} (importance {_fmt(p['y'])}, performance {_fmt(p['x'])})"
+                for p in unlabelled
+            )
+            + "."
+        )
     note_width = 50 if compact else 130
     note = "<br>".join(wrap_plain(n, note_width) for n in notes)
-    axis = {"range": [_LOW, _HIGH], "tickvals": [1, 2, 3, 4, 5], "showgrid": False,
-            "zeroline": False, "mirror": True}
+    axis = {
+        "range": [_LOW, _HIGH],
+        "tickvals": [1, 2, 3, 4, 5],
+        "showgrid": False,
+        "zeroline": False,
+        "mirror": True,
+    }
     fig.update_layout(
-        xaxis=axis | {"title": {"text": "Performance today (1–5)" if compact
-                                else "Performance today (median of scorers, 1–5)",
-                                "standoff": 4}},
-        yaxis=axis | {"range": [y_low, y_high], "title": {"text": "Importance (1–5)" if compact
-                                else "Importance to the customer (median, 1–5)",
-                                "standoff": 4}},
-        legend={"orientation": "h", "x": 0, "y": -0.15, "yanchor": "top",
-                "font": {"size": 11 if compact else 12},
-                "title": {"text": note, "side": "top", "font": {"size": 10 if compact else 11}}},
+        xaxis=axis
+        | {
+            "title": {
+                "text": "Performance today (1–5)"
+                if compact
+                else "Performance today (median of scorers, 1–5)",
+                "standoff": 4,
+            }
+        },
+        yaxis=axis
+        | {
+            "range": [y_low, y_high],
+            "title": {
+                "text": "Importance (1–5)"
+                if compact
+                else "Importance to the customer (median, 1–5)",
+                "standoff": 4,
+            },
+        },
+        legend={
+            "orientation": "h",
+            "x": 0,
+            "y": -0.15,
+            "yanchor": "top",
+            "font": {"size": 11 if compact else 12},
+            "title": {"text": note, "side": "top", "font": {"size": 10 if compact else 11}},
+        },
         margin={"l": left, "r": right, "t": top, "b": bottom},
         hovermode="closest",
     )
@@ -401,8 +472,9 @@ def readiness_heatmap(
     return with_compact(wide, _readiness_build(summary, z, text, custom, title, compact=True))
 
 
-def _readiness_build(summary: pd.DataFrame, z: list, text: list, custom: list,
-                     title: str | None, *, compact: bool) -> go.Figure:
+def _readiness_build(
+    summary: pd.DataFrame, z: list, text: list, custom: list, title: str | None, *, compact: bool
+) -> go.Figure:
     kinds = ["be", "do", "have"]
     labels = [
         f"<b>{esc(row.touchpoint_id)}</b> "
@@ -410,8 +482,11 @@ def _readiness_build(summary: pd.DataFrame, z: list, text: list, custom: list,
         for row in summary.itertuples(index=False)
     ]
     # On a phone the three columns keep their words short: BE / DO / HAVE, key in the note.
-    columns = ([f"<b><span style='color:{KIND_COLOURS[k]}'>{k.upper()}</span></b>"
-                for k in kinds] if compact else [KIND_LABELS[k] for k in kinds])
+    columns = (
+        [f"<b><span style='color:{KIND_COLOURS[k]}'>{k.upper()}</span></b>" for k in kinds]
+        if compact
+        else [KIND_LABELS[k] for k in kinds]
+    )
     fig = new_figure(
         go.Heatmap(
             name="Readiness",
@@ -447,13 +522,18 @@ def _readiness_build(summary: pd.DataFrame, z: list, text: list, custom: list,
             "showline": False,
             "ticks": "",
         },
-        margin={"t": (110 if compact else 130) if title else 90, "l": 130 if compact else 260,
-                "r": 10 if compact else 30, "b": 70 if compact else 40},
+        margin={
+            "t": (110 if compact else 130) if title else 90,
+            "l": 130 if compact else 260,
+            "r": 10 if compact else 30,
+            "b": 70 if compact else 40,
+        },
     )
     note = "▼ weakest of be / do / have · – not scored"
     if compact:
-        note = ("▼ weakest · – not scored · darker = readier<br>be = mindset, do = skills, "
-                "have = tools")
+        note = (
+            "▼ weakest · – not scored · darker = readier<br>be = mindset, do = skills, have = tools"
+        )
     fig.add_annotation(
         text=note,
         xref="paper",
@@ -529,8 +609,9 @@ def priority_chart(
     return with_compact(wide, _priority_build(ranking, mot_weight, k, title, compact=True))
 
 
-def _priority_build(ranking: pd.DataFrame, mot_weight: float, k: int, title: str | None, *,
-                    compact: bool) -> go.Figure:
+def _priority_build(
+    ranking: pd.DataFrame, mot_weight: float, k: int, title: str | None, *, compact: bool
+) -> go.Figure:
     acted = in_top_k(ranking, k)
     gap_rows = ranking[ranking["priority"] > 0]
     none = ranking[ranking["priority"] <= 0]
@@ -538,10 +619,12 @@ def _priority_build(ranking: pd.DataFrame, mot_weight: float, k: int, title: str
     labels = []
     for row, act in zip(gap_rows.itertuples(index=False), acted, strict=False):
         star = "★ " if bool(row.moment_of_truth) else ""
-        label = (f"{star}{int(row.rank)}. {esc(row.touchpoint_id)}<br>"
-                 f"{wrap(row.description, width, 1)}" if compact else
-                 f"{star}{int(row.rank)}. {esc(row.touchpoint_id)} · "
-                 f"{wrap(row.description, width, 1)}")
+        label = (
+            f"{star}{int(row.rank)}. {esc(row.touchpoint_id)}<br>{wrap(row.description, width, 1)}"
+            if compact
+            else f"{star}{int(row.rank)}. {esc(row.touchpoint_id)} · "
+            f"{wrap(row.description, width, 1)}"
+        )
         labels.append(f"<b>{label}</b>" if act else label)
     rows = len(gap_rows) + (1 if len(none) else 0)
     per_row = 44 if compact else 30
@@ -557,8 +640,10 @@ def _priority_build(ranking: pd.DataFrame, mot_weight: float, k: int, title: str
                 text=[_fmt(float(p)) for p in part["priority"]],
                 textposition="outside",
                 cliponaxis=False,
-                marker={"color": PALETTE["vermillion"] if mot else "#7FB8DA",
-                        "line": {"color": PALETTE["black"], "width": 2.5 if mot else 0.5}},
+                marker={
+                    "color": PALETTE["vermillion"] if mot else "#7FB8DA",
+                    "line": {"color": PALETTE["black"], "width": 2.5 if mot else 0.5},
+                },
                 customdata=[
                     [
                         esc(row.touchpoint_id),
@@ -582,35 +667,72 @@ def _priority_build(ranking: pd.DataFrame, mot_weight: float, k: int, title: str
     if len(none):
         last = len(gap_rows) + 1
         ids = [esc(tp) for tp in none["touchpoint_id"]]
-        fig.add_trace(go.Scatter(
-            name="No gap", x=[0], y=[last], mode="text",
-            text=[_id_list(ids, 28 if compact else 90)], textposition="middle right",
-            textfont={"size": 11, "color": PALETTE["black"]}, showlegend=False,
-            customdata=[[_id_list(ids, 60)]],
-            hovertemplate="performance meets importance: %{customdata[0]}<extra></extra>",
-            cliponaxis=False))
+        fig.add_trace(
+            go.Scatter(
+                name="No gap",
+                x=[0],
+                y=[last],
+                mode="text",
+                text=[_id_list(ids, 28 if compact else 90)],
+                textposition="middle right",
+                textfont={"size": 11, "color": PALETTE["black"]},
+                showlegend=False,
+                customdata=[[_id_list(ids, 60)]],
+                hovertemplate="performance meets importance: %{customdata[0]}<extra></extra>",
+                cliponaxis=False,
+            )
+        )
         ticks.append(last)
         labels.append(f"no gap ({len(none)})")
     shown = int(sum(acted))
     if shown and shown < rows:
-        fig.add_shape(type="line", opacity=1, xref="paper", x0=0, x1=1, y0=shown + 0.5,
-                      y1=shown + 0.5,
-                      line={"color": PALETTE["black"], "width": 1.5, "dash": "dot"})
-        fig.add_annotation(text=f"<i>↑ top {shown} to act on first</i>", xref="paper", x=1,
-                           y=shown + 0.5, xanchor="right", yanchor="bottom", showarrow=False,
-                           font={"size": 11})
-    formula = (f"priority = max(importance − performance, 0) × importance, "
-               f"× {_fmt(float(mot_weight))} at a moment of truth")
-    fig.add_annotation(text="<i>" + (wrap_plain(formula, 44) if compact else formula) + "</i>",
-                       xref="paper", yref="paper", x=0, y=0, xanchor="left", yanchor="top",
-                       yshift=-52 if compact else -44, showarrow=False, font={"size": 10})
+        fig.add_shape(
+            type="line",
+            opacity=1,
+            xref="paper",
+            x0=0,
+            x1=1,
+            y0=shown + 0.5,
+            y1=shown + 0.5,
+            line={"color": PALETTE["black"], "width": 1.5, "dash": "dot"},
+        )
+        fig.add_annotation(
+            text=f"<i>↑ top {shown} to act on first</i>",
+            xref="paper",
+            x=1,
+            y=shown + 0.5,
+            xanchor="right",
+            yanchor="bottom",
+            showarrow=False,
+            font={"size": 11},
+        )
+    formula = (
+        f"priority = max(importance − performance, 0) × importance, "
+        f"× {_fmt(float(mot_weight))} at a moment of truth"
+    )
+    fig.add_annotation(
+        text="<i>" + (wrap_plain(formula, 44) if compact else formula) + "</i>",
+        xref="paper",
+        yref="paper",
+        x=0,
+        y=0,
+        xanchor="left",
+        yanchor="top",
+        yshift=-52 if compact else -44,
+        showarrow=False,
+        font={"size": 10},
+    )
     highest = float(ranking["priority"].max())
     fig.update_layout(
         barmode="overlay",
         bargap=0.25,
         legend={"orientation": "h", "x": 0, "y": 1.0, "yanchor": "bottom"},
-        margin={"l": 120 if compact else 300, "r": 30 if compact else 60,
-                "t": 100 if title else 60, "b": 110 if compact else 80},
+        margin={
+            "l": 120 if compact else 300,
+            "r": 30 if compact else 60,
+            "t": 100 if title else 60,
+            "b": 110 if compact else 80,
+        },
         xaxis={
             "title": {"text": "How urgently to act (higher = sooner)", "standoff": 6},
             "range": [0, max(highest, 1.0) * 1.18],

@@ -51,14 +51,27 @@ defaults cost ~30 ms a figure (too slow for a live widget edit, ``benchmarks/ben
 and its settings for maps, polar, 3-D and ternary plots, which the kit never draws, cost a
 third of what remains (``benchmarks/bench_report.py``)."""
 
-_TEMPLATE_KEYS = ("annotationdefaults", "autotypenumbers", "coloraxis", "colorway", "font",
-                  "hoverlabel", "hovermode", "paper_bgcolor", "plot_bgcolor", "shapedefaults",
-                  "title", "xaxis", "yaxis")
+_TEMPLATE_KEYS = (
+    "annotationdefaults",
+    "autotypenumbers",
+    "coloraxis",
+    "colorway",
+    "font",
+    "hoverlabel",
+    "hovermode",
+    "paper_bgcolor",
+    "plot_bgcolor",
+    "shapedefaults",
+    "title",
+    "xaxis",
+    "yaxis",
+)
 
 if TEMPLATE not in pio.templates:
     _white = pio.templates["simple_white"].layout.to_plotly_json()
     pio.templates[TEMPLATE] = go.layout.Template(
-        layout={key: _white[key] for key in _TEMPLATE_KEYS if key in _white})
+        layout={key: _white[key] for key in _TEMPLATE_KEYS if key in _white}
+    )
 _TEMPLATE_SPEC = pio.templates[TEMPLATE].to_plotly_json()
 """The template as plain data: figures take a copy (cheaper than plotly's copy of a named
 template) and a live figure compares equal to it, so an update never resends it."""
@@ -167,8 +180,16 @@ def empty_figure(message: str, title: str | None = None, *, height: int = 360) -
     fig.update_layout(
         xaxis={"visible": False},
         yaxis={"visible": False},
-        annotations=[{"text": esc(message), "xref": "paper", "yref": "paper", "x": 0.5,
-                      "y": 0.5, "showarrow": False,
-                      "font": {"size": 18, "color": PALETTE["grey"]}}],
+        annotations=[
+            {
+                "text": esc(message),
+                "xref": "paper",
+                "yref": "paper",
+                "x": 0.5,
+                "y": 0.5,
+                "showarrow": False,
+                "font": {"size": 18, "color": PALETTE["grey"]},
+            }
+        ],
     )
     return fig

@@ -41,9 +41,20 @@ from pathlib import Path
 from kit.csvio import atomic_write
 from kit.problems import KitError
 
-__all__ = ["MARKER", "PREFIX", "Account", "HubSetupError", "apply_permissions", "ensure_users",
-           "existing_user", "new_password", "remove_users", "require_root", "restore_permissions",
-           "system_username"]
+__all__ = [
+    "MARKER",
+    "PREFIX",
+    "Account",
+    "HubSetupError",
+    "apply_permissions",
+    "ensure_users",
+    "existing_user",
+    "new_password",
+    "remove_users",
+    "require_root",
+    "restore_permissions",
+    "system_username",
+]
 
 PREFIX = "sk-"
 MAX_NAME = 32
@@ -87,7 +98,7 @@ def system_username(name: str) -> str:
     if len(user) <= MAX_NAME:
         return user
     digest = hashlib.sha256(name.encode()).hexdigest()[:8]
-    return f"{PREFIX}{name[:MAX_NAME - len(PREFIX) - 9].rstrip('-')}-{digest}"
+    return f"{PREFIX}{name[: MAX_NAME - len(PREFIX) - 9].rstrip('-')}-{digest}"
 
 
 def new_password() -> str:
@@ -102,7 +113,7 @@ def new_password() -> str:
     True
     """
     chars = "".join(secrets.choice(_ALPHABET) for _ in range(12))
-    return "-".join(chars[i:i + 4] for i in range(0, 12, 4))
+    return "-".join(chars[i : i + 4] for i in range(0, 12, 4))
 
 
 def not_root_message(action: str = "servekit hub") -> str:
@@ -113,9 +124,11 @@ def not_root_message(action: str = "servekit hub") -> str:
     >>> not_root_message().split(":")[0]
     'servekit hub needs root'
     """
-    return (f"{action} needs root: it creates one system user per team and gives each its own "
-            f"folder, like The Littlest JupyterHub. Run it as root, e.g. 'sudo servekit hub DIR' "
-            f"(or use --config-only to write the configuration without starting anything).")
+    return (
+        f"{action} needs root: it creates one system user per team and gives each its own "
+        f"folder, like The Littlest JupyterHub. Run it as root, e.g. 'sudo servekit hub DIR' "
+        f"(or use --config-only to write the configuration without starting anything)."
+    )
 
 
 def require_root(action: str = "servekit hub") -> None:
@@ -141,8 +154,10 @@ def existing_user(name: str) -> pwd.struct_passwd | None:
 def _run(command: list[str], *, stdin: str | None = None) -> None:
     result = subprocess.run(command, input=stdin, capture_output=True, text=True)
     if result.returncode:
-        raise HubSetupError(f"{command[0]} failed (exit {result.returncode}): "
-                            f"{(result.stderr or result.stdout).strip()}")
+        raise HubSetupError(
+            f"{command[0]} failed (exit {result.returncode}): "
+            f"{(result.stderr or result.stdout).strip()}"
+        )
 
 
 def _check_ours(name: str, marker: str) -> bool:
@@ -154,7 +169,8 @@ def _check_ours(name: str, marker: str) -> bool:
         raise HubSetupError(
             f"a system user {name!r} already exists and was not created by servekit hub for "
             f"this workshop ({entry.pw_gecos or 'no comment'}); rename the team or remove "
-            f"that user")
+            f"that user"
+        )
     return True
 
 
@@ -170,8 +186,9 @@ def marker_for(workshop: Path) -> str:
     return f"{MARKER} {hashlib.sha256(str(workshop.resolve()).encode()).hexdigest()[:12]}"
 
 
-def ensure_users(workshop: Path, usernames: list[str], passwords: dict[str, str],
-                 home_root: Path) -> list[str]:
+def ensure_users(
+    workshop: Path, usernames: list[str], passwords: dict[str, str], home_root: Path
+) -> list[str]:
     """Create the missing users (a private home under ``home_root``, their own group) and set
     every password from ``passwords`` (given to ``chpasswd`` on its standard input, never on a
     command line). Returns the names created now (the others are reused)."""
@@ -181,8 +198,20 @@ def ensure_users(workshop: Path, usernames: list[str], passwords: dict[str, str]
     for name in usernames:
         if _check_ours(name, marker):
             continue
-        _run(["useradd", "--create-home", "--home-dir", str(home_root / name), "--user-group",
-              "--shell", "/usr/sbin/nologin", "--comment", marker, name])
+        _run(
+            [
+                "useradd",
+                "--create-home",
+                "--home-dir",
+                str(home_root / name),
+                "--user-group",
+                "--shell",
+                "/usr/sbin/nologin",
+                "--comment",
+                marker,
+                name,
+            ]
+        )
         created.append(name)
     for name in usernames:
         entry = pwd.getpwnam(name)
@@ -225,12 +254,11 @@ def _walk(folder: Path):
             yield Path(root) / name
 
 
-def apply_permissions(workshop: Path, team_users: dict[str, str], admin: str,
-                      record: Path) -> None:
+def apply_permissions(workshop: Path, team_users: dict[str, str], admin: str, record: Path) -> None:
     """Give each team's folders to its user (``team_users``: slug -> user) and open them to
     the facilitator's group only; record the previous owners and modes in ``record`` (merged
     with an earlier record, so a second start keeps the true originals)."""
-    saved: dict[str, list[int]] = (json.loads(record.read_text()) if record.is_file() else {})
+    saved: dict[str, list[int]] = json.loads(record.read_text()) if record.is_file() else {}
     admin_gid = pwd.getpwnam(admin).pw_gid
     workshop = workshop.resolve()
     for parent in reversed(workshop.parents):
@@ -238,7 +266,8 @@ def apply_permissions(workshop: Path, team_users: dict[str, str], admin: str,
             raise HubSetupError(
                 f"{workshop} is inside {parent}, which other users cannot enter; the teams' "
                 f"servers could not reach their folders. Move the workshop to a shared place "
-                f"such as /srv/workshops (or run: chmod o+x {parent})")
+                f"such as /srv/workshops (or run: chmod o+x {parent})"
+            )
     _record(workshop, saved)
     for name in _TEAM_DIRS:
         (workshop / name).mkdir(exist_ok=True)

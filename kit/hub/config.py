@@ -92,23 +92,36 @@ def render_config(plan: HubPlan) -> str:
         environment["SERVEKIT_DATASETS"] = plan.datasets
     services = []
     if plan.passwords_file is not None:
-        links_env = {"SERVEKIT_HUB_WORKSHOP": str(plan.workshop),
-                     "SERVEKIT_HUB_PASSWORDS": str(plan.passwords_file),
-                     "SERVEKIT_HUB_PUBLIC_URL": plan.public_url}
+        links_env = {
+            "SERVEKIT_HUB_WORKSHOP": str(plan.workshop),
+            "SERVEKIT_HUB_PASSWORDS": str(plan.passwords_file),
+            "SERVEKIT_HUB_PUBLIC_URL": plan.public_url,
+        }
         if plan.dashboard_cmd:
             links_env["SERVEKIT_HUB_DASHBOARD_URL"] = f"/services/{DASHBOARD_SERVICE}/"
-        services.append({
-            "name": LINKS_SERVICE, "display": True, "oauth_no_confirm": True,
-            "url": f"http://127.0.0.1:{plan.links_port}",
-            "command": [plan.hub_python, "-m", "kit.hub.links"], "environment": links_env,
-        })
+        services.append(
+            {
+                "name": LINKS_SERVICE,
+                "display": True,
+                "oauth_no_confirm": True,
+                "url": f"http://127.0.0.1:{plan.links_port}",
+                "command": [plan.hub_python, "-m", "kit.hub.links"],
+                "environment": links_env,
+            }
+        )
     if plan.dashboard_cmd:
-        services.append({
-            "name": DASHBOARD_SERVICE, "display": True, "oauth_no_confirm": True,
-            "url": f"http://127.0.0.1:{plan.dashboard_port}", "user": plan.admin,
-            "command": plan.dashboard_cmd, "cwd": str(plan.workshop),
-            "environment": {**environment, **plan.dashboard_env},
-        })
+        services.append(
+            {
+                "name": DASHBOARD_SERVICE,
+                "display": True,
+                "oauth_no_confirm": True,
+                "url": f"http://127.0.0.1:{plan.dashboard_port}",
+                "user": plan.admin,
+                "command": plan.dashboard_cmd,
+                "cwd": str(plan.workshop),
+                "environment": {**environment, **plan.dashboard_env},
+            }
+        )
     lines = [
         f"# JupyterHub configuration for the workshop {plan.workshop}",
         "# Written by `servekit hub`; run with `jupyterhub -f jupyterhub_config.py` as root.",
@@ -162,7 +175,7 @@ def render_config(plan: HubPlan) -> str:
         "",
         "",
         "def _landing(spawner):",
-        "    \"\"\"A team lands in its own notebooks; the facilitator in the workshop folder.\"\"\"",
+        '    """A team lands in its own notebooks; the facilitator in the workshop folder."""',
         "    import os",
         "    slug = TEAMS.get(spawner.user.name)",
         "    if slug is None:",

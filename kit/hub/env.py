@@ -30,8 +30,16 @@ from kit import resources
 from kit.lab import write_lab_settings
 from kit.problems import KitError
 
-__all__ = ["DEFAULT_BASE_PYTHON", "DEFAULT_ENV_ROOT", "HubEnvError", "UserEnv", "ensure_user_env",
-           "kit_requirements", "usable_by_all", "world_readable"]
+__all__ = [
+    "DEFAULT_BASE_PYTHON",
+    "DEFAULT_ENV_ROOT",
+    "HubEnvError",
+    "UserEnv",
+    "ensure_user_env",
+    "kit_requirements",
+    "usable_by_all",
+    "world_readable",
+]
 
 DEFAULT_ENV_ROOT = Path("/opt/servekit")
 DEFAULT_BASE_PYTHON = Path("/usr/bin/python3")
@@ -74,9 +82,16 @@ def usable_by_all(python: Path | str = sys.executable) -> bool:
     True
     """
     prefix = Path(sys.prefix)
-    return all(world_readable(p) for p in (
-        Path(python), prefix, Path(kit.__file__).parent, resources.workshops_dir(),
-        resources.datasets_dir()))
+    return all(
+        world_readable(p)
+        for p in (
+            Path(python),
+            prefix,
+            Path(kit.__file__).parent,
+            resources.workshops_dir(),
+            resources.datasets_dir(),
+        )
+    )
 
 
 def kit_requirements() -> list[str]:
@@ -137,8 +152,11 @@ def _copy_tree(source: Path, target: Path) -> None:
     """Mirror ``source`` into ``target`` (files world-readable, caches skipped)."""
     if target.exists():
         shutil.rmtree(target)
-    shutil.copytree(source, target, ignore=shutil.ignore_patterns(
-        "__pycache__", "*.pyc", ".ipynb_checkpoints", ".history"))
+    shutil.copytree(
+        source,
+        target,
+        ignore=shutil.ignore_patterns("__pycache__", "*.pyc", ".ipynb_checkpoints", ".history"),
+    )
     for folder, _dirs, files in os.walk(target):
         os.chmod(folder, 0o755)
         for name in files:
@@ -151,14 +169,19 @@ def refresh_kit(env: UserEnv) -> None:
     env.src.mkdir(parents=True, exist_ok=True)
     os.chmod(env.src, 0o755)
     _copy_tree(Path(kit.__file__).parent, env.src / "kit")
-    for name, source in (("workshops", resources.workshops_dir()),
-                         ("datasets", resources.datasets_dir()),
-                         ("exercises", resources.exercises_dir())):
+    for name, source in (
+        ("workshops", resources.workshops_dir()),
+        ("datasets", resources.datasets_dir()),
+        ("exercises", resources.exercises_dir()),
+    ):
         if source.is_dir():
             _copy_tree(source, env.src / name)
-    site = subprocess.run([str(env.python), "-c", "import sysconfig; "
-                           "print(sysconfig.get_paths()['purelib'])"],
-                          capture_output=True, text=True, check=True).stdout.strip()
+    site = subprocess.run(
+        [str(env.python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
     pth = Path(site) / "servekit-kit-src.pth"
     pth.write_text(f"{env.src}\n", encoding="utf-8")
     os.chmod(pth, 0o644)
@@ -166,8 +189,9 @@ def refresh_kit(env: UserEnv) -> None:
     write_lab_settings(env.path / "share" / "jupyter" / "lab" / "settings")
 
 
-def ensure_user_env(root: Path = DEFAULT_ENV_ROOT, *, base_python: Path = DEFAULT_BASE_PYTHON,
-                    log=print) -> UserEnv:
+def ensure_user_env(
+    root: Path = DEFAULT_ENV_ROOT, *, base_python: Path = DEFAULT_BASE_PYTHON, log=print
+) -> UserEnv:
     """Build (once) or reuse the shared environment under ``root`` and refresh the kit in it.
 
     Parameters
@@ -184,8 +208,10 @@ def ensure_user_env(root: Path = DEFAULT_ENV_ROOT, *, base_python: Path = DEFAUL
     UserEnv
     """
     if not Path(base_python).exists():
-        raise HubEnvError(f"{base_python} not found; the teams' servers need a Python every "
-                          f"user can run (install python3 and python3-venv)")
+        raise HubEnvError(
+            f"{base_python} not found; the teams' servers need a Python every "
+            f"user can run (install python3 and python3-venv)"
+        )
     if not world_readable(Path(base_python)):
         raise HubEnvError(f"{base_python} cannot be run by other users; choose a system Python")
     root.mkdir(parents=True, exist_ok=True)
@@ -196,8 +222,10 @@ def ensure_user_env(root: Path = DEFAULT_ENV_ROOT, *, base_python: Path = DEFAUL
         if env.path.exists():
             shutil.rmtree(env.path)
         _run([str(base_python), "-m", "venv", str(env.path)], "creating the virtual environment")
-        _run([str(env.python), "-m", "pip", "install", "--quiet", *kit_requirements()],
-             "installing the kit's requirements")
+        _run(
+            [str(env.python), "-m", "pip", "install", "--quiet", *kit_requirements()],
+            "installing the kit's requirements",
+        )
         (env.path / _READY).write_text("ok\n")
     refresh_kit(env)
     for folder, _dirs, _files in os.walk(env.path):

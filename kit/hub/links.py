@@ -47,8 +47,9 @@ def read_passwords(path: Path | str) -> dict[str, str]:
     return {str(k): str(v) for k, v in data.items()}
 
 
-def links_page(title: str, teams: list[tuple[str, str, str]], public_url: str,
-               dashboard_url: str | None = None) -> str:
+def links_page(
+    title: str, teams: list[tuple[str, str, str]], public_url: str, dashboard_url: str | None = None
+) -> str:
     """One card per team: display name, login, password, the hub's address and its QR code.
 
     Parameters
@@ -71,21 +72,29 @@ def links_page(title: str, teams: list[tuple[str, str, str]], public_url: str,
     qr = Markup(segno.make(login_url).svg_inline(scale=3))
     cards = []
     for login, name, password in teams:
-        cards.append(Markup(
-            '<section class="card"><h2>{name}</h2><dl><dt>address</dt><dd>{url}</dd>'
-            '<dt>login</dt><dd class="login">{login}</dd><dt>password</dt>'
-            '<dd class="password">{password}</dd></dl><div class="qr">{qr}</div></section>'
-        ).format(name=name, url=login_url, login=login, password=password, qr=qr))
-    dashboard = (Markup('<p><a href="{0}">Open the live dashboard</a></p>').format(dashboard_url)
-                 if dashboard_url else Markup(""))
-    return str(Markup(
-        '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Team links · {title}'
-        '</title><style>{style}</style></head><body><h1>Team logins · {title}</h1>'
-        '<p class="lead">Hand each team its card: each login opens that team\'s own notebooks '
-        'and nobody else\'s. Keep this page to yourself.</p>{dashboard}'
-        '<div class="cards">{cards}</div></body></html>'
-    ).format(title=title, style=Markup(_STYLE), dashboard=dashboard,
-             cards=Markup("").join(cards)))
+        cards.append(
+            Markup(
+                '<section class="card"><h2>{name}</h2><dl><dt>address</dt><dd>{url}</dd>'
+                '<dt>login</dt><dd class="login">{login}</dd><dt>password</dt>'
+                '<dd class="password">{password}</dd></dl><div class="qr">{qr}</div></section>'
+            ).format(name=name, url=login_url, login=login, password=password, qr=qr)
+        )
+    dashboard = (
+        Markup('<p><a href="{0}">Open the live dashboard</a></p>').format(dashboard_url)
+        if dashboard_url
+        else Markup("")
+    )
+    return str(
+        Markup(
+            '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Team links · {title}'
+            "</title><style>{style}</style></head><body><h1>Team logins · {title}</h1>"
+            '<p class="lead">Hand each team its card: each login opens that team\'s own notebooks '
+            "and nobody else's. Keep this page to yourself.</p>{dashboard}"
+            '<div class="cards">{cards}</div></body></html>'
+        ).format(
+            title=title, style=Markup(_STYLE), dashboard=dashboard, cards=Markup("").join(cards)
+        )
+    )
 
 
 def _team_cards(workshop: Path, passwords: dict[str, str]) -> tuple[str, list]:
@@ -122,14 +131,19 @@ def main() -> None:  # pragma: no cover - runs as a hub service (tested through 
             title, cards = _team_cards(workshop, read_passwords(passwords_file))
             self.set_header("Content-Type", "text/html; charset=utf-8")
             self.set_header("Cache-Control", "no-store")
-            self.set_header("Content-Security-Policy", "default-src 'none'; style-src "
-                            "'unsafe-inline'; img-src data:")
+            self.set_header(
+                "Content-Security-Policy",
+                "default-src 'none'; style-src 'unsafe-inline'; img-src data:",
+            )
             self.write(links_page(title, cards, public_url, dashboard))
 
     app = web.Application(
-        [(prefix, LinksHandler),
-         (url_path_join(prefix, "oauth_callback"), HubOAuthCallbackHandler)],
-        cookie_secret=os.urandom(32))
+        [
+            (prefix, LinksHandler),
+            (url_path_join(prefix, "oauth_callback"), HubOAuthCallbackHandler),
+        ],
+        cookie_secret=os.urandom(32),
+    )
     url = urlparse(os.environ["JUPYTERHUB_SERVICE_URL"])
     app.listen(url.port, url.hostname)
     loop = ioloop.IOLoop.current()

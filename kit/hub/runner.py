@@ -40,10 +40,21 @@ from kit.hub.accounts import (
 )
 from kit.hub.config import DASHBOARD_SERVICE, LINKS_SERVICE, HubPlan, render_config
 from kit.lab import free_port
+from kit.lab import stop as stop_process
 from kit.workshop import Workshop, is_workshop, slugify
 
-__all__ = ["HOME_ROOT", "STATE_ROOT", "Prepared", "find_proxy", "free_port", "prepare",
-           "serve", "state_dir_for", "teardown", "write_passwords_file"]
+__all__ = [
+    "HOME_ROOT",
+    "STATE_ROOT",
+    "Prepared",
+    "find_proxy",
+    "free_port",
+    "prepare",
+    "serve",
+    "state_dir_for",
+    "teardown",
+    "write_passwords_file",
+]
 
 STATE_ROOT = Path("/var/lib/servekit/hub")
 HOME_ROOT = Path("/home")
@@ -77,7 +88,8 @@ def find_proxy() -> list[str]:
             return [str(candidate.resolve())]
     raise HubSetupError(
         f"{PROXY} not found: JupyterHub needs its proxy from npm. Install it with "
-        f"'npm install -g {PROXY}' (or 'make hub-proxy' in the kit's folder), then try again.")
+        f"'npm install -g {PROXY}' (or 'make hub-proxy' in the kit's folder), then try again."
+    )
 
 
 def write_passwords_file(path: Path, rows: list[dict[str, str]]) -> None:
@@ -112,17 +124,23 @@ class Prepared:
 
 def plan_accounts(workshop: Path, admin: str) -> tuple[Workshop, dict[str, str], str]:
     if not is_workshop(workshop):
-        raise HubSetupError(f"{workshop} is not a workshop folder (no workshop.yaml and no "
-                            f"teams/ folder); expected a folder made by 'servekit new'")
+        raise HubSetupError(
+            f"{workshop} is not a workshop folder (no workshop.yaml and no "
+            f"teams/ folder); expected a folder made by 'servekit new'"
+        )
     ws = Workshop(workshop)
     teams = {system_username(t.slug): t.slug for t in ws.teams()}
     if not teams:
-        raise HubSetupError(f"{workshop / 'teams'} holds no team folder; add teams with "
-                            f"'servekit new {workshop} --force --team NAME'")
+        raise HubSetupError(
+            f"{workshop / 'teams'} holds no team folder; add teams with "
+            f"'servekit new {workshop} --force --team NAME'"
+        )
     admin_user = system_username(slugify(admin) or "facilitator")
     if admin_user in teams:
-        raise HubSetupError(f"the facilitator's login {admin_user!r} is also team "
-                            f"{teams[admin_user]!r}'s; choose another name with --admin")
+        raise HubSetupError(
+            f"the facilitator's login {admin_user!r} is also team "
+            f"{teams[admin_user]!r}'s; choose another name with --admin"
+        )
     return ws, teams, admin_user
 
 
@@ -137,8 +155,9 @@ def _user_python(log) -> tuple[str, Path | None]:
     return str(env.python), env.src
 
 
-def dashboard_service(python: str, workshop: Path, kit_src: Path | None,
-                      interval: float = 10) -> tuple[list[str], dict[str, str]]:
+def dashboard_service(
+    python: str, workshop: Path, kit_src: Path | None, interval: float = 10
+) -> tuple[list[str], dict[str, str]]:
     """The live dashboard (``servekit present``'s Voilà page) as a hub service: a single-user
     server signed in through the hub (so only the admin role may open it) that renders the
     dashboard notebook with the kit's Voilà template, as the facilitator's system user."""
@@ -150,27 +169,45 @@ def dashboard_service(python: str, workshop: Path, kit_src: Path | None,
     if kit_src is not None:  # the same files in the shared environment's copy of the kit
         notebooks = kit_src / "workshops"
         templates = kit_src / "kit" / TEMPLATES.relative_to(Path(kit.__file__).resolve().parent)
-    command = [python, "-m", "jupyterhub.singleuser", f"--ServerApp.root_dir={notebooks}",
-               f"--ServerApp.default_url=/voila/render/{DASHBOARD}",
-               f"--VoilaConfiguration.template={TEMPLATE}",
-               "--VoilaConfiguration.strip_sources=True",
-               "--VoilaConfiguration.show_tracebacks=False"]
-    env = {"SERVEKIT_WORKSHOP_DIR": str(workshop), "SERVEKIT_DASHBOARD_INTERVAL": f"{interval:g}",
-           "JUPYTER_PATH": str(templates)}
+    command = [
+        python,
+        "-m",
+        "jupyterhub.singleuser",
+        f"--ServerApp.root_dir={notebooks}",
+        f"--ServerApp.default_url=/voila/render/{DASHBOARD}",
+        f"--VoilaConfiguration.template={TEMPLATE}",
+        "--VoilaConfiguration.strip_sources=True",
+        "--VoilaConfiguration.show_tracebacks=False",
+    ]
+    env = {
+        "SERVEKIT_WORKSHOP_DIR": str(workshop),
+        "SERVEKIT_DASHBOARD_INTERVAL": f"{interval:g}",
+        "JUPYTER_PATH": str(templates),
+    }
     if kit_src is not None:
         env["SERVEKIT_DATASETS"] = str(kit_src / "datasets")
     return command, env
 
 
-def prepare(workshop: Path, *, host: str = "127.0.0.1", port: int = 8000,
-            admin: str = "facilitator", state_root: Path = STATE_ROOT,
-            home_root: Path = HOME_ROOT, log=print) -> Prepared:
+def prepare(
+    workshop: Path,
+    *,
+    host: str = "127.0.0.1",
+    port: int = 8000,
+    admin: str = "facilitator",
+    state_root: Path = STATE_ROOT,
+    home_root: Path = HOME_ROOT,
+    log=print,
+) -> Prepared:
     """Make (or reuse) the users, folders, passwords, environment and configuration."""
     require_root()
     workshop = Path(os.path.abspath(workshop))
     ws, teams, admin_user = plan_accounts(workshop, admin)
-    missing = [slug for slug in teams.values()
-               if not (workshop / "notebooks" / slug / "01_journey.ipynb").is_file()]
+    missing = [
+        slug
+        for slug in teams.values()
+        if not (workshop / "notebooks" / slug / "01_journey.ipynb").is_file()
+    ]
     if missing:
         from kit.teamnotebooks import write_team_notebooks
 
@@ -185,25 +222,43 @@ def prepare(workshop: Path, *, host: str = "127.0.0.1", port: int = 8000,
     write_passwords_file(passwords_file, passwords)  # a dict: user -> password
     created = ensure_users(workshop, [*teams, admin_user], passwords, home_root)
     log(f"{len(created)} system user(s) created, {len(teams) + 1 - len(created)} reused")
-    apply_permissions(workshop, {slug: user for user, slug in teams.items()}, admin_user,
-                      state / "permissions.json")
+    apply_permissions(
+        workshop,
+        {slug: user for user, slug in teams.items()},
+        admin_user,
+        state / "permissions.json",
+    )
     user_python, kit_src = _user_python(log)
     dashboard_cmd, dashboard_env = dashboard_service(user_python, workshop, kit_src)
-    plan = HubPlan(workshop=workshop, teams=teams, admin=admin_user, state_dir=state,
-                   host=host, port=port, hub_port=free_port(), api_port=free_port(),
-                   proxy_cmd=find_proxy(), user_python=user_python,
-                   datasets=str(kit_src / "datasets") if kit_src else None,
-                   passwords_file=passwords_file, links_port=free_port(),
-                   dashboard_cmd=dashboard_cmd, dashboard_env=dashboard_env,
-                   dashboard_port=free_port())
+    plan = HubPlan(
+        workshop=workshop,
+        teams=teams,
+        admin=admin_user,
+        state_dir=state,
+        host=host,
+        port=port,
+        hub_port=free_port(),
+        api_port=free_port(),
+        proxy_cmd=find_proxy(),
+        user_python=user_python,
+        datasets=str(kit_src / "datasets") if kit_src else None,
+        passwords_file=passwords_file,
+        links_port=free_port(),
+        dashboard_cmd=dashboard_cmd,
+        dashboard_env=dashboard_env,
+        dashboard_port=free_port(),
+    )
     config_file = state / "jupyterhub_config.py"
     config_file.write_text(render_config(plan), encoding="utf-8")
     os.chmod(config_file, 0o600)
     names = ws.team_names()
-    logins = [{"team": slug, "name": names.get(slug, slug), "login": user,
-               "password": passwords[user]} for user, slug in teams.items()]
-    logins.append({"team": "", "name": "facilitator", "login": admin_user,
-                   "password": passwords[admin_user]})
+    logins = [
+        {"team": slug, "name": names.get(slug, slug), "login": user, "password": passwords[user]}
+        for user, slug in teams.items()
+    ]
+    logins.append(
+        {"team": "", "name": "facilitator", "login": admin_user, "password": passwords[admin_user]}
+    )
     return Prepared(plan, config_file, logins)
 
 
@@ -264,15 +319,24 @@ def serve(prepared: Prepared, log=print) -> int:
     previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGINT, signal.SIGTERM)}
     process = subprocess.Popen(
         [plan.hub_python, "-m", "jupyterhub", "-f", str(prepared.config_file)],
-        cwd=plan.state_dir, stdout=hub_log, stderr=subprocess.STDOUT, start_new_session=True)
+        cwd=plan.state_dir,
+        stdout=hub_log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
     started.append(process)
     try:
         log(f"JupyterHub is starting on {plan.public_url} (log: {plan.state_dir}/jupyterhub.log)")
-        log(f"Facilitator: log in as {prepared.admin_login['login']} with password "
+        log(
+            f"Facilitator: log in as {prepared.admin_login['login']} with password "
             f"{prepared.admin_login['password']}; the teams' logins are on "
             f"{plan.public_url}services/{LINKS_SERVICE}/"
-            + (f" and the live dashboard on {plan.public_url}services/{DASHBOARD_SERVICE}/"
-               if plan.dashboard_cmd else ""))
+            + (
+                f" and the live dashboard on {plan.public_url}services/{DASHBOARD_SERVICE}/"
+                if plan.dashboard_cmd
+                else ""
+            )
+        )
         log("Press Ctrl-C to stop the hub, the proxy and every team's server.")
         while True:
             try:
@@ -283,24 +347,22 @@ def serve(prepared: Prepared, log=print) -> int:
                     process.kill()
         if code and not stopping:
             tail = (plan.state_dir / "jupyterhub.log").read_text(errors="replace")
-            log("JupyterHub stopped unexpectedly; the end of its log:\n"
-                + "\n".join(tail.splitlines()[-20:]))
+            log(
+                "JupyterHub stopped unexpectedly; the end of its log:\n"
+                + "\n".join(tail.splitlines()[-20:])
+            )
         return 0 if stopping else code
     finally:
-        if process.poll() is None:
-            process.terminate()
-            try:
-                process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+        stop_process(process, timeout=30)
         _stop_strays([*plan.teams, plan.admin])
         _stop_proxy(plan.state_dir / "proxy.pid")
         hub_log.close()
         for sig, handler in previous.items():
             signal.signal(sig, handler)
-        log("Stopped. The team logins are kept for the next start; remove them with "
-            "'servekit hub DIR --remove'.")
+        log(
+            "Stopped. The team logins are kept for the next start; remove them with "
+            "'servekit hub DIR --remove'."
+        )
 
 
 def _stop_proxy(pid_file: Path) -> None:
@@ -315,8 +377,9 @@ def _stop_proxy(pid_file: Path) -> None:
     pid_file.unlink(missing_ok=True)
 
 
-def teardown(workshop: Path, *, admin: str = "facilitator", state_root: Path = STATE_ROOT,
-             log=print) -> list[str]:
+def teardown(
+    workshop: Path, *, admin: str = "facilitator", state_root: Path = STATE_ROOT, log=print
+) -> list[str]:
     """Give every file back to its owner, delete the hub's users and its state folder."""
     require_root("servekit hub --remove")
     workshop = Path(os.path.abspath(workshop))

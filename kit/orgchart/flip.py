@@ -51,11 +51,11 @@ class _Run:
         return self.names.get(path, {}).get(name, name)
 
     def error(self, rec: Record, name: str, message: str) -> None:
-        self.problems.append(Problem(rec["file"], rec["row"], self.col(rec["file"], name),
-                                     message))
+        self.problems.append(Problem(rec["file"], rec["row"], self.col(rec["file"], name), message))
 
-    def warn_rows(self, rows_by_file: Mapping[str, list[int | None]], name: str,
-                  message: Any) -> None:
+    def warn_rows(
+        self, rows_by_file: Mapping[str, list[int | None]], name: str, message: Any
+    ) -> None:
         """One grouped warning per file; ``message(rows)`` gives its text."""
         for path, rows in rows_by_file.items():
             self.warnings.append(grouped(path, rows, self.col(path, name), message(rows)))
@@ -84,10 +84,14 @@ def _ids(run: _Run) -> dict[str, Record]:
             run.error(rec, "id", "blank; expected an id for this post")
         elif rec["id"] in first_row:
             first = first_row[rec["id"]]
-            where = f"row {first['row']}" + ("" if first["file"] == rec["file"]
-                                             else f" of {first['file']}")
-            run.error(rec, "id", f"id '{rec['id']}' is already used on {where}; expected each "
-                                 f"post's id once")
+            where = f"row {first['row']}" + (
+                "" if first["file"] == rec["file"] else f" of {first['file']}"
+            )
+            run.error(
+                rec,
+                "id",
+                f"id '{rec['id']}' is already used on {where}; expected each post's id once",
+            )
         else:
             first_row[rec["id"]] = rec
     return first_row
@@ -103,8 +107,11 @@ def _headcount(run: _Run, rec: Record) -> tuple[float, str]:
         text = cells.text(value)
         number = parse_number(text) if text else None
     if number is None and text:
-        run.error(rec, "headcount", f"'{text}' is not a number; expected a headcount or FTE such "
-                                    f"as 1 or 0.5")
+        run.error(
+            rec,
+            "headcount",
+            f"'{text}' is not a number; expected a headcount or FTE such as 1 or 0.5",
+        )
         return 0.0, "bad"
     if number is None:
         return 0.0, "blank"
@@ -120,11 +127,16 @@ def _headcounts(run: _Run) -> None:
     for rec in run.records:
         rec["fte"], kind = _headcount(run, rec)
         found.get(kind, []).append(rec)
-    run.warn_rows(_by_file(found["blank"]), "headcount",
-                  lambda rows: f"{len(rows)} post(s) have no headcount; counted as 0")
-    run.warn_rows(_by_file(found["zero"]), "headcount",
-                  lambda rows: f"{len(rows)} post(s) have a headcount of 0; kept as roles with "
-                               f"headcount 0")
+    run.warn_rows(
+        _by_file(found["blank"]),
+        "headcount",
+        lambda rows: f"{len(rows)} post(s) have no headcount; counted as 0",
+    )
+    run.warn_rows(
+        _by_file(found["zero"]),
+        "headcount",
+        lambda rows: f"{len(rows)} post(s) have a headcount of 0; kept as roles with headcount 0",
+    )
 
 
 def _titles(run: _Run) -> None:
@@ -132,8 +144,11 @@ def _titles(run: _Run) -> None:
     untitled = [rec for rec in run.records if not rec["title"]]
     for rec in untitled:
         rec["title"] = f"Post {rec['id']}" if rec["id"] else "Untitled post"
-    run.warn_rows(_by_file(untitled), "title",
-                  lambda rows: f"{len(rows)} post(s) have no title; named 'Post <id>'")
+    run.warn_rows(
+        _by_file(untitled),
+        "title",
+        lambda rows: f"{len(rows)} post(s) have no title; named 'Post <id>'",
+    )
 
 
 @dataclass
@@ -163,10 +178,14 @@ def _reporting_lines(run: _Run, first_row: Mapping[str, Record], attach_unknown:
             expected = run.names.get(rec["file"], {}).get(
                 "expected_ref",
                 f"an id from the {run.col(rec['file'], 'id')!r} column (or blank/XX for the top "
-                f"post)")
-            run.error(rec, "reports_to",
-                      f"'{ref}' is not the id of any post in the file; expected {expected}. To "
-                      f"import it anyway, attach unknown managers (--attach-unknown)")
+                f"post)",
+            )
+            run.error(
+                rec,
+                "reports_to",
+                f"'{ref}' is not the id of any post in the file; expected {expected}. To "
+                f"import it anyway, attach unknown managers (--attach-unknown)",
+            )
     return _Lines(posts, parent, unknown)
 
 
@@ -188,12 +207,14 @@ def _circles(run: _Run, lines: _Lines) -> None:
         else:
             chain = ", which reports to ".join(f"'{n}' (row {by_id[n]['row']})" for n in ring)
             text = f"reporting lines go round in a circle: {chain}, which reports to '{first}'"
-        run.error(by_id[first], "reports_to", f"{text}; expected every chain of managers to "
-                                              f"end at a top post (blank or XX)")
+        run.error(
+            by_id[first],
+            "reports_to",
+            f"{text}; expected every chain of managers to end at a top post (blank or XX)",
+        )
 
 
-def _placeholders(run: _Run, lines: _Lines, roots: list[Record],
-                  taken: set[str]) -> list[Record]:
+def _placeholders(run: _Run, lines: _Lines, roots: list[Record], taken: set[str]) -> list[Record]:
     """Phase 5: one 0-FTE placeholder role per unknown manager, under the single top post."""
     top = roots[0]["id"] if len(roots) == 1 else None
     where = "under the top post" if top else "as a top post"
@@ -201,25 +222,43 @@ def _placeholders(run: _Run, lines: _Lines, roots: list[Record],
     for ref, recs in lines.unknown.items():
         pid = unique_id(f"unknown:{ref}" if ref else "unknown:(blank)", taken)
         shown = ref or "(blank)"
-        placeholders.append({"id": pid, "title": f"Unknown post {shown} (not in the file)",
-                             "fte": 0.0, "unit": "", "grade": "", "file": recs[0]["file"],
-                             "row": None})
+        placeholders.append(
+            {
+                "id": pid,
+                "title": f"Unknown post {shown} (not in the file)",
+                "fte": 0.0,
+                "unit": "",
+                "grade": "",
+                "file": recs[0]["file"],
+                "row": None,
+            }
+        )
         lines.parent[pid] = top
         for rec in recs:
             lines.parent[rec["id"]] = pid
-        message = (f"report to '{shown}', which is not in the file; they were placed under a "
-                   f"placeholder role '{pid}' (0 FTE) {where}")
-        run.warn_rows(_by_file(recs), "reports_to",
-                      lambda rows, message=message: f"{len(rows)} post(s) {message}")
+        message = (
+            f"report to '{shown}', which is not in the file; they were placed under a "
+            f"placeholder role '{pid}' (0 FTE) {where}"
+        )
+        run.warn_rows(
+            _by_file(recs),
+            "reports_to",
+            lambda rows, message=message: f"{len(rows)} post(s) {message}",
+        )
     return placeholders
 
 
 def _warn_roots(run: _Run, roots: list[Record]) -> None:
     """Phase 5b: several posts with nobody above them each start a pyramid of their own."""
     if len(roots) > 1:
-        run.warn_rows(_by_file(roots), "reports_to",
-                      lambda rows: f"{len(roots)} posts have nobody above them; each becomes the "
-                                   f"top of its own pyramid")
+        run.warn_rows(
+            _by_file(roots),
+            "reports_to",
+            lambda rows: (
+                f"{len(roots)} posts have nobody above them; each becomes the "
+                f"top of its own pyramid"
+            ),
+        )
 
 
 def _warn_unmatched_units(run: _Run, everyone: list[Record], patterns: list[str]) -> None:
@@ -227,13 +266,24 @@ def _warn_unmatched_units(run: _Run, everyone: list[Record], patterns: list[str]
     first = run.records[0]["file"]
     for pattern in patterns:
         if not any(matches_units(u, [pattern]) for u in units):
-            run.warnings.append(Problem(first, None, run.col(first, "unit"),
-                                        f"no unit matches the customer-facing unit '{pattern}'",
-                                        "warning"))
+            run.warnings.append(
+                Problem(
+                    first,
+                    None,
+                    run.col(first, "unit"),
+                    f"no unit matches the customer-facing unit '{pattern}'",
+                    "warning",
+                )
+            )
 
 
-def _levels(run: _Run, everyone: list[Record], parent: Mapping[str, str | None],
-            patterns: list[str], customer: Record) -> list[Record]:
+def _levels(
+    run: _Run,
+    everyone: list[Record],
+    parent: Mapping[str, str | None],
+    patterns: list[str],
+    customer: Record,
+) -> list[Record]:
     """Phase 6: the roles table rows, customer first, then posts in file order (placeholders
     last): executive at the top of a chart, manager when others report to it, else frontline
     (or support outside the customer-facing units)."""
@@ -252,28 +302,45 @@ def _levels(run: _Run, everyone: list[Record], parent: Mapping[str, str | None],
             level = "frontline"
         else:
             level = "support"
-        roles.append({"role_id": pid, "name": rec["title"], "level": level,
-                      "headcount": float(rec["fte"]), "unit": rec["unit"] or None,
-                      "grade": rec["grade"] or None})
+        roles.append(
+            {
+                "role_id": pid,
+                "name": rec["title"],
+                "level": level,
+                "headcount": float(rec["fte"]),
+                "unit": rec["unit"] or None,
+                "grade": rec["grade"] or None,
+            }
+        )
     return roles
 
 
-def _edges(run: _Run, roles: list[Record], everyone: list[Record],
-           parent: Mapping[str, str | None], patterns: list[str]) -> list[tuple[str, str]]:
+def _edges(
+    run: _Run,
+    roles: list[Record],
+    everyone: list[Record],
+    parent: Mapping[str, str | None],
+    patterns: list[str],
+) -> list[tuple[str, str]]:
     """Phase 7: each manager serves its reports (in the order of the roles served), then every
     frontline role serves the customer."""
     position = {r["role_id"]: i for i, r in enumerate(roles)}
-    serves = [(parent[rec["id"]], rec["id"]) for rec in everyone
-              if parent[rec["id"]] is not None]
+    serves = [(parent[rec["id"]], rec["id"]) for rec in everyone if parent[rec["id"]] is not None]
     serves.sort(key=lambda e: position[e[1]])
     customer = roles[0]["role_id"]
     frontline = [r["role_id"] for r in roles[1:] if r["level"] == "frontline"]
     serves.extend((pid, customer) for pid in frontline)
     if patterns and not frontline:
         first = run.records[0]["file"]
-        run.warnings.append(Problem(first, None, run.col(first, "unit"),
-                                    "no end post is in a customer-facing unit, so nobody serves "
-                                    "the customer directly", "warning"))
+        run.warnings.append(
+            Problem(
+                first,
+                None,
+                run.col(first, "unit"),
+                "no end post is in a customer-facing unit, so nobody serves the customer directly",
+                "warning",
+            )
+        )
     return serves
 
 
@@ -348,15 +415,24 @@ def flip(
     _circles(run, lines)
     run.stop_if_problems()
 
-    roots = [rec for rec in lines.posts
-             if lines.parent[rec["id"]] is None and rec["reports_to"] not in lines.unknown]
+    roots = [
+        rec
+        for rec in lines.posts
+        if lines.parent[rec["id"]] is None and rec["reports_to"] not in lines.unknown
+    ]
     taken = set(first_row)
     placeholders = _placeholders(run, lines, roots, taken)
     _warn_roots(run, roots)
     everyone = lines.posts + placeholders
     patterns = list(customer_facing_units or [])
-    customer = {"role_id": unique_id(customer_id, set(lines.parent)), "name": customer_name,
-                "level": "customer", "headcount": 0.0, "unit": None, "grade": None}
+    customer = {
+        "role_id": unique_id(customer_id, set(lines.parent)),
+        "name": customer_name,
+        "level": "customer",
+        "headcount": 0.0,
+        "unit": None,
+        "grade": None,
+    }
     roles = _levels(run, everyone, lines.parent, patterns, customer)
     serves = _edges(run, roles, everyone, lines.parent, patterns)
     return Flipped(
@@ -376,14 +452,16 @@ def _chart_records(chart: pd.DataFrame | None) -> list[Record]:
     records = []
     for i, rec in enumerate(frame.to_dict("records")):
         row = rec["row"]
-        records.append({
-            "id": cells.text(rec["id"]),
-            "title": cells.text(rec["title"]),
-            "reports_to": cells.text(rec["reports_to"]),
-            "headcount": rec["headcount"] if has_headcount else 1.0,
-            "unit": cells.text(rec["unit"]),
-            "grade": cells.text(rec["grade"]),
-            "file": cells.text(rec["file"]) or "org chart",
-            "row": int(row) if cells.text(row) else i + 2,
-        })
+        records.append(
+            {
+                "id": cells.text(rec["id"]),
+                "title": cells.text(rec["title"]),
+                "reports_to": cells.text(rec["reports_to"]),
+                "headcount": rec["headcount"] if has_headcount else 1.0,
+                "unit": cells.text(rec["unit"]),
+                "grade": cells.text(rec["grade"]),
+                "file": cells.text(rec["file"]) or "org chart",
+                "row": int(row) if cells.text(row) else i + 2,
+            }
+        )
     return records

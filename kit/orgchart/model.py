@@ -28,6 +28,7 @@ NOT_DISCLOSED: frozenset[str] = frozenset({"", "n/d", "nd", "n/a", "na", "-", "n
 CUSTOMER_ID = "customer"
 CUSTOMER_NAME = "Customers"
 
+
 class OrgChartError(InvalidData):
     """An org chart that cannot be imported.
 
@@ -165,9 +166,14 @@ def serves_frame(edges: list[tuple[str, str]]) -> pd.DataFrame:
     return pd.DataFrame(edges, columns=TABLES["serves"].columns)
 
 
-def with_warnings(flipped: Flipped, extra: Iterable[Problem],
-                  source_rows: int | None = None) -> Flipped:
+def with_warnings(
+    flipped: Flipped, extra: Iterable[Problem], source_rows: int | None = None
+) -> Flipped:
     """``flipped`` with ``extra`` warnings first (and the file's row count, when given)."""
-    return Flipped(flipped.roles, flipped.serves, tuple(extra) + flipped.warnings,
-                   flipped.source_rows if source_rows is None else source_rows,
-                   flipped.source_fte)
+    return Flipped(
+        flipped.roles,
+        flipped.serves,
+        tuple(extra) + flipped.warnings,
+        flipped.source_rows if source_rows is None else source_rows,
+        flipped.source_fte,
+    )

@@ -35,21 +35,76 @@ from kit.problems import Problem
 # Header names each generic column is detected from, best first (compared without case,
 # spaces or punctuation, so "Manager ID", "manager_id" and "managerId" are the same).
 GENERIC_HEADERS: dict[str, tuple[str, ...]] = {
-    "id": ("id", "post id", "employee id", "post unique reference", "position id", "staff id",
-           "person id", "employee number", "post ref", "identifier"),
-    "title": ("title", "job title", "role", "role name", "position", "post title",
-              "generic job title", "job", "name", "employee name", "full name"),
-    "reports_to": ("reports to", "reports to id", "manager id", "manager", "parent id", "parent",
-                   "reports to senior post", "reporting senior post", "supervisor id",
-                   "supervisor", "line manager id", "line manager", "boss"),
-    "headcount": ("headcount", "fte", "number of posts in fte", "count", "posts", "heads",
-                  "number"),
-    "unit": ("unit", "business unit", "org unit", "department", "dept", "team", "division",
-             "directorate", "function"),
+    "id": (
+        "id",
+        "post id",
+        "employee id",
+        "post unique reference",
+        "position id",
+        "staff id",
+        "person id",
+        "employee number",
+        "post ref",
+        "identifier",
+    ),
+    "title": (
+        "title",
+        "job title",
+        "role",
+        "role name",
+        "position",
+        "post title",
+        "generic job title",
+        "job",
+        "name",
+        "employee name",
+        "full name",
+    ),
+    "reports_to": (
+        "reports to",
+        "reports to id",
+        "manager id",
+        "manager",
+        "parent id",
+        "parent",
+        "reports to senior post",
+        "reporting senior post",
+        "supervisor id",
+        "supervisor",
+        "line manager id",
+        "line manager",
+        "boss",
+    ),
+    "headcount": (
+        "headcount",
+        "fte",
+        "number of posts in fte",
+        "count",
+        "posts",
+        "heads",
+        "number",
+    ),
+    "unit": (
+        "unit",
+        "business unit",
+        "org unit",
+        "department",
+        "dept",
+        "team",
+        "division",
+        "directorate",
+        "function",
+    ),
     "grade": ("grade", "grade or equivalent", "band", "pay grade", "job grade"),
 }
-_OPTION = {"id": "--id", "title": "--title", "reports_to": "--reports-to",
-           "headcount": "--headcount", "unit": "--unit", "grade": "--grade"}
+_OPTION = {
+    "id": "--id",
+    "title": "--title",
+    "reports_to": "--reports-to",
+    "headcount": "--headcount",
+    "unit": "--unit",
+    "grade": "--grade",
+}
 
 UK_SENIOR: dict[str, tuple[str, ...]] = {
     "id": ("Post Unique Reference",),
@@ -86,8 +141,13 @@ def _read(path: str | Path) -> tuple[CsvTable, str]:
     if errors:
         raise OrgChartError(table.problems)
     if not table.header:
-        raise OrgChartError([Problem(shown, 1, None, "the file is empty; expected a header row "
-                                                     "and one row per post")])
+        raise OrgChartError(
+            [
+                Problem(
+                    shown, 1, None, "the file is empty; expected a header row and one row per post"
+                )
+            ]
+        )
     return table, shown
 
 
@@ -199,47 +259,81 @@ def read_generic(
     [['customer', 'customer'], ['1', 'executive'], ['2', 'frontline']]
     """
     table, shown = _read(path)
-    given = {"id": id, "title": title, "reports_to": reports_to, "headcount": headcount,
-             "unit": unit, "grade": grade}
+    given = {
+        "id": id,
+        "title": title,
+        "reports_to": reports_to,
+        "headcount": headcount,
+        "unit": unit,
+        "grade": grade,
+    }
     try:
         cols = detect_columns(table.header, **given)
     except KeyError as exc:
         name = exc.args[0]
         option = next(_OPTION[f] for f, v in given.items() if v == name)
         listed = ", ".join(repr(h) for h in table.header if h)
-        raise OrgChartError([Problem(shown, 1, name, f"no column named {name!r} (given with "
-                                     f"{option}); the header has: {listed}")]) from None
+        raise OrgChartError(
+            [
+                Problem(
+                    shown,
+                    1,
+                    name,
+                    f"no column named {name!r} (given with {option}); the header has: {listed}",
+                )
+            ]
+        ) from None
     missing = []
-    for name, words in (("title", "'title', 'job title' or 'name'"),
-                        ("reports_to", "'reports to', 'manager id', 'manager' or 'parent'")):
+    for name, words in (
+        ("title", "'title', 'job title' or 'name'"),
+        ("reports_to", "'reports to', 'manager id', 'manager' or 'parent'"),
+    ):
         if cols[name] is None:
             label = name.replace("_", " ")
-            missing.append(Problem(shown, 1, label,
-                                   f"missing column; expected a header cell such as {words} "
-                                   f"(or name it with {_OPTION[name]})"))
+            missing.append(
+                Problem(
+                    shown,
+                    1,
+                    label,
+                    f"missing column; expected a header cell such as {words} "
+                    f"(or name it with {_OPTION[name]})",
+                )
+            )
     if missing:
         raise OrgChartError(missing + table.problems)
     index = {name: table.header.index(h) for name, h in cols.items() if h is not None}
     rows = []
     for record, row in zip(table.records, table.rows, strict=True):
-        rows.append({
-            "id": record[index["id"]],
-            "title": record[index["title"]],
-            "reports_to": record[index["reports_to"]],
-            "headcount": record[index["headcount"]] if "headcount" in index else 1.0,
-            "unit": record[index["unit"]] if "unit" in index else "",
-            "grade": record[index["grade"]] if "grade" in index else "",
-            "file": shown,
-            "row": row,
-        })
+        rows.append(
+            {
+                "id": record[index["id"]],
+                "title": record[index["title"]],
+                "reports_to": record[index["reports_to"]],
+                "headcount": record[index["headcount"]] if "headcount" in index else 1.0,
+                "unit": record[index["unit"]] if "unit" in index else "",
+                "grade": record[index["grade"]] if "grade" in index else "",
+                "file": shown,
+                "row": row,
+            }
+        )
     chart = pd.DataFrame(rows, columns=[*CHART_COLUMNS, "file", "row"])
     names = {shown: {name: h for name, h in cols.items() if h is not None}}
-    flipped = flip(chart, customer_facing_units=customer_facing_units,
-                   attach_unknown=attach_unknown, columns=names)
+    flipped = flip(
+        chart,
+        customer_facing_units=customer_facing_units,
+        attach_unknown=attach_unknown,
+        columns=names,
+    )
     return with_warnings(flipped, table.problems)
 
-def _uk_columns(table: CsvTable, spec: Mapping[str, tuple[str, ...]], shown: str,
-                required: Iterable[str], kind: str) -> dict[str, int]:
+
+def _uk_columns(
+    table: CsvTable,
+    spec: Mapping[str, tuple[str, ...]],
+    shown: str,
+    required: Iterable[str],
+    kind: str,
+) -> dict[str, int]:
     found: dict[str, int] = {}
     problems = []
     for name, candidates in spec.items():
@@ -247,9 +341,15 @@ def _uk_columns(table: CsvTable, spec: Mapping[str, tuple[str, ...]], shown: str
         if index is not None:
             found[name] = index
         elif name in required:
-            problems.append(Problem(shown, 1, candidates[0],
-                                    f"missing column; expected a {candidates[0]!r} header cell in "
-                                    f"the {kind} organogram file"))
+            problems.append(
+                Problem(
+                    shown,
+                    1,
+                    candidates[0],
+                    f"missing column; expected a {candidates[0]!r} header cell in "
+                    f"the {kind} organogram file",
+                )
+            )
     if problems:
         raise OrgChartError(problems)
     return found
@@ -348,21 +448,37 @@ def read_uk_organogram(
     run.warnings.extend(dup_warnings)
     rows = _senior_rows(run, posts, resolve, senior_shown)
     if junior_pair is None:
-        run.warnings.append(Problem(senior_shown, None, None,
-                                    "no junior file given: only senior posts were imported",
-                                    "warning"))
+        run.warnings.append(
+            Problem(
+                senior_shown,
+                None,
+                None,
+                "no junior file given: only senior posts were imported",
+                "warning",
+            )
+        )
     else:
-        rows += _junior_rows(run, junior_pair, senior_shown, resolve, {r["id"] for r in rows},
-                             attach_unknown)
+        rows += _junior_rows(
+            run, junior_pair, senior_shown, resolve, {r["id"] for r in rows}, attach_unknown
+        )
     for path, urows in run.undisclosed.items():
-        run.warnings.append(grouped(path, urows, run.names[path]["headcount"],
-                                    f"{len(urows)} row(s) publish no FTE (N/D or blank); counted "
-                                    f"as 0"))
+        run.warnings.append(
+            grouped(
+                path,
+                urows,
+                run.names[path]["headcount"],
+                f"{len(urows)} row(s) publish no FTE (N/D or blank); counted as 0",
+            )
+        )
     if run.problems:
         raise OrgChartError(sorted(run.problems, key=problem_order) + run.warnings)
     chart = pd.DataFrame(rows, columns=[*CHART_COLUMNS, "file", "row"])
-    flipped = flip(chart, customer_facing_units=customer_facing_units,
-                   attach_unknown=attach_unknown, columns=run.names)
+    flipped = flip(
+        chart,
+        customer_facing_units=customer_facing_units,
+        attach_unknown=attach_unknown,
+        columns=run.names,
+    )
     file_rows = len(senior_table.records) + (len(junior_pair[0].records) if junior_pair else 0)
     return with_warnings(flipped, run.warnings, file_rows)
 
@@ -384,12 +500,20 @@ class _UkRun:
             return 0.0
         number = parse_number(text)
         if number is None:
-            self.problems.append(Problem(shown, row, column, f"'{text}' is not a number; "
-                                         f"expected the full-time equivalent, such as 1 or 0.5"))
+            self.problems.append(
+                Problem(
+                    shown,
+                    row,
+                    column,
+                    f"'{text}' is not a number; "
+                    f"expected the full-time equivalent, such as 1 or 0.5",
+                )
+            )
             return 0.0
         if number < 0:
-            self.problems.append(Problem(shown, row, column, f"{text} is negative; expected an "
-                                                             f"FTE of 0 or more"))
+            self.problems.append(
+                Problem(shown, row, column, f"{text} is negative; expected an FTE of 0 or more")
+            )
         return number
 
 
@@ -401,17 +525,31 @@ def _uk_pair(senior: str | Path, junior: str | Path | None):
     kinds = [_kind(t) for t, _ in tables]
     for (_, shown), kind in zip(tables, kinds, strict=True):
         if kind is None:
-            raise OrgChartError([Problem(
-                shown, 1, "Post Unique Reference",
-                "does not look like an organogram file; expected a 'Post Unique Reference' "
-                "column (senior posts) or a 'Reporting Senior Post' column (junior posts)")])
+            raise OrgChartError(
+                [
+                    Problem(
+                        shown,
+                        1,
+                        "Post Unique Reference",
+                        "does not look like an organogram file; expected a 'Post Unique Reference' "
+                        "column (senior posts) or a 'Reporting Senior Post' column (junior posts)",
+                    )
+                ]
+            )
     if kinds.count("senior") != 1 or kinds.count("junior") > 1:
         shown = tables[-1][1]
         want = "senior" if "senior" not in kinds else "junior"
-        raise OrgChartError([Problem(
-            shown, 1, None,
-            f"expected one senior file and one junior file, but got {' and '.join(kinds)}; "
-            f"give the {want} file too")])
+        raise OrgChartError(
+            [
+                Problem(
+                    shown,
+                    1,
+                    None,
+                    f"expected one senior file and one junior file, but got {' and '.join(kinds)}; "
+                    f"give the {want} file too",
+                )
+            ]
+        )
     junior_pair = tables[kinds.index("junior")] if "junior" in kinds else None
     return tables[kinds.index("senior")], junior_pair
 
@@ -428,17 +566,33 @@ def _senior_posts(run: _UkRun, table: CsvTable, shown: str, cols: Mapping[str, i
         status = _VACANT.get(_cell(record, cols, "name").strip().strip('"').strip().lower(), "")
         pid = _cell(record, cols, "id")
         if not pid:
-            run.problems.append(Problem(shown, row, run.names[shown]["id"],
-                                        "blank; expected the post's unique reference"))
+            run.problems.append(
+                Problem(
+                    shown,
+                    row,
+                    run.names[shown]["id"],
+                    "blank; expected the post's unique reference",
+                )
+            )
             continue
-        posts.append(_Post(pid, [row], _cell(record, cols, "title"),
-                           _cell(record, cols, "reports_to"), _cell(record, cols, "unit"),
-                           _cell(record, cols, "grade"), fte, [status]))
+        posts.append(
+            _Post(
+                pid,
+                [row],
+                _cell(record, cols, "title"),
+                _cell(record, cols, "reports_to"),
+                _cell(record, cols, "unit"),
+                _cell(record, cols, "grade"),
+                fte,
+                [status],
+            )
+        )
     return posts
 
 
-def _senior_rows(run: _UkRun, posts: list[_Post], resolve: Callable[..., str],
-                 shown: str) -> list[dict[str, Any]]:
+def _senior_rows(
+    run: _UkRun, posts: list[_Post], resolve: Callable[..., str], shown: str
+) -> list[dict[str, Any]]:
     """Chart rows of the settled senior posts; vacant and eliminated posts are named so."""
     rows = []
     vacant: dict[str, list[int]] = {}
@@ -447,20 +601,39 @@ def _senior_rows(run: _UkRun, posts: list[_Post], resolve: Callable[..., str],
         if post.vacancy:
             title = f"{title or 'Post ' + post.id} ({post.vacancy})"
             vacant.setdefault(post.vacancy, []).extend(post.rows)
-        rows.append({"id": post.id, "title": title,
-                     "reports_to": resolve(post.reports_to, post.unit, post.id),
-                     "headcount": post.fte, "unit": post.unit, "grade": post.grade,
-                     "file": shown, "row": post.rows[0]})
+        rows.append(
+            {
+                "id": post.id,
+                "title": title,
+                "reports_to": resolve(post.reports_to, post.unit, post.id),
+                "headcount": post.fte,
+                "unit": post.unit,
+                "grade": post.grade,
+                "file": shown,
+                "row": post.rows[0],
+            }
+        )
     for status, vrows in vacant.items():
-        run.warnings.append(grouped(shown, sorted(vrows), run.names[shown].get("name"),
-                                    f"{len(vrows)} post(s) are marked {status}; kept with their "
-                                    f"published FTE and '({status})' added to the role's name"))
+        run.warnings.append(
+            grouped(
+                shown,
+                sorted(vrows),
+                run.names[shown].get("name"),
+                f"{len(vrows)} post(s) are marked {status}; kept with their "
+                f"published FTE and '({status})' added to the role's name",
+            )
+        )
     return rows
 
 
-def _junior_rows(run: _UkRun, pair: tuple[CsvTable, str], senior_shown: str,
-                 resolve: Callable[..., str], taken: set[str],
-                 attach_unknown: bool) -> list[dict[str, Any]]:
+def _junior_rows(
+    run: _UkRun,
+    pair: tuple[CsvTable, str],
+    senior_shown: str,
+    resolve: Callable[..., str],
+    taken: set[str],
+    attach_unknown: bool,
+) -> list[dict[str, Any]]:
     """One chart row per junior row: a role ``<senior id>/J<row>`` under its senior post."""
     table, shown = pair
     run.warnings.extend(table.problems)
@@ -478,14 +651,29 @@ def _junior_rows(run: _UkRun, pair: tuple[CsvTable, str], senior_shown: str,
         elif attach_unknown:
             ref = "(blank)"
         else:
-            run.problems.append(Problem(shown, row, names["reports_to"],
-                                        "blank; expected the Post Unique Reference of the senior "
-                                        "post these junior posts report to"))
+            run.problems.append(
+                Problem(
+                    shown,
+                    row,
+                    names["reports_to"],
+                    "blank; expected the Post Unique Reference of the senior "
+                    "post these junior posts report to",
+                )
+            )
             continue
         title = _cell(record, cols, "title") or (f"{grade} staff" if grade else "Junior staff")
-        rows.append({"id": jid, "title": title, "reports_to": ref, "headcount": fte,
-                     "unit": _cell(record, cols, "unit"), "grade": grade, "file": shown,
-                     "row": row})
+        rows.append(
+            {
+                "id": jid,
+                "title": title,
+                "reports_to": ref,
+                "headcount": fte,
+                "unit": _cell(record, cols, "unit"),
+                "grade": grade,
+                "file": shown,
+                "row": row,
+            }
+        )
     return rows
 
 
@@ -558,15 +746,27 @@ def _settle_ids(raw: list[_Post], shown: str, names: Mapping[str, str]):
             for post in distinct[1:]:
                 post.id = f"{pid}#{post.rows[0]}"
             ids = ", ".join(f"'{p.id}' (row {p.rows[0]})" for p in distinct)
-            warnings.append(Problem(
-                shown, distinct[1].rows[0], names.get("id"),
-                f"post id '{pid}' is used by {len(distinct)} different posts; they are kept "
-                f"apart as {ids}. Rows reporting to '{pid}' go to the one in their own unit, "
-                f"else to the one nearest the top", "warning"))
+            warnings.append(
+                Problem(
+                    shown,
+                    distinct[1].rows[0],
+                    names.get("id"),
+                    f"post id '{pid}' is used by {len(distinct)} different posts; they are kept "
+                    f"apart as {ids}. Rows reporting to '{pid}' go to the one in their own unit, "
+                    f"else to the one nearest the top",
+                    "warning",
+                )
+            )
         variants[pid] = distinct
         posts.extend(distinct)
     if merged_rows:
-        warnings.append(grouped(shown, sorted(merged_rows), names.get("id"),
-                                "rows with the same post id, title and manager were merged into "
-                                "one role each (a job share), their FTE added"))
+        warnings.append(
+            grouped(
+                shown,
+                sorted(merged_rows),
+                names.get("id"),
+                "rows with the same post id, title and manager were merged into "
+                "one role each (a job share), their FTE added",
+            )
+        )
     return posts, _Resolver(variants).resolve, warnings

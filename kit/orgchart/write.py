@@ -36,12 +36,21 @@ def unflip(roles: pd.DataFrame, serves: pd.DataFrame) -> pd.DataFrame:
     >>> unflip(roles, serves)[["id", "reports_to", "headcount"]].values.tolist()
     [['gm', '', 1.0], ['desk', 'gm', 6.0]]
     """
-    roles = roles.reindex(columns=TABLES["roles"].columns) if len(roles.columns) else \
-        pd.DataFrame(columns=TABLES["roles"].columns)
-    serves = serves.reindex(columns=TABLES["serves"].columns) if len(serves.columns) else \
-        pd.DataFrame(columns=TABLES["serves"].columns)
-    customer_ids = {cells.text(r) for r, lv in zip(roles["role_id"], roles["level"], strict=True)
-                    if cells.text(lv).lower() == "customer"}
+    roles = (
+        roles.reindex(columns=TABLES["roles"].columns)
+        if len(roles.columns)
+        else pd.DataFrame(columns=TABLES["roles"].columns)
+    )
+    serves = (
+        serves.reindex(columns=TABLES["serves"].columns)
+        if len(serves.columns)
+        else pd.DataFrame(columns=TABLES["serves"].columns)
+    )
+    customer_ids = {
+        cells.text(r)
+        for r, lv in zip(roles["role_id"], roles["level"], strict=True)
+        if cells.text(lv).lower() == "customer"
+    }
     manager: dict[str, str] = {}
     for source, target in serves.itertuples(index=False, name=None):
         source, target = cells.text(source), cells.text(target)
@@ -54,9 +63,16 @@ def unflip(roles: pd.DataFrame, serves: pd.DataFrame) -> pd.DataFrame:
         if not rid or rid in customer_ids:
             continue
         headcount = rec["headcount"]
-        rows.append({"id": rid, "title": cells.text(rec["name"]), "reports_to": manager.get(rid, ""),
-                     "headcount": 0.0 if cells.text(headcount) == "" else float(headcount),
-                     "unit": cells.text(rec["unit"]) or None, "grade": cells.text(rec["grade"]) or None})
+        rows.append(
+            {
+                "id": rid,
+                "title": cells.text(rec["name"]),
+                "reports_to": manager.get(rid, ""),
+                "headcount": 0.0 if cells.text(headcount) == "" else float(headcount),
+                "unit": cells.text(rec["unit"]) or None,
+                "grade": cells.text(rec["grade"]) or None,
+            }
+        )
     frame = pd.DataFrame(rows, columns=list(CHART_COLUMNS))
     frame["headcount"] = frame["headcount"].astype(float)
     return frame
@@ -69,8 +85,9 @@ def _format_number(value: Any) -> str:
     return "0" if text in ("", "-0") else text
 
 
-def write_tables(roles: pd.DataFrame, serves: pd.DataFrame, team_dir: str | Path, *,
-                 force: bool = False) -> tuple[Path, Path]:
+def write_tables(
+    roles: pd.DataFrame, serves: pd.DataFrame, team_dir: str | Path, *, force: bool = False
+) -> tuple[Path, Path]:
     """Write ``roles.csv`` and ``serves.csv`` into a team folder, each atomically.
 
     Columns are written in the order of :mod:`kit.schema`; missing values as blank cells.
@@ -105,18 +122,28 @@ def write_tables(roles: pd.DataFrame, serves: pd.DataFrame, team_dir: str | Path
     targets = (team_dir / TABLES["roles"].filename, team_dir / TABLES["serves"].filename)
     existing = [p for p in targets if p.exists()]
     if existing and not force:
-        raise OrgChartError([
-            Problem(os.fspath(p), None, None, "already exists; refusing to overwrite it "
-                                              "(use --force to replace it)")
-            for p in existing])
+        raise OrgChartError(
+            [
+                Problem(
+                    os.fspath(p),
+                    None,
+                    None,
+                    "already exists; refusing to overwrite it (use --force to replace it)",
+                )
+                for p in existing
+            ]
+        )
     role_cols = TABLES["roles"].columns
     serve_cols = TABLES["serves"].columns
     roles = roles.reindex(columns=role_cols)
     serves = serves.reindex(columns=serve_cols)
     role_rows = [
-        [_format_number(v) if c == "headcount" else cells.text(v) for c, v in zip(role_cols, rec,
-                                                                            strict=True)]
-        for rec in roles.itertuples(index=False, name=None)]
+        [
+            _format_number(v) if c == "headcount" else cells.text(v)
+            for c, v in zip(role_cols, rec, strict=True)
+        ]
+        for rec in roles.itertuples(index=False, name=None)
+    ]
     serve_rows = [[cells.text(v) for v in rec] for rec in serves.itertuples(index=False, name=None)]
     atomic_write(targets[0], csv_text(role_cols, role_rows))
     atomic_write(targets[1], csv_text(serve_cols, serve_rows))

@@ -28,8 +28,17 @@ from kit.pyramid.graph import (
     shared_names,
 )
 
-_UNREACHED_COLUMNS = ["role_id", "name", "level", "unit", "fix_from", "fix_to", "fix", "reason",
-                      "sentence"]
+_UNREACHED_COLUMNS = [
+    "role_id",
+    "name",
+    "level",
+    "unit",
+    "fix_from",
+    "fix_to",
+    "fix",
+    "reason",
+    "sentence",
+]
 _DOWN_COLUMNS = ["from_role", "to_role", "from_level", "to_level", "sentence"]
 _CYCLE_COLUMNS = ["cycle", "roles", "size", "sentence"]
 _CYCLE_EDGE_COLUMNS = ["cycle", "from_role", "to_role"]
@@ -89,8 +98,12 @@ class ChainCheck:
 
         An edge that is both is reported as ``"serves_down"``.
         """
-        flags = {(u, v): "cycle" for u, v in self.cycle_edges[["from_role", "to_role"]].itertuples(
-            index=False, name=None)}
+        flags = {
+            (u, v): "cycle"
+            for u, v in self.cycle_edges[["from_role", "to_role"]].itertuples(
+                index=False, name=None
+            )
+        }
         for u, v in self.serves_down[["from_role", "to_role"]].itertuples(index=False, name=None):
             flags[(u, v)] = "serves_down"
         return flags
@@ -142,8 +155,9 @@ class _Pyramid:
     @cached_property
     def cut_off(self) -> list[str]:
         """Roles (customers excepted) that reach no customer, sorted by id."""
-        return sorted((n for n in self.graph.nodes if n not in self.reaching and self.rank(n) != 0),
-                      key=str)
+        return sorted(
+            (n for n in self.graph.nodes if n not in self.reaching and self.rank(n) != 0), key=str
+        )
 
     def around(self, node: str) -> tuple[dict[str, tuple[int, str]], set[str]]:
         """:func:`_managers_around` of the role's managers and every role above it (cached:
@@ -158,8 +172,9 @@ class _Pyramid:
 # the fix for a cut-off role
 
 
-def _managers_around(graph: nx.DiGraph,
-                     servers: frozenset[str]) -> tuple[dict[str, tuple[int, str]], set[str]]:
+def _managers_around(
+    graph: nx.DiGraph, servers: frozenset[str]
+) -> tuple[dict[str, tuple[int, str]], set[str]]:
     """Roles under the same managers: ``role -> (steps up, that manager)``, and all managers.
 
     Walks up from ``servers`` (the managers of a role: 1 step) through the roles serving them
@@ -189,8 +204,9 @@ def _managers_around(graph: nx.DiGraph,
 def _frontline_fix(pyr: _Pyramid, node: str) -> _Fix:
     """A front-line role serves the customer (the customer role with most servers, then id)."""
     if not pyr.customers:
-        return _Fix(node, None, "There is no customer role yet: add one and have the front line "
-                                "serve it.")
+        return _Fix(
+            node, None, "There is no customer role yet: add one and have the front line serve it."
+        )
     blocked = nx.ancestors(pyr.graph, node)
     pool = [c for c in pyr.customers if c != node and c not in blocked]
     if not pool:
@@ -217,12 +233,17 @@ def _relation(pyr: _Pyramid, node: str, target: str, kin: dict[str, tuple[int, s
 
 def _no_related_fix(pyr: _Pyramid, node: str, allowed: Any) -> _Fix:
     if any(allowed(c) for c in pyr.reaching):
-        return _Fix(node, None, f"Nothing in the data says whose work {pyr.label(node)} "
-                                f"supports: no role that reaches a customer shares its unit or a "
-                                f"manager with it. Decide which role it serves and add that "
-                                f"edge.")
-    return _Fix(node, None, "No role above it reaches a customer yet: connect the front line "
-                            "first.")
+        return _Fix(
+            node,
+            None,
+            f"Nothing in the data says whose work {pyr.label(node)} "
+            f"supports: no role that reaches a customer shares its unit or a "
+            f"manager with it. Decide which role it serves and add that "
+            f"edge.",
+        )
+    return _Fix(
+        node, None, "No role above it reaches a customer yet: connect the front line first."
+    )
 
 
 def _related_fix(pyr: _Pyramid, node: str, rank: int) -> _Fix:
@@ -245,8 +266,14 @@ def _related_fix(pyr: _Pyramid, node: str, rank: int) -> _Fix:
 
     def key(c: str) -> tuple[Any, ...]:
         steps = kin.get(c, (math.inf, ""))[0]
-        return (steps != 1, steps, position[pyr.ranks[c]],
-                -cells.number(graph.nodes[c].get("headcount")), -graph.in_degree(c), str(c))
+        return (
+            steps != 1,
+            steps,
+            position[pyr.ranks[c]],
+            -cells.number(graph.nodes[c].get("headcount")),
+            -graph.in_degree(c),
+            str(c),
+        )
 
     unit = pyr.unit(node)
     pool = [c for c in pyr.reaching_by_unit.get(unit, []) if allowed(c)] if unit else []
@@ -272,8 +299,9 @@ def _fix_for(pyr: _Pyramid, node: str) -> _Fix:
     if rank <= 1:
         return _frontline_fix(pyr, node)
     if not pyr.customers:
-        return _Fix(node, None, "There is no customer role yet: add one and have the front line "
-                                "serve it.")
+        return _Fix(
+            node, None, "There is no customer role yet: add one and have the front line serve it."
+        )
     return _related_fix(pyr, node, rank)
 
 
@@ -291,12 +319,12 @@ def _fixes(pyr: _Pyramid) -> dict[str, _Fix]:
     for comp in reversed(list(nx.topological_sort(condensed))):
         if condensed.out_degree(comp) == 0:
             members = condensed.nodes[comp]["members"]
-            end = min(members, key=lambda n: (_NO_RANK if pyr.rank(n) is None else pyr.rank(n),
-                                              str(n)))
+            end = min(
+                members, key=lambda n: (_NO_RANK if pyr.rank(n) is None else pyr.rank(n), str(n))
+            )
             best[comp] = (0, str(end), _fix_for(pyr, end))
         else:
-            hops, key, fix = min((best[s] for s in condensed.successors(comp)),
-                                 key=lambda b: b[:2])
+            hops, key, fix = min((best[s] for s in condensed.successors(comp)), key=lambda b: b[:2])
             best[comp] = (hops + 1, key, fix)
     return {node: best[component[node]][2] for node in pyr.cut_off}
 
@@ -308,13 +336,18 @@ def _fix_text(pyr: _Pyramid, fix: _Fix) -> str:
 def _advice(pyr: _Pyramid, node: str, fix: _Fix) -> str:
     """What to do about a cut-off role, as the end of its sentence (leading space)."""
     if fix.target is not None:
-        where = ("Suggested fix:" if fix.source == node else
-                 "Everyone it serves is cut off too; the fix is further along its chain:")
+        where = (
+            "Suggested fix:"
+            if fix.source == node
+            else "Everyone it serves is cut off too; the fix is further along its chain:"
+        )
         return f" {where} {_fix_text(pyr, fix)}, because {fix.reason}."
     if fix.source == node:
         return f" {fix.reason}"
-    return (f" Everyone it serves is cut off too, so start at the end of its chain, "
-            f"{pyr.label(fix.source)}. {fix.reason}")
+    return (
+        f" Everyone it serves is cut off too, so start at the end of its chain, "
+        f"{pyr.label(fix.source)}. {fix.reason}"
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -326,14 +359,22 @@ def _unreached_rows(pyr: _Pyramid, fixes: dict[str, _Fix]) -> list[dict[str, Any
     for node in pyr.cut_off:
         fix = fixes[node]
         attrs = pyr.graph.nodes[node]
-        rows.append({
-            "role_id": node, "name": cells.text(attrs.get("name")) or node,
-            "level": cells.text(attrs.get("level")), "unit": cells.text(attrs.get("unit")),
-            "fix_from": fix.source if fix.target is not None else "", "fix_to": fix.target or "",
-            "fix": _fix_text(pyr, fix), "reason": fix.reason if fix.target is not None else "",
-            "sentence": (f"{pyr.label(node)} ({pyr.level(node)}) does not serve anyone who "
-                         f"reaches a customer.{_advice(pyr, node, fix)}"),
-        })
+        rows.append(
+            {
+                "role_id": node,
+                "name": cells.text(attrs.get("name")) or node,
+                "level": cells.text(attrs.get("level")),
+                "unit": cells.text(attrs.get("unit")),
+                "fix_from": fix.source if fix.target is not None else "",
+                "fix_to": fix.target or "",
+                "fix": _fix_text(pyr, fix),
+                "reason": fix.reason if fix.target is not None else "",
+                "sentence": (
+                    f"{pyr.label(node)} ({pyr.level(node)}) does not serve anyone who "
+                    f"reaches a customer.{_advice(pyr, node, fix)}"
+                ),
+            }
+        )
     return rows
 
 
@@ -343,14 +384,19 @@ def _serves_down_rows(pyr: _Pyramid) -> list[dict[str, Any]]:
         ru, rv = pyr.rank(u), pyr.rank(v)
         if ru is None or rv is None or ru >= rv:
             continue
-        rows.append({
-            "from_role": u, "to_role": v, "from_level": pyr.level(u), "to_level": pyr.level(v),
-            "sentence": (
-                f"{pyr.label(u)} ({pyr.level(u)}) serves {pyr.label(v)} ({pyr.level(v)}), who "
-                f"sits below it in the upside-down pyramid: that is serving the boss. Turn it "
-                f"round: {pyr.label(v)} should serve {pyr.label(u)}."
-            ),
-        })
+        rows.append(
+            {
+                "from_role": u,
+                "to_role": v,
+                "from_level": pyr.level(u),
+                "to_level": pyr.level(v),
+                "sentence": (
+                    f"{pyr.label(u)} ({pyr.level(u)}) serves {pyr.label(v)} ({pyr.level(v)}), who "
+                    f"sits below it in the upside-down pyramid: that is serving the boss. Turn it "
+                    f"round: {pyr.label(v)} should serve {pyr.label(u)}."
+                ),
+            }
+        )
     return rows
 
 
@@ -358,8 +404,11 @@ def _cycle_rows(pyr: _Pyramid) -> tuple[list[dict[str, Any]], list[dict[str, Any
     """One row per tangle (strongly connected component) with one concrete cycle from
     :func:`networkx.find_cycle`, and every edge inside the tangle."""
     graph = pyr.graph
-    tangles = [sorted(c, key=str) for c in nx.strongly_connected_components(graph)
-               if len(c) > 1 or graph.has_edge(next(iter(c)), next(iter(c)))]
+    tangles = [
+        sorted(c, key=str)
+        for c in nx.strongly_connected_components(graph)
+        if len(c) > 1 or graph.has_edge(next(iter(c)), next(iter(c)))
+    ]
     tangles.sort(key=lambda c: str(c[0]))
     rows, edge_rows = [], []
     for number, members in enumerate(tangles, start=1):
@@ -375,10 +424,13 @@ def _cycle_rows(pyr: _Pyramid) -> tuple[list[dict[str, Any]], list[dict[str, Any
             sentence = f"{ring} serve each other in a circle; {end}"
         if len(members) > len(path):
             sentence += f" {len(members) - len(path)} more role(s) are tangled in the same circle."
-        rows.append({"cycle": number, "roles": tuple(path), "size": len(members),
-                     "sentence": sentence})
-        edge_rows += [{"cycle": number, "from_role": u, "to_role": v}
-                      for u, v in sorted(inside.edges, key=lambda e: (str(e[0]), str(e[1])))]
+        rows.append(
+            {"cycle": number, "roles": tuple(path), "size": len(members), "sentence": sentence}
+        )
+        edge_rows += [
+            {"cycle": number, "from_role": u, "to_role": v}
+            for u, v in sorted(inside.edges, key=lambda e: (str(e[0]), str(e[1])))
+        ]
     return rows, edge_rows
 
 
@@ -389,29 +441,69 @@ def _orphan_rows(pyr: _Pyramid, fixes: dict[str, _Fix]) -> list[dict[str, Any]]:
         if pyr.rank(node) == 0:
             sentence = f"Nobody serves the customer role {pyr.label(node)}: it has no serves edges."
         else:
-            sentence = (f"{pyr.label(node)} ({pyr.level(node)}) has no serves edges at all: "
-                        f"nobody serves it and it serves nobody.")
+            sentence = (
+                f"{pyr.label(node)} ({pyr.level(node)}) has no serves edges at all: "
+                f"nobody serves it and it serves nobody."
+            )
             if node in fixes:
                 sentence += _advice(pyr, node, fixes[node])
-        rows.append({"role_id": node, "name": cells.text(attrs.get("name")) or node,
-                     "level": cells.text(attrs.get("level")), "sentence": sentence})
+        rows.append(
+            {
+                "role_id": node,
+                "name": cells.text(attrs.get("name")) or node,
+                "level": cells.text(attrs.get("level")),
+                "sentence": sentence,
+            }
+        )
     return rows
 
 
-def _finding_rows(unreached: Iterable[dict], down: Iterable[dict], cycles: Iterable[dict],
-                  orphans: list[dict]) -> list[dict[str, Any]]:
+def _finding_rows(
+    unreached: Iterable[dict], down: Iterable[dict], cycles: Iterable[dict], orphans: list[dict]
+) -> list[dict[str, Any]]:
     orphan_ids = {r["role_id"] for r in orphans}
     return (
-        [{"kind": "unreached", "role_id": r["role_id"], "from_role": r["fix_from"],
-          "to_role": r["fix_to"], "sentence": r["sentence"]}
-         for r in unreached if r["role_id"] not in orphan_ids]
-        + [{"kind": "serves_down", "role_id": "", "from_role": r["from_role"],
-            "to_role": r["to_role"], "sentence": r["sentence"]} for r in down]
-        + [{"kind": "cycle", "role_id": "", "from_role": r["roles"][0],
-            "to_role": r["roles"][1 % len(r["roles"])], "sentence": r["sentence"]}
-           for r in cycles]
-        + [{"kind": "orphan", "role_id": r["role_id"], "from_role": "", "to_role": "",
-            "sentence": r["sentence"]} for r in orphans]
+        [
+            {
+                "kind": "unreached",
+                "role_id": r["role_id"],
+                "from_role": r["fix_from"],
+                "to_role": r["fix_to"],
+                "sentence": r["sentence"],
+            }
+            for r in unreached
+            if r["role_id"] not in orphan_ids
+        ]
+        + [
+            {
+                "kind": "serves_down",
+                "role_id": "",
+                "from_role": r["from_role"],
+                "to_role": r["to_role"],
+                "sentence": r["sentence"],
+            }
+            for r in down
+        ]
+        + [
+            {
+                "kind": "cycle",
+                "role_id": "",
+                "from_role": r["roles"][0],
+                "to_role": r["roles"][1 % len(r["roles"])],
+                "sentence": r["sentence"],
+            }
+            for r in cycles
+        ]
+        + [
+            {
+                "kind": "orphan",
+                "role_id": r["role_id"],
+                "from_role": "",
+                "to_role": "",
+                "sentence": r["sentence"],
+            }
+            for r in orphans
+        ]
     )
 
 
@@ -495,7 +587,8 @@ def chain_check(graph: nx.DiGraph) -> ChainCheck:
         cycles=pd.DataFrame(cycles, columns=_CYCLE_COLUMNS),
         cycle_edges=pd.DataFrame(cycle_edges, columns=_CYCLE_EDGE_COLUMNS),
         orphans=pd.DataFrame(orphans, columns=_ORPHAN_COLUMNS),
-        findings=pd.DataFrame(_finding_rows(unreached, down, cycles, orphans),
-                              columns=_FINDING_COLUMNS),
+        findings=pd.DataFrame(
+            _finding_rows(unreached, down, cycles, orphans), columns=_FINDING_COLUMNS
+        ),
         reaching=frozenset(pyr.reaching),
     )

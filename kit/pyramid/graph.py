@@ -152,8 +152,9 @@ def customers(graph: nx.DiGraph) -> list[str]:
     >>> customers(g)
     ['c']
     """
-    return sorted(n for n, level in graph.nodes(data="level")
-                  if cells.text(level).lower() == "customer")
+    return sorted(
+        n for n, level in graph.nodes(data="level") if cells.text(level).lower() == "customer"
+    )
 
 
 def reaching_customer(graph: nx.DiGraph) -> set[str]:

@@ -21,7 +21,13 @@ from kit.pyramid.graph import build_graph, rank_of  # noqa: F401 - build_graph f
 
 _CHAIN_COLUMNS = ["touchpoint_id", "chain", "step", "role_id", "name", "level"]
 _REACH_COLUMNS = [
-    "role_id", "name", "level", "headcount", "touchpoints", "share", "served_headcount",
+    "role_id",
+    "name",
+    "level",
+    "headcount",
+    "touchpoints",
+    "share",
+    "served_headcount",
     "weighted_share",
 ]
 
@@ -90,8 +96,9 @@ def _journey_roles(journey: pd.DataFrame | None, graph: nx.DiGraph) -> list[tupl
     return pairs
 
 
-def support_chains(graph: nx.DiGraph, journey: pd.DataFrame, *,
-                   max_paths: int = 50) -> pd.DataFrame:
+def support_chains(
+    graph: nx.DiGraph, journey: pd.DataFrame, *, max_paths: int = 50
+) -> pd.DataFrame:
     """The support chains of every touchpoint, as a tidy table.
 
     Parameters
@@ -123,9 +130,16 @@ def support_chains(graph: nx.DiGraph, journey: pd.DataFrame, *,
         for chain, path in enumerate(support_paths(graph, role, max_paths=max_paths), start=1):
             for step, node in enumerate(path):
                 attrs = graph.nodes[node]
-                rows.append({"touchpoint_id": touchpoint, "chain": chain, "step": step,
-                             "role_id": node, "name": cells.text(attrs.get("name")) or node,
-                             "level": cells.text(attrs.get("level"))})
+                rows.append(
+                    {
+                        "touchpoint_id": touchpoint,
+                        "chain": chain,
+                        "step": step,
+                        "role_id": node,
+                        "name": cells.text(attrs.get("name")) or node,
+                        "level": cells.text(attrs.get("level")),
+                    }
+                )
     return pd.DataFrame(rows, columns=_CHAIN_COLUMNS)
 
 
@@ -152,8 +166,12 @@ def touchpoint_reach(graph: nx.DiGraph, journey: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["role_id", "touchpoint_id"])
 
 
-def role_reach(graph: nx.DiGraph, journey: pd.DataFrame, *,
-               levels: Iterable[str] = ("support", "manager", "executive")) -> pd.DataFrame:
+def role_reach(
+    graph: nx.DiGraph,
+    journey: pd.DataFrame,
+    *,
+    levels: Iterable[str] = ("support", "manager", "executive"),
+) -> pd.DataFrame:
     """For each role at ``levels``: how many touchpoints it ultimately serves, plain and weighted.
 
     Parameters
@@ -206,17 +224,22 @@ def role_reach(graph: nx.DiGraph, journey: pd.DataFrame, *,
             continue
         points = reached.get(node, set())
         served = {touch_role[t] for t in points}
-        rows.append({
-            "role_id": node, "name": cells.text(attrs.get("name")) or node,
-            "level": cells.text(attrs.get("level")),
-            "headcount": cells.number(attrs.get("headcount")),
-            "touchpoints": len(points),
-            "share": len(points) / len(touch_role) if touch_role else 0.0,
-            "served_headcount": math.fsum(cells.number(graph.nodes[r].get("headcount"))
-                                          for r in served),
-            "weighted_share": (math.fsum(weight[t] for t in points) / total_weight
-                               if total_weight > 0 else 0.0),
-        })
+        rows.append(
+            {
+                "role_id": node,
+                "name": cells.text(attrs.get("name")) or node,
+                "level": cells.text(attrs.get("level")),
+                "headcount": cells.number(attrs.get("headcount")),
+                "touchpoints": len(points),
+                "share": len(points) / len(touch_role) if touch_role else 0.0,
+                "served_headcount": math.fsum(
+                    cells.number(graph.nodes[r].get("headcount")) for r in served
+                ),
+                "weighted_share": (
+                    math.fsum(weight[t] for t in points) / total_weight if total_weight > 0 else 0.0
+                ),
+            }
+        )
     frame = pd.DataFrame(rows, columns=_REACH_COLUMNS)
     if frame.empty:
         return frame

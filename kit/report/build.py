@@ -88,14 +88,18 @@ def _open_workshop(workshop_dir: Path) -> tuple[Any, dict[str, Any]]:
     from kit.workshop import Workshop, is_workshop
 
     if not is_workshop(workshop_dir):
-        raise ReportError(f"{workshop_dir} is not a workshop folder; expected workshop.yaml and "
-                          f"teams/ (create one with 'servekit new' or 'servekit demo')")
+        raise ReportError(
+            f"{workshop_dir} is not a workshop folder; expected workshop.yaml and "
+            f"teams/ (create one with 'servekit new' or 'servekit demo')"
+        )
     workshop = Workshop(workshop_dir)
     try:
         info = workshop.info
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
-        raise ReportError(f"{workshop_dir / 'workshop.yaml'} cannot be read ({exc}); run "
-                          f"'servekit validate {workshop_dir}' to see where") from exc
+        raise ReportError(
+            f"{workshop_dir / 'workshop.yaml'} cannot be read ({exc}); run "
+            f"'servekit validate {workshop_dir}' to see where"
+        ) from exc
     return workshop, info
 
 
@@ -111,8 +115,17 @@ def _select(workshop: Any, wanted: Iterable[str] | None) -> list[Any]:
     return chosen
 
 
-def plan_jobs(kind: ReportKind, workshop_dir: Path, out: Path, selected: list[Any], *,
-              options: dict[str, Any], title: str, force: bool, whole: bool) -> Plan:
+def plan_jobs(
+    kind: ReportKind,
+    workshop_dir: Path,
+    out: Path,
+    selected: list[Any],
+    *,
+    options: dict[str, Any],
+    title: str,
+    force: bool,
+    whole: bool,
+) -> Plan:
     """Decide what to build: a job per team whose inputs changed, and the synthesis."""
     plan = Plan()
     parameters = {name: options[name] for name in kind.options}
@@ -121,35 +134,62 @@ def plan_jobs(kind: ReportKind, workshop_dir: Path, out: Path, selected: list[An
         plan.digests.append(digest)
         manifest = read_manifest(out, team.slug)
         if not force and is_current(manifest, out, digest, pdf=options["pdf"]):
-            plan.kept[team.slug] = TeamResult.from_dict(manifest, status=Status.UNCHANGED,
-                                                        seconds=0.0)
+            plan.kept[team.slug] = TeamResult.from_dict(
+                manifest, status=Status.UNCHANGED, seconds=0.0
+            )
             continue
         manifest_path(out, team.slug).unlink(missing_ok=True)  # not complete until rebuilt
-        plan.todo.append(Job(slug=team.slug, team_dir=str(team.path),
-                             workshop_dir=str(workshop_dir), out=str(out),
-                             notebook=str(kind.notebook), parameters=parameters,
-                             pdf=options["pdf"], plotlyjs=options["plotlyjs"], digest=digest,
-                             title=title, command=kind.name, strict=kind.strict,
-                             summary=kind.summary))
+        plan.todo.append(
+            Job(
+                slug=team.slug,
+                team_dir=str(team.path),
+                workshop_dir=str(workshop_dir),
+                out=str(out),
+                notebook=str(kind.notebook),
+                parameters=parameters,
+                pdf=options["pdf"],
+                plotlyjs=options["plotlyjs"],
+                digest=digest,
+                title=title,
+                command=kind.name,
+                strict=kind.strict,
+                summary=kind.summary,
+            )
+        )
     # The synthesis (whole workshops only) reads the team folders, not the reports, so it runs
     # in the same pool as the teams, first: it is the longest job, and a warm kernel saves it
     # a cold start.
     if kind.synthesis is not None and whole and len(selected) > 1:
-        job = synthesis_job(workshop_dir, out, plan.digests, plotlyjs=options["plotlyjs"],
-                            force=force, title=title, notebook=kind.synthesis,
-                            parameters=parameters)
+        job = synthesis_job(
+            workshop_dir,
+            out,
+            plan.digests,
+            plotlyjs=options["plotlyjs"],
+            force=force,
+            title=title,
+            notebook=kind.synthesis,
+            parameters=parameters,
+        )
         if job is None:
-            plan.synthesis = TeamResult(slug=SYNTHESIS_SLUG, name="Synthesis",
-                                        status=Status.UNCHANGED, html=SYNTHESIS_PAGE)
+            plan.synthesis = TeamResult(
+                slug=SYNTHESIS_SLUG, name="Synthesis", status=Status.UNCHANGED, html=SYNTHESIS_PAGE
+            )
         else:
             plan.todo.insert(0, job)
     return plan
 
 
-def synthesis_job(workshop_dir: Path, out: Path, team_digests: list[str], *,
-                  plotlyjs: str = "inline", force: bool = False, title: str = "",
-                  notebook: Path | None = None,
-                  parameters: dict[str, Any] | None = None) -> Job | None:
+def synthesis_job(
+    workshop_dir: Path,
+    out: Path,
+    team_digests: list[str],
+    *,
+    plotlyjs: str = "inline",
+    force: bool = False,
+    title: str = "",
+    notebook: Path | None = None,
+    parameters: dict[str, Any] | None = None,
+) -> Job | None:
     """The job that builds the synthesis page, or ``None`` when the page is up to date.
 
     The page is rebuilt only when a team's inputs, the synthesis notebook or the kit changed
@@ -168,9 +208,18 @@ def synthesis_job(workshop_dir: Path, out: Path, team_digests: list[str], *,
     if not force and synthesis_current(out, SYNTHESIS_PAGE, digest):
         return None
     (out / MANIFEST_DIR / SYNTHESIS_MARKER).unlink(missing_ok=True)
-    return Job(slug=SYNTHESIS_SLUG, team_dir="", workshop_dir=str(workshop_dir), out=str(out),
-               notebook=str(notebook), plotlyjs=plotlyjs, digest=digest, title=title,
-               kind="synthesis", parameters=dict(parameters or {}))
+    return Job(
+        slug=SYNTHESIS_SLUG,
+        team_dir="",
+        workshop_dir=str(workshop_dir),
+        out=str(out),
+        notebook=str(notebook),
+        plotlyjs=plotlyjs,
+        digest=digest,
+        title=title,
+        kind="synthesis",
+        parameters=dict(parameters or {}),
+    )
 
 
 def _preload() -> None:
@@ -182,8 +231,16 @@ def _preload() -> None:
     import kit.narrative  # noqa: F401
 
 
-def _run(plan: Plan, kind: ReportKind, *, jobs: int | None, kernel_starts: int | None,
-         timeout: float | None, progress: bool, console: Any) -> dict[str, TeamResult]:
+def _run(
+    plan: Plan,
+    kind: ReportKind,
+    *,
+    jobs: int | None,
+    kernel_starts: int | None,
+    timeout: float | None,
+    progress: bool,
+    console: Any,
+) -> dict[str, TeamResult]:
     """Run the plan's jobs on the pool; the synthesis result goes into ``plan.synthesis``."""
     results = dict(plan.kept)
     if not plan.todo:
@@ -198,8 +255,9 @@ def _run(plan: Plan, kind: ReportKind, *, jobs: int | None, kernel_starts: int |
     _preload()
     label = kind.index_title.split()[-1].capitalize() if kind.index_title else "Reports"
     with progress_bar(progress, len(plan.todo), console, label) as advance:
-        for result in run_pool(plan.todo, workers, starts, timeout, advance,
-                               cwd=kind.notebook.parent):
+        for result in run_pool(
+            plan.todo, workers, starts, timeout, advance, cwd=kind.notebook.parent
+        ):
             if result.slug == SYNTHESIS_SLUG:
                 plan.synthesis = result
             else:
@@ -207,14 +265,27 @@ def _run(plan: Plan, kind: ReportKind, *, jobs: int | None, kernel_starts: int |
     return results
 
 
-def _summarise(kind: ReportKind, workshop_dir: Path, out: Path, selected: list[Any],
-               results: dict[str, TeamResult], synthesis: TeamResult | None,
-               info: dict[str, Any], started: float) -> Summary:
+def _summarise(
+    kind: ReportKind,
+    workshop_dir: Path,
+    out: Path,
+    selected: list[Any],
+    results: dict[str, TeamResult],
+    synthesis: TeamResult | None,
+    info: dict[str, Any],
+    started: float,
+) -> Summary:
     ordered = [results[t.slug] for t in selected if t.slug in results]
-    summary = Summary(workshop=workshop_dir, out=out, results=ordered,
-                      seconds=time.perf_counter() - started, workshop_info=info,
-                      index_title=kind.index_title, index_column=kind.index_column,
-                      synthesis_blurb=kind.synthesis_blurb)
+    summary = Summary(
+        workshop=workshop_dir,
+        out=out,
+        results=ordered,
+        seconds=time.perf_counter() - started,
+        workshop_info=info,
+        index_title=kind.index_title,
+        index_column=kind.index_column,
+        synthesis_blurb=kind.synthesis_blurb,
+    )
     if synthesis is not None:
         if synthesis.ok:
             summary.synthesis = SYNTHESIS_PAGE
@@ -227,14 +298,24 @@ def _summarise(kind: ReportKind, workshop_dir: Path, out: Path, selected: list[A
     return summary
 
 
-def build_reports(workshop_dir: str | os.PathLike, out: str | os.PathLike | None = None,
-                  teams: Iterable[str] | None = None, jobs: int | None = None,
-                  pdf: bool = False, force: bool = False, progress: bool = True, *,
-                  crosshair: str = "midpoint", plotlyjs: str = "inline",
-                  notebook: str | os.PathLike | None = None, timeout: float | None = 600,
-                  kernel_starts: int | None = None, console: Any = None,
-                  kind: ReportKind = TEAM_REPORT,
-                  extra_options: dict[str, Any] | None = None) -> Summary:
+def build_reports(
+    workshop_dir: str | os.PathLike,
+    out: str | os.PathLike | None = None,
+    teams: Iterable[str] | None = None,
+    jobs: int | None = None,
+    pdf: bool = False,
+    force: bool = False,
+    progress: bool = True,
+    *,
+    crosshair: str = "midpoint",
+    plotlyjs: str = "inline",
+    notebook: str | os.PathLike | None = None,
+    timeout: float | None = 600,
+    kernel_starts: int | None = None,
+    console: Any = None,
+    kind: ReportKind = TEAM_REPORT,
+    extra_options: dict[str, Any] | None = None,
+) -> Summary:
     """Build every team's page (or those in ``teams``) and the index; return the summary.
 
     Parameters
@@ -307,13 +388,27 @@ def build_reports(workshop_dir: str | os.PathLike, out: str | os.PathLike | None
         write_plotlyjs_asset(out)
 
     options = {"crosshair": crosshair, "pdf": pdf, "plotlyjs": plotlyjs, **(extra_options or {})}
-    plan = plan_jobs(kind, workshop_dir, out, selected, options=options,
-                     title=str(info.get("title") or ""), force=force, whole=teams is None)
+    plan = plan_jobs(
+        kind,
+        workshop_dir,
+        out,
+        selected,
+        options=options,
+        title=str(info.get("title") or ""),
+        force=force,
+        whole=teams is None,
+    )
     console = console or (make_console() if progress else None)
-    results = _run(plan, kind, jobs=jobs, kernel_starts=kernel_starts, timeout=timeout,
-                   progress=progress, console=console)
-    summary = _summarise(kind, workshop_dir, out, selected, results, plan.synthesis, info,
-                         started)
+    results = _run(
+        plan,
+        kind,
+        jobs=jobs,
+        kernel_starts=kernel_starts,
+        timeout=timeout,
+        progress=progress,
+        console=console,
+    )
+    summary = _summarise(kind, workshop_dir, out, selected, results, plan.synthesis, info, started)
     if progress:
         print_summary(summary, console, kind.name)
     return summary

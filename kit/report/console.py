@@ -25,6 +25,15 @@ COLOURS = {
 }
 
 
+def _shown_text(text: object) -> str:
+    """User text for the terminal: control characters escaped, then rich markup escaped."""
+    from rich.markup import escape
+
+    from kit.validation import printable
+
+    return escape(printable(str(text)))
+
+
 def make_console() -> Any:
     """A rich console on standard error."""
     from rich.console import Console
@@ -70,7 +79,7 @@ def progress_bar(
 
         def advance(result: TeamResult) -> None:
             mark = "[green]✓[/]" if result.ok else "[red]✗[/]"
-            bar.update(task, advance=1, description=f"{mark} {rich_escape(result.name)}")
+            bar.update(task, advance=1, description=f"{mark} {_shown_text(result.name)}")
 
         yield advance
 
@@ -113,7 +122,7 @@ def print_summary(summary: Summary, console: Any, command: str = "report") -> No
     for r in summary.results:
         files = [shown(summary.out / f) for f in (r.html, r.pdf) if f]
         table.add_row(
-            rich_escape(r.name),
+            _shown_text(r.name),
             f"[{COLOURS.get(r.status, 'red')}]{rich_escape(str(r.status))}[/]",
             f"{r.seconds:.1f} s" if r.status != Status.UNCHANGED else "—",
             rich_escape(", ".join(files) or "—"),
@@ -125,8 +134,8 @@ def print_summary(summary: Summary, console: Any, command: str = "report") -> No
         f"Index: {rich_escape(shown(summary.index))}"
     )
     for r in summary.failed:
-        console.print(f"[red]✗ {rich_escape(r.name)}[/]: {rich_escape(r.problem)}")
+        console.print(f"[red]✗ {_shown_text(r.name)}[/]: {_shown_text(r.problem)}")
         for line in r.details[:10]:
-            console.print(f"    {rich_escape(line)}")
+            console.print(f"    {_shown_text(line)}")
         if r.fix:
-            console.print(f"  [bold]Fix:[/] {rich_escape(r.fix)}")
+            console.print(f"  [bold]Fix:[/] {_shown_text(r.fix)}")

@@ -60,8 +60,9 @@ class _Worker:
     def __init__(self, start_lock: Any, timeout: float | None, cwd: str):
         from kit.kernels import WARMUP_CODE, WarmKernel
 
-        self.kernel = WarmKernel(cwd=cwd, warmup=REPORT_WARMUP + WARMUP_CODE,
-                                 start_lock=start_lock, timeout=timeout)
+        self.kernel = WarmKernel(
+            cwd=cwd, warmup=REPORT_WARMUP + WARMUP_CODE, start_lock=start_lock, timeout=timeout
+        )
         self.kernel.launch()  # the kernel boots while this process imports the exporter
         from kit.export import html_exporter
 
@@ -163,12 +164,17 @@ def run_job(job: Job) -> TeamResult:
         (_build if team else _build_synthesis)(job, result)
     except Exception as exc:  # last resort: a bug must still give the team a failure page
         result.status = Status.FAILED
-        stopped = "an unexpected error stopped the report" if team else (
-            "the synthesis could not be built")
+        stopped = (
+            "an unexpected error stopped the report"
+            if team
+            else ("the synthesis could not be built")
+        )
         result.problem = f"{stopped} ({type(exc).__name__}: {exc})"
         result.details = traceback.format_exc().strip().splitlines()[-6:]
-        result.fix = ("This is a bug in servekit, not in the team's data. Run the command again; "
-                      "if it persists, send the lines above to the kit's maintainers.")
+        result.fix = (
+            "This is a bug in servekit, not in the team's data. Run the command again; "
+            "if it persists, send the lines above to the kit's maintainers."
+        )
     result.seconds = time.perf_counter() - started
     if team:  # the synthesis has no failure page or manifest: the index reports its problem
         finish_team(job, result)
@@ -227,12 +233,15 @@ def _load_team(job: Job, result: TeamResult) -> bool:
             result.name = Workbook.load(team_dir, root=workshop_dir, strict=False).name or job.slug
         result.status = Status.INVALID
         count = len(exc.errors)
-        result.problem = (f"the team's data has {count} error{'s' if count != 1 else ''}, so no "
-                          f"report was built")
+        result.problem = (
+            f"the team's data has {count} error{'s' if count != 1 else ''}, so no report was built"
+        )
         result.details = [str(p) for p in exc.problems if p.is_error]
-        result.fix = (f"Correct each cell named above (file:row:column) in the team folder, or "
-                      f"run 'servekit validate {workshop_dir}' to list every problem; then run "
-                      f"'servekit {job.command} {workshop_dir} --team {job.slug}'.")
+        result.fix = (
+            f"Correct each cell named above (file:row:column) in the team folder, or "
+            f"run 'servekit validate {workshop_dir}' to list every problem; then run "
+            f"'servekit {job.command} {workshop_dir} --team {job.slug}'."
+        )
         return False
     result.name = wb.name or job.slug
     try:
@@ -257,12 +266,19 @@ def _run_notebook(job: Job, result: TeamResult) -> Any:
     from kit.kernels import KernelProblem
 
     worker = _worker()
-    parameters = {"workshop_dir": job.workshop_dir, "team": job.slug, **job.parameters,
-                  "embed_plotlyjs": False}
+    parameters = {
+        "workshop_dir": job.workshop_dir,
+        "team": job.slug,
+        **job.parameters,
+        "embed_plotlyjs": False,
+    }
     for attempt in range(1, KERNEL_ATTEMPTS + 1):
         worker.kernel.start()
-        result.kernel = {"pid": worker.kernel.pid, "runs": worker.kernel.runs + 1,
-                         "attempts": attempt}
+        result.kernel = {
+            "pid": worker.kernel.pid,
+            "runs": worker.kernel.runs + 1,
+            "attempts": attempt,
+        }
         try:
             nb = worker.kernel.run(job.notebook, parameters)
         except KernelProblem as exc:
@@ -284,13 +300,19 @@ def _notebook_failed(job: Job, result: TeamResult, exc: Any) -> None:
     if nb is not None:
         write_file(out / result.ipynb, nbformat.writes(nb))
     section = _cell_section(nb, exc.cell_index) if nb is not None else ""
-    result.problem = (f"the report stopped in section '{section}': {exc.ename}: "
-                      f"{exc.evalue}" if section else f"{exc.ename}: {exc.evalue}")
-    result.details = [line for line in _ANSI.sub("", "\n".join(exc.traceback)).splitlines()
-                      if line.strip()][-8:]
-    result.fix = (f"Open {result.ipynb} (next to this page) to see the full traceback. "
-                  f"If the data looks right ('servekit validate {job.workshop_dir}' finds no "
-                  f"error), this is a bug in the kit: send that notebook to its maintainers.")
+    result.problem = (
+        f"the report stopped in section '{section}': {exc.ename}: {exc.evalue}"
+        if section
+        else f"{exc.ename}: {exc.evalue}"
+    )
+    result.details = [
+        line for line in _ANSI.sub("", "\n".join(exc.traceback)).splitlines() if line.strip()
+    ][-8:]
+    result.fix = (
+        f"Open {result.ipynb} (next to this page) to see the full traceback. "
+        f"If the data looks right ('servekit validate {job.workshop_dir}' finds no "
+        f"error), this is a bug in the kit: send that notebook to its maintainers."
+    )
 
 
 def _write_pdf(job: Job, result: TeamResult, page: str) -> None:
@@ -329,21 +351,28 @@ def _build(job: Job, result: TeamResult) -> None:
         _notebook_failed(job, result, exc)
         return
     except KernelProblem as exc:
-        result.problem = str(exc) + (" (twice: the team was run again on a fresh kernel)"
-                                     if exc.died else "")
+        result.problem = str(exc) + (
+            " (twice: the team was run again on a fresh kernel)" if exc.died else ""
+        )
         if exc.timed_out:  # what ran out: which team, which section, how long
             section = _cell_section(exc.nb, exc.cell_index) if exc.nb is not None else ""
             where = f"section '{section}'" if section else "a cell"
-            result.problem = (f"the report of team '{result.name}' ran out of time: {where} "
-                              f"was still running after {exc.seconds:g} s, the time limit for "
-                              f"one cell")
-            result.fix = (f"The other teams went on. A very large team or a busy machine can "
-                          f"make a section slow: run 'servekit {job.command} "
-                          f"{job.workshop_dir} --team {job.slug}' again when fewer reports run.")
+            result.problem = (
+                f"the report of team '{result.name}' ran out of time: {where} "
+                f"was still running after {exc.seconds:g} s, the time limit for "
+                f"one cell"
+            )
+            result.fix = (
+                f"The other teams went on. A very large team or a busy machine can "
+                f"make a section slow: run 'servekit {job.command} "
+                f"{job.workshop_dir} --team {job.slug}' again when fewer reports run."
+            )
             return
-        result.fix = (f"The kernel was replaced and the other teams went on. Run "
-                      f"'servekit {job.command} {job.workshop_dir} --team {job.slug}' again; if "
-                      f"it stops again, the machine may be short of memory.")
+        result.fix = (
+            f"The kernel was replaced and the other teams went on. Run "
+            f"'servekit {job.command} {job.workshop_dir} --team {job.slug}' again; if "
+            f"it stops again, the machine may be short of memory."
+        )
         return
     clock.lap("notebook")
     title = f"{result.name} — {job.title}" if job.title else result.name
@@ -375,8 +404,10 @@ def _build_synthesis(job: Job, result: TeamResult) -> None:
     out = Path(job.out)
     result.name = "Synthesis"
     try:
-        nb = _worker().kernel.run(job.notebook, {"workshop_dir": job.workshop_dir,
-                                                 "embed_plotlyjs": False, **job.parameters})
+        nb = _worker().kernel.run(
+            job.notebook,
+            {"workshop_dir": job.workshop_dir, "embed_plotlyjs": False, **job.parameters},
+        )
     except (PapermillExecutionError, KernelProblem) as exc:
         result.problem = f"the synthesis could not be built: {exc}"
         return

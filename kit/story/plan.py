@@ -48,9 +48,13 @@ def plan_text(story: Any) -> Markup:
                     or a["touchpoint_id"],
                 ),
                 "owner": story.role_name(a.get("owner_role")),
-                "due": markup('<span class="nowrap">{}</span>{}', display_cell(a.get("due")),
-                              markup('<br><span class="sk-tag sk-tag-overdue">overdue</span>')
-                              if a.get("action_id") in overdue else ""),
+                "due": markup(
+                    '<span class="nowrap">{}</span>{}',
+                    display_cell(a.get("due")),
+                    markup('<br><span class="sk-tag sk-tag-overdue">overdue</span>')
+                    if a.get("action_id") in overdue
+                    else "",
+                ),
                 "metric": a.get("metric"),
                 "goal": (
                     f"{number_text(a['baseline'])} → {number_text(a['target'])}"
@@ -59,12 +63,20 @@ def plan_text(story: Any) -> Markup:
                 ),
             }
         )
-    late = (markup(" {} past due and not met as of {}.", plural(len(overdue), "action"),
-                   _dt.date.today().isoformat()) if overdue else "")
+    late = (
+        markup(
+            " {} past due and not met as of {}.",
+            plural(len(overdue), "action"),
+            _dt.date.today().isoformat(),
+        )
+        if overdue
+        else ""
+    )
     parts = [
         markup(
             "<p>{} to serve the people who serve the customer:{}</p>",
-            plural(len(story.plan), "action"), late,
+            plural(len(story.plan), "action"),
+            late,
         ),
         table(
             rows,

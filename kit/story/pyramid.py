@@ -106,3 +106,50 @@ def pyramid_figure(story: Any) -> Any:
     if story.roles.empty:
         return None
     return pyramid_figure(story.roles, story.serves, check=story.check)
+
+
+def pyramid_roles(story: Any) -> Markup:
+    """Every role with its full name, level and headcount (the chart's labels are cut short).
+
+    A ``<details open>`` block under the chart: open, so it prints; one click folds it away.
+
+    Examples
+    --------
+    >>> from types import SimpleNamespace
+    >>> roles = pd.DataFrame({"role_id": ["d", "g", "m"], "level": ["frontline", "customer",
+    ...                       "manager"], "name": ["Front desk & concierge agent", "Guest", "GM"],
+    ...                       "headcount": [12, None, 1]})
+    >>> html = str(pyramid_roles(SimpleNamespace(roles=roles)))
+    >>> html.count("<tr>"), "Front desk &amp; concierge agent" in html, "3 roles" in html
+    (4, True, True)
+    >>> html.index("Guest") < html.index("Front desk") < html.index("GM")
+    True
+    >>> str(pyramid_roles(SimpleNamespace(roles=roles.iloc[:0])))
+    ''
+    """
+    roles = story.roles
+    if roles.empty:
+        return Markup("")
+    rank = {level: i for i, level in enumerate(LEVELS)}
+    ordered = roles.assign(
+        _rank=[rank.get(str(v), len(LEVELS)) for v in roles["level"]],
+        _name=roles["name"].astype(str).str.lower(),
+    ).sort_values(["_rank", "_name"], kind="stable")
+    heads = pd.to_numeric(ordered["headcount"], errors="coerce")
+    rows = join(
+        markup(
+            "<tr><td>{}</td><td>{}</td><td style='text-align:right'>{}</td></tr>",
+            "" if pd.isna(name) else name,
+            LEVEL_WORDS.get(str(level), level),
+            "–" if pd.isna(count) else number_text(count, 0),
+        )
+        for name, level, count in zip(ordered["name"], ordered["level"], heads, strict=True)
+    )
+    return markup(
+        "<details open class='servekit-roles'><summary>Every role in full ({})</summary>"
+        "<table><thead><tr><th style='text-align:left'>Role</th><th style='text-align:left'>"
+        "Level</th><th style='text-align:right'>Headcount"
+        "</th></tr></thead><tbody>{}</tbody></table></details>",
+        plural(len(roles), "role"),
+        rows,
+    )

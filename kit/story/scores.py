@@ -70,7 +70,9 @@ def scores_text(story: Any) -> Markup:
                 "<p><strong>On the line</strong>: {} — importance or performance exactly at "
                 "the crosshair, so in no quadrant: neither below par nor fine. One rating more "
                 "would tip {} either way; talk {} through.</p>",
-                list_words(quads[ON_LINE]), them, them,
+                list_words(quads[ON_LINE]),
+                them,
+                them,
             )
         )
     if quads.get(OVERKILL):

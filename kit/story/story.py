@@ -237,6 +237,7 @@ class Story:
     blueprint_figure = section(_journey.blueprint_figure)
     pyramid_text = section(_pyramid.pyramid_text)
     pyramid_figure = section(_pyramid.pyramid_figure)
+    pyramid_roles = section(_pyramid.pyramid_roles)
     scores_text = section(_scores.scores_text)
     ipa_figure = section(_scores.ipa_figure)
     priorities_text = section(_scores.priorities_text)
@@ -259,9 +260,19 @@ class Story:
         >>> Story.load(ws, "x").summary()["top"]
         []
         """
-        top = [{"touchpoint_id": str(r["touchpoint_id"]),
-                "description": "" if pd.isna(r["description"]) else str(r["description"])}
-               for _, r in self.top.iterrows()]
-        return {"name": self.name, "members": self.wb.members, "top": top, "todo": self.todo(),
-                "touchpoints": len(self.journey), "actions": len(self.plan),
-                "chain_findings": 0 if self.roles.empty else len(self.check.findings)}
+        top = [
+            {
+                "touchpoint_id": str(r["touchpoint_id"]),
+                "description": "" if pd.isna(r["description"]) else str(r["description"]),
+            }
+            for _, r in self.top.iterrows()
+        ]
+        return {
+            "name": self.name,
+            "members": self.wb.members,
+            "top": top,
+            "todo": self.todo(),
+            "touchpoints": len(self.journey),
+            "actions": len(self.plan),
+            "chain_findings": 0 if self.roles.empty else len(self.check.findings),
+        }

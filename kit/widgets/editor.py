@@ -13,6 +13,7 @@ from pathlib import Path  # noqa: F401 - used in the examples
 
 import ipywidgets as widgets
 import pandas as pd
+from markupsafe import escape
 
 from kit.figures.style import PALETTE, esc
 from kit.merge import RowConflict
@@ -86,34 +87,51 @@ class Editor(widgets.VBox):
         self.saved_at: dt.datetime | None = None
         self.status = widgets.HTML("<span style='color:#666'>no edits yet</span>")
         self.message = widgets.HTML("")
-        self.undo_button = widgets.Button(description="Undo last edit", icon="undo",
-                                          disabled=True, tooltip="Put back what the last edit "
-                                          "changed (and save)")
+        self.undo_button = widgets.Button(
+            description="Undo last edit",
+            icon="undo",
+            disabled=True,
+            tooltip="Put back what the last edit changed (and save)",
+        )
         self.undo_button.on_click(lambda _: self.undo())
         self.conflict_text = widgets.HTML("")
-        self.reload_button = widgets.Button(description="Reload theirs", icon="refresh",
-                                            button_style="warning",
-                                            tooltip="Drop your unsaved edit and show the version "
-                                            "on disk")
-        self.keep_button = widgets.Button(description="Keep mine", icon="save",
-                                          button_style="danger",
-                                          tooltip="Save your version over theirs (theirs stays "
-                                          "in .history/)")
-        self.cascade_button = widgets.Button(description="Delete those too", icon="trash",
-                                             button_style="warning",
-                                             layout=widgets.Layout(display="none", width="auto"),
-                                             tooltip="Also delete the rows that depend on what "
-                                             "your edit removes, then save")
+        self.reload_button = widgets.Button(
+            description="Reload theirs",
+            icon="refresh",
+            button_style="warning",
+            tooltip="Drop your unsaved edit and show the version on disk",
+        )
+        self.keep_button = widgets.Button(
+            description="Keep mine",
+            icon="save",
+            button_style="danger",
+            tooltip="Save your version over theirs (theirs stays in .history/)",
+        )
+        self.cascade_button = widgets.Button(
+            description="Delete those too",
+            icon="trash",
+            button_style="warning",
+            layout=widgets.Layout(display="none", width="auto"),
+            tooltip="Also delete the rows that depend on what your edit removes, then save",
+        )
         self.reload_button.on_click(lambda _: self.reload_theirs())
         self.keep_button.on_click(lambda _: self.keep_mine())
         self.cascade_button.on_click(lambda _: self.save(cascade=True))
         self.conflict = widgets.VBox(
-            [self.conflict_text,
-             widgets.HBox([self.reload_button, self.keep_button, self.cascade_button])],
-            layout=widgets.Layout(display="none", border=f"2px solid {PALETTE['vermillion']}",
-                                  padding="6px", margin="4px 0"))
-        self.toolbar = widgets.HBox([self.undo_button, self.status],
-                                    layout=widgets.Layout(align_items="center"))
+            [
+                self.conflict_text,
+                widgets.HBox([self.reload_button, self.keep_button, self.cascade_button]),
+            ],
+            layout=widgets.Layout(
+                display="none",
+                border=f"2px solid {PALETTE['vermillion']}",
+                padding="6px",
+                margin="4px 0",
+            ),
+        )
+        self.toolbar = widgets.HBox(
+            [self.undo_button, self.status], layout=widgets.Layout(align_items="center")
+        )
         self.add_class("servekit-editor")
 
     # -- convenience ----------------------------------------------------------------------------
@@ -138,8 +156,14 @@ class Editor(widgets.VBox):
 
     def layout_parts(self, *parts: widgets.Widget) -> None:
         """Set the editor's children: title, conflict banner, toolbar, message, then ``parts``."""
-        heading = widgets.HTML(f"<h3 style='margin:4px 0'>{esc(self.title)}</h3>")
+        team = self.wb.name or self.wb.path.name
+        heading = widgets.HTML(
+            f"<div class='servekit-editing' style='color:#555'>Editing: <b>{escape(team)}</b>"
+            f"</div><h3 style='margin:4px 0'>{esc(self.title)}</h3>{EDITOR_CSS}"
+        )
+        heading.add_class("servekit-editor-heading")
         self.children = (heading, self.conflict, self.toolbar, self.message, *parts)
+        fit_buttons(self)
 
     def refresh(self) -> None:
         """Show the workbook's current tables (subclasses fill their controls and figures)."""
@@ -147,9 +171,14 @@ class Editor(widgets.VBox):
             form.refresh()
 
     # -- committing ----------------------------------------------------------------------------
-    def commit(self, tables: Mapping[str, pd.DataFrame] | None = None, *,
-               reflections: Mapping[str, str] | None = None,
-               fields: Mapping[str, Field] | None = None, what: str = "edit") -> bool:
+    def commit(
+        self,
+        tables: Mapping[str, pd.DataFrame] | None = None,
+        *,
+        reflections: Mapping[str, str] | None = None,
+        fields: Mapping[str, Field] | None = None,
+        what: str = "edit",
+    ) -> bool:
         """Validate and apply an edit, remember it for undo, and save.
 
         Parameters
@@ -196,16 +225,27 @@ class Editor(widgets.VBox):
         if reflections is not None:
             for key, answer in reflections.items():
                 wb.set_reflection(key, answer)
-        self._undo.append(_Snapshot(before, old_answers if reflections is not None else None,
-                                    what, {n: wb[n] for n in tables}, dict(wb.reflections)))
+        self._undo.append(
+            _Snapshot(
+                before,
+                old_answers if reflections is not None else None,
+                what,
+                {n: wb[n] for n in tables},
+                dict(wb.reflections),
+            )
+        )
         self.undo_button.disabled = False
         self.save(what=what)
         self.refresh()
         self.session.changed(self)
         return True
 
-    def show_problems(self, problems: list[Problem], fields: Mapping[str, Field] | None = None,
-                      table: str | None = None) -> None:
+    def show_problems(
+        self,
+        problems: list[Problem],
+        fields: Mapping[str, Field] | None = None,
+        table: str | None = None,
+    ) -> None:
         """Show problems next to their field, the rest in the editor's message line."""
         fields = fields or {}
         own = TABLES[table].filename if table else None
@@ -259,13 +299,19 @@ class Editor(widgets.VBox):
         except RowConflict as exc:
             items = "".join(f"<li>{esc(str(c))}</li>" for c in exc.clashes[:10])
             more = f"<li>… {len(exc.clashes) - 10} more</li>" if len(exc.clashes) > 10 else ""
+            same = (
+                "the same row since you opened it"
+                if len(exc.clashes) == 1
+                else "the same rows since you opened them"
+            )
             self.conflict_text.value = (
-                f"<b>⚠ Not saved: someone else changed the same row(s) since you opened them</b> "
+                f"<b>⚠ Not saved: someone else changed {same}</b> "
                 f"(another notebook or person saved them). Your {esc(what)} is kept here, not on "
                 f"disk. Their value and yours:<ul>{items}{more}</ul>Choose: <b>Reload theirs</b> "
                 f"(show their version and drop yours) or <b>Keep mine</b> (save yours for these "
                 f"rows; every other change of theirs is kept, and their version stays in "
-                f"<code>.history/</code>).")
+                f"<code>.history/</code>)."
+            )
             self.conflict.layout.display = "flex"
             self._status(f"not saved: conflict on {exc.table}", error=True)
             return False
@@ -275,9 +321,13 @@ class Editor(widgets.VBox):
             self.conflict_text.value = (
                 f"<b>⚠ Not saved: with what others saved meanwhile, your {esc(what)} would leave "
                 f"the team's tables inconsistent</b>:<ul>{items}</ul>"
-                + (f"Choose <b>Delete those too</b> to {esc(offer)}, or <b>Reload theirs</b> to "
-                   f"drop your edit." if offer else
-                   "Choose <b>Reload theirs</b> to drop your edit, or undo it."))
+                + (
+                    f"Choose <b>Delete those too</b> to {esc(offer)}, or <b>Reload theirs</b> to "
+                    f"drop your edit."
+                    if offer
+                    else "Choose <b>Reload theirs</b> to drop your edit, or undo it."
+                )
+            )
             self.keep_button.layout.display = "none"
             self.cascade_button.layout.display = None if offer else "none"
             self.cascade_button.description = "Delete those too"
@@ -327,8 +377,10 @@ class Editor(widgets.VBox):
         if not stale:
             return False
         if self.wb.changed():
-            self._status(f"someone else saved {', '.join(stale)}: your next save merges "
-                         f"their rows with yours")
+            self._status(
+                f"someone else saved {', '.join(stale)}: your next save merges "
+                f"their rows with yours"
+            )
             return True
         try:
             self.session.wb.reload()
@@ -336,19 +388,23 @@ class Editor(widgets.VBox):
             self._status(f"could not read their version: {exc}", error=True)
             return True
         if errors(self.wb.problems):
-            self._status("someone else saved files with errors: " + str(errors(self.wb.problems)[0]),
-                         error=True)
+            self._status(
+                "someone else saved files with errors: " + str(errors(self.wb.problems)[0]),
+                error=True,
+            )
         else:
-            self._status(f"updated {dt.datetime.now():%H:%M:%S}: someone else saved "
-                         f"{', '.join(stale)}")
+            self._status(
+                f"updated {dt.datetime.now():%H:%M:%S}: someone else saved {', '.join(stale)}"
+            )
         self.refresh()
         self.session.changed(self)
         return True
 
     def _status(self, text: str, *, error: bool = False) -> None:
         colour = PALETTE["vermillion"] if error else PALETTE["green"]
-        self.status.value = f"<span style='color:{colour}'>{'⚠ ' if error else '✓ '}" \
-                            f"{esc(text)}</span>"
+        self.status.value = (
+            f"<span style='color:{colour}'>{'⚠ ' if error else '✓ '}{esc(text)}</span>"
+        )
 
     def reload_theirs(self) -> None:
         """Drop unsaved edits and read the team's files again (the conflict's "Reload theirs")."""
@@ -391,8 +447,9 @@ class Editor(widgets.VBox):
         except (InvalidData, RowConflict) as exc:
             self._undo.append(snapshot)
             reasons = errors(exc.problems) if isinstance(exc, InvalidData) else exc.clashes
-            self.message.value = error_html([f"Cannot undo {snapshot.what}: " + str(p)
-                                             for p in reasons])
+            self.message.value = error_html(
+                [f"Cannot undo {snapshot.what}: " + str(p) for p in reasons]
+            )
             return False
         if snapshot.reflections is not None:
             for key in set(snapshot.reflections) | set(snapshot.answers):
@@ -408,3 +465,28 @@ class Editor(widgets.VBox):
         self.refresh()
         self.session.changed(self)
         return True
+
+
+EDITOR_CSS = (
+    "<style>.servekit-editor textarea{font-family:var(--jp-ui-font-family,"
+    "system-ui,sans-serif);font-size:14px;line-height:1.45}</style>"
+)
+"""Typed answers in a proportional font (a browser's textarea defaults to monospace)."""
+
+
+def fit_buttons(widget: widgets.Widget) -> None:
+    """Size every button under ``widget`` to its label (no label cut to "Delete tou…").
+
+    Examples
+    --------
+    >>> box = widgets.VBox([widgets.HBox([widgets.Button(description="Save as our pyramid")])])
+    >>> fit_buttons(box)
+    >>> box.children[0].children[0].layout.width
+    'auto'
+    """
+    stack = [widget]
+    while stack:
+        w = stack.pop()
+        if isinstance(w, widgets.Button) and w.layout.width is None:
+            w.layout.width = "auto"
+        stack.extend(getattr(w, "children", ()))

@@ -60,8 +60,9 @@ def short(value: Any, width: int = 48) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
-def set_options(control: widgets.widget_selection._Selection, options: list[tuple[str, Any]],
-                value: Any) -> None:
+def set_options(
+    control: widgets.widget_selection._Selection, options: list[tuple[str, Any]], value: Any
+) -> None:
     """Replace a dropdown's options keeping ``value`` selected when it is still offered.
 
     Examples
@@ -111,8 +112,7 @@ class Field:
 
     def box(self) -> widgets.HBox:
         """The control and its error line side by side."""
-        return widgets.HBox([self.control, self.error],
-                            layout=widgets.Layout(align_items="center"))
+        return widgets.HBox([self.control, self.error], layout=widgets.Layout(align_items="center"))
 
     def put(self, value: Any) -> None:
         """Show a cell's value in the control."""
@@ -194,13 +194,20 @@ class RowForm:
         a touchpoint, say); the other fields start afresh.
     """
 
-    def __init__(self, editor: Editor, table: str, fields: list[Field], *, noun: str,
-                 label: Callable[[Mapping[str, Any]], str],
-                 new_row: Callable[[pd.DataFrame], dict[str, Any]],
-                 rows: Callable[[pd.DataFrame], pd.DataFrame] | None = None,
-                 cascade: Callable[[pd.DataFrame, Any], dict[str, pd.DataFrame]] | None = None,
-                 complete: Callable[[dict[str, Any]], dict[str, Any]] | None = None,
-                 keep: tuple[str, ...] = ()):
+    def __init__(
+        self,
+        editor: Editor,
+        table: str,
+        fields: list[Field],
+        *,
+        noun: str,
+        label: Callable[[Mapping[str, Any]], str],
+        new_row: Callable[[pd.DataFrame], dict[str, Any]],
+        rows: Callable[[pd.DataFrame], pd.DataFrame] | None = None,
+        cascade: Callable[[pd.DataFrame, Any], dict[str, pd.DataFrame]] | None = None,
+        complete: Callable[[dict[str, Any]], dict[str, Any]] | None = None,
+        keep: tuple[str, ...] = (),
+    ):
         self.editor = editor
         self.table = table
         self.fields = {f.column: f for f in fields}
@@ -215,14 +222,18 @@ class RowForm:
         self._added: dict[str, Any] | None = None
         spec = TABLES[table]
         self.key = spec.key[0] if len(spec.key) == 1 else None
-        self.picker = widgets.Dropdown(description=f"{noun.capitalize()}:",
-                                       layout=widgets.Layout(width="560px"),
-                                       style={"description_width": "110px"})
+        self.picker = widgets.Dropdown(
+            description=f"{noun.capitalize()}:",
+            layout=widgets.Layout(width="560px"),
+            style={"description_width": "110px"},
+        )
         self.mode = widgets.HTML("")
-        self.add_button = widgets.Button(description=f"Add {noun}", icon="plus",
-                                         button_style="success")
-        self.delete_button = widgets.Button(description=f"Delete {noun}", icon="trash",
-                                            disabled=True)
+        self.add_button = widgets.Button(
+            description=f"Add {noun}", icon="plus", button_style="success"
+        )
+        self.delete_button = widgets.Button(
+            description=f"Delete {noun}", icon="trash", disabled=True
+        )
         self.picker.observe(self._picked, "value")
         self.add_button.on_click(lambda _: self.add())
         self.delete_button.on_click(lambda _: self.delete())
@@ -256,8 +267,10 @@ class RowForm:
         frame = self.editor.wb[self.table]
         listed = self._listed(frame)
         options = [(f"+ new {self.noun}", NEW)]
-        options += [(self.label(row), row[self.key] if self.key else int(index))
-                    for index, row in zip(listed.index, listed.to_dict("records"), strict=True)]
+        options += [
+            (self.label(row), row[self.key] if self.key else int(index))
+            for index, row in zip(listed.index, listed.to_dict("records"), strict=True)
+        ]
         wanted = self.picker.value if select is None else select
         with self.editor.quiet():
             set_options(self.picker, options, wanted)
@@ -273,8 +286,9 @@ class RowForm:
                 defaults = self.new_row(frame)
                 added = self._added
                 for column, item in self.fields.items():
-                    if added is not None and (column in self.keep
-                                              or item.control.value != added[column]):
+                    if added is not None and (
+                        column in self.keep or item.control.value != added[column]
+                    ):
                         # Right after an add: keep what carries over to the next row, and
                         # anything typed since the click (the kernel may see it first).
                         continue
@@ -282,14 +296,17 @@ class RowForm:
                         item.put(defaults[column])
                     elif isinstance(item.control, _TEXT_CONTROLS):
                         item.put(None)  # a fresh draft, not a copy of the last row shown
-                self.mode.value = (f"<i>New {esc(self.noun)}: fill in the fields, then click "
-                                   f"<b>Add {esc(self.noun)}</b>.</i>")
+                self.mode.value = (
+                    f"<i>New {esc(self.noun)}: fill in the fields, then click "
+                    f"<b>Add {esc(self.noun)}</b>.</i>"
+                )
             else:
                 row = frame.loc[index]
                 for column, item in self.fields.items():
                     item.put(row[column])
-                self.mode.value = (f"<i>Editing {esc(self.label(row))} — every change is saved "
-                                   f"as you make it.</i>")
+                self.mode.value = (
+                    f"<i>Editing {esc(self.label(row))} — every change is saved as you make it.</i>"
+                )
         self.add_button.disabled = index is not None
         self.delete_button.disabled = index is None
 
@@ -316,8 +333,10 @@ class RowForm:
         edited = frame.astype(object)
         edited.at[index, column] = item.read(item.control.value)
         what = f"change of {column} of {self.noun} {self._ident(frame, index)}"
-        if self.editor.commit({self.table: edited}, fields={column: item}, what=what) and \
-                column == self.key:
+        if (
+            self.editor.commit({self.table: edited}, fields={column: item}, what=what)
+            and column == self.key
+        ):
             self.refresh(select=self._ident(self.editor.wb[self.table], index))  # renamed
 
     def add(self) -> bool:
@@ -350,18 +369,21 @@ class RowForm:
         ident = self._ident(frame, index)
         changes = self.cascade(frame, ident) if self.cascade else {}
         changes[self.table] = frame.drop(index=index).reset_index(drop=True)
-        if not self.editor.commit(changes, fields=self.fields,
-                                  what=f"delete {self.noun} {ident}"):
+        if not self.editor.commit(changes, fields=self.fields, what=f"delete {self.noun} {ident}"):
             return False
         self.refresh(select=NEW)
         return True
 
     def box(self, *extra: widgets.Widget) -> widgets.VBox:
         """The picker, mode line, fields and buttons in one box."""
-        return widgets.VBox([
-            self.picker, self.mode, *(f.box() for f in self.fields.values()),
-            widgets.HBox([self.add_button, self.delete_button, *extra]),
-        ])
+        return widgets.VBox(
+            [
+                self.picker,
+                self.mode,
+                *(f.box() for f in self.fields.values()),
+                widgets.HBox([self.add_button, self.delete_button, *extra]),
+            ]
+        )
 
 
 def labelled(control: widgets.Widget, description: str, width: str = "420px") -> widgets.Widget:
@@ -390,17 +412,22 @@ def next_id(existing: Any, prefix: str) -> str:
     'A1'
     """
     taken = {str(v) for v in existing if not missing(v)}
-    numbers = [int(v[len(prefix):]) for v in taken
-               if v.startswith(prefix) and v[len(prefix):].isdigit()]
+    numbers = [
+        int(v[len(prefix) :]) for v in taken if v.startswith(prefix) and v[len(prefix) :].isdigit()
+    ]
     number = max(numbers, default=0) + 1
     while f"{prefix}{number}" in taken:  # pragma: no cover - only with odd ids
         number += 1
     return f"{prefix}{number}"
 
 
-def role_options(roles: pd.DataFrame, *, blank: str = "— no role named —",
-                 case_roles: pd.DataFrame | None = None,
-                 serving: bool = False) -> list[tuple[str, str]]:
+def role_options(
+    roles: pd.DataFrame,
+    *,
+    blank: str = "— no role named —",
+    case_roles: pd.DataFrame | None = None,
+    serving: bool = False,
+) -> list[tuple[str, str]]:
     """Dropdown options for choosing a role: front line first, then by level and name.
 
     The one way every editor offers a choice of role (served by, provider, owner, edges).
@@ -426,11 +453,11 @@ def role_options(roles: pd.DataFrame, *, blank: str = "— no role named —",
     >>> roles = pd.DataFrame({"role_id": ["gm", "desk"], "name": ["Manager", "Front desk"],
     ...                       "level": ["manager", "frontline"]})
     >>> role_options(roles)
-    [('— no role named —', ''), ('Front desk (desk) · frontline', 'desk'), ('Manager (gm) · manager', 'gm')]
+    [('— no role named —', ''), ('Front desk · frontline', 'desk'), ('Manager · manager', 'gm')]
     >>> case = pd.DataFrame({"role_id": ["desk", "cook"], "name": ["Desk", "Cook"],
     ...                      "level": ["frontline", "support"]})
     >>> role_options(roles.iloc[:0], case_roles=case)[1:]
-    [('Desk (desk) · frontline · from the case', 'desk'), ('Cook (cook) · support · from the case', 'cook')]
+    [('Desk · frontline · from the case', 'desk'), ('Cook · support · from the case', 'cook')]
     >>> guest = pd.DataFrame({"role_id": ["guest"], "name": ["Guest"], "level": ["customer"]})
     >>> [v for _, v in role_options(pd.concat([roles, guest]), serving=True)]
     ['', 'desk', 'gm']
@@ -441,14 +468,43 @@ def role_options(roles: pd.DataFrame, *, blank: str = "— no role named —",
     def ordered(frame: pd.DataFrame) -> list[Any]:
         if serving:
             frame = frame[frame["level"].astype(str).isin(SERVING_LEVELS)]
-        return sorted(frame.itertuples(index=False),
-                      key=lambda r: (order.get(r.level, rank.get(r.level, 9)), str(r.name)))
+        return sorted(
+            frame.itertuples(index=False),
+            key=lambda r: (order.get(r.level, rank.get(r.level, 9)), str(r.name)),
+        )
 
-    options = [(blank, "")] + [(f"{short(r.name, 40)} ({r.role_id}) · {r.level}", str(r.role_id))
-                               for r in ordered(roles)]
+    options = [(blank, "")] + [
+        (f"{role_name(roles, r.role_id, 40)} · {r.level}", str(r.role_id)) for r in ordered(roles)
+    ]
     if case_roles is not None and len(case_roles):
         own = {str(v) for v in roles["role_id"]}
         extra = case_roles[~case_roles["role_id"].astype(str).isin(own)]
-        options += [(f"{short(r.name, 40)} ({r.role_id}) · {r.level} · from the case",
-                     str(r.role_id)) for r in ordered(extra)]
+        options += [
+            (f"{role_name(extra, r.role_id, 40)} · {r.level} · from the case", str(r.role_id))
+            for r in ordered(extra)
+        ]
     return options
+
+
+def role_name(roles: pd.DataFrame, role_id: Any, width: int = 40) -> str:
+    """What a participant reads for a role: its display name, not its id.
+
+    The id follows in brackets only when two roles share the name; a role without a name (or
+    an id not in ``roles``) shows the id. Missing ids give ``""``.
+
+    Examples
+    --------
+    >>> roles = pd.DataFrame({"role_id": ["desk", "desk2", "gm", "x"],
+    ...                       "name": ["Front desk agent", "Front desk agent", "Manager", None]})
+    >>> [role_name(roles, r) for r in ["gm", "desk", "x", "nobody", None]]
+    ['Manager', 'Front desk agent (desk)', 'x', 'nobody', '']
+    """
+    if missing(role_id):
+        return ""
+    names = roles.loc[roles["role_id"].astype(str) == str(role_id), "name"]
+    if not len(names) or missing(names.iloc[0]) or not str(names.iloc[0]).strip():
+        return str(role_id)
+    name = str(names.iloc[0])
+    if int((roles["name"].astype(str) == name).sum()) > 1:
+        return f"{short(name, width)} ({role_id})"
+    return short(name, width)

@@ -37,16 +37,26 @@ from kit.widgets.base import (
     sync_figure,
     text_of,
 )
-from kit.widgets.forms import role_options
+from kit.widgets.forms import role_name, role_options
 from kit.workbook import Workbook
 from kit.workshop import slugify
 
-CHANNELS: tuple[str, ...] = ("face to face", "phone", "email", "web", "app", "letter",
-                             "behind the scenes")
+CHANNELS: tuple[str, ...] = (
+    "face to face",
+    "phone",
+    "email",
+    "web",
+    "app",
+    "letter",
+    "behind the scenes",
+)
 """Channels offered as suggestions (any text is accepted)."""
 
 EMOTIONS: tuple[tuple[str, int], ...] = (
-    ("−2 very negative", -2), ("−1 negative", -1), ("0 neutral", 0), ("+1 positive", 1),
+    ("−2 very negative", -2),
+    ("−1 negative", -1),
+    ("0 neutral", 0),
+    ("+1 positive", 1),
     ("+2 very positive", 2),
 )
 
@@ -120,36 +130,67 @@ class JourneyEditor(Editor):
     def __init__(self, workbook: Workbook | Session):
         super().__init__(workbook)
         self.touchpoint_id = labelled(widgets.Text(continuous_update=False), "Id:", "260px")
-        self.stage = labelled(widgets.Combobox(continuous_update=False, ensure_option=False,
-                                               placeholder="e.g. Arrival"), "Stage:")
-        self.time = labelled(widgets.Text(continuous_update=False, placeholder="HH:MM, e.g. 07:30"),
-                             "Time:", "260px")
-        self.description = labelled(widgets.Textarea(continuous_update=False, rows=2,
-                                                     placeholder="What happens for the customer"),
-                                    "What happens:", "560px")
-        self.channel = labelled(widgets.Combobox(continuous_update=False, ensure_option=False,
-                                                 options=CHANNELS, placeholder="e.g. phone"),
-                                "Channel:")
-        self.contact = labelled(widgets.ToggleButtons(options=[(c, c) for c in CONTACTS],
-                                                      tooltips=["Face to face, phone: the "
-                                                                "customer meets the employee",
-                                                                "Work the customer never sees"]),
-                                "Contact:", "auto")
-        self.role = labelled(widgets.Dropdown(options=[("— no role named —", "")]),
-                             "Served by:", "560px")
+        self.stage = labelled(
+            widgets.Combobox(
+                continuous_update=False, ensure_option=False, placeholder="e.g. Arrival"
+            ),
+            "Stage:",
+        )
+        self.time = labelled(
+            widgets.Text(continuous_update=False, placeholder="HH:MM, e.g. 07:30"), "Time:", "260px"
+        )
+        self.description = labelled(
+            widgets.Textarea(
+                continuous_update=False, rows=2, placeholder="What happens for the customer"
+            ),
+            "What happens:",
+            "560px",
+        )
+        self.channel = labelled(
+            widgets.Combobox(
+                continuous_update=False,
+                ensure_option=False,
+                options=CHANNELS,
+                placeholder="e.g. phone",
+            ),
+            "Channel:",
+        )
+        self.contact = labelled(
+            widgets.ToggleButtons(
+                options=[(c, c) for c in CONTACTS],
+                tooltips=[
+                    "Face to face, phone: the customer meets the employee",
+                    "Work the customer never sees",
+                ],
+            ),
+            "Contact:",
+            "auto",
+        )
+        self.role = labelled(
+            widgets.Dropdown(options=[("— no role named —", "")]), "Served by:", "560px"
+        )
         self.case_roles = case_roles_of(self.wb)
-        self.new_role_name = widgets.Text(placeholder="or a new role, e.g. Night porter",
-                                          continuous_update=False,
-                                          layout=widgets.Layout(width="260px"))
-        self.new_role_level = widgets.Dropdown(options=[lv for lv in LEVELS if lv != "customer"],
-                                               value="frontline",
-                                               layout=widgets.Layout(width="130px"))
-        self.add_role_button = widgets.Button(description="Add role", icon="user-plus",
-                                              tooltip="Add this role to your pyramid and pick it")
+        self.new_role_name = widgets.Text(
+            placeholder="or a new role, e.g. Night porter",
+            continuous_update=False,
+            layout=widgets.Layout(width="260px"),
+        )
+        self.new_role_level = widgets.Dropdown(
+            options=[lv for lv in LEVELS if lv != "customer"],
+            value="frontline",
+            layout=widgets.Layout(width="130px"),
+        )
+        self.add_role_button = widgets.Button(
+            description="Add role",
+            icon="user-plus",
+            tooltip="Add this role to your pyramid and pick it",
+        )
         self.add_role_button.on_click(lambda _: self.add_role())
-        self.emotion = labelled(widgets.SelectionSlider(options=EMOTIONS, value=0,
-                                                        continuous_update=False),
-                                "Emotion:", "420px")
+        self.emotion = labelled(
+            widgets.SelectionSlider(options=EMOTIONS, value=0, continuous_update=False),
+            "Emotion:",
+            "420px",
+        )
         self.moment_of_truth = widgets.Checkbox(description="Moment of truth", indent=False)
         self.moment_of_truth.style = {"description_width": "initial"}
         fields = [
@@ -168,22 +209,43 @@ class JourneyEditor(Editor):
         self.up_button.on_click(lambda _: self.move(-1))
         self.down_button.on_click(lambda _: self.move(+1))
         self._refresh_choices()
-        self.form = RowForm(self, "journey", fields, noun="touchpoint", label=_touchpoint_label,
-                            new_row=self._new_row,
-                            keep=("stage", "channel", "contact", "role_id"))
+        self.form = RowForm(
+            self,
+            "journey",
+            fields,
+            noun="touchpoint",
+            label=_touchpoint_label,
+            new_row=self._new_row,
+            keep=("stage", "channel", "contact", "role_id"),
+        )
         self.add_button = self.form.add_button
         self.delete_button = self.form.delete_button
         self.picker = self.form.picker
         self.fields = self.form.fields
         self.form.picker.observe(lambda _: self._move_buttons(), "value")
-        self.figure = figure_widget(journey_map(self.wb["journey"], title=self._figure_title()))
-        role_row = widgets.HBox([widgets.HTML("<span style='display:inline-block;width:110px'>"
-                                              "</span>"),
-                                 self.new_role_name, self.new_role_level, self.add_role_button])
+        self.figure = figure_widget(journey_map(self._shown(), title=self._figure_title()))
+        role_row = widgets.HBox(
+            [
+                widgets.HTML("<span style='display:inline-block;width:110px'></span>"),
+                self.new_role_name,
+                self.new_role_level,
+                self.add_role_button,
+            ]
+        )
         self.layout_parts(self.form.box(self.up_button, self.down_button), role_row, self.figure)
         self._move_buttons()
 
     # -- binding ------------------------------------------------------------------------------
+    def _shown(self) -> pd.DataFrame:
+        """The journey as the map shows it: each role by its display name, not its id."""
+        journey, own = self.wb["journey"], self.wb["roles"]
+        ids = set(own["role_id"].astype(str))
+        names = [
+            role_name(own if str(r) in ids else self.case_roles, r) or None
+            for r in journey["role_id"]
+        ]
+        return journey.assign(role_id=pd.Series(names, index=journey.index, dtype=object))
+
     def _figure_title(self) -> str:
         return f"Customer journey — {self.wb.name}" if self.wb.name else "Customer journey"
 
@@ -213,7 +275,7 @@ class JourneyEditor(Editor):
         self._refresh_choices()
         self.form.refresh()
         self._move_buttons()
-        sync_figure(self.figure, journey_map_spec(self.wb["journey"], title=self._figure_title()))
+        sync_figure(self.figure, journey_map_spec(self._shown(), title=self._figure_title()))
 
     # -- roles from the case, or new ones -------------------------------------------------------
     def commit(self, tables: Any = None, **options: Any) -> bool:
@@ -237,8 +299,9 @@ class JourneyEditor(Editor):
             named = {str(v) for v in tables["journey"]["role_id"] if not missing(v)}
             wanted = self.case_roles[self.case_roles["role_id"].astype(str).isin(named - own)]
             if len(wanted) and "roles" not in tables:
-                roles = pd.concat([self.wb["roles"].astype(object), wanted.astype(object)],
-                                  ignore_index=True)
+                roles = pd.concat(
+                    [self.wb["roles"].astype(object), wanted.astype(object)], ignore_index=True
+                )
                 tables = {"roles": roles, **tables}  # roles first: the journey points at them
         return super().commit(tables, **options)
 
@@ -265,12 +328,17 @@ class JourneyEditor(Editor):
             return False
         role_id = slugify(name).replace("-", "_")
         roles = self.wb["roles"]
-        draft = ({c: f.control.value for c, f in self.form.fields.items()}
-                 if self.form.selected is NEW else None)
+        draft = (
+            {c: f.control.value for c, f in self.form.fields.items()}
+            if self.form.selected is NEW
+            else None
+        )
         if role_id not in set(roles["role_id"].astype(str)):
-            row = pd.DataFrame([{"role_id": role_id, "name": name,
-                                 "level": self.new_role_level.value}],
-                               columns=list(roles.columns), dtype=object)
+            row = pd.DataFrame(
+                [{"role_id": role_id, "name": name, "level": self.new_role_level.value}],
+                columns=list(roles.columns),
+                dtype=object,
+            )
             edited = pd.concat([roles.astype(object), row], ignore_index=True)
             if not self.commit({"roles": edited}, what=f"add role {role_id}"):
                 return False
@@ -317,9 +385,11 @@ class JourneyEditor(Editor):
         there = here + step
         if not 0 <= there < len(ids) or ordered.at[there, "stage"] != ordered.at[here, "stage"]:
             where = "first" if step < 0 else "last"
-            self.message.value = (f"<i>{esc(picked)} is already {where} in its stage "
-                                  f"“{esc(ordered.at[here, 'stage'])}”. To move it to another "
-                                  f"stage, change its stage.</i>")
+            self.message.value = (
+                f"<i>{esc(picked)} is already {where} in its stage "
+                f"“{esc(ordered.at[here, 'stage'])}”. To move it to another "
+                f"stage, change its stage.</i>"
+            )
             return False
         orders = {tid: int(o) for tid, o in zip(ids, ordered["order"], strict=True)}
         if orders[ids[here]] == orders[ids[there]]:

@@ -29,7 +29,7 @@ from kit.widgets.base import (
     set_options,
     short,
 )
-from kit.widgets.forms import role_options
+from kit.widgets.forms import role_name, role_options
 from kit.workbook import Workbook
 
 KIND_WORDS: dict[str, str] = {
@@ -63,10 +63,10 @@ def needs_grid_html(journey: pd.DataFrame, needs: pd.DataFrame, selected: str | 
     True
     """
     ordered = ordered_touchpoints(journey)
-    counts = needs.groupby(["touchpoint_id", "kind"]).size() if len(needs) else pd.Series(
-        dtype=int)
-    head = "".join(f"<th style='padding:2px 8px;color:{KIND_COLOURS[k]}'>{k.upper()}</th>"
-                   for k in KINDS)
+    counts = needs.groupby(["touchpoint_id", "kind"]).size() if len(needs) else pd.Series(dtype=int)
+    head = "".join(
+        f"<th style='padding:2px 8px;color:{KIND_COLOURS[k]}'>{k.upper()}</th>" for k in KINDS
+    )
     rows = []
     for tp in ordered.itertuples(index=False):
         cells = []
@@ -77,14 +77,18 @@ def needs_grid_html(journey: pd.DataFrame, needs: pd.DataFrame, selected: str | 
                 style += f";color:{PALETTE['vermillion']}"
             cells.append(f"<td style='{style}'>{n if n else '·'}</td>")
         mark = "font-weight:bold;background:#FFF6D5;" if tp.touchpoint_id == selected else ""
-        rows.append(f"<tr style='{mark}'><td style='padding:2px 8px'>{esc(tp.touchpoint_id)}"
-                    f"</td><td style='padding:2px 8px'>{esc(short(tp.description, 60))}</td>"
-                    f"{''.join(cells)}</tr>")
+        rows.append(
+            f"<tr style='{mark}'><td style='padding:2px 8px'>{esc(tp.touchpoint_id)}"
+            f"</td><td style='padding:2px 8px'>{esc(short(tp.description, 60))}</td>"
+            f"{''.join(cells)}</tr>"
+        )
     if not rows:
         return "<i>No touchpoints yet: map the journey first (notebook 01).</i>"
-    return ("<table style='border-collapse:collapse;font-size:12px'><tr><th>Touchpoint</th>"
-            f"<th>What happens</th>{head}</tr>{''.join(rows)}</table>"
-            "<small>· = nothing yet: what would the people there need?</small>")
+    return (
+        "<table style='border-collapse:collapse;font-size:12px'><tr><th>Touchpoint</th>"
+        f"<th>What happens</th>{head}</tr>{''.join(rows)}</table>"
+        "<small>· = nothing yet: what would the people there need?</small>"
+    )
 
 
 class NeedsEditor(Editor):
@@ -129,25 +133,43 @@ class NeedsEditor(Editor):
     def __init__(self, workbook: Workbook | Session):
         super().__init__(workbook)
         self.touchpoint = labelled(widgets.Dropdown(), "Touchpoint:", "560px")
-        self.kind = labelled(widgets.ToggleButtons(options=[(k.upper(), k) for k in KINDS],
-                                                   tooltips=[KIND_WORDS[k] for k in KINDS]),
-                             "Kind:", "auto")
-        self.need = labelled(widgets.Text(continuous_update=False,
-                                          placeholder="e.g. Authority to waive a late fee"),
-                             "Need:", "560px")
+        self.kind = labelled(
+            widgets.ToggleButtons(
+                options=[(k.upper(), k) for k in KINDS], tooltips=[KIND_WORDS[k] for k in KINDS]
+            ),
+            "Kind:",
+            "auto",
+        )
+        self.need = labelled(
+            widgets.Text(continuous_update=False, placeholder="e.g. Authority to waive a late fee"),
+            "Need:",
+            "560px",
+        )
         self.provider = labelled(widgets.Dropdown(), "Provided by:", "560px")
         self._refresh_touchpoints()
         self._refresh_roles()
         fields = [
             Field("kind", self.kind),
             Field("need", self.need),
-            Field("provider_role", self.provider, read=lambda v: v or None,
-                  show=lambda v: "" if missing(v) else v),
+            Field(
+                "provider_role",
+                self.provider,
+                read=lambda v: v or None,
+                show=lambda v: "" if missing(v) else v,
+            ),
         ]
-        self.form = RowForm(self, "needs", fields, noun="need", label=self._need_label,
-                            new_row=lambda _: {"touchpoint_id": self.touchpoint.value or None,
-                                               "kind": self.kind.value},
-                            rows=self._rows)
+        self.form = RowForm(
+            self,
+            "needs",
+            fields,
+            noun="need",
+            label=self._need_label,
+            new_row=lambda _: {
+                "touchpoint_id": self.touchpoint.value or None,
+                "kind": self.kind.value,
+            },
+            rows=self._rows,
+        )
         self.add_button = self.form.add_button
         self.delete_button = self.form.delete_button
         self.picker = self.form.picker
@@ -155,8 +177,13 @@ class NeedsEditor(Editor):
         self.listing = widgets.HTML("")
         self.grid = widgets.HTML("")
         self.touchpoint.observe(self._touchpoint_picked, "value")
-        self.layout_parts(self.touchpoint, self.listing, self.form.box(),
-                          widgets.HTML("<b>All touchpoints</b>"), self.grid)
+        self.layout_parts(
+            self.touchpoint,
+            self.listing,
+            self.form.box(),
+            widgets.HTML("<b>All touchpoints</b>"),
+            self.grid,
+        )
         self._show_lists()
 
     # -- binding ------------------------------------------------------------------------------
@@ -164,23 +191,33 @@ class NeedsEditor(Editor):
         chosen = self.touchpoint.value
         return needs[needs["touchpoint_id"].astype(str) == str(chosen)]
 
-    @staticmethod
-    def _need_label(row: Any) -> str:
-        by = f" — by {row['provider_role']}" if not missing(row["provider_role"]) else ""
+    def _need_label(self, row: Any) -> str:
+        by = (
+            f" — by {role_name(self.wb['roles'], row['provider_role'], 30)}"
+            if not missing(row["provider_role"])
+            else ""
+        )
         return f"[{str(row['kind']).upper()}] {short(row['need'], 60)}{by}"
 
     def _refresh_touchpoints(self) -> None:
         ordered = ordered_touchpoints(self.wb["journey"])
-        options = [(f"{tp.touchpoint_id} · {short(tp.stage, 20)} · {short(tp.description)}",
-                    str(tp.touchpoint_id)) for tp in ordered.itertuples(index=False)]
+        options = [
+            (
+                f"{tp.touchpoint_id} · {short(tp.stage, 20)} · {short(tp.description)}",
+                str(tp.touchpoint_id),
+            )
+            for tp in ordered.itertuples(index=False)
+        ]
         with self.quiet():
             set_options(self.touchpoint, options, self.touchpoint.value)
 
     def _refresh_roles(self) -> None:
         with self.quiet():
-            set_options(self.provider,
-                        role_options(self.wb["roles"], blank="— not decided —", serving=True),
-                        self.provider.value)
+            set_options(
+                self.provider,
+                role_options(self.wb["roles"], blank="— not decided —", serving=True),
+                self.provider.value,
+            )
 
     def _touchpoint_picked(self, change: dict) -> None:
         if self.loading:
@@ -190,20 +227,26 @@ class NeedsEditor(Editor):
         self._show_lists()
 
     def _show_lists(self) -> None:
-        needs = self.wb["needs"]
+        needs, roles = self.wb["needs"], self.wb["roles"]
         mine = self._rows(needs)
         parts = []
         for kind in KINDS:
-            items = "".join(f"<li>{esc(n)}"
-                            + (f" <small>(by {esc(p)})</small>" if not missing(p) else "")
-                            + "</li>"
-                            for n, p in zip(mine.loc[mine["kind"] == kind, "need"],
-                                            mine.loc[mine["kind"] == kind, "provider_role"],
-                                            strict=True))
-            parts.append(f"<div style='flex:1;min-width:180px'><b style='color:"
-                         f"{KIND_COLOURS[kind]}'>{esc(KIND_WORDS[kind])}</b>"
-                         f"<ul style='margin:2px 0'>{items or '<li><i>nothing yet</i></li>'}"
-                         f"</ul></div>")
+            items = "".join(
+                f"<li>{esc(n)}"
+                + (f" <small>(by {esc(role_name(roles, p))})</small>" if not missing(p) else "")
+                + "</li>"
+                for n, p in zip(
+                    mine.loc[mine["kind"] == kind, "need"],
+                    mine.loc[mine["kind"] == kind, "provider_role"],
+                    strict=True,
+                )
+            )
+            parts.append(
+                f"<div style='flex:1;min-width:180px'><b style='color:"
+                f"{KIND_COLOURS[kind]}'>{esc(KIND_WORDS[kind])}</b>"
+                f"<ul style='margin:2px 0'>{items or '<li><i>nothing yet</i></li>'}"
+                f"</ul></div>"
+            )
         self.listing.value = f"<div style='display:flex;gap:12px'>{''.join(parts)}</div>"
         self.grid.value = needs_grid_html(self.wb["journey"], needs, self.touchpoint.value)
         has_touchpoints = bool(self.touchpoint.options)

@@ -39,10 +39,12 @@ import pandas as pd
 
 from kit import cells
 from kit.figures.style import esc
+from kit.formatting import plural
 from kit.orgchart import Flipped, OrgChartError, read_generic, read_uk_organogram
 from kit.problems import KitError, Problem
 from kit.pyramid import build_graph, chain_check, role_reach
 from kit.widgets.base import Editor, Session, figure_widget, open_editor, sync_figure
+from kit.widgets.forms import role_name
 from kit.workbook import Workbook
 
 FORMATS: tuple[tuple[str, str], ...] = (
@@ -92,9 +94,15 @@ def _renamed(problems: list[Problem], names: Mapping[str, str]) -> list[Problem]
     return [dataclasses.replace(p, path=names.get(p.path, p.path)) for p in problems]
 
 
-def read_upload(files: Mapping[str, bytes], folder: str | Path, *, fmt: str = "auto",
-                reports_to: str | None = None, frontline_units: list[str] | None = None,
-                attach_unknown: bool = False) -> Flipped:
+def read_upload(
+    files: Mapping[str, bytes],
+    folder: str | Path,
+    *,
+    fmt: str = "auto",
+    reports_to: str | None = None,
+    frontline_units: list[str] | None = None,
+    attach_unknown: bool = False,
+) -> Flipped:
     """Flip uploaded org chart files (name -> bytes), as ``servekit import-orgchart`` would.
 
     Parameters
@@ -137,18 +145,42 @@ def read_upload(files: Mapping[str, bytes], folder: str | Path, *, fmt: str = "a
     cafe.csv:3:Manager ID: '9' is not the id of any post in the file; expected an id from the 'Employee ID' column (or blank/XX for the top post). To import it anyway, attach unknown managers (--attach-unknown)
     """
     if not files:
-        raise OrgChartError([Problem("(upload)", None, None,
-                                     "no file chosen; expected one HR export (CSV) or the two "
-                                     "CSV files of a UK organogram")])
+        raise OrgChartError(
+            [
+                Problem(
+                    "(upload)",
+                    None,
+                    None,
+                    "no file chosen; expected one HR export (CSV) or the two "
+                    "CSV files of a UK organogram",
+                )
+            ]
+        )
     if len(files) > 2:
-        raise OrgChartError([Problem("(upload)", None, None,
-                                     f"{len(files)} files chosen; expected one (HR export) or two "
-                                     f"(UK organogram senior and junior)")])
+        raise OrgChartError(
+            [
+                Problem(
+                    "(upload)",
+                    None,
+                    None,
+                    f"{len(files)} files chosen; expected one (HR export) or two "
+                    f"(UK organogram senior and junior)",
+                )
+            ]
+        )
     fmt = fmt if fmt != "auto" else ("uk-organogram" if len(files) == 2 else "generic")
     if fmt == "generic" and len(files) != 1:
-        raise OrgChartError([Problem("(upload)", None, None,
-                                     "the HR export format takes one file; choose one file or "
-                                     "the UK organogram format")])
+        raise OrgChartError(
+            [
+                Problem(
+                    "(upload)",
+                    None,
+                    None,
+                    "the HR export format takes one file; choose one file or "
+                    "the UK organogram format",
+                )
+            ]
+        )
     area = Path(folder) / UPLOAD_DIR / uuid.uuid4().hex[:12]
     area.mkdir(parents=True)
     try:
@@ -163,13 +195,19 @@ def read_upload(files: Mapping[str, bytes], folder: str | Path, *, fmt: str = "a
             paths.append(path)
         try:
             if fmt == "generic":
-                flipped = read_generic(paths[0], reports_to=reports_to or None,
-                                       customer_facing_units=frontline_units or None,
-                                       attach_unknown=attach_unknown)
+                flipped = read_generic(
+                    paths[0],
+                    reports_to=reports_to or None,
+                    customer_facing_units=frontline_units or None,
+                    attach_unknown=attach_unknown,
+                )
             else:
-                flipped = read_uk_organogram(paths[0], paths[1] if len(paths) > 1 else None,
-                                             customer_facing_units=frontline_units or None,
-                                             attach_unknown=attach_unknown)
+                flipped = read_uk_organogram(
+                    paths[0],
+                    paths[1] if len(paths) > 1 else None,
+                    customer_facing_units=frontline_units or None,
+                    attach_unknown=attach_unknown,
+                )
         except OrgChartError as exc:
             raise OrgChartError(_renamed(list(exc.problems), names)) from None
         return dataclasses.replace(flipped, warnings=tuple(_renamed(list(flipped.warnings), names)))
@@ -180,8 +218,9 @@ def read_upload(files: Mapping[str, bytes], folder: str | Path, *, fmt: str = "a
             parent.rmdir()
 
 
-def reach_table(roles: pd.DataFrame, serves: pd.DataFrame,
-                journey: pd.DataFrame | None = None) -> tuple[pd.DataFrame, str]:
+def reach_table(
+    roles: pd.DataFrame, serves: pd.DataFrame, journey: pd.DataFrame | None = None
+) -> tuple[pd.DataFrame, str]:
     """The roles behind the most touchpoints, and what counted as a touchpoint.
 
     Uses the team's journey when it names at least one of the roles; otherwise each front-line
@@ -231,8 +270,11 @@ def merged_pyramid(flipped_roles: pd.DataFrame, wb: Workbook) -> tuple[pd.DataFr
     []
     """
     used: list[str] = []
-    for table, column in (("journey", "role_id"), ("needs", "provider_role"),
-                          ("plan", "owner_role")):
+    for table, column in (
+        ("journey", "role_id"),
+        ("needs", "provider_role"),
+        ("plan", "owner_role"),
+    ):
         frame = wb[table]
         if column in frame:
             used += [cells.text(v) for v in frame[column] if cells.text(v)]
@@ -242,6 +284,17 @@ def merged_pyramid(flipped_roles: pd.DataFrame, wb: Workbook) -> tuple[pd.DataFr
     kept = old[old["role_id"].astype(str).isin(keep_ids)]
     frame = pd.concat([flipped_roles, kept], ignore_index=True) if len(kept) else flipped_roles
     return frame.reset_index(drop=True), [cells.text(v) for v in kept["role_id"]]
+
+
+def _count(n: int, one: str) -> str:
+    """``1 row``, ``1,234 rows`` (thousands separated).
+
+    Examples
+    --------
+    >>> _count(1, "row"), _count(1234, "serves edge")
+    ('1 row', '1,234 serves edges')
+    """
+    return f"{n:,} {one if n == 1 else one + 's'}"
 
 
 def _problem_list(problems: list[Problem], limit: int = 30) -> str:
@@ -291,36 +344,62 @@ class OrgChartUpload(Editor):
 
     def __init__(self, workbook: Workbook | Session):
         super().__init__(workbook)
-        self.upload = widgets.FileUpload(accept=".csv,text/csv", multiple=True,
-                                         description="Choose file(s)")
-        self.fmt = widgets.Dropdown(options=FORMATS, value="auto", description="Format:",
-                                    style={"description_width": "initial"},
-                                    layout=widgets.Layout(width="520px"))
-        self.reports_to = widgets.Text(placeholder="detected, e.g. Manager ID",
-                                       description="Reports-to column (HR export):",
-                                       style={"description_width": "initial"},
-                                       layout=widgets.Layout(width="520px"))
-        self.frontline_units = widgets.Text(placeholder="optional, e.g. Operations*, Contact centre",
-                                            description="Customer-facing units:",
-                                            style={"description_width": "initial"},
-                                            layout=widgets.Layout(width="520px"))
-        self.attach_unknown = widgets.Checkbox(description="Keep posts whose manager is not in "
-                                               "the file (under a placeholder)", indent=False)
-        self.flip_button = widgets.Button(description="Flip it", icon="retweet",
-                                          button_style="primary", layout=widgets.Layout(width="auto"))
-        self.save_button = widgets.Button(description="Save as our pyramid", icon="save",
-                                          button_style="success", disabled=True,
-                                          layout=widgets.Layout(width="auto"),
-                                          tooltip="Replace the team's roles and serves with the "
-                                          "flipped chart (the old version stays in .history/)")
+        self.upload = widgets.FileUpload(
+            accept=".csv,text/csv", multiple=True, description="Choose files"
+        )
+        self.fmt = widgets.Dropdown(
+            options=FORMATS,
+            value="auto",
+            description="Format:",
+            style={"description_width": "initial"},
+            layout=widgets.Layout(width="520px"),
+        )
+        self.reports_to = widgets.Text(
+            placeholder="detected, e.g. Manager ID",
+            description="Reports-to column (HR export):",
+            style={"description_width": "initial"},
+            layout=widgets.Layout(width="520px"),
+        )
+        self.frontline_units = widgets.Text(
+            placeholder="optional, e.g. Operations*, Contact centre",
+            description="Customer-facing units:",
+            style={"description_width": "initial"},
+            layout=widgets.Layout(width="520px"),
+        )
+        self.attach_unknown = widgets.Checkbox(
+            description="Keep posts whose manager is not in the file (under a placeholder)",
+            indent=False,
+        )
+        self.flip_button = widgets.Button(
+            description="Flip it",
+            icon="retweet",
+            button_style="primary",
+            layout=widgets.Layout(width="auto"),
+        )
+        self.save_button = widgets.Button(
+            description="Save as our pyramid",
+            icon="save",
+            button_style="success",
+            disabled=True,
+            layout=widgets.Layout(width="auto"),
+            tooltip="Replace the team's roles and serves with the "
+            "flipped chart (the old version stays in .history/)",
+        )
         self.flip_button.on_click(lambda _: self.flip())
         self.save_button.on_click(lambda _: self.save_pyramid())
-        self.result = widgets.HTML("<i>Choose your file(s), then click <b>Flip it</b>.</i>")
+        self.result = widgets.HTML("<i>Choose your file (or files), then click <b>Flip it</b>.</i>")
         self.flipped: Flipped | None = None
         self.figure = figure_widget(self._figure(None))
-        self.layout_parts(self.upload, self.fmt, self.reports_to, self.frontline_units,
-                          self.attach_unknown, widgets.HBox([self.flip_button, self.save_button]),
-                          self.result, self.figure)
+        self.layout_parts(
+            self.upload,
+            self.fmt,
+            self.reports_to,
+            self.frontline_units,
+            self.attach_unknown,
+            widgets.HBox([self.flip_button, self.save_button]),
+            self.result,
+            self.figure,
+        )
 
     # -- reading ------------------------------------------------------------------------------
     def files(self) -> dict[str, bytes]:
@@ -333,7 +412,7 @@ class OrgChartUpload(Editor):
         return out
 
     def flip(self) -> bool:
-        """Read the uploaded file(s) and show the result; True when it could be flipped."""
+        """Read the uploaded files and show the result; True when it could be flipped."""
         return self.load_files(self.files())
 
     def load_files(self, files: Mapping[str, bytes]) -> bool:
@@ -346,22 +425,31 @@ class OrgChartUpload(Editor):
         self.flipped = None
         self.save_button.disabled = True
         try:
-            flipped = read_upload(files, self.wb.path, fmt=self.fmt.value,
-                                  reports_to=self.reports_to.value.strip() or None,
-                                  frontline_units=units, attach_unknown=self.attach_unknown.value)
+            flipped = read_upload(
+                files,
+                self.wb.path,
+                fmt=self.fmt.value,
+                reports_to=self.reports_to.value.strip() or None,
+                frontline_units=units,
+                attach_unknown=self.attach_unknown.value,
+            )
         except KitError as exc:
             problems = list(getattr(exc, "problems", []) or [])
             errors = [p for p in problems if p.is_error]
-            listed = _problem_list(errors or problems) if problems else \
-                f"<p>{html.escape(str(exc))}</p>"
-            self.result.value = (f"<p style='color:#b8471b'><b>Not imported:</b> "
-                                 f"{len(errors)} problem(s) to fix in the file, then upload it "
-                                 f"again. Nothing was saved.</p>{listed}")
+            listed = (
+                _problem_list(errors or problems) if problems else f"<p>{html.escape(str(exc))}</p>"
+            )
+            self.result.value = (
+                f"<p style='color:#b8471b'><b>Not imported:</b> "
+                f"{plural(len(errors), 'problem')} to fix in the file, then upload it "
+                f"again. Nothing was saved.</p>{listed}"
+            )
             sync_figure(self.figure, self._figure(None))
             return False
         except OSError as exc:
-            self.result.value = (f"<p style='color:#b8471b'><b>Not imported:</b> "
-                                 f"{html.escape(str(exc))}</p>")
+            self.result.value = (
+                f"<p style='color:#b8471b'><b>Not imported:</b> {html.escape(str(exc))}</p>"
+            )
             return False
         self.flipped = flipped
         sync_figure(self.figure, self._figure(flipped))  # first, so the summary shows last
@@ -375,46 +463,62 @@ class OrgChartUpload(Editor):
 
         if flipped is None:
             return pyramid_figure(pd.DataFrame(), pd.DataFrame(), title="Your organisation")
-        return pyramid_figure(flipped.roles, flipped.serves,
-                              title="Your organisation, upside down")
+        return pyramid_figure(flipped.roles, flipped.serves, title="Your organisation, upside down")
 
     def _summary(self, flipped: Flipped) -> str:
         roles = flipped.roles
         levels = roles["level"].value_counts()
-        by_level = ", ".join(f"{levels[lv]:,} {lv}" for lv in
-                             ("customer", "frontline", "support", "manager", "executive")
-                             if lv in levels)
-        parts = [f"<p><b>Flipped:</b> {flipped.source_rows:,} row(s) read; {len(roles):,} roles "
-                 f"({esc(by_level)}), {len(flipped.serves):,} serves edges, "
-                 f"{flipped.total_fte:,.1f} FTE.</p>"]
+        by_level = ", ".join(
+            f"{levels[lv]:,} {lv}"
+            for lv in ("customer", "frontline", "support", "manager", "executive")
+            if lv in levels
+        )
+        parts = [
+            f"<p><b>Flipped:</b> {_count(flipped.source_rows, 'row')} read; "
+            f"{_count(len(roles), 'role')} ({esc(by_level)}), "
+            f"{_count(len(flipped.serves), 'serves edge')}, "
+            f"{flipped.total_fte:,.1f} FTE.</p>"
+        ]
         if flipped.warnings:
-            parts.append(f"<details><summary>{len(flipped.warnings)} warning(s): imported, but "
-                         f"worth a look</summary>{_problem_list(list(flipped.warnings))}"
-                         f"</details>")
+            parts.append(
+                f"<details><summary>{plural(len(flipped.warnings), 'warning')}: imported, but "
+                f"worth a look</summary>{_problem_list(list(flipped.warnings))}"
+                f"</details>"
+            )
         check = chain_check(build_graph(roles, flipped.serves))
         if check.findings.empty:
             parts.append("<p><b>Chain check:</b> every role's service reaches a customer.</p>")
         else:
             kinds = check.findings["kind"].value_counts()
             detail = ", ".join(f"{n} {k.replace('_', ' ')}" for k, n in kinds.items())
-            items = "".join(f"<li>{html.escape(str(s))}</li>"
-                            for s in check.findings["sentence"].head(8))
+            items = "".join(
+                f"<li>{html.escape(str(s))}</li>" for s in check.findings["sentence"].head(8)
+            )
             more = len(check.findings) - 8
-            parts.append(f"<p><b>Chain check:</b> {len(check.findings)} finding(s) "
-                         f"({esc(detail)}).</p><ul style='margin:4px 0'>{items}"
-                         + (f"<li>… and {more} more</li>" if more > 0 else "") + "</ul>")
+            parts.append(
+                f"<p><b>Chain check:</b> {plural(len(check.findings), 'finding')} "
+                f"({esc(detail)}).</p><ul style='margin:4px 0'>{items}"
+                + (f"<li>… and {more} more</li>" if more > 0 else "")
+                + "</ul>"
+            )
         reach, basis = reach_table(roles, flipped.serves, self.wb["journey"])
-        what = ("touchpoints of your journey" if basis == "journey" else
-                "front-line roles (your journey names none of these roles yet, so each "
-                "customer-facing role counts as one touchpoint)")
+        what = (
+            "touchpoints of your journey"
+            if basis == "journey"
+            else "front-line roles (your journey names none of these roles yet, so each "
+            "customer-facing role counts as one touchpoint)"
+        )
         rows = "".join(
             f"<tr><td>{esc(r.name)}</td><td>{esc(r.level)}</td>"
             f"<td style='text-align:right'>{int(r.touchpoints)}</td>"
             f"<td style='text-align:right'>{r.served_headcount:,.1f}</td></tr>"
-            for r in reach.head(TOP_ROLES).itertuples(index=False))
-        parts.append(f"<p><b>The roles behind the most {what}:</b></p>"
-                     f"<table><tr><th>role</th><th>level</th><th>reaches</th>"
-                     f"<th>people served (FTE)</th></tr>{rows}</table>")
+            for r in reach.head(TOP_ROLES).itertuples(index=False)
+        )
+        parts.append(
+            f"<p><b>The roles behind the most {what}:</b></p>"
+            f"<table><tr><th>role</th><th>level</th><th>reaches</th>"
+            f"<th>people served (FTE)</th></tr>{rows}</table>"
+        )
         return "".join(parts)
 
     def refresh(self) -> None:
@@ -432,24 +536,33 @@ class OrgChartUpload(Editor):
         new_roles, kept = merged_pyramid(self.flipped.roles, self.wb)
         old = self.wb["roles"]
         new_ids = set(new_roles["role_id"].astype(str))
-        both = pd.concat([new_roles, old[~old["role_id"].astype(str).isin(new_ids)]],
-                         ignore_index=True)
+        both = pd.concat(
+            [new_roles, old[~old["role_id"].astype(str).isin(new_ids)]], ignore_index=True
+        )
         # step 1: old and new roles side by side, new serves (valid whatever the old serves were)
-        if not self.commit({"roles": both, "serves": self.flipped.serves},
-                           what="import of the org chart"):
+        if not self.commit(
+            {"roles": both, "serves": self.flipped.serves}, what="import of the org chart"
+        ):
             return False
         # step 2: drop the old roles nothing names any more (only those this upload replaced:
         # a role someone else added meanwhile, merged in by the save, stays)
         drop = set(old["role_id"].astype(str)) - new_ids
         now = self.wb["roles"]
-        if not self.commit({"roles": now[~now["role_id"].astype(str).isin(drop)]},
-                           what="removal of the old roles"):
+        if not self.commit(
+            {"roles": now[~now["role_id"].astype(str).isin(drop)]}, what="removal of the old roles"
+        ):
             return False
-        note = (f" Kept {len(kept)} role(s) your journey, needs or plan still name: "
-                f"{esc(', '.join(kept))}; connect them in 02 · The upside-down pyramid."
-                if kept else "")
-        self.result.value += (f"<p style='color:#1b7a3d'><b>Saved</b> as your team's pyramid "
-                              f"(roles.csv, serves.csv).{note}</p>")
+        names = [role_name(self.wb["roles"], k) for k in kept]
+        note = (
+            f" Kept {plural(len(kept), 'role')} your journey, needs or plan still name: "
+            f"{esc(', '.join(names))}; connect them in 02 · The upside-down pyramid."
+            if kept
+            else ""
+        )
+        self.result.value += (
+            f"<p style='color:#1b7a3d'><b>Saved</b> as your team's pyramid "
+            f"(roles.csv, serves.csv).{note}</p>"
+        )
         self.save_button.disabled = True
         return True
 

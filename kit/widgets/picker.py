@@ -69,8 +69,10 @@ def workshop_problem(workshop_dir: str | Path) -> str:
         why = "has no teams yet (add them with 'servekit new DIR --force --team NAME')"
     else:
         return ""
-    return (f"{shown} {why}; expected the folder 'servekit new' made (ask your facilitator "
-            f"for your team's notebook link)")
+    return (
+        f"{shown} {why}; expected the folder 'servekit new' made (ask your facilitator "
+        f"for your team's notebook link)"
+    )
 
 
 class TeamPicker(widgets.VBox):
@@ -90,12 +92,16 @@ class TeamPicker(widgets.VBox):
         names = Workshop(workshop_dir).team_names()
         self.dropdown = widgets.Dropdown(
             options=[(PROMPT, "")] + [(name, slug) for slug, name in names.items()],
-            value="", description="Your team:", style={"description_width": "initial"},
-            layout=widgets.Layout(width="420px"))
+            value="",
+            description="Your team:",
+            style={"description_width": "initial"},
+            layout=widgets.Layout(width="420px"),
+        )
         self.hint = widgets.HTML(
             "<b>Which team are you?</b> Choose it once: the editors of this notebook open for "
             "that team and every edit is saved in its folder "
-            f"(<code>{esc(self.key.name)}/teams/…</code>).")
+            f"(<code>{esc(self.key.name)}/teams/…</code>)."
+        )
         super().__init__([self.hint, self.dropdown])
         self.add_class("servekit-picker")
         self.dropdown.observe(self._picked, "value")

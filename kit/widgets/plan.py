@@ -19,6 +19,7 @@ import plotly.graph_objects as go
 
 from kit.figures.scoring import priority_chart
 from kit.figures.style import esc
+from kit.formatting import plural
 from kit.journey import ordered_touchpoints
 from kit.schema import KINDS, REFLECTION_QUESTIONS
 from kit.scoring import priority_ranking, top_priorities
@@ -56,12 +57,15 @@ def _date(value: Any) -> dt.date | None:
 
 def _action_label(row: Any) -> str:
     due = f" · due {text_of(row['due'])}" if not missing(row["due"]) else ""
-    return f"{row['action_id']} · {row['touchpoint_id']} · [{str(row['kind']).upper()}] " \
-           f"{short(row['action'], 50)}{due}"
+    return (
+        f"{row['action_id']} · {row['touchpoint_id']} · [{str(row['kind']).upper()}] "
+        f"{short(row['action'], 50)}{due}"
+    )
 
 
-def priorities_html(scores: pd.DataFrame, journey: pd.DataFrame, plan: pd.DataFrame,
-                    k: int = TOP_K) -> str:
+def priorities_html(
+    scores: pd.DataFrame, journey: pd.DataFrame, plan: pd.DataFrame, k: int = TOP_K
+) -> str:
     """The top ``k`` priorities with how many actions each has, as escaped HTML.
 
     Parameters
@@ -87,18 +91,26 @@ def priorities_html(scores: pd.DataFrame, journey: pd.DataFrame, plan: pd.DataFr
     """
     top = top_priorities(scores, journey, k=k)
     if top.empty:
-        return ("<i>No priorities yet: score the touchpoints first (notebook 04). You can still "
-                "plan actions for any touchpoint.</i>")
+        return (
+            "<i>No priorities yet: score the touchpoints first (notebook 04). You can still "
+            "plan actions for any touchpoint.</i>"
+        )
     counts = plan["touchpoint_id"].astype(str).value_counts() if len(plan) else {}
     items = []
     for row in top.itertuples(index=False):
         n = int(counts.get(str(row.touchpoint_id), 0))
-        todo = f"{n} action(s)" if n else "<b style='color:#D55E00'>no action yet</b>"
-        items.append(f"<li><b>#{row.rank} {esc(row.touchpoint_id)}</b> — "
-                     f"{esc(short(row.description, 80))} <small>(importance "
-                     f"{row.importance:g}, performance {row.performance:g}, priority "
-                     f"{row.priority:g})</small> · {todo}</li>")
+        todo = plural(n, "action") if n else "<b style='color:#D55E00'>no action yet</b>"
+        items.append(
+            f"<li><b>#{row.rank} {esc(row.touchpoint_id)}</b> — "
+            f"{esc(short(row.description, 80))} <small>(importance "
+            f"{row.importance:g}, performance {row.performance:g}, priority "
+            f"{row.priority:g})</small> · {todo}</li>"
+        )
     return f"<b>Act on these first</b><ol style='margin:2px 0'>{''.join(items)}</ol>"
+
+
+REFLECTION_ROWS = 5
+"""Lines shown in each reflection answer box."""
 
 
 class PlanEditor(Editor):
@@ -138,36 +150,51 @@ class PlanEditor(Editor):
         super().__init__(workbook)
         self.action_id = labelled(widgets.Text(continuous_update=False), "Action id:", "260px")
         self.touchpoint = labelled(widgets.Dropdown(), "Touchpoint:", "560px")
-        self.kind = labelled(widgets.ToggleButtons(options=[(k.upper(), k) for k in KINDS]),
-                             "Be/do/have:", "auto")
-        self.action = labelled(widgets.Textarea(continuous_update=False, rows=2,
-                                                placeholder="What will be done"),
-                               "Action:", "560px")
+        self.kind = labelled(
+            widgets.ToggleButtons(options=[(k.upper(), k) for k in KINDS]), "Be/do/have:", "auto"
+        )
+        self.action = labelled(
+            widgets.Textarea(continuous_update=False, rows=2, placeholder="What will be done"),
+            "Action:",
+            "560px",
+        )
         self.owner = labelled(widgets.Dropdown(), "Owner:", "560px")
         self.due = labelled(widgets.DatePicker(), "Due:", "300px")
-        self.metric = labelled(widgets.Text(continuous_update=False,
-                                            placeholder="e.g. minutes waiting at check-in"),
-                               "Metric:")
-        self.baseline = labelled(widgets.Text(continuous_update=False, placeholder="today"),
-                                 "Baseline:", "260px")
-        self.target = labelled(widgets.Text(continuous_update=False, placeholder="goal"),
-                               "Target:", "260px")
+        self.metric = labelled(
+            widgets.Text(continuous_update=False, placeholder="e.g. minutes waiting at check-in"),
+            "Metric:",
+        )
+        self.baseline = labelled(
+            widgets.Text(continuous_update=False, placeholder="today"), "Baseline:", "260px"
+        )
+        self.target = labelled(
+            widgets.Text(continuous_update=False, placeholder="goal"), "Target:", "260px"
+        )
         self._refresh_choices()
         fields = [
             Field("action_id", self.action_id),
-            Field("touchpoint_id", self.touchpoint, read=lambda v: v or None,
-                  show=lambda v: "" if missing(v) else str(v)),
+            Field(
+                "touchpoint_id",
+                self.touchpoint,
+                read=lambda v: v or None,
+                show=lambda v: "" if missing(v) else str(v),
+            ),
             Field("kind", self.kind),
             Field("action", self.action),
-            Field("owner_role", self.owner, read=lambda v: v or None,
-                  show=lambda v: "" if missing(v) else str(v)),
+            Field(
+                "owner_role",
+                self.owner,
+                read=lambda v: v or None,
+                show=lambda v: "" if missing(v) else str(v),
+            ),
             Field("due", self.due, show=_date),
             Field("metric", self.metric),
             Field("baseline", self.baseline),
             Field("target", self.target),
         ]
-        self.form = RowForm(self, "plan", fields, noun="action", label=_action_label,
-                            new_row=self._new_row)
+        self.form = RowForm(
+            self, "plan", fields, noun="action", label=_action_label, new_row=self._new_row
+        )
         self.add_button = self.form.add_button
         self.delete_button = self.form.delete_button
         self.picker = self.form.picker
@@ -178,15 +205,29 @@ class PlanEditor(Editor):
         self.reflection_fields: dict[str, Field] = {}
         boxes = []
         for key, question in REFLECTION_QUESTIONS.items():
-            area = widgets.Textarea(continuous_update=False, rows=3,
-                                    layout=widgets.Layout(width="640px"))
+            # Roomy: a full-width box of REFLECTION_ROWS lines, proportional font (EDITOR_CSS).
+            area = widgets.Textarea(
+                continuous_update=False,
+                rows=REFLECTION_ROWS,
+                placeholder="Your answer, in a few sentences",
+                layout=widgets.Layout(width="100%", min_height="6.5em"),
+            )
+            area.add_class("servekit-reflection")
             self.reflections[key] = area
-            self.reflection_fields[key] = Field(key, area)
+            self.reflection_fields[key] = field = Field(key, area)
             area.observe(lambda _, k=key: self._answered(k), "value")
-            boxes += [widgets.HTML(f"<b>{esc(question)}</b>"), self.reflection_fields[key].box()]
+            boxes += [
+                widgets.HTML(f"<b>{esc(question)}</b>"),
+                widgets.VBox([area, field.error], layout=widgets.Layout(width="100%")),
+            ]
         self._fill_reflections()
-        self.layout_parts(self.priorities, self.figure, self.form.box(),
-                          widgets.HTML("<h4 style='margin:8px 0 2px'>Reflections</h4>"), *boxes)
+        self.layout_parts(
+            self.priorities,
+            self.figure,
+            self.form.box(),
+            widgets.HTML("<h4 style='margin:8px 0 2px'>Reflections</h4>"),
+            *boxes,
+        )
         self._show_priorities()
 
     # -- binding ------------------------------------------------------------------------------
@@ -196,8 +237,13 @@ class PlanEditor(Editor):
     def _new_row(self, plan: pd.DataFrame) -> dict[str, Any]:
         top = top_priorities(self.wb["scores"], self.wb["journey"], k=1)
         first = str(top["touchpoint_id"].iloc[0]) if len(top) else self.touchpoint.value
-        return {"action_id": next_id(plan["action_id"], "A"), "touchpoint_id": first,
-                "kind": "do", "due": None, "owner_role": ""}
+        return {
+            "action_id": next_id(plan["action_id"], "A"),
+            "touchpoint_id": first,
+            "kind": "do",
+            "due": None,
+            "owner_role": "",
+        }
 
     def _refresh_choices(self) -> None:
         journey, scores = self.wb["journey"], self.wb["scores"]
@@ -209,18 +255,26 @@ class PlanEditor(Editor):
             options.append((f"#{r.rank} {flag}{tid} · {short(r.description)}", tid))
         for tp in ordered_touchpoints(journey).itertuples(index=False):
             if str(tp.touchpoint_id) not in ranked:
-                options.append((f"(not scored) {tp.touchpoint_id} · {short(tp.description)}",
-                                str(tp.touchpoint_id)))
+                options.append(
+                    (
+                        f"(not scored) {tp.touchpoint_id} · {short(tp.description)}",
+                        str(tp.touchpoint_id),
+                    )
+                )
         with self.quiet():
-            set_options(self.touchpoint, options or [("— no touchpoints yet —", "")],
-                        self.touchpoint.value)
-            set_options(self.owner, role_options(self.wb["roles"], blank="— not decided —",
-                                                     serving=True),
-                        self.owner.value)
+            set_options(
+                self.touchpoint, options or [("— no touchpoints yet —", "")], self.touchpoint.value
+            )
+            set_options(
+                self.owner,
+                role_options(self.wb["roles"], blank="— not decided —", serving=True),
+                self.owner.value,
+            )
 
     def _show_priorities(self) -> None:
-        self.priorities.value = priorities_html(self.wb["scores"], self.wb["journey"],
-                                                self.wb["plan"])
+        self.priorities.value = priorities_html(
+            self.wb["scores"], self.wb["journey"], self.wb["plan"]
+        )
 
     def _fill_reflections(self) -> None:
         with self.quiet():
@@ -239,8 +293,11 @@ class PlanEditor(Editor):
     def _answered(self, key: str) -> None:
         if self.loading:
             return
-        self.commit(reflections={key: self.reflections[key].value},
-                    fields={key: self.reflection_fields[key]}, what=f"answer to {key}")
+        self.commit(
+            reflections={key: self.reflections[key].value},
+            fields={key: self.reflection_fields[key]},
+            what=f"answer to {key}",
+        )
 
 
 def plan_editor(workshop_dir: str | Path, team: str) -> PlanEditor | widgets.HTML:

@@ -41,7 +41,7 @@ _NO_EDGE = "—"
 
 def _role_label(row: Any) -> str:
     count = f" · {text_of(row['headcount'])} people" if not missing(row["headcount"]) else ""
-    return f"{short(row['name'], 40)} ({row['role_id']}) · {row['level']}{count}"
+    return f"{short(row['name'], 40)} · {row['level']}{count}"
 
 
 def _role_id_from_name(row: dict[str, Any]) -> dict[str, Any]:
@@ -75,17 +75,23 @@ def chain_html(roles: pd.DataFrame, serves: pd.DataFrame) -> str:
     """
     check = chain_check(build_graph(roles, serves))
     if len(roles) == 0:
-        return "<i>No roles yet: add the customer first, then the front line, then who serves " \
-               "them.</i>"
+        return (
+            "<i>No roles yet: add the customer first, then the front line, then who serves "
+            "them.</i>"
+        )
     if check.ok:
-        return (f"<span style='color:{PALETTE['green']}'>✓ Chain check: every role reaches a "
-                f"customer, and nobody serves the boss.</span>")
+        return (
+            f"<span style='color:{PALETTE['green']}'>✓ Chain check: every role reaches a "
+            f"customer, and nobody serves the boss.</span>"
+        )
     parts = []
     cut_off = pd.concat([check.unreached, check.orphans], ignore_index=True)
     if len(cut_off):
         names = ", ".join(f"<b>{esc(n)}</b>" for n in dict.fromkeys(cut_off["name"]))
-        parts.append(f"<b style='color:{PALETTE['vermillion']}'>Roles that reach no customer "
-                     f"({len(set(cut_off['role_id']))}):</b> {names}")
+        parts.append(
+            f"<b style='color:{PALETTE['vermillion']}'>Roles that reach no customer "
+            f"({len(set(cut_off['role_id']))}):</b> {names}"
+        )
     items = "".join(f"<li>{esc(s)}</li>" for s in check.findings["sentence"])
     parts.append(f"<ul style='margin:2px 0'>{items}</ul>")
     return "<div>" + "<br>".join(parts) + "</div>"
@@ -129,50 +135,89 @@ class PyramidEditor(Editor):
 
     def __init__(self, workbook: Workbook | Session):
         super().__init__(workbook)
-        self.role_id = labelled(widgets.Text(continuous_update=False,
-                                             placeholder="blank: made from the name"),
-                                "Role id:", "360px")
-        self.role_name = labelled(widgets.Text(continuous_update=False,
-                                               placeholder="e.g. Front desk agent"), "Name:")
-        self.level = labelled(widgets.Dropdown(options=list(LEVELS), value="frontline"),
-                              "Level:", "300px")
-        self.headcount = labelled(widgets.Text(continuous_update=False, placeholder="e.g. 12"),
-                                  "Headcount:", "260px")
-        fields = [Field("role_id", self.role_id), Field("name", self.role_name),
-                  Field("level", self.level), Field("headcount", self.headcount)]
-        self.roles = RowForm(self, "roles", fields, noun="role", label=_role_label,
-                             new_row=lambda _: {"level": "frontline"},
-                             cascade=self._drop_edges, complete=_role_id_from_name)
+        self.role_id = labelled(
+            widgets.Text(continuous_update=False, placeholder="blank: made from the name"),
+            "Role id:",
+            "360px",
+        )
+        self.role_name = labelled(
+            widgets.Text(continuous_update=False, placeholder="e.g. Front desk agent"), "Name:"
+        )
+        self.level = labelled(
+            widgets.Dropdown(options=list(LEVELS), value="frontline"), "Level:", "300px"
+        )
+        self.headcount = labelled(
+            widgets.Text(continuous_update=False, placeholder="e.g. 12"), "Headcount:", "260px"
+        )
+        fields = [
+            Field("role_id", self.role_id),
+            Field("name", self.role_name),
+            Field("level", self.level),
+            Field("headcount", self.headcount),
+        ]
+        self.roles = RowForm(
+            self,
+            "roles",
+            fields,
+            noun="role",
+            label=_role_label,
+            new_row=lambda _: {"level": "frontline"},
+            cascade=self._drop_edges,
+            complete=_role_id_from_name,
+        )
         self.add_role_button = self.roles.add_button
         self.delete_role_button = self.roles.delete_button
         self.role_picker = self.roles.picker
 
         self.from_role = widgets.Dropdown(layout=widgets.Layout(width="300px"))
         self.to_role = widgets.Dropdown(layout=widgets.Layout(width="300px"))
-        self.edge_fields = {"from_role": Field("from_role", self.from_role),
-                            "to_role": Field("to_role", self.to_role)}
-        self.add_edge_button = widgets.Button(description="Add: serves", icon="plus",
-                                              button_style="success")
-        self.edge_picker = widgets.Dropdown(description="Edges:",
-                                            layout=widgets.Layout(width="560px"),
-                                            style={"description_width": "110px"})
+        self.edge_fields = {
+            "from_role": Field("from_role", self.from_role),
+            "to_role": Field("to_role", self.to_role),
+        }
+        self.add_edge_button = widgets.Button(
+            description="Add: serves", icon="plus", button_style="success"
+        )
+        self.edge_picker = widgets.Dropdown(
+            description="Edges:",
+            layout=widgets.Layout(width="560px"),
+            style={"description_width": "110px"},
+        )
         self.delete_edge_button = widgets.Button(description="Delete edge", icon="trash")
         self.add_edge_button.on_click(lambda _: self.add_edge())
         self.delete_edge_button.on_click(lambda _: self.delete_edge())
         self.chain = widgets.HTML("")
         self.figure = figure_widget(self._figure())
-        edges = widgets.VBox([
-            widgets.HTML("<b>Who serves whom</b> — read it as “<i>left</i> serves <i>right</i>”; "
-                         "every chain should end at a customer."),
-            widgets.HBox([self.from_role, widgets.HTML("&nbsp;serves&nbsp;"), self.to_role,
-                          self.add_edge_button]),
-            widgets.HBox([self.edge_fields["from_role"].error, self.edge_fields["to_role"].error]),
-            widgets.HBox([self.edge_picker, self.delete_edge_button]),
-        ])
+        edges = widgets.VBox(
+            [
+                widgets.HTML(
+                    "<b>Who serves whom</b> — read it as “<i>left</i> serves <i>right</i>”; "
+                    "every chain should end at a customer."
+                ),
+                widgets.HBox(
+                    [
+                        self.from_role,
+                        widgets.HTML("&nbsp;serves&nbsp;"),
+                        self.to_role,
+                        self.add_edge_button,
+                    ]
+                ),
+                widgets.HBox(
+                    [self.edge_fields["from_role"].error, self.edge_fields["to_role"].error]
+                ),
+                widgets.HBox([self.edge_picker, self.delete_edge_button]),
+            ]
+        )
         self.layout_parts(
-            widgets.HTML("<b>Roles</b> — customers on top, then the front line, then everyone "
-                         "who serves them."),
-            self.roles.box(), edges, self.chain, self.figure)
+            widgets.HTML(
+                "<b>Roles</b> — customers on top, then the front line, then everyone "
+                "who serves them."
+            ),
+            self.roles.box(),
+            edges,
+            self.chain,
+            self.figure,
+        )
         self._refresh_edges()
 
     # -- binding ------------------------------------------------------------------------------
@@ -187,14 +232,18 @@ class PyramidEditor(Editor):
     def _refresh_edges(self) -> None:
         roles, serves = self.wb["roles"], self.wb["serves"]
         options = role_options(roles, blank=_NO_EDGE)
-        edges = [(f"{self._name(roles, f)} serves {self._name(roles, t)}", i)
-                 for i, (f, t) in enumerate(zip(serves["from_role"], serves["to_role"],
-                                                strict=True))]
+        edges = [
+            (f"{self._name(roles, f)} serves {self._name(roles, t)}", i)
+            for i, (f, t) in enumerate(zip(serves["from_role"], serves["to_role"], strict=True))
+        ]
         with self.quiet():
             set_options(self.from_role, options, self.from_role.value)
             set_options(self.to_role, options, self.to_role.value)
-            set_options(self.edge_picker, [("— pick an edge to delete —", -1), *edges],
-                        self.edge_picker.value)
+            set_options(
+                self.edge_picker,
+                [("— pick an edge to delete —", -1), *edges],
+                self.edge_picker.value,
+            )
         self.delete_edge_button.disabled = not edges
         self.chain.value = chain_html(roles, serves)
 
@@ -228,8 +277,10 @@ class PyramidEditor(Editor):
         True
         """
         serves = self.wb["serves"]
-        new = pd.DataFrame([{"from_role": self.from_role.value or None,
-                             "to_role": self.to_role.value or None}], dtype=object)
+        new = pd.DataFrame(
+            [{"from_role": self.from_role.value or None, "to_role": self.to_role.value or None}],
+            dtype=object,
+        )
         edited = pd.concat([serves.astype(object), new], ignore_index=True)
         what = f"add edge {self.from_role.value} serves {self.to_role.value}"
         return self.commit({"serves": edited}, fields=self.edge_fields, what=what)
@@ -251,8 +302,9 @@ class PyramidEditor(Editor):
             return False
         row = serves.loc[index]
         edited = serves.drop(index=index).reset_index(drop=True)
-        return self.commit({"serves": edited},
-                           what=f"delete edge {row['from_role']} serves {row['to_role']}")
+        return self.commit(
+            {"serves": edited}, what=f"delete edge {row['from_role']} serves {row['to_role']}"
+        )
 
 
 def pyramid_editor(workshop_dir: str | Path, team: str) -> PyramidEditor | widgets.HTML:

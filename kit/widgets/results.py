@@ -21,7 +21,7 @@ import plotly.graph_objects as go
 
 from kit.figures.followup import action_chart
 from kit.figures.style import esc
-from kit.followup import STATUSES, plan_progress
+from kit.followup import STATUSES, _date, plan_progress
 from kit.widgets.base import (
     Editor,
     Field,
@@ -39,26 +39,14 @@ from kit.widgets.base import (
 from kit.workbook import Workbook
 
 
-def _date(value: Any) -> dt.date | None:
-    if missing(value):
-        return None
-    if isinstance(value, pd.Timestamp | dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    try:
-        return dt.date.fromisoformat(str(value))
-    except ValueError:
-        return None
-
-
 def _number(value: Any) -> str:
     text = text_of(value)
     return text if text else "—"
 
 
-def action_info_html(action: dict[str, Any] | None, progress: dict[str, Any] | None,
-                     owner: str = "") -> str:
+def action_info_html(
+    action: dict[str, Any] | None, progress: dict[str, Any] | None, owner: str = ""
+) -> str:
     """What an action is measured by, and how far it has come, as escaped HTML.
 
     Examples
@@ -71,23 +59,32 @@ def action_info_html(action: dict[str, Any] | None, progress: dict[str, Any] | N
     True
     """
     if action is None:
-        return ("<i>No actions in the plan yet: plan them in notebook 05 "
-                "(workshops/05_plan.ipynb), then come back to record results.</i>")
-    parts = [f"<b>Metric:</b> {esc(text_of(action.get('metric'))) or '<i>not set</i>'}",
-             f"<b>Baseline:</b> {esc(_number(action.get('baseline')))}",
-             f"<b>Target:</b> {esc(_number(action.get('target')))}",
-             f"<b>Due:</b> {esc(text_of(action.get('due'))) or '—'}",
-             f"<b>Owner:</b> {esc(owner) or '—'}"]
+        return (
+            "<i>No actions in the plan yet: plan them in notebook 05 "
+            "(workshops/05_plan.ipynb), then come back to record results.</i>"
+        )
+    parts = [
+        f"<b>Metric:</b> {esc(text_of(action.get('metric'))) or '<i>not set</i>'}",
+        f"<b>Baseline:</b> {esc(_number(action.get('baseline')))}",
+        f"<b>Target:</b> {esc(_number(action.get('target')))}",
+        f"<b>Due:</b> {esc(text_of(action.get('due'))) or '—'}",
+        f"<b>Owner:</b> {esc(owner) or '—'}",
+    ]
     lines = [" · ".join(parts)]
     if progress is not None:
         share = progress.get("progress")
         status = str(progress.get("status"))
         done = "" if share is None or pd.isna(share) else f"{round(100 * share)}% of the way · "
-        latest = ("" if progress.get("latest_date") is None else
-                  f"latest {esc(_number(progress.get('latest')))} on "
-                  f"{esc(progress.get('latest_date'))} · ")
-        lines.append(f"<b>Now:</b> {latest}{done}<b>{esc(status)}</b> "
-                     f"<small>({esc(STATUSES.get(status, ''))})</small>")
+        latest = (
+            ""
+            if progress.get("latest_date") is None
+            else f"latest {esc(_number(progress.get('latest')))} on "
+            f"{esc(progress.get('latest_date'))} · "
+        )
+        lines.append(
+            f"<b>Now:</b> {latest}{done}<b>{esc(status)}</b> "
+            f"<small>({esc(STATUSES.get(status, ''))})</small>"
+        )
         for note in progress.get("notes") or []:
             lines.append(f"<small>• {esc(note)}</small>")
     return "<div style='line-height:1.6'>" + "<br>".join(lines) + "</div>"
@@ -110,14 +107,21 @@ def summary_html(progress: pd.DataFrame) -> str:
     for r in progress.to_dict("records"):
         share = r.get("progress")
         done = "—" if share is None or pd.isna(share) else f"{round(100 * share)}%"
-        latest = "—" if not r.get("measurements") else \
-            f"{esc(_number(r.get('latest')))} <small>({esc(r.get('latest_date'))})</small>"
-        rows.append(f"<tr><td><b>{esc(r['action_id'])}</b> {esc(short(r.get('action'), 60))}"
-                    f"</td><td>{latest}</td><td style='text-align:right'>{done}</td>"
-                    f"<td>{esc(r['status'])}</td></tr>")
-    return ("<table style='border-collapse:collapse' class='servekit-results-summary'>"
-            "<tr><th style='text-align:left'>Action</th><th>Latest</th><th>Progress</th>"
-            "<th>Status</th></tr>" + "".join(rows) + "</table>")
+        latest = (
+            "—"
+            if not r.get("measurements")
+            else f"{esc(_number(r.get('latest')))} <small>({esc(r.get('latest_date'))})</small>"
+        )
+        rows.append(
+            f"<tr><td><b>{esc(r['action_id'])}</b> {esc(short(r.get('action'), 60))}"
+            f"</td><td>{latest}</td><td style='text-align:right'>{done}</td>"
+            f"<td>{esc(r['status'])}</td></tr>"
+        )
+    return (
+        "<table style='border-collapse:collapse' class='servekit-results-summary'>"
+        "<tr><th style='text-align:left'>Action</th><th>Latest</th><th>Progress</th>"
+        "<th>Status</th></tr>" + "".join(rows) + "</table>"
+    )
 
 
 class ResultsEditor(Editor):
@@ -163,17 +167,32 @@ class ResultsEditor(Editor):
     def __init__(self, workbook: Workbook | Session, as_of: Any = None):
         super().__init__(workbook)
         self.as_of = as_of
-        self.action = widgets.Dropdown(description="Action:", layout=widgets.Layout(
-            width="640px"), style={"description_width": "110px"})
+        self.action = widgets.Dropdown(
+            description="Action:",
+            layout=widgets.Layout(width="640px"),
+            style={"description_width": "110px"},
+        )
         self.info = widgets.HTML("")
         self.date = labelled(widgets.DatePicker(), "Date:", "300px")
-        self.value = labelled(widgets.Text(continuous_update=False,
-                                           placeholder="the measured number"), "Value:", "300px")
+        self.value = labelled(
+            widgets.Text(continuous_update=False, placeholder="the measured number"),
+            "Value:",
+            "300px",
+        )
         self._refresh_actions()
-        fields = [Field("date", self.date, read=lambda v: v, show=_date),
-                  Field("value", self.value)]
-        self.form = RowForm(self, "results", fields, noun="result", label=self._label,
-                            new_row=self._new_row, rows=self._rows)
+        fields = [
+            Field("date", self.date, read=lambda v: v, show=_date),
+            Field("value", self.value),
+        ]
+        self.form = RowForm(
+            self,
+            "results",
+            fields,
+            noun="result",
+            label=self._label,
+            new_row=self._new_row,
+            rows=self._rows,
+        )
         self.add_button = self.form.add_button
         self.delete_button = self.form.delete_button
         self.picker = self.form.picker
@@ -181,9 +200,14 @@ class ResultsEditor(Editor):
         self.figure = figure_widget(self._figure())
         self.summary = widgets.HTML("")
         self.action.observe(self._action_picked, "value")
-        self.layout_parts(self.action, self.info, self.form.box(), self.figure,
-                          widgets.HTML("<h4 style='margin:8px 0 2px'>Every action</h4>"),
-                          self.summary)
+        self.layout_parts(
+            self.action,
+            self.info,
+            self.form.box(),
+            self.figure,
+            widgets.HTML("<h4 style='margin:8px 0 2px'>Every action</h4>"),
+            self.summary,
+        )
         self._show()
 
     # -- binding ------------------------------------------------------------------------------
@@ -203,11 +227,17 @@ class ResultsEditor(Editor):
         options = []
         for row in plan.to_dict("records"):
             due = f" · due {text_of(row['due'])}" if not missing(row.get("due")) else ""
-            options.append((f"{row['action_id']} · [{str(row['kind']).upper()}] "
-                            f"{short(row['action'], 60)}{due}", str(row["action_id"])))
+            options.append(
+                (
+                    f"{row['action_id']} · [{str(row['kind']).upper()}] "
+                    f"{short(row['action'], 60)}{due}",
+                    str(row["action_id"]),
+                )
+            )
         with self.quiet():
-            set_options(self.action, options or [("— no actions in the plan yet —", "")],
-                        self.action.value)
+            set_options(
+                self.action, options or [("— no actions in the plan yet —", "")], self.action.value
+            )
 
     def _progress(self) -> pd.DataFrame:
         return plan_progress(self.wb["plan"], self.wb["results"], self.as_of)
@@ -234,8 +264,9 @@ class ResultsEditor(Editor):
         if action is not None and not missing(action.get("owner_role")):
             match = roles.loc[roles["role_id"].astype(str) == str(action["owner_role"]), "name"]
             owner = str(match.iloc[0]) if len(match) else str(action["owner_role"])
-        self.info.value = action_info_html(action, mine.iloc[0].to_dict() if len(mine) else None,
-                                           owner)
+        self.info.value = action_info_html(
+            action, mine.iloc[0].to_dict() if len(mine) else None, owner
+        )
         self.summary.value = summary_html(progress)
         disabled = action is None
         self.add_button.disabled = disabled or self.add_button.disabled
@@ -257,8 +288,9 @@ class ResultsEditor(Editor):
         sync_figure(self.figure, self._figure())
 
 
-def results_editor(workshop_dir: str | Path, team: str,
-                   as_of: Any = None) -> ResultsEditor | widgets.Widget:
+def results_editor(
+    workshop_dir: str | Path, team: str, as_of: Any = None
+) -> ResultsEditor | widgets.Widget:
     """Open the results editor on a team of a workshop.
 
     Parameters

@@ -36,6 +36,11 @@ from kit.workbook import Workbook
 SCALE: tuple[tuple[str, int], ...] = (("–", 0), ("1", 1), ("2", 2), ("3", 3), ("4", 4), ("5", 5))
 """Slider positions: "–" (not rated, stored blank) then 1 to 5."""
 
+UNSET_CLASS = "servekit-unset"
+"""CSS class of a slider not scored yet (still at "–")."""
+UNSET_COLOUR = "#c8c8c8"
+"""Handle colour of a slider not scored yet (grey: it does not look like a "1")."""
+
 RATING_LABELS: dict[str, str] = {
     "importance": "Importance",
     "performance": "Performance",
@@ -54,6 +59,14 @@ class TouchpointScores:
     >>> sorted(row.sliders), row.sliders["be"].value
     (['be', 'do', 'have', 'importance', 'performance'], 0)
 
+    A slider not set yet looks unset (class ``servekit-unset``, grey handle, readout "–"):
+
+    >>> UNSET_CLASS in row.sliders["be"]._dom_classes, "not scored yet" in row.state.value
+    (True, True)
+    >>> row.sliders["be"].value = 4
+    >>> UNSET_CLASS in row.sliders["be"]._dom_classes, row.sliders["be"].style.handle_color
+    (False, None)
+
     Attributes
     ----------
     touchpoint_id : str
@@ -68,18 +81,49 @@ class TouchpointScores:
         self.error = widgets.HTML("")
         self.sliders = {
             rating: widgets.SelectionSlider(
-                options=SCALE, value=0, description=RATING_LABELS[rating],
-                continuous_update=False, style={"description_width": "92px"},
-                layout=widgets.Layout(width="250px"))
+                options=SCALE,
+                value=0,
+                description=RATING_LABELS[rating],
+                continuous_update=False,
+                style={"description_width": "92px"},
+                layout=widgets.Layout(width="250px"),
+            )
             for rating in RATINGS
         }
         self.fields = {r: Field(r, s, error=self.error) for r, s in self.sliders.items()}
         self.box = widgets.VBox(
-            [self.label, widgets.HBox([self.sliders["importance"], self.sliders["performance"]]),
-             widgets.HBox([self.sliders[k] for k in ("be", "do", "have")]), self.error],
-            layout=widgets.Layout(border_bottom="1px solid #ddd", padding="4px 0",
-                                  flex="0 0 auto"))  # keep its height inside the scroll box
+            [
+                self.label,
+                widgets.HBox([self.sliders["importance"], self.sliders["performance"]]),
+                widgets.HBox([self.sliders[k] for k in ("be", "do", "have")]),
+                self.error,
+            ],
+            layout=widgets.Layout(border_bottom="1px solid #ddd", padding="4px 0", flex="0 0 auto"),
+        )  # keep its height inside the scroll box
         self.box.add_class("servekit-score-row")
+        self.state = widgets.HTML("", layout=widgets.Layout(flex="0 0 auto"))
+        self.state.add_class("servekit-score-state")
+        self.box.children = (widgets.HBox([self.label, self.state]), *self.box.children[1:])
+        for slider in self.sliders.values():
+            slider.observe(lambda _: self.show_state(), "value")
+        self.show_state()
+
+    def show_state(self) -> None:
+        """Mark each slider still at "–" as unset (grey handle, class, tooltip), the rest set."""
+        for slider in self.sliders.values():
+            if slider.value == 0:
+                slider.add_class(UNSET_CLASS)
+                slider.style.handle_color = UNSET_COLOUR
+                slider.tooltip = "not scored yet: move the slider to score"
+            else:
+                slider.remove_class(UNSET_CLASS)
+                slider.style.handle_color = None
+                slider.tooltip = None
+        unset = all(s.value == 0 for s in self.sliders.values())
+        self.state.value = (
+            "<i style='color:#777;white-space:nowrap'>not scored yet</i>" if unset else ""
+        )
+        self.state.layout.display = "" if unset else "none"
 
 
 class ScoringEditor(Editor):
@@ -120,24 +164,38 @@ class ScoringEditor(Editor):
 
     def __init__(self, workbook: Workbook | Session, scorer: str = ""):
         super().__init__(workbook)
-        self.scorer = labelled(widgets.Combobox(continuous_update=False, ensure_option=False,
-                                                placeholder="type your name", value=scorer),
-                               "Scorer:", "360px")
+        self.scorer = labelled(
+            widgets.Combobox(
+                continuous_update=False,
+                ensure_option=False,
+                placeholder="type your name",
+                value=scorer,
+            ),
+            "Scorer:",
+            "360px",
+        )
         self.scorer_field = Field("scorer", self.scorer)
         self.scorer.observe(lambda _: self._scorer_changed(), "value")
         self.rows: dict[str, TouchpointScores] = {}
         # Scrolls on its own, so the chart under it stays in view while scoring.
-        self.rows_box = widgets.VBox(layout=widgets.Layout(max_height="430px", overflow="auto",
-                                                           border="1px solid #ddd",
-                                                           padding="0 6px"))
+        self.rows_box = widgets.VBox(
+            layout=widgets.Layout(
+                max_height="430px", overflow="auto", border="1px solid #ddd", padding="0 6px"
+            )
+        )
         self.figure = figure_widget(self._figure())
         self._build_rows()
         self.layout_parts(
-            widgets.HTML("Rate from 1 (not at all) to 5 (fully); “–” means not rated. "
-                         "<b>Importance</b>: how much it matters to the customer. "
-                         "<b>Performance</b>: how well it goes today. <b>Be / Do / Have</b>: "
-                         "how ready the employees there are."),
-            self.scorer_field.box(), self.rows_box, self.figure)
+            widgets.HTML(
+                "Rate from 1 (not at all) to 5 (fully); “–” means not rated. "
+                "<b>Importance</b>: how much it matters to the customer. "
+                "<b>Performance</b>: how well it goes today. <b>Be / Do / Have</b>: "
+                "how ready the employees there are."
+            ),
+            self.scorer_field.box(),
+            self.rows_box,
+            self.figure,
+        )
 
     # -- binding ------------------------------------------------------------------------------
     def _figure(self) -> go.Figure:
@@ -145,11 +203,15 @@ class ScoringEditor(Editor):
 
     def _touchpoints(self) -> list[tuple[str, str]]:
         ordered = ordered_touchpoints(self.wb["journey"])
-        return [(str(tp.touchpoint_id),
-                 f"<b>{esc(tp.touchpoint_id)}</b> · {esc(short(tp.stage, 24))} — "
-                 f"{esc(short(tp.description, 90))}" + (" <b>★ moment of truth</b>"
-                                                        if tp.moment_of_truth else ""))
-                for tp in ordered.itertuples(index=False)]
+        return [
+            (
+                str(tp.touchpoint_id),
+                f"<b>{esc(tp.touchpoint_id)}</b> · {esc(short(tp.stage, 24))} — "
+                f"{esc(short(tp.description, 90))}"
+                + (" <b>★ moment of truth</b>" if tp.moment_of_truth else ""),
+            )
+            for tp in ordered.itertuples(index=False)
+        ]
 
     def _build_rows(self) -> None:
         touchpoints = self._touchpoints()
@@ -164,7 +226,8 @@ class ScoringEditor(Editor):
                         slider.observe(lambda _, t=tid, r=rating: self._moved(t, r), "value")
                 self.rows[tid] = row
             self.rows_box.children = [r.box for r in self.rows.values()] or [
-                widgets.HTML("<i>No touchpoints yet: map the journey first (notebook 01).</i>")]
+                widgets.HTML("<i>No touchpoints yet: map the journey first (notebook 01).</i>")
+            ]
         else:
             for tid, label in touchpoints:
                 self.rows[tid].label.value = label
@@ -176,8 +239,9 @@ class ScoringEditor(Editor):
         mine = scores[scores["scorer"].astype(str) == name] if name else scores.iloc[0:0]
         by_tp = {str(r["touchpoint_id"]): r for _, r in mine.iterrows()}
         with self.quiet():
-            self.scorer.options = tuple(dict.fromkeys(
-                [*self.wb.members, *scores["scorer"].dropna().astype(str)]))
+            self.scorer.options = tuple(
+                dict.fromkeys([*self.wb.members, *scores["scorer"].dropna().astype(str)])
+            )
             for tid, row in self.rows.items():
                 found = by_tp.get(tid)
                 row.error.value = ""
@@ -226,13 +290,15 @@ class ScoringEditor(Editor):
         name = self.scorer.value.strip()
         if not name:
             self.scorer_field.error.value = error_html(
-                ["type your name first: scores are saved per scorer"])
+                ["type your name first: scores are saved per scorer"]
+            )
             return False
         self.scorer_field.error.value = ""
         values = {r: (s.value or None) for r, s in row.sliders.items()}
         scores = self.wb["scores"]
         mask = (scores["touchpoint_id"].astype(str) == touchpoint_id) & (
-            scores["scorer"].astype(str) == name)
+            scores["scorer"].astype(str) == name
+        )
         edited = scores.astype(object)
         if all(v is None for v in values.values()):
             edited = edited[~mask].reset_index(drop=True)
@@ -241,15 +307,20 @@ class ScoringEditor(Editor):
             for rating, value in values.items():
                 edited.at[index, rating] = value
         else:
-            new = pd.DataFrame([{"touchpoint_id": touchpoint_id, "scorer": name, **values}],
-                               columns=list(scores.columns), dtype=object)
+            new = pd.DataFrame(
+                [{"touchpoint_id": touchpoint_id, "scorer": name, **values}],
+                columns=list(scores.columns),
+                dtype=object,
+            )
             edited = pd.concat([edited, new], ignore_index=True)
-        return self.commit({"scores": edited}, fields=row.fields,
-                           what=f"{name}'s scores of {touchpoint_id}")
+        return self.commit(
+            {"scores": edited}, fields=row.fields, what=f"{name}'s scores of {touchpoint_id}"
+        )
 
 
-def scoring_editor(workshop_dir: str | Path, team: str,
-                   scorer: str = "") -> ScoringEditor | widgets.HTML:
+def scoring_editor(
+    workshop_dir: str | Path, team: str, scorer: str = ""
+) -> ScoringEditor | widgets.HTML:
     """Open the scoring editor on a team of a workshop.
 
     Parameters
@@ -275,4 +346,3 @@ def scoring_editor(workshop_dir: str | Path, team: str,
     'ScoringEditor'
     """
     return open_editor(ScoringEditor, workshop_dir, team, scorer=scorer)
-

@@ -172,8 +172,9 @@ def open_team(workshop_dir: str | Path, team: str) -> Session:
     return session
 
 
-def open_editor(editor: Any, workshop_dir: str | Path, team: str, *args: Any,
-                **options: Any) -> Any:
+def open_editor(
+    editor: Any, workshop_dir: str | Path, team: str, *args: Any, **options: Any
+) -> Any:
     """Open ``editor`` (an editor class) on a team, or a panel saying what to fix.
 
     What every ``*_editor`` entry point does: a team that cannot be opened (unknown name, data

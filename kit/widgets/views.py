@@ -50,8 +50,13 @@ class LiveFigure(widgets.VBox):
     'No touchpoints yet'
     """
 
-    def __init__(self, session: Session, function: Callable[..., go.Figure],
-                 tables: tuple[str, ...], **options: Any):
+    def __init__(
+        self,
+        session: Session,
+        function: Callable[..., go.Figure],
+        tables: tuple[str, ...],
+        **options: Any,
+    ):
         unknown = [t for t in tables if t not in TABLES]
         if unknown:
             raise ValueError(f"unknown table(s) {unknown}; expected some of: {', '.join(TABLES)}")
@@ -72,8 +77,13 @@ class LiveFigure(widgets.VBox):
         sync_figure(self.figure, self._make())
 
 
-def live_figure(workshop_dir: str | Path, team: str, function: Callable[..., go.Figure],
-                *tables: str, **options: Any) -> LiveFigure | widgets.HTML:
+def live_figure(
+    workshop_dir: str | Path,
+    team: str,
+    function: Callable[..., go.Figure],
+    *tables: str,
+    **options: Any,
+) -> LiveFigure | widgets.HTML:
     """Show ``function(*tables, **options)`` for a team, following the team's edits.
 
     Parameters
