@@ -232,7 +232,9 @@ def test_not_a_workshop(tmp_path):
     )
 
 
+# runs the hub environment's Python, which the hub tests refresh: same xdist worker as them
 @pytest.mark.slow
+@pytest.mark.xdist_group("hub")
 def test_a_user_who_is_not_root_is_told_so(tmp_path):
     """Run the real command as ``nobody``, with the Python environment every user can run."""
     if os.geteuid() != 0:

@@ -222,7 +222,7 @@ def test_story_lists_every_role_in_full_escaped(mini_team):
     write_team(mini_team, {"roles.csv": roles})
     html = str(Story.load(mini_team.parent.parent, "mini").pyramid_roles())
     assert html.startswith(
-        "<details open class='servekit-roles'><summary>Every role in full (3 roles)</summary>"
+        "<details class='servekit-roles'><summary>Every role in full (3 roles)</summary>"
     )
     rows = html.split("<tbody>")[1]
     assert rows == (

@@ -111,7 +111,8 @@ def pyramid_figure(story: Any) -> Any:
 def pyramid_roles(story: Any) -> Markup:
     """Every role with its full name, level and headcount (the chart's labels are cut short).
 
-    A ``<details open>`` block under the chart: open, so it prints; one click folds it away.
+    A ``<details>`` block under the chart, folded (one click opens it), so the printed report
+    stays short; the chart's hover shows each full name too.
 
     Examples
     --------
@@ -146,7 +147,7 @@ def pyramid_roles(story: Any) -> Markup:
         for name, level, count in zip(ordered["name"], ordered["level"], heads, strict=True)
     )
     return markup(
-        "<details open class='servekit-roles'><summary>Every role in full ({})</summary>"
+        "<details class='servekit-roles'><summary>Every role in full ({})</summary>"
         "<table><thead><tr><th style='text-align:left'>Role</th><th style='text-align:left'>"
         "Level</th><th style='text-align:right'>Headcount"
         "</th></tr></thead><tbody>{}</tbody></table></details>",
