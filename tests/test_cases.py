@@ -15,8 +15,8 @@ import yaml
 from click.testing import CliRunner
 from conftest import ROOT
 
+from kit.agenda import load_agendas
 from kit.cli import main
-from kit.guide import load_agendas
 from kit.pyramid import build_graph, chain_check
 from kit.resources import cases, workshop_notebook
 from kit.workbook import Workbook
