@@ -25,15 +25,6 @@ TOUCHPOINTS = 500
 ROUNDS = 3
 BUDGET_S = 5.0
 CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 DRAWN_JS = """() => {
   const plots = Array.from(document.querySelectorAll('.js-plotly-plot'));
   const figures = document.querySelectorAll('.plotly-graph-div').length;
@@ -69,6 +60,7 @@ def load_seconds(page, html: Path) -> float:
 def main() -> int:
     from playwright.sync_api import sync_playwright
 
+    from kit.export import CHROMIUM_QUIET
     from kit.report import build_reports
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -80,7 +72,7 @@ def main() -> int:
         loads: dict[str, list[float]] = {slug: [] for slug in pages}
         points = {}
         with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=list(CHROMIUM_QUIET))
             try:
                 for _ in range(ROUNDS):
                     for slug, html in pages.items():

@@ -50,7 +50,7 @@ REPORT_TEMPLATE = "servekit"
 PLOTLYJS_ASSET = "assets/plotly.min.js"
 PlotlyJs = Literal["inline", "shared", "none"]
 
-CHROMIUM_FLAGS = (
+CHROMIUM_QUIET = (
     "--headless",
     "--no-sandbox",
     "--disable-gpu",
@@ -58,11 +58,12 @@ CHROMIUM_FLAGS = (
     "--disable-background-networking",
     "--disable-component-update",
     "--disable-sync",
-    "--no-pdf-header-footer",
-    "--window-size=1280,1024",
 )
-"""Flags for printing: no sandbox (containers), no network chatter, no header/footer, and a
-window wide enough that charts are drawn at the report's full screen width (then scaled to A4)."""
+"""Debian's Chromium, headless and quiet: no sandbox (containers), no GPU, no network chatter of
+its own (updates, sync, first-run pages). Also what the browser tests and benchmarks launch."""
+CHROMIUM_FLAGS = (*CHROMIUM_QUIET, "--no-pdf-header-footer", "--window-size=1280,1024")
+"""Flags for printing: :data:`CHROMIUM_QUIET`, no header/footer, and a window wide enough that
+charts are drawn at the report's full screen width (then scaled to A4)."""
 
 _EXTERNAL = re.compile(
     r"""<(?:script|link|img|iframe|source|embed)\b[^>]*?\b(?:src|href)\s*=\s*["']?\s*((?:https?:)?//[^"'\s>]+)""",

@@ -7,7 +7,7 @@ is this cell missing   :func:`kit.cells.is_missing` (re-exported here)
 cell → text            :func:`cell_text` (stripped text, ``""`` when missing)
 number → text          :func:`number_text` (``4`` not ``4.0``, ``—`` when missing)
 shorten a label        :func:`shorten` (one line, ellipsis)
-wrap a label           :func:`wrap_lines` (at most N lines; :func:`kit.figures.journey.wrap`
+wrap a label           :func:`wrap_lines` (at most N lines; :func:`kit.figures.text.wrap`
                        escapes and joins them for plotly)
 slug                   :func:`slugify`
 escape                 :func:`escape` (markupsafe) and :func:`markup` (a template of ours,

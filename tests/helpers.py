@@ -13,6 +13,8 @@ from pathlib import Path
 
 import nbformat
 
+from kit.export import CHROMIUM_QUIET
+
 ROOT = Path(__file__).resolve().parent.parent
 
 MINI_TEAM = {
@@ -234,3 +236,12 @@ class BrowserGuard:
                 path = url.removeprefix(self.base).split("?", 1)[0]
                 found.append(f"{kind}: {text} ({path})")
         return found
+
+
+CHROMIUM_ARGS = list(CHROMIUM_QUIET)
+"""The flags of every browser test: Debian's Chromium, headless and quiet (kit.export)."""
+
+
+def launch_chromium(playwright, chromium: str):
+    """Launch the system Chromium with :data:`CHROMIUM_ARGS` (never a downloaded browser)."""
+    return playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)

@@ -22,20 +22,12 @@ from pathlib import Path
 
 import pytest
 from conftest import ROOT
-from helpers import LAB_ALLOWED, BrowserGuard
+from helpers import LAB_ALLOWED, BrowserGuard, launch_chromium
 
 ARTIFACTS = ROOT / "test-artifacts"
 TOKEN = "test-token"
 TEAM = "front-desk-friends"
 XSS = ("<img src=x onerror=alert(1)>", "<script>alert(1)</script>")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 POINTS_JS = """(selector) => {
   const plots = document.querySelectorAll(selector);
   return Array.from(plots).map(p => p.querySelectorAll('.scatterlayer .point').length);
@@ -159,7 +151,7 @@ def page(lab):
 
     ARTIFACTS.mkdir(exist_ok=True)
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=lab["chromium"], args=CHROMIUM_ARGS)
+        browser = launch_chromium(p, lab["chromium"])
         try:
             context = browser.new_context(viewport={"width": 1400, "height": 1100})
             blocked: list[str] = []

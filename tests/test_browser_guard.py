@@ -11,7 +11,7 @@ import threading
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
-from helpers import BrowserGuard
+from helpers import BrowserGuard, launch_chromium
 
 pytestmark = pytest.mark.browser
 
@@ -47,18 +47,7 @@ def _visit(chromium: str, base: str, allowed) -> list[str]:
 
     guard = BrowserGuard(base, allowed)
     with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=chromium,
-            args=[
-                "--headless",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--no-first-run",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-            ],
-        )
+        browser = launch_chromium(p, chromium)
         try:
             context = browser.new_context()
             context.route("**/*", guard.route)

@@ -16,6 +16,7 @@ import time
 import pytest
 import requests
 from conftest import ROOT
+from helpers import launch_chromium
 from hubtools import api_token, login, running_hub, wait_for_server
 
 from kit.hub.runner import state_dir_for
@@ -25,14 +26,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.xdist_group("hu
 ARTIFACTS = ROOT / "test-artifacts"
 TEAMS = {"web-alpha": "Web Alpha", "web-bravo": "Web Bravo", "web-charlie": "Web Charlie"}
 ADMIN = "web-test-admin"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 # Console messages that are not errors of ours, each with the reason it is safe to ignore.
 BENIGN = [
     (
@@ -58,7 +51,7 @@ def browser(hub, chromium):
 
     ARTIFACTS.mkdir(exist_ok=True)
     with sync_playwright() as p:
-        launched = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+        launched = launch_chromium(p, chromium)
         try:
             yield launched
         finally:

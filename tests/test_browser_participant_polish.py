@@ -16,6 +16,17 @@ page = labtools.page
 CUT = """root => Array.from(root.querySelectorAll('button')).filter(b => b.offsetParent)
     .filter(b => b.scrollWidth > b.clientWidth + 1).map(b => b.textContent.trim())"""
 
+# Ancestors (up to the notebook) that cut off part of an element: overflow not visible and
+# the element's box reaching past theirs.
+CLIPPED = """t => { const r = t.getBoundingClientRect(), cut = [];
+  for (let e = t.parentElement; e && !e.classList.contains('jp-Notebook'); e = e.parentElement) {
+    const s = getComputedStyle(e);
+    if (s.overflowX === 'visible') continue;
+    const b = e.getBoundingClientRect();
+    if (r.right > b.right + 0.5 || r.left < b.left - 0.5) cut.push(e.className);
+  }
+  return cut; }"""
+
 
 def test_scoring_editor_names_the_team_and_shows_unset_sliders(lab, page):
     panel = _open_and_run(page, lab, "04_scoring.ipynb")
@@ -50,7 +61,45 @@ def test_plan_reflections_are_roomy_and_proportional(lab, page):
     editor_width = editor.evaluate("e => e.getBoundingClientRect().width")
     assert width > 0.8 * editor_width
     assert area.evaluate("t => t.rows") >= 4
+    assert area.evaluate(CLIPPED) == []  # its right border is not cut off by the output area
     assert editor.evaluate(CUT) == []
     page.screenshot(path=str(ARTIFACTS / "lab_05_plan_reflections.png"))
+    assert _real_errors(page) == []
+    assert page.blocked == []
+
+
+IN_VIEW = """editor => {
+  const scroller = editor.closest('.jp-WindowedPanel-outer') || document.documentElement;
+  const view = scroller.getBoundingClientRect(), box = editor.getBoundingClientRect();
+  return {top: box.top - view.top, bottom: box.bottom - view.top, height: view.height,
+          focused: editor.contains(document.activeElement)};
+}"""
+
+
+def test_after_run_all_the_editor_of_a_team_notebook_is_in_view(lab, page):
+    """Run All leaves Lab at the last cell (the Sources); the editor brings itself into view."""
+    from labtools import TOKEN, _kernel_settled, _wait
+
+    from kit.teamnotebooks import write_team_notebooks
+
+    write_team_notebooks(lab["root"] / "demo", [labtools.TEAM])
+    path = f"demo/notebooks/{labtools.TEAM}/01_journey.ipynb"
+    page.goto(f"{lab['base']}/lab/workspaces/in-view/tree/{path}?reset&token={TOKEN}")
+    panel = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden)")
+    panel.wait_for()
+    _wait(page, lambda: _kernel_settled(page, lab, path), timeout=90, what="the kernel")
+    page.get_by_role("menuitem", name="Run", exact=True).click()
+    page.get_by_role("menuitem", name="Run All Cells", exact=True).click()
+    editor = panel.locator(".servekit-editor").first
+    editor.wait_for(timeout=90_000)
+    _idle(page, panel)
+
+    def in_view():
+        where = editor.evaluate(IN_VIEW)
+        return where if where["top"] < where["height"] * 0.6 and where["bottom"] > 0 else None
+
+    where = _wait(page, in_view, timeout=30, what="the editor to come into view")
+    assert where["focused"]  # its first field has the keyboard focus: typing goes there
+    page.screenshot(path=str(ARTIFACTS / "lab_01_team_notebook_after_run_all.png"))
     assert _real_errors(page) == []
     assert page.blocked == []

@@ -19,6 +19,7 @@ import urllib.request
 
 import pytest
 from conftest import ROOT
+from helpers import launch_chromium
 
 from kit.present import free_port
 
@@ -26,14 +27,6 @@ ARTIFACTS = ROOT / "test-artifacts"
 TOKEN = "present-test-token"
 INTERVAL = 15  # seconds: long enough that a refresh right after a click is the button's
 XSS_NAME = '<img src=x onerror="window.__xss=1"> & <script>window.__xss=2</script>'
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 pytestmark = pytest.mark.browser
 
@@ -166,7 +159,7 @@ def test_dashboard_in_the_browser(server):
     broken = server["ws"] / "teams" / "equipe-etoile" / "journey.csv"
     good_broken = broken.read_text(encoding="utf-8")
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=server["chromium"], args=CHROMIUM_ARGS)
+        browser = launch_chromium(p, server["chromium"])
         try:
             context = browser.new_context(viewport={"width": 1600, "height": 1000})
 

@@ -12,21 +12,21 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from helpers import BROKEN_ROLES, ROOT, XSS_FILES, XSS_NAME, XSS_SCRIPT, make_workshop
+from helpers import (
+    BROKEN_ROLES,
+    ROOT,
+    XSS_FILES,
+    XSS_NAME,
+    XSS_SCRIPT,
+    launch_chromium,
+    make_workshop,
+)
 
 from kit.report import build_reports
 from kit.workshop import create_demo
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 ARTIFACTS = ROOT / "test-artifacts"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 
 @pytest.fixture(scope="module")
@@ -84,7 +84,7 @@ def visit(chromium):
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+        browser = launch_chromium(pw, chromium)
         try:
             yield lambda path, screenshot: Visit(browser, path, screenshot)
         finally:

@@ -18,7 +18,8 @@ from pathlib import Path
 
 import pytest
 from conftest import ROOT
-from labtools import CHROMIUM_ARGS, _free_port, jupyter_env, record_errors, stop_group
+from helpers import launch_chromium
+from labtools import _free_port, jupyter_env, record_errors, stop_group
 
 ARTIFACTS = ROOT / "test-artifacts"
 TOKEN = "room-test-token"
@@ -88,7 +89,7 @@ def page(room):
 
     ARTIFACTS.mkdir(exist_ok=True)
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=room["chromium"], args=CHROMIUM_ARGS)
+        browser = launch_chromium(p, room["chromium"])
         try:
             context = browser.new_context(viewport={"width": 1400, "height": 1100})
             context.route(

@@ -2,8 +2,9 @@
 
 For each width and each page of a built demo (team reports, synthesis, index): the page never
 scrolls sideways (``scrollWidth`` <= viewport), no text of a chart sticks out of the chart's
-box, and in the importance-performance grid no point label touches another label, a quadrant
-name or a crosshair line. Screenshots are kept in ``test-artifacts/screens/``.
+box, in no chart do two texts touch (point labels and notes, or two tick labels of one axis),
+and in the importance-performance grid no point label touches a quadrant name or a crosshair
+line. Screenshots are kept in ``test-artifacts/screens/``.
 """
 
 from __future__ import annotations
@@ -13,22 +14,13 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from helpers import ROOT
+from helpers import ROOT, launch_chromium
 
 from kit.report import build_reports
 from kit.workshop import create_demo
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 ARTIFACTS = ROOT / "test-artifacts" / "screens"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 WIDTHS = (390, 1280)
 
 # Boxes (left, top, right, bottom) of every drawn text of every chart, with the chart's box.
@@ -62,6 +54,18 @@ IPA_PARTS = """() => {
 }"""
 
 
+# Every chart's texts in groups whose members must never touch: point labels with the notes
+# written in the plot, and the tick labels of each axis.
+CHART_GROUPS = """() => Array.from(document.querySelectorAll('.js-plotly-plot')).map((gd, i) => {
+  const rect = e => { const r = e.getBoundingClientRect(); return [r.left, r.top, r.right, r.bottom]; };
+  const grab = sel => Array.from(gd.querySelectorAll(sel)).filter(t => t.textContent.trim())
+    .map(t => ({text: t.textContent, box: rect(t)})).filter(t => t.box[2] > t.box[0]);
+  return {index: i, title: (gd.layout.title && gd.layout.title.text) || '', groups: {
+    labels: grab('.textpoint text').concat(grab('.annotation-text')),
+    'x ticks': grab('.xtick text'), 'y ticks': grab('.ytick text')}};
+})"""
+
+
 def _overlap(a, b, slack=0.5) -> bool:
     return (
         a[0] < b[2] - slack and b[0] < a[2] - slack and a[1] < b[3] - slack and b[1] < a[3] - slack
@@ -83,7 +87,7 @@ def browser(chromium):
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+        b = launch_chromium(p, chromium)
         yield b
         b.close()
 
@@ -119,6 +123,26 @@ def test_no_page_scrolls_sideways_and_no_chart_text_sticks_out(browser, pages, w
                     )
         page.close()
     assert problems == []
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_no_two_texts_of_a_chart_touch(browser, pages, width):
+    touching, charts = [], 0
+    for path in pages:
+        page = _open(browser, path, width)
+        for chart in page.evaluate(CHART_GROUPS):
+            charts += 1
+            for group, texts in chart["groups"].items():
+                for i, a in enumerate(texts):
+                    touching += [
+                        f"{path.name} at {width}px, chart {chart['index']} "
+                        f"({chart['title'][:30]}), {group}: {a['text']!r} on {b['text']!r}"
+                        for b in texts[i + 1 :]
+                        if _overlap(a["box"], b["box"], slack=1.0)
+                    ]
+        page.close()
+    assert charts >= 20  # the four team pages and the synthesis were all measured
+    assert touching == []
 
 
 @pytest.mark.parametrize("width", WIDTHS)

@@ -9,8 +9,12 @@ import plotly.graph_objects as go
 import pytest
 
 from kit import scoring as S
+from kit.figures import blueprint as FB
+from kit.figures import ipa as FI
 from kit.figures import journey as FJ
-from kit.figures import scoring as FS
+from kit.figures import priorities as FP
+from kit.figures import readiness as FR
+from kit.figures import text as FT
 from kit.schema import TABLES
 
 XSS = ["<img src=x onerror=alert(1)>", "<script>alert(1)</script>"]
@@ -153,7 +157,7 @@ def test_journey_map_escapes_user_text(day):
 
 def test_blueprint_figure_lanes_lines_and_cells(day):
     journey, roles, serves, _ = day
-    fig = FJ.blueprint_figure(journey, roles, serves)
+    fig = FB.blueprint_figure(journey, roles, serves)
     assert [t.name for t in fig.data] == [
         "Customer actions",
         "Frontstage",
@@ -182,7 +186,7 @@ def test_blueprint_figure_escapes_user_text(day):
     journey.loc[2, "stage"] = XSS[1]
     roles.loc[3, "name"] = XSS[0]  # the support role's name
     roles.loc[1, "name"] = XSS[1]
-    assert_escaped(FJ.blueprint_figure(journey, roles, serves))
+    assert_escaped(FB.blueprint_figure(journey, roles, serves))
 
 
 # --------------------------------------------------------------------------- IPA
@@ -190,7 +194,7 @@ def test_blueprint_figure_escapes_user_text(day):
 
 def test_ipa_figure_quadrants_points_and_crosshair(day):
     journey, _, _, scores = day
-    fig = FS.ipa_figure(scores, journey)
+    fig = FI.ipa_figure(scores, journey)
     points = {
         t.name: list(zip(t.x, t.y, t.text, strict=True)) for t in fig.data if t.showlegend is False
     }
@@ -224,7 +228,7 @@ def test_ipa_figure_on_the_line_points_are_their_own_kind(day):
     journey, _, _, scores = day
     scores = scores.copy()
     scores.loc[scores["touchpoint_id"] == "t1", ["importance", "performance"]] = [5, 3]
-    fig = FS.ipa_figure(scores, journey)
+    fig = FI.ipa_figure(scores, journey)
     on_line = next(t for t in fig.data if t.name == "On the line" and t.showlegend is False)
     assert list(on_line.text) == ["t1"] and on_line.marker.color == "white"
     assert on_line.textposition[0] in ("middle right", "middle left")  # off the vertical line
@@ -235,7 +239,7 @@ def test_ipa_figure_on_the_line_points_are_their_own_kind(day):
 def test_ipa_figure_mean_crosshair_moves_the_lines(day):
     journey, _, _, scores = day
     # importance medians 4, 5, 2, 2 -> mean 3.25; performance 4, 2, 2, 5 -> mean 3.25
-    fig = FS.ipa_figure(scores, journey, crosshair="mean")
+    fig = FI.ipa_figure(scores, journey, crosshair="mean")
     crosshair = [s for s in fig.layout.shapes if s.type == "line"]
     assert {s.x0 for s in crosshair if s.x0 == s.x1} == {3.25}
     assert {s.y0 for s in crosshair if s.y0 == s.y1} == {3.25}
@@ -245,7 +249,7 @@ def test_ipa_figure_groups_identical_points_and_flags_disagreement():
     scores = make_scores([("a", "Ann", 5, 1), ("b", "Ann", 5, 1), ("b", "Bo", 5, 1),
                           ("c", "Ann", 4, 1), ("c", "Bo", 2, 1)])  # fmt: skip
     # a and b both at (1, 5); c: importance 4 and 2 -> median 3, spread 2 -> disagreement
-    fig = FS.ipa_figure(scores)
+    fig = FI.ipa_figure(scores)
     labelled = [
         (x, y, text)
         for t in fig.data
@@ -263,7 +267,7 @@ def test_ipa_figure_escapes_user_text(day):
     scores.loc[1, "touchpoint_id"] = XSS[0]
     journey.loc[0, "description"] = XSS[1]
     scores["scorer"] = XSS[1]
-    assert_escaped(FS.ipa_figure(scores, journey))
+    assert_escaped(FI.ipa_figure(scores, journey))
 
 
 # --------------------------------------------------------------------------- readiness
@@ -271,7 +275,7 @@ def test_ipa_figure_escapes_user_text(day):
 
 def test_readiness_heatmap_numbers_and_weakest(day):
     journey, _, _, scores = day
-    fig = FS.readiness_heatmap(scores, journey)
+    fig = FR.readiness_heatmap(scores, journey)
     heat = fig.data[0]
     assert [list(row) for row in heat.z] == [
         [4, 4, 4],
@@ -296,7 +300,7 @@ def test_readiness_heatmap_escapes_user_text(day):
     journey = journey.copy()
     journey.loc[0, "description"] = XSS[0]
     journey.loc[1, "description"] = XSS[1]
-    assert_escaped(FS.readiness_heatmap(scores, journey))
+    assert_escaped(FR.readiness_heatmap(scores, journey))
 
 
 # --------------------------------------------------------------------------- priorities
@@ -306,7 +310,7 @@ def test_priority_chart_bars_in_rank_order(day):
     journey, _, _, scores = day
     # t2: gap 3 * importance 5 * 1.5 (moment of truth) = 22.5; everything else 0.
     # Ties at 0: importance t1 4 > t3 2 = t4 2, then journey order t3 before t4.
-    fig = FS.priority_chart(scores, journey)
+    fig = FP.priority_chart(scores, journey)
     mot, other = trace(fig, "Moment of truth"), trace(fig, "Other touchpoint")
     assert list(mot.x) == [22.5] and list(mot.y) == [1]
     assert list(other.x) == [] and list(other.y) == []
@@ -326,7 +330,7 @@ def test_priority_chart_bars_in_rank_order(day):
 
 def test_priority_chart_top_limits_rows(day):
     journey, _, _, scores = day
-    fig = FS.priority_chart(scores, journey, top=2)
+    fig = FP.priority_chart(scores, journey, top=2)
     assert list(fig.layout.yaxis.tickvals) == [1, 2]
     assert list(fig.layout.yaxis.ticktext)[1] == "no gap (1)"
 
@@ -337,7 +341,7 @@ def test_priority_chart_escapes_user_text(day):
     journey.loc[1, "description"] = XSS[0]
     journey.loc[0, "touchpoint_id"] = XSS[1]
     scores.loc[0, "touchpoint_id"] = XSS[1]
-    assert_escaped(FS.priority_chart(scores, journey))
+    assert_escaped(FP.priority_chart(scores, journey))
 
 
 # --------------------------------------------------------------------------- empty input
@@ -348,13 +352,13 @@ def test_priority_chart_escapes_user_text(day):
     [
         (lambda: FJ.journey_map(empty("journey")), "No touchpoints yet"),
         (
-            lambda: FJ.blueprint_figure(empty("journey"), empty("roles"), empty("serves")),
+            lambda: FB.blueprint_figure(empty("journey"), empty("roles"), empty("serves")),
             "No touchpoints yet",
         ),
-        (lambda: FS.ipa_figure(empty("scores"), empty("journey")), "No scores yet"),
-        (lambda: FS.ipa_figure(empty("scores"), crosshair="mean"), "No scores yet"),
-        (lambda: FS.readiness_heatmap(empty("scores"), empty("journey")), "No readiness"),
-        (lambda: FS.priority_chart(empty("scores"), empty("journey")), "No scores yet"),
+        (lambda: FI.ipa_figure(empty("scores"), empty("journey")), "No scores yet"),
+        (lambda: FI.ipa_figure(empty("scores"), crosshair="mean"), "No scores yet"),
+        (lambda: FR.readiness_heatmap(empty("scores"), empty("journey")), "No readiness"),
+        (lambda: FP.priority_chart(empty("scores"), empty("journey")), "No scores yet"),
     ],
 )
 def test_empty_input_gives_a_friendly_figure(build, message):
@@ -366,7 +370,7 @@ def test_empty_input_gives_a_friendly_figure(build, message):
 
 
 def test_readiness_heatmap_without_readiness_scores():
-    fig = FS.readiness_heatmap(make_scores([("a", "Ann", 4, 2)]))
+    fig = FR.readiness_heatmap(make_scores([("a", "Ann", 4, 2)]))
     assert "No readiness" in fig.layout.annotations[0].text
 
 
@@ -374,10 +378,10 @@ def test_titles_are_escaped(day):
     journey, roles, serves, scores = day
     for fig in (
         FJ.journey_map(journey, title=XSS[0]),
-        FJ.blueprint_figure(journey, roles, serves, title=XSS[0]),
-        FS.ipa_figure(scores, journey, title=XSS[0]),
-        FS.readiness_heatmap(scores, journey, title=XSS[0]),
-        FS.priority_chart(scores, journey, title=XSS[0]),
+        FB.blueprint_figure(journey, roles, serves, title=XSS[0]),
+        FI.ipa_figure(scores, journey, title=XSS[0]),
+        FR.readiness_heatmap(scores, journey, title=XSS[0]),
+        FP.priority_chart(scores, journey, title=XSS[0]),
         FJ.journey_map(empty("journey"), title=XSS[0]),
     ):
         assert fig.layout.title.text == "&lt;img src=x onerror=alert(1)&gt;"
@@ -393,7 +397,7 @@ from hypothesis import strategies as st  # noqa: E402
 def test_wrap_never_overflows_its_box(text, width, lines):
     import html
 
-    wrapped = FJ.wrap(text, width=width, lines=lines)
+    wrapped = FT.wrap(text, width=width, lines=lines)
     parts = [html.unescape(part) for part in wrapped.split("<br>")]
     assert len(parts) <= lines
     assert all(len(part) <= width for part in parts)  # long words are cut, never overflow
@@ -403,8 +407,8 @@ def test_wrap_never_overflows_its_box(text, width, lines):
 
 
 def test_wrap_shortens_long_words_and_escapes_what_it_cuts():
-    assert FJ.wrap("Phones reservations desk", width=8) == "Phones<br>reserva…<br>desk"
-    wrapped = FJ.wrap("<script>alert(1)</script> <img src=x>", width=8, lines=4)
+    assert FT.wrap("Phones reservations desk", width=8) == "Phones<br>reserva…<br>desk"
+    wrapped = FT.wrap("<script>alert(1)</script> <img src=x>", width=8, lines=4)
     assert wrapped == "&lt;script…<br>&lt;img<br>src=x&gt;"
 
 
@@ -420,7 +424,7 @@ def test_blueprint_text_is_never_below_10_px():
             "role_id": ["desk"] * n,
         }
     )
-    fig = FJ.blueprint_figure(journey)
+    fig = FB.blueprint_figure(journey)
     sizes = [t.textfont.size for t in fig.data if t.textfont and t.textfont.size]
     sizes += [a.font.size for a in fig.layout.annotations if a.font and a.font.size]
     assert sizes and min(sizes) >= 10
@@ -440,7 +444,7 @@ def test_blueprint_on_a_phone_is_turned_on_its_side():
             "role_id": ["desk"] * n,
         }
     )
-    fig = FJ.blueprint_figure(journey)
+    fig = FB.blueprint_figure(journey)
     compact = fig.layout.meta["servekit"]["compact"]
     # One row per touchpoint, the four lanes as columns 0-3, text never below 10 px.
     assert compact["layout"]["yaxis"]["tickvals"] == list(range(n))

@@ -18,6 +18,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from helpers import launch_chromium
 
 PAYLOADS = {
     "attr-break": "\"'><img src=x onerror=alert(1)>",
@@ -235,18 +236,7 @@ def test_report_in_chromium_runs_no_payload(reports, chromium):
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=chromium,
-            args=[
-                "--headless",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--no-first-run",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-            ],
-        )
+        browser = launch_chromium(p, chromium)
         try:
             page = browser.new_page()
             dialogs: list[str] = []

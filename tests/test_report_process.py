@@ -18,7 +18,7 @@ from urllib.parse import urljoin, urlsplit
 from urllib.request import url2pathname
 
 import pytest
-from helpers import descendants, make_workshop, pid_alive, wait_for, write_notebook
+from helpers import descendants, launch_chromium, make_workshop, pid_alive, wait_for, write_notebook
 
 from kit.report import build_reports, href
 
@@ -183,17 +183,7 @@ def test_clicking_the_hostile_team_links_opens_their_reports(hostile, chromium):
 
     dialogs: list[str] = []
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(
-            executable_path=chromium,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--no-first-run",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-            ],
-        )
+        browser = launch_chromium(pw, chromium)
         try:
             page = browser.new_page()
             page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))

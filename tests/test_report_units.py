@@ -313,7 +313,9 @@ def test_team_digest_follows_inputs_and_ignores_history(tmp_path: Path):
     assert team_digest(team, ws, NOTEBOOK, {"pdf": False}) != changed_info
 
 
-@pytest.mark.parametrize("name", ["display", "export", "narrative", "report", "kernels"])
+@pytest.mark.parametrize(
+    "name", ["display", "export", "narrative", "report", "kernels", "kernels.warm"]
+)
 def test_docstring_examples_run(name):
     import doctest
     import importlib

@@ -150,7 +150,7 @@ def test_notebooks_command_bad_input(workshop, tmp_path):
 
 # --------------------------------------------------------------------------- the picker
 def test_blank_team_shows_a_picker_that_opens_the_chosen_team(workshop):
-    from kit.figures.journey import blueprint_figure
+    from kit.figures.blueprint import blueprint_figure
     from kit.widgets import journey_editor, live_figure
     from kit.widgets.picker import TeamPicker
 

@@ -8,13 +8,34 @@ from __future__ import annotations
 
 import math
 import os
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import click
 
 __all__ = ["import_orgchart"]
 
 MAX_WARNINGS = 20
+
+
+@dataclass(frozen=True)
+class ImportOptions:
+    """What ``servekit import-orgchart`` was asked to do (its options, by their click names)."""
+
+    files: tuple[Path, ...]
+    fmt: str | None
+    out: Path
+    force: bool
+    id_col: str | None
+    title_col: str | None
+    reports_col: str | None
+    headcount_col: str | None
+    unit_col: str | None
+    grade_col: str | None
+    frontline_units: tuple[str, ...]
+    attach_unknown: bool
+    graphml: Path | None
 
 
 def _fte(value: float) -> str:
@@ -81,21 +102,7 @@ def _fte(value: float) -> str:
     type=click.Path(dir_okay=False, path_type=Path),
     help="Also write the flipped pyramid as GraphML (Gephi, yEd) to this path.",
 )
-def import_orgchart(
-    files: tuple[Path, ...],
-    fmt: str | None,
-    out: Path,
-    force: bool,
-    id_col: str | None,
-    title_col: str | None,
-    reports_col: str | None,
-    headcount_col: str | None,
-    unit_col: str | None,
-    grade_col: str | None,
-    frontline_units: tuple[str, ...],
-    attach_unknown: bool,
-    graphml: Path | None,
-) -> None:
+def import_orgchart(**options: Any) -> None:
     """Flip an org chart (reports-to) into TEAM_DIR's roles.csv and serves.csv.
 
     FILE is a CSV with an id, a title and a reports-to column (generic), or FILE and FILE2 are
@@ -108,21 +115,7 @@ def import_orgchart(
       servekit import-orgchart senior.csv junior.csv --out teams/dwp --frontline-unit "Operations*"
     """
     try:
-        code = _run(
-            files,
-            fmt,
-            out,
-            force,
-            id_col,
-            title_col,
-            reports_col,
-            headcount_col,
-            unit_col,
-            grade_col,
-            frontline_units,
-            attach_unknown,
-            graphml,
-        )
+        code = _run(ImportOptions(**options))
     except Exception as exc:  # noqa: BLE001 - the CLI promise: a message, never a traceback
         from kit.problems import KitError
 
@@ -155,21 +148,8 @@ def _print_problems(problems) -> None:
     )
 
 
-def _run(
-    files,
-    fmt,
-    out,
-    force,
-    id_col,
-    title_col,
-    reports_col,
-    headcount_col,
-    unit_col,
-    grade_col,
-    frontline_units,
-    attach_unknown,
-    graphml,
-) -> int:
+def _run(o: ImportOptions) -> int:
+    files, out, graphml = o.files, o.out, o.graphml
     if len(files) > 2:
         click.secho(
             f"error: expected one file (generic) or two (UK organogram senior and "
@@ -183,19 +163,19 @@ def _run(
         for f in missing:
             click.secho(f"error: {os.fspath(f)}: file not found", fg="red", err=True)
         return 1
-    fmt = fmt or ("uk-organogram" if len(files) == 2 else "generic")
+    fmt = o.fmt or ("uk-organogram" if len(files) == 2 else "generic")
     if fmt == "generic" and len(files) != 1:
         click.secho("error: the generic format takes one file", fg="red", err=True)
         return 1
     given = [
         o
         for o, v in (
-            ("--id", id_col),
-            ("--title", title_col),
-            ("--reports-to", reports_col),
-            ("--headcount", headcount_col),
-            ("--unit", unit_col),
-            ("--grade", grade_col),
+            ("--id", o.id_col),
+            ("--title", o.title_col),
+            ("--reports-to", o.reports_col),
+            ("--headcount", o.headcount_col),
+            ("--unit", o.unit_col),
+            ("--grade", o.grade_col),
         )
         if v
     ]
@@ -208,7 +188,7 @@ def _run(
         )
         return 1
     existing = [out / name for name in ("roles.csv", "serves.csv") if (out / name).exists()]
-    if existing and not force:
+    if existing and not o.force:
         for path in existing:
             click.secho(
                 f"error: {os.fspath(path)}: already exists; refusing to overwrite it "
@@ -226,25 +206,25 @@ def _run(
     if fmt == "generic":
         flipped = read_generic(
             files[0],
-            id=id_col,
-            title=title_col,
-            reports_to=reports_col,
-            headcount=headcount_col,
-            unit=unit_col,
-            grade=grade_col,
-            customer_facing_units=frontline_units or None,
-            attach_unknown=attach_unknown,
+            id=o.id_col,
+            title=o.title_col,
+            reports_to=o.reports_col,
+            headcount=o.headcount_col,
+            unit=o.unit_col,
+            grade=o.grade_col,
+            customer_facing_units=o.frontline_units or None,
+            attach_unknown=o.attach_unknown,
         )
     else:
         flipped = read_uk_organogram(
             files[0],
             files[1] if len(files) > 1 else None,
-            customer_facing_units=frontline_units or None,
-            attach_unknown=attach_unknown,
+            customer_facing_units=o.frontline_units or None,
+            attach_unknown=o.attach_unknown,
         )
     graph = build_graph(flipped.roles, flipped.serves)
     check = chain_check(graph)
-    roles_path, serves_path = write_tables(flipped.roles, flipped.serves, out, force=force)
+    roles_path, serves_path = write_tables(flipped.roles, flipped.serves, out, force=o.force)
     if graphml is not None:
         write_graphml(graph, graphml, check=check)
 

@@ -294,8 +294,8 @@ def check_gaps(answer: Any) -> list[str]:
         if tp in top and name != quadrant[tp]:
             hints.append(
                 f"{tp}: the quadrant comes from its median importance and performance "
-                "against the crosshair at 3 (3 or more is high importance, 3 or less "
-                f"is low performance). Choose one of: {', '.join(scoring.QUADRANTS)}."
+                "against the crosshair at 3 (above 3 is high, below 3 is low, exactly 3 "
+                f"is '{scoring.ON_LINE}'). Choose one of: {', '.join(scoring.CATEGORIES)}."
             )
     return hints
 

@@ -21,10 +21,9 @@ from typing import Any
 import pandas as pd
 import plotly.graph_objects as go
 
-from kit.figures.labels import place_labels
+from kit.figures.labels import place_labels, text_size
 from kit.figures.layout import aggregate, band_width, layered_layout
-from kit.figures.responsive import with_compact
-from kit.figures.scoring import wrap_plain
+from kit.figures.responsive import BREAKPOINT, with_compact
 from kit.figures.style import (
     LEVEL_COLOURS,
     LEVEL_SYMBOLS,
@@ -33,6 +32,7 @@ from kit.figures.style import (
     esc,
     new_figure,
 )
+from kit.figures.text import wrap_plain
 from kit.formatting import plural
 from kit.pyramid import ChainCheck, build_graph, chain_check
 from kit.schema import LEVELS
@@ -62,6 +62,8 @@ EDGE_STYLES: dict[str, dict[str, Any]] = {
 UNREACHED_COLOUR = PALETTE["vermillion"]
 _MIN_SPACING = 0.26  # x units between roles (≈110 px) below which a band is staggered
 _EDGE_ARROW_AT = 0.6  # where along an edge its arrowhead sits
+_X_RANGE = (-1.32, 1.08)
+_Y_RANGE = (-len(LEVELS) + 0.45, 0.55)
 
 
 def _short(value: Any, width: int = 18, lines: int = 2) -> str:
@@ -159,7 +161,6 @@ def pyramid_figure(
 
     # positions, with crowded bands staggered up and down
     pos = dict(layered_layout(graph))
-    label_pos: dict[str, str] = {}
     bands: dict[float, list[str]] = {}
     for node, (_, y) in pos.items():
         bands.setdefault(y, []).append(node)
@@ -172,18 +173,22 @@ def pyramid_figure(
         for i, node in enumerate(nodes):
             x, y = pos[node]
             if crowded:
-                up = i % 2 == 0
-                pos[node] = (x, y + (0.16 if up else -0.16))
-                label_pos[node] = "top center" if up else "bottom center"
-            else:
-                label_pos[node] = "bottom center"
+                pos[node] = (x, y + (0.16 if i % 2 == 0 else -0.16))
 
     fig = new_figure(None, title, height=height or (700 if any_crowded else 620))
     _add_bands(fig)
     _add_edges(fig, graph, pos, edge_flag)
     sizes = _sizes(graph)
-    _add_nodes(
-        fig, graph, full, pos, sizes, label_pos, members, cut_off, grouped, crowded=any_crowded
+    _add_nodes(fig, graph, full, pos, sizes, members, cut_off, grouped, crowded=any_crowded)
+    # Names go where they touch no other name, marker or level name, at the narrowest width
+    # this variant shows (BREAKPOINT); a name with no room is in the note and the hover.
+    top, bottom = (60 if title else 20), 125  # room for a note of two lines (see below)
+    left_out = _place_names(
+        fig,
+        plot=(BREAKPOINT - 40, fig.layout.height - top - bottom),
+        x_range=_X_RANGE,
+        font_size=10 if any_crowded else 11,
+        band_font=12,
     )
     ringed = [n for n in graph.nodes if cut_off.get(n, 0)]
     if ringed:
@@ -217,8 +222,13 @@ def pyramid_figure(
         if findings
         else "  Chain check: every role reaches a customer."
     )
+    phone_note = note
+    if left_out:
+        note += "  No room to name here: " + ", ".join(left_out) + " (hover over a marker)."
+    note = wrap_plain(esc(note), 120)  # fits the narrowest wide chart
+    lines = note.count("<br>") + 1
     fig.add_annotation(
-        text=esc(note),
+        text=note,
         x=0,
         y=-0.02,
         xref="paper",
@@ -228,15 +238,23 @@ def pyramid_figure(
         showarrow=False,
         font={"size": 11, "color": "#555555"},
     )
+    top, bottom = (60 if title else 20), 110 + 15 * (lines - 1)
+    plot_h = fig.layout.height - top - bottom
     fig.update_layout(
         showlegend=True,
-        legend={"orientation": "h", "yanchor": "top", "y": -0.07, "x": 0, "font": {"size": 11}},
-        margin={"l": 20, "r": 20, "t": 60 if title else 20, "b": 110},
+        legend={
+            "orientation": "h",
+            "yanchor": "top",
+            "y": -0.07 - 15 * (lines - 1) / plot_h,  # under the note, however many lines
+            "x": 0,
+            "font": {"size": 11},
+        },
+        margin={"l": 20, "r": 20, "t": top, "b": bottom},
         hoverlabel={"align": "left"},
     )
-    fig.update_xaxes(visible=False, range=[-1.32, 1.08], fixedrange=False)
-    fig.update_yaxes(visible=False, range=[-len(LEVELS) + 0.45, 0.55])
-    return with_compact(fig, _compact(fig, note, crowded=any_crowded))
+    fig.update_xaxes(visible=False, range=list(_X_RANGE), fixedrange=False)
+    fig.update_yaxes(visible=False, range=list(_Y_RANGE))
+    return with_compact(fig, _compact(fig, phone_note, crowded=any_crowded))
 
 
 def _compact(wide: go.Figure, note: str, *, crowded: bool) -> go.Figure:
@@ -246,41 +264,18 @@ def _compact(wide: go.Figure, note: str, *, crowded: bool) -> go.Figure:
     fig = go.Figure(wide)
     height = (wide.layout.height or 620) + 140
     top = wide.layout.margin.t or 20
-    x_range, y_range = (-1.62, 1.12), (-len(LEVELS) + 0.45, 0.55)
-    plot_w, plot_h = 322, height - top - 220
-
-    def px(x: float, y: float) -> tuple[float, float]:
-        return (
-            (x - x_range[0]) / (x_range[1] - x_range[0]) * plot_w,
-            (y_range[1] - y) / (y_range[1] - y_range[0]) * plot_h,
-        )
-
-    named = [t for t in fig.data if t.mode == "markers+text" and t.customdata is not None]
-    points, owners = [], []
-    for ti, trace in enumerate(named):
-        sizes = (
-            trace.marker.size
-            if isinstance(trace.marker.size, list | tuple)
-            else ([trace.marker.size or 10] * len(trace.x))
-        )
-        for i, (x, y) in enumerate(zip(trace.x, trace.y, strict=True)):
-            label = _short(html.unescape(trace.customdata[i][0]), width=11, lines=2)
-            points.append((*px(x, y), float(sizes[i]) / 2, label))
-            owners.append((ti, i))
-    spots = place_labels(points, width=plot_w, height=plot_h, font_size=10)
-    texts = [list([""] * len(t.x)) for t in named]
-    where = [list(["bottom center"] * len(t.x)) for t in named]
-    left_out = []
-    for (ti, i), point, spot in zip(owners, points, spots, strict=True):
-        if spot:
-            texts[ti][i], where[ti][i] = point[3], spot
-        else:
-            left_out.append(html.unescape(named[ti].customdata[i][0]))
-    for ti, trace in enumerate(named):
-        trace.text, trace.textposition = texts[ti], where[ti]
-        trace.textfont = {"size": 10, "color": "#222222"}
+    x_range = (-1.62, 1.12)
+    plot_h = height - top - 220
+    left_out = _place_names(
+        fig,
+        plot=(322, plot_h),
+        x_range=x_range,
+        font_size=10,
+        band_font=10,
+        label=lambda name: _short(name, width=11, lines=2),
+    )
     if left_out:
-        note += " No room to name here: " + ", ".join(left_out) + " (tap a marker)."
+        note += "  No room to name here: " + ", ".join(left_out) + " (tap a marker)."
     notes = list(fig.layout.annotations)
     wrapped = wrap_plain(esc(note), 52)
     notes[-1] = notes[-1].update(text=wrapped, font={"size": 10})
@@ -296,6 +291,61 @@ def _compact(wide: go.Figure, note: str, *, crowded: bool) -> go.Figure:
     )
     fig.update_xaxes(range=list(x_range))
     return fig
+
+
+def _place_names(
+    fig: go.Figure,
+    *,
+    plot: tuple[float, float],
+    x_range: tuple[float, float],
+    font_size: float,
+    band_font: float,
+    label: Any = None,
+) -> list[str]:
+    """Give every role marker a name position that touches no other name, marker or level
+    name, for a plot area of ``plot`` pixels; return the full names that found no room.
+
+    ``label(name)`` makes a marker's text from its full name (default: keep the text it has).
+    """
+    plot_w, plot_h = plot
+
+    def px(x: float, y: float) -> tuple[float, float]:
+        return (
+            (x - x_range[0]) / (x_range[1] - x_range[0]) * plot_w,
+            (_Y_RANGE[1] - y) / (_Y_RANGE[1] - _Y_RANGE[0]) * plot_h,
+        )
+
+    reserved = []  # the level names written left of each band
+    for note in fig.layout.annotations:
+        if note.xref in (None, "x") and note.xanchor == "right":
+            w, h = text_size(note.text, band_font)
+            x, y = px(note.x, note.y)
+            reserved.append((x - w, y - h / 2, x, y + h / 2))
+    named = [t for t in fig.data if t.mode == "markers+text" and t.customdata is not None]
+    points, owners = [], []
+    for ti, trace in enumerate(named):
+        sizes = trace.marker.size
+        sizes = sizes if isinstance(sizes, list | tuple) else [sizes or 10] * len(trace.x)
+        for i, (x, y) in enumerate(zip(trace.x, trace.y, strict=True)):
+            full = html.unescape(trace.customdata[i][0])
+            text = label(full) if label else trace.text[i]
+            points.append((*px(x, y), float(sizes[i]) / 2, text))
+            owners.append((ti, i, full))
+    spots = place_labels(
+        points, width=plot_w, height=plot_h, font_size=font_size, reserved=reserved, pad=2
+    )
+    texts = [[""] * len(t.x) for t in named]
+    where = [["bottom center"] * len(t.x) for t in named]
+    left_out = []
+    for (ti, i, full), point, spot in zip(owners, points, spots, strict=True):
+        if spot:
+            texts[ti][i], where[ti][i] = point[3], spot
+        else:
+            left_out.append(full)
+    for ti, trace in enumerate(named):
+        trace.text, trace.textposition = texts[ti], where[ti]
+        trace.textfont = {"size": font_size, "color": "#222222"}
+    return left_out
 
 
 def _add_bands(fig: go.Figure) -> None:
@@ -392,7 +442,7 @@ def _largest(full, inside: list[str]) -> str:
     return f"largest role: {esc(name)} ({_number(full.nodes[biggest]['headcount'])})"
 
 
-def _add_nodes(fig, graph, full, pos, sizes, label_pos, members, cut_off, grouped, crowded) -> None:
+def _add_nodes(fig, graph, full, pos, sizes, members, cut_off, grouped, crowded) -> None:
     by_level: dict[str, list[str]] = {}
     for node in graph.nodes:
         by_level.setdefault(graph.nodes[node]["level"] or "", []).append(node)
@@ -438,7 +488,7 @@ def _add_nodes(fig, graph, full, pos, sizes, label_pos, members, cut_off, groupe
                 mode="markers+text",
                 name=LEVEL_LABELS.get(level, esc(level) or "no level"),
                 text=labels,
-                textposition=[label_pos[n] for n in nodes],
+                textposition="bottom center",  # moved clear of the others by _place_names
                 textfont={"size": 10 if crowded else 11, "color": "#222222"},
                 marker={
                     "symbol": LEVEL_SYMBOLS.get(level, "circle-x"),

@@ -7,8 +7,8 @@ from collections.abc import Mapping
 import pandas as pd
 import plotly.graph_objects as go
 
-from kit.figures.journey import wrap
 from kit.figures.style import empty_figure, esc, new_figure
+from kit.figures.text import wrap
 from kit.scoring import agreement_from_ranks, team_ranks
 
 

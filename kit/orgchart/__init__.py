@@ -36,7 +36,8 @@ People's names are never imported: the pyramid is made of roles.
 
 Where each part lives: :mod:`kit.orgchart.model` (the chart table, :class:`Flipped`,
 :class:`OrgChartError`, shared helpers), :mod:`kit.orgchart.flip` (:func:`flip`, one function per
-phase), :mod:`kit.orgchart.read` (the two file formats), :mod:`kit.orgchart.write`
+phase), :mod:`kit.orgchart.read` (the generic HR export, and CSV reading shared by both
+formats), :mod:`kit.orgchart.uk` (the UK government organogram pair), :mod:`kit.orgchart.write`
 (:func:`write_tables`, :func:`unflip`). Import everything from :mod:`kit.orgchart`.
 
 Examples
@@ -60,14 +61,8 @@ from kit.orgchart.model import (
     matches_units,
     unique_id,
 )
-from kit.orgchart.read import (
-    GENERIC_HEADERS,
-    UK_JUNIOR,
-    UK_SENIOR,
-    detect_columns,
-    read_generic,
-    read_uk_organogram,
-)
+from kit.orgchart.read import GENERIC_HEADERS, detect_columns, read_generic
+from kit.orgchart.uk import UK_JUNIOR, UK_SENIOR, read_uk_organogram
 from kit.orgchart.write import unflip, write_tables
 
 __all__ = [

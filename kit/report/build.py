@@ -36,6 +36,24 @@ from kit.report.pages import SYNTHESIS_PAGE, SYNTHESIS_SLUG, write_index
 from kit.report.pool import default_jobs, run_pool
 
 
+def declared_parameters(notebook: str | Path, parameters: dict[str, Any]) -> dict[str, Any]:
+    """The ``parameters`` that ``notebook``'s parameters cell declares (papermill would warn
+    "Passed unknown parameter" for the others, e.g. the team report's crosshair given to the
+    synthesis).
+
+    Examples
+    --------
+    >>> from kit.resources import workshop_notebook
+    >>> synthesis = workshop_notebook("20_synthesis.ipynb")
+    >>> declared_parameters(synthesis, {"crosshair": "mean", "workshop_dir": "w"})
+    {'workshop_dir': 'w'}
+    """
+    import papermill
+
+    declared = papermill.inspect_notebook(str(notebook))
+    return {name: value for name, value in parameters.items() if name in declared}
+
+
 def check_options(crosshair: str, plotlyjs: str) -> None:
     """Refuse an unknown crosshair or plotly.js mode (:class:`ReportError`)."""
     if crosshair not in ("mean", "midpoint"):
@@ -168,7 +186,7 @@ def plan_jobs(
             force=force,
             title=title,
             notebook=kind.synthesis,
-            parameters=parameters,
+            parameters=declared_parameters(kind.synthesis, parameters),
         )
         if job is None:
             plan.synthesis = TeamResult(

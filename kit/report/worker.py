@@ -43,7 +43,8 @@ KERNEL_ATTEMPTS = 2
 """A team whose kernel died is run once more on a fresh kernel before it fails."""
 REPORT_WARMUP = (
     "import plotly.graph_objects, plotly.tools, kit.display, kit.narrative\n"
-    "import kit.figures.journey, kit.figures.scoring, kit.figures.pyramid\n"
+    "import kit.figures.journey, kit.figures.blueprint, kit.figures.pyramid\n"
+    "import kit.figures.ipa, kit.figures.priorities, kit.figures.readiness\n"
     "import kit.synthesis, kit.figures.teams\n"
 )
 """Imported by each warm kernel before its baseline snapshot: what the report notebooks use.

@@ -132,7 +132,7 @@ def blueprint_text(story: Any) -> Markup:
 
 def blueprint_figure(story: Any) -> Any:
     """The service blueprint (``None`` when there is no journey)."""
-    from kit.figures.journey import blueprint_figure
+    from kit.figures.blueprint import blueprint_figure
     from kit.figures.large import BLUEPRINT_LIMIT, note_title, shown_touchpoints
 
     if story.journey.empty:

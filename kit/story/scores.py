@@ -102,7 +102,7 @@ def scores_text(story: Any) -> Markup:
 
 def ipa_figure(story: Any) -> Any:
     """The importance–performance grid (``None`` without scores)."""
-    from kit.figures.scoring import ipa_figure
+    from kit.figures.ipa import ipa_figure
 
     if story.scores.empty:
         return None
@@ -151,7 +151,7 @@ def priorities_text(story: Any) -> Markup:
 def priority_figure(story: Any) -> Any:
     """The priority ranking chart (``None`` without scores)."""
     from kit.figures.large import LIMIT, note_title
-    from kit.figures.scoring import priority_chart
+    from kit.figures.priorities import priority_chart
 
     if story.scores.empty:
         return None
@@ -197,7 +197,7 @@ def readiness_text(story: Any) -> Markup:
 
 def readiness_figure(story: Any) -> Any:
     """The be/do/have heatmap (``None`` without readiness scores)."""
-    from kit.figures.scoring import readiness_heatmap
+    from kit.figures.readiness import readiness_heatmap
 
     if story.scores.empty or story.scores[["be", "do", "have"]].isna().all().all():
         return None

@@ -1,7 +1,7 @@
 """The plan editor: the internal service plan for the top-priority touchpoints, and reflections.
 
 The priorities come from :func:`kit.scoring.priority_ranking` (shown as
-:func:`kit.figures.scoring.priority_chart`); the touchpoint list of the form starts with them.
+:func:`kit.figures.priorities.priority_chart`); the touchpoint list of the form starts with them.
 Each action has an owner role, a due date, a metric with its baseline and target. Under the
 plan, the team answers the action-plan questions (:data:`kit.schema.REFLECTION_QUESTIONS`);
 every answer is saved when the text box loses focus.
@@ -17,7 +17,7 @@ import ipywidgets as widgets
 import pandas as pd
 import plotly.graph_objects as go
 
-from kit.figures.scoring import priority_chart
+from kit.figures.priorities import priority_chart
 from kit.figures.style import esc
 from kit.formatting import plural
 from kit.journey import ordered_touchpoints
@@ -210,7 +210,9 @@ class PlanEditor(Editor):
                 continuous_update=False,
                 rows=REFLECTION_ROWS,
                 placeholder="Your answer, in a few sentences",
-                layout=widgets.Layout(width="100%", min_height="6.5em"),
+                # "auto", not "100%": the box stretches to the column and its margins stay
+                # inside it (100% plus the widget margin cut the right border off).
+                layout=widgets.Layout(width="auto", min_height="6.5em"),
             )
             area.add_class("servekit-reflection")
             self.reflections[key] = area
@@ -218,7 +220,7 @@ class PlanEditor(Editor):
             area.observe(lambda _, k=key: self._answered(k), "value")
             boxes += [
                 widgets.HTML(f"<b>{esc(question)}</b>"),
-                widgets.VBox([area, field.error], layout=widgets.Layout(width="100%")),
+                widgets.VBox([area, field.error]),
             ]
         self._fill_reflections()
         self.layout_parts(

@@ -4,7 +4,7 @@ Type your name as scorer, then for every touchpoint move the sliders: how **impo
 the customer, how well it is **performed** today, and how ready the employees are on **be**,
 **do** and **have** (1 = not at all … 5 = fully; "–" = not rated). Each move is saved at once; a
 touchpoint's row needs both importance and performance before it can be saved. The
-Importance–Performance chart (:func:`kit.figures.scoring.ipa_figure`) updates in place.
+Importance–Performance chart (:func:`kit.figures.ipa.ipa_figure`) updates in place.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import ipywidgets as widgets
 import pandas as pd
 import plotly.graph_objects as go
 
-from kit.figures.scoring import ipa_figure
+from kit.figures.ipa import ipa_figure
 from kit.figures.style import esc
 from kit.journey import ordered_touchpoints
 from kit.scoring import RATINGS

@@ -187,14 +187,24 @@ def open_editor(
     >>> type(panel).__name__
     'HTML'
     """
+    from kit.widgets.editor import Editor
+    from kit.widgets.focus import focus_when_shown
+
+    # An editor (or the picker in front of it) brings itself into view when first shown:
+    # after Run All, JupyterLab is scrolled to the last cell. Live figures stay where they are.
+    into_view = (
+        focus_when_shown if isinstance(editor, type) and issubclass(editor, Editor) else None
+    )
     if not str(team or "").strip():  # no team set (workshops/): a picker of the teams
         from kit.widgets.picker import team_picker
 
-        return team_picker(editor, workshop_dir, *args, **options)
-    try:
-        return editor(open_team(workshop_dir, team), *args, **options)
-    except KitError as exc:
-        return problems_panel(exc, f"team {team!r}")
+        widget = team_picker(editor, workshop_dir, *args, **options)
+    else:
+        try:
+            widget = editor(open_team(workshop_dir, team), *args, **options)
+        except KitError as exc:
+            return problems_panel(exc, f"team {team!r}")
+    return into_view(widget) if into_view else widget
 
 
 def problems_panel(error: KitError, what: str = "this team's workbook") -> widgets.HTML:

@@ -107,7 +107,7 @@ def live_figure(
     Examples
     --------
     >>> import tempfile
-    >>> from kit.figures.journey import blueprint_figure
+    >>> from kit.figures.blueprint import blueprint_figure
     >>> from kit.workshop import create_workshop
     >>> ws = create_workshop(Path(tempfile.mkdtemp()) / "w", teams=["A"])
     >>> view = live_figure(ws.path, "A", blueprint_figure, "journey", "roles", "serves")

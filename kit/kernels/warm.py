@@ -1,72 +1,21 @@
-"""Warm kernels: run many parameterised notebooks on one pre-started kernel, cleanly.
+"""The host side of warm kernels: start a kernel once and run notebook after notebook on it.
 
-Starting a Python kernel and importing pandas, plotly and the kit costs about 1.3 s; running the
-report notebook on a warm kernel costs a fraction of that. :class:`WarmKernel` starts one kernel
-(and one kernel client) and runs notebook after notebook on it through papermill — papermill
-still parameterises the notebook and records its metadata, exactly as ``papermill`` on the
-command line does — and puts the kernel back into its *baseline* state between notebooks.
-
-How the kernel is reused
-------------------------
-papermill passes ``km=`` through to nbclient, which then neither starts nor shuts the kernel
-down, but it still creates (and waits for) a new kernel *client* for every notebook, and that
-wait includes a 0.2 s flush of the IOPub channel. The ``"servekit-warm"`` papermill engine
-(:class:`kit.papermill_engine.WarmEngine`, registered through papermill's entry point) hands nbclient the already-connected client too, so a notebook costs only
-its own cells (≈ 20 ms of overhead).
-
-Kernels talk over the ``ipc`` transport (Unix sockets in a private temporary folder), so kernels
-started at the same moment by several worker processes cannot race for the same TCP ports; a
-shared semaphore can bound how many start at once (CPU).
-
-How state is kept from leaking from one notebook to the next
-------------------------------------------------------------
-When the kernel is warm, :func:`snapshot` records its baseline in the kernel process; after each
-notebook :func:`restore` (run *in the kernel*) puts back:
-
-* the user namespace (IPython ``reset``: every variable, ``In``/``Out``, ``_`` …) and the
-  execution counter (the next notebook numbers its cells from 1, as a cold run does);
-* ``builtins`` (names added are removed, names changed are put back);
-* the working directory, ``os.environ``, ``sys.path``, ``sys.argv``, warning filters;
-* plotly's default renderer and template, pandas options, numpy print and error settings;
-* IPython display formatters, event callbacks and AST/input transformers.
-
-Warning filters, options and the like are restored to their baseline values, so a library
-imported for the first time *during* a notebook loses any warnings filter it registered at
-import; import such libraries in the warm-up (``warmup=``), which is also what makes the kernel
-warm.
-
-Anything else a notebook could change lives in module state. :func:`restore` compares every
-``kit`` module's attributes with the baseline; when one was reassigned (a monkeypatch) the kernel
-is reported *dirty* and :class:`WarmKernel` replaces it with a fresh one. A kernel that died or
-timed out is replaced the same way.
-
-Examples
---------
->>> import nbformat, tempfile, os
->>> nb = nbformat.v4.new_notebook(metadata={"kernelspec": {"name": "python3",
-...     "display_name": "Python 3", "language": "python"}})
->>> nb.cells = [nbformat.v4.new_code_cell("x = 1", metadata={"tags": ["parameters"]}),
-...             nbformat.v4.new_code_cell("print(x * 2)")]
->>> path = os.path.join(tempfile.mkdtemp(), "n.ipynb"); nbformat.write(nb, path)
->>> with WarmKernel() as kernel:                              # doctest: +SKIP
-...     out = kernel.run(path, {"x": 21})
->>> out.cells[-1].outputs[0].text                            # doctest: +SKIP
-'42\\n'
+:class:`WarmKernel` starts the kernel (``ipc`` transport, optional start semaphore), runs each
+notebook through papermill's ``servekit-warm`` engine and, after it, has the kernel run
+:func:`kit.kernels.restore` (or replaces the kernel); :class:`KernelProblem` says why a kernel
+could not be used; :func:`python_kernel_ok` checks the kernelspec. See :mod:`kit.kernels`.
 """
 
 from __future__ import annotations
 
 import ast
-import builtins
 import contextlib
 import copy
-import gc
 import os
 import shutil
 import sys
 import tempfile
 import time
-import warnings
 from pathlib import Path
 from typing import Any
 
@@ -102,175 +51,6 @@ class KernelProblem(RuntimeError):
         self.nb: Any = None
 
 
-# =========================================================================== kernel side
-# These functions run inside the kernel process (imported there by WARMUP_CODE).
-
-_BASELINE: dict[str, Any] | None = None
-
-
-def _module_attrs() -> dict[str, dict[str, int]]:
-    """``{kit module: {attribute: id(value)}}``, ignoring submodule attributes and dunders."""
-    import types
-
-    found = {}
-    for name, module in list(sys.modules.items()):
-        if module is None or not (name == "kit" or name.startswith("kit.")):
-            continue
-        found[name] = {
-            k: id(v)
-            for k, v in vars(module).items()
-            if not k.startswith("__") and not isinstance(v, types.ModuleType)
-        }
-    return found
-
-
-def _pandas_options(pd: Any) -> dict[str, Any]:
-    """Every pandas option and its value (pandas lists them in ``pd.options``)."""
-    found: dict[str, Any] = {}
-
-    def walk(node: Any, prefix: str) -> None:
-        for key in dir(node):
-            value = getattr(node, key)
-            if type(value).__name__ == "DictWrapper":
-                walk(value, f"{prefix}{key}.")
-            else:
-                found[f"{prefix}{key}"] = value
-
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        walk(pd.options, "")
-    return found
-
-
-def _ipython_state(ip: Any) -> dict[str, Any]:
-    formatters = {
-        key: (dict(f.type_printers), dict(f.deferred_printers))
-        for key, f in ip.display_formatter.formatters.items()
-    }
-    return {
-        "formatters": formatters,
-        "events": {k: list(v) for k, v in ip.events.callbacks.items()},
-        "ast_transformers": list(ip.ast_transformers),
-        "input_transformers_post": list(ip.input_transformers_post),
-    }
-
-
-def snapshot() -> str:
-    """Record the kernel's baseline state (run in the kernel, once, after the imports).
-
-    Returns
-    -------
-    str
-        ``"ok"``.
-
-    Examples
-    --------
-    >>> snapshot()   # doctest: +SKIP
-    'ok'
-    """
-    global _BASELINE
-    import numpy as np
-    import pandas as pd
-    import plotly.io as pio
-    from IPython import get_ipython
-
-    ip = get_ipython()
-    _BASELINE = {
-        "cwd": os.getcwd(),
-        "environ": dict(os.environ),
-        "path": list(sys.path),
-        "argv": list(sys.argv),
-        "warnings": list(warnings.filters),
-        "builtins": dict(vars(builtins)),
-        "renderer": pio.renderers.default,
-        "template": pio.templates.default,
-        "np_print": np.get_printoptions(),
-        "np_err": np.geterr(),
-        "ipython": _ipython_state(ip) if ip is not None else None,
-        "pandas": _pandas_options(pd),
-    }
-    _BASELINE["modules"] = _module_attrs()  # after the assignment above: it changes this module
-    # Move everything alive now (the imported libraries) out of the garbage collector's way, so
-    # the full collection IPython's reset runs after each notebook scans only that notebook's
-    # objects (0.1 ms instead of 150 ms).
-    gc.collect()
-    gc.freeze()
-    return "ok"
-
-
-def restore() -> str:
-    """Put the kernel back into its baseline state (run in the kernel after each notebook).
-
-    Returns
-    -------
-    str
-        ``""`` when the kernel is clean again, otherwise why it is not (the caller then
-        replaces the kernel).
-
-    Examples
-    --------
-    >>> restore()   # doctest: +SKIP
-    ''
-    """
-    import numpy as np
-    import pandas as pd
-    import plotly.io as pio
-    from IPython import get_ipython
-
-    base = _BASELINE
-    if base is None:
-        return "no baseline snapshot"
-    ip = get_ipython()
-    if ip is not None:
-        ip.reset(new_session=False)
-        ip.execution_count = 1
-        state = base["ipython"]
-        for key, formatter in ip.display_formatter.formatters.items():
-            types_, deferred = state["formatters"].get(key, ({}, {}))
-            formatter.type_printers.clear()
-            formatter.type_printers.update(types_)
-            formatter.deferred_printers.clear()
-            formatter.deferred_printers.update(deferred)
-        for key, callbacks in ip.events.callbacks.items():
-            callbacks[:] = state["events"].get(key, [])
-        ip.ast_transformers[:] = state["ast_transformers"]
-        ip.input_transformers_post[:] = state["input_transformers_post"]
-    table = vars(builtins)
-    for name in set(table) - set(base["builtins"]):
-        del table[name]
-    for name, value in base["builtins"].items():
-        if table.get(name, None) is not value:
-            table[name] = value
-    os.chdir(base["cwd"])
-    os.environ.clear()
-    os.environ.update(base["environ"])
-    sys.path[:] = base["path"]
-    sys.argv[:] = base["argv"]
-    warnings.filters[:] = base["warnings"]
-    warnings._filters_mutated()  # type: ignore[attr-defined]
-    pio.renderers.default = base["renderer"]
-    pio.templates.default = base["template"]
-    np.set_printoptions(**base["np_print"])
-    np.seterr(**base["np_err"])
-    now_options = _pandas_options(pd)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        for key, value in base["pandas"].items():
-            if now_options.get(key, value) != value:
-                pd.set_option(key, value)
-    changed = []
-    now = _module_attrs()
-    for module, attrs in base["modules"].items():
-        current = now.get(module, {})
-        for attr, ident in attrs.items():
-            if current.get(attr) != ident:
-                changed.append(f"{module}.{attr}")
-    if changed:
-        return "module state changed: " + ", ".join(sorted(changed)[:5])
-    return ""
-
-
-# =========================================================================== host side
 def _papermill_engine() -> type:
     """The ``servekit-warm`` engine, as papermill finds it (its ``papermill.engine`` entry point).
 
