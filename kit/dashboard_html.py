@@ -19,6 +19,7 @@ from typing import Any
 
 from markupsafe import Markup
 
+from kit.formatting import shorten
 from kit.progress import STEPS
 
 MARKS = {"done": "✓", "started": "…", "not started": "–"}
@@ -72,20 +73,6 @@ CSS = Markup("""<style>
 .sk-dash-last { font-size: 18px; color: #5b6372; margin-top: 6px; }
 .sk-dash-empty { color: #5b6372; font-style: italic; }
 </style>""")
-
-
-def short(text: Any, limit: int = 60) -> str:
-    """Cut a long description for the projector (the cut is marked with …).
-
-    Examples
-    --------
-    >>> short("Check-in queue at the desk", 12), short(None)
-    ('Check-in…', '')
-    """
-    text = text if isinstance(text, str) else ""
-    if len(text) <= limit:
-        return text
-    return text[: limit - 1].rsplit(" ", 1)[0].rstrip(",;:") + "…"
 
 
 def journey_svg(curve: list[tuple[str, int, bool]], width: int = 290, height: int = 140) -> Markup:
@@ -229,7 +216,7 @@ def _priorities(views: list[Any]) -> Markup:
             inner = Markup("<ol>{}</ol>").format(
                 Markup("").join(
                     Markup("<li><b>{}</b> {}</li>").format(
-                        t["touchpoint_id"], short(t["description"])
+                        t["touchpoint_id"], shorten(t["description"], 60, at_word=True)
                     )
                     for t in v.top
                 )
@@ -254,7 +241,7 @@ def _agreement(board: Any) -> Markup:
             "</span>{} of {}</td><td>{}</td></tr>"
         ).format(
             r.touchpoint_id,
-            short(r.description, 90),
+            shorten(r.description, 90, at_word=True),
             int(round(160 * r.teams_top_k / n)),
             int(r.teams_top_k),
             int(r.teams),

@@ -79,8 +79,8 @@ def join(parts: Iterable[Any], sep: str = "") -> Markup:
     return Markup(sep).join(parts)
 
 
-def number_text(value: Any, digits: int = 1) -> str:
-    """A number for prose: ``4`` not ``4.0``; ``—`` when missing.
+def number_text(value: Any, digits: int = 1, *, grouped: bool = False) -> str:
+    """A number for prose: ``4`` not ``4.0``; ``—`` when missing; ``1,250`` when ``grouped``.
 
     Examples
     --------
@@ -88,6 +88,8 @@ def number_text(value: Any, digits: int = 1) -> str:
     ('4', '3.2', '7.8', '—')
     >>> number_text(11.254, 2), number_text(-0.001, 2)
     ('11.25', '0')
+    >>> number_text(1250.0, grouped=True), number_text(12345.67, grouped=True)
+    ('1,250', '12,345.7')
     """
     try:
         number = float(value)
@@ -95,9 +97,10 @@ def number_text(value: Any, digits: int = 1) -> str:
         return "—"
     if math.isnan(number) or math.isinf(number):
         return "—"
+    comma = "," if grouped else ""
     if number.is_integer():
-        return str(int(number))
-    text = f"{number:.{digits}f}".rstrip("0").rstrip(".")
+        return f"{int(number):{comma}}"
+    text = f"{number:{comma}.{digits}f}".rstrip("0").rstrip(".")
     return "0" if text == "-0" else text
 
 
@@ -139,16 +142,29 @@ def list_words(items: list[Any]) -> Markup:
     return join(items[:-1], ", ") + Markup(" and ") + items[-1]
 
 
-def shorten(value: Any, width: int = 48) -> str:
+def shorten(value: Any, width: int = 48, *, at_word: bool = False) -> str:
     """Plain one-line text cut to ``width`` characters with an ellipsis (``""`` when missing).
+
+    The one way the kit shortens a label: dropdown entries, chart notes, the projector. A whole
+    number reads ``4``, not ``4.0``. With ``at_word`` the cut falls between words (and drops a
+    trailing comma or colon), for text read from afar.
 
     Examples
     --------
-    >>> shorten("Check-in at the front desk with a smile", 20), shorten(None)
-    ('Check-in at the fro…', '')
+    >>> shorten("Check-in at the front desk with a smile", 20), shorten(None), shorten(4.0)
+    ('Check-in at the fro…', '', '4')
+    >>> shorten("Check-in queue at the desk", 12, at_word=True)
+    'Check-in…'
     """
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
     text = " ".join(cell_text(value).split())
-    return text if len(text) <= width else text[: max(width - 1, 0)] + "…"
+    if len(text) <= width:
+        return text
+    cut = text[: max(width - 1, 0)]
+    if at_word:
+        cut = cut.rsplit(" ", 1)[0].rstrip(",;:")
+    return cut.rstrip() + "…"
 
 
 def wrap_lines(value: Any, width: int = 14, lines: int = 3) -> list[str]:

@@ -293,7 +293,7 @@ def _compact_blueprint(wide: go.Figure, ordered: pd.DataFrame) -> go.Figure:
     fig.layout.shapes = shapes
     fig.layout.annotations = [
         dict(
-            text=_wrap_note(note),
+            text=wrap_plain(note, 56),
             xref="paper",
             yref="paper",
             x=0,
@@ -339,7 +339,3 @@ def _compact_blueprint(wide: go.Figure, ordered: pd.DataFrame) -> go.Figure:
         },
     )
     return fig
-
-
-def _wrap_note(text: str) -> str:
-    return wrap_plain(text, 56)

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import html
 import math
-import textwrap
 from typing import Any
 
 import pandas as pd
@@ -32,8 +31,8 @@ from kit.figures.style import (
     esc,
     new_figure,
 )
-from kit.figures.text import wrap_plain
-from kit.formatting import plural
+from kit.figures.text import wrap, wrap_plain
+from kit.formatting import number_text, plural
 from kit.pyramid import ChainCheck, build_graph, chain_check
 from kit.schema import LEVELS
 
@@ -64,24 +63,6 @@ _MIN_SPACING = 0.26  # x units between roles (≈110 px) below which a band is s
 _EDGE_ARROW_AT = 0.6  # where along an edge its arrowhead sits
 _X_RANGE = (-1.32, 1.08)
 _Y_RANGE = (-len(LEVELS) + 0.45, 0.55)
-
-
-def _short(value: Any, width: int = 18, lines: int = 2) -> str:
-    """Escaped label text wrapped into at most ``lines`` lines (ellipsis when cut)."""
-    missing = value is None or (isinstance(value, float) and value != value)
-    raw = "" if missing else " ".join(str(value).split())
-    # Words are never broken in the middle; a word longer than the width gets its own line.
-    parts = textwrap.wrap(raw, width=width, break_long_words=False) or [""]
-    if len(parts) > lines:
-        parts = parts[:lines]
-        parts[-1] = parts[-1][: max(width - 1, 1)].rstrip() + "…"
-    return "<br>".join(esc(p) for p in parts)
-
-
-def _number(value: float) -> str:
-    if value == int(value):
-        return f"{int(value):,}"
-    return f"{value:,.1f}"
 
 
 def pyramid_figure(
@@ -272,7 +253,7 @@ def _compact(wide: go.Figure, note: str, *, crowded: bool) -> go.Figure:
         x_range=x_range,
         font_size=10,
         band_font=10,
-        label=lambda name: _short(name, width=11, lines=2),
+        label=lambda name: wrap(name, width=11, lines=2),
     )
     if left_out:
         note += "  No room to name here: " + ", ".join(left_out) + " (tap a marker)."
@@ -439,7 +420,9 @@ def _largest(full, inside: list[str]) -> str:
     name = full.nodes[biggest]["name"]
     if len(inside) == 1:
         return f"role: {esc(name)}"
-    return f"largest role: {esc(name)} ({_number(full.nodes[biggest]['headcount'])})"
+    return (
+        f"largest role: {esc(name)} ({number_text(full.nodes[biggest]['headcount'], grouped=True)})"
+    )
 
 
 def _add_nodes(fig, graph, full, pos, sizes, members, cut_off, grouped, crowded) -> None:
@@ -471,15 +454,15 @@ def _add_nodes(fig, graph, full, pos, sizes, members, cut_off, grouped, crowded)
                     esc(attrs["name"]),
                     LEVEL_LABELS.get(level, esc(level) or "no level"),
                     esc(where),
-                    _number(attrs["headcount"]),
+                    number_text(attrs["headcount"], grouped=True),
                     plural(count, "role") if grouped else esc(node),
                     status,
                     _largest(full, members.get(node, [node])) if grouped else f"id {esc(node)}",
                 ]
             )
-            label = _short(attrs["name"], width=width)
+            label = wrap(attrs["name"], width=width, lines=2)
             if grouped and level != "customer":
-                label += f"<br><i>{_number(attrs['headcount'])}</i>"
+                label += f"<br><i>{number_text(attrs['headcount'], grouped=True)}</i>"
             labels.append(label)
         fig.add_trace(
             go.Scatter(

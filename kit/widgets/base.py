@@ -48,7 +48,6 @@ from kit.widgets.forms import (
     next_id,
     role_options,
     set_options,
-    short,
     text_of,
 )
 from kit.widgets.livefig import FIGURE_WIDTH, _same, figure_widget, sync_figure
@@ -86,7 +85,6 @@ __all__ = [
     "problems_panel",
     "role_options",
     "set_options",
-    "short",
     "sync_figure",
     "team_path",
     "text_of",

@@ -18,6 +18,7 @@ import pandas as pd
 
 from kit.cells import is_missing
 from kit.figures.style import PALETTE, esc
+from kit.formatting import shorten
 from kit.schema import LEVELS, TABLES
 from kit.workbook import cell_text
 
@@ -46,18 +47,6 @@ def text_of(value: Any) -> str:
     ('4', '', 'desk')
     """
     return "" if missing(value) else cell_text(value)
-
-
-def short(value: Any, width: int = 48) -> str:
-    """Plain text cut to ``width`` characters with an ellipsis (for dropdown labels).
-
-    Examples
-    --------
-    >>> short("Check-in at the front desk with a smile", 20)
-    'Check-in at the fro…'
-    """
-    text = " ".join(text_of(value).split())
-    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 def set_options(
@@ -506,5 +495,5 @@ def role_name(roles: pd.DataFrame, role_id: Any, width: int = 40) -> str:
         return str(role_id)
     name = str(names.iloc[0])
     if int((roles["name"].astype(str) == name).sum()) > 1:
-        return f"{short(name, width)} ({role_id})"
-    return short(name, width)
+        return f"{shorten(name, width)} ({role_id})"
+    return shorten(name, width)

@@ -20,6 +20,7 @@ import pandas as pd
 
 from kit.figures.journey import journey_map, journey_map_spec
 from kit.figures.style import esc
+from kit.formatting import shorten
 from kit.journey import ordered_touchpoints, stages
 from kit.schema import CONTACTS, LEVELS
 from kit.widgets.base import (
@@ -33,7 +34,6 @@ from kit.widgets.base import (
     missing,
     next_id,
     open_editor,
-    short,
     sync_figure,
     text_of,
 )
@@ -90,7 +90,7 @@ def case_roles_of(wb: Workbook) -> pd.DataFrame:
 
 def _touchpoint_label(row: Any) -> str:
     time = f" {text_of(row['time'])}" if not missing(row["time"]) else ""
-    return f"{row['touchpoint_id']}{time} · {short(row['stage'], 22)} · {short(row['description'])}"
+    return f"{row['touchpoint_id']}{time} · {shorten(row['stage'], 22)} · {shorten(row['description'])}"
 
 
 def _or_none(value: Any) -> Any:

@@ -15,6 +15,7 @@ import ipywidgets as widgets
 import pandas as pd
 
 from kit.figures.style import KIND_COLOURS, PALETTE, esc
+from kit.formatting import shorten
 from kit.journey import ordered_touchpoints
 from kit.schema import KINDS
 from kit.widgets.base import (
@@ -27,7 +28,6 @@ from kit.widgets.base import (
     missing,
     open_editor,
     set_options,
-    short,
 )
 from kit.widgets.forms import role_name, role_options
 from kit.workbook import Workbook
@@ -79,7 +79,7 @@ def needs_grid_html(journey: pd.DataFrame, needs: pd.DataFrame, selected: str | 
         mark = "font-weight:bold;background:#FFF6D5;" if tp.touchpoint_id == selected else ""
         rows.append(
             f"<tr style='{mark}'><td style='padding:2px 8px'>{esc(tp.touchpoint_id)}"
-            f"</td><td style='padding:2px 8px'>{esc(short(tp.description, 60))}</td>"
+            f"</td><td style='padding:2px 8px'>{esc(shorten(tp.description, 60))}</td>"
             f"{''.join(cells)}</tr>"
         )
     if not rows:
@@ -197,13 +197,13 @@ class NeedsEditor(Editor):
             if not missing(row["provider_role"])
             else ""
         )
-        return f"[{str(row['kind']).upper()}] {short(row['need'], 60)}{by}"
+        return f"[{str(row['kind']).upper()}] {shorten(row['need'], 60)}{by}"
 
     def _refresh_touchpoints(self) -> None:
         ordered = ordered_touchpoints(self.wb["journey"])
         options = [
             (
-                f"{tp.touchpoint_id} · {short(tp.stage, 20)} · {short(tp.description)}",
+                f"{tp.touchpoint_id} · {shorten(tp.stage, 20)} · {shorten(tp.description)}",
                 str(tp.touchpoint_id),
             )
             for tp in ordered.itertuples(index=False)

@@ -19,7 +19,7 @@ import plotly.graph_objects as go
 
 from kit.figures.priorities import priority_chart
 from kit.figures.style import esc
-from kit.formatting import plural
+from kit.formatting import plural, shorten
 from kit.journey import ordered_touchpoints
 from kit.schema import KINDS, REFLECTION_QUESTIONS
 from kit.scoring import priority_ranking, top_priorities
@@ -34,7 +34,6 @@ from kit.widgets.base import (
     next_id,
     open_editor,
     set_options,
-    short,
     sync_figure,
     text_of,
 )
@@ -59,7 +58,7 @@ def _action_label(row: Any) -> str:
     due = f" · due {text_of(row['due'])}" if not missing(row["due"]) else ""
     return (
         f"{row['action_id']} · {row['touchpoint_id']} · [{str(row['kind']).upper()}] "
-        f"{short(row['action'], 50)}{due}"
+        f"{shorten(row['action'], 50)}{due}"
     )
 
 
@@ -102,7 +101,7 @@ def priorities_html(
         todo = plural(n, "action") if n else "<b style='color:#D55E00'>no action yet</b>"
         items.append(
             f"<li><b>#{row.rank} {esc(row.touchpoint_id)}</b> — "
-            f"{esc(short(row.description, 80))} <small>(importance "
+            f"{esc(shorten(row.description, 80))} <small>(importance "
             f"{row.importance:g}, performance {row.performance:g}, priority "
             f"{row.priority:g})</small> · {todo}</li>"
         )
@@ -254,12 +253,12 @@ class PlanEditor(Editor):
         options = []
         for tid, r in ranked.items():
             flag = "act first · " if r.rank <= TOP_K and r.priority > 0 else ""
-            options.append((f"#{r.rank} {flag}{tid} · {short(r.description)}", tid))
+            options.append((f"#{r.rank} {flag}{tid} · {shorten(r.description)}", tid))
         for tp in ordered_touchpoints(journey).itertuples(index=False):
             if str(tp.touchpoint_id) not in ranked:
                 options.append(
                     (
-                        f"(not scored) {tp.touchpoint_id} · {short(tp.description)}",
+                        f"(not scored) {tp.touchpoint_id} · {shorten(tp.description)}",
                         str(tp.touchpoint_id),
                     )
                 )

@@ -16,6 +16,7 @@ import plotly.graph_objects as go
 
 from kit.figures.pyramid import pyramid_figure
 from kit.figures.style import PALETTE, esc
+from kit.formatting import shorten
 from kit.pyramid import build_graph, chain_check
 from kit.schema import LEVELS
 from kit.widgets.base import (
@@ -28,7 +29,6 @@ from kit.widgets.base import (
     missing,
     open_editor,
     set_options,
-    short,
     sync_figure,
     text_of,
 )
@@ -41,7 +41,7 @@ _NO_EDGE = "—"
 
 def _role_label(row: Any) -> str:
     count = f" · {text_of(row['headcount'])} people" if not missing(row["headcount"]) else ""
-    return f"{short(row['name'], 40)} · {row['level']}{count}"
+    return f"{shorten(row['name'], 40)} · {row['level']}{count}"
 
 
 def _role_id_from_name(row: dict[str, Any]) -> dict[str, Any]:
@@ -250,7 +250,7 @@ class PyramidEditor(Editor):
     @staticmethod
     def _name(roles: pd.DataFrame, role_id: str) -> str:
         hits = roles.loc[roles["role_id"] == role_id, "name"]
-        return short(hits.iloc[0], 30) if len(hits) else str(role_id)
+        return shorten(hits.iloc[0], 30) if len(hits) else str(role_id)
 
     def refresh(self) -> None:
         """Show the workbook's roles and edges, the chain check and the figure (in place)."""

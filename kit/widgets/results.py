@@ -22,6 +22,7 @@ import plotly.graph_objects as go
 from kit.figures.followup import action_chart
 from kit.figures.style import esc
 from kit.followup import STATUSES, _date, plan_progress
+from kit.formatting import shorten
 from kit.widgets.base import (
     Editor,
     Field,
@@ -32,7 +33,6 @@ from kit.widgets.base import (
     missing,
     open_editor,
     set_options,
-    short,
     sync_figure,
     text_of,
 )
@@ -113,7 +113,7 @@ def summary_html(progress: pd.DataFrame) -> str:
             else f"{esc(_number(r.get('latest')))} <small>({esc(r.get('latest_date'))})</small>"
         )
         rows.append(
-            f"<tr><td><b>{esc(r['action_id'])}</b> {esc(short(r.get('action'), 60))}"
+            f"<tr><td><b>{esc(r['action_id'])}</b> {esc(shorten(r.get('action'), 60))}"
             f"</td><td>{latest}</td><td style='text-align:right'>{done}</td>"
             f"<td>{esc(r['status'])}</td></tr>"
         )
@@ -230,7 +230,7 @@ class ResultsEditor(Editor):
             options.append(
                 (
                     f"{row['action_id']} · [{str(row['kind']).upper()}] "
-                    f"{short(row['action'], 60)}{due}",
+                    f"{shorten(row['action'], 60)}{due}",
                     str(row["action_id"]),
                 )
             )

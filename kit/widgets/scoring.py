@@ -17,6 +17,7 @@ import plotly.graph_objects as go
 
 from kit.figures.ipa import ipa_figure
 from kit.figures.style import esc
+from kit.formatting import shorten
 from kit.journey import ordered_touchpoints
 from kit.scoring import RATINGS
 from kit.widgets.base import (
@@ -28,7 +29,6 @@ from kit.widgets.base import (
     labelled,
     missing,
     open_editor,
-    short,
     sync_figure,
 )
 from kit.workbook import Workbook
@@ -206,8 +206,8 @@ class ScoringEditor(Editor):
         return [
             (
                 str(tp.touchpoint_id),
-                f"<b>{esc(tp.touchpoint_id)}</b> · {esc(short(tp.stage, 24))} — "
-                f"{esc(short(tp.description, 90))}"
+                f"<b>{esc(tp.touchpoint_id)}</b> · {esc(shorten(tp.stage, 24))} — "
+                f"{esc(shorten(tp.description, 90))}"
                 + (" <b>★ moment of truth</b>" if tp.moment_of_truth else ""),
             )
             for tp in ordered.itertuples(index=False)
