@@ -181,7 +181,8 @@ def _run(o: ImportOptions) -> int:
     ]
     if fmt == "uk-organogram" and given:
         click.secho(
-            f"error: {', '.join(given)} apply to --format generic only; UK organogram "
+            f"error: {', '.join(given)} {'applies' if len(given) == 1 else 'apply'} to --format "
+            f"generic only; UK organogram "
             f"columns are fixed",
             fg="red",
             err=True,

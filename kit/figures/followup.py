@@ -40,9 +40,6 @@ STATUS_SYMBOLS: dict[str, str] = {
 }
 
 
-_short = shorten
-
-
 def _series(results: pd.DataFrame, action_id: str) -> pd.DataFrame:
     if results is None or results.empty:
         return pd.DataFrame({"date": [], "value": []})
@@ -83,7 +80,7 @@ def action_chart(
     """
     action = dict(action)
     aid = str(action.get("action_id", ""))
-    title = f"{aid}: {_short(action.get('action'), 60)}"
+    title = f"{aid}: {shorten(action.get('action'), 60)}"
     mine = _series(results, aid)
     base, goal = _number(action.get("baseline")), _number(action.get("target"))
     due = _date(action.get("due"))
@@ -94,7 +91,7 @@ def action_chart(
     left, right = min(span), max(span)
     pad = max(dt.timedelta(days=7), (right - left) / 20)
     left, right = left - pad, right + pad
-    metric = esc(_short(action.get("metric"), 32)) or "value"
+    metric = esc(shorten(action.get("metric"), 32)) or "value"
     fig = new_figure(
         go.Scatter(
             x=dates,
@@ -184,7 +181,7 @@ def progress_over_time(
                 x=[p[0] for p in points],
                 y=[p[1] for p in points],
                 mode="lines+markers",
-                name=esc(f"{row['action_id']}: {_short(row.get('action'), 30)}"),
+                name=esc(f"{row['action_id']}: {shorten(row.get('action'), 30)}"),
                 marker={"symbol": STATUS_SYMBOLS.get(status, "circle"), "size": 9},
                 customdata=[[p[2]] for p in points],
                 hovertemplate=(
@@ -234,7 +231,8 @@ def progress_bars(progress: pd.DataFrame, height: int | None = None) -> go.Figur
     if progress.empty:
         return empty_figure("No actions in the plan yet.", "Progress", height=300)
     labels = [
-        esc(f"{r['action_id']}: {_short(r.get('action'), 36)}") for r in progress.to_dict("records")
+        esc(f"{r['action_id']}: {shorten(r.get('action'), 36)}")
+        for r in progress.to_dict("records")
     ]
     shares = [float(s) if not pd.isna(s) else math.nan for s in progress["progress"]]
     x = [0.0 if math.isnan(s) else max(-50.0, min(150.0, 100 * s)) for s in shares]
