@@ -9,6 +9,7 @@ choice of role. User text is data: labels are plain text, HTML passes through
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -462,14 +463,16 @@ def role_options(
             key=lambda r: (order.get(r.level, rank.get(r.level, 9)), str(r.name)),
         )
 
+    names = role_names(roles)
     options = [(blank, "")] + [
-        (f"{role_name(roles, r.role_id, 40)} · {r.level}", str(r.role_id)) for r in ordered(roles)
+        (f"{names[str(r.role_id)]} · {r.level}", str(r.role_id)) for r in ordered(roles)
     ]
     if case_roles is not None and len(case_roles):
         own = {str(v) for v in roles["role_id"]}
         extra = case_roles[~case_roles["role_id"].astype(str).isin(own)]
+        names = role_names(extra)
         options += [
-            (f"{role_name(extra, r.role_id, 40)} · {r.level} · from the case", str(r.role_id))
+            (f"{names[str(r.role_id)]} · {r.level} · from the case", str(r.role_id))
             for r in ordered(extra)
         ]
     return options
@@ -490,10 +493,32 @@ def role_name(roles: pd.DataFrame, role_id: Any, width: int = 40) -> str:
     """
     if missing(role_id):
         return ""
-    names = roles.loc[roles["role_id"].astype(str) == str(role_id), "name"]
-    if not len(names) or missing(names.iloc[0]) or not str(names.iloc[0]).strip():
-        return str(role_id)
-    name = str(names.iloc[0])
-    if int((roles["name"].astype(str) == name).sum()) > 1:
-        return f"{shorten(name, width)} ({role_id})"
-    return shorten(name, width)
+    return role_names(roles, width).get(str(role_id), str(role_id))
+
+
+def role_names(roles: pd.DataFrame, width: int = 40) -> dict[str, str]:
+    """Every role's :func:`role_name` by id, worked out in one pass over ``roles``.
+
+    For lists and charts that name many roles (a lookup per row would scan the table each time).
+
+    Examples
+    --------
+    >>> roles = pd.DataFrame({"role_id": ["desk", "desk2", "gm", "x"],
+    ...                       "name": ["Front desk agent", "Front desk agent", "Manager", None]})
+    >>> role_names(roles)
+    {'desk': 'Front desk agent (desk)', 'desk2': 'Front desk agent (desk2)', 'gm': 'Manager', 'x': 'x'}
+    """
+    ids = roles["role_id"].astype(str).tolist()
+    names = roles["name"].tolist()
+    shared = Counter(str(name) for name in names)
+    found: dict[str, str] = {}
+    for role_id, name in zip(ids, names, strict=True):
+        if role_id in found:
+            continue  # the first row of an id names it
+        if missing(name) or not str(name).strip():
+            found[role_id] = role_id
+        elif shared[str(name)] > 1:
+            found[role_id] = f"{shorten(name, width)} ({role_id})"
+        else:
+            found[role_id] = shorten(name, width)
+    return found

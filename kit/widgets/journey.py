@@ -37,7 +37,7 @@ from kit.widgets.base import (
     sync_figure,
     text_of,
 )
-from kit.widgets.forms import role_name, role_options
+from kit.widgets.forms import role_names, role_options
 from kit.workbook import Workbook
 from kit.workshop import slugify
 
@@ -239,11 +239,8 @@ class JourneyEditor(Editor):
     def _shown(self) -> pd.DataFrame:
         """The journey as the map shows it: each role by its display name, not its id."""
         journey, own = self.wb["journey"], self.wb["roles"]
-        ids = set(own["role_id"].astype(str))
-        names = [
-            role_name(own if str(r) in ids else self.case_roles, r) or None
-            for r in journey["role_id"]
-        ]
+        known = {**role_names(self.case_roles), **role_names(own)}  # the team's own win
+        names = [None if missing(r) else known.get(str(r), str(r)) for r in journey["role_id"]]
         return journey.assign(role_id=pd.Series(names, index=journey.index, dtype=object))
 
     def _figure_title(self) -> str:

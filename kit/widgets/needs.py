@@ -29,7 +29,7 @@ from kit.widgets.base import (
     open_editor,
     set_options,
 )
-from kit.widgets.forms import role_name, role_options
+from kit.widgets.forms import role_name, role_names, role_options
 from kit.workbook import Workbook
 
 KIND_WORDS: dict[str, str] = {
@@ -227,13 +227,17 @@ class NeedsEditor(Editor):
         self._show_lists()
 
     def _show_lists(self) -> None:
-        needs, roles = self.wb["needs"], self.wb["roles"]
+        needs, names = self.wb["needs"], role_names(self.wb["roles"])
         mine = self._rows(needs)
         parts = []
         for kind in KINDS:
             items = "".join(
                 f"<li>{esc(n)}"
-                + (f" <small>(by {esc(role_name(roles, p))})</small>" if not missing(p) else "")
+                + (
+                    f" <small>(by {esc(names.get(str(p), str(p)))})</small>"
+                    if not missing(p)
+                    else ""
+                )
                 + "</li>"
                 for n, p in zip(
                     mine.loc[mine["kind"] == kind, "need"],

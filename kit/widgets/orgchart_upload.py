@@ -44,7 +44,7 @@ from kit.orgchart import Flipped, OrgChartError, read_generic, read_uk_organogra
 from kit.problems import KitError, Problem
 from kit.pyramid import build_graph, chain_check, role_reach
 from kit.widgets.base import Editor, Session, figure_widget, open_editor, sync_figure
-from kit.widgets.forms import role_name
+from kit.widgets.forms import role_names
 from kit.workbook import Workbook
 
 FORMATS: tuple[tuple[str, str], ...] = (
@@ -552,7 +552,8 @@ class OrgChartUpload(Editor):
             {"roles": now[~now["role_id"].astype(str).isin(drop)]}, what="removal of the old roles"
         ):
             return False
-        names = [role_name(self.wb["roles"], k) for k in kept]
+        known = role_names(self.wb["roles"])
+        names = [known.get(str(k), str(k)) for k in kept]
         note = (
             f" Kept {plural(len(kept), 'role')} your journey, needs or plan still name: "
             f"{esc(', '.join(names))}; connect them in 02 · The upside-down pyramid."
