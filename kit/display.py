@@ -283,17 +283,6 @@ def cell_text(value: Any) -> str | Markup:
     return str(value)
 
 
-def text(value: Any) -> str:
-    """Escape plain text for HTML (:func:`markupsafe.escape`, quotes included).
-
-    Examples
-    --------
-    >>> text("<script>"), text(None)
-    ('&lt;script&gt;', '')
-    """
-    return str(escape("" if value is None else value))
-
-
 __all__ = [
     "FIGURE_CONFIG",
     "Markup",
@@ -304,5 +293,4 @@ __all__ = [
     "setup",
     "show",
     "table",
-    "text",
 ]

@@ -26,7 +26,6 @@ and removed straight after: nothing is written outside the workshop folder.
 from __future__ import annotations
 
 import dataclasses
-import html
 import re
 import shutil
 import uuid
@@ -298,7 +297,7 @@ def _count(n: int, one: str) -> str:
 
 
 def _problem_list(problems: list[Problem], limit: int = 30) -> str:
-    items = "".join(f"<li><code>{html.escape(str(p))}</code></li>" for p in problems[:limit])
+    items = "".join(f"<li><code>{esc(p)}</code></li>" for p in problems[:limit])
     more = f"<li>… and {len(problems) - limit} more</li>" if len(problems) > limit else ""
     return f"<ul style='margin:4px 0'>{items}{more}</ul>"
 
@@ -436,9 +435,7 @@ class OrgChartUpload(Editor):
         except KitError as exc:
             problems = list(getattr(exc, "problems", []) or [])
             errors = [p for p in problems if p.is_error]
-            listed = (
-                _problem_list(errors or problems) if problems else f"<p>{html.escape(str(exc))}</p>"
-            )
+            listed = _problem_list(errors or problems) if problems else f"<p>{esc(exc)}</p>"
             self.result.value = (
                 f"<p style='color:#b8471b'><b>Not imported:</b> "
                 f"{plural(len(errors), 'problem')} to fix in the file, then upload it "
@@ -447,9 +444,7 @@ class OrgChartUpload(Editor):
             sync_figure(self.figure, self._figure(None))
             return False
         except OSError as exc:
-            self.result.value = (
-                f"<p style='color:#b8471b'><b>Not imported:</b> {html.escape(str(exc))}</p>"
-            )
+            self.result.value = f"<p style='color:#b8471b'><b>Not imported:</b> {esc(exc)}</p>"
             return False
         self.flipped = flipped
         sync_figure(self.figure, self._figure(flipped))  # first, so the summary shows last
@@ -491,9 +486,7 @@ class OrgChartUpload(Editor):
         else:
             kinds = check.findings["kind"].value_counts()
             detail = ", ".join(f"{n} {k.replace('_', ' ')}" for k, n in kinds.items())
-            items = "".join(
-                f"<li>{html.escape(str(s))}</li>" for s in check.findings["sentence"].head(8)
-            )
+            items = "".join(f"<li>{esc(s)}</li>" for s in check.findings["sentence"].head(8))
             more = len(check.findings) - 8
             parts.append(
                 f"<p><b>Chain check:</b> {plural(len(check.findings), 'finding')} "
