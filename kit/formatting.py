@@ -4,7 +4,11 @@ Every module that shows a value asks here (or :mod:`kit.cells` for reading cells
 
 =====================  =====================================================================
 is this cell missing   :func:`kit.cells.is_missing` (re-exported here)
-cell → text            :func:`cell_text` (stripped text, ``""`` when missing)
+cell → text            :func:`cell_text` (stripped text, ``""`` when missing); two uses
+                       need more: the text a CSV cell or a form field holds
+                       (:func:`kit.validation.cell_text`: ``true``, ``4``, ISO dates) and a
+                       report table cell (:func:`kit.display.cell_text`: markup kept,
+                       numbers tidied)
 number → text          :func:`number_text` (``4`` not ``4.0``, ``—`` when missing)
 shorten a label        :func:`shorten` (one line, ellipsis)
 wrap a label           :func:`wrap_lines` (at most N lines; :func:`kit.figures.text.wrap`

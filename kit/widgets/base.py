@@ -48,7 +48,6 @@ from kit.widgets.forms import (
     next_id,
     role_options,
     set_options,
-    text_of,
 )
 from kit.widgets.livefig import FIGURE_WIDTH, _same, figure_widget, sync_figure
 from kit.widgets.session import (
@@ -87,5 +86,4 @@ __all__ = [
     "set_options",
     "sync_figure",
     "team_path",
-    "text_of",
 ]

@@ -39,17 +39,6 @@ missing = is_missing
 """True for ``None``, NaN, ``pd.NA`` and blank text (:func:`kit.cells.is_missing`)."""
 
 
-def text_of(value: Any) -> str:
-    """A cell as the text a field shows (``""`` when missing; ``4`` rather than ``4.0``).
-
-    Examples
-    --------
-    >>> text_of(4.0), text_of(None), text_of("desk")
-    ('4', '', 'desk')
-    """
-    return "" if missing(value) else cell_text(value)
-
-
 def set_options(
     control: widgets.widget_selection._Selection, options: list[tuple[str, Any]], value: Any
 ) -> None:
@@ -85,7 +74,7 @@ class Field:
     read : callable, optional
         Control value -> cell value (default: the value itself).
     show : callable, optional
-        Cell value -> control value (default: :func:`text_of` for text, the value otherwise).
+        Cell value -> control value (default: :func:`kit.validation.cell_text` for text, the value otherwise).
 
     Examples
     --------
@@ -109,7 +98,7 @@ class Field:
         if self.show is not None:
             self.control.value = self.show(value)
         elif isinstance(self.control, _TEXT_CONTROLS):
-            self.control.value = text_of(value)
+            self.control.value = cell_text(value)
         else:
             self.control.value = value
 

@@ -23,6 +23,7 @@ from kit.figures.style import esc
 from kit.formatting import shorten
 from kit.journey import ordered_touchpoints, stages
 from kit.schema import CONTACTS, LEVELS
+from kit.validation import cell_text
 from kit.widgets.base import (
     NEW,
     Editor,
@@ -35,7 +36,6 @@ from kit.widgets.base import (
     next_id,
     open_editor,
     sync_figure,
-    text_of,
 )
 from kit.widgets.forms import role_names, role_options
 from kit.workbook import Workbook
@@ -89,7 +89,7 @@ def case_roles_of(wb: Workbook) -> pd.DataFrame:
 
 
 def _touchpoint_label(row: Any) -> str:
-    time = f" {text_of(row['time'])}" if not missing(row["time"]) else ""
+    time = f" {cell_text(row['time'])}" if not missing(row["time"]) else ""
     return f"{row['touchpoint_id']}{time} · {shorten(row['stage'], 22)} · {shorten(row['description'])}"
 
 

@@ -23,6 +23,7 @@ from kit.formatting import plural, shorten
 from kit.journey import ordered_touchpoints
 from kit.schema import KINDS, REFLECTION_QUESTIONS
 from kit.scoring import priority_ranking, top_priorities
+from kit.validation import cell_text
 from kit.widgets.base import (
     Editor,
     Field,
@@ -35,7 +36,6 @@ from kit.widgets.base import (
     open_editor,
     set_options,
     sync_figure,
-    text_of,
 )
 from kit.widgets.forms import role_options
 from kit.workbook import Workbook
@@ -55,7 +55,7 @@ def _date(value: Any) -> dt.date | None:
 
 
 def _action_label(row: Any) -> str:
-    due = f" · due {text_of(row['due'])}" if not missing(row["due"]) else ""
+    due = f" · due {cell_text(row['due'])}" if not missing(row["due"]) else ""
     return (
         f"{row['action_id']} · {row['touchpoint_id']} · [{str(row['kind']).upper()}] "
         f"{shorten(row['action'], 50)}{due}"

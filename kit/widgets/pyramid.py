@@ -19,6 +19,7 @@ from kit.figures.style import PALETTE, esc
 from kit.formatting import shorten
 from kit.pyramid import build_graph, chain_check
 from kit.schema import LEVELS
+from kit.validation import cell_text
 from kit.widgets.base import (
     Editor,
     Field,
@@ -30,7 +31,6 @@ from kit.widgets.base import (
     open_editor,
     set_options,
     sync_figure,
-    text_of,
 )
 from kit.widgets.forms import role_options
 from kit.workbook import Workbook
@@ -40,7 +40,7 @@ _NO_EDGE = "—"
 
 
 def _role_label(row: Any) -> str:
-    count = f" · {text_of(row['headcount'])} people" if not missing(row["headcount"]) else ""
+    count = f" · {cell_text(row['headcount'])} people" if not missing(row["headcount"]) else ""
     return f"{shorten(row['name'], 40)} · {row['level']}{count}"
 
 

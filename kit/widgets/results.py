@@ -23,6 +23,7 @@ from kit.figures.followup import action_chart
 from kit.figures.style import esc
 from kit.followup import STATUSES, _date, plan_progress
 from kit.formatting import shorten
+from kit.validation import cell_text
 from kit.widgets.base import (
     Editor,
     Field,
@@ -34,13 +35,12 @@ from kit.widgets.base import (
     open_editor,
     set_options,
     sync_figure,
-    text_of,
 )
 from kit.workbook import Workbook
 
 
 def _number(value: Any) -> str:
-    text = text_of(value)
+    text = cell_text(value)
     return text if text else "—"
 
 
@@ -64,10 +64,10 @@ def action_info_html(
             "(workshops/05_plan.ipynb), then come back to record results.</i>"
         )
     parts = [
-        f"<b>Metric:</b> {esc(text_of(action.get('metric'))) or '<i>not set</i>'}",
+        f"<b>Metric:</b> {esc(cell_text(action.get('metric'))) or '<i>not set</i>'}",
         f"<b>Baseline:</b> {esc(_number(action.get('baseline')))}",
         f"<b>Target:</b> {esc(_number(action.get('target')))}",
-        f"<b>Due:</b> {esc(text_of(action.get('due'))) or '—'}",
+        f"<b>Due:</b> {esc(cell_text(action.get('due'))) or '—'}",
         f"<b>Owner:</b> {esc(owner) or '—'}",
     ]
     lines = [" · ".join(parts)]
@@ -217,7 +217,7 @@ class ResultsEditor(Editor):
         return mine.loc[order.sort_values(kind="stable").index]
 
     def _label(self, row: Any) -> str:
-        return f"{text_of(row['date'])}: {text_of(row['value'])}"
+        return f"{cell_text(row['date'])}: {cell_text(row['value'])}"
 
     def _new_row(self, frame: pd.DataFrame) -> dict[str, Any]:
         return {"action_id": self.action.value, "date": dt.date.today()}
@@ -226,7 +226,7 @@ class ResultsEditor(Editor):
         plan = self.wb["plan"]
         options = []
         for row in plan.to_dict("records"):
-            due = f" · due {text_of(row['due'])}" if not missing(row.get("due")) else ""
+            due = f" · due {cell_text(row['due'])}" if not missing(row.get("due")) else ""
             options.append(
                 (
                     f"{row['action_id']} · [{str(row['kind']).upper()}] "
