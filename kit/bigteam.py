@@ -24,6 +24,7 @@ from pathlib import Path
 
 from kit.csvio import atomic_write, csv_text, read_csv
 from kit.resources import datasets_dir
+from kit.schema import TABLES
 
 STAGES = [
     "Planning & booking",
@@ -153,42 +154,7 @@ def write_big_team(
                 str(rng.randint(1, 9)),
             ]
         )
-    tables = {
-        "journey.csv": (
-            [
-                "touchpoint_id",
-                "stage",
-                "order",
-                "time",
-                "description",
-                "channel",
-                "contact",
-                "role_id",
-                "emotion",
-                "moment_of_truth",
-            ],
-            journey,
-        ),
-        "scores.csv": (
-            ["touchpoint_id", "scorer", "importance", "performance", "be", "do", "have"],
-            scores,
-        ),
-        "needs.csv": (["touchpoint_id", "kind", "need", "provider_role"], needs),
-        "plan.csv": (
-            [
-                "action_id",
-                "touchpoint_id",
-                "kind",
-                "action",
-                "owner_role",
-                "due",
-                "metric",
-                "baseline",
-                "target",
-            ],
-            plan,
-        ),
-    }
-    for name, (header, records) in tables.items():
-        atomic_write(folder / name, csv_text(header, records))
+    tables = {"journey": journey, "scores": scores, "needs": needs, "plan": plan}
+    for name, records in tables.items():  # records in the schema's column order
+        atomic_write(folder / TABLES[name].filename, csv_text(TABLES[name].columns, records))
     return folder

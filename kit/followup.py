@@ -41,7 +41,7 @@ from pydantic import ValidationError
 
 from kit.csvio import parse_csv
 from kit.problems import Problem, display_path
-from kit.schema import KINDS, PlanRow
+from kit.schema import KINDS, TABLES, PlanRow
 from kit.workbook import Workbook, cell_text
 
 STATUSES: dict[str, str] = {
@@ -440,15 +440,7 @@ def action_records(
     if roles is not None and len(roles):
         names = dict(zip(roles["role_id"].astype(str), roles["name"].astype(str), strict=True))
     keep = [
-        "action_id",
-        "touchpoint_id",
-        "kind",
-        "action",
-        "owner_role",
-        "due",
-        "metric",
-        "baseline",
-        "target",
+        *TABLES["plan"].columns,
         "measurements",
         "first_date",
         "first",

@@ -10,6 +10,8 @@ from pathlib import Path
 
 import click
 
+from kit.commands._batch import batch_options
+
 __all__ = ["followup"]
 
 
@@ -27,30 +29,7 @@ __all__ = ["followup"]
     help="The day the follow-up looks from (default: today). Later results are left "
     "out; earlier due dates make unmet actions overdue.",
 )
-@click.option(
-    "--team",
-    "teams",
-    multiple=True,
-    metavar="NAME",
-    help="Only this team (folder name or display name; repeatable).",
-)
-@click.option(
-    "--jobs",
-    "-j",
-    type=click.IntRange(1, 64),
-    default=None,
-    help="Teams built at once (default: one per CPU core).",
-)
-@click.option("--pdf", is_flag=True, help="Also print an A4 PDF of each page (Chromium).")
-@click.option("--force", is_flag=True, help="Rebuild pages whose inputs did not change.")
-@click.option(
-    "--plotlyjs",
-    type=click.Choice(["inline", "shared"]),
-    default="inline",
-    show_default=True,
-    help="plotly.js inside every page, or one shared assets/plotly.min.js.",
-)
-@click.option("--quiet", "-q", is_flag=True, help="No progress bar or table.")
+@batch_options("pages")
 def followup(
     directory: Path,
     out: Path | None,

@@ -10,6 +10,8 @@ from pathlib import Path
 
 import click
 
+from kit.commands._batch import batch_options
+
 __all__ = ["report"]
 
 
@@ -21,22 +23,6 @@ __all__ = ["report"]
     help="Output folder (default: DIRECTORY/reports).",
 )
 @click.option(
-    "--team",
-    "teams",
-    multiple=True,
-    metavar="NAME",
-    help="Only this team (folder name or display name; repeatable).",
-)
-@click.option(
-    "--jobs",
-    "-j",
-    type=click.IntRange(1, 64),
-    default=None,
-    help="Teams built at once (default: one per CPU core).",
-)
-@click.option("--pdf", is_flag=True, help="Also print an A4 PDF of each report (Chromium).")
-@click.option("--force", is_flag=True, help="Rebuild reports whose inputs did not change.")
-@click.option(
     "--crosshair",
     type=click.Choice(["mean", "midpoint"]),
     default="midpoint",
@@ -44,19 +30,11 @@ __all__ = ["report"]
     help="Where the importance-performance grid is split.",
 )
 @click.option(
-    "--plotlyjs",
-    type=click.Choice(["inline", "shared"]),
-    default="inline",
-    show_default=True,
-    help="plotly.js inside every report (each file stands alone) or one shared "
-    "assets/plotly.min.js (smaller; keep the folder together).",
-)
-@click.option(
     "--notebook",
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     help="Report notebook to run (default: workshops/10_team_report.ipynb).",
 )
-@click.option("--quiet", "-q", is_flag=True, help="No progress bar or table.")
+@batch_options("reports")
 def report(
     directory: Path,
     out: Path | None,
