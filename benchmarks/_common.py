@@ -13,7 +13,7 @@ from pathlib import Path
 def sample_workshop(root: Path, teams: int) -> Path:
     """A workshop under ``root`` with ``teams`` teams, the case's sample teams copied round."""
     from kit.resources import datasets_dir
-    from kit.workshop import create_workshop
+    from kit.store.workshop import create_workshop
 
     ws = create_workshop(root / "ws", teams=[])
     samples = sorted(

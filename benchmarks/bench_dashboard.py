@@ -40,7 +40,7 @@ def _edit(path: Path, n: int) -> None:
 
 
 def main() -> int:
-    from kit.dashboard import Board
+    from kit.room.dashboard import Board
 
     with tempfile.TemporaryDirectory() as tmp:
         path = _workshop(Path(tmp))

@@ -28,7 +28,7 @@ def _workshop(root: Path) -> Path:
 
 
 def main() -> None:
-    from kit.followup_batch import build_followup, followup_summary
+    from kit.report.followup_batch import build_followup, followup_summary
 
     with tempfile.TemporaryDirectory() as tmp:
         ws = _workshop(Path(tmp))

@@ -57,7 +57,7 @@ def main() -> None:
     from hubtools import Hub, missing_requirements
 
     from kit.hub.runner import free_port
-    from kit.workshop import create_workshop
+    from kit.store.workshop import create_workshop
 
     name = "hub_login_to_ready_notebook"
     why = missing_requirements()

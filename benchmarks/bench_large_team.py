@@ -1,7 +1,7 @@
 """Benchmark: the report of a 500-touchpoint team, built and opened in headless Chromium.
 
 ``large_team_report``
-    A workshop with one team of 500 touchpoints (:func:`kit.bigteam.write_big_team`, fixed
+    A workshop with one team of 500 touchpoints (:func:`kit.testing.write_big_team`, fixed
     seed) and the sample team ``front-desk-friends`` (18 touchpoints). Both reports are built
     with :func:`kit.report.build_reports` (``build_s``), then each page is opened from disk in
     headless Chromium and timed until every plotly chart has drawn (``load_s``, median of 3;
@@ -36,9 +36,9 @@ POINTS_JS = "() => document.querySelectorAll('.js-plotly-plot .point').length"
 
 def workshop(root: Path, touchpoints: int = TOUCHPOINTS) -> Path:
     """A workshop with the big team ``big`` and the sample team ``front-desk-friends``."""
-    from kit.bigteam import write_big_team
     from kit.resources import datasets_dir
-    from kit.workshop import create_workshop
+    from kit.store.workshop import create_workshop
+    from kit.testing import write_big_team
 
     ws = create_workshop(root / "ws", teams=[])
     write_big_team(ws.teams_path / "big", touchpoints=touchpoints)
@@ -60,8 +60,8 @@ def load_seconds(page, html: Path) -> float:
 def main() -> int:
     from playwright.sync_api import sync_playwright
 
-    from kit.export import CHROMIUM_QUIET
     from kit.report import build_reports
+    from kit.report.export import CHROMIUM_QUIET
 
     with tempfile.TemporaryDirectory() as tmp:
         path = workshop(Path(tmp))

@@ -34,7 +34,7 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from kit.workshop import create_demo  # noqa: E402
+from kit.store.workshop import create_demo  # noqa: E402
 
 NOTEBOOK = ROOT / "workshops" / "10_team_report.ipynb"
 REQUIRED = 6.0

@@ -55,8 +55,8 @@ def _team_with(folder: Path, n: int) -> Path:
 
 def bench_edit_to_figure() -> dict:
     from kit.figures.journey import journey_map
+    from kit.store.workbook import Workbook
     from kit.widgets import JourneyEditor
-    from kit.workbook import Workbook
 
     folder = _team_with(Path(tempfile.mkdtemp()) / "ws" / "teams" / "bench", TOUCHPOINTS)
     editor = JourneyEditor(Workbook.load(folder))
@@ -96,7 +96,7 @@ def bench_notebook_ready() -> dict:
     import nbformat
     from jupyter_client.manager import start_new_kernel
 
-    from kit.workshop import create_demo
+    from kit.store.workshop import create_demo
 
     demo = create_demo(Path(tempfile.mkdtemp()) / "demo").path
     nb = nbformat.read(ROOT / "workshops" / "01_journey.ipynb", as_version=4)

@@ -16,7 +16,7 @@ import click
 
 import kit.commands
 from kit.commands.output import print_problems
-from kit.problems import KitError
+from kit.store.problems import KitError
 
 __all__ = ["main", "print_problems"]
 

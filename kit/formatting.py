@@ -1,13 +1,13 @@
 """The kit's one vocabulary for turning values into text.
 
-Every module that shows a value asks here (or :mod:`kit.cells` for reading cells):
+Every module that shows a value asks here (or :mod:`kit.store.cells` for reading cells):
 
 =====================  =====================================================================
-is this cell missing   :func:`kit.cells.is_missing` (re-exported here)
+is this cell missing   :func:`kit.store.cells.is_missing` (re-exported here)
 cell → text            :func:`cell_text` (stripped text, ``""`` when missing); two uses
                        need more: the text a CSV cell or a form field holds
-                       (:func:`kit.validation.cell_text`: ``true``, ``4``, ISO dates) and a
-                       report table cell (:func:`kit.display.cell_text`: markup kept,
+                       (:func:`kit.store.validation.cell_text`: ``true``, ``4``, ISO dates) and a
+                       report table cell (:func:`kit.report.display.cell_text`: markup kept,
                        numbers tidied)
 number → text          :func:`number_text` (``4`` not ``4.0``, ``—`` when missing)
 shorten a label        :func:`shorten` (one line, ellipsis)
@@ -16,7 +16,7 @@ wrap a label           :func:`wrap_lines` (at most N lines; :func:`kit.figures.t
 slug                   :func:`slugify`
 escape                 :func:`escape` (markupsafe) and :func:`markup` (a template of ours,
                        every argument escaped)
-be/do/have labels      :data:`kit.schema.KIND_LABELS`
+be/do/have labels      :data:`kit.store.schema.KIND_LABELS`
 =====================  =====================================================================
 
 plus small prose helpers for reports: :func:`plural`, :func:`percent`, :func:`list_words`,
@@ -41,8 +41,8 @@ from typing import Any
 
 from markupsafe import Markup, escape
 
-from kit.cells import is_missing
-from kit.cells import text as cell_text
+from kit.store.cells import is_missing
+from kit.store.cells import text as cell_text
 
 __all__ = [
     "Markup",

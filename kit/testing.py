@@ -9,7 +9,7 @@ maps a whole hotel stay in detail (issue 16: a 500-touchpoint team).
 Examples
 --------
 >>> import tempfile
->>> from kit.workbook import Workbook
+>>> from kit.store.workbook import Workbook
 >>> team = write_big_team(Path(tempfile.mkdtemp()) / "big", touchpoints=120)
 >>> wb = Workbook.load(team)
 >>> len(wb["journey"]), wb["journey"]["stage"].nunique(), len(wb["scores"]) == 4 * 120
@@ -22,9 +22,9 @@ import random
 import shutil
 from pathlib import Path
 
-from kit.csvio import atomic_write, csv_text, read_csv
 from kit.resources import datasets_dir
-from kit.schema import TABLES
+from kit.store.csvio import atomic_write, csv_text, read_csv
+from kit.store.schema import TABLES
 
 STAGES = [
     "Planning & booking",

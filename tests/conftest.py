@@ -47,7 +47,7 @@ def mini_team(tmp_path: Path) -> Path:
 @pytest.fixture
 def demo_workshop(tmp_path: Path) -> Path:
     """A fresh copy of the demo workshop (the four sample teams)."""
-    from kit.workshop import create_demo
+    from kit.store.workshop import create_demo
 
     return create_demo(tmp_path / "demo").path
 

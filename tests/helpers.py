@@ -13,7 +13,7 @@ from pathlib import Path
 
 import nbformat
 
-from kit.export import CHROMIUM_QUIET
+from kit.report.export import CHROMIUM_QUIET
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -239,7 +239,7 @@ class BrowserGuard:
 
 
 CHROMIUM_ARGS = list(CHROMIUM_QUIET)
-"""The flags of every browser test: Debian's Chromium, headless and quiet (kit.export)."""
+"""The flags of every browser test: Debian's Chromium, headless and quiet (kit.report.export)."""
 
 
 def launch_chromium(playwright, chromium: str):

@@ -47,7 +47,7 @@ def hub_env() -> dict[str, str]:
 
 def shared_workshop(teams: list[str]) -> Path:
     """A fresh workshop in a folder every user can enter (pytest's own tmp is root-only)."""
-    from kit.workshop import create_workshop
+    from kit.store.workshop import create_workshop
 
     base = Path(tempfile.mkdtemp(prefix="servekit-hub-test-", dir="/tmp"))
     os.chmod(base, 0o755)
@@ -63,7 +63,7 @@ def running_hub(teams: list[str], logs: Path, admin: str):
     import pytest
     from conftest import REQUIRE_BROWSER
 
-    from kit.lab import free_port
+    from kit.room.lab import free_port
 
     why = missing_requirements()
     if why:

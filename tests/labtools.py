@@ -93,7 +93,7 @@ def record_errors(page) -> None:
 @pytest.fixture(scope="module")
 def lab(tmp_path_factory, chromium):
     """A JupyterLab server over a copy of the notebooks and a fresh demo; stopped afterwards."""
-    from kit.workshop import create_demo
+    from kit.store.workshop import create_demo
 
     root = tmp_path_factory.mktemp("lab")
     (root / "workshops").mkdir()

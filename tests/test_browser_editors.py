@@ -33,7 +33,7 @@ def _select(editor, label: str):
 
 
 def test_pyramid_editor_in_lab_conflict_banner_keep_mine_and_undo(lab, page):
-    from kit.workbook import Workbook
+    from kit.store.workbook import Workbook
 
     panel = _open_and_run(page, lab, "02_pyramid.ipynb", figure=".js-plotly-plot")
     team = lab["root"] / "demo" / "teams" / TEAM
@@ -106,7 +106,7 @@ def test_needs_editor_in_lab_stores_formula_text_inert(lab, page):
         lambda: _lines(csv)[-1] == "T05,have,'=SUM(A1) spare keys,front_office_manager",
         what="the new need's row in needs.csv",
     )
-    from kit.workbook import Workbook
+    from kit.store.workbook import Workbook
 
     needs = Workbook.load(csv.parent)["needs"]
     assert needs["need"].tolist()[-1] == "=SUM(A1) spare keys"  # read back as typed
@@ -117,8 +117,8 @@ def test_needs_editor_in_lab_stores_formula_text_inert(lab, page):
 
 
 def test_plan_editor_in_lab(lab, page):
+    from kit.store.workbook import Workbook
     from kit.widgets.forms import next_id
-    from kit.workbook import Workbook
 
     panel = _open_and_run(page, lab, "05_plan.ipynb", figure=".js-plotly-plot")
     team = lab["root"] / "demo" / "teams" / TEAM

@@ -68,9 +68,9 @@ def _moving_touchpoint(team_dir: Path) -> tuple[str, int]:
     """A touchpoint whose IPA point moves when a new scorer rates it 5 / 1, and its row."""
     import pandas as pd
 
-    from kit.journey import ordered_touchpoints
-    from kit.scoring import touchpoint_summary
-    from kit.workbook import Workbook
+    from kit.analyses.journey import ordered_touchpoints
+    from kit.analyses.scoring import touchpoint_summary
+    from kit.store.workbook import Workbook
 
     wb = Workbook.load(team_dir)
     scores, journey = wb["scores"], wb["journey"]

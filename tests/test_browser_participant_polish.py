@@ -80,7 +80,7 @@ def test_after_run_all_the_editor_of_a_team_notebook_is_in_view(lab, page):
     """Run All leaves Lab at the last cell (the Sources); the editor brings itself into view."""
     from labtools import TOKEN, _kernel_settled, _wait
 
-    from kit.teamnotebooks import write_team_notebooks
+    from kit.room.teamnotebooks import write_team_notebooks
 
     write_team_notebooks(lab["root"] / "demo", [labtools.TEAM])
     path = f"demo/notebooks/{labtools.TEAM}/01_journey.ipynb"

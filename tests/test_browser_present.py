@@ -21,7 +21,7 @@ import pytest
 from conftest import ROOT
 from helpers import launch_chromium
 
-from kit.present import free_port
+from kit.room.present import free_port
 
 ARTIFACTS = ROOT / "test-artifacts"
 TOKEN = "present-test-token"
@@ -33,7 +33,7 @@ pytestmark = pytest.mark.browser
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory, chromium):
-    from kit.workshop import create_demo
+    from kit.store.workshop import create_demo
 
     root = tmp_path_factory.mktemp("present")
     ws = create_demo(root / "demo")
@@ -120,7 +120,7 @@ def test_no_token_is_refused(server):
 
 def test_page_loads_nothing_off_host(server):
     """The kit's Voilà template leaves out the stock template's Font Awesome CDN links."""
-    from kit.export import external_references
+    from kit.report.export import external_references
 
     status, _, body = _get(server["base"] + f"?token={TOKEN}")
     assert status == 200

@@ -23,7 +23,7 @@ from helpers import (
 )
 
 from kit.report import build_reports
-from kit.workshop import create_demo
+from kit.store.workshop import create_demo
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 ARTIFACTS = ROOT / "test-artifacts"

@@ -34,7 +34,7 @@ pytestmark = pytest.mark.browser
 @pytest.fixture(scope="module")
 def room(tmp_path_factory, chromium):
     """A workshop with two teams, served by ``servekit lab``; stopped afterwards."""
-    from kit.workshop import create_workshop
+    from kit.store.workshop import create_workshop
 
     root = tmp_path_factory.mktemp("room")
     ws = create_workshop(root / "ws", teams=TEAMS, starter=True).path
@@ -130,7 +130,7 @@ def _get(room, path: str) -> http.client.HTTPResponse:
 
 # --------------------------------------------------------------------------- the server
 def test_one_link_per_team_printed_and_bound_to_loopback(room):
-    from kit.workshop import slugify
+    from kit.store.workshop import slugify
 
     assert sorted(room["links"]) == sorted(TEAMS)
     for name, url in room["links"].items():

@@ -17,7 +17,7 @@ import pytest
 from helpers import ROOT, launch_chromium
 
 from kit.report import build_reports
-from kit.workshop import create_demo
+from kit.store.workshop import create_demo
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 ARTIFACTS = ROOT / "test-artifacts" / "screens"

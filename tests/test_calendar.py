@@ -11,8 +11,8 @@ import yaml
 from click.testing import CliRunner
 
 from kit.cli import main
-from kit.ics import plan_calendar
-from kit.workbook import Workbook
+from kit.readwrite.ics import plan_calendar
+from kit.store.workbook import Workbook
 
 NASTY = 'Greet; smile, then "wait"\nEND:VEVENT\nBEGIN:VEVENT\nSUMMARY:pwned \\ done'
 

@@ -15,12 +15,12 @@ import yaml
 from click.testing import CliRunner
 from conftest import ROOT
 
-from kit.agenda import load_agendas
+from kit.analyses.pyramid import build_graph, chain_check
 from kit.cli import main
-from kit.pyramid import build_graph, chain_check
 from kit.resources import cases, workshop_notebook
-from kit.workbook import Workbook
-from kit.workshop import Workshop, case_dir, create_demo, load_case
+from kit.room.agenda import load_agendas
+from kit.store.workbook import Workbook
+from kit.store.workshop import Workshop, case_dir, create_demo, load_case
 
 CASES = cases()
 CHAIN_KINDS = {"orphan", "unreached", "serves_down", "cycle"}

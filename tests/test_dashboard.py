@@ -1,4 +1,4 @@
-"""The projector dashboard's data and page (kit.dashboard), and ``servekit present``'s refusals.
+"""The projector dashboard's data and page (kit.room.dashboard), and ``servekit present``'s refusals.
 
 The browser test (tests/test_browser_present.py) drives the real server; these check the board
 against the kit's own analyses on the sample teams, on hand-made edits and on bad data.
@@ -14,13 +14,13 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner
 
+from kit.analyses.progress import STEPS, load_all, team_progress
+from kit.analyses.scoring import team_agreement, top_priorities
 from kit.cli import main
-from kit.dashboard import Board, Dashboard, diff_table
-from kit.dashboard_html import ipa_svg, journey_svg
-from kit.progress import STEPS, load_all, team_progress
-from kit.scoring import team_agreement, top_priorities
-from kit.workbook import Workbook
-from kit.workshop import Workshop, case_dir, create_demo, create_workshop
+from kit.room.dashboard import Board, Dashboard, diff_table
+from kit.room.dashboard_html import ipa_svg, journey_svg
+from kit.store.workbook import Workbook
+from kit.store.workshop import Workshop, case_dir, create_demo, create_workshop
 
 
 @pytest.fixture

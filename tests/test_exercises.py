@@ -252,8 +252,8 @@ def test_day_accepts_either_role_behind_the_made_up_room():
 
 
 def test_flip_is_judged_against_the_kits_own_flip_and_chain_check():
-    from kit.orgchart import flip
-    from kit.pyramid import build_graph, chain_check
+    from kit.analyses.orgchart import flip
+    from kit.analyses.pyramid import build_graph, chain_check
 
     flipped = flip(data.shop_org_chart(), customer_facing_units=data.SHOP_FACING_UNITS)
     frontline = flipped.roles.query("level == 'frontline'")["role_id"].tolist()
@@ -314,7 +314,7 @@ def test_chain_names_what_is_still_broken():
 
 
 def test_gaps_match_the_hand_worked_priorities():
-    from kit import scoring
+    from kit.analyses import scoring
 
     ranking = scoring.priority_ranking(data.shop_scores(), data.shop_journey())
     by_id = ranking.set_index("touchpoint_id")["priority"]

@@ -8,14 +8,14 @@ import pandas as pd
 import plotly.graph_objects as go
 import pytest
 
-from kit import scoring as S
+from kit.analyses import scoring as S
 from kit.figures import blueprint as FB
 from kit.figures import ipa as FI
 from kit.figures import journey as FJ
 from kit.figures import priorities as FP
 from kit.figures import readiness as FR
 from kit.figures import text as FT
-from kit.schema import TABLES
+from kit.store.schema import TABLES
 
 XSS = ["<img src=x onerror=alert(1)>", "<script>alert(1)</script>"]
 RAW = ["<img", "<script", "onerror=alert(1)>"]

@@ -57,8 +57,8 @@ def test_no_scores_gives_a_message():
 
 @pytest.mark.parametrize("n_teams", [40, 200])
 def test_top_k_chart_stays_one_bar_per_touchpoint_however_many_teams(n_teams):
+    from kit.analyses.scoring import team_agreement
     from kit.figures.teams import top_k_figure
-    from kit.scoring import team_agreement
 
     # Team i rates T1 as its biggest gap when i is even, T2 when odd; T3 never has a gap.
     teams = {}

@@ -9,7 +9,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from kit.followup import (
+from kit.analyses.followup import (
     STATUSES,
     across_teams,
     action_records,
@@ -19,7 +19,6 @@ from kit.followup import (
     read_team,
     status_of,
 )
-from kit.narrative import plan_progress as narrative_plan_progress
 
 AS_OF = "2026-04-15"
 
@@ -199,10 +198,6 @@ def test_bad_as_of_date_is_a_clear_message():
     with pytest.raises(ValueError) as err:
         as_date("31/12/2026")
     assert str(err.value) == "got '31/12/2026'; expected a date written YYYY-MM-DD, e.g. 2026-06-30"
-
-
-def test_narrative_uses_the_same_function():
-    assert narrative_plan_progress is plan_progress
 
 
 def test_action_records_and_across_teams_hand_worked(got):

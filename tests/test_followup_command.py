@@ -15,9 +15,9 @@ import yaml
 from click.testing import CliRunner
 
 from kit.cli import main
-from kit.followup_batch import build_followup
+from kit.report.followup_batch import build_followup
 from kit.resources import datasets_dir
-from kit.workbook import Workbook
+from kit.store.workbook import Workbook
 
 SAMPLE = datasets_dir() / "laurie-hospitality" / "teams"
 AS_OF = "2026-04-15"

@@ -48,7 +48,7 @@ def test_report_notebooks_have_plain_papermill_parameters(name):
 
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory):
-    from kit.workshop import create_demo
+    from kit.store.workshop import create_demo
 
     return create_demo(tmp_path_factory.mktemp("fu") / "demo").path
 

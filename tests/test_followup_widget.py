@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from kit.store.workbook import Workbook
 from kit.widgets.results import ResultsEditor, results_editor
-from kit.workbook import Workbook
 
 TEAM = "front-desk-friends"
 
@@ -80,7 +80,7 @@ def test_a_result_saved_meanwhile_by_someone_else_is_kept(editor):
 
 
 def test_team_with_no_plan_says_where_to_plan(tmp_path: Path):
-    from kit.workshop import create_workshop
+    from kit.store.workshop import create_workshop
 
     ws = create_workshop(tmp_path / "w", teams=["Blue"])
     made = results_editor(ws.path, "Blue")

@@ -18,8 +18,9 @@ import yaml
 from click.testing import CliRunner
 
 from kit.cli import main
-from kit.export import external_references
-from kit.guide import (
+from kit.report.export import external_references
+from kit.resources import cases, datasets_dir, workshop_notebook
+from kit.room.guide import (
     AGENDA_NAMES,
     Guide,
     duration,
@@ -28,9 +29,8 @@ from kit.guide import (
     schedule,
     write_guide,
 )
-from kit.problems import InvalidData
-from kit.resources import cases, datasets_dir, workshop_notebook
-from kit.workshop import create_workshop, load_case
+from kit.store.problems import InvalidData
+from kit.store.workshop import create_workshop, load_case
 
 SEEDS = Path("/work/shared/seeds")
 CASES = cases()

@@ -35,7 +35,7 @@ TEAMS = {"hub-alpha": "Hub Alpha", "hub-bravo": "Hub Bravo", "hub-charlie": "Hub
 ADMIN = "hub-test-admin"
 ADD_TOUCHPOINT = """
 import getpass, pandas as pd
-from kit.workbook import Workbook
+from kit.store.workbook import Workbook
 wb = Workbook.load('../../teams/{slug}')
 j = wb['journey']
 row = {{'touchpoint_id': 'T99', 'stage': j['stage'].iloc[0], 'order': int(j['order'].max()) + 1,

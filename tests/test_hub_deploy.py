@@ -9,8 +9,8 @@ import yaml
 from conftest import DATASET, ROOT
 
 from kit.hub.config import FIRST_NOTEBOOK
-from kit.present import DASHBOARD, TEMPLATE, TEMPLATES
 from kit.resources import workshops_dir
+from kit.room.present import DASHBOARD, TEMPLATE, TEMPLATES
 
 VALUES = ROOT / "deploy" / "z2jh" / "values.yaml"
 VERSION = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["version"]

@@ -26,7 +26,7 @@ from kit.hub.config import HubPlan, render_config
 from kit.hub.env import usable_by_all
 from kit.hub.links import links_page
 from kit.hub.runner import state_dir_for, write_passwords_file
-from kit.workshop import create_workshop
+from kit.store.workshop import create_workshop
 
 XSS = "<img src=x onerror=alert(1)>"
 

@@ -1,4 +1,4 @@
-"""Tests of kit.journey: ordering, shares, emotion, moments of truth, blueprint lanes."""
+"""Tests of kit.analyses.journey: ordering, shares, emotion, moments of truth, blueprint lanes."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kit import journey as J
-from kit.schema import TABLES
+from kit.analyses import journey as J
+from kit.store.schema import TABLES
 
 JOURNEY_COLUMNS = TABLES["journey"].columns
 

@@ -1,6 +1,6 @@
 """A very large team's report (issue 16): readable charts in the browser, and a clear timeout.
 
-A 500-touchpoint team (:func:`kit.bigteam.write_big_team`, fixed seed) gets its report built by
+A 500-touchpoint team (:func:`kit.testing.write_big_team`, fixed seed) gets its report built by
 the real batch and opened in headless Chromium: every chart draws, the journey charts are
 summarised (per stage or top-N, with a note saying so) instead of 500 unreadable labels, and the
 page's text is readable. How fast it loads is measured in ``benchmarks/bench_large_team.py``.
@@ -54,8 +54,8 @@ def test_a_timeout_says_which_team_which_section_and_how_long(tmp_path):
 
 @pytest.fixture(scope="module")
 def big_reports(tmp_path_factory) -> Path:
-    from kit.bigteam import write_big_team
-    from kit.workshop import create_workshop
+    from kit.store.workshop import create_workshop
+    from kit.testing import write_big_team
 
     ws = create_workshop(tmp_path_factory.mktemp("big") / "ws", teams=[])
     write_big_team(ws.teams_path / "big", touchpoints=500, seed=16)
@@ -65,7 +65,7 @@ def big_reports(tmp_path_factory) -> Path:
 
 
 def test_the_large_team_is_the_same_every_time(tmp_path):
-    from kit.bigteam import write_big_team
+    from kit.testing import write_big_team
 
     first = write_big_team(tmp_path / "a", touchpoints=500, seed=16)
     second = write_big_team(tmp_path / "b", touchpoints=500, seed=16)
@@ -75,9 +75,9 @@ def test_the_large_team_is_the_same_every_time(tmp_path):
 
 
 def test_large_team_selection_keeps_every_moment_of_truth(tmp_path):
-    from kit.bigteam import write_big_team
     from kit.figures.large import LIMIT, shown_touchpoints
-    from kit.workbook import Workbook
+    from kit.store.workbook import Workbook
+    from kit.testing import write_big_team
 
     journey = Workbook.load(write_big_team(tmp_path / "big", touchpoints=500))["journey"]
     shown, note = shown_touchpoints(journey)

@@ -19,9 +19,9 @@ import segno
 from click.testing import CliRunner
 
 from kit.cli import main
-from kit.lab import LabServer, host_warning, is_loopback, team_links, team_url
-from kit.links import TeamLink, links_page, write_links
-from kit.workshop import create_workshop
+from kit.room.lab import LabServer, host_warning, is_loopback, team_links, team_url
+from kit.room.links import TeamLink, links_page, write_links
+from kit.store.workshop import create_workshop
 
 XSS = "<img src=x onerror=alert(1)>"
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kit.csvio import csv_text, parse_csv
-from kit.merge import Clash, merge_mapping, merge_table
+from kit.store.csvio import csv_text, parse_csv
+from kit.store.merge import Clash, merge_mapping, merge_table
 
 HEADER = ["role_id", "name", "level"]
 names = st.sampled_from(["Guest", "Desk", "=Boss", "-", "'x", "Night, late", "Ünïcode"])

@@ -11,7 +11,7 @@ from click.testing import CliRunner
 from conftest import ROOT
 
 from kit.cli import main
-from kit.navigation import MARKER, check, nav_line, stamp, strip_nav, workshop_notebooks
+from kit.room.navigation import MARKER, check, nav_line, stamp, strip_nav, workshop_notebooks
 
 WORKSHOPS = ROOT / "workshops"
 

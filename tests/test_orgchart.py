@@ -1,4 +1,4 @@
-"""Tests of kit.orgchart (flipping org charts) and the ``import-orgchart`` command.
+"""Tests of kit.analyses.orgchart (flipping org charts) and the ``import-orgchart`` command.
 
 The small fixtures in tests/fixtures/orgchart are hand-written; expected values are worked out
 from them by hand in the comments. Real UK organograms (../shared/realdata beside the repo) are
@@ -18,10 +18,10 @@ from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kit import orgchart as O
+from kit.analyses import orgchart as O
+from kit.analyses.pyramid import build_graph, chain_check, reaching_customer
 from kit.commands.orgchart import import_orgchart
-from kit.pyramid import build_graph, chain_check, reaching_customer
-from kit.schema import TABLES, RoleRow, ServesRow
+from kit.store.schema import TABLES, RoleRow, ServesRow
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "orgchart"
 REALDATA = Path(__file__).resolve().parents[2] / "shared" / "realdata"
@@ -672,7 +672,7 @@ def test_write_tables_schema_order_atomic_and_refuses_overwrite(fixtures, tmp_pa
 
 
 def test_written_tables_load_as_a_valid_workbook(fixtures, tmp_path):
-    from kit.workbook import validate_team
+    from kit.store.workbook import validate_team
 
     out = O.read_uk_organogram("uk/demo-senior.csv", "uk/demo-junior.csv")
     O.write_tables(out.roles, out.serves, tmp_path / "team")
@@ -845,7 +845,7 @@ def test_cli_command_is_registered():
 
 
 def files_fte(senior: Path, junior: Path) -> float:
-    """FTE summed straight from the files with pandas (an oracle independent of kit.csvio)."""
+    """FTE summed straight from the files with pandas (an oracle independent of kit.store.csvio)."""
     s = pd.read_csv(senior, dtype=str, keep_default_na=False)
     j = pd.read_csv(junior, dtype=str, keep_default_na=False)
     return float(pd.to_numeric(s["FTE"]).sum() + pd.to_numeric(j["Number of Posts in FTE"]).sum())

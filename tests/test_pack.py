@@ -18,9 +18,9 @@ import pytest
 from click.testing import CliRunner
 
 from kit.cli import main
-from kit.pack import MANIFEST, PackError, collect, pack_team
-from kit.workbook import Workbook
-from kit.workshop import create_workshop
+from kit.room.pack import MANIFEST, PackError, collect, pack_team
+from kit.store.workbook import Workbook
+from kit.store.workshop import create_workshop
 
 SLUG = "night-shift"
 
@@ -88,8 +88,8 @@ def test_pack_holds_the_team_its_notebooks_and_a_manifest(workshop, tmp_path):
 
 def test_unzipped_pack_is_a_workshop_whose_notebooks_find_their_team(workshop, tmp_path):
     laptop = _unzip(pack_team(workshop, SLUG, tmp_path / "n.zip"), tmp_path / "laptop")
-    from kit.teamnotebooks import team_parameters
-    from kit.workshop import Workshop
+    from kit.room.teamnotebooks import team_parameters
+    from kit.store.workshop import Workshop
 
     params = team_parameters(laptop / "notebooks" / SLUG / "01_journey.ipynb")
     resolved = (laptop / "notebooks" / SLUG / params["workshop_dir"]).resolve()

@@ -115,7 +115,7 @@ def python3_kernel():
 
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory):
-    from kit.workshop import create_demo
+    from kit.store.workshop import create_demo
 
     return create_demo(tmp_path_factory.mktemp("pm") / "demo").path
 
@@ -171,7 +171,7 @@ def test_notebook_runs_under_papermill_and_changes_nothing(
 def test_notebook_defaults_resolve_next_to_a_demo(tmp_path, python3_kernel):
     """With no parameters the notebook opens ../demo from workshops/ (what `make demo` builds)
     and, with no team set, shows a team picker in place of each editor."""
-    from kit.workshop import create_demo
+    from kit.store.workshop import create_demo
 
     shutil.copytree(WORKSHOPS, tmp_path / "workshops")
     create_demo(tmp_path / "demo")

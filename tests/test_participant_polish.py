@@ -8,10 +8,10 @@ from __future__ import annotations
 import ipywidgets as widgets
 import pytest
 
+from kit.store.workbook import Workbook
 from kit.widgets import JourneyEditor, NeedsEditor, PlanEditor, PyramidEditor, ScoringEditor
 from kit.widgets.orgchart_upload import OrgChartUpload
 from kit.widgets.results import ResultsEditor
-from kit.workbook import Workbook
 from tests.helpers import write_team
 
 EDITORS = [
@@ -193,7 +193,7 @@ def test_plurals_in_the_organisation_upload(mini_team):
 def test_every_code_cell_of_a_team_notebook_is_hidden_injected_parameters_too(tmp_path):
     import nbformat
 
-    from kit.workshop import create_workshop
+    from kit.store.workshop import create_workshop
 
     ws = create_workshop(tmp_path / "ws", teams=["Front Desk & Friends"], starter=True)
     paths = sorted((ws.path / "notebooks" / "front-desk-friends").glob("0*.ipynb"))
@@ -214,7 +214,7 @@ def test_every_code_cell_of_a_team_notebook_is_hidden_injected_parameters_too(tm
 
 # --------------------------------------------------------------------------- 6. report roles
 def test_story_lists_every_role_in_full_escaped(mini_team):
-    from kit.story import Story
+    from kit.report.story import Story
 
     roles = (
         "role_id,name,level,headcount\nguest,Hotel guest,customer,\n"
@@ -241,7 +241,7 @@ def test_team_report_has_the_full_role_names_under_the_pyramid(tmp_path):
     import pandas as pd
 
     from kit.report import build_reports
-    from kit.workshop import create_demo
+    from kit.store.workshop import create_demo
 
     ws = create_demo(tmp_path / "ws").path
     summary = build_reports(ws, teams=["front-desk-friends"], jobs=1, progress=False)

@@ -1,7 +1,7 @@
 """Hostile text through every output: each payload in every text column of a team stays inert.
 
 One team per payload (a copy of the sample team ``front-desk-friends`` with the payload written
-through :class:`kit.workbook.Workbook` into the first row of every text column, the team name,
+through :class:`kit.store.workbook.Workbook` into the first row of every text column, the team name,
 the members and every reflection). Then every output the kit makes from it is read back the way
 a browser, a spreadsheet, a calendar, a graph tool or a terminal would: HTML with
 :mod:`html.parser` (and one page in Chromium), xlsx with openpyxl, ICS with icalendar, GraphML
@@ -60,7 +60,7 @@ def _plain(payload: str) -> bool:
 
 
 def _inject(team_dir: Path, payload: str) -> None:
-    from kit.workbook import Workbook
+    from kit.store.workbook import Workbook
 
     wb = Workbook.load(team_dir)
     changes = {}
@@ -88,7 +88,7 @@ def _stored(payload: str, where: str) -> str:
 @pytest.fixture(scope="module")
 def workshop(tmp_path_factory) -> Path:
     """A workshop with the plain sample team and one payload team per payload."""
-    from kit.workshop import create_demo
+    from kit.store.workshop import create_demo
 
     root = tmp_path_factory.mktemp("payloads") / "ws"
     create_demo(root)
@@ -103,7 +103,7 @@ def workshop(tmp_path_factory) -> Path:
 
 
 def test_every_payload_is_read_back_exactly(workshop):
-    from kit.workbook import Workbook
+    from kit.store.workbook import Workbook
 
     for key, payload in PAYLOADS.items():
         wb = Workbook.load(workshop / "teams" / f"p-{key}")
@@ -115,8 +115,8 @@ def test_every_payload_is_read_back_exactly(workshop):
 
 
 def test_nul_byte_is_refused_with_one_message(tmp_path):
-    from kit.problems import InvalidData
-    from kit.workbook import Workbook
+    from kit.store.problems import InvalidData
+    from kit.store.workbook import Workbook
 
     team = shutil.copytree(
         Path(__file__).parent.parent / "datasets" / "laurie-hospitality" / "teams" / TEAM,
@@ -255,8 +255,8 @@ def test_report_in_chromium_runs_no_payload(reports, chromium):
 
 @pytest.mark.parametrize("key", PAYLOADS)
 def test_dashboard_html_is_inert(workshop, key):
-    from kit.dashboard import Board
-    from kit.dashboard_html import board_html
+    from kit.room.dashboard import Board
+    from kit.room.dashboard_html import board_html
 
     board = Board(workshop)
     board.refresh()
@@ -270,7 +270,7 @@ def test_dashboard_html_is_inert(workshop, key):
 
 @pytest.mark.parametrize("key", [k for k, p in PAYLOADS.items() if _plain(p)])
 def test_links_page_is_inert(key):
-    from kit.links import TeamLink, links_page
+    from kit.room.links import TeamLink, links_page
 
     payload = PAYLOADS[key]
     text = links_page(
@@ -286,7 +286,7 @@ def test_links_page_is_inert(key):
 
 @pytest.mark.parametrize("key", [k for k, p in PAYLOADS.items() if _plain(p)])
 def test_guide_is_inert(workshop, tmp_path, key):
-    from kit.guide import write_guide
+    from kit.room.guide import write_guide
 
     ws = tmp_path / "ws"
     ws.mkdir()
@@ -313,8 +313,8 @@ def _yaml(text: str) -> str:
 def test_xlsx_has_no_formula_and_reads_back(workshop, tmp_path, key):
     import openpyxl
 
-    from kit.workbook import Workbook
-    from kit.xlsx import export_xlsx, import_xlsx, plain_text
+    from kit.readwrite.xlsx import export_xlsx, import_xlsx, plain_text
+    from kit.store.workbook import Workbook
 
     team = workshop / "teams" / f"p-{key}"
     out = tmp_path / "team.xlsx"
@@ -347,7 +347,7 @@ def test_xlsx_has_no_formula_and_reads_back(workshop, tmp_path, key):
 def test_ics_parses_back_to_the_same_text(workshop, key):
     import icalendar
 
-    from kit.ics import plan_calendar
+    from kit.readwrite.ics import plan_calendar
 
     calendar = plan_calendar(workshop / "teams" / f"p-{key}")
     again = icalendar.Calendar.from_ical(calendar.to_ical())
@@ -363,9 +363,9 @@ def test_ics_parses_back_to_the_same_text(workshop, key):
 def test_graphml_parses_back(workshop, tmp_path, key):
     import networkx as nx
 
-    from kit.graphio import write_graphml
-    from kit.pyramid import build_graph
-    from kit.workbook import Workbook
+    from kit.analyses.pyramid import build_graph
+    from kit.readwrite.graphio import write_graphml
+    from kit.store.workbook import Workbook
 
     wb = Workbook.load(workshop / "teams" / f"p-{key}")
     path = write_graphml(build_graph(wb["roles"], wb["serves"]), tmp_path / "g.graphml")

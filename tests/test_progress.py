@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from click.testing import CliRunner
 
+from kit.analyses.progress import team_progress
 from kit.cli import main
-from kit.progress import team_progress
-from kit.workbook import Workbook
-from kit.workshop import Workshop
+from kit.store.workbook import Workbook
+from kit.store.workshop import Workshop
 
 
 def test_mini_team_progress_by_hand(mini_team):

@@ -1,4 +1,4 @@
-"""Tests of kit.pyramid (graph, chain check, chains, reach, layout, aggregation, GraphML) and of
+"""Tests of kit.analyses.pyramid (graph, chain check, chains, reach, layout, aggregation, GraphML) and of
 kit.figures.pyramid. Expected values are worked out by hand in the comments."""
 
 from __future__ import annotations
@@ -13,12 +13,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kit import graphio
-from kit import pyramid as P
+from kit.analyses import pyramid as P
 from kit.figures import layout
 from kit.figures.pyramid import EDGE_STYLES, UNREACHED_COLOUR, pyramid_figure
 from kit.figures.style import LEVEL_COLOURS, LEVEL_SYMBOLS
-from kit.schema import LEVELS, TABLES
+from kit.readwrite import graphio
+from kit.store.schema import LEVELS, TABLES
 
 ROLE_COLUMNS = TABLES["roles"].columns
 SERVES_COLUMNS = TABLES["serves"].columns
@@ -829,8 +829,8 @@ def test_big_figure_is_aggregated_but_flags_come_from_the_full_graph():
 
 def test_full_workbook_tables_with_extra_columns_are_accepted(demo_workshop):
     """Regression: analyses take whole workbook tables (all columns, plus unknown ones)."""
-    from kit.pyramid import build_graph, role_reach, support_chains, touchpoint_reach
-    from kit.workshop import Workshop
+    from kit.analyses.pyramid import build_graph, role_reach, support_chains, touchpoint_reach
+    from kit.store.workshop import Workshop
 
     wb = Workshop(demo_workshop).team("front-desk-friends").load()
     roles = wb["roles"].assign(notes="kept")

@@ -29,9 +29,9 @@ from helpers import (
     write_notebook,
 )
 
-from kit.export import external_references
 from kit.report import MANIFEST_DIR, build_reports, read_manifest
-from kit.workshop import create_demo
+from kit.report.export import external_references
+from kit.store.workshop import create_demo
 
 pytestmark = pytest.mark.slow
 SERVEKIT = str(Path(sys.executable).with_name("servekit"))

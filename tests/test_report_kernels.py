@@ -100,10 +100,10 @@ MONKEYPATCH = (
     PARAMETERS
     + """
 import os
-import kit.narrative
-print("PID", os.getpid(), "STORY", kit.narrative.Story.__name__)
+import kit.report.story
+print("PID", os.getpid(), "STORY", kit.report.story.Story.__name__)
 if team == "a":
-    kit.narrative.Story = None    # a module-level change reset() cannot undo
+    kit.report.story.Story = None    # a module-level change reset() cannot undo
 """
 )
 

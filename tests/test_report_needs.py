@@ -21,8 +21,8 @@ import re
 import pytest
 from conftest import write_team
 
-from kit.story import Story
-from kit.story.needs import needs_for_top, needs_text
+from kit.report.story import Story
+from kit.report.story.needs import needs_for_top, needs_text
 
 FILES = {
     "team.yaml": "name: Hand <Worked>\nmembers: [Ann]\n",

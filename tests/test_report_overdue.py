@@ -6,8 +6,8 @@ import csv
 import datetime as dt
 import io
 
-from kit.story import Story
-from kit.workshop import create_demo
+from kit.report.story import Story
+from kit.store.workshop import create_demo
 
 
 def test_past_due_unmet_actions_are_flagged_overdue(tmp_path):

@@ -13,10 +13,19 @@ import pytest
 from helpers import MINI_TEAM, UNESCAPED, XSS_FILES, XSS_NAME, XSS_SCRIPT, make_workshop
 from markupsafe import Markup
 
-from kit import display
-from kit.export import external_references, notebook_html, write_file
-from kit.narrative import Story, plan_progress
-from kit.report import NOTEBOOK, Job, Summary, TeamResult, failure_page, index_page, team_digest
+from kit.analyses.followup import plan_progress
+from kit.report import (
+    NOTEBOOK,
+    Job,
+    Summary,
+    TeamResult,
+    display,
+    failure_page,
+    index_page,
+    team_digest,
+)
+from kit.report.export import external_references, notebook_html, write_file
+from kit.report.story import Story
 
 
 @pytest.fixture
@@ -313,22 +322,10 @@ def test_team_digest_follows_inputs_and_ignores_history(tmp_path: Path):
     assert team_digest(team, ws, NOTEBOOK, {"pdf": False}) != changed_info
 
 
-@pytest.mark.parametrize(
-    "name", ["display", "export", "narrative", "report", "kernels", "kernels.warm"]
-)
-def test_docstring_examples_run(name):
-    import doctest
-    import importlib
-
-    module = importlib.import_module(f"kit.{name}")
-    result = doctest.testmod(module, optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
-    assert result.failed == 0 and result.attempted > 0
-
-
 # --------------------------------------------------------------------------- one "step done"
 def test_status_and_the_report_agree_on_what_is_done(tmp_path: Path, demo_workshop: Path):
-    from kit.progress import STEPS, team_progress, team_steps
-    from kit.workshop import Workshop
+    from kit.analyses.progress import STEPS, team_progress, team_steps
+    from kit.store.workshop import Workshop
 
     ws = make_workshop(tmp_path / "ws", {"mini": None})
     workshops = [(ws, "mini")] + [(demo_workshop, t.slug) for t in Workshop(demo_workshop).teams()]
@@ -348,7 +345,7 @@ def test_the_mini_team_by_hand_status_and_todo():
     # has a need: needs done.
     import tempfile
 
-    from kit.progress import team_steps
+    from kit.analyses.progress import team_steps
 
     ws = make_workshop(Path(tempfile.mkdtemp()) / "ws", {"mini": None})
     story = Story.load(ws, "mini")

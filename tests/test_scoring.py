@@ -1,4 +1,4 @@
-"""Tests of kit.scoring: medians, gaps, IPA quadrants, priorities, readiness, team agreement."""
+"""Tests of kit.analyses.scoring: medians, gaps, IPA quadrants, priorities, readiness, team agreement."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from kit import scoring as S
-from kit.schema import TABLES
+from kit.analyses import scoring as S
+from kit.store.schema import TABLES
 
 SCORE_COLUMNS = TABLES["scores"].columns
 

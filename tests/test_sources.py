@@ -16,12 +16,12 @@ import pytest
 from click.testing import CliRunner
 from conftest import ROOT
 
-from kit import sources
 from kit.cli import main
-from kit.navigation import MARKER as NAV_MARKER
-from kit.navigation import check as nav_check
-from kit.navigation import stamp as nav_stamp
 from kit.resources import exercises_dir, workshops_dir
+from kit.room import sources
+from kit.room.navigation import MARKER as NAV_MARKER
+from kit.room.navigation import check as nav_check
+from kit.room.navigation import stamp as nav_stamp
 
 SEEDS = ROOT.parent / "shared" / "seeds"
 TEXT_SUFFIXES = {
@@ -159,7 +159,7 @@ def test_stamp_is_idempotent_moves_the_section_last_and_keeps_outputs(tmp_path):
     problems = sources.check(tmp_path)
     assert [str(p) for p in problems] == [
         f"{tmp_path.name}/a.ipynb: the Sources section is missing; expected the shared text of "
-        f"kit/sources.py as the notebook's last cell (run: servekit stamp-sources {tmp_path})"
+        f"kit/room/sources.py as the notebook's last cell (run: servekit stamp-sources {tmp_path})"
     ]
     assert sources.stamp(tmp_path) == [path]
     before = path.read_bytes()
@@ -218,7 +218,7 @@ def test_cli_checks_and_stamps(tmp_path):
 @pytest.mark.slow
 def test_team_report_and_synthesis_pages_show_the_sources(tmp_path):
     from kit.report import build_reports
-    from kit.workshop import create_demo
+    from kit.store.workshop import create_demo
 
     ws = create_demo(tmp_path / "ws").path
     summary = build_reports(ws, jobs=2, progress=False, plotlyjs="shared")

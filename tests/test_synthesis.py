@@ -6,7 +6,7 @@ import pytest
 from conftest import write_team
 
 from kit.report import SYNTHESIS_PAGE, build_reports
-from kit.synthesis import Synthesis
+from kit.report.synthesis import Synthesis
 
 XSS = "<img src=x onerror=alert(1)>"
 SCORES = "touchpoint_id,scorer,importance,performance,be,do,have\n"

@@ -19,8 +19,8 @@ from click.testing import CliRunner
 from conftest import ROOT
 
 from kit.cli import main
-from kit.teamnotebooks import participant_notebooks, team_parameters, write_team_notebooks
-from kit.workshop import WorkshopError, create_workshop
+from kit.room.teamnotebooks import participant_notebooks, team_parameters, write_team_notebooks
+from kit.store.workshop import WorkshopError, create_workshop
 
 PARTICIPANT = sorted(p.name for p in (ROOT / "workshops").glob("0[1-9]_*.ipynb"))
 LINK = re.compile(r"\]\(([^)]+\.ipynb)\)")

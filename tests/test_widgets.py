@@ -16,7 +16,8 @@ import pandas as pd
 import plotly.graph_objects as go
 import pytest
 
-from kit.problems import InvalidData, Problem
+from kit.store.problems import InvalidData, Problem
+from kit.store.workbook import Workbook
 from kit.widgets import (
     JourneyEditor,
     NeedsEditor,
@@ -34,7 +35,6 @@ from kit.widgets import (
     sync_figure,
 )
 from kit.widgets.base import NEW, next_id, problems_panel
-from kit.workbook import Workbook
 
 XSS = ["<img src=x onerror=alert(1)>", "<script>alert(1)</script>"]
 SAVED = re.compile(r"saved \d\d:\d\d:\d\d")

@@ -14,8 +14,8 @@ from conftest import MINI_TEAM, write_team
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kit.problems import ConflictError, InvalidData
-from kit.workbook import Workbook, table_text, validate_team
+from kit.store.problems import ConflictError, InvalidData
+from kit.store.workbook import Workbook, table_text, validate_team
 
 
 def test_new_team_is_empty_and_valid(tmp_path):
@@ -208,7 +208,7 @@ def test_round_trip_load_save_load_is_identity(tmp_path_factory, roles, journey)
 WRITER = textwrap.dedent("""
     import sys
     from pathlib import Path
-    from kit.csvio import atomic_write
+    from kit.store.csvio import atomic_write
     target = Path(sys.argv[1])
     a, b = ("A" * 2_000_000), ("B" * 2_000_000)
     print("ready", flush=True)

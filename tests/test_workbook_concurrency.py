@@ -19,10 +19,10 @@ import pandas as pd
 import pytest
 from conftest import write_team
 
-from kit import storage
-from kit.csvio import atomic_write
-from kit.merge import RowConflict
-from kit.workbook import TeamWouldBreak, Workbook, validate_team
+from kit.store import storage
+from kit.store.csvio import atomic_write
+from kit.store.merge import RowConflict
+from kit.store.workbook import TeamWouldBreak, Workbook, validate_team
 
 SPAWN = multiprocessing.get_context("spawn")
 
@@ -207,7 +207,7 @@ def test_a_failure_before_the_commit_leaves_the_old_files(mini_team, monkeypatch
 # --------------------------------------------------------------------------- kills
 SAVER = textwrap.dedent("""
     import sys
-    from kit.workbook import Workbook
+    from kit.store.workbook import Workbook
     folder = sys.argv[1]
     print("ready", flush=True)
     i = 0

@@ -17,9 +17,9 @@ from click.testing import CliRunner
 from conftest import MINI_TEAM, write_team
 
 from kit.cli import main
-from kit.problems import InvalidData
-from kit.workbook import Workbook, validate_team
-from kit.workshop import Workshop, create_workshop
+from kit.store.problems import InvalidData
+from kit.store.workbook import Workbook, validate_team
+from kit.store.workshop import Workshop, create_workshop
 
 J = MINI_TEAM["journey.csv"].splitlines()[0]
 P = "action_id,touchpoint_id,kind,action,owner_role,due,metric,baseline,target"

@@ -12,11 +12,11 @@ import pytest
 from click.testing import CliRunner
 
 from kit.cli import main
-from kit.problems import InvalidData
+from kit.readwrite.xlsx import SHEETS, XlsxError, export_xlsx, import_xlsx
 from kit.resources import datasets_dir
-from kit.schema import TABLES
-from kit.workbook import Workbook, table_text
-from kit.xlsx import SHEETS, XlsxError, export_xlsx, import_xlsx
+from kit.store.problems import InvalidData
+from kit.store.schema import TABLES
+from kit.store.workbook import Workbook, table_text
 
 SAMPLE = datasets_dir() / "laurie-hospitality" / "teams"
 PAYLOADS = [

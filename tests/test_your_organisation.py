@@ -16,15 +16,15 @@ import pytest
 from click.testing import CliRunner
 from conftest import REALDATA, ROOT
 
+from kit.analyses.orgchart import read_uk_organogram
 from kit.cli import main
-from kit.csvio import read_csv
-from kit.orgchart import read_uk_organogram
 from kit.resources import workshop_notebook
+from kit.store.csvio import read_csv
+from kit.store.workbook import Workbook
+from kit.store.workshop import create_demo, create_workshop
 from kit.widgets.base import open_team
 from kit.widgets.journey import journey_editor
 from kit.widgets.orgchart_upload import UPLOAD_DIR, OrgChartUpload, orgchart_upload
-from kit.workbook import Workbook
-from kit.workshop import create_demo, create_workshop
 
 HMPO = "130930-Her-Majesty-Passport-Office-Organogram-Data"
 GENERIC = (

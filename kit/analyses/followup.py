@@ -39,10 +39,10 @@ from typing import Any
 import pandas as pd
 from pydantic import ValidationError
 
-from kit.csvio import parse_csv
-from kit.problems import Problem, display_path
-from kit.schema import KINDS, TABLES, PlanRow
-from kit.workbook import Workbook, cell_text
+from kit.store.csvio import parse_csv
+from kit.store.problems import Problem, display_path
+from kit.store.schema import KINDS, TABLES, PlanRow
+from kit.store.workbook import Workbook, cell_text
 
 STATUSES: dict[str, str] = {
     "target met": "The latest result has reached the target or gone beyond it (in the metric's "

@@ -26,8 +26,8 @@ from typing import Any
 
 import pandas as pd
 
-from kit import cells
-from kit.schema import CONTACTS
+from kit.store import cells
+from kit.store.schema import CONTACTS
 
 LANES: tuple[str, ...] = ("customer", "frontstage", "backstage", "support")
 """Blueprint lanes from top to bottom."""

@@ -14,10 +14,10 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from kit import cells
-from kit.problems import errors
-from kit.schema import REFLECTION_QUESTIONS
-from kit.workbook import Workbook
+from kit.store import cells
+from kit.store.problems import errors
+from kit.store.schema import REFLECTION_QUESTIONS
+from kit.store.workbook import Workbook
 
 STEPS: tuple[str, ...] = ("journey", "pyramid", "needs", "scores", "plan")
 MIN_TOUCHPOINTS = 6
@@ -83,13 +83,13 @@ def _missing(wb: Workbook) -> dict[str, list[str]]:
 def team_steps(wb: Workbook) -> dict[str, Step]:
     """THE definition of "step done": each step's status and what it still lacks.
 
-    ``servekit status``, the report's "Not finished yet" (:meth:`kit.story.Story.todo`) and the
+    ``servekit status``, the report's "Not finished yet" (:meth:`kit.report.story.Story.todo`) and the
     dashboard all ask here, so they always agree about a team. A step is *done* when nothing is
     missing (:data:`DONE_WHEN` says what that takes), *started* when its table has a row.
 
     Parameters
     ----------
-    wb : kit.workbook.Workbook
+    wb : kit.store.workbook.Workbook
         The team (loaded strictly or leniently).
 
     Returns

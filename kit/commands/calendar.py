@@ -1,6 +1,6 @@
 """``servekit calendar``: every plan action's due date and the follow-up check-ins as an .ics file.
 
-The work happens in :mod:`kit.ics` (imported when the command runs).
+The work happens in :mod:`kit.readwrite.ics` (imported when the command runs).
 """
 
 from __future__ import annotations
@@ -41,7 +41,7 @@ def calendar(directory: Path, team: str | None, out: Path | None, every_weeks: i
     Example:
       servekit calendar demo --team front-desk-friends --out front-desk.ics
     """
-    from kit.ics import plan_calendar, write_calendar
+    from kit.readwrite.ics import plan_calendar, write_calendar
 
     problems: list = []
     cal = plan_calendar(directory, team, every_weeks=every_weeks, problems=problems)

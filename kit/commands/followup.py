@@ -1,6 +1,6 @@
 """``servekit followup``: months later, every team's results against target, in one command.
 
-Only :mod:`click` is imported up front; the batch (:mod:`kit.followup_batch`) loads when the
+Only :mod:`click` is imported up front; the batch (:mod:`kit.report.followup_batch`) loads when the
 command runs.
 """
 
@@ -54,13 +54,13 @@ def followup(
       servekit followup demo --as-of 2026-06-30
       servekit followup demo --team "Front Desk & Friends" --pdf
     """
-    from kit.followup import as_date
+    from kit.analyses.followup import as_date
 
     try:
         day = as_date(as_of)
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="'--as-of'") from None
-    from kit.followup_batch import build_followup
+    from kit.report.followup_batch import build_followup
 
     summary = build_followup(
         directory,

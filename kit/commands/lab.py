@@ -58,10 +58,10 @@ def lab(
     The server listens on 127.0.0.1 with a token unless --host says otherwise; each team's
     link opens its own notebooks (notebooks/<team>/) in its own workspace. Stop with Ctrl-C.
     """
-    from kit.lab import LabServer, host_warning, stop
-    from kit.links import write_links as write_page
-    from kit.teamnotebooks import sync_team_notebooks, team_notebook_dir
-    from kit.workshop import Workshop
+    from kit.room.lab import LabServer, host_warning, stop
+    from kit.room.links import write_links as write_page
+    from kit.room.teamnotebooks import sync_team_notebooks, team_notebook_dir
+    from kit.store.workshop import Workshop
 
     server = LabServer(
         directory,

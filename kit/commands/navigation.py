@@ -28,7 +28,7 @@ def stamp_nav(folder: Path, only_check: bool) -> None:
     Examples: ``servekit stamp-nav workshops`` · ``servekit stamp-nav --check workshops``
     """
     from kit.commands.output import print_problems
-    from kit.navigation import check, stamp, workshop_notebooks
+    from kit.room.navigation import check, stamp, workshop_notebooks
 
     if only_check:
         problems = check(folder)

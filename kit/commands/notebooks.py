@@ -25,7 +25,7 @@ def notebooks(directory: Path, teams: tuple[str, ...]) -> None:
     participant opens it and chooses Run All. Use it after a kit update or for teams copied in
     by hand; team data in teams/ is never touched, and a replaced copy is kept in .history/.
     """
-    from kit.teamnotebooks import NOTEBOOKS_DIR, sync_team_notebooks
+    from kit.room.teamnotebooks import NOTEBOOKS_DIR, sync_team_notebooks
 
     written = sync_team_notebooks(directory, list(teams) or None)
     changed = [w for w in written if w.changed]

@@ -117,7 +117,7 @@ def import_orgchart(**options: Any) -> None:
     try:
         code = _run(ImportOptions(**options))
     except Exception as exc:  # noqa: BLE001 - the CLI promise: a message, never a traceback
-        from kit.problems import KitError
+        from kit.store.problems import KitError
 
         if isinstance(exc, KitError):
             problems = getattr(exc, "problems", None)
@@ -199,10 +199,10 @@ def _run(o: ImportOptions) -> int:
             )
         return 1
 
-    from kit.graphio import write_graphml
-    from kit.orgchart import read_generic, read_uk_organogram, write_tables
-    from kit.pyramid import build_graph, chain_check
-    from kit.validation import printable
+    from kit.analyses.orgchart import read_generic, read_uk_organogram, write_tables
+    from kit.analyses.pyramid import build_graph, chain_check
+    from kit.readwrite.graphio import write_graphml
+    from kit.store.validation import printable
 
     if fmt == "generic":
         flipped = read_generic(

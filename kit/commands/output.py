@@ -2,15 +2,15 @@
 
 Problems go to standard output (so ``servekit validate DIR > problems.txt`` keeps them), the
 one-line summary to standard error, and no control character of the user's text ever reaches
-the terminal raw (:func:`kit.validation.printable`).
+the terminal raw (:func:`kit.store.validation.printable`).
 """
 
 from __future__ import annotations
 
 import click
 
-from kit.problems import Problem, errors
-from kit.validation import printable
+from kit.store.problems import Problem, errors
+from kit.store.validation import printable
 
 
 def problem_line(problem: Problem, *, tag: bool = False) -> str:

@@ -22,7 +22,7 @@ def pack(directory: Path, team: str, out: Path) -> None:
     """Zip one team's folder and notebooks for a laptop (which needs the kit installed)."""
     import zipfile
 
-    from kit.pack import pack_team
+    from kit.room.pack import pack_team
 
     written = pack_team(directory, team, out)
     with zipfile.ZipFile(written) as archive:
@@ -51,8 +51,8 @@ def collect(directory: Path, zips: tuple[Path, ...], prefer: str) -> None:
     team data); a refused zip writes nothing. Files changed in the workshop since the pack are
     conflicts: never silently overwritten, the other version kept in .history/.
     """
-    from kit.pack import PackError
-    from kit.pack import collect as collect_zip
+    from kit.room.pack import PackError
+    from kit.room.pack import collect as collect_zip
 
     failed = conflicts = 0
     for path in zips:

@@ -62,7 +62,7 @@ def present(
       servekit present my-workshop
       servekit present my-workshop --port 9000 --no-browser
     """
-    from kit.present import PresentError, serve
+    from kit.room.present import PresentError, serve
 
     try:
         code = serve(

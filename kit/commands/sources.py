@@ -18,15 +18,15 @@ __all__ = ["stamp_sources"]
     help="Change nothing; exit 1 when a notebook's Sources section is missing or stale.",
 )
 def stamp_sources(folders: tuple[Path, ...], only_check: bool) -> None:
-    """Stamp the shared Sources section (kit/sources.py) at the end of every notebook of FOLDERS.
+    """Stamp the shared Sources section (kit/room/sources.py) at the end of every notebook of FOLDERS.
 
     Default folders: workshops, exercises and exercises/solutions. Stamping again changes
-    nothing unless the credits in kit/sources.py changed or cells were added after the section.
+    nothing unless the credits in kit/room/sources.py changed or cells were added after the section.
 
     Examples: ``servekit stamp-sources`` · ``servekit stamp-sources --check workshops``
     """
     from kit.commands.output import print_problems
-    from kit.sources import check, notebooks, stamp
+    from kit.room.sources import check, notebooks, stamp
 
     if not folders:
         folders = tuple(

@@ -47,7 +47,7 @@ def progress_table(directory: Path, width: int = 80) -> Any:
     Examples
     --------
     >>> import tempfile
-    >>> from kit.workshop import create_workshop
+    >>> from kit.store.workshop import create_workshop
     >>> ws = create_workshop(Path(tempfile.mkdtemp()) / "w", teams=["Blue"])
     >>> table = progress_table(ws.path)
     >>> [c.header for c in table.columns][:3], table.row_count
@@ -57,8 +57,8 @@ def progress_table(directory: Path, width: int = 80) -> Any:
     from rich.table import Table
     from rich.text import Text  # team names are data: Text() never reads them as markup
 
-    from kit.progress import STEPS, load_all, team_progress
-    from kit.workshop import Workshop
+    from kit.analyses.progress import STEPS, load_all, team_progress
+    from kit.store.workshop import Workshop
 
     frame = team_progress(load_all(Workshop(directory).teams()))
     if frame.empty:

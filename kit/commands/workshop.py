@@ -55,7 +55,7 @@ def new(
     force: bool,
 ) -> None:
     """Create a workshop in DIRECTORY, ready for a session."""
-    from kit.workshop import create_workshop
+    from kit.store.workshop import create_workshop
 
     names = list(team_names) + [f"Team {i}" for i in range(1, team_count + 1)]
     if not names:
@@ -83,8 +83,8 @@ def new(
 @click.argument("directory", type=click.Path(exists=True, file_okay=False, path_type=Path))
 def validate(directory: Path) -> None:
     """Check a workshop (or one team folder) and print every problem found."""
-    from kit.workbook import validate_team
-    from kit.workshop import Workshop, is_workshop
+    from kit.store.workbook import validate_team
+    from kit.store.workshop import Workshop, is_workshop
 
     if is_workshop(directory):
         ws = Workshop(directory)
@@ -118,7 +118,7 @@ def validate(directory: Path) -> None:
 def demo(directory: Path, case: str, reports: bool, jobs: int | None) -> None:
     """Build the demo workshop from the case's sample teams in DIRECTORY (default ./demo),
     then its reports."""
-    from kit.workshop import create_demo
+    from kit.store.workshop import create_demo
 
     ws = create_demo(directory, case=case, force=True)
     problems = ws.validate()

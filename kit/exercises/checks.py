@@ -1,8 +1,8 @@
 """One checker per exercise. Each returns hints (empty list = right); see :mod:`.core`.
 
 Answers are small Python literals typed in the exercise's answer cell. Checkers compute the
-right answer from the exercise's data with the kit's own analyses (:mod:`kit.orgchart`,
-:mod:`kit.pyramid`, :mod:`kit.scoring`, :mod:`.stats`) wherever there is one, so the exercise,
+right answer from the exercise's data with the kit's own analyses (:mod:`kit.analyses.orgchart`,
+:mod:`kit.analyses.pyramid`, :mod:`kit.analyses.scoring`, :mod:`.stats`) wherever there is one, so the exercise,
 its data and the kit cannot drift apart. Hints are kind and specific: they say where to look,
 not what to type.
 
@@ -122,7 +122,7 @@ def check_day(answer: Any) -> list[str]:
 
 
 def _flipped():
-    from kit.orgchart import flip
+    from kit.analyses.orgchart import flip
 
     return flip(data.shop_org_chart(), customer_facing_units=data.SHOP_FACING_UNITS)
 
@@ -136,7 +136,7 @@ def _flipped():
 )
 def check_flip(answer: Any) -> list[str]:
     """``{"frontline": [ids], "cut_off": [ids]}``."""
-    from kit.pyramid import build_graph, chain_check
+    from kit.analyses.pyramid import build_graph, chain_check
 
     answer, hints = _mapping(answer, '"frontline" and "cut_off"')
     if answer is None:
@@ -201,7 +201,7 @@ def check_chain(answer: Any) -> list[str]:
     """``{"add": [(from, to)], "remove": [(from, to)]}`` applied to the shop's pyramid."""
     import pandas as pd
 
-    from kit.pyramid import build_graph, chain_check
+    from kit.analyses.pyramid import build_graph, chain_check
 
     answer, hints = _mapping(answer, '"add" and "remove"')
     if answer is None:
@@ -265,7 +265,7 @@ def check_chain(answer: Any) -> list[str]:
 )
 def check_gaps(answer: Any) -> list[str]:
     """``{touchpoint_id: quadrant}`` for the three highest priorities."""
-    from kit import scoring
+    from kit.analyses import scoring
 
     answer, hints = _mapping(answer, "touchpoint id -> quadrant")
     if answer is None:
@@ -486,7 +486,7 @@ def check_shifts(answer: Any) -> list[str]:
 )
 def check_hired(answer: Any) -> list[str]:
     """``{cause_id: role_id}``: the role that owns each cause of the complaint."""
-    from kit.pyramid import build_graph, support_paths
+    from kit.analyses.pyramid import build_graph, support_paths
 
     answer, hints = _mapping(answer, "cause id -> role id")
     if answer is None:

@@ -122,7 +122,7 @@ def shop_org_chart() -> pd.DataFrame:
 def shop_pyramid() -> tuple[pd.DataFrame, pd.DataFrame]:
     """Pedal & Spoke flipped, with one more edge: the counter staff serving the shop manager.
 
-    Returns the ``roles`` and ``serves`` tables of :func:`kit.orgchart.flip` on
+    Returns the ``roles`` and ``serves`` tables of :func:`kit.analyses.orgchart.flip` on
     :func:`shop_org_chart` (customer-facing units :data:`SHOP_FACING_UNITS`), plus the edge
     ``counter -> shop_manager`` (they spend their mornings on the manager's daily report).
 
@@ -132,7 +132,7 @@ def shop_pyramid() -> tuple[pd.DataFrame, pd.DataFrame]:
     >>> ["counter", "shop_manager"] in serves.values.tolist()
     True
     """
-    from kit.orgchart import flip
+    from kit.analyses.orgchart import flip
 
     flipped = flip(shop_org_chart(), customer_facing_units=SHOP_FACING_UNITS)
     extra = pd.DataFrame({"from_role": ["counter"], "to_role": ["shop_manager"]})

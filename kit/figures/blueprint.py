@@ -13,12 +13,12 @@ import html
 import pandas as pd
 import plotly.graph_objects as go
 
-from kit import cells
+from kit.analyses.journey import BLUEPRINT_LINES, LANE_LABELS, LANES, blueprint, ordered_touchpoints
 from kit.figures.responsive import BREAKPOINT, with_compact
 from kit.figures.stages import add_layout_items, chars_per_cell, stage_bands, tick_labels
 from kit.figures.style import LEVEL_COLOURS, PALETTE, empty_figure, esc, new_figure
 from kit.figures.text import wrap, wrap_plain
-from kit.journey import BLUEPRINT_LINES, LANE_LABELS, LANES, blueprint, ordered_touchpoints
+from kit.store import cells
 
 LANE_COLOURS: dict[str, str] = {
     "customer": LEVEL_COLOURS["customer"],
@@ -68,7 +68,7 @@ def blueprint_figure(
     Returns
     -------
     go.Figure
-        One text trace per lane (named after :data:`kit.journey.LANE_LABELS`); an empty journey
+        One text trace per lane (named after :data:`kit.analyses.journey.LANE_LABELS`); an empty journey
         gives a figure saying "No touchpoints yet".
 
     Examples

@@ -18,8 +18,8 @@ from typing import Any
 import pandas as pd
 import plotly.graph_objects as go
 
+from kit.analyses.followup import _date, _number, as_date, plan_progress, progress_share
 from kit.figures.style import PALETTE, empty_figure, esc, new_figure
-from kit.followup import _date, _number, as_date, plan_progress, progress_share
 from kit.formatting import shorten
 
 STATUS_COLOURS: dict[str, str] = {
@@ -215,7 +215,7 @@ def progress_over_time(
 
 
 def progress_bars(progress: pd.DataFrame, height: int | None = None) -> go.Figure:
-    """Latest progress of each action (from :func:`kit.followup.plan_progress`), status beside it.
+    """Latest progress of each action (from :func:`kit.analyses.followup.plan_progress`), status beside it.
 
     Bars are clipped to -50%…150% (the label shows the true share).
 
@@ -275,7 +275,7 @@ def kinds_chart(kinds: dict[str, dict[str, Any]], height: int = 360) -> go.Figur
     Parameters
     ----------
     kinds : dict
-        ``kinds`` of :func:`kit.followup.across_teams`.
+        ``kinds`` of :func:`kit.analyses.followup.across_teams`.
 
     Examples
     --------

@@ -12,12 +12,7 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from kit.figures.labels import place_labels, text_size
-from kit.figures.responsive import with_compact
-from kit.figures.style import PALETTE, empty_figure, esc, new_figure
-from kit.figures.text import wrap, wrap_plain
-from kit.formatting import number_text
-from kit.scoring import (
+from kit.analyses.scoring import (
     CATEGORIES,
     CONCENTRATE,
     KEEP_UP,
@@ -28,6 +23,11 @@ from kit.scoring import (
     Crosshair,
     ipa,
 )
+from kit.figures.labels import place_labels, text_size
+from kit.figures.responsive import with_compact
+from kit.figures.style import PALETTE, empty_figure, esc, new_figure
+from kit.figures.text import wrap, wrap_plain
+from kit.formatting import number_text
 
 QUADRANT_COLOURS: dict[str, str] = {
     CONCENTRATE: PALETTE["vermillion"],
@@ -48,9 +48,9 @@ def ipa_figure(
     """The Importance-Performance grid: importance up, performance across, four named quadrants.
 
     Each quadrant is shaded and named in its outer corner (Martilla & James); dashed crosshair
-    lines sit where :func:`kit.scoring.ipa` puts them. A touchpoint exactly on a line is in no
+    lines sit where :func:`kit.analyses.scoring.ipa` puts them. A touchpoint exactly on a line is in no
     quadrant: it is drawn white with a black rim and listed as "On the line" (the rule is
-    written under the chart, :data:`kit.scoring.ON_LINE_RULE`). Touchpoints with the same medians
+    written under the chart, :data:`kit.analyses.scoring.ON_LINE_RULE`). Touchpoints with the same medians
     share one marker labelled with all their ids; a star marks a moment of truth and a ``?``
     after a label means the scorers disagree by 2 points or more. Labels are placed where they
     touch no line, marker or other label (:func:`kit.figures.labels.place_labels`); a point with
@@ -64,14 +64,14 @@ def ipa_figure(
     journey : pandas.DataFrame, optional
         The ``journey`` table (descriptions and moments of truth).
     crosshair : {"midpoint", "mean"}
-        Where the lines go (see :func:`kit.scoring.ipa`).
+        Where the lines go (see :func:`kit.analyses.scoring.ipa`).
     title : str, optional
         Figure title (escaped).
 
     Returns
     -------
     go.Figure
-        Per category (:data:`kit.scoring.CATEGORIES`), a marker trace of its touchpoints
+        Per category (:data:`kit.analyses.scoring.CATEGORIES`), a marker trace of its touchpoints
         (``legendgroup`` = the category's name, hidden from the legend) and a legend-only
         marker of the same name; then legend-only "Moment of truth" stars. An empty table
         gives a figure saying "No scores yet".

@@ -12,11 +12,11 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
+from kit.analyses.journey import contact_kind, ordered_touchpoints
 from kit.figures.responsive import with_compact
 from kit.figures.stages import stage_items, tick_labels, tick_size
 from kit.figures.style import CONTACT_SYMBOLS, PALETTE, empty_figure, esc, layout_defaults
 from kit.figures.text import wrap, wrap_plain
-from kit.journey import contact_kind, ordered_touchpoints
 
 EMOTION_LABELS: dict[int, str] = {
     -2: "very negative",

@@ -90,7 +90,7 @@ def stage_summary(journey: pd.DataFrame, limit: int = LIMIT) -> tuple[pd.DataFra
     >>> rows["description"].tolist()[0]
     '2 touchpoints, 1 moment of truth'
     """
-    from kit.journey import ordered_touchpoints
+    from kit.analyses.journey import ordered_touchpoints
 
     if journey is None or len(journey) <= limit:
         return journey, ""

@@ -1,7 +1,7 @@
 """Where the pyramid's roles go in a picture: the inverted layered layout and aggregation.
 
 Drawing helpers for :mod:`kit.figures.pyramid`, kept apart from the analyses in
-:mod:`kit.pyramid` (which never draw):
+:mod:`kit.analyses.pyramid` (which never draw):
 
 - :func:`band_width` — how wide each level's band is (customer widest, executive narrowest);
 - :func:`layered_layout` — positions for drawing the pyramid inverted (customer on top);
@@ -19,9 +19,9 @@ from dataclasses import dataclass
 import networkx as nx
 import pandas as pd
 
-from kit import cells
-from kit.pyramid import ROLE_COLUMNS, SERVES_COLUMNS, build_graph, level_rank
-from kit.schema import LEVELS
+from kit.analyses.pyramid import ROLE_COLUMNS, SERVES_COLUMNS, build_graph, level_rank
+from kit.store import cells
+from kit.store.schema import LEVELS
 
 
 def _rank(graph: nx.DiGraph, node: object) -> int | None:

@@ -11,11 +11,11 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
+from kit.analyses.scoring import MOT_WEIGHT, in_top_k, priority_ranking
 from kit.figures.responsive import with_compact
 from kit.figures.style import PALETTE, empty_figure, esc, new_figure
 from kit.figures.text import wrap, wrap_plain
 from kit.formatting import number_text
-from kit.scoring import MOT_WEIGHT, in_top_k, priority_ranking
 
 
 def priority_chart(
@@ -26,7 +26,7 @@ def priority_chart(
     top: int | None = None,
     title: str | None = "Priorities to act on",
 ) -> go.Figure:
-    """Horizontal bars of :func:`kit.scoring.priority_ranking`, rank 1 at the top.
+    """Horizontal bars of :func:`kit.analyses.scoring.priority_ranking`, rank 1 at the top.
 
     Moments of truth stand out: solid vermillion bars with a heavy outline and a ★ before their
     label; other touchpoints are lighter blue. The top ``k`` with a gap are labelled in bold and

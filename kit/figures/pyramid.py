@@ -20,6 +20,7 @@ from typing import Any
 import pandas as pd
 import plotly.graph_objects as go
 
+from kit.analyses.pyramid import ChainCheck, build_graph, chain_check
 from kit.figures.labels import place_labels, text_size
 from kit.figures.layout import aggregate, band_width, layered_layout
 from kit.figures.responsive import BREAKPOINT, with_compact
@@ -33,8 +34,7 @@ from kit.figures.style import (
 )
 from kit.figures.text import wrap, wrap_plain
 from kit.formatting import number_text, plural
-from kit.pyramid import ChainCheck, build_graph, chain_check
-from kit.schema import LEVELS
+from kit.store.schema import LEVELS
 
 LEVEL_LABELS: dict[str, str] = {
     "customer": "Customers",

@@ -11,11 +11,11 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
+from kit.analyses.scoring import touchpoint_summary
 from kit.figures.responsive import with_compact
 from kit.figures.style import KIND_COLOURS, empty_figure, esc, new_figure
 from kit.figures.text import wrap
 from kit.formatting import number_text
-from kit.scoring import touchpoint_summary
 
 KIND_LABELS: dict[str, str] = {
     kind: f"<b><span style='color:{KIND_COLOURS[kind]}'>{kind.upper()}</span></b><br>{words}"

@@ -10,11 +10,11 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from kit import cells
 from kit.figures.labels import CHAR_WIDTH
 from kit.figures.responsive import BREAKPOINT
 from kit.figures.style import PALETTE, esc
 from kit.figures.text import wrap
+from kit.store import cells
 
 STAGE_FILLS = ("#F2F2F2", "#FFFFFF")
 

@@ -7,9 +7,9 @@ from collections.abc import Mapping
 import pandas as pd
 import plotly.graph_objects as go
 
+from kit.analyses.scoring import agreement_from_ranks, team_ranks
 from kit.figures.style import empty_figure, esc, new_figure
 from kit.figures.text import wrap
-from kit.scoring import agreement_from_ranks, team_ranks
 
 
 def agreement_figure(
@@ -24,7 +24,7 @@ def agreement_figure(
     """Heatmap of each team's priority rank for the touchpoints the teams rank highest.
 
     Rows are touchpoints (those most teams put in their top ``k`` first, see
-    :func:`kit.scoring.team_agreement`), columns are teams, and each cell shows the team's rank
+    :func:`kit.analyses.scoring.team_agreement`), columns are teams, and each cell shows the team's rank
     (1 = act here first) as a number *and* as shade (darker = higher priority), so it reads in a
     greyscale print. A ★ before a touchpoint marks one that every team has in its top ``k``.
 
@@ -40,7 +40,7 @@ def agreement_figure(
         How many touchpoints to show at most.
     title : str, optional
     ranks : pandas.DataFrame, optional
-        :func:`kit.scoring.team_ranks` of ``team_scores`` (with this ``k``) when the caller
+        :func:`kit.analyses.scoring.team_ranks` of ``team_scores`` (with this ``k``) when the caller
         already has it; computed otherwise.
 
     Returns
@@ -123,7 +123,7 @@ def top_k_figure(
     Parameters
     ----------
     agreement : pandas.DataFrame
-        A :func:`kit.scoring.agreement_from_ranks` table (sorted: most teams first).
+        A :func:`kit.analyses.scoring.agreement_from_ranks` table (sorted: most teams first).
     n_teams : int
         How many teams were compared (N).
     k : int
@@ -140,7 +140,7 @@ def top_k_figure(
 
     Examples
     --------
-    >>> from kit.scoring import team_agreement
+    >>> from kit.analyses.scoring import team_agreement
     >>> a = pd.DataFrame({"touchpoint_id": ["T1", "T2"], "scorer": ["Ann"] * 2,
     ...                   "importance": [5, 4], "performance": [2, 3]})
     >>> b = pd.DataFrame({"touchpoint_id": ["T1", "T2"], "scorer": ["Bo"] * 2,

@@ -38,8 +38,8 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
-from kit.csvio import atomic_write
-from kit.problems import KitError
+from kit.store.csvio import atomic_write
+from kit.store.problems import KitError
 
 __all__ = [
     "MARKER",

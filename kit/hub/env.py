@@ -27,8 +27,8 @@ from pathlib import Path
 
 import kit
 from kit import resources
-from kit.lab import write_lab_settings
-from kit.problems import KitError
+from kit.room.lab import write_lab_settings
+from kit.store.problems import KitError
 
 __all__ = [
     "DEFAULT_BASE_PYTHON",

@@ -99,7 +99,7 @@ def links_page(
 
 def _team_cards(workshop: Path, passwords: dict[str, str]) -> tuple[str, list]:
     from kit.hub.accounts import system_username
-    from kit.workshop import Workshop
+    from kit.store.workshop import Workshop
 
     ws = Workshop(workshop)
     names = ws.team_names()

@@ -39,9 +39,9 @@ from kit.hub.accounts import (
     system_username,
 )
 from kit.hub.config import DASHBOARD_SERVICE, LINKS_SERVICE, HubPlan, render_config
-from kit.lab import free_port
-from kit.lab import stop as stop_process
-from kit.workshop import Workshop, is_workshop, slugify
+from kit.room.lab import free_port
+from kit.room.lab import stop as stop_process
+from kit.store.workshop import Workshop, is_workshop, slugify
 
 __all__ = [
     "HOME_ROOT",
@@ -163,7 +163,7 @@ def dashboard_service(
     dashboard notebook with the kit's Voilà template, as the facilitator's system user."""
     import kit
     from kit import resources
-    from kit.present import DASHBOARD, TEMPLATE, TEMPLATES
+    from kit.room.present import DASHBOARD, TEMPLATE, TEMPLATES
 
     notebooks, templates = resources.workshops_dir(), TEMPLATES
     if kit_src is not None:  # the same files in the shared environment's copy of the kit
@@ -209,7 +209,7 @@ def prepare(
         if not (workshop / "notebooks" / slug / "01_journey.ipynb").is_file()
     ]
     if missing:
-        from kit.teamnotebooks import write_team_notebooks
+        from kit.room.teamnotebooks import write_team_notebooks
 
         write_team_notebooks(workshop, missing)
     state = state_dir_for(workshop, state_root)

@@ -1,6 +1,6 @@
 """Graph files: the pyramid written as GraphML for Gephi and yEd.
 
-The analyses in :mod:`kit.pyramid` never touch the disk; this module is where a pyramid graph
+The analyses in :mod:`kit.analyses.pyramid` never touch the disk; this module is where a pyramid graph
 becomes a file. :func:`write_graphml` writes only ``str``, ``int`` and ``float`` attributes (one
 type per attribute name) and makes every piece of text XML-safe first (:func:`xml_text`):
 control characters typed into a role name or pasted from an HR export (``\\x00``, ``\\x1b``,
@@ -22,8 +22,8 @@ from typing import Any
 import networkx as nx
 import pandas as pd
 
-from kit.csvio import atomic_write
-from kit.pyramid.chain import ChainCheck
+from kit.analyses.pyramid.chain import ChainCheck
+from kit.store.csvio import atomic_write
 
 REPLACEMENT = "\N{REPLACEMENT CHARACTER}"
 # XML 1.0 allows tab, newline, carriage return, U+0020-U+D7FF, U+E000-U+FFFD and U+10000 up.

@@ -16,7 +16,7 @@ updates the events instead of duplicating them.
 Examples
 --------
 >>> import tempfile
->>> from kit.workshop import create_demo
+>>> from kit.store.workshop import create_demo
 >>> ws = create_demo(Path(tempfile.mkdtemp()) / "w")
 >>> cal = plan_calendar(ws.path, team="front-desk-friends")
 >>> sum(1 for e in cal.walk("VEVENT") if str(e["SUMMARY"]).startswith("Due:"))
@@ -33,11 +33,11 @@ from typing import Any
 import icalendar
 import pandas as pd
 
-from kit.csvio import atomic_write
-from kit.followup import FollowupData, read_team
-from kit.problems import Problem
-from kit.validation import cell_text
-from kit.workshop import Workshop, is_workshop
+from kit.analyses.followup import FollowupData, read_team
+from kit.store.csvio import atomic_write
+from kit.store.problems import Problem
+from kit.store.validation import cell_text
+from kit.store.workshop import Workshop, is_workshop
 
 PRODID = "-//Serve the Servers//servekit//EN"
 EVERY_WEEKS = 4
@@ -97,7 +97,7 @@ def team_events(
     Parameters
     ----------
     data : FollowupData
-        The team's plan (from :func:`kit.followup.read_team`).
+        The team's plan (from :func:`kit.analyses.followup.read_team`).
     slug : str
         The team's folder name (part of every UID).
     start : date

@@ -3,12 +3,12 @@
 :func:`export_xlsx` writes one sheet per table (the plan first, then results and the rest, in
 :data:`SHEETS` order), with typed cells (numbers, dates, yes/no), a bold frozen header, and a
 drop-down list (data validation) on every column with a fixed set of values
-(:data:`kit.schema.KINDS`, :data:`kit.schema.LEVELS`, :data:`kit.schema.CONTACTS`). A hidden sheet
+(:data:`kit.store.schema.KINDS`, :data:`kit.store.schema.LEVELS`, :data:`kit.store.schema.CONTACTS`). A hidden sheet
 ``_servekit`` records a fingerprint of each table file at export time.
 
 :func:`import_xlsx` reads such a file back into a team folder with the same checks as the CSV
 files, every problem named ``file:sheet!cell``. It writes nothing unless every sheet is valid,
-writes through :meth:`kit.workbook.Workbook.save` (atomic, previous version kept in
+writes through :meth:`kit.store.workbook.Workbook.save` (atomic, previous version kept in
 ``.history/``), and refuses to replace a table that changed in the team folder since the file
 was exported (someone's newer work) unless ``force`` is given.
 
@@ -20,7 +20,7 @@ file by someone never reaches the team's tables.
 Examples
 --------
 >>> import tempfile
->>> from kit.workshop import create_workshop
+>>> from kit.store.workshop import create_workshop
 >>> ws = create_workshop(Path(tempfile.mkdtemp()) / "w", teams=["Blue"])
 >>> book = ws.path / "blue.xlsx"
 >>> export_xlsx(ws.path / "teams" / "blue", book).sheetnames[:3]
@@ -44,11 +44,11 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from kit.csvio import atomic_write, parse_csv
-from kit.problems import InvalidData, KitError, Problem, display_path, errors
-from kit.schema import TABLES
-from kit.validation import _dtype, _unwrap, cell_text, cross_checks, validate_rows
-from kit.workbook import Workbook
+from kit.store.csvio import atomic_write, parse_csv
+from kit.store.problems import InvalidData, KitError, Problem, display_path, errors
+from kit.store.schema import TABLES
+from kit.store.validation import _dtype, _unwrap, cell_text, cross_checks, validate_rows
+from kit.store.workbook import Workbook
 
 SHEETS: tuple[str, ...] = ("plan", "results", "journey", "roles", "serves", "needs", "scores")
 """Sheet order of an exported file: what action owners look at first."""
@@ -147,7 +147,7 @@ def export_xlsx(
 
     Raises
     ------
-    kit.problems.InvalidData
+    kit.store.problems.InvalidData
         When the team's files have errors (fix them first; nothing is written).
 
     Examples
@@ -360,7 +360,7 @@ def import_xlsx(
 
     Raises
     ------
-    kit.problems.InvalidData
+    kit.store.problems.InvalidData
         When a cell is a formula or a value the team's tables do not accept; nothing is written.
     XlsxError
         When the file is not an Excel workbook, or it would overwrite newer work.

@@ -4,7 +4,7 @@
 team of a workshop it runs ``workshops/10_team_report.ipynb`` through papermill and writes, in
 ``OUT`` (default ``DIR/reports``):
 
-* ``<slug>.html`` — the report: self-contained, offline (see :mod:`kit.export` for plotly.js);
+* ``<slug>.html`` — the report: self-contained, offline (see :mod:`kit.report.export` for plotly.js);
   or, when the team could not be reported, a *failure page* naming the team, what went wrong and
   how to fix it;
 * ``<slug>.ipynb`` — the executed notebook beside it (with the traceback when a cell failed);
@@ -16,7 +16,7 @@ How it is fast
 * **Processes, not threads**: papermill changes the working directory process-wide, and the
   export is CPU-bound Python; a :class:`~concurrent.futures.ProcessPoolExecutor` of ``jobs``
   workers (default: one per core) runs teams side by side.
-* **One warm kernel per worker** (:class:`kit.kernels.WarmKernel`): the kernel and the kit's
+* **One warm kernel per worker** (:class:`kit.report.kernels.WarmKernel`): the kernel and the kit's
   imports are paid once per worker, not once per team; the kernel is put back into its baseline
   state between teams (and replaced when it died, hung or had a module changed).
 * **In-process export** with a cached :class:`~nbconvert.HTMLExporter`, in the worker.
@@ -26,7 +26,7 @@ How it is fast
 
 How it stays safe
 -----------------
-* One team's bad data (:class:`kit.problems.InvalidData`), failing cell or dead kernel never
+* One team's bad data (:class:`kit.store.problems.InvalidData`), failing cell or dead kernel never
   stops the others; its slot gets a failure page and the summary's ``exit_code`` is 1.
 * Kernel starts are bounded by a semaphore shared by the workers, and kernels use the ``ipc``
   transport, so simultaneous starts cannot race for TCP ports.
@@ -62,7 +62,7 @@ the options named in ``kind.options``.
 Examples
 --------
 >>> import tempfile
->>> from kit.workshop import create_demo
+>>> from kit.store.workshop import create_demo
 >>> ws = create_demo(Path(tempfile.mkdtemp()) / "demo")
 >>> summary = build_reports(ws.path, jobs=2, progress=False)    # doctest: +SKIP
 >>> summary.exit_code, [r.status for r in summary.results]       # doctest: +SKIP

@@ -103,7 +103,7 @@ class Plan:
 def _open_workshop(workshop_dir: Path) -> tuple[Any, dict[str, Any]]:
     import yaml
 
-    from kit.workshop import Workshop, is_workshop
+    from kit.store.workshop import Workshop, is_workshop
 
     if not is_workshop(workshop_dir):
         raise ReportError(
@@ -245,8 +245,8 @@ def _preload() -> None:
     import nbformat  # noqa: F401
     import papermill  # noqa: F401
 
-    import kit.kernels  # noqa: F401
-    import kit.narrative  # noqa: F401
+    import kit.report.kernels  # noqa: F401
+    import kit.report.story  # noqa: F401
 
 
 def _run(
@@ -263,7 +263,7 @@ def _run(
     results = dict(plan.kept)
     if not plan.todo:
         return results
-    from kit.kernels import python_kernel_ok
+    from kit.report.kernels import python_kernel_ok
 
     problem = python_kernel_ok()
     if problem:
@@ -380,7 +380,7 @@ def build_reports(
     ------
     ReportError
         Not a workshop folder, or a bad option.
-    kit.workshop.WorkshopError
+    kit.store.workshop.WorkshopError
         A team in ``teams`` does not exist.
 
     Examples
@@ -401,7 +401,7 @@ def build_reports(
     (out / MANIFEST_DIR).mkdir(parents=True, exist_ok=True)
     clean_temporaries(out)
     if plotlyjs == "shared":
-        from kit.export import write_plotlyjs_asset
+        from kit.report.export import write_plotlyjs_asset
 
         write_plotlyjs_asset(out)
 

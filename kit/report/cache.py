@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 import kit
-from kit.export import write_file
+from kit.report.export import write_file
 from kit.report.models import Status, TeamResult
 
 KIT_DIR = Path(kit.__file__).resolve().parent
@@ -51,7 +51,7 @@ def kit_fingerprint() -> str:
     >>> len(kit_fingerprint())
     64
     """
-    from kit.export import version
+    from kit.report.export import version
 
     digest = hashlib.sha256(version().encode())
     for path in _files(KIT_DIR):

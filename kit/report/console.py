@@ -29,7 +29,7 @@ def _shown_text(text: object) -> str:
     """User text for the terminal: control characters escaped, then rich markup escaped."""
     from rich.markup import escape
 
-    from kit.validation import printable
+    from kit.store.validation import printable
 
     return escape(printable(str(text)))
 

@@ -10,9 +10,9 @@ renderer, which emits **both** the plotly JSON (JupyterLab draws it natively) an
 The HTML needs plotly.js on the page. ``setup(embed_plotlyjs=True)`` (the default, for the plain
 ``papermill`` + ``nbconvert`` route) displays plotly.js once at the top of the notebook;
 ``servekit report`` passes ``embed_plotlyjs=False`` and its own template adds plotly.js instead
-(:mod:`kit.export`), which keeps the executed notebooks small.
+(:mod:`kit.report.export`), which keeps the executed notebooks small.
 
-Text: :func:`say` shows HTML built by :mod:`kit.narrative` (a :class:`markupsafe.Markup`, whose
+Text: :func:`say` shows HTML built by :mod:`kit.report.story` (a :class:`markupsafe.Markup`, whose
 user text is already escaped); anything else given to it is escaped as plain text. :func:`table`
 escapes every cell.
 

@@ -3,7 +3,7 @@
 papermill finds it through its documented plug-in point, the ``papermill.engine`` entry point
 group (``pyproject.toml``: ``[project.entry-points."papermill.engine"]``), so
 ``papermill.execute_notebook(..., engine_name="servekit-warm", km=..., kc=...)`` works in any
-process once the kit is installed. :class:`kit.kernels.WarmKernel` is its one user.
+process once the kit is installed. :class:`kit.report.kernels.WarmKernel` is its one user.
 
 papermill passes ``km=`` through to nbclient, which then neither starts nor shuts the kernel
 down, but it still creates (and waits for) a new kernel *client* for every notebook, and that

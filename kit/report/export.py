@@ -43,9 +43,9 @@ import tempfile
 from pathlib import Path
 from typing import Any, Literal
 
-from kit.display import PLOTLYJS_MARK, plotlyjs_html
+from kit.report.display import PLOTLYJS_MARK, plotlyjs_html
 
-TEMPLATES = Path(__file__).resolve().parent / "templates"
+TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
 REPORT_TEMPLATE = "servekit"
 PLOTLYJS_ASSET = "assets/plotly.min.js"
 PlotlyJs = Literal["inline", "shared", "none"]
@@ -244,7 +244,7 @@ def write_file(path: Path | str, data: str | bytes) -> Path:
 
     A reader — or a run killed half-way — sees the old file or the new one, never a torn one.
     Unlike :func:`tempfile.mkstemp`'s private 0600 files, the result gets the usual permissions
-    (0666 minus the umask): reports are meant to be shared. (See :func:`kit.csvio.atomic_write`.)
+    (0666 minus the umask): reports are meant to be shared. (See :func:`kit.store.csvio.atomic_write`.)
 
     Examples
     --------
@@ -253,7 +253,7 @@ def write_file(path: Path | str, data: str | bytes) -> Path:
     >>> target.read_text(), oct(target.stat().st_mode & 0o777) in {"0o644", "0o664", "0o666"}
     ('<p>hi</p>', True)
     """
-    from kit.csvio import atomic_write
+    from kit.store.csvio import atomic_write
 
     path = Path(path)
     atomic_write(path, data)

@@ -6,10 +6,10 @@ kernels in parallel workers, a failure page for a team that cannot be built, off
 index, skipping teams whose inputs did not change — the as-of date is one of the inputs). Then it
 adds to ``OUT/summary.json`` what others can build on:
 
-* ``as_of`` and ``statuses`` (every status with its definition, :data:`kit.followup.STATUSES`);
+* ``as_of`` and ``statuses`` (every status with its definition, :data:`kit.analyses.followup.STATUSES`);
 * ``actions`` — every action of every team with its computed progress and status
-  (:func:`kit.followup.action_records`);
-* ``across_teams`` — :func:`kit.followup.across_teams` (share on track, overdue by owner,
+  (:func:`kit.analyses.followup.action_records`);
+* ``across_teams`` — :func:`kit.analyses.followup.across_teams` (share on track, overdue by owner,
   which be/do/have kind works best).
 
 These come from the same functions the pages use, read from the team folders directly, so they
@@ -23,12 +23,12 @@ import os
 from pathlib import Path
 from typing import Any
 
-from kit.csvio import atomic_write
-from kit.followup import STATUSES, across_teams, as_date
-from kit.followup_page import FollowUp
+from kit.analyses.followup import STATUSES, across_teams, as_date
 from kit.report import ReportKind, build_reports
+from kit.report.followup_page import FollowUp
 from kit.resources import workshop_notebook
-from kit.workshop import Workshop
+from kit.store.csvio import atomic_write
+from kit.store.workshop import Workshop
 
 FOLLOW_UP = ReportKind(
     name="followup",
@@ -37,7 +37,7 @@ FOLLOW_UP = ReportKind(
     index_title="Follow-up reports",
     options=("as_of",),
     strict=False,
-    summary="kit.followup_batch:index_summary",
+    summary="kit.report.followup_batch:index_summary",
     index_column="Actions",
     synthesis_blurb="which actions worked: the share on track, overdue "
     "actions by owner, and the kind of action that works "
@@ -56,7 +56,7 @@ def followup_summary(
     Examples
     --------
     >>> import tempfile
-    >>> from kit.workshop import create_demo
+    >>> from kit.store.workshop import create_demo
     >>> ws = create_demo(Path(tempfile.mkdtemp()) / "w")
     >>> data = followup_summary(ws.path, "2026-04-15")
     >>> len(data["actions"]), data["across_teams"]["statuses"]["target met"]
@@ -84,7 +84,7 @@ def index_summary(
     Examples
     --------
     >>> import tempfile
-    >>> from kit.workshop import create_demo
+    >>> from kit.store.workshop import create_demo
     >>> ws = create_demo(Path(tempfile.mkdtemp()) / "w")
     >>> index_summary(ws.path / "teams" / "the-night-shift", ws.path, {"as_of": "2026-04-15"})
     {'name': 'The Night Shift', 'members': ['Dev', 'Sam', 'Olu'], 'lines': ['1 not measured yet', '5 overdue'], 'actions': 6}
@@ -95,7 +95,7 @@ def index_summary(
     lines = [f"{counts[s]} {s}" for s in STATUSES if counts.get(s)]
     members: list[str] = []
     try:
-        from kit.workbook import Workbook
+        from kit.store.workbook import Workbook
 
         members = Workbook.load(team_dir, root=workshop_dir, strict=False).members
     except Exception:  # noqa: BLE001 - the index only loses the member list

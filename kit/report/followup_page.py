@@ -1,6 +1,6 @@
 """Plain-language text of the follow-up report: one team's page, and the page across teams.
 
-:class:`FollowUp` reads a team leniently (:func:`kit.followup.read_team`) and returns HTML
+:class:`FollowUp` reads a team leniently (:func:`kit.analyses.followup.read_team`) and returns HTML
 fragments (:class:`markupsafe.Markup`, every piece of user text escaped by
 :meth:`~markupsafe.Markup.format`) and figures for ``workshops/11_follow_up_report.ipynb``.
 :class:`FollowUpSynthesis` does the same across every team of a workshop for
@@ -28,8 +28,7 @@ from typing import Any
 import pandas as pd
 from markupsafe import Markup
 
-from kit.display import table
-from kit.followup import (
+from kit.analyses.followup import (
     LATE_DAYS,
     ON_TRACK,
     STATUSES,
@@ -43,9 +42,10 @@ from kit.followup import (
 from kit.formatting import join as _join
 from kit.formatting import markup as _m
 from kit.formatting import number_text
-from kit.schema import KIND_LABELS
-from kit.story.blocks import callout
-from kit.workshop import Workshop
+from kit.report.display import table
+from kit.report.story.blocks import callout
+from kit.store.schema import KIND_LABELS
+from kit.store.workshop import Workshop
 
 KIND_WORDS = KIND_LABELS
 HOW_TO_RECORD = (
@@ -130,7 +130,7 @@ class FollowUp:
 
         Raises
         ------
-        kit.workshop.WorkshopError
+        kit.store.workshop.WorkshopError
             No such team (the message lists the teams there are).
         ValueError
             ``as_of`` is not a date.
@@ -150,7 +150,7 @@ class FollowUp:
         return plan_progress(self.data.plan, self.data.results, self.as_of, self.data.notes)
 
     def records(self) -> list[dict[str, Any]]:
-        """The team's actions as :func:`kit.followup.action_records` (summary.json rows)."""
+        """The team's actions as :func:`kit.analyses.followup.action_records` (summary.json rows)."""
         return action_records(self.progress, self.slug, self.name, self.data.roles)
 
     def owner(self, role_id: Any) -> str:

@@ -17,8 +17,8 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-from kit.problems import KitError
 from kit.resources import workshop_notebook
+from kit.store.problems import KitError
 
 
 class ReportError(KitError):

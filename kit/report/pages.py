@@ -20,8 +20,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from kit.export import write_file
 from kit.report.cache import MANIFEST_DIR, read_manifest
+from kit.report.export import write_file
 from kit.report.models import Job, Summary, TeamResult
 
 SYNTHESIS_PAGE = "_synthesis.html"  # team slugs never start with "_", so it cannot clash
@@ -46,7 +46,7 @@ def href(name: str) -> str:
 def _pages() -> Any:
     import jinja2
 
-    from kit.export import TEMPLATES
+    from kit.report.export import TEMPLATES
 
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(TEMPLATES / "pages")),
@@ -73,7 +73,7 @@ def failure_page(result: TeamResult, job: Job) -> str:
     >>> "&lt;b&gt;A&lt;/b&gt;" in page and "<b>A</b>" not in page
     True
     """
-    from kit.export import report_css, version
+    from kit.report.export import report_css, version
 
     return (
         _pages()
@@ -94,7 +94,7 @@ def index_page(summary: Summary) -> str:
     >>> "T &amp; T" in page and "&lt;i&gt;A&lt;/i&gt;" in page
     True
     """
-    from kit.export import report_css, version
+    from kit.report.export import report_css, version
 
     return (
         _pages()

@@ -17,21 +17,21 @@ from typing import Any
 import pandas as pd
 from markupsafe import Markup
 
-from kit.display import table
-from kit.formatting import plural
-from kit.problems import errors
-from kit.progress import STEPS, team_progress
-from kit.pyramid import build_graph, chain_check
-from kit.schema import KIND_LABELS
-from kit.scoring import (
+from kit.analyses.progress import STEPS, team_progress
+from kit.analyses.pyramid import build_graph, chain_check
+from kit.analyses.scoring import (
     agreement_from_ranks,
     priority_ranking,
     team_ranks,
     top_of_ranking,
 )
-from kit.story.blocks import callout
-from kit.workbook import Workbook
-from kit.workshop import Workshop, case_dir
+from kit.formatting import plural
+from kit.report.display import table
+from kit.report.story.blocks import callout
+from kit.store.problems import errors
+from kit.store.schema import KIND_LABELS
+from kit.store.workbook import Workbook
+from kit.store.workshop import Workshop, case_dir
 
 _MARKS = {"done": "✓", "started": "…", "not started": "–"}
 
@@ -50,7 +50,7 @@ class Synthesis:
     Examples
     --------
     >>> import tempfile
-    >>> from kit.workshop import create_demo
+    >>> from kit.store.workshop import create_demo
     >>> s = Synthesis.load(create_demo(Path(tempfile.mkdtemp()) / "d").path)
     >>> len(s.usable)
     4
@@ -97,14 +97,14 @@ class Synthesis:
     # teams would otherwise rank every team four times).
     @functools.cached_property
     def rankings(self) -> dict[str, pd.DataFrame]:
-        """slug -> :func:`kit.scoring.priority_ranking` over the team's own journey."""
+        """slug -> :func:`kit.analyses.scoring.priority_ranking` over the team's own journey."""
         return {
             s: priority_ranking(wb.tables["scores"], wb.tables["journey"])
             for s, wb in self.usable.items()
         }
 
     def ranks(self, k: int = 3) -> pd.DataFrame:
-        """:func:`kit.scoring.team_ranks` of the scored teams against the case's journey."""
+        """:func:`kit.analyses.scoring.team_ranks` of the scored teams against the case's journey."""
         if k not in self._ranks:
             self._ranks[k] = team_ranks(self.scored, self.journey, k=k)
         return self._ranks[k]

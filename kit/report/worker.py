@@ -32,26 +32,26 @@ import traceback
 from pathlib import Path
 from typing import Any
 
-from kit.export import write_file
-from kit.problems import InvalidData
 from kit.report.cache import MANIFEST_DIR, SYNTHESIS_MARKER, running_marker, write_manifest
+from kit.report.export import write_file
 from kit.report.models import Job, Status, TeamResult
 from kit.report.pages import SYNTHESIS_PAGE, failure_page
+from kit.store.problems import InvalidData
 
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 KERNEL_ATTEMPTS = 2
 """A team whose kernel died is run once more on a fresh kernel before it fails."""
 REPORT_WARMUP = (
-    "import plotly.graph_objects, plotly.tools, kit.display, kit.narrative\n"
+    "import plotly.graph_objects, plotly.tools, kit.report.display, kit.report.story\n"
     "import kit.figures.journey, kit.figures.blueprint, kit.figures.pyramid\n"
     "import kit.figures.ipa, kit.figures.priorities, kit.figures.readiness\n"
-    "import kit.synthesis, kit.figures.teams\n"
+    "import kit.report.synthesis, kit.figures.teams\n"
 )
 """Imported by each warm kernel before its baseline snapshot: what the report notebooks use.
 
 Importing up front is what makes the kernel warm, and it also keeps import side effects in the
 baseline: ``plotly.tools``, for one, registers a warnings filter when first imported (lazily,
-by plotly itself), which :func:`kit.kernels.restore` would otherwise roll back."""
+by plotly itself), which :func:`kit.report.kernels.restore` would otherwise roll back."""
 _PR_SET_PDEATHSIG = 1
 
 
@@ -59,13 +59,13 @@ class _Worker:
     """Per-process state: one warm kernel and the exporter, reused for every team."""
 
     def __init__(self, start_lock: Any, timeout: float | None, cwd: str):
-        from kit.kernels import WARMUP_CODE, WarmKernel
+        from kit.report.kernels import WARMUP_CODE, WarmKernel
 
         self.kernel = WarmKernel(
             cwd=cwd, warmup=REPORT_WARMUP + WARMUP_CODE, start_lock=start_lock, timeout=timeout
         )
         self.kernel.launch()  # the kernel boots while this process imports the exporter
-        from kit.export import html_exporter
+        from kit.report.export import html_exporter
 
         html_exporter()
 
@@ -143,7 +143,7 @@ def _worker() -> _Worker:
     """This process's worker; started now when the pool's initializer could not start one."""
     global _WORKER
     if _WORKER is None:
-        from kit.kernels import KernelProblem
+        from kit.report.kernels import KernelProblem
 
         try:
             _WORKER = _Worker(None, 600, _CWD)
@@ -222,9 +222,9 @@ def _load_team(job: Job, result: TeamResult) -> bool:
     """Validate the team and fill the index facts; False (and the result says why) when invalid."""
     import yaml
 
-    from kit.story import Story
-    from kit.workbook import Workbook
-    from kit.workshop import Workshop
+    from kit.report.story import Story
+    from kit.store.workbook import Workbook
+    from kit.store.workshop import Workshop
 
     team_dir, workshop_dir = Path(job.team_dir), Path(job.workshop_dir)
     try:
@@ -264,7 +264,7 @@ def _run_notebook(job: Job, result: TeamResult) -> Any:
 
     Returns the executed notebook; raises papermill's execution error or KernelProblem.
     """
-    from kit.kernels import KernelProblem
+    from kit.report.kernels import KernelProblem
 
     worker = _worker()
     parameters = {
@@ -317,7 +317,7 @@ def _notebook_failed(job: Job, result: TeamResult, exc: Any) -> None:
 
 
 def _write_pdf(job: Job, result: TeamResult, page: str) -> None:
-    from kit.export import PdfError, print_pdf
+    from kit.report.export import PdfError, print_pdf
 
     out = Path(job.out)
     printable = out / f".{job.slug}.print.html"
@@ -338,8 +338,8 @@ def _build(job: Job, result: TeamResult) -> None:
     import nbformat
     from papermill.exceptions import PapermillExecutionError
 
-    from kit.export import notebook_html
-    from kit.kernels import KernelProblem
+    from kit.report.export import notebook_html
+    from kit.report.kernels import KernelProblem
 
     out = Path(job.out)
     clock = _Clock(result)
@@ -399,8 +399,8 @@ def _build_synthesis(job: Job, result: TeamResult) -> None:
     import nbformat
     from papermill.exceptions import PapermillExecutionError
 
-    from kit.export import notebook_html
-    from kit.kernels import KernelProblem
+    from kit.report.export import notebook_html
+    from kit.report.kernels import KernelProblem
 
     out = Path(job.out)
     result.name = "Synthesis"

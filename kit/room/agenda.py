@@ -1,7 +1,7 @@
 """Session agendas as data: the models of ``datasets/<case>/agendas.yaml``, loading with
 ``<case>/agendas.yaml:<line>:<where>`` messages, and the clock times of an agenda.
 
-The run sheet built from them is :mod:`kit.guide`.
+The run sheet built from them is :mod:`kit.room.guide`.
 
 Examples
 --------
@@ -21,9 +21,9 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, RootModel, ValidationError, model_validator
 
-from kit.problems import InvalidData, Problem
 from kit.resources import datasets_dir, exercises_dir, workshops_dir
-from kit.safeyaml import parse_yaml
+from kit.store.problems import InvalidData, Problem
+from kit.store.safeyaml import parse_yaml
 
 AGENDAS_FILE = "agendas.yaml"
 AGENDA_NAMES: tuple[str, ...] = ("half-day", "full-day")
@@ -188,7 +188,7 @@ def parse_agendas(text: str, shown: str = AGENDAS_FILE) -> AgendaFile:
     >>> parse_agendas("half-day: 3", "a.yaml")
     Traceback (most recent call last):
     ...
-    kit.problems.InvalidData: a.yaml:1:half-day: expected a mapping with title, minutes, workbooks, note, blocks, got 3
+    kit.store.problems.InvalidData: a.yaml:1:half-day: expected a mapping with title, minutes, workbooks, note, blocks, got 3
     """
     data, problems = parse_yaml(text, shown)  # the kit's one safe reader: no aliases, caps
     if problems:

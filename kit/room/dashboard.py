@@ -17,7 +17,7 @@ timer) for the Voilà page ``workshops/30_dashboard.ipynb`` that ``servekit pres
 Examples
 --------
 >>> import tempfile
->>> from kit.workshop import create_workshop
+>>> from kit.store.workshop import create_workshop
 >>> ws = create_workshop(Path(tempfile.mkdtemp()) / "w", teams=["<i>Blue"], starter=True)
 >>> board = Board(ws.path)
 >>> board.refresh(), board.refresh()
@@ -38,13 +38,13 @@ from typing import Any
 import pandas as pd
 from markupsafe import Markup
 
-from kit import cells
-from kit.csvio import parse_csv
-from kit.problems import errors
-from kit.progress import STEPS, team_progress
-from kit.schema import TABLES
-from kit.workbook import HISTORY_DIR
-from kit.workshop import Workshop
+from kit.analyses.progress import STEPS, team_progress
+from kit.store import cells
+from kit.store.csvio import parse_csv
+from kit.store.problems import errors
+from kit.store.schema import TABLES
+from kit.store.workbook import HISTORY_DIR
+from kit.store.workshop import Workshop
 
 TOP_K = 3
 MAX_MESSAGES = 4
@@ -159,7 +159,7 @@ class TeamView:
     raw: dict[str, bytes | None] = field(default_factory=dict)
     edits: list[Edit] = field(default_factory=list)
     charts: Markup | None = None
-    """The tile's two small charts, drawn once per load (see :func:`kit.dashboard_html.tile_html`)."""
+    """The tile's two small charts, drawn once per load (see :func:`kit.room.dashboard_html.tile_html`)."""
 
     @property
     def broken(self) -> bool:
@@ -176,8 +176,8 @@ def build_view(
     team: Any, journey: pd.DataFrame | None, previous: TeamView | None = None
 ) -> TeamView:
     """Load one team leniently and compute its tile (see :class:`TeamView`)."""
-    from kit.journey import emotion_curve
-    from kit.scoring import ipa, priority_ranking, team_ranks, top_of_ranking
+    from kit.analyses.journey import emotion_curve
+    from kit.analyses.scoring import ipa, priority_ranking, team_ranks, top_of_ranking
 
     view = TeamView(team.slug, team.slug, signature=_signature(team.path))
     for table in TABLES:
@@ -264,8 +264,8 @@ class Board:
 
     def _case_journey(self) -> pd.DataFrame | None:
         if not self._journey_loaded:
-            from kit.workbook import Workbook
-            from kit.workshop import case_dir
+            from kit.store.workbook import Workbook
+            from kit.store.workshop import case_dir
 
             self._journey_loaded = True
             try:  # the case's reference journey, as the synthesis report uses
@@ -281,7 +281,7 @@ class Board:
         Examples
         --------
         >>> import tempfile
-        >>> from kit.workshop import create_workshop
+        >>> from kit.store.workshop import create_workshop
         >>> ws = create_workshop(Path(tempfile.mkdtemp()) / "w", teams=["A", "B"])
         >>> board = Board(ws.path)
         >>> board.refresh()
@@ -307,7 +307,7 @@ class Board:
         return changed
 
     def _agree(self) -> None:
-        from kit.scoring import agreement_from_ranks
+        from kit.analyses.scoring import agreement_from_ranks
 
         ranks = [v.ranks for v in self.views.values() if v.ranks is not None and len(v.ranks)]
         if len(ranks) < 2:
@@ -323,8 +323,8 @@ class Board:
         return sorted(every, key=lambda e: e.when, reverse=True)[:limit]
 
     def html(self, now: float | None = None) -> str:
-        """The whole board as an HTML fragment (see :mod:`kit.dashboard_html`)."""
-        from kit.dashboard_html import board_html
+        """The whole board as an HTML fragment (see :mod:`kit.room.dashboard_html`)."""
+        from kit.room.dashboard_html import board_html
 
         return board_html(self, now)
 
@@ -343,7 +343,7 @@ class Dashboard:
     def __init__(self, workshop_dir: Path | str, interval: float = 10):
         import ipywidgets as widgets
 
-        from kit.dashboard_html import CSS
+        from kit.room.dashboard_html import CSS
 
         self.board = Board(workshop_dir)
         self.interval = interval

@@ -1,4 +1,4 @@
-"""HTML for the projector dashboard (:mod:`kit.dashboard`): big type, inline SVG charts, escaped.
+"""HTML for the projector dashboard (:mod:`kit.room.dashboard`): big type, inline SVG charts, escaped.
 
 Everything here builds :class:`markupsafe.Markup` with ``Markup.format``, so every team name,
 touchpoint id, description and validation message is escaped on the way in. The small charts are
@@ -19,8 +19,8 @@ from typing import Any
 
 from markupsafe import Markup
 
+from kit.analyses.progress import STEPS
 from kit.formatting import shorten
-from kit.progress import STEPS
 
 MARKS = {"done": "✓", "started": "…", "not started": "–"}
 QUADRANT_COLOURS = {
@@ -140,7 +140,7 @@ def _steps(view: Any) -> Markup:
 
 def tile_html(view: Any, now: float | None = None) -> Markup:
     """One team's tile: name, steps, then its validation messages or its two small charts."""
-    from kit.dashboard import ago
+    from kit.room.dashboard import ago
 
     head = Markup('<h3>{}</h3><div class="sk-dash-steps">{}</div>').format(view.name, _steps(view))
     if view.broken:
@@ -257,7 +257,7 @@ def _agreement(board: Any) -> Markup:
 
 
 def board_html(board: Any, now: float | None = None) -> str:
-    """The whole board (see :meth:`kit.dashboard.Board.html`)."""
+    """The whole board (see :meth:`kit.room.dashboard.Board.html`)."""
     now = time.time() if now is None else now
     views = sorted(board.views.values(), key=lambda v: v.name.lower())
     finished = sum(1 for v in views if v.steps and all(x == "done" for x in v.steps.values()))

@@ -9,7 +9,7 @@ the debrief. :class:`AgendaFile` validates the file; every problem comes back at
 
 :class:`Guide` joins an agenda with a workshop (its teams, their notebook folders) and its case
 (facilitator notes, planted flaws) and renders the run sheet as HTML sections; :func:`write_guide`
-exports them through the kit's own offline report template (:mod:`kit.export`) and, optionally,
+exports them through the kit's own offline report template (:mod:`kit.report.export`) and, optionally,
 prints an A4 PDF with headless Chromium.
 
 Examples
@@ -30,7 +30,8 @@ from typing import Any
 
 from markupsafe import Markup
 
-from kit.agenda import (  # noqa: F401 - re-exported: the agenda API stays importable here
+from kit.resources import exercises_dir, workshops_dir
+from kit.room.agenda import (  # noqa: F401 - re-exported: the agenda API stays importable here
     _TIME,
     AGENDA_NAMES,
     AGENDAS_FILE,
@@ -49,7 +50,6 @@ from kit.agenda import (  # noqa: F401 - re-exported: the agenda API stays impor
     parse_start,
     schedule,
 )
-from kit.resources import exercises_dir, workshops_dir
 
 # --------------------------------------------------------------------------- the run sheet
 SEEDS: dict[str, str] = {
@@ -96,7 +96,7 @@ class Guide:
     Examples
     --------
     >>> import tempfile
-    >>> from kit.workshop import create_workshop
+    >>> from kit.store.workshop import create_workshop
     >>> ws = create_workshop(Path(tempfile.mkdtemp()) / "w", teams=["A <b>"], starter=True)
     >>> guide = Guide(ws.path, "half-day", "13:30")
     >>> guide.end
@@ -106,7 +106,7 @@ class Guide:
     """
 
     def __init__(self, workshop_dir: Path | str, agenda: str = "half-day", start: str = "09:00"):
-        from kit.workshop import Workshop, WorkshopError, load_case
+        from kit.store.workshop import Workshop, WorkshopError, load_case
 
         self.workshop = Workshop(workshop_dir)
         info = self.workshop.info
@@ -265,7 +265,7 @@ class Guide:
 
     def teams_html(self) -> Markup:
         """Each team's notebook folder (``notebooks/<slug>/``) and link."""
-        from kit.lab import team_url
+        from kit.room.lab import team_url
 
         notebooks = sorted(
             p.name for p in workshops_dir().glob("*.ipynb") if PARTICIPANT.match(p.name)
@@ -360,7 +360,7 @@ class Guide:
 
     def html(self) -> str:
         """The whole run sheet as one offline HTML page (the kit's report template)."""
-        from kit.export import notebook_html
+        from kit.report.export import notebook_html
 
         return notebook_html(
             self.notebook(),
@@ -385,12 +385,12 @@ def write_guide(
     Examples
     --------
     >>> import tempfile
-    >>> from kit.workshop import create_workshop
+    >>> from kit.store.workshop import create_workshop
     >>> ws = create_workshop(Path(tempfile.mkdtemp()) / "w", teams=["A"])
     >>> [p.name for p in write_guide(ws.path, "full-day")]
     ['guide-full-day.html']
     """
-    from kit.export import print_pdf, write_file
+    from kit.report.export import print_pdf, write_file
 
     guide = Guide(workshop_dir, agenda, start)
     target = Path(out) if out else Path(workshop_dir) / f"guide-{agenda}.html"

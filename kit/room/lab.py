@@ -40,10 +40,10 @@ import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from kit.links import TeamLink
-from kit.problems import KitError
-from kit.teamnotebooks import NOTEBOOKS_DIR, participant_notebooks, team_notebook_dir
-from kit.workshop import Workshop, is_workshop
+from kit.room.links import TeamLink
+from kit.room.teamnotebooks import NOTEBOOKS_DIR, participant_notebooks, team_notebook_dir
+from kit.store.problems import KitError
+from kit.store.workshop import Workshop, is_workshop
 
 NEWS_PLUGIN = "@jupyterlab/apputils-extension:announcements"
 LAB_OVERRIDES = {"@jupyterlab/notebook-extension:tracker": {"windowingMode": "none"}}
@@ -153,7 +153,7 @@ def team_links(workshop_dir: Path | str, base: str, token: str) -> list[TeamLink
     Examples
     --------
     >>> import tempfile
-    >>> from kit.workshop import create_workshop
+    >>> from kit.store.workshop import create_workshop
     >>> ws = create_workshop(Path(tempfile.mkdtemp()) / "w", teams=["Blue & Gold"])
     >>> [(t.name, t.url) for t in team_links(ws.path, "http://h:1", "t")]
     [('Blue & Gold', 'http://h:1/lab/workspaces/blue-gold/tree/notebooks/blue-gold/01_journey.ipynb?token=t')]
@@ -249,7 +249,7 @@ class LabServer:
         Examples
         --------
         >>> import tempfile
-        >>> from kit.workshop import create_workshop
+        >>> from kit.store.workshop import create_workshop
         >>> ws = create_workshop(Path(tempfile.mkdtemp()) / "w", teams=["A"])
         >>> LabServer(ws.path, port=9999, token="t").links()[0].url.split("/lab/")[0]
         'http://127.0.0.1:9999'
@@ -323,7 +323,7 @@ class LabServer:
 
     def check(self) -> None:
         """Refuse what cannot work before starting: no workshop, bad kernel, port taken."""
-        from kit.kernels import python_kernel_ok
+        from kit.report.kernels import python_kernel_ok
 
         if not is_workshop(self.workshop_dir):
             raise LabError(

@@ -24,7 +24,7 @@ from pathlib import Path
 import segno
 from markupsafe import Markup
 
-from kit.csvio import atomic_write
+from kit.store.csvio import atomic_write
 
 LINKS_FILE = "links.html"
 

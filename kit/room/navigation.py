@@ -22,8 +22,8 @@ from typing import Any
 
 import nbformat
 
-from kit.csvio import atomic_write
-from kit.problems import Problem, display_path
+from kit.store.csvio import atomic_write
+from kit.store.problems import Problem, display_path
 
 MARKER = "<!-- servekit:nav -->"
 """Ends every navigation line (invisible when the markdown is rendered)."""

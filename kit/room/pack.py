@@ -24,7 +24,7 @@ laptop) keeps the original manifest's hashes as its base, so conflicts are still
 Examples
 --------
 >>> import tempfile
->>> from kit.workshop import create_workshop
+>>> from kit.store.workshop import create_workshop
 >>> ws = create_workshop(Path(tempfile.mkdtemp()) / "w", teams=["Blue"])
 >>> zipped = pack_team(ws.path, "blue", ws.path.parent / "blue.zip")
 >>> sorted(n for n in zipfile.ZipFile(zipped).namelist() if not n.startswith("notebooks/"))
@@ -44,12 +44,12 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-from kit.csvio import atomic_write
-from kit.problems import KitError, Problem, errors
-from kit.storage import team_lock
-from kit.teamnotebooks import NOTEBOOKS_DIR
-from kit.workbook import HISTORY_DIR, validate_team
-from kit.workshop import TEAMS_DIR, WORKSHOP_FILE, Workshop, is_workshop
+from kit.room.teamnotebooks import NOTEBOOKS_DIR
+from kit.store.csvio import atomic_write
+from kit.store.problems import KitError, Problem, errors
+from kit.store.storage import team_lock
+from kit.store.workbook import HISTORY_DIR, validate_team
+from kit.store.workshop import TEAMS_DIR, WORKSHOP_FILE, Workshop, is_workshop
 
 MANIFEST = "servekit-pack.json"
 README = "README.txt"
@@ -119,7 +119,7 @@ def pack_team(workshop_dir: Path | str, team: str, out: Path | str) -> Path:
 
     Raises
     ------
-    PackError, kit.workshop.WorkshopError
+    PackError, kit.store.workshop.WorkshopError
         Not a workshop, unknown team, or ``out`` inside the team's folders.
     """
     root = Path(workshop_dir).resolve()
@@ -293,7 +293,7 @@ def read_pack(path: Path | str) -> tuple[dict, dict[str, bytes]]:
     >>> read_pack(bad)
     Traceback (most recent call last):
     ...
-    kit.pack.PackError: ...bad.zip: refused, nothing was written: 1 unsafe entry (expected only files under teams/blue/ and notebooks/blue/): '../evil.txt' climbs out with '..'
+    kit.room.pack.PackError: ...bad.zip: refused, nothing was written: 1 unsafe entry (expected only files under teams/blue/ and notebooks/blue/): '../evil.txt' climbs out with '..'
     """
     path = Path(path)
     with _open_zip(path) as archive:
@@ -424,7 +424,7 @@ def collect(
     Examples
     --------
     >>> import tempfile
-    >>> from kit.workshop import create_workshop
+    >>> from kit.store.workshop import create_workshop
     >>> ws = create_workshop(Path(tempfile.mkdtemp()) / "w", teams=["Blue"])
     >>> zipped = pack_team(ws.path, "blue", ws.path.parent / "blue.zip")
     >>> _ = (ws.path / "teams" / "blue" / "team.yaml").write_text("name: Blue\nmembers: [Al]\n")

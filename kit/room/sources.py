@@ -8,7 +8,7 @@ date or not at the end (``servekit stamp-sources --check``, run by ``make lint``
 credits means editing this module and stamping again; nobody edits the cells by hand.
 
 The cell starts with an invisible marker (an HTML comment), so stamping again replaces it instead
-of adding another. A navigation line (:mod:`kit.navigation`) at the bottom of the cell is kept:
+of adding another. A navigation line (:mod:`kit.room.navigation`) at the bottom of the cell is kept:
 the two stamps live side by side in any order.
 
 Examples
@@ -32,11 +32,11 @@ from typing import Any
 
 import nbformat
 
-from kit.csvio import atomic_write
-from kit.navigation import MARKER as NAV_MARKER
-from kit.navigation import stamped as nav_stamped
-from kit.navigation import strip_nav
-from kit.problems import Problem, display_path
+from kit.room.navigation import MARKER as NAV_MARKER
+from kit.room.navigation import stamped as nav_stamped
+from kit.room.navigation import strip_nav
+from kit.store.csvio import atomic_write
+from kit.store.problems import Problem, display_path
 
 MARKER = "<!-- servekit:sources -->"
 """Opens every stamped *Sources* cell (invisible when the markdown is rendered)."""
@@ -320,7 +320,7 @@ def check(folder: Path | str) -> list[Problem]:
                 display_path(path, folder.parent),
                 None,
                 None,
-                f"the Sources section is {what}; expected the shared text of kit/sources.py as the "
+                f"the Sources section is {what}; expected the shared text of kit/room/sources.py as the "
                 f"notebook's last cell (run: servekit stamp-sources {folder})",
             )
         )

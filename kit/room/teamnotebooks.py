@@ -18,7 +18,7 @@ participant saved) is replaced atomically and its previous version kept in
 Examples
 --------
 >>> import tempfile
->>> from kit.workshop import create_workshop
+>>> from kit.store.workshop import create_workshop
 >>> ws = create_workshop(Path(tempfile.mkdtemp()) / "w", teams=["Blue & Gold"])
 >>> paths = write_team_notebooks(ws.path)
 >>> [p.relative_to(ws.path).as_posix() for p in paths][:2]
@@ -37,10 +37,10 @@ from typing import Any
 
 import nbformat
 
-from kit.csvio import atomic_write
-from kit.navigation import nav_line, notebook_title, stamped
 from kit.resources import workshops_dir
-from kit.workshop import Workshop, WorkshopError, is_workshop
+from kit.room.navigation import nav_line, notebook_title, stamped
+from kit.store.csvio import atomic_write
+from kit.store.workshop import Workshop, WorkshopError, is_workshop
 
 NOTEBOOKS_DIR = "notebooks"
 PARTICIPANT_PATTERN = "0[1-9]_*.ipynb"
@@ -148,7 +148,7 @@ def sync_team_notebooks(
     Examples
     --------
     >>> import tempfile
-    >>> from kit.workshop import create_workshop
+    >>> from kit.store.workshop import create_workshop
     >>> ws = create_workshop(Path(tempfile.mkdtemp()) / "w", teams=["A"])
     >>> any(w.changed for w in sync_team_notebooks(ws.path))   # create_workshop wrote them
     False
@@ -211,13 +211,13 @@ def write_team_notebooks(
 
     Raises
     ------
-    kit.workshop.WorkshopError
+    kit.store.workshop.WorkshopError
         Not a workshop folder, or an unknown team.
 
     Examples
     --------
     >>> import tempfile
-    >>> from kit.workshop import create_workshop
+    >>> from kit.store.workshop import create_workshop
     >>> ws = create_workshop(Path(tempfile.mkdtemp()) / "w", teams=["A", "B"])
     >>> sorted({p.parent.name for p in write_team_notebooks(ws.path, ["B"])})
     ['b']

@@ -13,7 +13,7 @@ from typing import Any
 
 import pandas as pd
 
-from kit.schema import TABLES, parse_bool
+from kit.store.schema import TABLES, parse_bool
 
 
 def is_missing(value: Any) -> bool:

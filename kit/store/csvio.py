@@ -31,7 +31,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from kit.problems import Problem
+from kit.store.problems import Problem
 
 BOM = b"\xef\xbb\xbf"
 _DELIMITERS = (",", ";", "\t", "|")

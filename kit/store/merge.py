@@ -2,7 +2,7 @@
 
 Two people editing one team each load a version of a file (the *base*), change it (*mine*), and
 save; meanwhile the file on disk may have been saved by the other (*theirs*). Rows are matched by
-the table's id columns (:attr:`kit.schema.TableSpec.key`; tables without ids, like ``needs``, by
+the table's id columns (:attr:`kit.store.schema.TableSpec.key`; tables without ids, like ``needs``, by
 the whole row). For each row and each cell, a side that left it as in the base gives way to the
 side that changed it; when both changed the same cell differently, or one deleted a row the other
 changed, that is a :class:`Clash` — the only case a person is asked about.
@@ -29,9 +29,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from kit.csvio import csv_text, parse_csv
-from kit.problems import ConflictError
-from kit.schema import TABLES
+from kit.store.csvio import csv_text, parse_csv
+from kit.store.problems import ConflictError
+from kit.store.schema import TABLES
 
 _GONE = object()
 
@@ -110,12 +110,12 @@ def _describe(ident: tuple, key: tuple[str, ...], columns: list[str]) -> str:
 def merge_table(
     name: str, base: str | None, theirs: str | None, mine: str | None, *, prefer_mine: bool = False
 ) -> tuple[str, list[Clash]]:
-    """Merge three versions of table ``name`` (CSV texts as :func:`kit.validation.table_text`).
+    """Merge three versions of table ``name`` (CSV texts as :func:`kit.store.validation.table_text`).
 
     Parameters
     ----------
     name : str
-        Table name in :data:`kit.schema.TABLES`.
+        Table name in :data:`kit.store.schema.TABLES`.
     base, theirs, mine : str or None
         The version loaded, the one on disk now, and this editor's (``None``: no file).
     prefer_mine : bool

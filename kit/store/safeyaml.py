@@ -10,7 +10,7 @@ objects) it refuses
 - nesting deeper than :data:`MAX_DEPTH` (the kit's files are one or two levels deep; deep
   nesting only serves to exhaust the parser's recursion).
 
-Problems come back as :class:`kit.problems.Problem` naming the file and line, never as an
+Problems come back as :class:`kit.store.problems.Problem` naming the file and line, never as an
 exception, so ``validate``, ``status`` and the editors show one clear message.
 
 Examples
@@ -29,7 +29,7 @@ from typing import Any
 
 import yaml
 
-from kit.problems import InvalidData, Problem, errors
+from kit.store.problems import InvalidData, Problem, errors
 
 MAX_BYTES = 1_000_000
 """Largest YAML file the kit reads (bytes)."""
@@ -140,7 +140,7 @@ def load_yaml(path: Path, shown: str | None = None) -> Any:
     >>> load_yaml(file)
     {'slug': 'demo'}
     """
-    from kit.storage import read_bytes
+    from kit.store.storage import read_bytes
 
     shown = shown or Path(path).as_posix()
     raw, problem = read_bytes(Path(path), shown)

@@ -2,7 +2,7 @@
 
 Each table of the team workbook is declared once here, as a pydantic model of one row plus a
 :class:`TableSpec` that says its file name, key and which columns point at other tables. The
-workbook loader (:mod:`kit.workbook`) validates every row against these models and reports every
+workbook loader (:mod:`kit.store.workbook`) validates every row against these models and reports every
 problem; analyses and widgets read the column lists from here rather than spelling them again.
 
 Spreadsheet habits are accepted: stray whitespace is stripped, blank cells are "missing", and

@@ -1,6 +1,6 @@
 """Keeping a team folder's files safe on disk: safe reads, the team lock, history, commits.
 
-This module only reads and writes bytes; what the bytes mean is :mod:`kit.validation`'s job.
+This module only reads and writes bytes; what the bytes mean is :mod:`kit.store.validation`'s job.
 
 - :func:`read_bytes` refuses symbolic links and anything that is not a regular file (a FIFO named
   ``journey.csv`` would otherwise hang the reader; a link could point anywhere), with a message.
@@ -42,8 +42,8 @@ from pathlib import Path
 
 import filelock
 
-from kit.csvio import atomic_write
-from kit.problems import KitError, Problem
+from kit.store.csvio import atomic_write
+from kit.store.problems import KitError, Problem
 
 LOCK_FILE = ".lock"
 JOURNAL = ".save-journal.json"

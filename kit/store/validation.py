@@ -1,7 +1,7 @@
 """Checking a team's files: every row against its schema, then keys and references across tables.
 
 This module knows what the bytes of a team folder *mean*; it never touches the disk
-(:mod:`kit.storage` does). :func:`read_team` turns the raw files of a team into typed tables
+(:mod:`kit.store.storage` does). :func:`read_team` turns the raw files of a team into typed tables
 and **every** problem, each as ``path:row:column: what is wrong; expected …``. A table that could
 not be read at all (binary junk, a broken header) is not used to check references, so one broken
 file gives its own message and no cascade of "unknown id" errors in the others.
@@ -29,10 +29,10 @@ import numpy as np
 import pandas as pd
 from pydantic import BaseModel, ValidationError
 
-from kit.csvio import CsvTable, csv_text, parse_csv
-from kit.problems import Problem
-from kit.safeyaml import parse_yaml
-from kit.schema import REFLECTION_QUESTIONS, TABLES, ReflectionsFile, TableSpec, TeamFile
+from kit.store.csvio import CsvTable, csv_text, parse_csv
+from kit.store.problems import Problem
+from kit.store.safeyaml import parse_yaml
+from kit.store.schema import REFLECTION_QUESTIONS, TABLES, ReflectionsFile, TableSpec, TeamFile
 
 TEAM_FILE = "team.yaml"
 REFLECTIONS_FILE = "reflections.yaml"
@@ -85,7 +85,7 @@ def expected(model: type[BaseModel], column: str) -> str:
 
     Examples
     --------
-    >>> from kit.schema import JourneyRow
+    >>> from kit.store.schema import JourneyRow
     >>> expected(JourneyRow, "emotion")
     'a whole number from -2 to 2'
     >>> expected(JourneyRow, "contact")
@@ -400,7 +400,7 @@ def _yaml_problems(exc: ValidationError, shown: str, messages: Mapping[str, str]
 
 
 def check_team(data: Any, shown: str) -> tuple[dict[str, Any], list[Problem]]:
-    """Validate ``team.yaml`` (:class:`kit.schema.TeamFile`); keep what is valid.
+    """Validate ``team.yaml`` (:class:`kit.store.schema.TeamFile`); keep what is valid.
 
     Examples
     --------
@@ -434,7 +434,7 @@ def empty_of(keys: Iterable[str | None]) -> dict[str, Any]:
 
 
 def check_reflections(data: Any, shown: str) -> tuple[dict[str, str], list[Problem]]:
-    """Validate ``reflections.yaml`` (:class:`kit.schema.ReflectionsFile`); keep valid answers.
+    """Validate ``reflections.yaml`` (:class:`kit.store.schema.ReflectionsFile`); keep valid answers.
 
     Examples
     --------

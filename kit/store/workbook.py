@@ -1,11 +1,11 @@
 """A team's workbook: its CSV tables and YAML files, validated on every load, saved safely.
 
 A team folder holds ``team.yaml`` (``name``, ``members``), the tables declared in
-:data:`kit.schema.TABLES` (``journey.csv``, ``roles.csv`` …) and ``reflections.yaml``. A missing
+:data:`kit.store.schema.TABLES` (``journey.csv``, ``roles.csv`` …) and ``reflections.yaml``. A missing
 table is an empty table, so a brand-new team is valid.
 
 This module is the workbook in memory and how it is saved; what the files mean is checked in
-:mod:`kit.validation` and the bytes are kept safe by :mod:`kit.storage`.
+:mod:`kit.store.validation` and the bytes are kept safe by :mod:`kit.store.storage`.
 
 Loading checks every row of every table against its schema, then keys and references across
 tables, and reports **every** problem as ``path:row:column: what is wrong; expected …``.
@@ -13,13 +13,13 @@ Changing tables (:meth:`Workbook.set_tables`) is transactional: all the new tabl
 together and either all replace the old ones or none does. Saving happens under the team's lock:
 
 1. every file this workbook changed is merged row by row with the version on disk, if someone
-   else saved it meanwhile (:mod:`kit.merge`); only a clash on the same row stops the save
-   (:class:`kit.merge.RowConflict`, listing both values);
+   else saved it meanwhile (:mod:`kit.store.merge`); only a clash on the same row stops the save
+   (:class:`kit.store.merge.RowConflict`, listing both values);
 2. the whole team — its files as they are on disk plus this change — is validated; a change
    that would leave it invalid (a touchpoint deleted here while someone added a need for it) is
    refused with :class:`TeamWouldBreak`, which offers to delete the dependent rows too
    (``save(cascade=True)``);
-3. all changed files are written as one change (:func:`kit.storage.commit`), the previous
+3. all changed files are written as one change (:func:`kit.store.storage.commit`), the previous
    versions kept in ``.history/``, and the workbook takes in what others saved meanwhile.
 
 Examples
@@ -45,11 +45,11 @@ from typing import Any
 import pandas as pd
 import yaml
 
-from kit.csvio import parse_csv
-from kit.merge import Clash, RowConflict, merge_mapping, merge_table
-from kit.problems import ConflictError, InvalidData, Problem, display_path, errors
-from kit.schema import TABLES
-from kit.storage import (
+from kit.store.csvio import parse_csv
+from kit.store.merge import Clash, RowConflict, merge_mapping, merge_table
+from kit.store.problems import ConflictError, InvalidData, Problem, display_path, errors
+from kit.store.schema import TABLES
+from kit.store.storage import (
     HISTORY_DIR,
     HISTORY_KEEP,
     cleanup,
@@ -61,7 +61,7 @@ from kit.storage import (
     sha,
     team_lock,
 )
-from kit.validation import (
+from kit.store.validation import (
     FILES,
     REFLECTIONS_FILE,
     TEAM_FILE,
@@ -136,7 +136,7 @@ class Workbook:
 
     Use :meth:`load` to open a team folder. Tables are read with ``wb["journey"]`` (a copy) and
     replaced with ``wb["journey"] = frame`` or, several at once, :meth:`set_tables` (validated at
-    once against the other tables; raises :class:`kit.problems.InvalidData` and keeps the old
+    once against the other tables; raises :class:`kit.store.problems.InvalidData` and keeps the old
     tables when invalid). :meth:`save` writes the files that changed. Treat ``tables`` as
     read-only: replace a table, never edit it in place.
 
@@ -187,7 +187,7 @@ class Workbook:
         root : path-like, optional
             Folder that messages show paths relative to (default: ``path``'s workshop, if any).
         strict : bool
-            Raise :class:`kit.problems.InvalidData` when there are errors (default). With
+            Raise :class:`kit.store.problems.InvalidData` when there are errors (default). With
             ``False`` the valid rows are kept and ``problems`` lists what was wrong.
 
         Returns
@@ -318,7 +318,7 @@ class Workbook:
 
         Raises
         ------
-        kit.problems.InvalidData
+        kit.store.problems.InvalidData
             When the new tables have errors; the workbook keeps all the old tables.
 
         Examples
@@ -366,9 +366,9 @@ class Workbook:
 
         Raises
         ------
-        kit.merge.RowConflict
+        kit.store.merge.RowConflict
             When someone changed a row this edit changed, differently, since.
-        kit.problems.InvalidData
+        kit.store.problems.InvalidData
             When the old rows no longer fit the other tables.
         """
         frames, clashes = {}, []
@@ -476,12 +476,12 @@ class Workbook:
 
         Raises
         ------
-        kit.merge.RowConflict
+        kit.store.merge.RowConflict
             A row this workbook changed was changed differently on disk (``force`` is False).
         TeamWouldBreak
             The team on disk plus this change would be invalid (nothing is written); its
             ``offer`` says which dependent rows ``cascade=True`` would delete.
-        kit.problems.InvalidData
+        kit.store.problems.InvalidData
             A file this workbook changed has errors on disk, or cannot be read.
 
         Examples

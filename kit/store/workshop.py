@@ -24,17 +24,17 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from kit.csvio import atomic_write
 from kit.formatting import slugify
-from kit.problems import KitError, Problem, display_path
 from kit.resources import cases as available_cases
 from kit.resources import datasets_dir
-from kit.safeyaml import load_yaml, parse_yaml
-from kit.schema import WorkshopFile
-from kit.storage import read_bytes
-from kit.validation import CONTROL as _CONTROL
-from kit.validation import printable
-from kit.workbook import TEAM_FILE, Workbook, validate_team
+from kit.store.csvio import atomic_write
+from kit.store.problems import KitError, Problem, display_path
+from kit.store.safeyaml import load_yaml, parse_yaml
+from kit.store.schema import WorkshopFile
+from kit.store.storage import read_bytes
+from kit.store.validation import CONTROL as _CONTROL
+from kit.store.validation import printable
+from kit.store.workbook import TEAM_FILE, Workbook, validate_team
 
 WORKSHOP_FILE = "workshop.yaml"
 TEAMS_DIR = "teams"
@@ -90,7 +90,7 @@ def check_team_name(name: str, taken: dict[str, str] | None = None) -> str:
     >>> check_team_name("../etc")
     Traceback (most recent call last):
     ...
-    kit.workshop.WorkshopError: team name '../etc' is refused: it contains a path separator ...
+    kit.store.workshop.WorkshopError: team name '../etc' is refused: it contains a path separator ...
     """
     text = (name or "").strip()
     if not text or text in {".", ".."}:
@@ -335,7 +335,7 @@ class Workshop:
 
 
 def _workshop_problems(data: dict[str, Any]) -> list[Problem]:
-    """Check ``workshop.yaml`` against :class:`kit.schema.WorkshopFile`."""
+    """Check ``workshop.yaml`` against :class:`kit.store.schema.WorkshopFile`."""
     try:
         WorkshopFile.model_validate({str(k): v for k, v in data.items()})
     except ValidationError as exc:
@@ -433,8 +433,8 @@ def create_workshop(
     reference = case_dir(case) / "reference"
     for name in teams or []:
         workshop.add_team(name, starter=reference if starter else None)
-    if teams:  # each team's own notebooks, nothing to type (kit.teamnotebooks)
-        from kit.teamnotebooks import write_team_notebooks
+    if teams:  # each team's own notebooks, nothing to type (kit.room.teamnotebooks)
+        from kit.room.teamnotebooks import write_team_notebooks
 
         write_team_notebooks(path, list(slugs))
     return workshop

@@ -23,7 +23,7 @@ Examples
 --------
 >>> import tempfile
 >>> from pathlib import Path
->>> from kit.workshop import create_workshop
+>>> from kit.store.workshop import create_workshop
 >>> ws = create_workshop(Path(tempfile.mkdtemp()) / "w", teams=["Blue"])
 >>> editor = journey_editor(ws.path, "Blue")
 >>> editor.stage.value, editor.description.value = "Arrival", "Check-in"

@@ -16,12 +16,12 @@ import pandas as pd
 from markupsafe import escape
 
 from kit.figures.style import PALETTE, esc
-from kit.merge import RowConflict
-from kit.problems import ConflictError, InvalidData, KitError, Problem, errors
-from kit.schema import TABLES
+from kit.store.merge import RowConflict
+from kit.store.problems import ConflictError, InvalidData, KitError, Problem, errors
+from kit.store.schema import TABLES
+from kit.store.workbook import TeamWouldBreak, Workbook
 from kit.widgets.forms import Field, RowForm, _shared, error_html
 from kit.widgets.session import Session
-from kit.workbook import TeamWouldBreak, Workbook
 
 
 @dataclass

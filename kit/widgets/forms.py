@@ -17,11 +17,11 @@ from typing import TYPE_CHECKING, Any
 import ipywidgets as widgets
 import pandas as pd
 
-from kit.cells import is_missing
 from kit.figures.style import PALETTE, esc
 from kit.formatting import shorten
-from kit.schema import LEVELS, TABLES
-from kit.workbook import cell_text
+from kit.store.cells import is_missing
+from kit.store.schema import LEVELS, TABLES
+from kit.store.workbook import cell_text
 
 if TYPE_CHECKING:
     from kit.widgets.editor import Editor
@@ -36,7 +36,7 @@ SERVING_LEVELS: tuple[str, ...] = tuple(level for level in LEVELS if level != "c
 
 
 missing = is_missing
-"""True for ``None``, NaN, ``pd.NA`` and blank text (:func:`kit.cells.is_missing`)."""
+"""True for ``None``, NaN, ``pd.NA`` and blank text (:func:`kit.store.cells.is_missing`)."""
 
 
 def set_options(
@@ -74,7 +74,7 @@ class Field:
     read : callable, optional
         Control value -> cell value (default: the value itself).
     show : callable, optional
-        Cell value -> control value (default: :func:`kit.validation.cell_text` for text, the value otherwise).
+        Cell value -> control value (default: :func:`kit.store.validation.cell_text` for text, the value otherwise).
 
     Examples
     --------
@@ -134,7 +134,7 @@ class RowForm:
     --------
     >>> import tempfile
     >>> from kit.widgets.editor import Editor
-    >>> from kit.workbook import Workbook
+    >>> from kit.store.workbook import Workbook
     >>> editor = Editor(Workbook.load(tempfile.mkdtemp()))
     >>> name = Field("name", widgets.Text())
     >>> level = Field("level", widgets.Dropdown(options=["customer", "frontline"]))
@@ -152,7 +152,7 @@ class RowForm:
     editor : Editor
         The editor that commits.
     table : str
-        Table name in :data:`kit.schema.TABLES`.
+        Table name in :data:`kit.store.schema.TABLES`.
     fields : list of Field
         The editable columns.
     noun : str

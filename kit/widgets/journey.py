@@ -18,12 +18,14 @@ from typing import Any
 import ipywidgets as widgets
 import pandas as pd
 
+from kit.analyses.journey import ordered_touchpoints, stages
 from kit.figures.journey import journey_map, journey_map_spec
 from kit.figures.style import esc
 from kit.formatting import shorten
-from kit.journey import ordered_touchpoints, stages
-from kit.schema import CONTACTS, LEVELS
-from kit.validation import cell_text
+from kit.store.schema import CONTACTS, LEVELS
+from kit.store.validation import cell_text
+from kit.store.workbook import Workbook
+from kit.store.workshop import slugify
 from kit.widgets.base import (
     NEW,
     Editor,
@@ -38,8 +40,6 @@ from kit.widgets.base import (
     sync_figure,
 )
 from kit.widgets.forms import role_names, role_options
-from kit.workbook import Workbook
-from kit.workshop import slugify
 
 CHANNELS: tuple[str, ...] = (
     "face to face",
@@ -67,7 +67,7 @@ def case_roles_of(wb: Workbook) -> pd.DataFrame:
     Examples
     --------
     >>> import tempfile
-    >>> from kit.workshop import create_workshop
+    >>> from kit.store.workshop import create_workshop
     >>> ws = create_workshop(Path(tempfile.mkdtemp()) / "w", teams=["A"])
     >>> wb = Workbook.load(ws.path / "teams" / "a", root=ws.path)
     >>> "front_desk_agent" in case_roles_of(wb)["role_id"].tolist()
@@ -75,8 +75,8 @@ def case_roles_of(wb: Workbook) -> pd.DataFrame:
     >>> len(case_roles_of(Workbook.load(tempfile.mkdtemp())))
     0
     """
-    from kit.problems import KitError
-    from kit.workshop import Workshop, case_dir
+    from kit.store.problems import KitError
+    from kit.store.workshop import Workshop, case_dir
 
     empty = wb["roles"].iloc[:0]
     case = Workshop(wb.root).info.get("case") if wb.root != wb.path else None
@@ -281,7 +281,7 @@ class JourneyEditor(Editor):
         Examples
         --------
         >>> import tempfile
-        >>> from kit.workshop import create_workshop
+        >>> from kit.store.workshop import create_workshop
         >>> ws = create_workshop(Path(tempfile.mkdtemp()) / "w", teams=["A"])
         >>> editor = journey_editor(ws.path, "A")
         >>> editor.stage.value, editor.description.value = "Arrival", "Check-in"
@@ -428,7 +428,7 @@ def journey_editor(workshop_dir: str | Path, team: str) -> JourneyEditor | widge
     Examples
     --------
     >>> import tempfile
-    >>> from kit.workshop import create_workshop
+    >>> from kit.store.workshop import create_workshop
     >>> ws = create_workshop(Path(tempfile.mkdtemp()) / "w", teams=["A"])
     >>> type(journey_editor(ws.path, "A")).__name__
     'JourneyEditor'

@@ -14,10 +14,11 @@ from typing import Any
 import ipywidgets as widgets
 import pandas as pd
 
+from kit.analyses.journey import ordered_touchpoints
 from kit.figures.style import KIND_COLOURS, PALETTE, esc
 from kit.formatting import shorten
-from kit.journey import ordered_touchpoints
-from kit.schema import KINDS
+from kit.store.schema import KINDS
+from kit.store.workbook import Workbook
 from kit.widgets.base import (
     NEW,
     Editor,
@@ -30,7 +31,6 @@ from kit.widgets.base import (
     set_options,
 )
 from kit.widgets.forms import role_name, role_names, role_options
-from kit.workbook import Workbook
 
 KIND_WORDS: dict[str, str] = {
     "be": "BE — mindset, attitude",
@@ -282,7 +282,7 @@ def needs_editor(workshop_dir: str | Path, team: str) -> NeedsEditor | widgets.H
     Examples
     --------
     >>> import tempfile
-    >>> from kit.workshop import create_workshop
+    >>> from kit.store.workshop import create_workshop
     >>> ws = create_workshop(Path(tempfile.mkdtemp()) / "w", teams=["A"])
     >>> type(needs_editor(ws.path, "A")).__name__
     'NeedsEditor'

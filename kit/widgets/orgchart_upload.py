@@ -3,14 +3,14 @@
 The participant picks one file (a generic HR export: one row per post or person, with a
 reports-to column) or two (the senior and junior CSV files of a UK government organogram) with a
 file-upload button; nobody types a path. **Flip it** reads the upload with
-:func:`kit.orgchart.read_generic` or :func:`kit.orgchart.read_uk_organogram`, exactly as
+:func:`kit.analyses.orgchart.read_generic` or :func:`kit.analyses.orgchart.read_uk_organogram`, exactly as
 ``servekit import-orgchart`` does, so a bad file gives the same ``file:row:column`` messages
 (naming the uploaded file, never a temporary path). The result shows:
 
 - the flipped chart as an upside-down pyramid (:func:`kit.figures.pyramid.pyramid_figure`);
-- the chain check (:func:`kit.pyramid.chain_check`): roles that reach no customer, edges that
+- the chain check (:func:`kit.analyses.pyramid.chain_check`): roles that reach no customer, edges that
   serve the boss, circles;
-- the roles behind the most touchpoints (:func:`kit.pyramid.role_reach`). When the team's journey
+- the roles behind the most touchpoints (:func:`kit.analyses.pyramid.role_reach`). When the team's journey
   names none of the imported roles yet, every front-line post counts as one touchpoint, so the
   table shows which roles stand behind the most customer-facing posts.
 
@@ -36,15 +36,15 @@ from typing import Any
 import ipywidgets as widgets
 import pandas as pd
 
-from kit import cells
+from kit.analyses.orgchart import Flipped, OrgChartError, read_generic, read_uk_organogram
+from kit.analyses.pyramid import build_graph, chain_check, role_reach
 from kit.figures.style import esc
 from kit.formatting import plural
-from kit.orgchart import Flipped, OrgChartError, read_generic, read_uk_organogram
-from kit.problems import KitError, Problem
-from kit.pyramid import build_graph, chain_check, role_reach
+from kit.store import cells
+from kit.store.problems import KitError, Problem
+from kit.store.workbook import Workbook
 from kit.widgets.base import Editor, Session, figure_widget, open_editor, sync_figure
 from kit.widgets.forms import role_names
-from kit.workbook import Workbook
 
 FORMATS: tuple[tuple[str, str], ...] = (
     ("Detect (1 file: HR export, 2 files: UK organogram)", "auto"),
@@ -122,11 +122,11 @@ def read_upload(
 
     Returns
     -------
-    kit.orgchart.Flipped
+    kit.analyses.orgchart.Flipped
 
     Raises
     ------
-    kit.orgchart.OrgChartError
+    kit.analyses.orgchart.OrgChartError
         Every problem, as ``name:row:column: what is wrong; expected …`` with the uploaded name.
 
     Examples
@@ -228,7 +228,7 @@ def reach_table(
     Returns
     -------
     (pandas.DataFrame, str)
-        :func:`kit.pyramid.role_reach` (support, manager and executive roles, most first) and
+        :func:`kit.analyses.pyramid.role_reach` (support, manager and executive roles, most first) and
         ``"journey"`` or ``"frontline"``.
 
     Examples
@@ -325,7 +325,7 @@ class OrgChartUpload(Editor):
         Summary, problems or warnings, chain check and the reach table (all escaped).
     figure : plotly.graph_objects.FigureWidget
         The flipped pyramid.
-    flipped : kit.orgchart.Flipped or None
+    flipped : kit.analyses.orgchart.Flipped or None
         The last successful flip.
 
     Examples
@@ -567,7 +567,7 @@ def orgchart_upload(workshop_dir: str | Path, team: str) -> OrgChartUpload | wid
     Examples
     --------
     >>> import tempfile
-    >>> from kit.workshop import create_workshop
+    >>> from kit.store.workshop import create_workshop
     >>> ws = create_workshop(Path(tempfile.mkdtemp()) / "w", teams=["A"])
     >>> type(orgchart_upload(ws.path, "A")).__name__
     'OrgChartUpload'

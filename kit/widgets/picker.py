@@ -12,7 +12,7 @@ Team names are shown as dropdown option text (never as markup); anything in an
 Examples
 --------
 >>> import tempfile
->>> from kit.workshop import create_workshop
+>>> from kit.store.workshop import create_workshop
 >>> from kit.widgets.journey import JourneyEditor
 >>> ws = create_workshop(Path(tempfile.mkdtemp()) / "w", teams=["Blue", "Gold"])
 >>> picker = team_picker(JourneyEditor, ws.path)
@@ -33,7 +33,7 @@ from typing import Any
 import ipywidgets as widgets
 
 from kit.figures.style import esc
-from kit.workshop import Workshop, WorkshopError, is_workshop
+from kit.store.workshop import Workshop, WorkshopError, is_workshop
 
 _CHOSEN: dict[Path, str] = {}
 """Workshop folder (resolved) -> the team chosen in this kernel."""
@@ -130,7 +130,7 @@ def choose(workshop_dir: str | Path, slug: str) -> None:
     Examples
     --------
     >>> import tempfile
-    >>> from kit.workshop import create_workshop
+    >>> from kit.store.workshop import create_workshop
     >>> from kit.widgets.journey import JourneyEditor
     >>> from kit.widgets.needs import NeedsEditor
     >>> ws = create_workshop(Path(tempfile.mkdtemp()) / "w", teams=["Blue", "Gold"])

@@ -1,9 +1,9 @@
 """The plan editor: the internal service plan for the top-priority touchpoints, and reflections.
 
-The priorities come from :func:`kit.scoring.priority_ranking` (shown as
+The priorities come from :func:`kit.analyses.scoring.priority_ranking` (shown as
 :func:`kit.figures.priorities.priority_chart`); the touchpoint list of the form starts with them.
 Each action has an owner role, a due date, a metric with its baseline and target. Under the
-plan, the team answers the action-plan questions (:data:`kit.schema.REFLECTION_QUESTIONS`);
+plan, the team answers the action-plan questions (:data:`kit.store.schema.REFLECTION_QUESTIONS`);
 every answer is saved when the text box loses focus.
 """
 
@@ -17,13 +17,14 @@ import ipywidgets as widgets
 import pandas as pd
 import plotly.graph_objects as go
 
+from kit.analyses.journey import ordered_touchpoints
+from kit.analyses.scoring import priority_ranking, top_priorities
 from kit.figures.priorities import priority_chart
 from kit.figures.style import esc
 from kit.formatting import plural, shorten
-from kit.journey import ordered_touchpoints
-from kit.schema import KINDS, REFLECTION_QUESTIONS
-from kit.scoring import priority_ranking, top_priorities
-from kit.validation import cell_text
+from kit.store.schema import KINDS, REFLECTION_QUESTIONS
+from kit.store.validation import cell_text
+from kit.store.workbook import Workbook
 from kit.widgets.base import (
     Editor,
     Field,
@@ -38,7 +39,6 @@ from kit.widgets.base import (
     sync_figure,
 )
 from kit.widgets.forms import role_options
-from kit.workbook import Workbook
 
 TOP_K = 3
 """How many touchpoints the plan focuses on first."""
@@ -130,7 +130,7 @@ class PlanEditor(Editor):
     priorities : ipywidgets.HTML
         The top priorities and how many actions each has (escaped).
     reflections : dict of str to ipywidgets.Textarea
-        One text area per question in :data:`kit.schema.REFLECTION_QUESTIONS`.
+        One text area per question in :data:`kit.store.schema.REFLECTION_QUESTIONS`.
     figure : plotly.graph_objects.FigureWidget
         The priority chart, updated in place.
 
@@ -319,7 +319,7 @@ def plan_editor(workshop_dir: str | Path, team: str) -> PlanEditor | widgets.HTM
     Examples
     --------
     >>> import tempfile
-    >>> from kit.workshop import create_workshop
+    >>> from kit.store.workshop import create_workshop
     >>> ws = create_workshop(Path(tempfile.mkdtemp()) / "w", teams=["A"])
     >>> type(plan_editor(ws.path, "A")).__name__
     'PlanEditor'

@@ -1,7 +1,7 @@
 """The pyramid editor: roles with their level and headcount, and who serves whom.
 
 The inverted pyramid (:func:`kit.figures.pyramid.pyramid_figure`) and the Customer Service
-Chain check (:func:`kit.pyramid.chain_check`) update after every edit; roles that reach no
+Chain check (:func:`kit.analyses.pyramid.chain_check`) update after every edit; roles that reach no
 customer are named under the figure with the edge to add and why (see chain_check).
 """
 
@@ -14,12 +14,14 @@ import ipywidgets as widgets
 import pandas as pd
 import plotly.graph_objects as go
 
+from kit.analyses.pyramid import build_graph, chain_check
 from kit.figures.pyramid import pyramid_figure
 from kit.figures.style import PALETTE, esc
 from kit.formatting import shorten
-from kit.pyramid import build_graph, chain_check
-from kit.schema import LEVELS
-from kit.validation import cell_text
+from kit.store.schema import LEVELS
+from kit.store.validation import cell_text
+from kit.store.workbook import Workbook
+from kit.store.workshop import slugify
 from kit.widgets.base import (
     Editor,
     Field,
@@ -33,8 +35,6 @@ from kit.widgets.base import (
     sync_figure,
 )
 from kit.widgets.forms import role_options
-from kit.workbook import Workbook
-from kit.workshop import slugify
 
 _NO_EDGE = "—"
 
@@ -325,7 +325,7 @@ def pyramid_editor(workshop_dir: str | Path, team: str) -> PyramidEditor | widge
     Examples
     --------
     >>> import tempfile
-    >>> from kit.workshop import create_workshop
+    >>> from kit.store.workshop import create_workshop
     >>> ws = create_workshop(Path(tempfile.mkdtemp()) / "w", teams=["A"])
     >>> type(pyramid_editor(ws.path, "A")).__name__
     'PyramidEditor'

@@ -1,7 +1,7 @@
 """The results editor: record, months later, what each action of the plan achieved.
 
 Pick an action of the plan; its metric, baseline, target, due date and owner are shown beside
-the form, with its progress and status (:func:`kit.followup.plan_progress`, the same numbers as
+the form, with its progress and status (:func:`kit.analyses.followup.plan_progress`, the same numbers as
 the follow-up report). Add a result (date and value); pick a recorded result to correct it (every
 change is saved at once) or delete it. Validation, autosave, undo and conflict handling are the
 editors' shared ones (:mod:`kit.widgets.base`). The chart shows the action's results over time
@@ -19,11 +19,12 @@ import ipywidgets as widgets
 import pandas as pd
 import plotly.graph_objects as go
 
+from kit.analyses.followup import STATUSES, _date, plan_progress
 from kit.figures.followup import action_chart
 from kit.figures.style import esc
-from kit.followup import STATUSES, _date, plan_progress
 from kit.formatting import shorten
-from kit.validation import cell_text
+from kit.store.validation import cell_text
+from kit.store.workbook import Workbook
 from kit.widgets.base import (
     Editor,
     Field,
@@ -36,7 +37,6 @@ from kit.widgets.base import (
     set_options,
     sync_figure,
 )
-from kit.workbook import Workbook
 
 
 def _number(value: Any) -> str:
@@ -152,7 +152,7 @@ class ResultsEditor(Editor):
     Examples
     --------
     >>> import tempfile
-    >>> from kit.workshop import create_demo
+    >>> from kit.store.workshop import create_demo
     >>> ws = create_demo(Path(tempfile.mkdtemp()) / "w")
     >>> editor = ResultsEditor(Workbook.load(ws.path / "teams" / "front-desk-friends"))
     >>> editor.action.value = "A7"
@@ -310,7 +310,7 @@ def results_editor(
     Examples
     --------
     >>> import tempfile
-    >>> from kit.workshop import create_workshop
+    >>> from kit.store.workshop import create_workshop
     >>> ws = create_workshop(Path(tempfile.mkdtemp()) / "w", teams=["A"])
     >>> type(results_editor(ws.path, "A")).__name__
     'ResultsEditor'

@@ -15,11 +15,12 @@ import ipywidgets as widgets
 import pandas as pd
 import plotly.graph_objects as go
 
+from kit.analyses.journey import ordered_touchpoints
+from kit.analyses.scoring import RATINGS
 from kit.figures.ipa import ipa_figure
 from kit.figures.style import esc
 from kit.formatting import shorten
-from kit.journey import ordered_touchpoints
-from kit.scoring import RATINGS
+from kit.store.workbook import Workbook
 from kit.widgets.base import (
     Editor,
     Field,
@@ -31,7 +32,6 @@ from kit.widgets.base import (
     open_editor,
     sync_figure,
 )
-from kit.workbook import Workbook
 
 SCALE: tuple[tuple[str, int], ...] = (("–", 0), ("1", 1), ("2", 2), ("3", 3), ("4", 4), ("5", 5))
 """Slider positions: "–" (not rated, stored blank) then 1 to 5."""
@@ -340,7 +340,7 @@ def scoring_editor(
     Examples
     --------
     >>> import tempfile
-    >>> from kit.workshop import create_workshop
+    >>> from kit.store.workshop import create_workshop
     >>> ws = create_workshop(Path(tempfile.mkdtemp()) / "w", teams=["A"])
     >>> type(scoring_editor(ws.path, "A")).__name__
     'ScoringEditor'

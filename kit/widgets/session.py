@@ -15,8 +15,8 @@ from typing import TYPE_CHECKING, Any
 import ipywidgets as widgets
 
 from kit.figures.style import PALETTE, esc
-from kit.problems import InvalidData, KitError, Problem  # noqa: F401 - Problem: examples
-from kit.workbook import Workbook
+from kit.store.problems import InvalidData, KitError, Problem  # noqa: F401 - Problem: examples
+from kit.store.workbook import Workbook
 
 if TYPE_CHECKING:
     from kit.widgets.editor import Editor
@@ -113,18 +113,18 @@ def team_path(workshop_dir: str | Path, team: str) -> Path:
 
     Raises
     ------
-    kit.workshop.WorkshopError
+    kit.store.workshop.WorkshopError
         When there is no such team (the message lists the teams there are).
 
     Examples
     --------
     >>> import tempfile
-    >>> from kit.workshop import create_workshop
+    >>> from kit.store.workshop import create_workshop
     >>> ws = create_workshop(Path(tempfile.mkdtemp()) / "w", teams=["Blue & Gold"])
     >>> team_path(ws.path, "Blue & Gold").name
     'blue-gold'
     """
-    from kit.workshop import Workshop
+    from kit.store.workshop import Workshop
 
     return Workshop(workshop_dir).team(str(team)).path
 
@@ -148,15 +148,15 @@ def open_team(workshop_dir: str | Path, team: str) -> Session:
 
     Raises
     ------
-    kit.problems.InvalidData
+    kit.store.problems.InvalidData
         When the team's files have errors.
-    kit.workshop.WorkshopError
+    kit.store.workshop.WorkshopError
         When there is no such team.
 
     Examples
     --------
     >>> import tempfile
-    >>> from kit.workshop import create_workshop
+    >>> from kit.store.workshop import create_workshop
     >>> ws = create_workshop(Path(tempfile.mkdtemp()) / "w", teams=["A"])
     >>> open_team(ws.path, "a") is open_team(ws.path, "A")
     True
@@ -213,7 +213,7 @@ def problems_panel(error: KitError, what: str = "this team's workbook") -> widge
     Parameters
     ----------
     error : KitError
-        What went wrong (:class:`~kit.problems.InvalidData` lists every problem).
+        What went wrong (:class:`~kit.store.problems.InvalidData` lists every problem).
     what : str
         What could not be opened, in words.
 

@@ -13,7 +13,7 @@ from typing import Any
 import ipywidgets as widgets
 import plotly.graph_objects as go
 
-from kit.schema import TABLES
+from kit.store.schema import TABLES
 from kit.widgets.base import (
     Session,
     figure_widget,
@@ -44,7 +44,7 @@ class LiveFigure(widgets.VBox):
     --------
     >>> import tempfile
     >>> from kit.figures.journey import journey_map
-    >>> from kit.workbook import Workbook
+    >>> from kit.store.workbook import Workbook
     >>> view = LiveFigure(Session(Workbook.load(tempfile.mkdtemp())), journey_map, ("journey",))
     >>> view.figure.layout.annotations[0].text
     'No touchpoints yet'
@@ -108,7 +108,7 @@ def live_figure(
     --------
     >>> import tempfile
     >>> from kit.figures.blueprint import blueprint_figure
-    >>> from kit.workshop import create_workshop
+    >>> from kit.store.workshop import create_workshop
     >>> ws = create_workshop(Path(tempfile.mkdtemp()) / "w", teams=["A"])
     >>> view = live_figure(ws.path, "A", blueprint_figure, "journey", "roles", "serves")
     >>> type(view).__name__

@@ -34,11 +34,11 @@ published as ``N/D`` (counted as 0), and repeated post ids (see :func:`read_uk_o
 
 People's names are never imported: the pyramid is made of roles.
 
-Where each part lives: :mod:`kit.orgchart.model` (the chart table, :class:`Flipped`,
-:class:`OrgChartError`, shared helpers), :mod:`kit.orgchart.flip` (:func:`flip`, one function per
-phase), :mod:`kit.orgchart.read` (the generic HR export, and CSV reading shared by both
-formats), :mod:`kit.orgchart.uk` (the UK government organogram pair), :mod:`kit.orgchart.write`
-(:func:`write_tables`, :func:`unflip`). Import everything from :mod:`kit.orgchart`.
+Where each part lives: :mod:`kit.analyses.orgchart.model` (the chart table, :class:`Flipped`,
+:class:`OrgChartError`, shared helpers), :mod:`kit.analyses.orgchart.flip` (:func:`flip`, one function per
+phase), :mod:`kit.analyses.orgchart.read` (the generic HR export, and CSV reading shared by both
+formats), :mod:`kit.analyses.orgchart.uk` (the UK government organogram pair), :mod:`kit.analyses.orgchart.write`
+(:func:`write_tables`, :func:`unflip`). Import everything from :mod:`kit.analyses.orgchart`.
 
 Examples
 --------
@@ -49,8 +49,8 @@ Examples
 [['boss', 'clerk'], ['clerk', 'customer']]
 """
 
-from kit.orgchart.flip import flip
-from kit.orgchart.model import (
+from kit.analyses.orgchart.flip import flip
+from kit.analyses.orgchart.model import (
     CHART_COLUMNS,
     CUSTOMER_ID,
     CUSTOMER_NAME,
@@ -61,9 +61,9 @@ from kit.orgchart.model import (
     matches_units,
     unique_id,
 )
-from kit.orgchart.read import GENERIC_HEADERS, detect_columns, read_generic
-from kit.orgchart.uk import UK_JUNIOR, UK_SENIOR, read_uk_organogram
-from kit.orgchart.write import unflip, write_tables
+from kit.analyses.orgchart.read import GENERIC_HEADERS, detect_columns, read_generic
+from kit.analyses.orgchart.uk import UK_JUNIOR, UK_SENIOR, read_uk_organogram
+from kit.analyses.orgchart.write import unflip, write_tables
 
 __all__ = [
     "CHART_COLUMNS",

@@ -3,7 +3,7 @@
 :func:`flip` runs the phases in order — ids, headcounts, titles, reporting lines (with circles
 found by :func:`networkx.simple_cycles`), placeholders for unknown managers, levels, edges —
 collecting errors and warnings on a :class:`_Run` as it goes; errors stop it after the reporting
-lines, before anything is built. See :mod:`kit.orgchart` for the rules.
+lines, before anything is built. See :mod:`kit.analyses.orgchart` for the rules.
 """
 
 from __future__ import annotations
@@ -16,8 +16,7 @@ from typing import Any
 import networkx as nx
 import pandas as pd
 
-from kit import cells
-from kit.orgchart.model import (
+from kit.analyses.orgchart.model import (
     CHART_COLUMNS,
     CUSTOMER_ID,
     CUSTOMER_NAME,
@@ -32,7 +31,8 @@ from kit.orgchart.model import (
     serves_frame,
     unique_id,
 )
-from kit.problems import Problem
+from kit.store import cells
+from kit.store.problems import Problem
 
 Record = dict[str, Any]
 

@@ -1,6 +1,6 @@
 """The org chart import's shared parts: the chart table, the error, the result, small helpers.
 
-See :mod:`kit.orgchart` for how a chart is flipped and which files are read.
+See :mod:`kit.analyses.orgchart` for how a chart is flipped and which files are read.
 """
 
 from __future__ import annotations
@@ -14,9 +14,9 @@ from typing import Any
 
 import pandas as pd
 
-from kit import cells
-from kit.problems import InvalidData, Problem
-from kit.schema import TABLES
+from kit.store import cells
+from kit.store.problems import InvalidData, Problem
+from kit.store.schema import TABLES
 
 CHART_COLUMNS: tuple[str, ...] = ("id", "title", "reports_to", "headcount", "unit", "grade")
 TOP_MARKERS: frozenset[str] = frozenset({"", "xx", "none", "null", "n/a", "na", "-", "top", "root"})

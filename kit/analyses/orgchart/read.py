@@ -1,9 +1,9 @@
 """Reading org chart files: the generic HR export, and the CSV reading both formats share.
 
 :func:`read_generic` finds the columns of an HR export by their usual header names
-(:func:`detect_columns`), hands a tidy chart to :func:`kit.orgchart.flip` and returns its
-:class:`~kit.orgchart.Flipped` with every warning. :func:`read_table` and :func:`find_column`
-are also what :mod:`kit.orgchart.uk` (the UK government organogram pair) reads its files with.
+(:func:`detect_columns`), hands a tidy chart to :func:`kit.analyses.orgchart.flip` and returns its
+:class:`~kit.analyses.orgchart.Flipped` with every warning. :func:`read_table` and :func:`find_column`
+are also what :mod:`kit.analyses.orgchart.uk` (the UK government organogram pair) reads its files with.
 """
 
 from __future__ import annotations
@@ -15,10 +15,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from kit.csvio import CsvTable, read_csv
-from kit.orgchart.flip import flip
-from kit.orgchart.model import CHART_COLUMNS, Flipped, OrgChartError, with_warnings
-from kit.problems import Problem
+from kit.analyses.orgchart.flip import flip
+from kit.analyses.orgchart.model import CHART_COLUMNS, Flipped, OrgChartError, with_warnings
+from kit.store.csvio import CsvTable, read_csv
+from kit.store.problems import Problem
 
 # Header names each generic column is detected from, best first (compared without case,
 # spaces or punctuation, so "Manager ID", "manager_id" and "managerId" are the same).

@@ -2,8 +2,8 @@
 
 :func:`read_uk_organogram` tells the two files apart, settles repeated post ids (job shares
 merged, different posts kept apart) and vacant posts, hands a tidy chart to
-:func:`kit.orgchart.flip` and returns its :class:`~kit.orgchart.Flipped` with every warning.
-The files are read with :func:`kit.orgchart.read.read_table`.
+:func:`kit.analyses.orgchart.flip` and returns its :class:`~kit.analyses.orgchart.Flipped` with every warning.
+The files are read with :func:`kit.analyses.orgchart.read.read_table`.
 """
 
 from __future__ import annotations
@@ -15,9 +15,8 @@ from typing import Any
 
 import pandas as pd
 
-from kit.csvio import CsvTable
-from kit.orgchart.flip import flip
-from kit.orgchart.model import (
+from kit.analyses.orgchart.flip import flip
+from kit.analyses.orgchart.model import (
     CHART_COLUMNS,
     NOT_DISCLOSED,
     Flipped,
@@ -28,8 +27,9 @@ from kit.orgchart.model import (
     unique_id,
     with_warnings,
 )
-from kit.orgchart.read import find_column, read_table
-from kit.problems import Problem
+from kit.analyses.orgchart.read import find_column, read_table
+from kit.store.csvio import CsvTable
+from kit.store.problems import Problem
 
 UK_SENIOR: dict[str, tuple[str, ...]] = {
     "id": ("Post Unique Reference",),

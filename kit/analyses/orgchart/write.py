@@ -8,11 +8,11 @@ from typing import Any
 
 import pandas as pd
 
-from kit import cells
-from kit.csvio import atomic_write, csv_text
-from kit.orgchart.model import CHART_COLUMNS, OrgChartError
-from kit.problems import Problem
-from kit.schema import TABLES
+from kit.analyses.orgchart.model import CHART_COLUMNS, OrgChartError
+from kit.store import cells
+from kit.store.csvio import atomic_write, csv_text
+from kit.store.problems import Problem
+from kit.store.schema import TABLES
 
 
 def unflip(roles: pd.DataFrame, serves: pd.DataFrame) -> pd.DataFrame:
@@ -90,7 +90,7 @@ def write_tables(
 ) -> tuple[Path, Path]:
     """Write ``roles.csv`` and ``serves.csv`` into a team folder, each atomically.
 
-    Columns are written in the order of :mod:`kit.schema`; missing values as blank cells.
+    Columns are written in the order of :mod:`kit.store.schema`; missing values as blank cells.
 
     Parameters
     ----------

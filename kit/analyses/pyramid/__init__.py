@@ -5,19 +5,19 @@ The pyramid is two workbook tables — ``roles`` (one row per role, with its lev
 functions over the :class:`networkx.DiGraph` of :func:`build_graph`, in the style of networkx
 itself, one module per question:
 
-- :mod:`kit.pyramid.graph` — :func:`build_graph`, :func:`customers`, :func:`reaching_customer`,
+- :mod:`kit.analyses.pyramid.graph` — :func:`build_graph`, :func:`customers`, :func:`reaching_customer`,
   level ranks (:data:`RANK`, :func:`level_rank`);
-- :mod:`kit.pyramid.chain` — :func:`chain_check`, the Customer Service Chain check: every role
+- :mod:`kit.analyses.pyramid.chain` — :func:`chain_check`, the Customer Service Chain check: every role
   must reach a customer through ``serves`` edges; roles that do not are named with the edge a
   person would draw to connect them and why; edges that serve *down* the pyramid ("serving the
   boss"), cycles and orphans are flagged, each with a plain-language sentence for reports;
-- :mod:`kit.pyramid.reach` — :func:`support_paths` / :func:`support_chains` (for each
+- :mod:`kit.analyses.pyramid.reach` — :func:`support_paths` / :func:`support_chains` (for each
   touchpoint, who serves the person serving the customer, on to the bottom of the pyramid) and
   :func:`touchpoint_reach` / :func:`role_reach` (for each role, the touchpoints it ultimately
   serves, plain and headcount-weighted).
 
 Nothing here draws or writes files: the layout and grouping for pictures live in
-:mod:`kit.figures.layout`, the GraphML export in :mod:`kit.graphio`.
+:mod:`kit.figures.layout`, the GraphML export in :mod:`kit.readwrite.graphio`.
 
 Examples
 --------
@@ -28,8 +28,8 @@ Examples
 True
 """
 
-from kit.pyramid.chain import ChainCheck, chain_check
-from kit.pyramid.graph import (
+from kit.analyses.pyramid.chain import ChainCheck, chain_check
+from kit.analyses.pyramid.graph import (
     RANK,
     ROLE_COLUMNS,
     SERVES_COLUMNS,
@@ -38,7 +38,7 @@ from kit.pyramid.graph import (
     level_rank,
     reaching_customer,
 )
-from kit.pyramid.reach import role_reach, support_chains, support_paths, touchpoint_reach
+from kit.analyses.pyramid.reach import role_reach, support_chains, support_paths, touchpoint_reach
 
 __all__ = [
     "RANK",

@@ -2,7 +2,7 @@
 
 :func:`chain_check` runs one row builder per kind of finding — unreached roles (each with the
 edge a person would draw to connect it, and why), serving the boss, cycles, orphans — over the
-graph of :func:`kit.pyramid.build_graph`, and collects them in a :class:`ChainCheck`. Every
+graph of :func:`kit.analyses.pyramid.build_graph`, and collects them in a :class:`ChainCheck`. Every
 finding has a plain-language sentence for reports (plain text: escape it where it is shown).
 """
 
@@ -18,8 +18,7 @@ from typing import Any
 import networkx as nx
 import pandas as pd
 
-from kit import cells
-from kit.pyramid.graph import (
+from kit.analyses.pyramid.graph import (
     build_graph,  # noqa: F401 - used in the doctests
     customers,
     label,
@@ -27,6 +26,7 @@ from kit.pyramid.graph import (
     reaching_customer,
     shared_names,
 )
+from kit.store import cells
 
 _UNREACHED_COLUMNS = [
     "role_id",
@@ -533,7 +533,7 @@ def chain_check(graph: nx.DiGraph) -> ChainCheck:
        sentence then says what to decide.
 
     **Serving the boss.** An edge ``u -> v`` where ``u`` ranks above ``v`` in the upside-down
-    pyramid (:data:`kit.pyramid.RANK`, customer 0 … executive 4), e.g. a frontline role serving
+    pyramid (:data:`kit.analyses.pyramid.RANK`, customer 0 … executive 4), e.g. a frontline role serving
     a manager. Edges within a level are fine (a director serving a head of unit, both managers).
 
     **Cycles.** Roles that serve each other in a circle (strongly connected components of two
@@ -544,7 +544,7 @@ def chain_check(graph: nx.DiGraph) -> ChainCheck:
     Parameters
     ----------
     graph : networkx.DiGraph
-        As built by :func:`kit.pyramid.build_graph`.
+        As built by :func:`kit.analyses.pyramid.build_graph`.
 
     Returns
     -------

@@ -7,7 +7,7 @@ bottom, through managers and support, to the front line and on to the customer a
 
 Graph conventions: nodes are ``role_id`` strings with the attributes ``name``, ``level``,
 ``unit``, ``grade`` (``str``; missing values are ``""``) and ``headcount`` (``float``; missing is
-``0.0``). Levels are ranked by :data:`kit.schema.LEVELS`: customer 0, frontline 1, support 2,
+``0.0``). Levels are ranked by :data:`kit.store.schema.LEVELS`: customer 0, frontline 1, support 2,
 manager 3, executive 4. A role whose level is missing or unknown has no rank.
 """
 
@@ -19,8 +19,8 @@ from typing import Any
 import networkx as nx
 import pandas as pd
 
-from kit import cells
-from kit.schema import LEVELS
+from kit.store import cells
+from kit.store.schema import LEVELS
 
 ROLE_COLUMNS: tuple[str, ...] = ("role_id", "name", "level", "headcount", "unit", "grade")
 SERVES_COLUMNS: tuple[str, ...] = ("from_role", "to_role")

@@ -5,7 +5,7 @@
 - :func:`touchpoint_reach` / :func:`role_reach` — for each role, the touchpoints it ultimately
   serves, plain and headcount-weighted.
 
-Plain functions over the graph of :func:`kit.pyramid.build_graph`; nothing is drawn or written.
+Plain functions over the graph of :func:`kit.analyses.pyramid.build_graph`; nothing is drawn or written.
 """
 
 from __future__ import annotations
@@ -16,8 +16,8 @@ from collections.abc import Iterable
 import networkx as nx
 import pandas as pd
 
-from kit import cells
-from kit.pyramid.graph import build_graph, rank_of  # noqa: F401 - build_graph for the doctests
+from kit.analyses.pyramid.graph import build_graph, rank_of  # noqa: F401 - build_graph for the doctests
+from kit.store import cells
 
 _CHAIN_COLUMNS = ["touchpoint_id", "chain", "step", "role_id", "name", "level"]
 _REACH_COLUMNS = [

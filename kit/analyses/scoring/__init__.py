@@ -18,12 +18,12 @@ How the numbers are made (all on the per-touchpoint summary of :func:`touchpoint
   a moment of truth and 1 otherwise (0..30 with the defaults).
 """
 
-from kit.scoring.ipa import (
+from kit.analyses.scoring.ipa import (
     crosshair_point,
     ipa,
     quadrant,
 )
-from kit.scoring.model import (
+from kit.analyses.scoring.model import (
     AGREEMENT_COLUMNS,
     CATEGORIES,
     CONCENTRATE,
@@ -44,22 +44,22 @@ from kit.scoring.model import (
     TEAM_RANK_COLUMNS,
     Crosshair,
 )
-from kit.scoring.priorities import (
+from kit.analyses.scoring.priorities import (
     in_top_k,
     priority_ranking,
     top_of_ranking,
     top_priorities,
 )
-from kit.scoring.readiness import (
+from kit.analyses.scoring.readiness import (
     Correlation,
     readiness_vs_performance,
     spearman,
 )
-from kit.scoring.summary import (
+from kit.analyses.scoring.summary import (
     touchpoint_summary,
     unscored_touchpoints,
 )
-from kit.scoring.teams import (
+from kit.analyses.scoring.teams import (
     agreement_from_ranks,
     team_agreement,
     team_ranks,

@@ -1,13 +1,13 @@
 """Importance-Performance Analysis (Martilla & James 1977): the crosshair and the quadrants.
 
-Part of :mod:`kit.scoring` (see there for how the numbers are made).
+Part of :mod:`kit.analyses.scoring` (see there for how the numbers are made).
 """
 
 from __future__ import annotations
 
 import pandas as pd
 
-from kit.scoring.model import (
+from kit.analyses.scoring.model import (
     CONCENTRATE,
     IPA_COLUMNS,
     KEEP_UP,
@@ -17,7 +17,7 @@ from kit.scoring.model import (
     OVERKILL,
     Crosshair,
 )
-from kit.scoring.summary import (
+from kit.analyses.scoring.summary import (
     touchpoint_summary,
 )
 

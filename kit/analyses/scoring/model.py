@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from kit.schema import KINDS
+from kit.store.schema import KINDS
 
 MIDPOINT: float = 3.0
 """Middle of the 1-5 rating scales: "neither high nor low"."""

@@ -1,6 +1,6 @@
 """Priority ranking: where customers get the least of what matters most to them.
 
-Part of :mod:`kit.scoring` (see there for how the numbers are made).
+Part of :mod:`kit.analyses.scoring` (see there for how the numbers are made).
 """
 
 from __future__ import annotations
@@ -9,11 +9,11 @@ import math
 
 import pandas as pd
 
-from kit.scoring.model import (
+from kit.analyses.scoring.model import (
     MOT_WEIGHT,
     PRIORITY_COLUMNS,
 )
-from kit.scoring.summary import (
+from kit.analyses.scoring.summary import (
     touchpoint_summary,
 )
 

@@ -1,6 +1,6 @@
 """Readiness (be/do/have) against performance: a Spearman correlation in plain words.
 
-Part of :mod:`kit.scoring` (see there for how the numbers are made).
+Part of :mod:`kit.analyses.scoring` (see there for how the numbers are made).
 """
 
 from __future__ import annotations
@@ -10,10 +10,10 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from kit.scoring.model import (
+from kit.analyses.scoring.model import (
     MIN_CORRELATION_N,
 )
-from kit.scoring.summary import (
+from kit.analyses.scoring.summary import (
     touchpoint_summary,
 )
 

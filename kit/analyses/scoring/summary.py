@@ -1,6 +1,6 @@
 """Per-touchpoint summary of the scores: medians, spread, disagreement, gap, readiness.
 
-Part of :mod:`kit.scoring` (see there for how the numbers are made).
+Part of :mod:`kit.analyses.scoring` (see there for how the numbers are made).
 """
 
 from __future__ import annotations
@@ -9,14 +9,14 @@ import math
 
 import pandas as pd
 
-from kit import cells
-from kit.journey import ordered_touchpoints
-from kit.schema import KINDS
-from kit.scoring.model import (
+from kit.analyses.journey import ordered_touchpoints
+from kit.analyses.scoring.model import (
     DISAGREEMENT_POINTS,
     RATINGS,
     SUMMARY_COLUMNS,
 )
+from kit.store import cells
+from kit.store.schema import KINDS
 
 
 def _journey_info(journey: pd.DataFrame | None) -> pd.DataFrame:

@@ -1,6 +1,6 @@
 """Across teams: each team's ranking and where the teams agree on what to act on first.
 
-Part of :mod:`kit.scoring` (see there for how the numbers are made).
+Part of :mod:`kit.analyses.scoring` (see there for how the numbers are made).
 """
 
 from __future__ import annotations
@@ -10,16 +10,16 @@ from collections.abc import Mapping
 
 import pandas as pd
 
-from kit.scoring.model import (
+from kit.analyses.scoring.model import (
     AGREEMENT_COLUMNS,
     MOT_WEIGHT,
     TEAM_RANK_COLUMNS,
 )
-from kit.scoring.priorities import (
+from kit.analyses.scoring.priorities import (
     in_top_k,
     priority_ranking,
 )
-from kit.scoring.summary import (
+from kit.analyses.scoring.summary import (
     _journey_info,
 )
 

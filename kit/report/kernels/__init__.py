@@ -11,7 +11,7 @@ How the kernel is reused
 papermill passes ``km=`` through to nbclient, which then neither starts nor shuts the kernel
 down, but it still creates (and waits for) a new kernel *client* for every notebook, and that
 wait includes a 0.2 s flush of the IOPub channel. The ``"servekit-warm"`` papermill engine
-(:class:`kit.papermill_engine.WarmEngine`, registered through papermill's entry point) hands nbclient the already-connected client too, so a notebook costs only
+(:class:`kit.report.engine.WarmEngine`, registered through papermill's entry point) hands nbclient the already-connected client too, so a notebook costs only
 its own cells (≈ 20 ms of overhead).
 
 Kernels talk over the ``ipc`` transport (Unix sockets in a private temporary folder), so kernels
@@ -42,10 +42,10 @@ timed out is replaced the same way.
 
 Where each part lives
 ---------------------
-:mod:`kit.kernels.state` is the kernel side (:func:`snapshot`, :func:`restore`: run inside the
+:mod:`kit.report.kernels.state` is the kernel side (:func:`snapshot`, :func:`restore`: run inside the
 kernel process, which imports this package in its warm-up, :data:`WARMUP_CODE`);
-:mod:`kit.kernels.warm` is the host side (:class:`WarmKernel`, :class:`KernelProblem`,
-:func:`python_kernel_ok`). Import everything from :mod:`kit.kernels`.
+:mod:`kit.report.kernels.warm` is the host side (:class:`WarmKernel`, :class:`KernelProblem`,
+:func:`python_kernel_ok`). Import everything from :mod:`kit.report.kernels`.
 
 Examples
 --------
@@ -61,8 +61,8 @@ Examples
 '42\\n'
 """
 
-from kit.kernels.state import restore, snapshot
-from kit.kernels.warm import (
+from kit.report.kernels.state import restore, snapshot
+from kit.report.kernels.warm import (
     ENGINE_NAME,
     KERNEL_NAME,
     SOCKET_PREFIX,

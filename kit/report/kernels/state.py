@@ -1,9 +1,9 @@
 """The kernel side of warm kernels: record a kernel's baseline state and put it back.
 
-These functions run inside the kernel process: the warm-up (:data:`kit.kernels.WARMUP_CODE`)
-imports :mod:`kit.kernels` there and calls :func:`snapshot` once; after each notebook the host
-(:class:`kit.kernels.WarmKernel`) evaluates ``kit.kernels.restore()`` in the kernel. What is
-restored, and why, is described in :mod:`kit.kernels`.
+These functions run inside the kernel process: the warm-up (:data:`kit.report.kernels.WARMUP_CODE`)
+imports :mod:`kit.report.kernels` there and calls :func:`snapshot` once; after each notebook the host
+(:class:`kit.report.kernels.WarmKernel`) evaluates ``kit.report.kernels.restore()`` in the kernel. What is
+restored, and why, is described in :mod:`kit.report.kernels`.
 """
 
 from __future__ import annotations

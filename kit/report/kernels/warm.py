@@ -2,8 +2,8 @@
 
 :class:`WarmKernel` starts the kernel (``ipc`` transport, optional start semaphore), runs each
 notebook through papermill's ``servekit-warm`` engine and, after it, has the kernel run
-:func:`kit.kernels.restore` (or replaces the kernel); :class:`KernelProblem` says why a kernel
-could not be used; :func:`python_kernel_ok` checks the kernelspec. See :mod:`kit.kernels`.
+:func:`kit.report.kernels.restore` (or replaces the kernel); :class:`KernelProblem` says why a kernel
+could not be used; :func:`python_kernel_ok` checks the kernelspec. See :mod:`kit.report.kernels`.
 """
 
 from __future__ import annotations
@@ -20,11 +20,11 @@ from pathlib import Path
 from typing import Any
 
 KERNEL_NAME = "python3"
-WARMUP_CODE = "import kit.kernels as _sk_kernels\n_sk_kernels.snapshot()\ndel _sk_kernels\n"
+WARMUP_CODE = "import kit.report.kernels as _sk_kernels\n_sk_kernels.snapshot()\ndel _sk_kernels\n"
 """Run once on a new kernel: imports, then the baseline snapshot."""
 
 ENGINE_NAME = "servekit-warm"
-"""The papermill engine :class:`WarmKernel` runs notebooks with (:mod:`kit.papermill_engine`)."""
+"""The papermill engine :class:`WarmKernel` runs notebooks with (:mod:`kit.report.engine`)."""
 SOCKET_PREFIX = "sk-kernel-"
 """Kernels' ipc socket folders are ``<tmp>/sk-kernel-<pid of the owner>-<random>``."""
 
@@ -90,7 +90,7 @@ class WarmKernel:
 
     Examples
     --------
-    >>> with WarmKernel(warmup="import kit.kernels as k; k.snapshot()") as kernel:  # doctest: +SKIP
+    >>> with WarmKernel(warmup="import kit.report.kernels as k; k.snapshot()") as kernel:  # doctest: +SKIP
     ...     kernel.pid > 0
     True
     """
@@ -334,7 +334,7 @@ class WarmKernel:
             self.shutdown()
             return
         try:
-            reply = self._run_code("", {"r": "__import__('kit.kernels').kernels.restore()"})
+            reply = self._run_code("", {"r": "__import__('kit.report.kernels').kernels.restore()"})
             result = reply.get("user_expressions", {}).get("r", {})
             if result.get("status") != "ok":
                 raise KernelProblem(

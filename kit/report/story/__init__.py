@@ -6,20 +6,20 @@
   every piece of user text goes through :func:`kit.formatting.markup`, which escapes it;
 * the section's figures from :mod:`kit.figures` (``None`` when the data is not there yet).
 
-Nothing here computes an analysis (that is :mod:`kit.journey`, :mod:`kit.pyramid`,
-:mod:`kit.scoring`, :mod:`kit.followup`); a half-finished team gets a report that says what is
+Nothing here computes an analysis (that is :mod:`kit.analyses.journey`, :mod:`kit.analyses.pyramid`,
+:mod:`kit.analyses.scoring`, :mod:`kit.analyses.followup`); a half-finished team gets a report that says what is
 missing and how to add it, never an error.
 
 Where each section lives
 ------------------------
-* :mod:`kit.story.cover` — cover and at-a-glance numbers;
-* :mod:`kit.story.journey` — journey and blueprint;
-* :mod:`kit.story.pyramid` — the upside-down pyramid and its chain check;
-* :mod:`kit.story.scores` — importance-performance, priorities, be/do/have readiness;
-* :mod:`kit.story.plan` — the internal service plan and results against target;
-* :mod:`kit.story.reflections` — action-plan answers and notes on the data;
-* :mod:`kit.story.blocks` — callouts, "not there yet" notes, touchpoint labels;
-* :mod:`kit.story.story` — the facade (how to add a section is written there).
+* :mod:`kit.report.story.cover` — cover and at-a-glance numbers;
+* :mod:`kit.report.story.journey` — journey and blueprint;
+* :mod:`kit.report.story.pyramid` — the upside-down pyramid and its chain check;
+* :mod:`kit.report.story.scores` — importance-performance, priorities, be/do/have readiness;
+* :mod:`kit.report.story.plan` — the internal service plan and results against target;
+* :mod:`kit.report.story.reflections` — action-plan answers and notes on the data;
+* :mod:`kit.report.story.blocks` — callouts, "not there yet" notes, touchpoint labels;
+* :mod:`kit.report.story.story` — the facade (how to add a section is written there).
 
 Examples
 --------
@@ -36,7 +36,7 @@ True
 
 from __future__ import annotations
 
-from kit.story.blocks import LEVEL_WORDS, WHERE, callout, missing, tp_label
-from kit.story.story import Story, section
+from kit.report.story.blocks import LEVEL_WORDS, WHERE, callout, missing, tp_label
+from kit.report.story.story import Story, section
 
 __all__ = ["LEVEL_WORDS", "WHERE", "Story", "callout", "missing", "section", "tp_label"]

@@ -3,7 +3,7 @@
 
 Examples
 --------
->>> from kit.story import Story
+>>> from kit.report.story import Story
 >>> import tempfile, pathlib
 >>> ws = pathlib.Path(tempfile.mkdtemp()); (ws / "teams" / "x").mkdir(parents=True)
 >>> "Not finished yet" in glance(Story.load(ws, "x"))
@@ -17,7 +17,7 @@ from typing import Any
 from markupsafe import Markup
 
 from kit.formatting import join, list_words, markup, plural
-from kit.story.blocks import callout, tp_label
+from kit.report.story.blocks import callout, tp_label
 
 
 def cover(story: Any) -> Markup:
@@ -53,8 +53,8 @@ def cover(story: Any) -> Markup:
 
 def glance(story: Any) -> Markup:
     """Key numbers, the first priority, and what is still to do."""
-    from kit.journey import moments_of_truth, stages
-    from kit.scoring import unscored_touchpoints
+    from kit.analyses.journey import moments_of_truth, stages
+    from kit.analyses.scoring import unscored_touchpoints
 
     stats = []
 

@@ -1,12 +1,12 @@
 """The journey and blueprint sections: the customer's day in words, and its charts.
 
-Each function takes a :class:`kit.story.Story` and returns Markup or a figure (``None``
+Each function takes a :class:`kit.report.story.Story` and returns Markup or a figure (``None``
 when the journey is empty).
 
 
 Examples
 --------
->>> from kit.story import Story
+>>> from kit.report.story import Story
 >>> import tempfile, pathlib
 >>> ws = pathlib.Path(tempfile.mkdtemp()); (ws / "teams" / "x").mkdir(parents=True)
 >>> "No customer journey yet." in journey_text(Story.load(ws, "x"))
@@ -21,12 +21,12 @@ import pandas as pd
 from markupsafe import Markup
 
 from kit.formatting import join, list_words, markup, number_text, percent, plural
-from kit.story.blocks import WHERE, callout, missing, tp_label
+from kit.report.story.blocks import WHERE, callout, missing, tp_label
 
 
 def journey_text(story: Any) -> Markup:
     """The day in the life in words: stages, direct and indirect contact, low points."""
-    from kit.journey import contact_share, moments_of_truth, stages
+    from kit.analyses.journey import contact_share, moments_of_truth, stages
 
     if story.journey.empty:
         return missing("journey", "No customer journey yet.")
@@ -94,7 +94,7 @@ def journey_figure(story: Any) -> Any:
 
 def blueprint_text(story: Any) -> Markup:
     """What the blueprint shows and which touchpoints nobody is named to serve."""
-    from kit.journey import unserved_touchpoints
+    from kit.analyses.journey import unserved_touchpoints
 
     if story.journey.empty:
         return missing("journey", "No blueprint yet: it is drawn from the journey.")

@@ -12,7 +12,7 @@ touchpoint and kind (:func:`needs_for_top`).
 
 Examples
 --------
->>> from kit.story import Story
+>>> from kit.report.story import Story
 >>> import tempfile, pathlib
 >>> ws = pathlib.Path(tempfile.mkdtemp()); (ws / "teams" / "x").mkdir(parents=True)
 >>> "No touchpoint has been scored yet" in needs_text(Story.load(ws, "x"))
@@ -26,10 +26,10 @@ from typing import Any
 import pandas as pd
 from markupsafe import Markup
 
-from kit.display import table
 from kit.formatting import is_missing, join, list_words, markup, plural, shorten
-from kit.schema import KINDS
-from kit.story.blocks import LEVEL_WORDS, WHERE, callout, missing, tp_label
+from kit.report.display import table
+from kit.report.story.blocks import LEVEL_WORDS, WHERE, callout, missing, tp_label
+from kit.store.schema import KINDS
 
 NEEDS_COLUMNS = [
     "rank",
@@ -56,7 +56,7 @@ def needs_for_top(
     Parameters
     ----------
     top : pandas.DataFrame
-        The top priorities (``rank``, ``touchpoint_id``), e.g. :func:`kit.scoring.top_priorities`.
+        The top priorities (``rank``, ``touchpoint_id``), e.g. :func:`kit.analyses.scoring.top_priorities`.
     needs, plan, roles : pandas.DataFrame
         The team's tables.
 

@@ -3,7 +3,7 @@
 
 Examples
 --------
->>> from kit.story import Story
+>>> from kit.report.story import Story
 >>> import tempfile, pathlib
 >>> ws = pathlib.Path(tempfile.mkdtemp()); (ws / "teams" / "x").mkdir(parents=True)
 >>> results_text(Story.load(ws, "x"))      # no plan: no results section
@@ -19,10 +19,10 @@ from typing import Any
 import pandas as pd
 from markupsafe import Markup
 
-from kit.display import cell_text as display_cell
-from kit.display import table
 from kit.formatting import join, list_words, markup, number_text, plural
-from kit.story.blocks import WHERE, callout, missing
+from kit.report.display import cell_text as display_cell
+from kit.report.display import table
+from kit.report.story.blocks import WHERE, callout, missing
 
 
 def plan_text(story: Any) -> Markup:
@@ -30,7 +30,7 @@ def plan_text(story: Any) -> Markup:
     if story.plan.empty:
         return missing("plan", "No internal service plan yet.")
     journey = story.journey.set_index("touchpoint_id")["description"].to_dict()
-    # Past due and not met, as of the day the report is made (kit.followup's status rules).
+    # Past due and not met, as of the day the report is made (kit.analyses.followup's status rules).
     progress = story.progress
     overdue = set(progress.loc[progress["status"] == "overdue", "action_id"])
     rows = []

@@ -3,7 +3,7 @@
 
 Examples
 --------
->>> from kit.story import Story
+>>> from kit.report.story import Story
 >>> import tempfile, pathlib
 >>> ws = pathlib.Path(tempfile.mkdtemp()); (ws / "teams" / "x").mkdir(parents=True)
 >>> pyramid_figure(Story.load(ws, "x")) is None
@@ -18,13 +18,13 @@ import pandas as pd
 from markupsafe import Markup
 
 from kit.formatting import join, list_words, markup, number_text, plural
-from kit.schema import LEVELS
-from kit.story.blocks import LEVEL_WORDS, WHERE, callout, missing
+from kit.report.story.blocks import LEVEL_WORDS, WHERE, callout, missing
+from kit.store.schema import LEVELS
 
 
 def pyramid_text(story: Any) -> Markup:
     """Roles per level and the chain check's findings, in sentences."""
-    from kit.pyramid import role_reach
+    from kit.analyses.pyramid import role_reach
 
     if story.roles.empty:
         return missing("roles", "No upside-down pyramid yet.")
@@ -75,7 +75,7 @@ def pyramid_text(story: Any) -> Markup:
     if story.serves.empty:
         parts.append(missing("roles", "Nobody serves anybody yet: add the 'serves' links."))
     elif not story.journey.empty:
-        # Only the two columns reach needs (kit.pyramid at 449eacf fails on wider tables).
+        # Only the two columns reach needs (kit.analyses.pyramid at 449eacf fails on wider tables).
         reach = role_reach(story.graph, story.journey[["touchpoint_id", "role_id"]])
         reach = reach[reach["touchpoints"] > 0].head(3)
         if len(reach):

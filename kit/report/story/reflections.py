@@ -3,7 +3,7 @@
 
 Examples
 --------
->>> from kit.story import Story
+>>> from kit.report.story import Story
 >>> import tempfile, pathlib
 >>> ws = pathlib.Path(tempfile.mkdtemp()); (ws / "teams" / "x").mkdir(parents=True)
 >>> notes_text(Story.load(ws, "x"))
@@ -17,8 +17,8 @@ from typing import Any
 from markupsafe import Markup
 
 from kit.formatting import join, markup
-from kit.schema import REFLECTION_QUESTIONS
-from kit.story.blocks import callout, missing
+from kit.report.story.blocks import callout, missing
+from kit.store.schema import REFLECTION_QUESTIONS
 
 
 def reflections_text(story: Any) -> Markup:

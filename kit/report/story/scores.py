@@ -3,7 +3,7 @@
 
 Examples
 --------
->>> from kit.story import Story
+>>> from kit.report.story import Story
 >>> import tempfile, pathlib
 >>> ws = pathlib.Path(tempfile.mkdtemp()); (ws / "teams" / "x").mkdir(parents=True)
 >>> "No touchpoint has been scored yet." in scores_text(Story.load(ws, "x"))
@@ -17,13 +17,13 @@ from typing import Any
 from markupsafe import Markup  # noqa: F401
 
 from kit.formatting import join, list_words, markup, number_text, plural
-from kit.schema import KIND_LABELS
-from kit.story.blocks import WHERE, callout, missing, tp_label
+from kit.report.story.blocks import WHERE, callout, missing, tp_label
+from kit.store.schema import KIND_LABELS
 
 
 def scores_text(story: Any) -> Markup:
     """Who scored what, the four IPA quadrants and where scorers disagree."""
-    from kit.scoring import CONCENTRATE, ON_LINE, OVERKILL, unscored_touchpoints
+    from kit.analyses.scoring import CONCENTRATE, ON_LINE, OVERKILL, unscored_touchpoints
 
     if story.scores.empty:
         return missing("scores", "No touchpoint has been scored yet.")
@@ -164,7 +164,7 @@ def priority_figure(story: Any) -> Any:
 
 def readiness_text(story: Any) -> Markup:
     """Be/do/have readiness: the weakest of the three and its link to performance."""
-    from kit.scoring import readiness_vs_performance
+    from kit.analyses.scoring import readiness_vs_performance
 
     ipa = story.ipa
     if story.scores.empty or ipa[["be", "do", "have"]].isna().all().all():

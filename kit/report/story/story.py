@@ -3,9 +3,9 @@
 The notebooks call ``story.journey_text()``, ``story.pyramid_figure()`` …; each method hands the
 story to the function of the same name in the section's own module.
 
-Adding a section: write ``kit/story/<section>.py`` with ``<section>_text(story) -> Markup``
+Adding a section: write ``kit/report/story/<section>.py`` with ``<section>_text(story) -> Markup``
 (and ``<section>_figure(story)`` when it has a chart; return ``None`` without data), using
-:mod:`kit.formatting` for text and :mod:`kit.story.blocks` for callouts; then add
+:mod:`kit.formatting` for text and :mod:`kit.report.story.blocks` for callouts; then add
 ``<section>_text = section(<module>.<section>_text)`` to :class:`Story` and call it from
 ``workshops/10_team_report.ipynb``. Escape every piece of user text
 (:func:`kit.formatting.markup`).
@@ -28,17 +28,17 @@ from typing import Any
 
 import pandas as pd
 
-from kit.followup import plan_progress
+from kit.analyses.followup import plan_progress
 from kit.formatting import is_missing
-from kit.story import cover as _cover
-from kit.story import journey as _journey
-from kit.story import needs as _needs
-from kit.story import plan as _plan
-from kit.story import pyramid as _pyramid
-from kit.story import reflections as _reflections
-from kit.story import scores as _scores
-from kit.workbook import Workbook
-from kit.workshop import Workshop, load_case
+from kit.report.story import cover as _cover
+from kit.report.story import journey as _journey
+from kit.report.story import needs as _needs
+from kit.report.story import plan as _plan
+from kit.report.story import pyramid as _pyramid
+from kit.report.story import reflections as _reflections
+from kit.report.story import scores as _scores
+from kit.store.workbook import Workbook
+from kit.store.workshop import Workshop, load_case
 
 
 def section(render: Callable[[Any], Any]) -> Callable[[Any], Any]:
@@ -79,20 +79,20 @@ class Story:
 
     Attributes
     ----------
-    wb : kit.workbook.Workbook
+    wb : kit.store.workbook.Workbook
         The team's workbook.
     workshop : dict
         ``workshop.yaml`` (title, case, date, facilitator).
     slug : str
         The team's folder name.
     crosshair : {"mean", "midpoint"}
-        Where the IPA crosshair sits (:func:`kit.scoring.ipa`).
+        Where the IPA crosshair sits (:func:`kit.analyses.scoring.ipa`).
 
     Notes
     -----
     Each section has a ``*_text()`` method returning :class:`markupsafe.Markup` (shown with
-    :func:`kit.display.say`) and, where the section has a chart, a ``*_figure()`` method
-    returning a plotly figure or ``None`` (shown with :func:`kit.display.show`). Sections:
+    :func:`kit.report.display.say`) and, where the section has a chart, a ``*_figure()`` method
+    returning a plotly figure or ``None`` (shown with :func:`kit.report.display.show`). Sections:
     ``journey``, ``blueprint``, ``pyramid``, ``scores`` (``ipa_figure``), ``priorities``
     (``priority_figure``), ``readiness``, ``plan``, ``results``, ``reflections``, ``notes``;
     plus :meth:`cover` and :meth:`glance` at the top.
@@ -100,7 +100,7 @@ class Story:
     Examples
     --------
     >>> import tempfile
-    >>> from kit.workshop import create_demo
+    >>> from kit.store.workshop import create_demo
     >>> ws = create_demo(Path(tempfile.mkdtemp()) / "demo")
     >>> story = Story.load(ws.path, "Front Desk & Friends")
     >>> story.slug, story.name
@@ -127,16 +127,16 @@ class Story:
 
         Raises
         ------
-        kit.problems.InvalidData
+        kit.store.problems.InvalidData
             The team's data has errors (every problem is listed).
-        kit.workshop.WorkshopError
+        kit.store.workshop.WorkshopError
             No such team.
 
         Examples
         --------
         >>> Story.load("no/such/workshop", "x")   # doctest: +IGNORE_EXCEPTION_DETAIL
         Traceback (most recent call last):
-        kit.workshop.WorkshopError: no team 'x' in no/such/workshop/teams; expected one of: (none)
+        kit.store.workshop.WorkshopError: no team 'x' in no/such/workshop/teams; expected one of: (none)
         """
         if crosshair not in ("mean", "midpoint"):
             raise ValueError(f"crosshair {crosshair!r}: expected 'mean' or 'midpoint'")
@@ -178,25 +178,25 @@ class Story:
 
     @functools.cached_property
     def graph(self) -> Any:
-        from kit.pyramid import build_graph
+        from kit.analyses.pyramid import build_graph
 
         return build_graph(self.roles, self.serves)
 
     @functools.cached_property
     def check(self) -> Any:
-        from kit.pyramid import chain_check
+        from kit.analyses.pyramid import chain_check
 
         return chain_check(self.graph)
 
     @functools.cached_property
     def ipa(self) -> pd.DataFrame:
-        from kit.scoring import ipa
+        from kit.analyses.scoring import ipa
 
         return ipa(self.scores, self.journey, crosshair=self.crosshair)
 
     @functools.cached_property
     def top(self) -> pd.DataFrame:
-        from kit.scoring import top_priorities
+        from kit.analyses.scoring import top_priorities
 
         return top_priorities(self.scores, self.journey)
 
@@ -214,7 +214,7 @@ class Story:
     def todo(self) -> list[str]:
         """What the team has not done yet, as short phrases (empty when complete).
 
-        The one definition of "done" (:func:`kit.progress.team_steps`), so the report and
+        The one definition of "done" (:func:`kit.analyses.progress.team_steps`), so the report and
         ``servekit status`` agree.
 
         Examples
@@ -224,7 +224,7 @@ class Story:
         >>> Story.load(ws, "x").todo()[:2]
         ['map the customer journey', 'draw the upside-down pyramid']
         """
-        from kit.progress import todo
+        from kit.analyses.progress import todo
 
         return todo(self.wb)
 

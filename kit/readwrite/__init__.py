@@ -1,0 +1,1 @@
+"""Reading and writing other formats: Excel workbooks, iCalendar files, GraphML."""

@@ -1,0 +1,1 @@
+"""Running the room: the shared Lab, links, projector dashboard, run sheet, laptops, team notebooks."""
