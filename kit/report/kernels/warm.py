@@ -334,7 +334,9 @@ class WarmKernel:
             self.shutdown()
             return
         try:
-            reply = self._run_code("", {"r": "__import__('kit.report.kernels').kernels.restore()"})
+            reply = self._run_code(
+                "", {"r": "__import__('kit.report.kernels', fromlist=['restore']).restore()"}
+            )
             result = reply.get("user_expressions", {}).get("r", {})
             if result.get("status") != "ok":
                 raise KernelProblem(
