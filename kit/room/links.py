@@ -97,7 +97,7 @@ p.lead { margin: 0 0 20px; color: #444; max-width: 60em; }
           padding-top: 30mm; }
   .card:last-child { page-break-after: auto; break-after: auto; }
   .card h2 { font-size: 2rem; }
-  .card svg { width: 110mm; height: 110mm; }
+  .card svg { width: 90mm; height: 90mm; }
   .card .url { font-size: 0.9rem; max-width: 150mm; }
 }
 """

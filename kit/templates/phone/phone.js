@@ -172,8 +172,8 @@
       return;
     }
     if (code === 409 && data.gone) {
-      note(data.message);
       await load();
+      note(data.message);
       status("Not saved: " + data.gone + " was deleted by your team.", "bad");
       return;
     }
@@ -191,8 +191,8 @@
     render();
     if (!mine.importance || !mine.performance) {
       const missing = mine.importance ? "performance" : "importance";
-      status(field[0].toUpperCase() + field.slice(1) + " " + value + " noted; tap an " +
-             missing + " score to save it.", "");
+      status(field[0].toUpperCase() + field.slice(1) + " " + value + " noted; tap " +
+             (missing === "importance" ? "an " : "a ") + missing + " score to save it.", "");
       return;
     }
     const row = { touchpoint_id: card.id, scorer: state.name,
