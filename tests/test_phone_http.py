@@ -248,3 +248,17 @@ def test_links_page_shows_both_codes_per_team_and_escapes_the_names():
     assert not UNESCAPED.search(page)
     old = links_page("W", [TeamLink("a", "A", "http://h:1/lab?token=t")])
     assert old.count("<svg") == 1 and "Score on your phone" not in old
+
+
+def test_the_projector_shows_a_phones_tap_at_the_next_refresh(lab):
+    from kit.room.dashboard import Board
+
+    board = Board(lab.workshop_dir)
+    board.refresh()
+    assert "Live Lee" not in board.html()
+    tap = {"touchpoint_id": "T1", "scorer": "Live Lee", "importance": 1, "performance": 5}
+    assert call(lab.base, API, method="POST", body=tap)[0] == 200
+    assert "alpha" in board.refresh()
+    tile = board.html().split('data-team="alpha"')[1].split('data-team="beta"')[0]
+    assert "Live Lee 1/2" in tile
+    assert "Most disagreement: T1 Check-in at the desk (spread " in tile

@@ -168,8 +168,8 @@ def tile_html(view: Any, now: float | None = None) -> Markup:
         if view.edits
         else Markup("")
     )
-    return Markup('<div class="sk-dash-tile" data-team="{}">{}{}{}</div>').format(
-        view.slug, head, charts, last
+    return Markup('<div class="sk-dash-tile" data-team="{}">{}{}{}{}</div>').format(
+        view.slug, head, charts, getattr(view, "scoring", Markup("")), last
     )
 
 
