@@ -16,6 +16,8 @@
     ``kernel_rss_mb``: what one Python kernel that imports the kit's scoring widgets holds (a
     Voilà page per phone starts one such kernel), and ``voila_30_kernels_mb`` thirty of them —
     a lower bound for the Voilà design (it leaves out Voilà's own per-page cost).
+    ``server_cpu_s``: CPU time the server used for all the taps (``server_cpu_ms_per_tap`` per
+    tap), which does not grow with other work on the machine;
     ``load_avg_1m``: the machine's load average when the phones finished (other work on a shared
     machine lengthens every latency).
 
@@ -48,6 +50,18 @@ def _rss_kb(pid: int, field: str) -> int:
         if line.startswith(field + ":"):
             return int(line.split()[1])
     return 0
+
+
+def _cpu_s(pids: list[int]) -> float:
+    """CPU time (user + system) the processes used so far, in seconds."""
+    ticks = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        ticks += int(fields[11]) + int(fields[12])
+    return ticks / os.sysconf("SC_CLK_TCK")
 
 
 def _tree(pid: int) -> list[int]:
@@ -146,6 +160,7 @@ def main() -> int:  # noqa: C901 - one scenario, step by step
             time.sleep(1)  # let the server settle after its first page
             pids = _tree(process.pid)
             before_kb = sum(_rss_kb(p, "VmRSS") for p in pids)
+            cpu_before = _cpu_s(pids)
             out: dict = {}
             threads = [
                 threading.Thread(
@@ -161,6 +176,7 @@ def main() -> int:  # noqa: C901 - one scenario, step by step
                 thread.join()
             wall = time.perf_counter() - started
             load = os.getloadavg()[0]
+            cpu = _cpu_s(_tree(process.pid)) - cpu_before
             pids = _tree(process.pid)
             peak_kb = sum(_rss_kb(p, "VmHWM") for p in pids)
             children = len(pids) - 1
@@ -186,6 +202,8 @@ def main() -> int:  # noqa: C901 - one scenario, step by step
         "save_p50_ms": round(statistics.median(times), 1),
         "save_p95_ms": round(p95, 1),
         "save_max_ms": round(times[-1], 1),
+        "server_cpu_s": round(cpu, 2),
+        "server_cpu_ms_per_tap": round(1000 * cpu / max(len(times), 1), 1),
         "lost_rows": lost,
         "other_team_changed": other_before != other_after,
         "server_children": children,
