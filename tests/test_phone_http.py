@@ -262,3 +262,21 @@ def test_the_projector_shows_a_phones_tap_at_the_next_refresh(lab):
     tile = board.html().split('data-team="alpha"')[1].split('data-team="beta"')[0]
     assert "Live Lee 1/2" in tile
     assert "Most disagreement: T1 Check-in at the desk (spread " in tile
+
+
+def test_the_hub_links_page_adds_each_teams_phone_code(tmp_path):
+    from kit.hub.links import links_page as hub_links_page
+    from kit.hub.links import phone_links
+    from kit.store.workshop import create_workshop
+
+    ws = create_workshop(tmp_path / "w", teams=["Alpha", "Beta"])
+    phones = phone_links(ws.path, "http://h:8000/")
+    assert phones == {
+        "sk-alpha": "http://h:8000/hub/login?next=%2Fhub%2Fuser-redirect%2Fservekit%2Fphone%2Falpha",
+        "sk-beta": "http://h:8000/hub/login?next=%2Fhub%2Fuser-redirect%2Fservekit%2Fphone%2Fbeta",
+    }
+    teams = [("sk-alpha", XSS_NAME, "pw-a"), ("sk-beta", "Beta", "pw-b")]
+    page = hub_links_page("W", teams, "http://h:8000/", phones=phones)
+    assert page.count("<svg") == 4 and page.count("Score on your phone") == 2
+    assert phones["sk-alpha"] in page and not UNESCAPED.search(page)
+    assert hub_links_page("W", teams, "http://h:8000/").count("<svg") == 2

@@ -29,6 +29,7 @@ from typing import Any
 __all__ = [
     "EXTENSION",
     "LINKS_JSON",
+    "SERVER_ARG",
     "hub_phone_url",
     "links_json",
     "phone_url",
@@ -39,6 +40,8 @@ __all__ = [
 EXTENSION = "kit.room.phone"
 """The extension's module name (what ``ServerApp.jpserver_extensions`` enables)."""
 _PATH = "servekit/phone/"
+SERVER_ARG = f"--ServerApp.jpserver_extensions={EXTENSION}=True"
+"""The command-line switch that enables the page on a Jupyter server (a hub's team servers)."""
 LINKS_JSON = "links.json"
 
 
@@ -144,5 +147,6 @@ def _load_jupyter_server_extension(serverapp: Any) -> None:
     from kit.room.phone.handlers import Desks, handlers
 
     web_app = serverapp.web_app
-    web_app.settings["servekit_phone_desks"] = Desks(Path(serverapp.root_dir))
+    hub_user = os.environ.get("JUPYTERHUB_USER") if os.environ.get("SERVEKIT_HUB") else None
+    web_app.settings["servekit_phone_desks"] = Desks(Path(serverapp.root_dir), hub_user)
     web_app.add_handlers(".*$", handlers(web_app.settings["base_url"]))

@@ -42,15 +42,40 @@ def _asset(name: str) -> str:
 
 
 class Desks:
-    """One :class:`TeamDesk` per team folder of the server's workshop."""
+    """One :class:`TeamDesk` per team folder of the server's workshop.
 
-    def __init__(self, root: Path):
+    Under JupyterHub (``hub_user`` is the server's own user) only that user's team is served:
+    a team's server never opens another team's page.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from kit.store.workshop import create_workshop
+    >>> ws = create_workshop(Path(tempfile.mkdtemp()) / "w", teams=["Alpha", "Beta"])
+    >>> desks = Desks(ws.path, hub_user="sk-alpha")
+    >>> type(desks.get("alpha")).__name__
+    'TeamDesk'
+    >>> desks.get("beta")
+    Traceback (most recent call last):
+    ...
+    tornado.web.HTTPError: HTTP 404: no such team
+    """
+
+    def __init__(self, root: Path, hub_user: str | None = None):
         self.workshop = Workshop(root)
+        self.hub_user = hub_user
         self.desks: dict[str, TeamDesk] = {}
+
+    def _allowed(self, slug: str) -> bool:
+        if self.hub_user is None:
+            return True
+        from kit.hub.accounts import system_username
+
+        return system_username(slug) == self.hub_user
 
     def get(self, slug: str) -> TeamDesk:
         team = next((t for t in self.workshop.teams() if t.slug == slug), None)
-        if team is None:
+        if team is None or not self._allowed(slug):
             raise web.HTTPError(404, reason="no such team")
         if slug not in self.desks:
             self.desks[slug] = TeamDesk(lambda: team.load(strict=False))
