@@ -242,6 +242,11 @@ class TeamDesk:
                 self._pool.submit(self._drain)
         return tap.done
 
+    def queued(self) -> int:
+        """How many taps wait for the next save."""
+        with self._lock:
+            return len(self._pending)
+
     def _drain(self) -> None:
         with self._lock:
             batch, self._pending, self._queued = self._pending, [], False
