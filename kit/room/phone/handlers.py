@@ -26,11 +26,15 @@ from tornado import web
 from kit.room.phone.service import PhoneError, TeamBlocked, TeamDesk, TouchpointGone, check_tap
 from kit.store.workshop import Workshop
 
-__all__ = ["PREFIX", "STATIC", "Desks", "handlers"]
+__all__ = ["PREFIX", "REFUSED", "STATIC", "Desks", "handlers"]
 
 PREFIX = "servekit/phone"
 """The page's path under the server's base URL."""
 STATIC = ("phone.js", "phone.css")
+REFUSED = (
+    "Refused: this page opens only from your team's link, which carries the server's key. "
+    "Scan your team's code again (ask the facilitator for it).\n"
+)
 _CSP = (
     "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; "
     "img-src 'self' data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
@@ -92,8 +96,18 @@ class _Base:
 class PageHandler(_Base, JupyterHandler):
     """The page: a shell whose script reads the cards from the JSON endpoint."""
 
-    @web.authenticated
     def get(self, slug: str) -> None:
+        if self.current_user is None and self.desks().hub_user is None:
+            # ``servekit lab``: a plain refusal rather than Jupyter's login page (under the hub,
+            # the hub's own login comes instead, through web.authenticated)
+            self.set_status(403)
+            self.set_header("Content-Type", "text/plain; charset=utf-8")
+            self.finish(REFUSED)
+            return
+        self._page(slug)
+
+    @web.authenticated
+    def _page(self, slug: str) -> None:
         self.desks().get(slug)  # 404 for an unknown team
         page = Markup(_asset("phone.html")).format(
             slug=slug,
