@@ -18,6 +18,7 @@ import json
 from importlib.resources import files
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from jupyter_server.base.handlers import APIHandler, JupyterHandler
 from markupsafe import Markup
@@ -111,7 +112,7 @@ class PageHandler(_Base, JupyterHandler):
         self.desks().get(slug)  # 404 for an unknown team
         page = Markup(_asset("phone.html")).format(
             slug=slug,
-            api=self.base_url + f"{PREFIX}/api/{slug}",
+            api=self.base_url + f"{PREFIX}/api/{quote(slug)}",
             static=self.base_url + f"{PREFIX}/static/",
             xsrf=self.xsrf_token.decode()
             if isinstance(self.xsrf_token, bytes)
