@@ -245,7 +245,10 @@ def test_links_page_in_chromium(room, page):
     assert cards.count() == len(TEAMS)
     assert cards.locator("h2").all_inner_texts() == list(room["links"])  # XSS shown as text
     assert cards.locator("svg").count() == 2 * len(TEAMS)  # notebooks and phone (issue 22)
-    phones = {t["name"]: t["phone"] for t in json.loads((room["ws"] / "links.json").read_text())}
+    listed = json.loads((room["ws"] / "links.json").read_text())
+    assert (room["ws"] / "links.json").stat().st_mode & 0o777 == 0o600  # it holds the token
+    assert {t["name"]: t["notebooks"] for t in listed} == room["links"]
+    phones = {t["name"]: t["phone"] for t in listed}
     for card in cards.all():
         name = card.locator("h2").inner_text()
         assert card.locator("h3").all_inner_texts() == [
