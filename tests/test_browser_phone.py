@@ -196,3 +196,31 @@ def test_a_touchpoint_deleted_meanwhile_disappears_with_a_note(lab, browser):
     assert page.get_by_role("group", name="T2 · Room prepared before arrival").count() == 0
     assert team_files(team) == before
     assert guard.unexpected() == []
+
+
+def test_a_team_whose_data_is_invalid_shows_what_to_fix_and_no_cards(lab, browser):
+    from helpers import BROKEN_ROLES
+    from playwright.sync_api import expect
+
+    team = lab.workshop_dir / "teams" / "alpha"
+    roles = (team / "roles.csv").read_bytes()
+    (team / "roles.csv").write_text(BROKEN_ROLES, encoding="utf-8")
+    try:
+        before = team_files(team)
+        page, guard = open_phone(browser, lab)
+        fix = page.locator("#fix")
+        expect(fix).to_contain_text(
+            "Scores cannot be saved yet: your facilitator must fix the team's data first."
+        )
+        expect(fix.locator("li")).to_have_text(
+            [
+                "teams/alpha/roles.csv:3:level: got 'boss'; expected one of: customer, "
+                "frontline, support, manager, executive"
+            ]
+        )
+        expect(page.locator("#team")).to_have_text("Mini team: score your journey")
+        assert page.locator("#card").is_hidden()
+        assert team_files(team) == before
+        assert guard.unexpected() == []
+    finally:
+        (team / "roles.csv").write_bytes(roles)

@@ -227,5 +227,5 @@
 
   buildButtons();
   render();
-  if (state.name) load(); else $("name").value = "";
+  load();  // the team's name in the title (and what to fix, if anything) before a name is asked
 })();
