@@ -9,6 +9,7 @@ to ``test-artifacts/`` (git-ignored).
 from __future__ import annotations
 
 import http.client
+import json
 import re
 import subprocess
 import sys
@@ -243,15 +244,24 @@ def test_links_page_in_chromium(room, page):
     cards = page.locator("section.card")
     assert cards.count() == len(TEAMS)
     assert cards.locator("h2").all_inner_texts() == list(room["links"])  # XSS shown as text
-    assert cards.locator("svg").count() == len(TEAMS)
+    assert cards.locator("svg").count() == 2 * len(TEAMS)  # notebooks and phone (issue 22)
+    listed = json.loads((room["ws"] / "links.json").read_text())
+    assert (room["ws"] / "links.json").stat().st_mode & 0o777 == 0o600  # it holds the token
+    assert {t["name"]: t["notebooks"] for t in listed} == room["links"]
+    phones = {t["name"]: t["phone"] for t in listed}
     for card in cards.all():
         name = card.locator("h2").inner_text()
-        assert card.locator(".url").inner_text() == room["links"][name]
-        svg = card.locator("svg")
-        box = svg.bounding_box()
-        assert box["width"] >= 200 and box["height"] >= 200
-        _, _, width, height = svg.get_attribute("viewBox").split()  # the whole code, scaled
-        assert width == height and box["width"] == pytest.approx(box["height"])
+        assert card.locator("h3").all_inner_texts() == [
+            "Open your notebooks",
+            "Score on your phone",
+        ]
+        assert card.locator(".url").all_inner_texts() == [room["links"][name], phones[name]]
+        assert "/servekit/phone/" in phones[name] and phones[name].endswith("?token=" + TOKEN)
+        for svg in card.locator("svg").all():
+            box = svg.bounding_box()
+            assert box["width"] >= 200 and box["height"] >= 200
+            _, _, width, height = svg.get_attribute("viewBox").split()  # the whole code, scaled
+            assert width == height and box["width"] == pytest.approx(box["height"])
     assert page.evaluate("document.querySelectorAll('img').length") == 0
     assert page.dialogs == [] and page.errors == []
     page.screenshot(path=str(ARTIFACTS / "room_links_page.png"), full_page=True)

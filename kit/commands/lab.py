@@ -41,7 +41,8 @@ __all__ = ["lab"]
     "--links",
     "write_links",
     is_flag=True,
-    help="Also write DIRECTORY/links.html: one card per team with a QR code.",
+    help="Also write DIRECTORY/links.html (one card per team with QR codes for its notebooks "
+    "and its phone page) and DIRECTORY/links.json.",
 )
 @click.option("--no-browser", is_flag=True, help="Do not open a browser here.")
 def lab(
@@ -60,6 +61,7 @@ def lab(
     """
     from kit.room.lab import LabServer, host_warning, stop
     from kit.room.links import write_links as write_page
+    from kit.room.phone import write_links_json
     from kit.room.teamnotebooks import sync_team_notebooks, team_notebook_dir
     from kit.store.workshop import Workshop
 
@@ -108,6 +110,7 @@ def lab(
         if write_links:
             page = write_page(server.workshop_dir, title, links, note=f"Server: {server.base}")
             click.echo(f"Links page with QR codes: {page}")
+            click.echo(f"Links as JSON: {write_links_json(server.workshop_dir, links)}")
         click.echo("Stop the server with Ctrl-C.", err=False)
         process.wait()
     except KeyboardInterrupt:

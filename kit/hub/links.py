@@ -25,7 +25,7 @@ from pathlib import Path
 import segno
 from markupsafe import Markup
 
-__all__ = ["links_page", "main", "read_passwords"]
+__all__ = ["links_page", "main", "phone_links", "read_passwords"]
 
 _STYLE = """
 body { font-family: system-ui, sans-serif; margin: 2rem; color: #1f2933; }
@@ -47,8 +47,45 @@ def read_passwords(path: Path | str) -> dict[str, str]:
     return {str(k): str(v) for k, v in data.items()}
 
 
+def phone_links(workshop: Path | str, public_url: str) -> dict[str, str]:
+    """login -> the team's phone page (issue 22): the hub's login page, then the team's server.
+
+    A phone signs in with the team's login and lands on the page, which writes as the team's
+    own user (the page is a server extension of the team's server: :mod:`kit.room.phone`).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from kit.store.workshop import create_workshop
+    >>> ws = create_workshop(Path(tempfile.mkdtemp()) / "w", teams=["Night Shift"])
+    >>> phone_links(ws.path, "http://h:8000/")
+    {'sk-night-shift': 'http://h:8000/hub/login?next=%2Fhub%2Fuser-redirect%2Fservekit%2Fphone%2Fnight-shift'}
+    """
+    from kit.hub.accounts import system_username
+    from kit.room.phone import hub_phone_url
+    from kit.store.workshop import Workshop
+
+    return {
+        system_username(slug): hub_phone_url(public_url, slug)
+        for slug in Workshop(workshop).team_names()
+    }
+
+
+def _phone_card(url: str | None) -> Markup:
+    if not url:
+        return Markup("")
+    return Markup(
+        '<div class="phone"><b>Score on your phone</b> (same login)'
+        '<div class="qr">{qr}</div><dd>{url}</dd></div>'
+    ).format(qr=Markup(segno.make(url).svg_inline(scale=3)), url=url)
+
+
 def links_page(
-    title: str, teams: list[tuple[str, str, str]], public_url: str, dashboard_url: str | None = None
+    title: str,
+    teams: list[tuple[str, str, str]],
+    public_url: str,
+    dashboard_url: str | None = None,
+    phones: dict[str, str] | None = None,
 ) -> str:
     """One card per team: display name, login, password, the hub's address and its QR code.
 
@@ -61,6 +98,8 @@ def links_page(
         The address teams type (the proxy's public URL).
     dashboard_url : str, optional
         Where the facilitator's live dashboard is served.
+    phones : dict, optional
+        login -> the team's phone page (:func:`phone_links`); a second code on its card.
 
     Examples
     --------
@@ -76,8 +115,16 @@ def links_page(
             Markup(
                 '<section class="card"><h2>{name}</h2><dl><dt>address</dt><dd>{url}</dd>'
                 '<dt>login</dt><dd class="login">{login}</dd><dt>password</dt>'
-                '<dd class="password">{password}</dd></dl><div class="qr">{qr}</div></section>'
-            ).format(name=name, url=login_url, login=login, password=password, qr=qr)
+                '<dd class="password">{password}</dd></dl><div class="qr">{qr}</div>{phone}'
+                "</section>"
+            ).format(
+                name=name,
+                url=login_url,
+                login=login,
+                password=password,
+                qr=qr,
+                phone=_phone_card((phones or {}).get(login)),
+            )
         )
     dashboard = (
         Markup('<p><a href="{0}">Open the live dashboard</a></p>').format(dashboard_url)
@@ -135,7 +182,8 @@ def main() -> None:  # pragma: no cover - runs as a hub service (tested through 
                 "Content-Security-Policy",
                 "default-src 'none'; style-src 'unsafe-inline'; img-src data:",
             )
-            self.write(links_page(title, cards, public_url, dashboard))
+            phones = phone_links(workshop, public_url)
+            self.write(links_page(title, cards, public_url, dashboard, phones))
 
     app = web.Application(
         [

@@ -159,6 +159,8 @@ class TeamView:
     raw: dict[str, bytes | None] = field(default_factory=dict)
     edits: list[Edit] = field(default_factory=list)
     charts: Markup | None = None
+    scoring: Markup = field(default_factory=Markup)
+    """Who scores, how far, where they disagree (:func:`kit.room.phone.board.scoring_html`)."""
     """The tile's two small charts, drawn once per load (see :func:`kit.room.dashboard_html.tile_html`)."""
 
     @property
@@ -178,6 +180,7 @@ def build_view(
     """Load one team leniently and compute its tile (see :class:`TeamView`)."""
     from kit.analyses.journey import emotion_curve
     from kit.analyses.scoring import ipa, priority_ranking, team_ranks, top_of_ranking
+    from kit.room.phone.board import scoring_html
 
     view = TeamView(team.slug, team.slug, signature=_signature(team.path))
     for table in TABLES:
@@ -241,6 +244,7 @@ def build_view(
             for r in grid.itertuples()
         ]
         view.ranks = team_ranks({view.name: scores}, journey, k=TOP_K)
+        view.scoring = scoring_html(scores, own_journey)  # phones scoring live (issue 22)
     return view
 
 

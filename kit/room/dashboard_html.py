@@ -71,6 +71,7 @@ CSS = Markup("""<style>
 .sk-dash-charts { display: flex; gap: 14px; align-items: flex-end; margin-top: 8px; }
 .sk-dash-charts figure { margin: 0; } .sk-dash-charts figcaption { font-size: 16px; color: #5b6372; }
 .sk-dash-last { font-size: 18px; color: #5b6372; margin-top: 6px; }
+.sk-dash-scoring { font-size: 18px; margin-top: 8px; overflow-wrap: anywhere; }
 .sk-dash-empty { color: #5b6372; font-style: italic; }
 </style>""")
 
@@ -168,8 +169,8 @@ def tile_html(view: Any, now: float | None = None) -> Markup:
         if view.edits
         else Markup("")
     )
-    return Markup('<div class="sk-dash-tile" data-team="{}">{}{}{}</div>').format(
-        view.slug, head, charts, last
+    return Markup('<div class="sk-dash-tile" data-team="{}">{}{}{}{}</div>').format(
+        view.slug, head, charts, getattr(view, "scoring", Markup("")), last
     )
 
 

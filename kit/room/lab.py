@@ -41,6 +41,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kit.room.links import TeamLink
+from kit.room.phone import phone_url, write_server_config
 from kit.room.teamnotebooks import NOTEBOOKS_DIR, participant_notebooks, team_notebook_dir
 from kit.store.problems import KitError
 from kit.store.workshop import Workshop, is_workshop
@@ -163,7 +164,8 @@ def team_links(workshop_dir: Path | str, base: str, token: str) -> list[TeamLink
     for slug, name in workshop.team_names().items():
         books = participant_notebooks(team_notebook_dir(workshop_dir, slug))
         first = books[0].name if books else participant_notebooks()[0].name
-        links.append(TeamLink(slug, name, team_url(base, slug, first, token)))
+        url = team_url(base, slug, first, token)
+        links.append(TeamLink(slug, name, url, phone=phone_url(base, slug, token)))
     return links
 
 
@@ -301,6 +303,7 @@ class LabServer:
                 json.dumps({"disabledExtensions": {NEWS_PLUGIN: True}}), encoding="utf-8"
             )
             write_lab_settings(self.config_dir / "lab-settings")
+            write_server_config(self.config_dir)  # the phone page (kit.room.phone)
         return self.config_dir
 
     def env(self) -> dict[str, str]:

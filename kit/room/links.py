@@ -31,11 +31,12 @@ LINKS_FILE = "links.html"
 
 @dataclass(frozen=True)
 class TeamLink:
-    """A team's slug, display name and the URL of its notebooks."""
+    """A team's slug, display name, the URL of its notebooks and of its phone page."""
 
     slug: str
     name: str
     url: str
+    phone: str = ""
 
 
 def qr_svg(url: str) -> Markup:
@@ -86,6 +87,7 @@ p.lead { margin: 0 0 20px; color: #444; max-width: 60em; }
 .card .url { font-family: ui-monospace, Menlo, Consolas, monospace; font-size: 0.72rem;
              overflow-wrap: anywhere; word-break: break-all; margin-top: 8px; }
 .card .step { font-size: 0.9rem; margin-top: 8px; text-align: center; }
+.card h3 { font-size: 1rem; margin: 14px 0 6px; text-align: center; }
 .foot { margin-top: 24px; font-size: 0.8rem; color: #555; }
 @media print {
   body { margin: 0; }
@@ -95,10 +97,21 @@ p.lead { margin: 0 0 20px; color: #444; max-width: 60em; }
           padding-top: 30mm; }
   .card:last-child { page-break-after: auto; break-after: auto; }
   .card h2 { font-size: 2rem; }
-  .card svg { width: 110mm; height: 110mm; }
+  .card svg { width: 90mm; height: 90mm; }
   .card .url { font-size: 0.9rem; max-width: 150mm; }
 }
 """
+
+
+def _phone_part(url: str) -> Markup:
+    """The second code of a card: every person scores from their own phone (kit.room.phone)."""
+    if not url:
+        return Markup("")
+    return Markup(
+        '<h3 class="phone">Score on your phone</h3>{svg}<div class="url">{url}</div>'
+        '<div class="step">Each person scans this code and scores the touchpoints; '
+        "every tap is saved as their own row.</div>"
+    ).format(svg=qr_svg(url), url=url)
 
 
 def links_page(title: str, links: list[TeamLink], *, note: str = "") -> str:
@@ -128,11 +141,18 @@ def links_page(title: str, links: list[TeamLink], *, note: str = "") -> str:
         cards.append(
             Markup(
                 '<section class="card" id="team-{slug}">'
-                "<h2>{name}</h2>{svg}"
+                "<h2>{name}</h2>{heading}{svg}"
                 '<div class="url">{url}</div>'
                 '<div class="step">Open the link (or scan the code), then choose '
-                "<b>Run ▸ Run All Cells</b>.</div></section>"
-            ).format(slug=link.slug, name=link.name, svg=qr_svg(link.url), url=link.url)
+                "<b>Run ▸ Run All Cells</b>.</div>{phone}</section>"
+            ).format(
+                slug=link.slug,
+                name=link.name,
+                heading=Markup("<h3>Open your notebooks</h3>") if link.phone else "",
+                svg=qr_svg(link.url),
+                url=link.url,
+                phone=_phone_part(link.phone),
+            )
         )
     made = dt.datetime.now().strftime("%Y-%m-%d %H:%M")
     return str(
