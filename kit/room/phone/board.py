@@ -19,16 +19,13 @@ import pandas as pd
 from markupsafe import Markup
 
 from kit.analyses.scoring.scorers import scorer_progress, widest_spreads
+from kit.formatting import shorten
+from kit.store.validation import printable
 
 __all__ = ["MAX_NAMES", "scoring_html"]
 
 MAX_NAMES = 8
 """Scorers named on a tile; the rest are counted."""
-
-
-def _short(text: object, limit: int = 40) -> str:
-    text = "" if text is None or text != text else str(text)
-    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def scoring_html(scores: pd.DataFrame, journey: pd.DataFrame) -> Markup:
@@ -50,7 +47,8 @@ def scoring_html(scores: pd.DataFrame, journey: pd.DataFrame) -> Markup:
     of = int(progress["of"].iloc[0])
     done, total = int(progress["scored"].sum()), of * len(progress)
     names = ", ".join(
-        f"{r.scorer} {r.scored}/{r.of}" for r in progress.head(MAX_NAMES).itertuples()
+        f"{printable(shorten(r.scorer, 24))} {r.scored}/{r.of}"
+        for r in progress.head(MAX_NAMES).itertuples()
     )
     if len(progress) > MAX_NAMES:
         names += f" and {len(progress) - MAX_NAMES} more"
@@ -63,7 +61,7 @@ def scoring_html(scores: pd.DataFrame, journey: pd.DataFrame) -> Markup:
             line += Markup("<br>No disagreement yet: the scorers give the same ratings.")
         else:
             parts = [
-                f"{r.touchpoint_id} {_short(r.description)} (spread {int(r.spread)})".replace(
+                f"{r.touchpoint_id} {printable(shorten(r.description, 40))} (spread {int(r.spread)})".replace(
                     "  ", " "
                 )
                 for r in spreads.itertuples()
