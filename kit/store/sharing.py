@@ -1,0 +1,123 @@
+"""Who may read what the kit writes into a workshop folder: closed output folders on a hub.
+
+On a hub workshop (``servekit hub`` gave each ``teams/<slug>/`` to the team's own system user,
+mode ``2750`` with the facilitator's group, closed to everyone else) every team has a login on
+the machine, so an output folder made with the usual ``0755``/``0644`` would let any team read
+every other team's report. :func:`output_folder` makes such folders (``reports/``,
+``followup/``) closed *at creation*: mode ``2750``, group the facilitator's (the team folders'
+group), and while it is held the process umask is ``027`` so every file written is ``0640`` and
+every folder ``0750``. A workshop that is not a hub workshop keeps the usual modes.
+
+:func:`hub_group` reads the hub's marks from the folders themselves (``lstat``, links never
+followed), so it works for every command that runs as root, without the hub's state folder.
+
+Examples
+--------
+>>> import tempfile
+>>> ws = Path(tempfile.mkdtemp()); (ws / "teams" / "a").mkdir(parents=True)
+>>> hub_group(ws) is None
+True
+>>> with output_folder(ws, ws / "reports") as out:
+...     _ = (out / "a.html").write_text("x")
+>>> oct((ws / "reports").stat().st_mode & 0o7777) == oct(0o777 & ~current_umask())
+True
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import stat
+from collections.abc import Iterator
+from pathlib import Path
+
+from kit.store.problems import KitError
+
+__all__ = ["HUB_FOLDER_MODE", "HUB_UMASK", "current_umask", "hub_group", "output_folder"]
+
+HUB_FOLDER_MODE = 0o2750
+"""An output folder on a hub: the facilitator's group reads, teams cannot enter."""
+HUB_UMASK = 0o027
+"""While an output folder of a hub is written: files ``0640``, folders ``0750``."""
+
+
+def current_umask() -> int:
+    """The process umask (read without changing it for longer than one call).
+
+    Examples
+    --------
+    >>> 0 <= current_umask() <= 0o777
+    True
+    """
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def hub_group(workshop: Path | str) -> int | None:
+    """The facilitator's group when ``workshop`` is a hub workshop, else ``None``.
+
+    A hub workshop's team folders (``teams/<slug>``, read with ``lstat``) are set-group-id,
+    closed to others and owned by a user other than the workshop folder's; the group they share
+    is the facilitator's.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> hub_group(tempfile.mkdtemp()) is None
+    True
+    """
+    workshop = Path(workshop)
+    try:
+        owner = os.lstat(workshop).st_uid
+        entries = list(os.scandir(workshop / "teams"))
+    except OSError:
+        return None
+    groups = set()
+    for entry in entries:
+        info = entry.stat(follow_symlinks=False)
+        if not stat.S_ISDIR(info.st_mode):
+            continue
+        marked = info.st_mode & stat.S_ISGID and not info.st_mode & 0o007
+        if not marked or info.st_uid == owner:
+            return None
+        groups.add(info.st_gid)
+    return groups.pop() if len(groups) == 1 else None
+
+
+@contextlib.contextmanager
+def output_folder(workshop: Path | str, out: Path | str) -> Iterator[Path]:
+    """Make ``out`` (and its parents) for a command's output, closed to teams on a hub.
+
+    On a hub workshop ``out`` gets mode :data:`HUB_FOLDER_MODE` and the facilitator's group
+    (also when it already existed, made before the hub), and the umask is :data:`HUB_UMASK`
+    until the block ends. Elsewhere ``out`` is made with the usual modes.
+
+    Parameters
+    ----------
+    workshop : path-like
+        The workshop folder.
+    out : path-like
+        The output folder (``reports/``, ``followup/`` or another one).
+
+    Yields
+    ------
+    Path
+        ``out``.
+    """
+    out = Path(out)
+    group = hub_group(workshop)
+    if group is None:
+        out.mkdir(parents=True, exist_ok=True)
+        yield out
+        return
+    previous = os.umask(HUB_UMASK)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        if out.is_symlink() or not out.is_dir():
+            raise KitError(f"{out}: refused: not a real folder; expected a folder for the output")
+        os.lchown(out, -1, group)
+        os.chmod(out, HUB_FOLDER_MODE)
+        yield out
+    finally:
+        os.umask(previous)
