@@ -28,8 +28,11 @@ __all__ = ["lab"]
 @click.option(
     "--token",
     default="",
+    envvar="SERVEKIT_TOKEN",
     help="The server's token (default: a new random one). "
-    "Give one to keep printed links valid after a restart.",
+    "Give one to keep printed links valid after a restart; prefer $SERVEKIT_TOKEN, which "
+    "other users cannot read with ps. JupyterLab gets it through its environment, never "
+    "its command line.",
 )
 @click.option(
     "--url-host",
