@@ -21,6 +21,7 @@ import pytest
 from helpers import make_workshop
 
 from kit.report.cache import MAX_DIGEST_BYTES
+from kit.store.storage import MAX_FILE_BYTES
 
 SERVEKIT = str(Path(sys.executable).with_name("servekit"))
 TEAM_USER = 65534  # nobody: stands for a team's system user
@@ -122,3 +123,28 @@ def test_reports_are_closed_to_teams_from_creation(batch):
     )
     assert attempt.returncode == 1
     assert attempt.stderr == f"cat: {reports / 'honest.html'}: Permission denied\n"
+
+
+def test_calendar_refuses_the_planted_files_and_is_closed_to_teams(batch):
+    ws = batch["ws"]
+    (ws / "plan.ics").write_text("an old copy, readable by all")
+    (ws / "plan.ics").chmod(0o644)
+    done = subprocess.run(
+        [SERVEKIT, "calendar", str(ws)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        stdin=subprocess.DEVNULL,
+    )
+    assert done.stdout.splitlines() == [
+        f"teams/big/serves.csv: refused: the file is {GIANT} bytes; expected at most "
+        f"{MAX_FILE_BYTES}",
+        "teams/linked/journey.csv: refused: this is a symbolic link; expected the file itself "
+        "inside the team folder (links are never followed)",
+        f"Wrote {ws / 'plan.ics'}: 3 due date(s) and 3 check-in(s). Import it into Outlook or "
+        f"Google Calendar.",
+    ]
+    assert done.stderr == "2 error(s), 0 warning(s)\n"
+    info = (ws / "plan.ics").stat()
+    assert (stat.S_IMODE(info.st_mode), info.st_gid) == (0o640, FACILITATOR_GROUP)
+    assert "BEGIN:VCALENDAR" in (ws / "plan.ics").read_text()

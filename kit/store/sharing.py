@@ -6,7 +6,8 @@ the machine, so an output folder made with the usual ``0755``/``0644`` would let
 every other team's report. :func:`output_folder` makes such folders (``reports/``,
 ``followup/``) closed *at creation*: mode ``2750``, group the facilitator's (the team folders'
 group), and while it is held the process umask is ``027`` so every file written is ``0640`` and
-every folder ``0750``. A workshop that is not a hub workshop keeps the usual modes.
+every folder ``0750``; :func:`output_file` does the same for one file written in the workshop
+folder (``plan.ics``). A workshop that is not a hub workshop keeps the usual modes.
 
 :func:`hub_group` reads the hub's marks from the folders themselves (``lstat``, links never
 followed), so it works for every command that runs as root, without the hub's state folder.
@@ -33,10 +34,20 @@ from pathlib import Path
 
 from kit.store.problems import KitError
 
-__all__ = ["HUB_FOLDER_MODE", "HUB_UMASK", "current_umask", "hub_group", "output_folder"]
+__all__ = [
+    "HUB_FILE_MODE",
+    "HUB_FOLDER_MODE",
+    "HUB_UMASK",
+    "current_umask",
+    "hub_group",
+    "output_file",
+    "output_folder",
+]
 
 HUB_FOLDER_MODE = 0o2750
 """An output folder on a hub: the facilitator's group reads, teams cannot enter."""
+HUB_FILE_MODE = 0o640
+"""An output file on a hub (``plan.ics`` …): the facilitator's group reads, teams cannot."""
 HUB_UMASK = 0o027
 """While an output folder of a hub is written: files ``0640``, folders ``0750``."""
 
@@ -121,3 +132,35 @@ def output_folder(workshop: Path | str, out: Path | str) -> Iterator[Path]:
         yield out
     finally:
         os.umask(previous)
+
+
+@contextlib.contextmanager
+def output_file(workshop: Path | str, path: Path | str) -> Iterator[Path]:
+    """Write ``path`` in the block; on a hub workshop it is made ``0640`` (umask
+    :data:`HUB_UMASK` while written, so it is never readable by others, even briefly) and
+    given the facilitator's group. Elsewhere nothing changes.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> ws = Path(tempfile.mkdtemp())
+    >>> with output_file(ws, ws / "plan.ics") as target:
+    ...     _ = target.write_text("x")
+    >>> (ws / "plan.ics").read_text()
+    'x'
+    """
+    path = Path(path)
+    group = hub_group(workshop)
+    if group is None:
+        yield path
+        return
+    if path.is_file() and not path.is_symlink():  # an old copy: its mode is kept on rewrite
+        os.chmod(path, HUB_FILE_MODE)
+    previous = os.umask(HUB_UMASK)
+    try:
+        yield path
+    finally:
+        os.umask(previous)
+    if path.is_file() and not path.is_symlink():
+        os.lchown(path, -1, group)
+        os.chmod(path, HUB_FILE_MODE)
