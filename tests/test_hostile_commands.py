@@ -16,6 +16,7 @@ from helpers import make_workshop
 
 SERVEKIT = str(Path(sys.executable).with_name("servekit"))
 SECRET = "root:decoy-secret-51c"
+pytestmark = pytest.mark.xdist_group("hostile")  # the hostile-team suite, on one worker
 
 
 @pytest.fixture

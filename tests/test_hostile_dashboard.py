@@ -16,6 +16,7 @@ from kit.room.dashboard import Board
 from kit.store.workshop import create_demo
 
 SECRET = "decoy-secret-9f2"
+pytestmark = pytest.mark.xdist_group("hostile")  # the hostile-team suite, on one worker
 
 
 @pytest.fixture

@@ -22,7 +22,10 @@ from kit.store.workshop import create_workshop
 PARTICIPANT = sorted(p.name for p in (ROOT / "workshops").glob("0[1-9]_*.ipynb"))
 SERVEKIT = Path(sys.executable).parent / "servekit"
 NOBODY = (65534, 65534)
-pytestmark = pytest.mark.skipif(os.geteuid() != 0, reason="the attacks target a root-run command")
+pytestmark = [
+    pytest.mark.xdist_group("hostile"),
+    pytest.mark.skipif(os.geteuid() != 0, reason="the attacks target a root-run command"),
+]
 
 
 @pytest.fixture

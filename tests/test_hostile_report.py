@@ -30,6 +30,7 @@ SECRET = "root:$6$decoy-secret"
 GIANT = 60 * 10**9
 pytestmark = [
     pytest.mark.slow,
+    pytest.mark.xdist_group("hostile"),
     pytest.mark.skipif(os.geteuid() != 0, reason="the attacks target a root-run command"),
 ]
 

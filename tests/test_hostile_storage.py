@@ -20,7 +20,10 @@ from helpers import make_workshop
 
 SERVEKIT = str(Path(sys.executable).with_name("servekit"))
 TEAM = (65534, 65534)  # nobody: stands for the team's system user
-pytestmark = pytest.mark.skipif(os.geteuid() != 0, reason="the attacks target a root-run command")
+pytestmark = [
+    pytest.mark.xdist_group("hostile"),
+    pytest.mark.skipif(os.geteuid() != 0, reason="the attacks target a root-run command"),
+]
 
 
 def run(*args: str) -> subprocess.CompletedProcess:

@@ -26,6 +26,7 @@ from helpers import descendants
 from kit.store.workshop import create_workshop
 
 SERVEKIT = str(Path(sys.executable).with_name("servekit"))
+pytestmark = pytest.mark.xdist_group("hostile")  # the hostile-team suite, on one worker
 
 
 def free_port() -> int:
