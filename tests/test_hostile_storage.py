@@ -107,3 +107,32 @@ def test_export_refuses_a_fifo_without_hanging(team, tmp_path):
         f"1 error(s), 0 warning(s)\nNot exported: fix the team's files first ({team}).\n"
     )
     assert not (tmp_path / "t.xlsx").exists()
+
+
+CAFE = Path(__file__).parent / "fixtures" / "orgchart" / "generic" / "cafe.csv"
+
+
+def test_import_orgchart_as_root_leaves_the_tables_the_teams(team):
+    done = run("import-orgchart", str(CAFE), "--out", str(team), "--force")
+
+    assert done.returncode == 0, done.stderr
+    assert "Roles: 9" in done.stdout
+    assert owners(team)["roles.csv"] == TEAM and owners(team)["serves.csv"] == TEAM
+
+
+def test_import_orgchart_refuses_a_roles_link_to_a_root_only_file(team, tmp_path):
+    decoy = tmp_path / "shadow"
+    decoy.write_text("root:secret\n")
+    decoy.chmod(0o600)
+    (team / "roles.csv").unlink()
+    (team / "roles.csv").symlink_to(decoy)
+
+    done = run("import-orgchart", str(CAFE), "--out", str(team), "--force")
+
+    assert done.returncode == 1
+    assert done.stderr == (
+        f"error: {(team / 'roles.csv').as_posix()}: refused: a symbolic link; expected a real "
+        f"file inside the workshop folder (links are never followed)\n"
+    )
+    assert decoy.read_text() == "root:secret\n"
+    assert (team / "roles.csv").is_symlink()
