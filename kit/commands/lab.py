@@ -84,10 +84,12 @@ def lab(
         if not team_notebook_dir(server.workshop_dir, t.slug).is_dir()
     ]
     if missing:
-        sync_team_notebooks(server.workshop_dir, missing)
+        written = sync_team_notebooks(server.workshop_dir, missing)
         click.echo(
             f"Wrote the notebooks of {len(missing)} team(s) that had none: {', '.join(missing)}"
         )
+        for refused in [w.refused for w in written if w.refused]:
+            click.secho(refused, fg="yellow", err=True)
     links = server.links()
     if not links:
         raise click.ClickException(
