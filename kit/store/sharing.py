@@ -70,7 +70,8 @@ def hub_group(workshop: Path | str) -> int | None:
 
     A hub workshop's team folders (``teams/<slug>``, read with ``lstat``) are set-group-id,
     closed to others and owned by a user other than the workshop folder's; the group they share
-    is the facilitator's.
+    is the facilitator's. One such folder is enough (a team added during the session has not
+    been given to its user yet).
 
     Examples
     --------
@@ -84,16 +85,15 @@ def hub_group(workshop: Path | str) -> int | None:
         entries = list(os.scandir(workshop / "teams"))
     except OSError:
         return None
-    groups = set()
+    groups: dict[int, int] = {}
     for entry in entries:
         info = entry.stat(follow_symlinks=False)
-        if not stat.S_ISDIR(info.st_mode):
-            continue
         marked = info.st_mode & stat.S_ISGID and not info.st_mode & 0o007
-        if not marked or info.st_uid == owner:
-            return None
-        groups.add(info.st_gid)
-    return groups.pop() if len(groups) == 1 else None
+        if stat.S_ISDIR(info.st_mode) and marked and info.st_uid != owner:
+            groups[info.st_gid] = groups.get(info.st_gid, 0) + 1
+    # one marked team folder is enough: a team added after the hub started must not open
+    # the reports of the others
+    return max(groups, key=lambda gid: groups[gid]) if groups else None
 
 
 @contextlib.contextmanager
