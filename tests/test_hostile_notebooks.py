@@ -140,3 +140,21 @@ def test_what_root_writes_belongs_to_the_team(workshop):
         p.name: NOBODY for p in written
     }
     assert stat.S_IMODE(history.stat().st_mode) == 0o2750  # the team folder's mode at creation
+
+
+def test_a_new_teams_notebooks_folder_is_as_closed_as_its_data_folder(workshop):
+    data = workshop / "teams" / "hostile"
+    os.lchown(data, NOBODY[0], 54321)
+    data.chmod(0o2750)
+    folder = workshop / "notebooks" / "hostile"
+    for path in sorted(folder.rglob("*"), reverse=True):
+        path.unlink()
+    folder.rmdir()
+
+    done = run_notebooks(workshop, "--team", "hostile")
+
+    assert done.returncode == 0, done.stderr
+    info = folder.stat()
+    assert (stat.S_IMODE(info.st_mode), info.st_uid, info.st_gid) == (0o2750, NOBODY[0], 54321)
+    assert {(p.stat().st_uid, p.stat().st_gid) for p in folder.iterdir()} == {(NOBODY[0], 54321)}
+    assert len(list(folder.iterdir())) == len(PARTICIPANT)

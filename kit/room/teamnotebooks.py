@@ -34,6 +34,8 @@ Examples
 from __future__ import annotations
 
 import datetime as dt
+import os
+import stat
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -196,7 +198,7 @@ def sync_team_notebooks(
     results = []
     for slug in chosen:
         folder = team_notebook_dir(root, slug)
-        owner = _team_owner(root, slug)
+        team = _team_owner(root, slug)
         for i, path in enumerate(sources):
             nb = inject(path, {"workshop_dir": RELATIVE_WORKSHOP, "team": slug})
             nb.metadata["servekit"] = {"team": slug, "source": path.name}
@@ -207,7 +209,7 @@ def sync_team_notebooks(
             text = text if text.endswith("\n") else text + "\n"
             target = folder / path.name
             try:
-                changed = _write(root, target.relative_to(root), text, owner)
+                changed = _write(root, target.relative_to(root), text, team)
             except safefs.UnsafePath as exc:
                 results.append(Written(target, False, str(exc)))
             else:
@@ -260,24 +262,32 @@ def write_team_notebooks(
     return [w.path for w in written]
 
 
-def _team_owner(root: Path, slug: str) -> tuple[int, int] | None:
-    """Who owns what is written for a team: its notebooks folder, else its data folder."""
+def _team_owner(root: Path, slug: str) -> tuple[tuple[int, int], int] | None:
+    """Owner and folder mode of what is written for a team: those of its notebooks folder,
+    else of its data folder (a new ``notebooks/<slug>`` on a hub is as closed as ``teams/<slug>``
+    from its creation)."""
     for rel in (Path(NOTEBOOKS_DIR) / slug, Path("teams") / slug):
         try:
-            return safefs.owner_of(root, rel)
+            fd = safefs.open_dir(root, rel)
         except (OSError, safefs.UnsafePath):
             continue
+        try:
+            info = os.fstat(fd)
+        finally:
+            os.close(fd)
+        return (info.st_uid, info.st_gid), stat.S_IMODE(info.st_mode)
     return None
 
 
-def _write(root: Path, rel: Path, text: str, owner: tuple[int, int] | None) -> bool:
+def _write(root: Path, rel: Path, text: str, team: tuple[tuple[int, int], int] | None) -> bool:
     """Write ``root/rel`` unless it already holds ``text``; keep a differing old version."""
     old = safefs.read_bytes(root, rel, limit=MAX_NOTEBOOK_BYTES)
     if old == text.encode("utf-8"):
         return False
+    owner, mode = team if team else (None, None)
     if old is not None:
         stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S%f")
         history = rel.parent / HISTORY_DIR / f"{stamp}.{rel.name}"
-        safefs.write_bytes(root, history, old, owner=owner)
-    safefs.write_bytes(root, rel, text, owner=owner)
+        safefs.write_bytes(root, history, old, owner=owner, dir_mode=mode)
+    safefs.write_bytes(root, rel, text, owner=owner, dir_mode=mode)
     return True

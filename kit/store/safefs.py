@@ -122,9 +122,13 @@ def _open_child_dir(fd: int, name: str, shown: Path) -> int:
         raise
 
 
-def _make_child_dir(fd: int, name: str, owner: tuple[int, int] | None) -> None:
-    """Make folder ``name`` below ``fd`` with its parent's mode (set-group-id kept) and owner."""
-    parent = os.fstat(fd)
+def _make_child_dir(
+    fd: int, name: str, owner: tuple[int, int] | None, mode: int | None = None
+) -> None:
+    """Make folder ``name`` below ``fd`` with ``mode`` (default: its parent's, set-group-id
+    kept) and ``owner``."""
+    if mode is None:
+        mode = stat.S_IMODE(os.fstat(fd).st_mode) & 0o3777
     try:
         os.mkdir(name, 0o700, dir_fd=fd)
     except FileExistsError:
@@ -133,12 +137,19 @@ def _make_child_dir(fd: int, name: str, owner: tuple[int, int] | None) -> None:
     try:
         if owner is not None and os.geteuid() == 0:
             os.fchown(child, *owner)
-        os.fchmod(child, stat.S_IMODE(parent.st_mode) & 0o3777)
+        os.fchmod(child, mode)
     finally:
         os.close(child)
 
 
-def open_dir(base: Path | str, rel: Path | str = "", *, create: bool = False, owner=None) -> int:
+def open_dir(
+    base: Path | str,
+    rel: Path | str = "",
+    *,
+    create: bool = False,
+    owner: tuple[int, int] | None = None,
+    dir_mode: int | None = None,
+) -> int:
     """A descriptor of folder ``base/rel``, reached without following a link at any component.
 
     ``base`` itself is trusted (the workshop folder); every component of ``rel`` is opened with
@@ -151,9 +162,11 @@ def open_dir(base: Path | str, rel: Path | str = "", *, create: bool = False, ow
     rel : path-like
         The folder below ``base`` (no ``..``).
     create : bool
-        Make missing folders, each with its parent's mode and ``owner``.
+        Make missing folders, each with ``dir_mode`` and ``owner``.
     owner : (uid, gid), optional
         Owner of folders made (applied when running as root).
+    dir_mode : int, optional
+        Mode of folders made (default: each one gets its parent's).
 
     Raises
     ------
@@ -177,7 +190,7 @@ def open_dir(base: Path | str, rel: Path | str = "", *, create: bool = False, ow
         for name in _parts(rel):
             shown = shown / name
             if create:
-                _make_child_dir(fd, name, owner)
+                _make_child_dir(fd, name, owner, dir_mode)
             child = _open_child_dir(fd, name, shown)
             os.close(fd)
             fd = child
@@ -188,11 +201,13 @@ def open_dir(base: Path | str, rel: Path | str = "", *, create: bool = False, ow
 
 
 @contextlib.contextmanager
-def _parent(base: Path, rel: Path | str, *, create: bool = False, owner=None):
+def _parent(
+    base: Path, rel: Path | str, *, create: bool = False, owner=None, dir_mode=None
+) -> Iterator[tuple[int, str, Path]]:
     parts = _parts(rel)
     if not parts:
         raise UnsafePath(f"{base.as_posix()}: refused: expected a file below the folder")
-    fd = open_dir(base, "/".join(parts[:-1]), create=create, owner=owner)
+    fd = open_dir(base, "/".join(parts[:-1]), create=create, owner=owner, dir_mode=dir_mode)
     try:
         yield fd, parts[-1], base.joinpath(*parts)
     finally:
@@ -347,10 +362,11 @@ def write_bytes(
     *,
     mode: int | None = None,
     owner: tuple[int, int] | None = None,
+    dir_mode: int | None = None,
 ) -> None:
     """Write ``base/rel`` atomically without following a link at any component.
 
-    Missing folders are made (with their parent's mode and ``owner``). A temporary file is
+    Missing folders are made (with ``dir_mode``, default their parent's, and ``owner``). A temporary file is
     written in the target's folder through its descriptor, flushed, then renamed over the
     target (``os.replace`` with ``src_dir_fd``/``dst_dir_fd``). A link, folder or special file
     at the target is refused and left alone.
@@ -365,6 +381,8 @@ def write_bytes(
         File mode (default: the old file's, or what ``open()`` would give a new file).
     owner : (uid, gid), optional
         Owner of the file and of folders made (applied when running as root).
+    dir_mode : int, optional
+        Mode of folders made (default: each one gets its parent's).
 
     Examples
     --------
@@ -377,7 +395,7 @@ def write_bytes(
     """
     base = Path(base)
     payload = data.encode("utf-8") if isinstance(data, str) else data
-    with _parent(base, rel, create=True, owner=owner) as (dfd, name, shown):
+    with _parent(base, rel, create=True, owner=owner, dir_mode=dir_mode) as (dfd, name, shown):
         with contextlib.suppress(FileNotFoundError):
             _check_regular(os.stat(name, dir_fd=dfd, follow_symlinks=False), shown, None)
         new_mode = _new_mode(dfd, name, mode)
