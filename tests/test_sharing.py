@@ -4,7 +4,9 @@ a workshop that is not a hub's keeps the usual modes."""
 from __future__ import annotations
 
 import os
+import shutil
 import stat
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -62,3 +64,35 @@ def test_hub_output_folder_and_file_are_closed_and_the_umask_restored(tmp_path):
         "reports/sub": ("0o2750", FACILITATOR_GROUP),
         "plan.ics": ("0o640", FACILITATOR_GROUP),
     }
+
+
+@root_only
+def test_the_facilitators_own_user_can_write_into_a_reports_folder_root_closed():
+    """On the hub the facilitator may build reports as their own user (not root) into the
+    reports/ folder root made: nothing to change there, and nothing fails."""
+    ws = Path(tempfile.mkdtemp(prefix="sk-sharing-"))  # reachable by another user
+    try:
+        ws.chmod(0o755)
+        hub_like(ws, ["a"])
+        reports = ws / "reports"
+        reports.mkdir()
+        os.lchown(reports, 0, FACILITATOR_GROUP)
+        reports.chmod(0o2770)
+        pid = os.fork()
+        if pid == 0:  # the child becomes the facilitator's user: 65534 in the group
+            code = 1
+            try:
+                os.setgroups([])
+                os.setgid(FACILITATOR_GROUP)
+                os.setuid(65534)
+                with output_folder(ws, reports) as out:
+                    (out / "a.html").write_text("x")
+                code = 0
+            finally:
+                os._exit(code)
+        _, status = os.waitpid(pid, 0)
+        assert os.waitstatus_to_exitcode(status) == 0
+        assert stat.S_IMODE((reports / "a.html").stat().st_mode) == 0o640
+        assert stat.S_IMODE(reports.stat().st_mode) == 0o2770  # root's folder: left as it was
+    finally:
+        shutil.rmtree(ws)

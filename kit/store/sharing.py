@@ -127,8 +127,7 @@ def output_folder(workshop: Path | str, out: Path | str) -> Iterator[Path]:
         out.mkdir(parents=True, exist_ok=True)
         if out.is_symlink() or not out.is_dir():
             raise KitError(f"{out}: refused: not a real folder; expected a folder for the output")
-        os.lchown(out, -1, group)
-        os.chmod(out, HUB_FOLDER_MODE)
+        _close(out, group, HUB_FOLDER_MODE)
         yield out
     finally:
         os.umask(previous)
@@ -155,12 +154,23 @@ def output_file(workshop: Path | str, path: Path | str) -> Iterator[Path]:
         yield path
         return
     if path.is_file() and not path.is_symlink():  # an old copy: its mode is kept on rewrite
-        os.chmod(path, HUB_FILE_MODE)
+        _close(path, None, HUB_FILE_MODE)
     previous = os.umask(HUB_UMASK)
     try:
         yield path
     finally:
         os.umask(previous)
     if path.is_file() and not path.is_symlink():
-        os.lchown(path, -1, group)
-        os.chmod(path, HUB_FILE_MODE)
+        _close(path, group, HUB_FILE_MODE)
+
+
+def _close(path: Path, group: int | None, mode: int) -> None:
+    """Give ``path`` the facilitator's ``group`` and ``mode`` when this process may (root, or
+    its owner, e.g. the facilitator's own user on the hub); otherwise leave it as it is."""
+    info = os.lstat(path)
+    if os.geteuid() not in (0, info.st_uid) or stat.S_ISLNK(info.st_mode):
+        return
+    if group is not None and info.st_gid != group:
+        with contextlib.suppress(PermissionError):  # not in that group: keep ours
+            os.lchown(path, -1, group)
+    os.chmod(path, mode)
