@@ -149,3 +149,29 @@ def test_calendar_refuses_the_planted_files_and_is_closed_to_teams(batch):
     info = (ws / "plan.ics").stat()
     assert (stat.S_IMODE(info.st_mode), info.st_gid) == (0o640, FACILITATOR_GROUP)
     assert "BEGIN:VCALENDAR" in (ws / "plan.ics").read_text()
+
+
+def test_followup_refuses_the_giant_and_its_folder_is_closed_to_teams(batch):
+    ws = batch["ws"]
+    done = subprocess.run(
+        [SERVEKIT, "followup", str(ws), "--jobs", "2"],
+        capture_output=True,
+        text=True,
+        timeout=900,
+        env={**os.environ, "COLUMNS": "200"},
+        stdin=subprocess.DEVNULL,
+    )
+    assert done.returncode == 1, done.stderr
+    assert "Traceback" not in done.stderr and "MemoryError" not in done.stderr
+    followup = ws / "followup"
+    page = (followup / "big.html").read_text()
+    message = (
+        f"{(ws / 'teams' / 'big' / 'serves.csv').as_posix()}: refused: the file is {GIANT} "
+        f"bytes; expected at most {MAX_DIGEST_BYTES} bytes"
+    )
+    assert f"<li><code>{html.escape(message)}</code></li>" in page
+    assert "sk-failure" not in (followup / "honest.html").read_text()
+    info = followup.stat()
+    assert (stat.S_IMODE(info.st_mode), info.st_gid) == (0o2750, FACILITATOR_GROUP)
+    opened = [p.name for p in followup.rglob("*") if p.lstat().st_mode & 0o007]
+    assert opened == []
