@@ -171,3 +171,21 @@ def test_chmod_and_chown_skip_links(base, decoy):
     assert safefs.chown_nofollow(link, *NOBODY) is False
     assert stat.S_IMODE(decoy.stat().st_mode) == 0o600
     assert decoy.stat().st_uid == os.geteuid()
+
+
+def test_team_digest_refuses_many_files_each_under_the_cap(base):
+    """Many sparse files just under the per-file cap are refused as a whole, by size alone."""
+    from kit.report.cache import MAX_DIGEST_BYTES, MAX_DIGEST_TOTAL, team_digest
+    from kit.report.models import TEAM_REPORT
+
+    team = base / "teams" / "a"
+    count = MAX_DIGEST_TOTAL // MAX_DIGEST_BYTES + 1
+    for n in range(count):
+        with (team / f"part{n}.csv").open("wb") as handle:
+            handle.truncate(MAX_DIGEST_BYTES)
+    with pytest.raises(UnsafePath) as err:
+        team_digest(team, base, TEAM_REPORT.notebook, {})
+    assert str(err.value) == (
+        f"{team.as_posix()}: refused: the team folder's files add up to "
+        f"{count * MAX_DIGEST_BYTES} bytes; expected at most {MAX_DIGEST_TOTAL} bytes"
+    )

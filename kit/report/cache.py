@@ -40,6 +40,8 @@ MANIFEST_DIR = ".servekit"
 SYNTHESIS_MARKER = "_synthesis.digest"
 MAX_DIGEST_BYTES = MAX_FILE_BYTES
 """Largest team file hashed (the same cap as any team file the kit reads)."""
+MAX_DIGEST_TOTAL = 4 * MAX_FILE_BYTES
+"""Most bytes hashed for one team (many files each under the cap are refused as a whole)."""
 BLOCK = 1 << 20
 
 
@@ -84,7 +86,8 @@ def team_digest(team_dir: Path, workshop_dir: Path, notebook: Path, options: dic
     Raises
     ------
     kit.store.safefs.UnsafePath
-        The team folder is a link, or one of its files is over the cap (message naming it).
+        The team folder is a link, one of its files is over the cap (message naming it), or
+        all of them together are over :data:`MAX_DIGEST_TOTAL`.
 
     Examples
     --------
@@ -103,9 +106,18 @@ def team_digest(team_dir: Path, workshop_dir: Path, notebook: Path, options: dic
     if info.is_file():
         digest.update(info.read_bytes())
     base, rel = _below(Path(team_dir), Path(workshop_dir))
-    for name, _ in safefs.walk_files(base, rel):
-        if any(part.startswith(".") for part in name.split("/")):
-            continue
+    files = [
+        (name, size)
+        for name, size in safefs.walk_files(base, rel)
+        if not any(part.startswith(".") for part in name.split("/"))
+    ]
+    total = sum(size for _, size in files)
+    if total > MAX_DIGEST_TOTAL:
+        raise safefs.UnsafePath(
+            f"{(base / rel).as_posix()}: refused: the team folder's files add up to {total} "
+            f"bytes; expected at most {MAX_DIGEST_TOTAL} bytes"
+        )
+    for name, _ in files:
         digest.update(b"\0" + name.encode() + b"\0")
         _stream(digest, base, f"{rel}/{name}")
     return digest.hexdigest()
