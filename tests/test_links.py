@@ -126,8 +126,9 @@ def test_lab_defaults_are_safe(tmp_path):
     server = LabServer(tmp_path)
     args = server.argv()
     assert "--ServerApp.ip=127.0.0.1" in args
-    token = next(a.split("=", 1)[1] for a in args if a.startswith("--IdentityProvider.token="))
+    token = server.env()["JUPYTER_TOKEN"]  # through the environment, never an argument
     assert len(token) >= 32 and token == server.token
+    assert [a for a in args if token in a] == []
     assert LabServer(tmp_path).token != token  # a new one each time
     assert "--ServerApp.terminals_enabled=False" in args
     assert "--LabApp.news_url=None" in args

@@ -164,10 +164,10 @@ def test_a_two_file_save_failing_between_files_is_finished_on_the_next_load(mini
     )
     real = os.replace
 
-    def fail_on_needs(src, dst):
-        if str(dst).endswith("needs.csv") and ".history" not in str(dst):
+    def fail_on_needs(src, dst, **kwargs):
+        if str(dst).endswith("/needs.csv") and ".history" not in str(dst):
             raise OSError(5, "Input/output error")
-        return real(src, dst)
+        return real(src, dst, **kwargs)
 
     monkeypatch.setattr(os, "replace", fail_on_needs)
     with pytest.raises(OSError, match="Input/output error"):
@@ -189,10 +189,14 @@ def test_a_failure_before_the_commit_leaves_the_old_files(mini_team, monkeypatch
         {"needs": wb["needs"].iloc[0:0], "journey": wb["journey"].query("touchpoint_id != 'T2'")}
     )
 
-    def no_journal(*args, **kwargs):
-        raise OSError(28, "No space left on device")
+    real = storage.safefs.write_bytes
 
-    monkeypatch.setattr(storage, "atomic_write", no_journal)
+    def no_journal(base, rel, *args, **kwargs):
+        if str(rel) == storage.JOURNAL:
+            raise OSError(28, "No space left on device")
+        return real(base, rel, *args, **kwargs)
+
+    monkeypatch.setattr(storage.safefs, "write_bytes", no_journal)
     with pytest.raises(OSError):
         wb.save()
     monkeypatch.undo()

@@ -39,9 +39,11 @@ from typing import Any
 import pandas as pd
 from pydantic import ValidationError
 
+from kit.store import safefs
 from kit.store.csvio import parse_csv
 from kit.store.problems import Problem, display_path
 from kit.store.schema import KINDS, TABLES, PlanRow
+from kit.store.storage import MAX_FILE_BYTES
 from kit.store.workbook import Workbook, cell_text
 
 STATUSES: dict[str, str] = {
@@ -327,6 +329,15 @@ class FollowupData:
 _SOFT = {"baseline", "target", "due"}
 
 
+def _read_again(folder: Path, name: str) -> bytes | None:
+    """A table read a second time (for its soft errors): through :mod:`kit.store.safefs`, so a
+    file swapped for a link or a FIFO since the load is never read (``None``)."""
+    try:
+        return safefs.read_bytes(folder, name, limit=MAX_FILE_BYTES)
+    except (OSError, safefs.UnsafePath):
+        return None
+
+
 def read_team(path: Path | str, root: Path | str | None = None) -> FollowupData:
     """Read a team folder for the follow-up, keeping every action that can be kept.
 
@@ -357,10 +368,10 @@ def read_team(path: Path | str, root: Path | str | None = None) -> FollowupData:
     for p in problems:
         if p.path == plan_file and p.row and p.row > 1 and p.is_error:
             by_row.setdefault(p.row, []).append(p)
-    raw = path / "plan.csv"
+    raw = _read_again(path, "plan.csv") if by_row else None
     kept: list[Problem] = []
-    if by_row and raw.is_file():
-        table = parse_csv(raw.read_bytes(), plan_file)
+    if raw is not None:
+        table = parse_csv(raw, plan_file)
         extra_rows = []
         for cells, number in zip(table.records, table.rows, strict=True):
             found = by_row.get(number)
@@ -387,11 +398,10 @@ def read_team(path: Path | str, root: Path | str | None = None) -> FollowupData:
                 [plan.astype(object), pd.DataFrame(extra_rows).astype(object)], ignore_index=True
             )
     results_file = display_path(path / "results.csv", wb.root)
-    raw = path / "results.csv"
-    if raw.is_file() and any(
+    if any(
         p.path == results_file and p.is_error and p.column in ("date", "value") for p in problems
-    ):
-        table = parse_csv(raw.read_bytes(), results_file)
+    ) and (raw := _read_again(path, "results.csv")):
+        table = parse_csv(raw, results_file)
         rows = dict(zip(table.rows, table.records, strict=True))
         for p in problems:
             if p.path != results_file or not p.is_error or p.column not in ("date", "value"):

@@ -42,12 +42,15 @@ def calendar(directory: Path, team: str | None, out: Path | None, every_weeks: i
       servekit calendar demo --team front-desk-friends --out front-desk.ics
     """
     from kit.readwrite.ics import plan_calendar, write_calendar
+    from kit.store.sharing import output_file
 
     problems: list = []
     cal = plan_calendar(directory, team, every_weeks=every_weeks, problems=problems)
     if problems:
         print_problems(problems)
-    out = write_calendar(cal, out or directory / "plan.ics")
+    target = out or directory / "plan.ics"
+    with output_file(directory, target):  # on a hub, closed to teams (all plans are in it)
+        out = write_calendar(cal, target)
     events = cal.walk("VEVENT")
     due = sum(1 for e in events if "due" in [str(c) for c in e["CATEGORIES"].cats])
     click.echo(

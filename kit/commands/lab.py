@@ -28,8 +28,11 @@ __all__ = ["lab"]
 @click.option(
     "--token",
     default="",
+    envvar="SERVEKIT_TOKEN",
     help="The server's token (default: a new random one). "
-    "Give one to keep printed links valid after a restart.",
+    "Give one to keep printed links valid after a restart; prefer $SERVEKIT_TOKEN, which "
+    "other users cannot read with ps. JupyterLab gets it through its environment, never "
+    "its command line.",
 )
 @click.option(
     "--url-host",
@@ -83,10 +86,12 @@ def lab(
         if not team_notebook_dir(server.workshop_dir, t.slug).is_dir()
     ]
     if missing:
-        sync_team_notebooks(server.workshop_dir, missing)
+        written = sync_team_notebooks(server.workshop_dir, missing)
         click.echo(
             f"Wrote the notebooks of {len(missing)} team(s) that had none: {', '.join(missing)}"
         )
+        for refused in [w.refused for w in written if w.refused]:
+            click.secho(refused, fg="yellow", err=True)
     links = server.links()
     if not links:
         raise click.ClickException(

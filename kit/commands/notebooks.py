@@ -24,16 +24,24 @@ def notebooks(directory: Path, teams: tuple[str, ...]) -> None:
     Each copy has the workshop folder and the team filled in (papermill parameters), so a
     participant opens it and chooses Run All. Use it after a kit update or for teams copied in
     by hand; team data in teams/ is never touched, and a replaced copy is kept in .history/.
+    A link or special file planted where a notebook goes is refused (named on stderr, exit
+    status 1) and every other notebook is still written.
     """
     from kit.room.teamnotebooks import NOTEBOOKS_DIR, sync_team_notebooks
 
     written = sync_team_notebooks(directory, list(teams) or None)
     changed = [w for w in written if w.changed]
+    refused = [w.refused for w in written if w.refused]
     folders = sorted({w.path.parent.name for w in written})
     click.echo(
         f"{len(folders)} team(s), {len(written)} notebook(s) in "
         f"{directory / NOTEBOOKS_DIR}: {len(changed)} written, "
-        f"{len(written) - len(changed)} already up to date"
+        f"{len(written) - len(changed) - len(refused)} already up to date"
+        + (f", {len(refused)} refused" if refused else "")
     )
     for item in changed:
         click.echo(f"  {item.path}")
+    for message in refused:
+        click.echo(message, err=True)
+    if refused:
+        raise SystemExit(1)

@@ -25,7 +25,12 @@ __all__ = ["present"]
     help="Port to listen on (0 = any free port).",
 )
 @click.option(
-    "--token", default=None, help="Access token (default: a new random one, printed in the URL)."
+    "--token",
+    default=None,
+    envvar="SERVEKIT_TOKEN",
+    help="Access token (default: a new random one, printed in the URL); prefer "
+    "$SERVEKIT_TOKEN, which other users cannot read with ps. Voilà gets it through its "
+    "environment, never its command line.",
 )
 @click.option("--no-browser", is_flag=True, help="Do not open a browser.")
 @click.option(

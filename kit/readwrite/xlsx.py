@@ -44,9 +44,11 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from kit.store import safefs
 from kit.store.csvio import atomic_write, parse_csv
 from kit.store.problems import InvalidData, KitError, Problem, display_path, errors
 from kit.store.schema import TABLES
+from kit.store.storage import MAX_FILE_BYTES
 from kit.store.validation import _dtype, _unwrap, cell_text, cross_checks, validate_rows
 from kit.store.workbook import Workbook
 
@@ -216,10 +218,8 @@ def export_xlsx(
 
 
 def _read(path: Path) -> bytes | None:
-    try:
-        return path.read_bytes()
-    except FileNotFoundError:
-        return None
+    """A team file's bytes (``None`` when missing); links, FIFOs and huge files refused."""
+    return safefs.read_bytes(path.parent, path.name, limit=MAX_FILE_BYTES)
 
 
 def _cell_text(cell: Any) -> str:

@@ -34,6 +34,8 @@ from kit.report.console import make_console, print_summary, progress_bar
 from kit.report.models import TEAM_REPORT, Job, ReportError, ReportKind, Status, Summary, TeamResult
 from kit.report.pages import SYNTHESIS_PAGE, SYNTHESIS_SLUG, write_index
 from kit.report.pool import default_jobs, run_pool
+from kit.store.safefs import UnsafePath
+from kit.store.sharing import output_folder
 
 
 def declared_parameters(notebook: str | Path, parameters: dict[str, Any]) -> dict[str, Any]:
@@ -148,7 +150,12 @@ def plan_jobs(
     plan = Plan()
     parameters = {name: options[name] for name in kind.options}
     for team in selected:
-        digest = team_digest(team.path, workshop_dir, kind.notebook, options)
+        try:
+            digest = team_digest(team.path, workshop_dir, kind.notebook, options)
+        except UnsafePath as exc:  # a refused team gets its failure page; the others are built
+            plan.kept[team.slug] = refused_team(kind, team, workshop_dir, out, str(exc))
+            plan.digests.append(plan.kept[team.slug].digest)
+            continue
         plan.digests.append(digest)
         manifest = read_manifest(out, team.slug)
         if not force and is_current(manifest, out, digest, pdf=options["pdf"]):
@@ -195,6 +202,42 @@ def plan_jobs(
         else:
             plan.todo.insert(0, job)
     return plan
+
+
+def refused_team(
+    kind: ReportKind, team: Any, workshop_dir: Path, out: Path, message: str
+) -> TeamResult:
+    """The failed result (and failure page) of a team whose files cannot be read safely."""
+    import hashlib
+
+    from kit.report.worker import finish_team
+
+    slug = team.slug
+    manifest_path(out, slug).unlink(missing_ok=True)
+    result = TeamResult(
+        slug=slug,
+        name=slug,
+        status=Status.INVALID,
+        problem="a file of the team's folder was refused, so no report was built",
+        details=[message],
+        fix=(
+            f"Replace the file named above with a regular file under the size limit (links, "
+            f"FIFOs and devices are never read), then run "
+            f"'servekit {kind.name} {workshop_dir} --team {slug}'."
+        ),
+        digest="refused:" + hashlib.sha256(message.encode()).hexdigest(),
+    )
+    job = Job(
+        slug=slug,
+        team_dir=str(team.path),
+        workshop_dir=str(workshop_dir),
+        out=str(out),
+        notebook=str(kind.notebook),
+        title="",
+        command=kind.name,
+    )
+    finish_team(job, result)
+    return result
 
 
 def synthesis_job(
@@ -398,35 +441,43 @@ def build_reports(
     check_notebook(kind.notebook)
     selected = _select(workshop, teams)
     out = Path(out).resolve() if out else workshop_dir / "reports"
-    (out / MANIFEST_DIR).mkdir(parents=True, exist_ok=True)
-    clean_temporaries(out)
-    if plotlyjs == "shared":
-        from kit.report.export import write_plotlyjs_asset
+    with output_folder(workshop_dir, out):  # closed to teams on a hub workshop (issue 20)
+        (out / MANIFEST_DIR).mkdir(parents=True, exist_ok=True)
+        clean_temporaries(out)
+        if plotlyjs == "shared":
+            from kit.report.export import write_plotlyjs_asset
 
-        write_plotlyjs_asset(out)
+            write_plotlyjs_asset(out)
 
-    options = {"crosshair": crosshair, "pdf": pdf, "plotlyjs": plotlyjs, **(extra_options or {})}
-    plan = plan_jobs(
-        kind,
-        workshop_dir,
-        out,
-        selected,
-        options=options,
-        title=str(info.get("title") or ""),
-        force=force,
-        whole=teams is None,
-    )
-    console = console or (make_console() if progress else None)
-    results = _run(
-        plan,
-        kind,
-        jobs=jobs,
-        kernel_starts=kernel_starts,
-        timeout=timeout,
-        progress=progress,
-        console=console,
-    )
-    summary = _summarise(kind, workshop_dir, out, selected, results, plan.synthesis, info, started)
+        options = {
+            "crosshair": crosshair,
+            "pdf": pdf,
+            "plotlyjs": plotlyjs,
+            **(extra_options or {}),
+        }
+        plan = plan_jobs(
+            kind,
+            workshop_dir,
+            out,
+            selected,
+            options=options,
+            title=str(info.get("title") or ""),
+            force=force,
+            whole=teams is None,
+        )
+        console = console or (make_console() if progress else None)
+        results = _run(
+            plan,
+            kind,
+            jobs=jobs,
+            kernel_starts=kernel_starts,
+            timeout=timeout,
+            progress=progress,
+            console=console,
+        )
+        summary = _summarise(
+            kind, workshop_dir, out, selected, results, plan.synthesis, info, started
+        )
     if progress:
         print_summary(summary, console, kind.name)
     return summary

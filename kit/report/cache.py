@@ -1,7 +1,10 @@
 """The content-hash cache: what a page is built from, and the marker of its last good build.
 
 A team's *digest* hashes its files, ``workshop.yaml``, the notebook, the kit's own source and
-templates and the options. After a successful build the team's manifest
+templates and the options. A team's files are read through :mod:`kit.store.safefs` from the
+workshop folder, streamed in blocks: links and special files (FIFOs, devices) are refused, and so
+is a file over :data:`MAX_DIGEST_BYTES` (a 60 GB sparse ``serves.csv`` is refused from its size,
+not read), with :class:`kit.store.safefs.UnsafePath` naming the file and the cap. After a successful build the team's manifest
 (``OUT/.servekit/<slug>.json``) holds that digest; a team whose digest matches and whose files
 are all there is not rebuilt. The manifest is deleted before a team is rebuilt and written last,
 so a run killed half-way never leaves a page that looks complete and current.
@@ -20,6 +23,7 @@ import contextlib
 import functools
 import hashlib
 import json
+import os
 from collections.abc import Iterable
 from dataclasses import asdict
 from pathlib import Path
@@ -28,10 +32,17 @@ from typing import Any
 import kit
 from kit.report.export import write_file
 from kit.report.models import Status, TeamResult
+from kit.store import safefs
+from kit.store.storage import MAX_FILE_BYTES
 
 KIT_DIR = Path(kit.__file__).resolve().parent
 MANIFEST_DIR = ".servekit"
 SYNTHESIS_MARKER = "_synthesis.digest"
+MAX_DIGEST_BYTES = MAX_FILE_BYTES
+"""Largest team file hashed (the same cap as any team file the kit reads)."""
+MAX_DIGEST_TOTAL = 4 * MAX_FILE_BYTES
+"""Most bytes hashed for one team (many files each under the cap are refused as a whole)."""
+BLOCK = 1 << 20
 
 
 def _files(folder: Path) -> Iterable[Path]:
@@ -68,7 +79,15 @@ def team_digest(team_dir: Path, workshop_dir: Path, notebook: Path, options: dic
     """Hash of everything a team's page is built from.
 
     The team's files (names and bytes; hidden ones such as ``.history/`` excluded),
-    ``workshop.yaml``, the notebook, :func:`kit_fingerprint` and the options.
+    ``workshop.yaml``, the notebook, :func:`kit_fingerprint` and the options. Team files are
+    streamed (never read whole) without following links; links inside the team folder are
+    skipped, and a file that is special or bigger than :data:`MAX_DIGEST_BYTES` is refused.
+
+    Raises
+    ------
+    kit.store.safefs.UnsafePath
+        The team folder is a link, one of its files is over the cap (message naming it), or
+        all of them together are over :data:`MAX_DIGEST_TOTAL`.
 
     Examples
     --------
@@ -86,10 +105,44 @@ def team_digest(team_dir: Path, workshop_dir: Path, notebook: Path, options: dic
     info = workshop_dir / "workshop.yaml"
     if info.is_file():
         digest.update(info.read_bytes())
-    for path in _files(team_dir):
-        digest.update(b"\0" + path.relative_to(team_dir).as_posix().encode() + b"\0")
-        digest.update(path.read_bytes())
+    base, rel = _below(Path(team_dir), Path(workshop_dir))
+    files = [
+        (name, size)
+        for name, size in safefs.walk_files(base, rel)
+        if not any(part.startswith(".") for part in name.split("/"))
+    ]
+    total = sum(size for _, size in files)
+    if total > MAX_DIGEST_TOTAL:
+        raise safefs.UnsafePath(
+            f"{(base / rel).as_posix()}: refused: the team folder's files add up to {total} "
+            f"bytes; expected at most {MAX_DIGEST_TOTAL} bytes"
+        )
+    for name, _ in files:
+        digest.update(b"\0" + name.encode() + b"\0")
+        _stream(digest, base, f"{rel}/{name}")
     return digest.hexdigest()
+
+
+def _below(team_dir: Path, workshop_dir: Path) -> tuple[Path, str]:
+    """The trusted folder to walk from (the workshop folder) and the team folder below it."""
+    with contextlib.suppress(ValueError):
+        return workshop_dir, team_dir.relative_to(workshop_dir).as_posix()
+    return team_dir.parent, team_dir.name
+
+
+def _stream(digest: Any, base: Path, rel: str) -> None:
+    """Hash ``base/rel`` block by block (a regular file, no link, at most the cap)."""
+    fd = safefs.open_file(base, rel, limit=MAX_DIGEST_BYTES)
+    with os.fdopen(fd, "rb") as handle:
+        seen = 0
+        while block := handle.read(BLOCK):
+            seen += len(block)
+            if seen > MAX_DIGEST_BYTES:  # grew while being read
+                raise safefs.UnsafePath(
+                    f"{(base / rel).as_posix()}: refused: the file is over {MAX_DIGEST_BYTES} "
+                    f"bytes; expected at most {MAX_DIGEST_BYTES} bytes"
+                )
+            digest.update(block)
 
 
 def synthesis_digest(notebook: Path, team_digests: list[str]) -> str:

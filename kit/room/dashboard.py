@@ -30,19 +30,22 @@ True
 from __future__ import annotations
 
 import datetime as dt
+import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from stat import S_ISREG
 from typing import Any
 
 import pandas as pd
 from markupsafe import Markup
 
 from kit.analyses.progress import STEPS, team_progress
-from kit.store import cells
+from kit.store import cells, safefs
 from kit.store.csvio import parse_csv
 from kit.store.problems import errors
 from kit.store.schema import TABLES
+from kit.store.storage import MAX_FILE_BYTES
 from kit.store.workbook import HISTORY_DIR
 from kit.store.workshop import Workshop
 
@@ -133,13 +136,23 @@ def diff_table(old: bytes | None, new: bytes | None, table: str) -> list[tuple[s
 def _signature(folder: Path) -> tuple:
     try:
         entries = sorted(
-            (p.name, p.stat().st_mtime_ns, p.stat().st_size)
+            (p.name, info.st_mtime_ns, info.st_size)
             for p in folder.iterdir()
-            if p.is_file()
+            if (info := p.lstat()) and S_ISREG(info.st_mode)
         )
     except OSError:
         return ()
     return tuple(entries)
+
+
+def _team_file(folder: Path, rel: str) -> bytes | None:
+    """A team file's bytes, or ``None`` when missing, a link, special or over the size cap
+    (read through :mod:`kit.store.safefs`: the board may run as root; the tile's message
+    comes from the team's lenient load, which names the refused file)."""
+    try:
+        return safefs.read_bytes(folder, rel, limit=MAX_FILE_BYTES)
+    except (OSError, safefs.UnsafePath):
+        return None
 
 
 @dataclass
@@ -169,9 +182,15 @@ class TeamView:
 
 
 def _history_baseline(folder: Path, filename: str) -> bytes | None:
-    history = folder / HISTORY_DIR
-    versions = sorted(history.glob(f"*.{filename}")) if history.is_dir() else []
-    return versions[-1].read_bytes() if versions else None
+    try:
+        fd = safefs.open_dir(folder, HISTORY_DIR)
+    except (OSError, safefs.UnsafePath):
+        return None  # no history yet, or a link planted in its place: never followed
+    try:
+        versions = sorted(n for n in os.listdir(fd) if n.endswith(f".{filename}"))
+    finally:
+        os.close(fd)
+    return _team_file(folder, f"{HISTORY_DIR}/{versions[-1]}") if versions else None
 
 
 def build_view(
@@ -184,8 +203,7 @@ def build_view(
 
     view = TeamView(team.slug, team.slug, signature=_signature(team.path))
     for table in TABLES:
-        file = team.path / f"{table}.csv"
-        view.raw[table] = file.read_bytes() if file.is_file() else None
+        view.raw[table] = _team_file(team.path, f"{table}.csv")
     view.edits = list(previous.edits) if previous else []
     for table, now in view.raw.items():
         before = (
@@ -194,7 +212,7 @@ def build_view(
         if before == now or (previous is None and before is None):
             continue
         file = team.path / f"{table}.csv"
-        when = file.stat().st_mtime if file.is_file() else time.time()
+        when = file.lstat().st_mtime if now is not None else time.time()
         for verb, keys in diff_table(before, now, table):
             view.edits.append(Edit(team.slug, verb, keys, table, when))
     view.edits = sorted(view.edits, key=lambda e: e.when)[-MAX_EDITS:]

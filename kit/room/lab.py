@@ -264,9 +264,12 @@ class LabServer:
         Examples
         --------
         >>> import tempfile
-        >>> args = LabServer(Path(tempfile.mkdtemp()), port=8899, token="t").argv()
-        >>> [a for a in args if a.startswith(("--ServerApp.ip", "--IdentityProvider"))]
-        ['--ServerApp.ip=127.0.0.1', '--IdentityProvider.token=t']
+        >>> args = LabServer(Path(tempfile.mkdtemp()), port=8899, token="t0k").argv()
+        >>> [a for a in args if a.startswith("--ServerApp.ip")], any("t0k" in a for a in args)
+        (['--ServerApp.ip=127.0.0.1'], False)
+
+        The token is never an argument (every user of the machine reads arguments with
+        ``ps``): it reaches the server through its environment, see :meth:`env`.
         """
         args = [
             sys.executable,
@@ -276,7 +279,6 @@ class LabServer:
             f"--ServerApp.ip={self.host}",
             f"--ServerApp.port={self.port}",
             "--ServerApp.port_retries=0",
-            f"--IdentityProvider.token={self.token}",
             f"--ServerApp.root_dir={self.workshop_dir}",
             f"--ServerApp.open_browser={self.open_browser}",
             "--ServerApp.terminals_enabled=False",
@@ -307,7 +309,9 @@ class LabServer:
         return self.config_dir
 
     def env(self) -> dict[str, str]:
-        """The server's environment: this one plus the page config that hides the news.
+        """The server's environment: this one, the page config that hides the news, and the
+        token as ``JUPYTER_TOKEN`` (read by Jupyter Server's identity provider; a process's
+        environment is readable only by its own user and root, unlike its arguments).
 
         Examples
         --------
@@ -322,7 +326,10 @@ class LabServer:
         paths = [str(self._config())]
         if os.environ.get("JUPYTER_CONFIG_PATH"):
             paths.append(os.environ["JUPYTER_CONFIG_PATH"])
-        return {**os.environ, "JUPYTER_CONFIG_PATH": os.pathsep.join(paths)}
+        env = {**os.environ, "JUPYTER_CONFIG_PATH": os.pathsep.join(paths)}
+        env.pop("JUPYTER_TOKEN_FILE", None)  # one source for the token: the one below
+        env["JUPYTER_TOKEN"] = self.token
+        return env
 
     def check(self) -> None:
         """Refuse what cannot work before starting: no workshop, bad kernel, port taken."""

@@ -3,14 +3,18 @@
 Voilà runs as a child process with the kit's own template (``kit/templates/jupyter``:
 ``servekit-present``, the stock "lab" template without its Font Awesome CDN links — Voilà's
 bundle already carries the icons), sources stripped (no code on the page), on 127.0.0.1 with a
-token unless told otherwise. The workshop folder reaches the notebook through
-``$SERVEKIT_WORKSHOP_DIR``; nothing is written anywhere.
+token unless told otherwise. The token reaches Voilà through its environment
+(``JUPYTER_TOKEN``, read by Jupyter Server's identity provider once ``Voila.auto_token`` is on),
+never its command line, which every user of the machine can read with ``ps``. The workshop
+folder reaches the notebook through ``$SERVEKIT_WORKSHOP_DIR``; nothing is written anywhere.
 
 Examples
 --------
->>> cmd, env = voila_command("demo", host="127.0.0.1", port=8866, token="t", base_url="/x")
->>> "--Voila.token=t" in cmd, "--Voila.base_url=/x/" in cmd, env["SERVEKIT_WORKSHOP_DIR"][-4:]
-(True, True, 'demo')
+>>> cmd, env = voila_command("demo", host="127.0.0.1", port=8866, token="t0k", base_url="/x")
+>>> any("t0k" in a for a in cmd), env["JUPYTER_TOKEN"], "--Voila.base_url=/x/" in cmd
+(False, 't0k', True)
+>>> env["SERVEKIT_WORKSHOP_DIR"][-4:]
+'demo'
 """
 
 from __future__ import annotations
@@ -66,6 +70,8 @@ def voila_command(
     env = dict(os.environ)
     env["SERVEKIT_WORKSHOP_DIR"] = str(Path(directory).resolve())
     env["SERVEKIT_DASHBOARD_INTERVAL"] = f"{interval:g}"
+    env.pop("JUPYTER_TOKEN_FILE", None)
+    env["JUPYTER_TOKEN"] = token  # not on the command line: see the module's docstring
     env["JUPYTER_PATH"] = os.pathsep.join(
         p for p in (str(TEMPLATES), env.get("JUPYTER_PATH", "")) if p
     )
@@ -77,7 +83,7 @@ def voila_command(
         "--no-browser",
         f"--Voila.ip={host}",
         f"--port={port}",
-        f"--Voila.token={token}",
+        "--Voila.auto_token=True",  # token from the identity provider, i.e. $JUPYTER_TOKEN
         f"--Voila.base_url={normalise_base_url(base_url)}",
         f"--template={TEMPLATE}",
         "--strip_sources=True",

@@ -13,7 +13,11 @@ so they link between the team's own copies.
 
 Writing never touches team data (``teams/``); a copy that changed (a kit update, or outputs a
 participant saved) is replaced atomically and its previous version kept in
-``notebooks/<slug>/.history/``.
+``notebooks/<slug>/.history/``. Every read and write goes through :mod:`kit.store.safefs` from
+the workshop folder: a link planted anywhere on the path (``02_pyramid.ipynb -> /etc/shadow``,
+``.history -> /root-only``) or a FIFO named like a notebook is refused with a message naming the
+path, and the other notebooks and teams are still written. What is written belongs to the owner
+of the team's folder, so a facilitator running this as root never locks a team out.
 
 Examples
 --------
@@ -30,6 +34,8 @@ Examples
 from __future__ import annotations
 
 import datetime as dt
+import os
+import stat
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -39,8 +45,24 @@ import nbformat
 
 from kit.resources import workshops_dir
 from kit.room.navigation import nav_line, notebook_title, stamped
-from kit.store.csvio import atomic_write
+from kit.store import safefs
 from kit.store.workshop import Workshop, WorkshopError, is_workshop
+
+__all__ = [
+    "HISTORY_DIR",
+    "INJECTED_ID",
+    "MAX_NOTEBOOK_BYTES",
+    "NOTEBOOKS_DIR",
+    "PARTICIPANT_PATTERN",
+    "RELATIVE_WORKSHOP",
+    "Written",
+    "inject",
+    "participant_notebooks",
+    "sync_team_notebooks",
+    "team_notebook_dir",
+    "team_parameters",
+    "write_team_notebooks",
+]
 
 NOTEBOOKS_DIR = "notebooks"
 PARTICIPANT_PATTERN = "0[1-9]_*.ipynb"
@@ -49,6 +71,8 @@ RELATIVE_WORKSHOP = "../.."
 """``workshop_dir`` as seen from ``notebooks/<slug>/``."""
 INJECTED_ID = "injected-parameters"
 HISTORY_DIR = ".history"
+MAX_NOTEBOOK_BYTES = 200_000_000
+"""Largest team notebook read back (to compare and keep in history)."""
 
 
 def participant_notebooks(folder: Path | str | None = None) -> list[Path]:
@@ -134,10 +158,11 @@ def team_parameters(path: Path | str) -> dict[str, Any]:
 
 @dataclass(frozen=True)
 class Written:
-    """One team notebook and whether this run (re)wrote it."""
+    """One team notebook, whether this run (re)wrote it, and why it was refused (if it was)."""
 
     path: Path
     changed: bool
+    refused: str | None = None
 
 
 def sync_team_notebooks(
@@ -173,6 +198,7 @@ def sync_team_notebooks(
     results = []
     for slug in chosen:
         folder = team_notebook_dir(root, slug)
+        team = _team_owner(root, slug)
         for i, path in enumerate(sources):
             nb = inject(path, {"workshop_dir": RELATIVE_WORKSHOP, "team": slug})
             nb.metadata["servekit"] = {"team": slug, "source": path.name}
@@ -180,10 +206,14 @@ def sync_team_notebooks(
             following = (sources[i + 1], titles[i + 1]) if i + 1 < len(sources) else None
             stamped(nb, nav_line(previous, following))  # links between the team's own copies
             text = nbformat.writes(nb)
+            text = text if text.endswith("\n") else text + "\n"
             target = folder / path.name
-            results.append(
-                Written(target, _write(target, text if text.endswith("\n") else text + "\n"))
-            )
+            try:
+                changed = _write(root, target.relative_to(root), text, team)
+            except safefs.UnsafePath as exc:
+                results.append(Written(target, False, str(exc)))
+            else:
+                results.append(Written(target, changed))
     return results
 
 
@@ -213,6 +243,9 @@ def write_team_notebooks(
     ------
     kit.store.workshop.WorkshopError
         Not a workshop folder, or an unknown team.
+    kit.store.safefs.UnsafePath
+        After writing every other notebook: a link or special file planted where a notebook
+        or its history goes (one line per refused path).
 
     Examples
     --------
@@ -222,20 +255,39 @@ def write_team_notebooks(
     >>> sorted({p.parent.name for p in write_team_notebooks(ws.path, ["B"])})
     ['b']
     """
-    return [w.path for w in sync_team_notebooks(workshop_dir, slugs)]
+    written = sync_team_notebooks(workshop_dir, slugs)
+    refused = [w.refused for w in written if w.refused]
+    if refused:
+        raise safefs.UnsafePath("\n".join(refused))
+    return [w.path for w in written]
 
 
-def _write(target: Path, text: str) -> bool:
-    """Write ``text`` unless the file already holds it; keep a differing old version."""
-    try:
-        old = target.read_bytes()
-    except FileNotFoundError:
-        old = None
+def _team_owner(root: Path, slug: str) -> tuple[tuple[int, int], int] | None:
+    """Owner and folder mode of what is written for a team: those of its notebooks folder,
+    else of its data folder (a new ``notebooks/<slug>`` on a hub is as closed as ``teams/<slug>``
+    from its creation)."""
+    for rel in (Path(NOTEBOOKS_DIR) / slug, Path("teams") / slug):
+        try:
+            fd = safefs.open_dir(root, rel)
+        except (OSError, safefs.UnsafePath):
+            continue
+        try:
+            info = os.fstat(fd)
+        finally:
+            os.close(fd)
+        return (info.st_uid, info.st_gid), stat.S_IMODE(info.st_mode)
+    return None
+
+
+def _write(root: Path, rel: Path, text: str, team: tuple[tuple[int, int], int] | None) -> bool:
+    """Write ``root/rel`` unless it already holds ``text``; keep a differing old version."""
+    old = safefs.read_bytes(root, rel, limit=MAX_NOTEBOOK_BYTES)
     if old == text.encode("utf-8"):
         return False
+    owner, mode = team if team else (None, None)
     if old is not None:
-        history = target.parent / HISTORY_DIR
         stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S%f")
-        atomic_write(history / f"{stamp}.{target.name}", old)
-    atomic_write(target, text)
+        history = rel.parent / HISTORY_DIR / f"{stamp}.{rel.name}"
+        safefs.write_bytes(root, history, old, owner=owner, dir_mode=mode)
+    safefs.write_bytes(root, rel, text, owner=owner, dir_mode=mode)
     return True

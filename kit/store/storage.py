@@ -14,6 +14,10 @@ This module only reads and writes bytes; what the bytes mean is :mod:`kit.store.
 - the previous version of each file goes to ``.history/``, bounded in count per file
   (:data:`HISTORY_KEEP`) and in total size (:data:`HISTORY_MAX_BYTES`).
 - temporary files left by a killed save are removed on the next save.
+- run as root (a facilitator's ``import-xlsx`` on a hub), every file and folder written belongs
+  to the team folder's owner (no lock-out), and ``.history/`` is only ever reached through
+  :mod:`kit.store.safefs` (a ``.history`` link planted by a team is refused, never written
+  through, never trimmed through).
 
 Examples
 --------
@@ -42,7 +46,7 @@ from pathlib import Path
 
 import filelock
 
-from kit.store.csvio import atomic_write
+from kit.store import safefs
 from kit.store.problems import KitError, Problem
 
 LOCK_FILE = ".lock"
@@ -206,12 +210,37 @@ def team_lock(path: Path, timeout: float = LOCK_TIMEOUT) -> Iterator[None]:
     lock = filelock.FileLock(str(path / LOCK_FILE), timeout=timeout)
     try:
         with lock:
+            _give_back(path, LOCK_FILE)
             yield
     except filelock.Timeout as exc:
         raise FolderError(
             f"{path.as_posix()}: another save has held the team's lock for "
             f"{timeout:g} s; expected it to finish — try again"
         ) from exc
+
+
+def folder_owner(path: Path) -> tuple[int, int] | None:
+    """The team folder's ``(uid, gid)`` when running as root (what is written gets it), else
+    ``None`` (files are the writer's, as usual).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> folder_owner(Path(tempfile.mkdtemp())) in (None, (0, 0))
+    True
+    """
+    if not hasattr(os, "geteuid") or os.geteuid() != 0:
+        return None
+    info = os.lstat(path)
+    return info.st_uid, info.st_gid
+
+
+def _give_back(path: Path, name: str) -> None:
+    """Give ``path/name`` (not a link) to the team folder's owner when running as root."""
+    owner = folder_owner(path)
+    if owner is not None:
+        with contextlib.suppress(FileNotFoundError):
+            safefs.chown_nofollow(path / name, *owner)
 
 
 # --------------------------------------------------------------------------- commits
@@ -247,7 +276,7 @@ def commit(path: Path, files: Mapping[str, bytes], *, history: bool = True) -> N
                 if old is not None:
                     keep_history(path, name, old)
         if len(temps) > 1:
-            atomic_write(path / JOURNAL, json.dumps(temps))
+            safefs.write_bytes(path, JOURNAL, json.dumps(temps), owner=folder_owner(path))
         for name, temp in temps.items():
             os.replace(path / temp, path / name)
     except BaseException:
@@ -266,11 +295,14 @@ def _write_temp(target: Path, payload: bytes) -> str:
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     try:
         try:
-            mode = target.stat().st_mode & 0o777
+            mode = os.lstat(target).st_mode & 0o777
         except FileNotFoundError:
             umask = os.umask(0)
             os.umask(umask)
             mode = 0o666 & ~umask
+        owner = folder_owner(target.parent)
+        if owner is not None:  # root writing a team's file: it stays the team's
+            os.fchown(fd, *owner)
         os.fchmod(fd, mode)
         with os.fdopen(fd, "wb") as handle:
             handle.write(payload)
@@ -340,14 +372,19 @@ def cleanup(path: Path) -> list[str]:
     """
     path = Path(path)
     removed = []
-    for folder in (path, path / HISTORY_DIR):
-        if not folder.is_dir() or folder.is_symlink():
-            continue
-        for item in folder.glob(".*.tmp"):
-            if item.is_file() or item.is_symlink():
-                with contextlib.suppress(FileNotFoundError):
-                    item.unlink()
-                    removed.append(item.name)
+    for rel in ("", HISTORY_DIR):
+        try:
+            fd = safefs.open_dir(path, rel)
+        except (OSError, safefs.UnsafePath):
+            continue  # missing, or a link: never entered
+        try:
+            for name in os.listdir(fd):
+                if name.startswith(".") and name.endswith(".tmp"):
+                    with contextlib.suppress(FileNotFoundError, IsADirectoryError):
+                        os.unlink(name, dir_fd=fd)
+                        removed.append(name)
+        finally:
+            os.close(fd)
     return sorted(removed)
 
 
@@ -363,21 +400,35 @@ def keep_history(path: Path, filename: str, old: bytes) -> None:
     >>> len(list((folder / HISTORY_DIR).iterdir())) == HISTORY_KEEP
     True
     """
-    history = Path(path) / HISTORY_DIR
-    if history.is_symlink():
-        raise FolderError(
-            f"{history.as_posix()}: refused: a symbolic link; expected the kit's "
-            f"own folder (links are never written through)"
-        )
-    history.mkdir(exist_ok=True)
-    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S%f")
-    target = history / f"{stamp}.{filename}"
-    n = 0
-    while target.exists():  # two saves in one microsecond
-        n += 1
-        target = history / f"{stamp}-{n}.{filename}"
-    atomic_write(target, old)
+    path = Path(path)
+    history = path / HISTORY_DIR
+    owner = folder_owner(path)
+    try:
+        fd = safefs.open_dir(path, HISTORY_DIR, create=True, owner=owner)
+    except safefs.UnsafePath as exc:
+        raise FolderError(str(exc)) from None
+    try:
+        stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S%f")
+        name = f"{stamp}.{filename}"
+        n = 0
+        while _lexists(fd, name):  # two saves in one microsecond
+            n += 1
+            name = f"{stamp}-{n}.{filename}"
+    finally:
+        os.close(fd)
+    try:
+        safefs.write_bytes(path, f"{HISTORY_DIR}/{name}", old, owner=owner)
+    except safefs.UnsafePath as exc:
+        raise FolderError(str(exc)) from None
     trim_history(history, HISTORY_KEEP, HISTORY_MAX_BYTES)
+
+
+def _lexists(fd: int, name: str) -> bool:
+    try:
+        os.stat(name, dir_fd=fd, follow_symlinks=False)
+    except FileNotFoundError:
+        return False
+    return True
 
 
 def trim_history(
@@ -398,27 +449,40 @@ def trim_history(
     >>> sorted(p.name for p in folder.iterdir())
     ['20260101T000000000000.b.csv', '20260104T000000000000.a.csv']
     """
-    versions: dict[str, list[Path]] = {}
-    for item in history.iterdir():
-        if item.name.startswith(".") or not item.is_file() or "." not in item.name:
+    try:
+        fd = safefs.open_dir(history.parent, history.name)
+    except (OSError, safefs.UnsafePath):
+        return  # missing, or a link planted in its place: never trimmed through
+    try:
+        _trim(fd, keep, max_bytes)
+    finally:
+        os.close(fd)
+
+
+def _trim(fd: int, keep: int, max_bytes: int) -> None:
+    """:func:`trim_history` on an open folder: names, sizes and unlinks through ``fd``."""
+    versions: dict[str, list[tuple[str, int]]] = {}
+    for name in os.listdir(fd):
+        if name.startswith(".") or "." not in name:
             continue
-        versions.setdefault(item.name.split(".", 1)[1], []).append(item)
-    kept: list[tuple[str, int, Path, bool]] = []
+        with contextlib.suppress(FileNotFoundError):
+            info = os.stat(name, dir_fd=fd, follow_symlinks=False)
+            if stat.S_ISREG(info.st_mode):
+                versions.setdefault(name.split(".", 1)[1], []).append((name, info.st_size))
+    kept: list[tuple[str, int, bool]] = []
     for items in versions.values():
-        items.sort(key=lambda p: p.name)
-        for extra in items[:-keep]:
+        items.sort()
+        for extra, _ in items[:-keep]:
             with contextlib.suppress(FileNotFoundError):
-                extra.unlink()
-        for position, item in enumerate(items[-keep:]):
-            newest = position == len(items[-keep:]) - 1
-            with contextlib.suppress(FileNotFoundError):
-                kept.append((item.name, item.stat().st_size, item, newest))
-    total = sum(size for _, size, _, _ in kept)
-    for _, size, item, newest in sorted(kept):
+                os.unlink(extra, dir_fd=fd)
+        last = items[-keep:]
+        kept += [(name, size, i == len(last) - 1) for i, (name, size) in enumerate(last)]
+    total = sum(size for _, size, _ in kept)
+    for name, size, newest in sorted(kept):
         if total <= max_bytes:
             break
         if newest:
             continue
         with contextlib.suppress(FileNotFoundError):
-            item.unlink()
+            os.unlink(name, dir_fd=fd)
         total -= size

@@ -9,10 +9,11 @@ from typing import Any
 import pandas as pd
 
 from kit.analyses.orgchart.model import CHART_COLUMNS, OrgChartError
-from kit.store import cells
-from kit.store.csvio import atomic_write, csv_text
+from kit.store import cells, safefs
+from kit.store.csvio import csv_text
 from kit.store.problems import Problem
 from kit.store.schema import TABLES
+from kit.store.storage import folder_owner
 
 
 def unflip(roles: pd.DataFrame, serves: pd.DataFrame) -> pd.DataFrame:
@@ -145,6 +146,10 @@ def write_tables(
         for rec in roles.itertuples(index=False, name=None)
     ]
     serve_rows = [[cells.text(v) for v in rec] for rec in serves.itertuples(index=False, name=None)]
-    atomic_write(targets[0], csv_text(role_cols, role_rows))
-    atomic_write(targets[1], csv_text(serve_cols, serve_rows))
+    # through safefs: never through a link the team planted; run as root, the files stay the
+    # team's (the team folder's owner), so the team is not locked out of its own tables
+    team_dir.mkdir(parents=True, exist_ok=True)
+    owner = folder_owner(team_dir)
+    safefs.write_bytes(team_dir, targets[0].name, csv_text(role_cols, role_rows), owner=owner)
+    safefs.write_bytes(team_dir, targets[1].name, csv_text(serve_cols, serve_rows), owner=owner)
     return targets
