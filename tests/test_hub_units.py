@@ -79,10 +79,20 @@ def test_config_is_loopback_pam_one_user_per_team(tmp_path):
         "127.0.0.1",
     )
     assert c.ConfigurableHTTPProxy.api_url == "http://127.0.0.1:8125"
-    assert c.JupyterHub.authenticator_class == "pam"
+    assert c.JupyterHub.authenticator_class == "kit.hub.throttle.ThrottledPAMAuthenticator"
     assert c.Authenticator.allowed_users == {"sk-a", "sk-b", "sk-boss"}
     assert c.Authenticator.admin_users == {"sk-boss"}
-    assert c.Spawner.cmd == ["/env/bin/python", "-m", "jupyterhub.singleuser"]
+    # the kit's code only: safe path, no user site-packages, no user config
+    assert c.JupyterHub.spawner_class == "kit.hub.spawner.TeamSpawner"
+    assert c.Spawner.cmd == ["/env/bin/python", "-P", "-s", "-m", "jupyterhub.singleuser"]
+    assert c.Spawner.disable_user_config is True
+    assert c.Spawner.environment == {
+        "SERVEKIT_HUB": "1",
+        "PYTHONSAFEPATH": "1",
+        "PYTHONNOUSERSITE": "1",
+    }
+    assert (c.Spawner.mem_limit, c.TeamSpawner.proc_limit) == ("2G", 256)
+    assert "ssl_cert" not in c.JupyterHub and "tornado_settings" not in c.JupyterHub
     assert c.Spawner.notebook_dir == str(tmp_path / "w")
     assert c.JupyterHub.cleanup_servers is True
     links = next(s for s in c.JupyterHub.services if s["name"] == "team-links")
@@ -241,7 +251,7 @@ def test_a_user_who_is_not_root_is_told_so(tmp_path):
         result = CliRunner().invoke(main, ["hub", str(tmp_path)])
         assert result.output == f"Error: {not_root_message()}\n"
         return
-    from kit.hub.env import ensure_user_env
+    from kit.hub.env import copy_kit, ensure_user_env
 
     env = ensure_user_env(log=lambda message: None)
     shared = Path(
@@ -255,8 +265,10 @@ def test_a_user_who_is_not_root_is_told_so(tmp_path):
     try:
         os.chmod(shared, 0o755)
         ws = create_workshop(shared / "w", teams=["A"])
+        kit_copy = copy_kit(shared / "kit-src")  # as a workshop's own copy of the kit
         done = subprocess.run(
             [str(env.python), "-m", "kit", "hub", str(ws.path)],
+            env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(kit_copy)},
             user="nobody",
             cwd="/",
             capture_output=True,
