@@ -442,9 +442,9 @@ def apply_permissions(workshop: Path, team_users: dict[str, str], admin: str, re
 
 def restore_permissions(workshop: Path, record: Path, team_uids: set[int] = frozenset()) -> int:
     """Give every recorded path back its owner and mode; files made during the session go to
-    the owner of the folder they are in, readable as usual, and links the team made (owned by
-    one of ``team_uids``) are given to that owner too, without being followed. Returns the
-    paths restored."""
+    the owner of the folder they are in, readable as usual, and links, FIFOs and sockets the
+    team made (owned by one of ``team_uids``) are given to that owner too, without being
+    followed or opened. Returns the paths restored."""
     if not record.is_file():
         return 0
     saved = json.loads(record.read_text())
@@ -460,13 +460,14 @@ def restore_permissions(workshop: Path, record: Path, team_uids: set[int] = froz
             uid, gid, _ = saved[str(team)]
             for root, dirs, files, root_fd in os.fwalk(team, follow_symlinks=False):
                 for entry in dirs + files:
-                    if os.path.join(root, entry) in saved:
-                        continue
                     st = os.stat(entry, dir_fd=root_fd, follow_symlinks=False)
-                    if stat.S_ISLNK(st.st_mode):
-                        if st.st_uid in team_uids:  # lchown: the link itself, never its target
+                    if not (stat.S_ISREG(st.st_mode) or stat.S_ISDIR(st.st_mode)):
+                        # a link, FIFO or socket: lchown the entry itself, never open it
+                        if st.st_uid in team_uids:
                             os.chown(entry, uid, gid, dir_fd=root_fd, follow_symlinks=False)
                             count += 1
+                        continue
+                    if os.path.join(root, entry) in saved:
                         continue
                     dir_mode = stat.S_ISDIR(st.st_mode)
                     if _fix(root_fd, entry, uid, gid, _keep(0o755 if dir_mode else 0o644)):
