@@ -59,7 +59,7 @@ def make_self_signed(folder: Path, names: list[str], days: int = 30) -> tuple[Pa
     from cryptography import x509
     from cryptography.hazmat.primitives import hashes, serialization
     from cryptography.hazmat.primitives.asymmetric import ec
-    from cryptography.x509.oid import NameOID
+    from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
     folder = Path(folder)
     key = ec.generate_private_key(ec.SECP256R1())
@@ -74,7 +74,24 @@ def make_self_signed(folder: Path, names: list[str], days: int = 30) -> tuple[Pa
         .not_valid_before(now - datetime.timedelta(minutes=5))
         .not_valid_after(now + datetime.timedelta(days=days))
         .add_extension(x509.SubjectAlternativeName([_san(n) for n in names]), critical=False)
-        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+        # its own issuer: CA:TRUE (no further CA below it) lets a client that is given this
+        # file as its trust anchor (curl --cacert, requests' verify) check the connection
+        .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
+        .add_extension(
+            x509.KeyUsage(
+                digital_signature=True,
+                key_cert_sign=True,
+                content_commitment=False,
+                key_encipherment=False,
+                data_encipherment=False,
+                key_agreement=False,
+                crl_sign=False,
+                encipher_only=False,
+                decipher_only=False,
+            ),
+            critical=True,
+        )
+        .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.SERVER_AUTH]), critical=False)
         .sign(key, hashes.SHA256())
     )
     key_path, cert_path = folder / "hub.key", folder / "hub.crt"
