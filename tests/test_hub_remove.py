@@ -119,8 +119,21 @@ def test_start_and_remove_follow_no_link_and_leave_nothing_behind():
             f"ln -s /etc/passwd passwd && mkfifo 03_needs.ipynb && echo x > made.csv && "
             f"echo left > /dev/shm/h20-left-{team_uid} && ln -s /etc /tmp/h20-link-{team_uid}",
         )
-        prepare(workshop, admin="h20-admin", log=lambda message: None)  # a second start
+        notebooks = workshop / "notebooks" / "h20-link"
+        _as(
+            team,
+            f"cd {notebooks} && rm 01_journey.ipynb && rm -rf .history && ln -s {decoy} .history",
+        )
+        said = []
+        prepare(workshop, admin="h20-admin", log=said.append)  # a second start
         assert {p: _fingerprint(p) for p in watched} == before
+        assert sorted(os.listdir(decoy)) == ["note.txt"]  # nothing written through .history
+        assert not (notebooks / "01_journey.ipynb").exists()
+        assert said[0] == (
+            f"{notebooks / '01_journey.ipynb'} is missing; the folder is team h20-link's, so "
+            f"the hub does not write into it (run 'servekit notebooks {workshop} --team "
+            f"h20-link')"
+        )
         done = _servekit(str(workshop), "--remove", "--admin", "h20-admin")
         assert done.returncode == 0, done.stderr
         assert done.stdout == (

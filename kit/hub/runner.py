@@ -21,6 +21,7 @@ import json
 import os
 import shutil
 import signal
+import stat
 import subprocess
 import sys
 import tempfile
@@ -53,6 +54,7 @@ __all__ = [
     "admin_password_shown",
     "find_proxy",
     "free_port",
+    "notebooks_to_write",
     "prepare",
     "serve",
     "state_dir_for",
@@ -206,6 +208,40 @@ def dashboard_service(
     return command, env
 
 
+def notebooks_to_write(workshop: Path, teams: dict[str, str], log=print) -> list[str]:
+    """The teams whose missing notebooks a hub start (as root) writes: only a folder no team has
+    had yet. A folder owned by the team's user is the team's: root writes nothing into it
+    (the team may have planted links there); the facilitator runs ``servekit notebooks`` for it.
+
+    Examples
+    --------
+    >>> notebooks_to_write(Path("/nonexistent"), {"sk-surely-nobody": "a"})
+    ['a']
+    """
+    from kit.hub.accounts import existing_user
+
+    slugs = []
+    for user, slug in teams.items():
+        folder = workshop / "notebooks" / slug
+        try:
+            st = os.lstat(folder)
+        except FileNotFoundError:
+            slugs.append(slug)
+            continue
+        first = folder / "01_journey.ipynb"
+        if not stat.S_ISDIR(st.st_mode):
+            log(f"{folder} is not a folder (a link?); its notebooks are not written")
+        elif (entry := existing_user(user)) is not None and st.st_uid == entry.pw_uid:
+            if not first.is_file():
+                log(
+                    f"{first} is missing; the folder is team {slug}'s, so the hub does not "
+                    f"write into it (run 'servekit notebooks {workshop} --team {slug}')"
+                )
+        elif not first.is_file():
+            slugs.append(slug)
+    return slugs
+
+
 def prepare(
     workshop: Path,
     *,
@@ -227,11 +263,7 @@ def prepare(
     require_root()
     workshop = Path(os.path.abspath(workshop))
     ws, teams, admin_user = plan_accounts(workshop, admin)
-    missing = [
-        slug
-        for slug in teams.values()
-        if not (workshop / "notebooks" / slug / "01_journey.ipynb").is_file()
-    ]
+    missing = notebooks_to_write(workshop, teams, log)
     if missing:
         from kit.room.teamnotebooks import write_team_notebooks
 
