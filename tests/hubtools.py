@@ -19,6 +19,7 @@ import sys
 import tempfile
 import time
 import uuid
+import warnings
 from pathlib import Path
 
 import requests
@@ -55,8 +56,9 @@ def shared_workshop(teams: list[str]) -> Path:
 
 
 @contextlib.contextmanager
-def running_hub(teams: list[str], logs: Path, admin: str):
-    """A started hub over a fresh workshop of ``teams`` for a test module; removed afterwards.
+def running_hub(teams: list[str], logs: Path, admin: str, extra: tuple[str, ...] = ()):
+    """A started hub over a fresh workshop of ``teams`` for a test module; removed afterwards
+    (``extra``: more options of ``servekit hub``; ``--self-signed`` makes it HTTPS).
 
     Skips the test (fails it under ``REQUIRE_BROWSER``) when a hub cannot run here.
     """
@@ -69,7 +71,9 @@ def running_hub(teams: list[str], logs: Path, admin: str):
     if why:
         (pytest.fail if REQUIRE_BROWSER else pytest.skip)(why)
     workshop = shared_workshop(teams)
-    running = Hub(workshop, free_port(), logs / "logins.json", logs / "hub.out", admin=admin)
+    running = Hub(
+        workshop, free_port(), logs / "logins.json", logs / "hub.out", admin=admin, extra=extra
+    )
     try:
         running.start()
         yield running
@@ -83,7 +87,13 @@ class Hub:
     """One running ``servekit hub`` (a subprocess in its own session)."""
 
     def __init__(
-        self, workshop: Path, port: int, passwords: Path, log: Path, admin: str = "facilitator"
+        self,
+        workshop: Path,
+        port: int,
+        passwords: Path,
+        log: Path,
+        admin: str = "facilitator",
+        extra: tuple[str, ...] = (),
     ):
         self.workshop, self.port, self.passwords_file, self.log_path = (
             workshop,
@@ -92,7 +102,9 @@ class Hub:
             log,
         )
         self.admin_name = admin
-        self.base = f"http://127.0.0.1:{port}"
+        self.extra = tuple(extra)
+        tls = "--self-signed" in self.extra or "--ssl-cert" in self.extra
+        self.base = f"{'https' if tls else 'http'}://127.0.0.1:{port}"
         self.process: subprocess.Popen | None = None
 
     def start(self, timeout: float = 300) -> str:
@@ -108,6 +120,7 @@ class Hub:
                 str(self.passwords_file),
                 "--admin",
                 self.admin_name,
+                *self.extra,
             ],
             env=hub_env(),
             stdout=log,
@@ -120,7 +133,10 @@ class Hub:
             if self.process.poll() is not None:
                 raise RuntimeError("servekit hub exited:\n" + self.output())
             try:
-                if requests.get(f"{self.base}/hub/api", timeout=2).ok:
+                with warnings.catch_warnings():  # HTTPS: not checked while it starts
+                    warnings.simplefilter("ignore")
+                    up = requests.get(f"{self.base}/hub/api", timeout=2, verify=False).ok
+                if up:
                     return self.output()
             except requests.RequestException:
                 pass
@@ -162,9 +178,15 @@ class Hub:
         )
 
 
-def login(base: str, username: str, password: str) -> tuple[requests.Session, requests.Response]:
-    """Log in through the hub's own form (with its XSRF cookie); follows the redirects."""
+def login(
+    base: str, username: str, password: str, verify: bool | str = True
+) -> tuple[requests.Session, requests.Response]:
+    """Log in through the hub's own form (with its XSRF cookie); follows the redirects
+    (``verify``: the CA file of an HTTPS hub)."""
     session = requests.Session()
+    session.verify = verify
+    if isinstance(verify, str):  # or REQUESTS_CA_BUNDLE, if set, would win over the file
+        session.trust_env = False
     session.get(f"{base}/hub/login", timeout=30)
     response = session.post(
         f"{base}/hub/login",

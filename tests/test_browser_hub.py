@@ -255,3 +255,62 @@ def test_admin_sees_links_and_dashboard_a_team_is_refused(hub, browser):
         response = team.goto(f"{hub.base}/services/{service}/")
         assert response.status == 403
         assert not any(name in team.content() for name in ("Web Alpha", "Web Bravo"))
+
+
+EVIL_PAGE = """<!doctype html><html><body><pre id="out"></pre><script>
+const out = document.getElementById('out');
+const say = (line) => { out.textContent += line + '\\n'; };
+try { say('cookie: ' + JSON.stringify(document.cookie)); }
+catch (e) { say('cookie: ' + e.name); }
+try { say('storage: ' + localStorage.length); } catch (e) { say('storage: ' + e.name); }
+const admin = %(admin)r;
+Promise.allSettled([
+  fetch('/hub/api/user', {credentials: 'include'}).then(r => r.text()),
+  fetch('/hub/api/users/' + admin + '/tokens', {method: 'POST', credentials: 'include',
+        headers: {'Content-Type': 'application/json'}, body: '{"note": "stolen"}'})
+    .then(r => r.text()),
+  fetch('/user/' + admin + '/api/contents/teams', {credentials: 'include'}).then(r => r.text()),
+]).then(results => {
+  results.forEach((r, i) => say('fetch ' + i + ': ' + r.status +
+                                (r.status === 'fulfilled' ? ' ' + r.value.slice(0, 60) : '')));
+  say('done');
+});
+</script></body></html>"""
+
+
+def test_a_team_page_opened_by_the_facilitator_cannot_act_as_the_facilitator(hub, browser):
+    """Issue 20, item 1: the facilitator opens a team's HTML file through their own server;
+    Jupyter Server's /files/ sandbox puts it in an opaque origin: no cookie, no token made,
+    nothing of the facilitator's read."""
+    admin_user, admin_password = hub.admin()
+    slug = "web-charlie"
+    user, password = hub.login_of(slug)
+    session, response = login(hub.base, user, password)
+    assert response.ok
+    wait_for_server(session, hub.base, user)
+    token = api_token(session, hub.base, user)
+    answer = requests.put(  # the team uploads its page into its own notebooks folder
+        f"{hub.base}/user/{user}/api/contents/notebooks/{slug}/evil.html",
+        headers={"Authorization": f"token {token}"},
+        json={"type": "file", "format": "text", "content": EVIL_PAGE % {"admin": admin_user}},
+        timeout=60,
+    )
+    assert answer.status_code in (200, 201), answer.text
+    page = _page(browser, hub)
+    _log_in(page, hub, admin_user, admin_password)
+    page.wait_for_url("**/user/**", timeout=180_000)
+    page.goto(f"{hub.base}/user/{admin_user}/files/notebooks/{slug}/evil.html")
+    page.get_by_text("done").wait_for(timeout=60_000)
+    lines = page.locator("#out").inner_text().splitlines()
+    page.screenshot(path=str(ARTIFACTS / "hub_team_page_sandboxed.png"))
+    assert lines == [
+        "cookie: SecurityError",
+        "storage: SecurityError",
+        "fetch 0: rejected",
+        "fetch 1: rejected",
+        "fetch 2: rejected",
+        "done",
+    ]
+    admin_session, _ = login(hub.base, admin_user, admin_password)
+    tokens = admin_session.get(f"{hub.base}/hub/api/users/{admin_user}/tokens", timeout=30)
+    assert tokens.ok and not any(t.get("note") == "stolen" for t in tokens.json()["api_tokens"])

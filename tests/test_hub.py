@@ -86,6 +86,9 @@ def test_logins_and_passwords(hub):
     assert sorted(row["team"] for row in logins.values()) == ["", *sorted(TEAMS)]
     assert len({row["password"] for row in logins.values()}) == len(logins)  # one each
     assert oct(os.stat(hub.passwords_file).st_mode & 0o777) == "0o600"
+    # not a terminal: the facilitator's password is not printed (it would end up in logs)
+    assert not any(row["password"] in hub.output() for row in logins.values())
+    assert "(not shown: not a terminal; read it in " in hub.output()
     for row in logins.values():
         assert pwd.getpwnam(row["login"]).pw_dir.startswith("/home/")
     # never in the workshop folder, in clear text

@@ -78,3 +78,11 @@ def test_image_is_built_from_environment_yml_which_installs_the_kit():
     script = (ROOT / "deploy" / "build-image.sh").read_text()
     assert "jupyter-repo2docker" in script and "--user-id 1000" in script
     assert subprocess.run(["bash", "-n", str(ROOT / "deploy" / "build-image.sh")]).returncode == 0
+
+
+def test_team_pods_run_only_the_kits_code_with_a_memory_limit():
+    values = _values()
+    assert values["hub"]["config"]["Spawner"]["disable_user_config"] is True
+    env = values["singleuser"]["extraEnv"]
+    assert (env["PYTHONSAFEPATH"], env["PYTHONNOUSERSITE"]) == ("1", "1")
+    assert values["singleuser"]["memory"]["limit"] == "2G"

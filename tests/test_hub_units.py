@@ -79,10 +79,20 @@ def test_config_is_loopback_pam_one_user_per_team(tmp_path):
         "127.0.0.1",
     )
     assert c.ConfigurableHTTPProxy.api_url == "http://127.0.0.1:8125"
-    assert c.JupyterHub.authenticator_class == "pam"
+    assert c.JupyterHub.authenticator_class == "kit.hub.throttle.ThrottledPAMAuthenticator"
     assert c.Authenticator.allowed_users == {"sk-a", "sk-b", "sk-boss"}
     assert c.Authenticator.admin_users == {"sk-boss"}
-    assert c.Spawner.cmd == ["/env/bin/python", "-m", "jupyterhub.singleuser"]
+    # the kit's code only: safe path, no user site-packages, no user config
+    assert c.JupyterHub.spawner_class == "kit.hub.spawner.TeamSpawner"
+    assert c.Spawner.cmd == ["/env/bin/python", "-P", "-s", "-m", "jupyterhub.singleuser"]
+    assert c.Spawner.disable_user_config is True
+    assert c.Spawner.environment == {
+        "SERVEKIT_HUB": "1",
+        "PYTHONSAFEPATH": "1",
+        "PYTHONNOUSERSITE": "1",
+    }
+    assert (c.Spawner.mem_limit, c.TeamSpawner.proc_limit) == ("2G", 256)
+    assert "ssl_cert" not in c.JupyterHub and "tornado_settings" not in c.JupyterHub
     assert c.Spawner.notebook_dir == str(tmp_path / "w")
     assert c.JupyterHub.cleanup_servers is True
     links = next(s for s in c.JupyterHub.services if s["name"] == "team-links")
@@ -197,6 +207,19 @@ def test_config_only_writes_a_config_and_starts_nothing(tmp_path):
             "Error: --out goes with --config-only (the running hub keeps its "
             "configuration in its state folder)",
         ),
+        (
+            ["--self-signed", "--ssl-cert", __file__, "--ssl-key", __file__],
+            "Error: --self-signed makes its own certificate; drop --ssl-cert/--ssl-key",
+        ),
+        (
+            ["--ssl-cert", __file__],
+            "Error: --ssl-cert and --ssl-key go together (the certificate and its key)",
+        ),
+        (
+            ["--mem-limit", "lots"],
+            "Error: Invalid value for --mem-limit: 'lots' is not a size; expected a number of "
+            "bytes or a number with K, M, G or T (e.g. 2G)",
+        ),
     ],
 )
 def test_option_mistakes(tmp_path, args, message):
@@ -241,7 +264,7 @@ def test_a_user_who_is_not_root_is_told_so(tmp_path):
         result = CliRunner().invoke(main, ["hub", str(tmp_path)])
         assert result.output == f"Error: {not_root_message()}\n"
         return
-    from kit.hub.env import ensure_user_env
+    from kit.hub.env import copy_kit, ensure_user_env
 
     env = ensure_user_env(log=lambda message: None)
     shared = Path(
@@ -255,8 +278,10 @@ def test_a_user_who_is_not_root_is_told_so(tmp_path):
     try:
         os.chmod(shared, 0o755)
         ws = create_workshop(shared / "w", teams=["A"])
+        kit_copy = copy_kit(shared / "kit-src")  # as a workshop's own copy of the kit
         done = subprocess.run(
             [str(env.python), "-m", "kit", "hub", str(ws.path)],
+            env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(kit_copy)},
             user="nobody",
             cwd="/",
             capture_output=True,
@@ -273,3 +298,128 @@ def test_a_user_who_is_not_root_is_told_so(tmp_path):
         "folder, like The Littlest JupyterHub. Run it as root, e.g. 'sudo servekit hub DIR' "
         "(or use --config-only to write the configuration without starting anything)."
     )
+
+
+def test_tls_config_serves_https_with_secure_cookies(tmp_path):
+    plan = HubPlan(
+        workshop=tmp_path / "w",
+        teams={"sk-a": "a"},
+        admin="sk-boss",
+        state_dir=tmp_path / "s",
+        host="0.0.0.0",
+        port=8443,
+        ssl_cert=tmp_path / "hub.crt",
+        ssl_key=tmp_path / "hub.key",
+        mem_limit="1G",
+    )
+    c = _exec_config(render_config(plan))
+    assert (c.JupyterHub.ssl_cert, c.JupyterHub.ssl_key) == (
+        str(tmp_path / "hub.crt"),
+        str(tmp_path / "hub.key"),
+    )
+    assert c.JupyterHub.tornado_settings == {"cookie_options": {"secure": True}}
+    assert c.Spawner.mem_limit == "1G"
+    assert plan.public_url == "https://0.0.0.0:8443/"
+
+
+def test_self_signed_certificate_names_and_fingerprint(tmp_path):
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes
+
+    from kit.hub.tls import fingerprint, make_self_signed
+
+    cert, key = make_self_signed(tmp_path, ["room.example", "10.0.0.5", "localhost"])
+    loaded = x509.load_pem_x509_certificate(cert.read_bytes())
+    names = loaded.extensions.get_extension_for_class(x509.SubjectAlternativeName).value
+    assert names.get_values_for_type(x509.DNSName) == ["room.example", "localhost"]
+    assert [str(a) for a in names.get_values_for_type(x509.IPAddress)] == ["10.0.0.5"]
+    assert fingerprint(cert) == ":".join(f"{b:02X}" for b in loaded.fingerprint(hashes.SHA256()))
+    assert oct(key.stat().st_mode & 0o777) == "0o600"
+
+
+def test_the_proxy_of_make_hub_proxy_is_found_from_any_folder(tmp_path, monkeypatch):
+    from kit.hub.accounts import HubSetupError
+    from kit.hub.runner import find_proxy
+
+    installed = Path(__file__).resolve().parent.parent / ".node/node_modules/.bin"
+    monkeypatch.setenv("PATH", "/usr/bin:/bin")
+    monkeypatch.chdir(tmp_path)
+    if (installed / "configurable-http-proxy").is_file():
+        assert find_proxy() == [str(installed / "configurable-http-proxy")]
+    with pytest.raises(HubSetupError) as refused:
+        find_proxy(kit_folder=tmp_path)
+    assert str(refused.value) == (
+        "configurable-http-proxy not found: JupyterHub needs its proxy from npm. Install it "
+        "with 'npm install -g configurable-http-proxy' (or 'make hub-proxy' in the kit's "
+        "folder), then try again."
+    )
+
+
+def test_each_workshop_gets_its_own_kit_and_kernelspec(tmp_path):
+    import json
+
+    from kit.hub.env import workshop_runtime
+
+    a_path, a_kit = workshop_runtime("ws-a", "/usr/bin/python3", True, tmp_path / "workshops")
+    b_path, b_kit = workshop_runtime("ws-b", "/usr/bin/python3", True, tmp_path / "workshops")
+    assert a_kit != b_kit and (b_kit / "kit" / "__init__.py").is_file()
+    b_file = b_kit / "kit" / "hub" / "runner.py"
+    b_before = (b_file.stat().st_ino, b_file.stat().st_mtime_ns)
+    workshop_runtime("ws-a", "/usr/bin/python3", True, tmp_path / "workshops")  # A restarts
+    assert (b_file.stat().st_ino, b_file.stat().st_mtime_ns) == b_before  # B untouched
+    spec = json.loads((a_path / "kernels" / "python3" / "kernel.json").read_text())
+    assert spec["argv"] == [
+        "/usr/bin/python3",
+        "-P",
+        "-s",
+        "-m",
+        "ipykernel_launcher",
+        "-f",
+        "{connection_file}",
+    ]
+    assert oct(a_kit.stat().st_mode & 0o777) == "0o755"
+    assert oct((a_kit / "kit" / "__init__.py").stat().st_mode & 0o777) == "0o644"
+
+
+def test_the_facilitator_password_is_shown_on_a_terminal_only(tmp_path):
+    from kit.hub.runner import Prepared, admin_password_shown
+
+    plan = HubPlan(
+        workshop=tmp_path,
+        teams={},
+        admin="sk-f",
+        state_dir=tmp_path,
+        passwords_file=tmp_path / "passwords.json",
+    )
+    prepared = Prepared(
+        plan, tmp_path / "c.py", [{"team": "", "name": "f", "login": "sk-f", "password": "pw"}]
+    )
+    assert admin_password_shown(prepared, True) == "pw"
+    assert admin_password_shown(prepared, False) == (
+        f"(not shown: not a terminal; read it in {tmp_path / 'passwords.json'}, root only)"
+    )
+
+
+def test_leftovers_of_removed_users_go_and_nothing_else(tmp_path):
+    from kit.hub.accounts import remove_leftovers
+
+    place = tmp_path / "shm"
+    place.mkdir()
+    (place / "theirs").write_text("x")
+    (place / "theirs-dir").mkdir()
+    (place / "theirs-dir" / "f").write_text("x")
+    (place / "link").symlink_to(tmp_path / "kept")
+    (tmp_path / "kept").write_text("target of a link: never followed")
+    (place / "mine").write_text("y")
+    uid = 54321
+    if os.geteuid() == 0:
+        for name in ("theirs", "theirs-dir", "link"):
+            os.chown(place / name, uid, uid, follow_symlinks=False)
+        removed = remove_leftovers({uid}, places=[place])
+        assert sorted(Path(p).name for p in removed) == ["link", "theirs", "theirs-dir"]
+    else:
+        assert remove_leftovers({uid}, places=[place]) == []
+    assert sorted(p.name for p in place.iterdir()) == (
+        ["mine"] if os.geteuid() == 0 else ["link", "mine", "theirs", "theirs-dir"]
+    )
+    assert (tmp_path / "kept").read_text() == "target of a link: never followed"

@@ -7,6 +7,8 @@ from pathlib import Path
 
 import click
 
+from kit.hub.spawner import DEFAULT_MEM_LIMIT, parse_bytes
+
 __all__ = ["hub"]
 
 
@@ -48,6 +50,27 @@ __all__ = ["hub"]
     "only), for automation.",
 )
 @click.option(
+    "--ssl-cert",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Serve HTTPS with this certificate (PEM; with --ssl-key). Cookies become Secure.",
+)
+@click.option(
+    "--ssl-key",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="The private key of --ssl-cert (PEM).",
+)
+@click.option(
+    "--self-signed",
+    is_flag=True,
+    help="Serve HTTPS with a fresh self-signed certificate; prints its SHA-256 fingerprint.",
+)
+@click.option(
+    "--mem-limit",
+    default=DEFAULT_MEM_LIMIT,
+    show_default=True,
+    help="Most memory (address space) per process of a team's server or kernel, e.g. 2G.",
+)
+@click.option(
     "--remove",
     is_flag=True,
     help="Remove the hub's users, give the files back to their owner and forget the passwords.",
@@ -60,6 +83,10 @@ def hub(
     config_only: bool,
     out: Path | None,
     passwords_out: Path | None,
+    ssl_cert: Path | None,
+    ssl_key: Path | None,
+    self_signed: bool,
+    mem_limit: str,
     remove: bool,
 ) -> None:
     """Run the workshop in DIRECTORY on JupyterHub: one login per team, each team's server as
@@ -70,6 +97,11 @@ def hub(
     from kit.hub.env import usable_by_all
 
     workshop = Path(os.path.abspath(directory))
+    _check_tls(ssl_cert, ssl_key, self_signed)
+    try:
+        parse_bytes(mem_limit)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--mem-limit") from None
     if remove:
         runner.teardown(workshop, admin=admin, log=click.echo)
         return
@@ -86,6 +118,9 @@ def hub(
             host=host,
             port=port,
             state_dir=runner.state_dir_for(workshop),
+            mem_limit=mem_limit,
+            ssl_cert=Path(os.path.abspath(ssl_cert)) if ssl_cert else None,
+            ssl_key=Path(os.path.abspath(ssl_key)) if ssl_key else None,
         )
         out.write_text(render_config(plan), encoding="utf-8")
         click.echo(
@@ -115,8 +150,25 @@ def hub(
                 f"folder; choose a file outside it (passwords are never "
                 f"kept in the workshop folder)"
             )
-    prepared = runner.prepare(workshop, host=host, port=port, admin=admin, log=click.echo)
+    prepared = runner.prepare(
+        workshop,
+        host=host,
+        port=port,
+        admin=admin,
+        mem_limit=mem_limit,
+        ssl_cert=Path(os.path.abspath(ssl_cert)) if ssl_cert else None,
+        ssl_key=Path(os.path.abspath(ssl_key)) if ssl_key else None,
+        self_signed=self_signed,
+        log=click.echo,
+    )
     if passwords_out is not None:
         runner.write_passwords_file(passwords_out, prepared.logins)
         click.echo(f"Logins written to {passwords_out} (readable by its owner only)")
     raise SystemExit(runner.serve(prepared, log=lambda m: click.echo(m)))
+
+
+def _check_tls(ssl_cert: Path | None, ssl_key: Path | None, self_signed: bool) -> None:
+    if self_signed and (ssl_cert or ssl_key):
+        raise click.UsageError("--self-signed makes its own certificate; drop --ssl-cert/--ssl-key")
+    if bool(ssl_cert) != bool(ssl_key):
+        raise click.UsageError("--ssl-cert and --ssl-key go together (the certificate and its key)")

@@ -27,12 +27,14 @@ Examples
 
 from __future__ import annotations
 
+import contextlib
 import grp
 import hashlib
 import json
 import os
 import pwd
 import secrets
+import shutil
 import stat
 import subprocess
 from dataclasses import dataclass
@@ -50,6 +52,8 @@ __all__ = [
     "ensure_users",
     "existing_user",
     "new_password",
+    "our_users",
+    "remove_leftovers",
     "remove_users",
     "require_root",
     "restore_permissions",
@@ -220,14 +224,55 @@ def ensure_users(
     return created
 
 
-def remove_users(workshop: Path, usernames: list[str]) -> list[str]:
-    """Delete the users made for ``workshop`` (and their homes); returns those removed."""
+def our_users(workshop: Path, usernames: list[str]) -> list[str]:
+    """The names in ``usernames`` that exist and carry ``workshop``'s marker: the only users
+    (and processes) ``servekit hub`` may touch for this workshop. A user of the same name made
+    for another workshop, or by somebody else, is left alone.
+
+    Examples
+    --------
+    >>> our_users(Path("/nonexistent"), ["sk-surely-nobody-here"])
+    []
+    """
     marker = marker_for(workshop)
+    return [name for name in usernames if (e := existing_user(name)) and e.pw_gecos == marker]
+
+
+LEFTOVER_PLACES = (Path("/dev/shm"), Path("/tmp"), Path("/var/tmp"))
+
+
+def remove_leftovers(uids: set[int], places=LEFTOVER_PLACES) -> list[str]:
+    """Delete what users ``uids`` left directly in the shared scratch folders ``places``
+    (files, folders, links, FIFOs; a link is removed, never followed). Returns the paths."""
     removed = []
-    for name in usernames:
-        entry = existing_user(name)
-        if entry is None or entry.pw_gecos != marker:
+    for place in places:
+        try:
+            entries = list(os.scandir(place))
+        except OSError:
             continue
+        for entry in entries:
+            try:
+                st = entry.stat(follow_symlinks=False)
+            except OSError:
+                continue
+            if st.st_uid not in uids:
+                continue
+            if stat.S_ISDIR(st.st_mode):
+                shutil.rmtree(entry.path, ignore_errors=True)  # fd-based: links not followed
+            else:
+                with contextlib.suppress(FileNotFoundError):
+                    os.unlink(entry.path)
+            removed.append(entry.path)
+    return removed
+
+
+def remove_users(workshop: Path, usernames: list[str]) -> list[str]:
+    """Delete the users made for ``workshop`` (their homes, and what they left in
+    :data:`LEFTOVER_PLACES`); returns those removed."""
+    removed = []
+    uids = set()
+    for name in our_users(workshop, usernames):
+        uids.add(pwd.getpwnam(name).pw_uid)
         _run(["userdel", "--remove", name])
         try:
             grp.getgrnam(name)
@@ -236,28 +281,116 @@ def remove_users(workshop: Path, usernames: list[str]) -> list[str]:
         else:
             _run(["groupdel", name])
         removed.append(name)
+    remove_leftovers(uids)
     return removed
 
 
 # --------------------------------------------------------------------------- permissions
-def _record(path: Path, saved: dict[str, list[int]]) -> None:
-    key = str(path)
-    if key not in saved:
-        st = os.lstat(path)
-        saved[key] = [st.st_uid, st.st_gid, stat.S_IMODE(st.st_mode)]
+# Every change below is made through a file descriptor opened with O_NOFOLLOW relative to its
+# parent folder's descriptor (``os.fwalk``), so a link a team planted anywhere in its folder
+# is never followed, and a FIFO or socket is never opened for reading: those are skipped.
+_OPEN = os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_NOCTTY | getattr(os, "O_CLOEXEC", 0)
 
 
-def _walk(folder: Path):
-    yield folder
-    for root, dirs, files in os.walk(folder):
-        for name in dirs + files:
-            yield Path(root) / name
+def _fix(dir_fd: int | None, name: str, uid: int, gid: int, mode_of) -> os.stat_result | None:
+    """Change the owner and mode of ``name`` (in folder ``dir_fd``) without following a link:
+    ``mode_of(stat)`` gives the new mode (``None``: keep it). Returns the stat before the
+    change, or ``None`` when ``name`` is a link, a special file or gone (then nothing changed).
+    """
+    try:
+        st = os.stat(name, dir_fd=dir_fd, follow_symlinks=False)
+    except FileNotFoundError:
+        return None
+    if not (stat.S_ISREG(st.st_mode) or stat.S_ISDIR(st.st_mode)):
+        return None
+    try:
+        fd = os.open(name, _OPEN, dir_fd=dir_fd)
+    except OSError:  # replaced by a link (ELOOP) or gone in the meantime
+        return None
+    try:
+        now = os.fstat(fd)
+        if (now.st_dev, now.st_ino) != (st.st_dev, st.st_ino):
+            return None
+        os.fchown(fd, uid, gid)
+        mode = mode_of(now)
+        if mode is not None:
+            os.fchmod(fd, mode)
+    finally:
+        os.close(fd)
+    return st
+
+
+def _open_under(base: Path, relative: Path) -> tuple[int, str] | None:
+    """A descriptor of the folder holding ``base / relative`` and the last name, reached one
+    component at a time without following any link; ``None`` when a component is a link, not
+    a folder or missing. ``base`` itself is the workshop folder (the facilitator's)."""
+    parts = relative.parts
+    fd = os.open(base, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        for part in parts[:-1]:
+            try:
+                child = os.open(part, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW, dir_fd=fd)
+            except OSError:
+                os.close(fd)
+                return None
+            os.close(fd)
+            fd = child
+    except BaseException:
+        os.close(fd)
+        raise
+    return fd, parts[-1]
+
+
+def _fix_path(base: Path, path: Path, uid: int, gid: int, mode_of) -> os.stat_result | None:
+    """:func:`_fix` for ``path`` inside ``base``, reached without following any link."""
+    opened = _open_under(base, path.relative_to(base))
+    if opened is None:
+        return None
+    fd, name = opened
+    try:
+        return _fix(fd, name, uid, gid, mode_of)
+    finally:
+        os.close(fd)
+
+
+def _team_mode(st: os.stat_result) -> int:
+    mode = stat.S_IMODE(st.st_mode)
+    if stat.S_ISDIR(st.st_mode):
+        return 0o2750 | (mode & 0o020) | 0o700
+    return (mode & 0o700) | 0o600 | 0o040
+
+
+def _keep(mode: int):
+    return lambda _st: mode
+
+
+def _give_team_folder(
+    workshop: Path, folder: Path, uid: int, gid: int, saved: dict[str, list[int]]
+) -> None:
+    """Give ``folder`` and everything in it to ``uid`` (group ``gid``), recording originals."""
+    before = _fix_path(workshop, folder, uid, gid, _team_mode)
+    if before is None:
+        return  # a link or a special file where the team's folder should be
+    saved.setdefault(str(folder), [before.st_uid, before.st_gid, stat.S_IMODE(before.st_mode)])
+    owner = saved[str(folder)][:2]
+    for root, dirs, files, root_fd in os.fwalk(folder, follow_symlinks=False):
+        for entry in dirs + files:
+            key = os.path.join(root, entry)
+            before = _fix(root_fd, entry, uid, gid, _team_mode)
+            if before is None or key in saved:
+                continue
+            if before.st_uid == uid:
+                # made by the team in an earlier session: back to the folder's owner later
+                saved[key] = [*owner, 0o755 if stat.S_ISDIR(before.st_mode) else 0o644]
+            else:
+                saved[key] = [before.st_uid, before.st_gid, stat.S_IMODE(before.st_mode)]
 
 
 def apply_permissions(workshop: Path, team_users: dict[str, str], admin: str, record: Path) -> None:
     """Give each team's folders to its user (``team_users``: slug -> user) and open them to
     the facilitator's group only; record the previous owners and modes in ``record`` (merged
-    with an earlier record, so a second start keeps the true originals)."""
+    with an earlier record, so a second start keeps the true originals). Links and special
+    files inside a team's folder are skipped, never followed."""
     saved: dict[str, list[int]] = json.loads(record.read_text()) if record.is_file() else {}
     admin_gid = pwd.getpwnam(admin).pw_gid
     workshop = workshop.resolve()
@@ -268,50 +401,50 @@ def apply_permissions(workshop: Path, team_users: dict[str, str], admin: str, re
                 f"servers could not reach their folders. Move the workshop to a shared place "
                 f"such as /srv/workshops (or run: chmod o+x {parent})"
             )
-    _record(workshop, saved)
+
+    def remember(path: str, st: os.stat_result | None) -> None:
+        if st is not None and path not in saved:
+            saved[path] = [st.st_uid, st.st_gid, stat.S_IMODE(st.st_mode)]
+
+    remember(str(workshop), os.lstat(workshop))
     for name in _TEAM_DIRS:
         (workshop / name).mkdir(exist_ok=True)
     for entry in workshop.iterdir():
-        if entry.is_symlink():
-            continue
-        _record(entry, saved)
         if entry.name in _TEAM_DIRS or entry.name in _OPEN_FILES:
+            remember(str(entry), os.lstat(entry))
             continue
-        os.chown(entry, -1, admin_gid)
-        os.chmod(entry, (os.stat(entry).st_mode & 0o7770) | (0o050 if entry.is_dir() else 0o040))
-    os.chown(workshop, -1, -1)
+        remember(
+            str(entry),
+            _fix_path(
+                workshop,
+                entry,
+                -1,
+                admin_gid,
+                lambda st: (
+                    (stat.S_IMODE(st.st_mode) & 0o7770)
+                    | (0o050 if stat.S_ISDIR(st.st_mode) else 0o040)
+                ),
+            ),
+        )
     os.chmod(workshop, 0o755)
     for name in _OPEN_FILES:
-        if (workshop / name).is_file():
-            os.chmod(workshop / name, 0o644)
+        _fix_path(workshop, workshop / name, -1, -1, _keep(0o644))
     for name in _TEAM_DIRS:
-        os.chmod(workshop / name, 0o755)
+        _fix_path(workshop, workshop / name, -1, -1, _keep(0o755))
         for slug, user in team_users.items():
             folder = workshop / name / slug
-            folder.mkdir(exist_ok=True)
-            uid = pwd.getpwnam(user).pw_uid
-            _record(folder, saved)
-            owner = saved[str(folder)][:2]
-            for path in _walk(folder):
-                if path.is_symlink():
-                    continue
-                if str(path) not in saved and os.lstat(path).st_uid == uid:
-                    # made by the team in an earlier session: back to the folder's owner later
-                    saved[str(path)] = [*owner, 0o755 if path.is_dir() else 0o644]
-                _record(path, saved)
-                os.chown(path, uid, admin_gid)
-                mode = stat.S_IMODE(os.stat(path).st_mode)
-                if path.is_dir():
-                    os.chmod(path, 0o2750 | (mode & 0o020) | 0o700)
-                else:
-                    os.chmod(path, (mode & 0o700) | 0o600 | 0o040)
+            if not folder.is_symlink():
+                folder.mkdir(exist_ok=True)
+            _give_team_folder(workshop, folder, pwd.getpwnam(user).pw_uid, admin_gid, saved)
     atomic_write(record, json.dumps(saved, indent=1, sort_keys=True))
     os.chmod(record, 0o600)
 
 
-def restore_permissions(workshop: Path, record: Path) -> int:
+def restore_permissions(workshop: Path, record: Path, team_uids: set[int] = frozenset()) -> int:
     """Give every recorded path back its owner and mode; files made during the session go to
-    the owner of the folder they are in, readable as usual. Returns the paths restored."""
+    the owner of the folder they are in, readable as usual, and links, FIFOs and sockets the
+    team made (owned by one of ``team_uids``) are given to that owner too, without being
+    followed or opened. Returns the paths restored."""
     if not record.is_file():
         return 0
     saved = json.loads(record.read_text())
@@ -319,23 +452,33 @@ def restore_permissions(workshop: Path, record: Path) -> int:
     count = 0
     for name in _TEAM_DIRS:
         base = workshop / name
-        if not base.is_dir():
+        if base.is_symlink() or not base.is_dir():
             continue
         for team in base.iterdir():
             if team.is_symlink() or not team.is_dir() or str(team) not in saved:
                 continue
             uid, gid, _ = saved[str(team)]
-            for path in _walk(team):
-                if path.is_symlink() or str(path) in saved:
-                    continue
-                os.chown(path, uid, gid)
-                os.chmod(path, 0o755 if path.is_dir() else 0o644)
-                count += 1
+            for root, dirs, files, root_fd in os.fwalk(team, follow_symlinks=False):
+                for entry in dirs + files:
+                    st = os.stat(entry, dir_fd=root_fd, follow_symlinks=False)
+                    if not (stat.S_ISREG(st.st_mode) or stat.S_ISDIR(st.st_mode)):
+                        # a link, FIFO or socket: lchown the entry itself, never open it
+                        if st.st_uid in team_uids:
+                            os.chown(entry, uid, gid, dir_fd=root_fd, follow_symlinks=False)
+                            count += 1
+                        continue
+                    if os.path.join(root, entry) in saved:
+                        continue
+                    dir_mode = stat.S_ISDIR(st.st_mode)
+                    if _fix(root_fd, entry, uid, gid, _keep(0o755 if dir_mode else 0o644)):
+                        count += 1
     for key, (uid, gid, mode) in sorted(saved.items(), key=lambda kv: -len(kv[0])):
         path = Path(key)
-        if path.exists() and not path.is_symlink():
+        if path == workshop:
             os.chown(path, uid, gid)
             os.chmod(path, mode)
+            count += 1
+        elif path.is_relative_to(workshop) and _fix_path(workshop, path, uid, gid, _keep(mode)):
             count += 1
     record.unlink()
     return count

@@ -23,9 +23,22 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-__all__ = ["DASHBOARD_SERVICE", "LINKS_SERVICE", "HubPlan", "render_config", "team_landing"]
+from kit.hub.spawner import DEFAULT_MEM_LIMIT, DEFAULT_PROC_LIMIT
+
+__all__ = [
+    "DASHBOARD_SERVICE",
+    "LINKS_SERVICE",
+    "SAFE_PYTHON",
+    "HubPlan",
+    "render_config",
+    "team_landing",
+]
 
 LINKS_SERVICE = "team-links"
+#: Every server and kernel of the hub runs Python in safe-path mode (neither its working folder
+#: nor the script's folder on ``sys.path``) without the user's site-packages: a module a team
+#: writes into its home or its notebooks folder is never imported in place of the kit's.
+SAFE_PYTHON = {"PYTHONSAFEPATH": "1", "PYTHONNOUSERSITE": "1"}
 DASHBOARD_SERVICE = "dashboard"
 FIRST_NOTEBOOK = "01_journey.ipynb"
 
@@ -66,11 +79,18 @@ class HubPlan:
     dashboard_cmd: list[str] | None = None
     dashboard_env: dict[str, str] = field(default_factory=dict)
     dashboard_port: int = 8003
+    mem_limit: str = DEFAULT_MEM_LIMIT
+    proc_limit: int = DEFAULT_PROC_LIMIT
+    ssl_cert: Path | None = None
+    ssl_key: Path | None = None
+    jupyter_path: str | None = None  # root-owned folder with the hub's kernelspec
+    kit_path: str | None = None  # this workshop's own copy of the kit (PYTHONPATH)
 
     @property
     def public_url(self) -> str:
         host = "localhost" if self.host in ("127.0.0.1", "::1") else self.host
-        return f"http://{host}:{self.port}/"
+        scheme = "https" if self.ssl_cert else "http"
+        return f"{scheme}://{host}:{self.port}/"
 
 
 def render_config(plan: HubPlan) -> str:
@@ -87,9 +107,13 @@ def render_config(plan: HubPlan) -> str:
     (8123, ['sk-a', 'sk-b', 'sk-facilitator'], {'sk-facilitator'})
     """
     state = plan.state_dir
-    environment = {"SERVEKIT_HUB": "1"}
+    environment = {"SERVEKIT_HUB": "1", **SAFE_PYTHON}
     if plan.datasets:
         environment["SERVEKIT_DATASETS"] = plan.datasets
+    if plan.jupyter_path:
+        environment["JUPYTER_PATH"] = plan.jupyter_path
+    if plan.kit_path:
+        environment["PYTHONPATH"] = plan.kit_path
     services = []
     if plan.passwords_file is not None:
         links_env = {
@@ -105,7 +129,7 @@ def render_config(plan: HubPlan) -> str:
                 "display": True,
                 "oauth_no_confirm": True,
                 "url": f"http://127.0.0.1:{plan.links_port}",
-                "command": [plan.hub_python, "-m", "kit.hub.links"],
+                "command": [plan.hub_python, "-P", "-s", "-m", "kit.hub.links"],
                 "environment": links_env,
             }
         )
@@ -119,7 +143,13 @@ def render_config(plan: HubPlan) -> str:
                 "user": plan.admin,
                 "command": plan.dashboard_cmd,
                 "cwd": str(plan.workshop),
-                "environment": {**environment, **plan.dashboard_env},
+                "environment": {
+                    **environment,
+                    **plan.dashboard_env,
+                    "JUPYTER_PATH": ":".join(
+                        p for p in (plan.dashboard_env.get("JUPYTER_PATH"), plan.jupyter_path) if p
+                    ),
+                },
             }
         )
     lines = [
@@ -150,9 +180,11 @@ def render_config(plan: HubPlan) -> str:
         "c.JupyterHub.cookie_secret_file = STATE + '/jupyterhub_cookie_secret'",
         "c.JupyterHub.cleanup_servers = True  # stopping the hub stops every team's server",
         "c.JupyterHub.cleanup_proxy = True",
+        *_tls_lines(plan),
         "",
-        "# Logins: JupyterHub's PAM authenticator over the system users, one per team.",
-        "c.JupyterHub.authenticator_class = 'pam'",
+        "# Logins: JupyterHub's PAM authenticator over the system users, one per team, with",
+        "# a growing delay after 5 wrong passwords per login and per address (logged).",
+        "c.JupyterHub.authenticator_class = 'kit.hub.throttle.ThrottledPAMAuthenticator'",
         "c.PAMAuthenticator.open_sessions = False",
         "c.Authenticator.allowed_users = set(TEAMS) | {ADMIN}",
         "c.Authenticator.admin_users = {ADMIN}",
@@ -160,11 +192,16 @@ def render_config(plan: HubPlan) -> str:
         "c.JupyterHub.admin_access = True  # the facilitator may open every team's server",
         "",
         "# Each team's server runs as the team's own system user, rooted at the workshop folder;",
-        "# the operating system lets it into its own team folders only.",
-        "c.JupyterHub.spawner_class = 'localprocess'",
-        f"c.Spawner.cmd = [{plan.user_python!r}, '-m', 'jupyterhub.singleuser']",
+        "# the operating system lets it into its own team folders only. It runs the kit's code",
+        "# only: safe-path Python (-P) without user site-packages (-s), no configuration,",
+        "# extension or kernelspec from the home folder (disable_user_config), the kernelspec",
+        "# from a root-owned folder (JUPYTER_PATH); memory and processes limited per team.",
+        "c.JupyterHub.spawner_class = 'kit.hub.spawner.TeamSpawner'",
+        f"c.Spawner.cmd = [{plan.user_python!r}, '-P', '-s', '-m', 'jupyterhub.singleuser']",
         "c.Spawner.notebook_dir = WORKSHOP",
         "c.Spawner.disable_user_config = True",
+        f"c.Spawner.mem_limit = {plan.mem_limit!r}",
+        f"c.TeamSpawner.proc_limit = {plan.proc_limit!r}",
         "# The kit's file manager answers 404 for a path into another team's folder.",
         "c.Spawner.args = ['--LabApp.news_url=None', '--LabApp.extension_manager=readonly',",
         "                  '--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate',",
@@ -197,3 +234,14 @@ def render_config(plan: HubPlan) -> str:
         "",
     ]
     return "\n".join(lines)
+
+
+def _tls_lines(plan: HubPlan) -> list[str]:
+    if not plan.ssl_cert:
+        return []
+    return [
+        "# TLS: the proxy serves HTTPS; every hub cookie is Secure.",
+        f"c.JupyterHub.ssl_cert = {str(plan.ssl_cert)!r}",
+        f"c.JupyterHub.ssl_key = {str(plan.ssl_key)!r}",
+        "c.JupyterHub.tornado_settings = {'cookie_options': {'secure': True}}",
+    ]

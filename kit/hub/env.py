@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import importlib.metadata
+import json
 import os
 import shutil
 import stat
@@ -34,15 +35,20 @@ __all__ = [
     "DEFAULT_BASE_PYTHON",
     "DEFAULT_ENV_ROOT",
     "HubEnvError",
+    "WORKSHOPS_ROOT",
     "UserEnv",
+    "copy_kit",
     "ensure_user_env",
     "kit_requirements",
     "usable_by_all",
+    "workshop_runtime",
     "world_readable",
+    "write_kernelspec",
 ]
 
 DEFAULT_ENV_ROOT = Path("/opt/servekit")
 DEFAULT_BASE_PYTHON = Path("/usr/bin/python3")
+WORKSHOPS_ROOT = DEFAULT_ENV_ROOT / "workshops"
 _READY = ".servekit-env-ready"
 
 
@@ -107,13 +113,14 @@ def kit_requirements() -> list[str]:
 
 
 class UserEnv:
-    """A shared environment: ``python`` runs the single-user servers; the kit lives in ``src``.
+    """A shared environment: ``python`` runs the single-user servers (the kit itself is each
+    workshop's own copy, see :func:`workshop_runtime`).
 
     Examples
     --------
     >>> env = UserEnv(Path("/opt/servekit/hub-env-abc"))
-    >>> env.python.name, env.src.name
-    ('python', 'kit-src')
+    >>> env.python.name
+    'python'
     """
 
     def __init__(self, path: Path):
@@ -122,14 +129,6 @@ class UserEnv:
     @property
     def python(self) -> Path:
         return self.path / "bin" / "python"
-
-    @property
-    def src(self) -> Path:
-        return self.path / "kit-src"
-
-    @property
-    def datasets(self) -> Path:
-        return self.src / "datasets"
 
     @property
     def ready(self) -> bool:
@@ -163,30 +162,74 @@ def _copy_tree(source: Path, target: Path) -> None:
             os.chmod(os.path.join(folder, name), 0o644)
 
 
-def refresh_kit(env: UserEnv) -> None:
-    """Copy this kit's package, notebooks, cases and exercises into ``env.src`` and make the
-    env's Python import the kit from there."""
-    env.src.mkdir(parents=True, exist_ok=True)
-    os.chmod(env.src, 0o755)
-    _copy_tree(Path(kit.__file__).parent, env.src / "kit")
+def copy_kit(target: Path) -> Path:
+    """Copy this kit's package, notebooks, cases and exercises into ``target`` (a workshop's
+    own, root-owned copy: put on ``PYTHONPATH`` of that workshop's servers only). The new copy
+    is made beside the old one and swapped in, so no other workshop's files are touched."""
+    target = Path(target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fresh = target.with_name(target.name + ".new")
+    if fresh.exists():
+        shutil.rmtree(fresh)
+    fresh.mkdir()
+    _copy_tree(Path(kit.__file__).parent, fresh / "kit")
     for name, source in (
         ("workshops", resources.workshops_dir()),
         ("datasets", resources.datasets_dir()),
         ("exercises", resources.exercises_dir()),
     ):
         if source.is_dir():
-            _copy_tree(source, env.src / name)
-    site = subprocess.run(
-        [str(env.python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout.strip()
-    pth = Path(site) / "servekit-kit-src.pth"
-    pth.write_text(f"{env.src}\n", encoding="utf-8")
-    os.chmod(pth, 0o644)
-    # the same JupyterLab defaults as servekit lab, as this environment's own defaults
-    write_lab_settings(env.path / "share" / "jupyter" / "lab" / "settings")
+            _copy_tree(source, fresh / name)
+    os.chmod(fresh, 0o755)
+    if target.exists():
+        shutil.rmtree(target)
+    fresh.rename(target)
+    return target
+
+
+def write_kernelspec(jupyter_path: Path, python: str) -> Path:
+    """Write the hub's ``python3`` kernelspec under ``jupyter_path/kernels`` (root-owned,
+    world-readable): kernels start in safe-path mode (``-P``) without user site-packages
+    (``-s``), so a team's ``kit/`` or ``pandas.py`` beside a notebook is never imported.
+
+    Examples
+    --------
+    >>> import json, tempfile
+    >>> spec = write_kernelspec(Path(tempfile.mkdtemp()), "/usr/bin/python3")
+    >>> json.loads(spec.read_text())["argv"][:5]
+    ['/usr/bin/python3', '-P', '-s', '-m', 'ipykernel_launcher']
+    """
+    folder = Path(jupyter_path) / "kernels" / "python3"
+    folder.mkdir(parents=True, exist_ok=True)
+    spec = {
+        "argv": [python, "-P", "-s", "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+        "display_name": "Python 3 (ipykernel)",
+        "language": "python",
+        "metadata": {"debugger": True},
+    }
+    path = folder / "kernel.json"
+    path.write_text(json.dumps(spec, indent=1) + "\n", encoding="utf-8")
+    for mode_path, mode in ((path, 0o644), (folder, 0o755), (folder.parent, 0o755)):
+        os.chmod(mode_path, mode)
+    os.chmod(jupyter_path, 0o755)
+    return path
+
+
+def workshop_runtime(
+    name: str, python: str, with_kit: bool, root: Path = WORKSHOPS_ROOT
+) -> tuple[Path, Path | None]:
+    """This workshop's own root-owned folder ``root/name``: the kernelspec (returned first, as
+    a ``JUPYTER_PATH`` entry) and, when the teams cannot import the kit where it is
+    (``with_kit``), a copy of the kit (returned second, for ``PYTHONPATH``)."""
+    base = Path(root) / name
+    base.mkdir(parents=True, exist_ok=True)
+    for folder in (root.parent, root, base):
+        os.chmod(folder, 0o755)
+    jupyter = base / "share" / "jupyter"
+    jupyter.mkdir(parents=True, exist_ok=True)
+    os.chmod(base / "share", 0o755)
+    write_kernelspec(jupyter, python)
+    return jupyter, copy_kit(base / "kit-src") if with_kit else None
 
 
 def ensure_user_env(
@@ -226,8 +269,12 @@ def ensure_user_env(
             [str(env.python), "-m", "pip", "install", "--quiet", *kit_requirements()],
             "installing the kit's requirements",
         )
+        # the same JupyterLab defaults as servekit lab, as this environment's own defaults
+        write_lab_settings(env.path / "share" / "jupyter" / "lab" / "settings")
         (env.path / _READY).write_text("ok\n")
-    refresh_kit(env)
+    # no longer one kit for every hub: each workshop has its own copy (workshop_runtime)
+    for stale in env.path.glob("lib/python*/site-packages/servekit-kit-src.pth"):
+        stale.unlink()
     for folder, _dirs, _files in os.walk(env.path):
         mode = os.stat(folder).st_mode
         if not (mode & stat.S_IROTH and mode & stat.S_IXOTH):

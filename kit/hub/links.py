@@ -25,7 +25,7 @@ from pathlib import Path
 import segno
 from markupsafe import Markup
 
-__all__ = ["links_page", "main", "phone_links", "read_passwords"]
+__all__ = ["links_page", "main", "phone_links", "read_passwords", "watch_parent"]
 
 _STYLE = """
 body { font-family: system-ui, sans-serif; margin: 2rem; color: #1f2933; }
@@ -158,8 +158,34 @@ def _team_cards(workshop: Path, passwords: dict[str, str]) -> tuple[str, list]:
     return str(ws.info.get("title") or workshop.name), cards
 
 
-def main() -> None:  # pragma: no cover - runs as a hub service (tested through the hub)
-    """Serve the page as a JupyterHub-managed service (settings come from the environment)."""
+def _exit_on_signal(signum, frame):
+    raise SystemExit(0)
+
+
+def watch_parent(parent: int, stop) -> None:
+    """Call ``stop()`` when this process's parent is no longer ``parent`` (the hub ended,
+    even by SIGKILL, and the service was handed to init).
+
+    Examples
+    --------
+    >>> stopped = []
+    >>> watch_parent(os.getppid(), lambda: stopped.append(1)); stopped
+    []
+    >>> watch_parent(-1, lambda: stopped.append(1)); stopped
+    [1]
+    """
+    if os.getppid() != parent:
+        stop()
+
+
+def main() -> None:  # pragma: no cover - runs as a hub service (tested as a process)
+    """Serve the page as a JupyterHub-managed service (settings come from the environment).
+
+    Ends on SIGTERM or SIGINT at any moment (even during its start-up), and by itself when the
+    hub that started it is gone."""
+    parent = os.getppid()
+    for sig in (signal.SIGINT, signal.SIGTERM):  # first thing: no window where they are lost
+        signal.signal(sig, _exit_on_signal)
     from urllib.parse import urlparse
 
     from jupyterhub.services.auth import HubOAuthCallbackHandler, HubOAuthenticated
@@ -195,8 +221,7 @@ def main() -> None:  # pragma: no cover - runs as a hub service (tested through 
     url = urlparse(os.environ["JUPYTERHUB_SERVICE_URL"])
     app.listen(url.port, url.hostname)
     loop = ioloop.IOLoop.current()
-    for sig in (signal.SIGINT, signal.SIGTERM):  # the hub stops its services with these
-        signal.signal(sig, lambda *_: loop.add_callback_from_signal(loop.stop))
+    ioloop.PeriodicCallback(lambda: watch_parent(parent, loop.stop), 1000).start()
     print(f"team links on {url.hostname}:{url.port}{prefix}", file=sys.stderr, flush=True)
     loop.start()
 

@@ -21,6 +21,7 @@ import json
 import os
 import shutil
 import signal
+import stat
 import subprocess
 import sys
 import tempfile
@@ -33,12 +34,15 @@ from kit.hub.accounts import (
     apply_permissions,
     ensure_users,
     new_password,
+    our_users,
     remove_users,
     require_root,
     restore_permissions,
     system_username,
 )
 from kit.hub.config import DASHBOARD_SERVICE, LINKS_SERVICE, HubPlan, render_config
+from kit.hub.env import WORKSHOPS_ROOT, workshop_runtime
+from kit.hub.spawner import DEFAULT_MEM_LIMIT
 from kit.room.lab import free_port
 from kit.room.lab import stop as stop_process
 from kit.store.workshop import Workshop, is_workshop, slugify
@@ -47,8 +51,10 @@ __all__ = [
     "HOME_ROOT",
     "STATE_ROOT",
     "Prepared",
+    "admin_password_shown",
     "find_proxy",
     "free_port",
+    "notebooks_to_write",
     "prepare",
     "serve",
     "state_dir_for",
@@ -76,16 +82,27 @@ def state_dir_for(workshop: Path, root: Path = STATE_ROOT) -> Path:
     return root / f"{slugify(workshop.name) or 'workshop'}-{digest}"
 
 
-def find_proxy() -> list[str]:
-    """The command that runs configurable-http-proxy: on ``PATH``, or installed locally with
-    ``npm install configurable-http-proxy`` in the current folder (``./node_modules``) or in
-    ``./.node`` (what ``make hub-proxy`` does)."""
+def find_proxy(kit_folder: Path | None = None) -> list[str]:
+    """The command that runs configurable-http-proxy: on ``PATH``, or where ``make hub-proxy``
+    installs it in the kit's own folder (``.node/``), whatever the working folder.
+
+    Examples
+    --------
+    >>> import kit
+    >>> find_proxy()[0].endswith("configurable-http-proxy") if (Path(kit.__file__).parent.parent
+    ...     / _LOCAL_PROXY).is_file() else True
+    True
+    """
     found = shutil.which(PROXY)
     if found:
         return [found]
-    for candidate in (Path("node_modules") / ".bin" / PROXY, _LOCAL_PROXY):
-        if candidate.is_file():
-            return [str(candidate.resolve())]
+    if kit_folder is None:
+        import kit
+
+        kit_folder = Path(kit.__file__).resolve().parent.parent
+    candidate = kit_folder / _LOCAL_PROXY
+    if candidate.is_file():
+        return [str(candidate)]
     raise HubSetupError(
         f"{PROXY} not found: JupyterHub needs its proxy from npm. Install it with "
         f"'npm install -g {PROXY}' (or 'make hub-proxy' in the kit's folder), then try again."
@@ -144,15 +161,15 @@ def plan_accounts(workshop: Path, admin: str) -> tuple[Workshop, dict[str, str],
     return ws, teams, admin_user
 
 
-def _user_python(log) -> tuple[str, Path | None]:
-    """The Python for the teams' servers, and the kit's copy in the shared environment (or
-    ``None`` when this Python and kit are usable by every user as they are)."""
+def _user_python(log) -> tuple[str, bool]:
+    """The Python for the teams' servers, and whether they need a copy of the kit (``False``
+    when this Python and kit are usable by every user as they are)."""
     from kit.hub.env import ensure_user_env, usable_by_all
 
     if usable_by_all():
-        return sys.executable, None
+        return sys.executable, False
     env = ensure_user_env(log=log)
-    return str(env.python), env.src
+    return str(env.python), True
 
 
 def dashboard_service(
@@ -171,6 +188,8 @@ def dashboard_service(
         templates = kit_src / "kit" / TEMPLATES.relative_to(Path(kit.__file__).resolve().parent)
     command = [
         python,
+        "-P",
+        "-s",
         "-m",
         "jupyterhub.singleuser",
         f"--ServerApp.root_dir={notebooks}",
@@ -189,6 +208,40 @@ def dashboard_service(
     return command, env
 
 
+def notebooks_to_write(workshop: Path, teams: dict[str, str], log=print) -> list[str]:
+    """The teams whose missing notebooks a hub start (as root) writes: only a folder no team has
+    had yet. A folder owned by the team's user is the team's: root writes nothing into it
+    (the team may have planted links there); the facilitator runs ``servekit notebooks`` for it.
+
+    Examples
+    --------
+    >>> notebooks_to_write(Path("/nonexistent"), {"sk-surely-nobody": "a"})
+    ['a']
+    """
+    from kit.hub.accounts import existing_user
+
+    slugs = []
+    for user, slug in teams.items():
+        folder = workshop / "notebooks" / slug
+        try:
+            st = os.lstat(folder)
+        except FileNotFoundError:
+            slugs.append(slug)
+            continue
+        first = folder / "01_journey.ipynb"
+        if not stat.S_ISDIR(st.st_mode):
+            log(f"{folder} is not a folder (a link?); its notebooks are not written")
+        elif (entry := existing_user(user)) is not None and st.st_uid == entry.pw_uid:
+            if not first.is_file():
+                log(
+                    f"{first} is missing; the folder is team {slug}'s, so the hub does not "
+                    f"write into it (run 'servekit notebooks {workshop} --team {slug}')"
+                )
+        elif not first.is_file():
+            slugs.append(slug)
+    return slugs
+
+
 def prepare(
     workshop: Path,
     *,
@@ -197,17 +250,20 @@ def prepare(
     admin: str = "facilitator",
     state_root: Path = STATE_ROOT,
     home_root: Path = HOME_ROOT,
+    runtime_root: Path = WORKSHOPS_ROOT,
+    mem_limit: str = DEFAULT_MEM_LIMIT,
+    ssl_cert: Path | None = None,
+    ssl_key: Path | None = None,
+    self_signed: bool = False,
     log=print,
 ) -> Prepared:
-    """Make (or reuse) the users, folders, passwords, environment and configuration."""
+    """Make (or reuse) the users, folders, passwords, environment and configuration. With
+    ``self_signed`` a fresh certificate is made in the state folder and its SHA-256
+    fingerprint logged (for the facilitator to read out)."""
     require_root()
     workshop = Path(os.path.abspath(workshop))
     ws, teams, admin_user = plan_accounts(workshop, admin)
-    missing = [
-        slug
-        for slug in teams.values()
-        if not (workshop / "notebooks" / slug / "01_journey.ipynb").is_file()
-    ]
+    missing = notebooks_to_write(workshop, teams, log)
     if missing:
         from kit.room.teamnotebooks import write_team_notebooks
 
@@ -215,6 +271,14 @@ def prepare(
     state = state_dir_for(workshop, state_root)
     state.mkdir(parents=True, exist_ok=True)
     os.chmod(state, 0o700)
+    if self_signed:
+        from kit.hub.tls import fingerprint, make_self_signed, names_for
+
+        ssl_cert, ssl_key = make_self_signed(state, names_for(host))
+        log(
+            f"Self-signed certificate {ssl_cert}; its SHA-256 fingerprint (read it out: the "
+            f"browser's warning page must show the same): {fingerprint(ssl_cert)}"
+        )
     passwords_file = state / "passwords.json"
     passwords = json.loads(passwords_file.read_text()) if passwords_file.is_file() else {}
     for user in [*teams, admin_user]:
@@ -228,7 +292,8 @@ def prepare(
         admin_user,
         state / "permissions.json",
     )
-    user_python, kit_src = _user_python(log)
+    user_python, needs_kit = _user_python(log)
+    jupyter_path, kit_src = workshop_runtime(state.name, user_python, needs_kit, runtime_root)
     dashboard_cmd, dashboard_env = dashboard_service(user_python, workshop, kit_src)
     plan = HubPlan(
         workshop=workshop,
@@ -247,6 +312,11 @@ def prepare(
         dashboard_cmd=dashboard_cmd,
         dashboard_env=dashboard_env,
         dashboard_port=free_port(),
+        mem_limit=mem_limit,
+        ssl_cert=ssl_cert,
+        ssl_key=ssl_key,
+        jupyter_path=str(jupyter_path),
+        kit_path=str(kit_src) if kit_src else None,
     )
     config_file = state / "jupyterhub_config.py"
     config_file.write_text(render_config(plan), encoding="utf-8")
@@ -301,9 +371,21 @@ def _stop_strays(users: list[str], grace: float = 10.0) -> None:
             time.sleep(0.2)
 
 
-def serve(prepared: Prepared, log=print) -> int:
+def admin_password_shown(prepared: Prepared, interactive: bool) -> str:
+    """The facilitator's password as printed: itself on an interactive terminal, otherwise
+    (a log file, a pipe) only where it is kept, the root-only passwords file."""
+    if interactive:
+        return prepared.admin_login["password"]
+    return f"(not shown: not a terminal; read it in {prepared.plan.passwords_file}, root only)"
+
+
+def serve(prepared: Prepared, log=print, interactive: bool | None = None) -> int:
     """Start JupyterHub with ``prepared``'s configuration and wait; on Ctrl-C or SIGTERM stop
-    the hub (which stops the proxy and every team's server), then anything left behind."""
+    the hub (which stops the proxy and every team's server), then anything left behind. The
+    facilitator's password is printed only when standard output is a terminal
+    (``interactive``)."""
+    if interactive is None:
+        interactive = sys.stdout.isatty()
     plan = prepared.plan
     hub_log = (plan.state_dir / "jupyterhub.log").open("ab")
     stopping: list[int] = []
@@ -329,7 +411,7 @@ def serve(prepared: Prepared, log=print) -> int:
         log(f"JupyterHub is starting on {plan.public_url} (log: {plan.state_dir}/jupyterhub.log)")
         log(
             f"Facilitator: log in as {prepared.admin_login['login']} with password "
-            f"{prepared.admin_login['password']}; the teams' logins are on "
+            f"{admin_password_shown(prepared, interactive)}; the teams' logins are on "
             f"{plan.public_url}services/{LINKS_SERVICE}/"
             + (
                 f" and the live dashboard on {plan.public_url}services/{DASHBOARD_SERVICE}/"
@@ -378,7 +460,12 @@ def _stop_proxy(pid_file: Path) -> None:
 
 
 def teardown(
-    workshop: Path, *, admin: str = "facilitator", state_root: Path = STATE_ROOT, log=print
+    workshop: Path,
+    *,
+    admin: str = "facilitator",
+    state_root: Path = STATE_ROOT,
+    runtime_root: Path = WORKSHOPS_ROOT,
+    log=print,
 ) -> list[str]:
     """Give every file back to its owner, delete the hub's users and its state folder."""
     require_root("servekit hub --remove")
@@ -391,10 +478,12 @@ def teardown(
     users.append(system_username(slugify(admin) or "facilitator"))
     if state.is_dir() and (state / "passwords.json").is_file():
         users += [u for u in json.loads((state / "passwords.json").read_text()) if u not in users]
+    users = our_users(workshop, users)  # proven this workshop's before any signal is sent
     _stop_strays(users)
-    restore_permissions(workshop, state / "permissions.json")
+    restore_permissions(workshop, state / "permissions.json", _uids(users))
     removed = remove_users(workshop, users)
     if state.is_dir():
         shutil.rmtree(state)
+    shutil.rmtree(runtime_root / state.name, ignore_errors=True)
     log(f"{len(removed)} system user(s) removed; the workshop's files are back with their owner")
     return removed
