@@ -117,7 +117,14 @@ class AgendaFile(RootModel[dict[str, Agenda]]):
 
 
 # --------------------------------------------------------------------------- loading
-def _where(loc: tuple[Any, ...]) -> str:
+def loc_path(loc: tuple[Any, ...]) -> str:
+    """A pydantic error location as the dotted path a message shows.
+
+    Examples
+    --------
+    >>> loc_path(("half-day", "blocks", 3, "minutes"))
+    'half-day.blocks[3].minutes'
+    """
     out = ""
     for part in loc:
         if isinstance(part, int):
@@ -127,8 +134,14 @@ def _where(loc: tuple[Any, ...]) -> str:
     return out
 
 
-def _line(node: yaml.Node | None, loc: tuple[Any, ...]) -> int | None:
-    """The 1-based line of the YAML node at ``loc`` (the deepest one found)."""
+def yaml_line(node: yaml.Node | None, loc: tuple[Any, ...]) -> int | None:
+    """The 1-based line of the YAML node at ``loc`` (the deepest one found).
+
+    Examples
+    --------
+    >>> yaml_line(yaml.compose("a:\\n  b: [1, 2]\\n"), ("a", "b"))
+    2
+    """
     line = node.start_mark.line + 1 if node is not None else None
     for part in loc:
         if isinstance(node, yaml.MappingNode):
@@ -141,6 +154,10 @@ def _line(node: yaml.Node | None, loc: tuple[Any, ...]) -> int | None:
             break
         line = node.start_mark.line + 1
     return line
+
+
+_where = loc_path  # the names guide.py has always re-exported
+_line = yaml_line
 
 
 def _message(error: dict[str, Any]) -> str:
@@ -209,7 +226,7 @@ def parse_agendas(text: str, shown: str = AGENDAS_FILE) -> AgendaFile:
         return AgendaFile.model_validate(data)
     except ValidationError as exc:
         problems = [
-            Problem(shown, _line(node, err["loc"]), _where(err["loc"]) or None, _message(err))
+            Problem(shown, yaml_line(node, err["loc"]), loc_path(err["loc"]) or None, _message(err))
             for err in exc.errors()
         ]
         raise InvalidData(problems) from None
@@ -270,8 +287,8 @@ def load_agendas(case: str) -> AgendaFile:
                 problems.append(
                     Problem(
                         shown,
-                        _line(node, loc),
-                        _where(loc),
+                        yaml_line(node, loc),
+                        loc_path(loc),
                         f"no notebook {block.notebook!r} in the kit; expected one "
                         f"of: {', '.join(sorted(notebooks))}",
                     )
@@ -281,8 +298,8 @@ def load_agendas(case: str) -> AgendaFile:
                 problems.append(
                     Problem(
                         shown,
-                        _line(node, loc),
-                        _where(loc),
+                        yaml_line(node, loc),
+                        loc_path(loc),
                         f"no exercise {block.exercise!r}; expected one of: "
                         f"{', '.join(sorted(exercises))}",
                     )
