@@ -24,6 +24,9 @@ def notebooks(directory: Path, teams: tuple[str, ...]) -> None:
     Each copy has the workshop folder and the team filled in (papermill parameters), so a
     participant opens it and chooses Run All. Use it after a kit update or for teams copied in
     by hand; team data in teams/ is never touched, and a replaced copy is kept in .history/.
+    The exercises the case's agendas schedule are copied too: read-only into exercises/, and into
+    notebooks/<team>/exercises/ where a team has no copy yet (a team's answers are never
+    overwritten).
     """
     from kit.room.teamnotebooks import NOTEBOOKS_DIR, sync_team_notebooks
 
@@ -37,3 +40,10 @@ def notebooks(directory: Path, teams: tuple[str, ...]) -> None:
     )
     for item in changed:
         click.echo(f"  {item.path}")
+    from kit.room.exercises import write_exercises
+
+    copied = write_exercises(directory, list(teams) or None)  # missing copies only
+    if copied:
+        click.echo(f"Exercises the agendas schedule: {len(copied)} file(s) copied")
+    for path in copied:
+        click.echo(f"  {path}")

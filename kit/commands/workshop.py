@@ -70,11 +70,15 @@ def new(
         starter=starter,
         force=force,
     )
+    from kit.room.exercises import write_exercises
+
+    exercises = write_exercises(ws.path)  # what the agendas schedule, one copy per team
     click.echo(f"Workshop ready in {ws.path} with {len(ws.teams())} team(s):")
     for team in ws.teams():
         click.echo(f"  {team.path}")
     click.echo(
-        f"Each team's notebooks: {ws.path / 'notebooks'}/<team>/. Next: "
+        f"Each team's notebooks: {ws.path / 'notebooks'}/<team>/ (exercises in "
+        f"<team>/exercises/, {len({p.name for p in exercises})} file(s) copied). Next: "
         f"'servekit lab {directory}' prints one link per team."
     )
 

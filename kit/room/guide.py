@@ -30,7 +30,7 @@ from typing import Any
 
 from markupsafe import Markup
 
-from kit.resources import exercises_dir, workshops_dir
+from kit.resources import workshops_dir
 from kit.room.agenda import (  # noqa: F401 - re-exported: the agenda API stays importable here
     _TIME,
     AGENDA_NAMES,
@@ -203,6 +203,42 @@ class Guide:
         notes = self.case.get("facilitator_notes") or []
         return _items("The case's facilitator notes (pick two or three)", [str(n) for n in notes])
 
+    def _exercise_html(self, stem: str) -> Markup:
+        """Which file each team opens for an exercise, and whether the workshop holds it."""
+        from kit.room.exercises import EXERCISES_DIR, team_exercise_dir
+
+        name = f"{stem}.ipynb"
+        teams = self.workshop.teams()
+        missing = [
+            t.slug
+            for t in teams
+            if not (team_exercise_dir(self.workshop.path, t.slug) / name).is_file()
+        ]
+        state = (
+            Markup(
+                '<p class="sk-guide-note">Not in the workshop yet for: {}. Run '
+                "<code>servekit notebooks DIR</code> to copy it.</p>"
+            ).format(", ".join(missing))
+            if missing
+            else Markup("")
+        )
+        return Markup(
+            "<p>Exercise: each team opens <code>notebooks/&lt;team&gt;/{}/{}</code>, its own "
+            "copy (e.g. <code>notebooks/{}/{}/{}</code>). Read-only reference: "
+            "<code>{}/{}</code>; worked solution: <code>{}/solutions/{}</code>.</p>{}"
+        ).format(
+            EXERCISES_DIR,
+            name,
+            teams[0].slug if teams else "team",
+            EXERCISES_DIR,
+            name,
+            EXERCISES_DIR,
+            name,
+            EXERCISES_DIR,
+            name,
+            state,
+        )
+
     def blocks_html(self) -> Markup:
         """Every block: what to say, what to ask, the reveal, notes, dashboard, script, credits."""
         out = [Markup("<h2>Block by block</h2>")]
@@ -221,13 +257,7 @@ class Guide:
                     ).format(b.notebook)
                 )
             if b.exercise:
-                found = sorted(exercises_dir().glob(f"{b.exercise}.*"))
-                parts.append(
-                    Markup(
-                        "<p>Exercise: <code>exercises/{}</code> (solution in "
-                        "<code>exercises/solutions/</code>).</p>"
-                    ).format(found[0].name if found else b.exercise)
-                )
+                parts.append(self._exercise_html(b.exercise))
             parts.append(_items("Say", b.say))
             parts.append(_items("Ask the room", b.prompts))
             if b.reveal:

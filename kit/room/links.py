@@ -12,6 +12,9 @@ Examples
 >>> page = links_page("Demo <room>", [TeamLink("a", "Blue & <b>", "http://127.0.0.1:1/x?token=t")])
 >>> "Blue &amp; &lt;b&gt;" in page and "<svg" in page and "Demo &lt;room&gt;" in page
 True
+>>> card = TeamLink("a", "A", "http://h/x", (("Exercise <03>", "http://h/e?a=1&b=2"),))
+>>> '<li><a href="http://h/e?a=1&amp;b=2">Exercise &lt;03&gt;</a></li>' in links_page("W", [card])
+True
 """
 
 from __future__ import annotations
@@ -36,6 +39,8 @@ class TeamLink:
     slug: str
     name: str
     url: str
+    exercises: tuple[tuple[str, str], ...] = ()
+    """The team's own exercise copies: ``(title, url)`` pairs, listed on its card."""
 
 
 def qr_svg(url: str) -> Markup:
@@ -86,6 +91,8 @@ p.lead { margin: 0 0 20px; color: #444; max-width: 60em; }
 .card .url { font-family: ui-monospace, Menlo, Consolas, monospace; font-size: 0.72rem;
              overflow-wrap: anywhere; word-break: break-all; margin-top: 8px; }
 .card .step { font-size: 0.9rem; margin-top: 8px; text-align: center; }
+.card .ex { font-size: 0.85rem; margin-top: 8px; align-self: stretch; }
+.card .ex ul { margin: 4px 0 0; padding-left: 1.2em; }
 .foot { margin-top: 24px; font-size: 0.8rem; color: #555; }
 @media print {
   body { margin: 0; }
@@ -99,6 +106,19 @@ p.lead { margin: 0 0 20px; color: #444; max-width: 60em; }
   .card .url { font-size: 0.9rem; max-width: 150mm; }
 }
 """
+
+
+def _exercises(link: TeamLink) -> Markup:
+    """The team's exercises as a list of links (nothing when the agenda schedules none)."""
+    if not link.exercises:
+        return Markup("")
+    items = Markup("").join(
+        Markup('<li><a href="{}">{}</a></li>').format(url, title) for title, url in link.exercises
+    )
+    return Markup(
+        '<div class="ex">Exercises (your own copies, in <code>exercises/</code> beside your '
+        "notebooks):<ul>{}</ul></div>"
+    ).format(items)
 
 
 def links_page(title: str, links: list[TeamLink], *, note: str = "") -> str:
@@ -131,8 +151,14 @@ def links_page(title: str, links: list[TeamLink], *, note: str = "") -> str:
                 "<h2>{name}</h2>{svg}"
                 '<div class="url">{url}</div>'
                 '<div class="step">Open the link (or scan the code), then choose '
-                "<b>Run ▸ Run All Cells</b>.</div></section>"
-            ).format(slug=link.slug, name=link.name, svg=qr_svg(link.url), url=link.url)
+                "<b>Run ▸ Run All Cells</b>.</div>{exercises}</section>"
+            ).format(
+                slug=link.slug,
+                name=link.name,
+                svg=qr_svg(link.url),
+                url=link.url,
+                exercises=_exercises(link),
+            )
         )
     made = dt.datetime.now().strftime("%Y-%m-%d %H:%M")
     return str(
