@@ -44,6 +44,11 @@ def _check_name(path):
 
 
 @pytest.mark.parametrize("case", CASES)
+def test_every_case_schedules_exercises(case):
+    assert scheduled_exercises(case), f"{case}: no agenda schedules an exercise"
+
+
+@pytest.mark.parametrize("case", CASES)
 def test_new_copies_every_scheduled_exercise_for_every_team(case, tmp_path):
     ws = _new(tmp_path, case, "--starter")
     for stem in scheduled_exercises(case):
