@@ -8,6 +8,7 @@ folder of data that needs no code change.
 
 from __future__ import annotations
 
+import html
 import re
 import shutil
 
@@ -140,3 +141,34 @@ def test_a_new_case_is_a_folder_of_data(tmp_path, monkeypatch):
     assert result.exit_code == 0, result.output
     prose = _prose(tmp_path / "ws" / "notebooks" / "blue" / "01_journey.ipynb")
     assert f"{DISCUSS_MARK} Which touchpoints does the pet owner never see?" in prose
+
+
+@pytest.mark.parametrize("agenda", ["half-day", "full-day"])
+@pytest.mark.parametrize("case", CASES)
+def test_the_run_sheet_tells_the_case_and_its_source_story(case, agenda, tmp_path):
+    from kit.room.guide import Guide
+
+    own = load_case_file(case)
+    ws = tmp_path / "ws"
+    starter = ["--starter"] if agenda == "half-day" else []
+    CliRunner().invoke(main, ["new", str(ws), "--case", case, "--team", "Blue", *starter])
+    text = re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", " ", Guide(ws, agenda).html())))
+    assert "Before you start" in text and "The method in five sentences" in text
+    assert f"Read aloud (it is written to be read as it stands): the case {own.summary}" in text
+    for paragraph in own.story:
+        assert paragraph in text
+    for quote in own.quotes:
+        assert f"“{quote.text}” — {quote.credit}" in text
+    assert own.customer.plural in text and own.protagonist.name in text
+    assert "`" not in text  # code spans are rendered, never shown as backticks
+    assert text.count("The case's facilitator notes") == 1
+
+
+def test_laurie_run_sheet_names_the_datong_ceo_greenleaf_and_the_claim(tmp_path):
+    from kit.room.guide import Guide
+
+    ws = tmp_path / "ws"
+    CliRunner().invoke(main, ["new", str(ws), "--team", "Blue", "--starter"])
+    text = html.unescape(re.sub(r"<[^>]+>", " ", Guide(ws, "half-day").html()))
+    for needle in ("Datong", "Greenleaf", "be, to do and to have", "not a verified study"):
+        assert needle in text, needle
