@@ -397,7 +397,7 @@ def test_hired_traces_the_pyramid():
     answer = dict(SOLUTIONS["hired"])
     answer.update(C1="front_desk_agent", C2="executive_chef", C3="revenue_manager")
     assert _hints("hired", answer) == [
-        "C1: that puts it back on the agent. Who hired, trained and equips the agent? Look "
+        "C1: that puts it back on the agent. Who hired the agent, and who trains them? Look "
         "below the desk in the pyramid.",
         "C2: Executive chef does not serve the front desk agent, directly or through others; "
         "follow the serves edges down from the desk.",
@@ -491,6 +491,7 @@ def test_readme_lists_every_exercise_and_places_every_idea_of_the_sources():
     readme = (exercises_dir() / "README.md").read_text(encoding="utf-8")
     for stem in STEMS:
         assert f"]({stem})" in readme, stem
+    assert "seed-ideas" not in readme  # the list is the README's own: nothing outside the repo
     ideas_file = exercises_dir().parent.parent / "shared" / "seed-ideas.md"
     rows = _idea_rows(readme.split("## Every idea of the source texts", 1)[1])
     if ideas_file.is_file():
@@ -500,5 +501,6 @@ def test_readme_lists_every_exercise_and_places_every_idea_of_the_sources():
     for number, (_, source, idea, where) in rows.items():
         assert source and idea and where, number
         places = {f"E0{n}" for n in range(1, 10)} | {"N0", "R", "S", "notes", "not covered", "case"}
+        places |= {"sheet"}  # the run sheet's source story and quotations (servekit guide)
         assert any(p in where for p in places), (number, where)
     assert sum("**not covered**" in r[3] for r in rows.values()) >= 1

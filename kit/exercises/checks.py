@@ -480,7 +480,7 @@ def check_shifts(answer: Any) -> list[str]:
 
 @exercise(
     "hired",
-    "Who hired, trained and equips them?",
+    "Who hired them, and who trains them?",
     success="The complaint was about one agent; its causes belong to five roles below "
     "the desk. Blaming the agent would have fixed none of them.",
 )
@@ -506,8 +506,8 @@ def check_hired(answer: Any) -> list[str]:
             )
         elif role == "front_desk_agent":
             hints.append(
-                f"{cause}: that puts it back on the agent. Who hired, trained and "
-                "equips the agent? Look below the desk in the pyramid."
+                f"{cause}: that puts it back on the agent. Who hired the agent, and who "
+                "trains them? Look below the desk in the pyramid."
             )
         elif role not in below:
             hints.append(
