@@ -31,6 +31,7 @@ from typing import Any
 from markupsafe import Markup
 
 from kit.resources import workshops_dir
+from kit.room import brief
 from kit.room.agenda import (  # noqa: F401 - re-exported: the agenda API stays importable here
     _TIME,
     AGENDA_NAMES,
@@ -50,7 +51,7 @@ from kit.room.agenda import (  # noqa: F401 - re-exported: the agenda API stays 
     parse_start,
     schedule,
 )
-from kit.room.brief import brief_html, inline, story_html
+from kit.room.brief import inline
 
 # --------------------------------------------------------------------------- the run sheet
 SEEDS: dict[str, str] = {
@@ -240,6 +241,14 @@ class Guide:
             who=self.info.get("facilitator") or "—",
             n=len(self.workshop.teams()),
         )
+
+    def brief_html(self) -> Markup:
+        """The one-page "before you start" brief (:func:`kit.room.brief.brief_html`)."""
+        return brief.brief_html(self.case_text)
+
+    def story_html(self) -> Markup:
+        """The case summary, the source story and the quotes (:func:`kit.room.brief.story_html`)."""
+        return brief.story_html(self.case_text)
 
     def agenda_html(self) -> Markup:
         """The timetable: one row per block with its clock times and what it uses."""
@@ -435,8 +444,8 @@ class Guide:
         """
         return [
             self.header_html(),
-            brief_html(self.case_text),
-            story_html(self.case_text),
+            self.brief_html(),
+            self.story_html(),
             self.agenda_html(),
             self.teams_html(),
             self.blocks_html(),
