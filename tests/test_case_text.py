@@ -90,12 +90,36 @@ def test_too_few_prompts_is_one_clear_message():
     clinic = load_case_file("riverside-clinic")
     clinic.notebooks["01_journey"].prompts = ["Only one?"]
     nb = nbformat.read(str(ROOT / "workshops" / "01_journey.ipynb"), as_version=4)
-    with pytest.raises(ValueError) as err:
+    with pytest.raises(InvalidData) as err:
         stamp_case(nb, clinic, "01_journey")
     assert str(err.value) == (
-        "riverside-clinic/case.yaml: notebooks.01_journey.prompts has 1 prompts; expected 2, "
+        "riverside-clinic/case.yaml:notebooks.01_journey.prompts: 1 prompts; expected 2, "
         "one per '**Discuss with your team:**' of 01_journey.ipynb"
     )
+
+
+def test_servekit_new_refuses_a_case_whose_prompts_do_not_fit_and_writes_nothing(
+    tmp_path, monkeypatch
+):
+    root = tmp_path / "datasets"
+    shutil.copytree(datasets_dir() / "riverside-clinic", root / "riverside-clinic")
+    path = root / "riverside-clinic" / "case.yaml"
+    text = path.read_text(encoding="utf-8")
+    old = '      - "Do the moments of truth have more needs than the rest? Should they?"\n'
+    assert text.count(old) == 1
+    path.write_text(text.replace(old, ""), encoding="utf-8")
+    lines = text.splitlines()
+    line = lines.index("    prompts:", lines.index("  03_needs:")) + 2  # the list's first line
+    monkeypatch.setenv("SERVEKIT_DATASETS", str(root))
+    result = CliRunner().invoke(
+        main, ["new", str(tmp_path / "ws"), "--case", "riverside-clinic", "--team", "A"]
+    )
+    assert result.exit_code == 1
+    assert result.output == (
+        f"Error: riverside-clinic/case.yaml:{line}:notebooks.03_needs.prompts: 1 prompts; "
+        "expected 2, one per '**Discuss with your team:**' of 03_needs.ipynb\n"
+    )
+    assert not (tmp_path / "ws").exists()
 
 
 def test_a_bad_case_file_names_file_line_and_field():

@@ -60,6 +60,11 @@ def new(
     names = list(team_names) + [f"Team {i}" for i in range(1, team_count + 1)]
     if not names:
         raise click.UsageError("name at least one team: --team NAME (repeatable) or --teams N")
+    from kit.room.casetext import load_case_file
+    from kit.store.workshop import case_dir
+
+    case_dir(case)  # an unknown case names the cases there are
+    load_case_file(case)  # a broken case.yaml stops here, before anything is written
     ws = create_workshop(
         directory,
         case=case,

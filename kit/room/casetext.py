@@ -33,7 +33,7 @@ from typing import Annotated, Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from kit.resources import datasets_dir
+from kit.resources import datasets_dir, workshops_dir
 from kit.room.agenda import loc_path, yaml_line
 from kit.store.problems import InvalidData, Problem
 from kit.store.safeyaml import parse_yaml
@@ -190,7 +190,47 @@ def load_case_file(case: str, root: Path | str | None = None) -> CaseFile:
     shown = f"{case}/{CASE_FILE}"
     if not path.is_file():
         raise InvalidData([Problem(shown, None, None, "file not found; expected the case's data")])
-    return parse_case_file(path.read_text(encoding="utf-8"), shown)
+    text = path.read_text(encoding="utf-8")
+    parsed = parse_case_file(text, shown)
+    problems = _against_notebooks(parsed, yaml.compose(text), shown)
+    if problems:
+        raise InvalidData(problems)
+    return parsed
+
+
+def _against_notebooks(case: CaseFile, node: Any, shown: str) -> list[Problem]:
+    """Each notebook the case writes for exists in the kit and gets one prompt per discussion."""
+    import nbformat
+
+    problems = []
+    for stem, text in case.notebooks.items():
+        path = workshops_dir() / f"{stem}.ipynb"
+        loc = ("notebooks", stem)
+        if not path.is_file():
+            names = sorted(p.stem for p in workshops_dir().glob("0[1-9]_*.ipynb"))
+            problems.append(
+                Problem(
+                    shown,
+                    yaml_line(node, loc),
+                    loc_path(loc),
+                    f"no participant notebook {stem!r} in the kit; expected one of: "
+                    f"{', '.join(names)}",
+                )
+            )
+            continue
+        count = discuss_count(nbformat.read(str(path), as_version=4))
+        if text.prompts and len(text.prompts) != count:
+            loc = (*loc, "prompts")
+            problems.append(
+                Problem(
+                    shown,
+                    yaml_line(node, loc),
+                    loc_path(loc),
+                    f"{len(text.prompts)} prompts; expected {count}, one per "
+                    f"'{DISCUSS_MARK}' of {stem}.ipynb",
+                )
+            )
+    return problems
 
 
 def case_words(case: CaseFile) -> set[str]:
@@ -236,7 +276,7 @@ def stamp_case(nb: Any, case: CaseFile, stem: str) -> Any:
 
     Raises
     ------
-    ValueError
+    InvalidData
         The case gives a different number of prompts than the notebook has.
 
     Examples
@@ -253,9 +293,16 @@ def stamp_case(nb: Any, case: CaseFile, stem: str) -> Any:
         return nb
     count = discuss_count(nb)
     if text.prompts and len(text.prompts) != count:
-        raise ValueError(
-            f"{case.slug}/{CASE_FILE}: notebooks.{stem}.prompts has {len(text.prompts)} "
-            f"prompts; expected {count}, one per '{DISCUSS_MARK}' of {stem}.ipynb"
+        raise InvalidData(
+            [
+                Problem(
+                    f"{case.slug}/{CASE_FILE}",
+                    None,
+                    f"notebooks.{stem}.prompts",
+                    f"{len(text.prompts)} prompts; expected {count}, one per "
+                    f"'{DISCUSS_MARK}' of {stem}.ipynb",
+                )
+            ]
         )
     prompts = iter(text.prompts)
     for cell in nb.cells:
