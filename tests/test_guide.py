@@ -137,7 +137,7 @@ def test_bad_agenda_yaml_gives_the_whole_clear_message():
     with pytest.raises(InvalidData) as caught:
         parse_agendas(BAD, "agendas.yaml")
     assert str(caught.value) == (
-        "agendas.yaml:12:half-day.blocks[1].kind: expected 'intro', 'case', 'notebook', "
+        "agendas.yaml:12:half-day.blocks[1].kind: expected 'intro', 'logins', 'case', 'notebook', "
         "'exercise', 'reveal', 'break' or 'debrief', got 'lecture'\n"
         "agendas.yaml:14:half-day.blocks[1].minutes: expected a whole number greater than 0, "
         "got -5\n"
@@ -197,7 +197,7 @@ def test_guide_command_prints_a_broken_agenda_without_traceback(tmp_path: Path, 
     assert result.exit_code == 1
     line = next(i + 1 for i, t in enumerate(agendas.read_text().splitlines()) if "03_nedes" in t)
     assert result.output.startswith(
-        f"Error: laurie-hospitality/agendas.yaml:{line}:half-day.blocks[6].notebook: no "
+        f"Error: laurie-hospitality/agendas.yaml:{line}:half-day.blocks[7].notebook: no "
         f"notebook '03_nedes' in the kit; expected one of: 00_facilitator_guide, 01_journey, "
     )
     assert "Traceback" not in result.output

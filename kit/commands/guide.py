@@ -57,3 +57,7 @@ def guide(directory: Path, agenda: str, start: str, out: Path | None, pdf: bool)
         raise click.ClickException(str(exc)) from None
     for path in written:
         click.echo(f"wrote {path}")
+    from kit.room.guide import Guide
+
+    for warning in Guide(directory, agenda, start).warnings():
+        click.secho(f"warning: {warning}", fg="yellow", err=True)

@@ -26,6 +26,9 @@ def notebooks(directory: Path, teams: tuple[str, ...]) -> None:
     by hand; team data in teams/ is never touched, and a replaced copy is kept in .history/.
     A link or special file planted where a notebook goes is refused (named on stderr, exit
     status 1) and every other notebook is still written.
+    The exercises the case's agendas schedule are copied too: read-only into exercises/, and into
+    notebooks/<team>/exercises/ where a team has no copy yet (a team's answers are never
+    overwritten).
     """
     from kit.room.teamnotebooks import NOTEBOOKS_DIR, sync_team_notebooks
 
@@ -41,6 +44,13 @@ def notebooks(directory: Path, teams: tuple[str, ...]) -> None:
     )
     for item in changed:
         click.echo(f"  {item.path}")
+    from kit.room.exercises import write_exercises
+
+    copied = write_exercises(directory, list(teams) or None)  # missing copies only
+    if copied:
+        click.echo(f"Exercises the agendas schedule: {len(copied)} file(s) copied")
+    for path in copied:
+        click.echo(f"  {path}")
     for message in refused:
         click.echo(message, err=True)
     if refused:

@@ -60,6 +60,11 @@ def new(
     names = list(team_names) + [f"Team {i}" for i in range(1, team_count + 1)]
     if not names:
         raise click.UsageError("name at least one team: --team NAME (repeatable) or --teams N")
+    from kit.room.casetext import load_case_file
+    from kit.store.workshop import case_dir
+
+    case_dir(case)  # an unknown case names the cases there are
+    load_case_file(case)  # a broken case.yaml stops here, before anything is written
     ws = create_workshop(
         directory,
         case=case,
@@ -70,11 +75,15 @@ def new(
         starter=starter,
         force=force,
     )
+    from kit.room.exercises import write_exercises
+
+    exercises = write_exercises(ws.path)  # what the agendas schedule, one copy per team
     click.echo(f"Workshop ready in {ws.path} with {len(ws.teams())} team(s):")
     for team in ws.teams():
         click.echo(f"  {team.path}")
     click.echo(
-        f"Each team's notebooks: {ws.path / 'notebooks'}/<team>/. Next: "
+        f"Each team's notebooks: {ws.path / 'notebooks'}/<team>/ (exercises in "
+        f"<team>/exercises/, {len({p.name for p in exercises})} file(s) copied). Next: "
         f"'servekit lab {directory}' prints one link per team."
     )
 

@@ -42,6 +42,27 @@ def _id(value: Any) -> str:
     return "" if value is None or value is Ellipsis else str(value).strip()
 
 
+def _canon(value: str, known: Iterable[str]) -> str:
+    """``value`` spelled as the known id or name it matches regardless of case, else as typed.
+
+    Ids and quadrant names carry no meaning in their case: ``"d1"`` is ``"D1"``,
+    ``"Concentrate Here"`` is ``"Concentrate here"``.
+
+    Examples
+    --------
+    >>> _canon(" d1 ", ["D1", "D2"]), _canon("x", ["D1"])
+    ('D1', 'x')
+    """
+    text = value.strip()
+    folded = {str(k).casefold(): str(k) for k in known}
+    return folded.get(text.casefold(), text)
+
+
+def _canons(values: Iterable[str], known: Iterable[str]) -> list[str]:
+    known = list(known)
+    return [_canon(v, known) for v in values]
+
+
 def _mapping(answer: Any, what: str) -> tuple[Mapping[str, Any] | None, list[str]]:
     if isinstance(answer, Mapping):
         return answer, []
@@ -83,7 +104,7 @@ def check_day(answer: Any) -> list[str]:
     if answer is None:
         return hints
     day = data.day_in_the_life()
-    chosen = _ids(answer.get("indirect"))
+    chosen = _canons(_ids(answer.get("indirect")), day["id"])
     hints += _unknown(chosen, day["id"], "a moment of the day")
     truth = set(data.DAY_INDIRECT)
     for moment in day.itertuples():
@@ -100,7 +121,7 @@ def check_day(answer: Any) -> list[str]:
     behind = answer.get("behind") or {}
     if not isinstance(behind, Mapping):
         return hints + ['"behind" should be a dictionary such as {"D1": "cook"}.']
-    roles = {str(k).strip(): _id(v) for k, v in behind.items()}
+    roles = {_canon(str(k), day["id"]): _canon(_id(v), data.ROLES_HOTEL) for k, v in behind.items()}
     hints += _unknown([r for r in roles.values() if r], data.ROLES_HOTEL, "a role")
     for tp, accepted in data.DAY_INDIRECT.items():
         if tp not in chosen:
@@ -145,8 +166,8 @@ def check_flip(answer: Any) -> list[str]:
     posts = [r for r in flipped.roles["role_id"] if r != "customer"]
     levels = dict(zip(flipped.roles["role_id"], flipped.roles["level"], strict=True))
     units = dict(zip(data.shop_org_chart()["id"], data.shop_org_chart()["unit"], strict=True))
-    frontline = _ids(answer.get("frontline"))
-    cut_off = _ids(answer.get("cut_off"))
+    frontline = _canons(_ids(answer.get("frontline")), posts)
+    cut_off = _canons(_ids(answer.get("cut_off")), posts)
     hints += _unknown(frontline + cut_off, posts, "a post of Pedal & Spoke")
     for post in posts:
         facing = levels[post] == "frontline"
@@ -211,6 +232,8 @@ def check_chain(answer: Any) -> list[str]:
     levels = dict(zip(roles["role_id"], roles["level"], strict=True))
     add, bad_add = _pairs_of(answer.get("add"), "add")
     remove, bad_remove = _pairs_of(answer.get("remove"), "remove")
+    add = [(_canon(a, ids), _canon(b, ids)) for a, b in add]
+    remove = [(_canon(a, ids), _canon(b, ids)) for a, b in remove]
     hints += bad_add + bad_remove
     hints += _unknown(sorted({r for pair in add + remove for r in pair}), ids, "a role")
     if hints:
@@ -222,11 +245,12 @@ def check_chain(answer: Any) -> list[str]:
                 f"{pair[0]} -> {pair[1]} is not in the serves table, so there is nothing "
                 "to remove there."
             )
+    used_directly = set(data.shop_journey()["role_id"])  # customers use their work themselves
     for a, b in add:
-        if levels[a] == "support" and levels[b] == "customer":
+        if levels[a] == "support" and levels[b] == "customer" and a not in used_directly:
             hints.append(
-                f"{a} never meets customers: rather than serving them directly, which "
-                "frontline post does their work help?"
+                f"{a}: no touchpoint of the customer's journey uses its work directly, so "
+                "rather than serving the customer, which frontline post does it help?"
             )
     kept = [e for e in edges if e not in remove] + [p for p in add if p not in edges]
     check = chain_check(build_graph(roles, pd.DataFrame(kept, columns=["from_role", "to_role"])))
@@ -273,7 +297,10 @@ def check_gaps(answer: Any) -> list[str]:
     scores, journey = data.shop_scores(), data.shop_journey()
     top = scoring.top_priorities(scores, journey, k=3)["touchpoint_id"].tolist()
     quadrant = dict(scoring.ipa(scores, journey)[["touchpoint_id", "quadrant"]].values.tolist())
-    given = {str(k).strip(): _id(v) for k, v in answer.items()}
+    given = {
+        _canon(str(k), journey["touchpoint_id"]): _canon(_id(v), scoring.CATEGORIES)
+        for k, v in answer.items()
+    }
     hints += _unknown(given, journey["touchpoint_id"], "a touchpoint")
     if len(given) != 3:
         hints.append(f"Name exactly three touchpoints (you named {len(given)}).")
@@ -284,7 +311,8 @@ def check_gaps(answer: Any) -> list[str]:
                 "× 1.5 at a moment of truth, for it and for the others."
             )
     missing = [tp for tp in top if tp not in given]
-    if missing:
+    wrong = [tp for tp in given if tp not in top]
+    if len(missing) > len(wrong):  # a wrong touchpoint already has its own hint
         hints.append(
             f"{len(missing)} of the top three {'is' if len(missing) == 1 else 'are'} "
             "missing: a touchpoint with a small gap can still rank high if it is very "
@@ -321,7 +349,8 @@ def check_needs(answer: Any) -> list[str]:
     if answer is None:
         return hints
     needs = data.checkin_needs().set_index("need_id")["need"]
-    hints += _unknown([str(k).strip() for k in answer], needs.index, "a need")
+    answer = {_canon(str(k), needs.index): v for k, v in answer.items()}
+    hints += _unknown(list(answer), needs.index, "a need")
     for need_id, (kind, accepted) in data.NEEDS_KEY.items():
         value = answer.get(need_id)
         if not isinstance(value, list | tuple) or len(value) != 2:
@@ -329,7 +358,7 @@ def check_needs(answer: Any) -> list[str]:
                 f'{need_id}: give a pair (kind, provider), e.g. ("do", "front_office_manager").'
             )
             continue
-        given_kind, provider = _id(value[0]).lower(), _id(value[1])
+        given_kind, provider = _id(value[0]).lower(), _canon(_id(value[1]), data.PROVIDERS)
         if given_kind != kind:
             hints.append(
                 f"{need_id} ({needs[need_id]!r}) reads like {_KIND_HINT[kind]}; which "
@@ -408,11 +437,13 @@ def check_credibility(answer: Any) -> list[str]:
     if len(clean) == len(items):
         score = credibility_score(clean)
         print(f"Your credibility-gap score: {score:g} of 100 (0 = no gap).")
-        chosen = _id(answer.get("widest"))
-        if chosen not in widest(clean):
+        chosen = _canon(_id(answer.get("widest")), items)
+        top = widest(clean)
+        if chosen not in top:
+            named = repr(top[0]) if len(top) == 1 else "one of " + ", ".join(map(repr, top))
             hints.append(
-                f'"widest" should be the habit your own ratings say costs most: '
-                f"one of {', '.join(widest(clean))}."
+                f'"widest" should be the habit your own ratings say costs most; by your '
+                f"ratings that is {named}."
             )
     words = str(answer.get("reflection") or "").split()
     if len(words) < 12:
@@ -448,8 +479,10 @@ def check_shifts(answer: Any) -> list[str]:
         return hints
     table = shift_pareto()
     few = vital_few(table, 0.8)
-    recurring = _ids(answer.get("recurring"))
-    equipped, empowered = _ids(answer.get("not_equipped")), _ids(answer.get("not_empowered"))
+    issues = list(table["issue"])
+    recurring = _canons(_ids(answer.get("recurring")), issues)
+    equipped = _canons(_ids(answer.get("not_equipped")), issues)
+    empowered = _canons(_ids(answer.get("not_empowered")), issues)
     hints += _unknown(sorted(set(recurring + equipped + empowered)), table["issue"], "an issue")
     if set(recurring) != set(few):
         hints.append(
@@ -480,7 +513,7 @@ def check_shifts(answer: Any) -> list[str]:
 
 @exercise(
     "hired",
-    "Who hired, trained and equips them?",
+    "Who hired them, and who trains them?",
     success="The complaint was about one agent; its causes belong to five roles below "
     "the desk. Blaming the agent would have fixed none of them.",
 )
@@ -495,9 +528,10 @@ def check_hired(answer: Any) -> list[str]:
     graph = build_graph(roles, serves)
     below = {r for path in support_paths(graph, "front_desk_agent") for r in path[1:]}
     names = dict(zip(roles["role_id"], roles["name"], strict=True))
-    hints += _unknown([str(k).strip() for k in answer], data.CAUSES, "a cause")
+    answer = {_canon(str(k), data.CAUSES): v for k, v in answer.items()}
+    hints += _unknown(list(answer), data.CAUSES, "a cause")
     for cause, (text, accepted) in data.CAUSES.items():
-        role = _id(answer.get(cause))
+        role = _canon(_id(answer.get(cause)), names)
         if not role:
             hints.append(f"{cause} ({text!r}): name the role that owns this cause.")
         elif role not in names:
@@ -506,8 +540,8 @@ def check_hired(answer: Any) -> list[str]:
             )
         elif role == "front_desk_agent":
             hints.append(
-                f"{cause}: that puts it back on the agent. Who hired, trained and "
-                "equips the agent? Look below the desk in the pyramid."
+                f"{cause}: that puts it back on the agent. Who hired the agent, and who "
+                "trains them? Look below the desk in the pyramid."
             )
         elif role not in below:
             hints.append(

@@ -42,7 +42,8 @@ def day_in_the_life() -> pd.DataFrame:
     """A business guest's day at the hotel, moment by moment (``id, time, what_happens, role``).
 
     ``role`` is the employee the guest meets for a direct touchpoint and is left blank where the
-    employee works out of sight: finding who that is, is the exercise.
+    employee works out of sight. The checker uses it; the exercise shows only ``id, time,
+    what_happens``, because the blanks would give the indirect moments away.
 
     Examples
     --------
@@ -256,14 +257,15 @@ def checkin_needs() -> pd.DataFrame:
 
 
 PROVIDERS: dict[str, str] = {
-    "front_office_manager": "Front office manager (coaching, routines, rota)",
-    "exec_housekeeper": "Executive housekeeper (room readiness)",
-    "it_manager": "IT manager (systems)",
-    "reservations_agent": "Reservations agent (what guests asked for when booking)",
-    "gm": "General manager (policies, budgets, authority)",
-    "hr_partner": "People & culture partner (hiring, values, recognition)",
+    "front_office_manager": "Front office manager",
+    "exec_housekeeper": "Executive housekeeper",
+    "it_manager": "IT manager",
+    "reservations_agent": "Reservations agent",
+    "gm": "General manager",
+    "hr_partner": "People & culture partner",
 }
-"""The roles a participant may name as the provider of a need (id → what they provide)."""
+"""The roles a participant may name as the provider of a need (id → plain role name: the
+label never says what the role provides, which is the exercise)."""
 
 NEEDS_KEY: dict[str, tuple[str, frozenset[str]]] = {
     "N1": ("be", frozenset({"front_office_manager", "hr_partner"})),
@@ -384,7 +386,7 @@ def desk_pyramid() -> tuple[pd.DataFrame, pd.DataFrame]:
             ("front_office_manager", "Front office manager", "manager"),
             ("hr_partner", "People & culture partner", "manager"),
             ("it_manager", "IT manager", "manager"),
-            ("revenue_manager", "Revenue manager (prices, fees, refunds)", "manager"),
+            ("revenue_manager", "Revenue manager", "manager"),
             ("executive_chef", "Executive chef", "manager"),
             ("gm", "General manager", "executive"),
         ],

@@ -7,7 +7,7 @@ Examples
 --------
 >>> half = load_agendas("laurie-hospitality").root["half-day"]
 >>> [(s, e) for s, e, _ in schedule(half, "09:00")][:2]
-[('09:00', '09:10'), ('09:10', '09:25')]
+[('09:00', '09:10'), ('09:10', '09:20')]
 """
 
 from __future__ import annotations
@@ -30,7 +30,48 @@ AGENDA_NAMES: tuple[str, ...] = ("half-day", "full-day")
 LIMITS: dict[str, tuple[int, str]] = {"half-day": (210, "starter"), "full-day": (390, "blank")}
 """Each required agenda's longest length in minutes (breaks included) and its workbooks."""
 
-BlockKind = Literal["intro", "case", "notebook", "exercise", "reveal", "break", "debrief"]
+BlockKind = Literal["intro", "logins", "case", "notebook", "exercise", "reveal", "break", "debrief"]
+SLIDERS_PER_TOUCHPOINT = 5
+"""Importance, performance, be, do and have: what one scorer sets for one touchpoint."""
+SECONDS_PER_SLIDER = 8
+"""The kit's estimate of one slider setting, reading the touchpoint included."""
+SCORING_TALK = 10
+"""Minutes the team needs after scoring to compare and discuss (notebook 04, step 2)."""
+LOGIN_MINUTES = 10
+"""First logins in the half-day: every team opens its link and runs its first notebook."""
+SCORING_NOTEBOOK = "04_scoring"
+_TIME_BOX = re.compile(r"Time box:\**\s*(\d+)\s*minutes")
+
+
+def scoring_minutes(touchpoints: int, scorers: int, on: str = "laptop") -> int:
+    """Minutes a team needs to score: every slider of every scorer, then the talk.
+
+    On one laptop the scorers take turns (their time adds up); on phones they score at once.
+
+    Examples
+    --------
+    >>> scoring_minutes(18, 4)   # the issue's arithmetic: 18 touchpoints x 5 sliders x 4 scorers
+    58
+    >>> scoring_minutes(6, 3), scoring_minutes(18, 4, on="phones")
+    (22, 22)
+    """
+    turns = 1 if on == "phones" else scorers
+    seconds = touchpoints * SLIDERS_PER_TOUCHPOINT * SECONDS_PER_SLIDER * turns
+    return -(-seconds // 60) + SCORING_TALK
+
+
+class ScoringPlan(BaseModel):
+    """What the scoring block is sized for: how many touchpoints, scorers and devices."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    touchpoints: int = Field(gt=0, le=100)
+    """The most touchpoints a team scores in the block (of ``scope``)."""
+    scope: Literal["all", "moments_of_truth"] = "all"
+    scorers: int = Field(gt=0, le=20)
+    device: Literal["laptop", "phones"] = "laptop"
+
+
 _TIME = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
 
 
@@ -72,6 +113,7 @@ class Agenda(BaseModel):
     minutes: int = Field(gt=0)
     workbooks: Literal["starter", "blank"]
     note: str = ""
+    scoring: ScoringPlan | None = None
     blocks: list[Block] = Field(min_length=1)
 
     @model_validator(mode="after")
@@ -90,6 +132,24 @@ class Agenda(BaseModel):
             raise ValueError(
                 "no block says when to reveal the planted flaws; expected 'reveal' on one block"
             )
+        for block in self.blocks:
+            if block.notebook != SCORING_NOTEBOOK:
+                continue
+            if self.scoring is None:
+                raise ValueError(
+                    f"block {block.id} scores ({SCORING_NOTEBOOK}) but the agenda has no "
+                    f"'scoring' (touchpoints, scope, scorers, device); expected one to size it"
+                )
+            plan = self.scoring
+            need = scoring_minutes(plan.touchpoints, plan.scorers, plan.device)
+            if block.minutes < need:
+                raise ValueError(
+                    f"block {block.id} gives {block.minutes} minutes to score; expected at "
+                    f"least {need} for {plan.touchpoints} touchpoints x {plan.scorers} "
+                    f"scorers on {'phones' if plan.device == 'phones' else 'one laptop'} "
+                    f"({SLIDERS_PER_TOUCHPOINT} sliders of {SECONDS_PER_SLIDER} s each, then "
+                    f"{SCORING_TALK} minutes of talk)"
+                )
         return self
 
 
@@ -113,11 +173,25 @@ class AgendaFile(RootModel[dict[str, Agenda]]):
                 )
             if agenda.workbooks != workbooks:
                 raise ValueError(f"{name} uses {agenda.workbooks} workbooks; expected {workbooks}")
+        half = self.root["half-day"].blocks
+        first = next((i for i, b in enumerate(half) if b.notebook or b.exercise), len(half))
+        if not any(b.kind == "logins" and b.minutes >= LOGIN_MINUTES for b in half[:first]):
+            raise ValueError(
+                f"half-day has no 'logins' block of {LOGIN_MINUTES} minutes or more before its "
+                f"first notebook; expected one (every team opens its link for the first time)"
+            )
         return self
 
 
 # --------------------------------------------------------------------------- loading
-def _where(loc: tuple[Any, ...]) -> str:
+def loc_path(loc: tuple[Any, ...]) -> str:
+    """A pydantic error location as the dotted path a message shows.
+
+    Examples
+    --------
+    >>> loc_path(("half-day", "blocks", 3, "minutes"))
+    'half-day.blocks[3].minutes'
+    """
     out = ""
     for part in loc:
         if isinstance(part, int):
@@ -127,8 +201,14 @@ def _where(loc: tuple[Any, ...]) -> str:
     return out
 
 
-def _line(node: yaml.Node | None, loc: tuple[Any, ...]) -> int | None:
-    """The 1-based line of the YAML node at ``loc`` (the deepest one found)."""
+def yaml_line(node: yaml.Node | None, loc: tuple[Any, ...]) -> int | None:
+    """The 1-based line of the YAML node at ``loc`` (the deepest one found).
+
+    Examples
+    --------
+    >>> yaml_line(yaml.compose("a:\\n  b: [1, 2]\\n"), ("a", "b"))
+    2
+    """
     line = node.start_mark.line + 1 if node is not None else None
     for part in loc:
         if isinstance(node, yaml.MappingNode):
@@ -141,6 +221,10 @@ def _line(node: yaml.Node | None, loc: tuple[Any, ...]) -> int | None:
             break
         line = node.start_mark.line + 1
     return line
+
+
+_where = loc_path  # the names guide.py has always re-exported
+_line = yaml_line
 
 
 def _message(error: dict[str, Any]) -> str:
@@ -188,7 +272,7 @@ def parse_agendas(text: str, shown: str = AGENDAS_FILE) -> AgendaFile:
     >>> parse_agendas("half-day: 3", "a.yaml")
     Traceback (most recent call last):
     ...
-    kit.store.problems.InvalidData: a.yaml:1:half-day: expected a mapping with title, minutes, workbooks, note, blocks, got 3
+    kit.store.problems.InvalidData: a.yaml:1:half-day: expected a mapping with title, minutes, workbooks, note, scoring, blocks, got 3
     """
     data, problems = parse_yaml(text, shown)  # the kit's one safe reader: no aliases, caps
     if problems:
@@ -209,7 +293,7 @@ def parse_agendas(text: str, shown: str = AGENDAS_FILE) -> AgendaFile:
         return AgendaFile.model_validate(data)
     except ValidationError as exc:
         problems = [
-            Problem(shown, _line(node, err["loc"]), _where(err["loc"]) or None, _message(err))
+            Problem(shown, yaml_line(node, err["loc"]), loc_path(err["loc"]) or None, _message(err))
             for err in exc.errors()
         ]
         raise InvalidData(problems) from None
@@ -270,10 +354,22 @@ def load_agendas(case: str) -> AgendaFile:
                 problems.append(
                     Problem(
                         shown,
-                        _line(node, loc),
-                        _where(loc),
+                        yaml_line(node, loc),
+                        loc_path(loc),
                         f"no notebook {block.notebook!r} in the kit; expected one "
                         f"of: {', '.join(sorted(notebooks))}",
+                    )
+                )
+            box = time_box(block.exercise) if block.exercise in exercises else None
+            if box and block.minutes < box:
+                loc = (name, "blocks", i, "minutes")
+                problems.append(
+                    Problem(
+                        shown,
+                        yaml_line(node, loc),
+                        loc_path(loc),
+                        f"{block.minutes} minutes for exercise {block.exercise}; expected at "
+                        f"least its own time box of {box} minutes",
                     )
                 )
             if block.exercise and block.exercise not in exercises:
@@ -281,8 +377,8 @@ def load_agendas(case: str) -> AgendaFile:
                 problems.append(
                     Problem(
                         shown,
-                        _line(node, loc),
-                        _where(loc),
+                        yaml_line(node, loc),
+                        loc_path(loc),
                         f"no exercise {block.exercise!r}; expected one of: "
                         f"{', '.join(sorted(exercises))}",
                     )
@@ -290,6 +386,21 @@ def load_agendas(case: str) -> AgendaFile:
     if problems:
         raise InvalidData(problems)
     return agendas
+
+
+def time_box(exercise: str | None) -> int | None:
+    """The minutes an exercise sets itself (its ``Time box: N minutes`` line), if any.
+
+    Examples
+    --------
+    >>> time_box("04_top_gaps"), time_box(None)
+    (20, None)
+    """
+    if not exercise:
+        return None
+    path = exercises_dir() / f"{exercise}.ipynb"
+    match = _TIME_BOX.search(path.read_text(encoding="utf-8")) if path.is_file() else None
+    return int(match.group(1)) if match else None
 
 
 def parse_start(start: str) -> dt.datetime:

@@ -19,7 +19,7 @@ Examples
 >>> half.minutes, sum(b.minutes for b in half.blocks), half.workbooks
 (210, 210, 'starter')
 >>> [(s, e) for s, e, _ in schedule(half, "09:00")][:2]
-[('09:00', '09:10'), ('09:10', '09:25')]
+[('09:00', '09:10'), ('09:10', '09:20')]
 """
 
 from __future__ import annotations
@@ -30,7 +30,8 @@ from typing import Any
 
 from markupsafe import Markup
 
-from kit.resources import exercises_dir, workshops_dir
+from kit.resources import workshops_dir
+from kit.room import brief
 from kit.room.agenda import (  # noqa: F401 - re-exported: the agenda API stays importable here
     _TIME,
     AGENDA_NAMES,
@@ -50,6 +51,7 @@ from kit.room.agenda import (  # noqa: F401 - re-exported: the agenda API stays 
     parse_start,
     schedule,
 )
+from kit.room.brief import inline
 
 # --------------------------------------------------------------------------- the run sheet
 SEEDS: dict[str, str] = {
@@ -70,6 +72,8 @@ _CSS = Markup("""<style>
 .sk-guide-block h3 { margin-top: .2em; }
 .sk-guide-label { font-weight: 650; margin: .5em 0 .1em; }
 .sk-guide-note { background: #fff7e0; border-radius: 6px; padding: 8px 12px; }
+.sk-guide-warn { background: #fde8e8; border-left: 4px solid #c0392b; padding: 8px 12px; }
+.sk-guide-brief { break-after: page; }
 </style>""")
 PARTICIPANT = re.compile(r"^0[1-9]_.+\.ipynb$")
 
@@ -77,7 +81,7 @@ PARTICIPANT = re.compile(r"^0[1-9]_.+\.ipynb$")
 def _items(label: str, items: list[str]) -> Markup:
     if not items:
         return Markup("")
-    lis = Markup("").join(Markup("<li>{}</li>").format(i) for i in items)
+    lis = Markup("").join(Markup("<li>{}</li>").format(inline(i)) for i in items)
     return Markup('<p class="sk-guide-label">{}</p><ul>{}</ul>').format(label, lis)
 
 
@@ -118,6 +122,9 @@ class Guide:
         self.info = info
         self.case_name = str(info.get("case") or "laurie-hospitality")
         self.case = load_case(self.case_name)
+        from kit.room.casetext import load_case_file
+
+        self.case_text = load_case_file(self.case_name)  # validated: noun, story, quotes
         agendas = load_agendas(self.case_name)
         if agenda not in agendas.root:
             raise WorkshopError(
@@ -129,6 +136,66 @@ class Guide:
         self.start = parse_start(start).strftime("%H:%M")
         self.times = list(schedule(self.agenda, self.start))
         self.end = self.times[-1][1]
+
+    # ---- checks ------------------------------------------------------------------------
+    def warnings(self) -> list[str]:
+        """Where the workshop does not match the agenda: starter vs blank, touchpoints to score.
+
+        Examples
+        --------
+        >>> import tempfile
+        >>> from kit.store.workshop import create_workshop
+        >>> ws = create_workshop(Path(tempfile.mkdtemp()) / "w", teams=["A"])
+        >>> Guide(ws.path, "half-day").warnings()[0].split(":")[0]
+        'the half-day agenda is made for starter workbooks, but team(s) a start blank'
+        """
+        from kit.store.workbook import Workbook
+        from kit.store.workshop import case_dir
+
+        reference = set(
+            Workbook.load(case_dir(self.case_name) / "reference")["journey"]["touchpoint_id"]
+        )
+        blank, starter, over = [], [], []
+        plan = self.agenda.scoring
+        for team in self.workshop.teams():
+            journey = team.load(strict=False)["journey"]
+            ids = set(journey["touchpoint_id"]) if len(journey) else set()
+            (blank if not ids else starter if reference <= ids else []).append(team.slug)
+            if plan is not None and len(journey):
+                mot = (
+                    journey["moment_of_truth"].astype(bool)
+                    if "moment_of_truth" in journey
+                    else None
+                )
+                count = (
+                    int(mot.sum())
+                    if plan.scope == "moments_of_truth" and mot is not None
+                    else len(journey)
+                )
+                if count > plan.touchpoints:
+                    over.append(f"{team.slug} ({count})")
+        out = []
+        if self.agenda.workbooks == "starter" and blank:
+            out.append(
+                f"the {self.agenda_name} agenda is made for starter workbooks, but team(s) "
+                f"{', '.join(blank)} start blank: its times will not fit. Use --agenda full-day, "
+                f"or create the workshop with 'servekit new … --starter'."
+            )
+        if self.agenda.workbooks == "blank" and starter:
+            out.append(
+                f"the {self.agenda_name} agenda is made for blank workbooks, but team(s) "
+                f"{', '.join(starter)} start from the case's reference journey (--starter): "
+                f"the journey and pyramid blocks will run short. Use --agenda half-day, or let "
+                f"teams rebuild the journey in their own words."
+            )
+        if over and plan is not None:
+            what = "moments of truth" if plan.scope == "moments_of_truth" else "touchpoints"
+            out.append(
+                f"the scoring block is sized for {plan.touchpoints} {what} x {plan.scorers} "
+                f"scorers; team(s) {', '.join(over)} have more. Score the first "
+                f"{plan.touchpoints} only, or lengthen the scoring block."
+            )
+        return out
 
     # ---- sections ----------------------------------------------------------------------
     def header_html(self) -> Markup:
@@ -153,8 +220,12 @@ class Guide:
             '<p class="sk-lead">{agenda}: <b>{start}–{end}</b> ({length}, breaks included). '
             "{starter}</p>{note}"
             '<ul class="sk-meta"><li>Date: {date}</li><li>Facilitator: {who}</li>'
-            "<li>Teams: {n}</li></ul></div>"
+            "<li>Teams: {n}</li></ul>{warnings}</div>"
         ).format(
+            warnings=Markup("").join(
+                Markup('<p class="sk-guide-warn">Warning: {}</p>').format(w)
+                for w in self.warnings()
+            ),
             css=_CSS,
             title=title,
             case=Markup('<p class="sk-subtitle">Case: {}</p>').format(case)
@@ -165,11 +236,19 @@ class Guide:
             end=self.end,
             length=duration(a.minutes),
             starter=Markup(starter),
-            note=Markup('<p class="sk-guide-note">{}</p>').format(a.note) if a.note else "",
+            note=Markup('<p class="sk-guide-note">{}</p>').format(inline(a.note)) if a.note else "",
             date=str(self.info.get("date") or ""),
             who=self.info.get("facilitator") or "—",
             n=len(self.workshop.teams()),
         )
+
+    def brief_html(self) -> Markup:
+        """The one-page "before you start" brief (:func:`kit.room.brief.brief_html`)."""
+        return brief.brief_html(self.case_text)
+
+    def story_html(self) -> Markup:
+        """The case summary, the source story and the quotes (:func:`kit.room.brief.story_html`)."""
+        return brief.story_html(self.case_text)
 
     def agenda_html(self) -> Markup:
         """The timetable: one row per block with its clock times and what it uses."""
@@ -193,7 +272,7 @@ class Guide:
             return Markup("<p>This case has no planted flaws.</p>")
         items = Markup("").join(
             Markup("<li><b>{}</b><br><small>Where: {}</small><br>Why it matters: {}</li>").format(
-                f.get("what", ""), f.get("where", ""), f.get("why", "")
+                inline(f.get("what", "")), inline(f.get("where", "")), inline(f.get("why", ""))
             )
             for f in flaws
         )
@@ -203,9 +282,46 @@ class Guide:
         notes = self.case.get("facilitator_notes") or []
         return _items("The case's facilitator notes (pick two or three)", [str(n) for n in notes])
 
+    def _exercise_html(self, stem: str) -> Markup:
+        """Which file each team opens for an exercise, and whether the workshop holds it."""
+        from kit.room.exercises import EXERCISES_DIR, team_exercise_dir
+
+        name = f"{stem}.ipynb"
+        teams = self.workshop.teams()
+        missing = [
+            t.slug
+            for t in teams
+            if not (team_exercise_dir(self.workshop.path, t.slug) / name).is_file()
+        ]
+        state = (
+            Markup(
+                '<p class="sk-guide-note">Not in the workshop yet for: {}. Run '
+                "<code>servekit notebooks DIR</code> to copy it.</p>"
+            ).format(", ".join(missing))
+            if missing
+            else Markup("")
+        )
+        return Markup(
+            "<p>Exercise: each team opens <code>notebooks/&lt;team&gt;/{}/{}</code>, its own "
+            "copy (e.g. <code>notebooks/{}/{}/{}</code>). Read-only reference: "
+            "<code>{}/{}</code>; worked solution: <code>{}/solutions/{}</code>.</p>{}"
+        ).format(
+            EXERCISES_DIR,
+            name,
+            teams[0].slug if teams else "team",
+            EXERCISES_DIR,
+            name,
+            EXERCISES_DIR,
+            name,
+            EXERCISES_DIR,
+            name,
+            state,
+        )
+
     def blocks_html(self) -> Markup:
         """Every block: what to say, what to ask, the reveal, notes, dashboard, script, credits."""
         out = [Markup("<h2>Block by block</h2>")]
+        notes_at = next((b.title for _, _, b in self.times if b.notes), None)
         for s, e, b in self.times:
             parts = [
                 Markup(
@@ -221,13 +337,7 @@ class Guide:
                     ).format(b.notebook)
                 )
             if b.exercise:
-                found = sorted(exercises_dir().glob(f"{b.exercise}.*"))
-                parts.append(
-                    Markup(
-                        "<p>Exercise: <code>exercises/{}</code> (solution in "
-                        "<code>exercises/solutions/</code>).</p>"
-                    ).format(found[0].name if found else b.exercise)
-                )
+                parts.append(self._exercise_html(b.exercise))
             parts.append(_items("Say", b.say))
             parts.append(_items("Ask the room", b.prompts))
             if b.reveal:
@@ -235,10 +345,16 @@ class Guide:
                     Markup(
                         '<p class="sk-guide-label">Reveal the planted flaws</p>'
                         '<p class="sk-guide-note">{}</p>{}'
-                    ).format(b.reveal, self._flaws_html())
+                    ).format(inline(b.reveal), self._flaws_html())
                 )
-            if b.notes:
+            if b.notes and b.title == notes_at:
                 parts.append(self._notes_html())
+            elif b.notes:  # printed once, where first asked for
+                parts.append(
+                    Markup("<p><small>Facilitator notes: see the block “{}”.</small></p>").format(
+                        notes_at
+                    )
+                )
             if b.script:
                 parts.append(
                     _items(
@@ -328,6 +444,8 @@ class Guide:
         """
         return [
             self.header_html(),
+            self.brief_html(),
+            self.story_html(),
             self.agenda_html(),
             self.teams_html(),
             self.blocks_html(),

@@ -40,7 +40,9 @@ import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from kit.room.exercises import team_exercise_dir
 from kit.room.links import TeamLink
+from kit.room.navigation import notebook_title
 from kit.room.phone import phone_url, write_server_config
 from kit.room.teamnotebooks import NOTEBOOKS_DIR, participant_notebooks, team_notebook_dir
 from kit.store.problems import KitError
@@ -164,8 +166,12 @@ def team_links(workshop_dir: Path | str, base: str, token: str) -> list[TeamLink
     for slug, name in workshop.team_names().items():
         books = participant_notebooks(team_notebook_dir(workshop_dir, slug))
         first = books[0].name if books else participant_notebooks()[0].name
+        exercises = tuple(  # the team's own exercise copies (kit.room.exercises)
+            (notebook_title(p), team_url(base, slug, f"exercises/{p.name}", token))
+            for p in sorted(team_exercise_dir(workshop_dir, slug).glob("*.ipynb"))
+        )
         url = team_url(base, slug, first, token)
-        links.append(TeamLink(slug, name, url, phone=phone_url(base, slug, token)))
+        links.append(TeamLink(slug, name, url, exercises, phone=phone_url(base, slug, token)))
     return links
 
 

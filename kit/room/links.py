@@ -12,6 +12,9 @@ Examples
 >>> page = links_page("Demo <room>", [TeamLink("a", "Blue & <b>", "http://127.0.0.1:1/x?token=t")])
 >>> "Blue &amp; &lt;b&gt;" in page and "<svg" in page and "Demo &lt;room&gt;" in page
 True
+>>> card = TeamLink("a", "A", "http://h/x", (("Exercise <03>", "http://h/e?a=1&b=2"),))
+>>> '<li><a href="http://h/e?a=1&amp;b=2">Exercise &lt;03&gt;</a></li>' in links_page("W", [card])
+True
 """
 
 from __future__ import annotations
@@ -36,7 +39,10 @@ class TeamLink:
     slug: str
     name: str
     url: str
+    exercises: tuple[tuple[str, str], ...] = ()
+    """The team's own exercise copies: ``(title, url)`` pairs, listed on its card."""
     phone: str = ""
+    """The team's phone scoring page (kit.room.phone), with its token; empty for none."""
 
 
 def qr_svg(url: str) -> Markup:
@@ -88,6 +94,8 @@ p.lead { margin: 0 0 20px; color: #444; max-width: 60em; }
              overflow-wrap: anywhere; word-break: break-all; margin-top: 8px; }
 .card .step { font-size: 0.9rem; margin-top: 8px; text-align: center; }
 .card h3 { font-size: 1rem; margin: 14px 0 6px; text-align: center; }
+.card .ex { font-size: 0.85rem; margin-top: 8px; align-self: stretch; }
+.card .ex ul { margin: 4px 0 0; padding-left: 1.2em; }
 .foot { margin-top: 24px; font-size: 0.8rem; color: #555; }
 @media print {
   body { margin: 0; }
@@ -112,6 +120,19 @@ def _phone_part(url: str) -> Markup:
         '<div class="step">Each person scans this code and scores the touchpoints; '
         "every tap is saved as their own row.</div>"
     ).format(svg=qr_svg(url), url=url)
+
+
+def _exercises(link: TeamLink) -> Markup:
+    """The team's exercises as a list of links (nothing when the agenda schedules none)."""
+    if not link.exercises:
+        return Markup("")
+    items = Markup("").join(
+        Markup('<li><a href="{}">{}</a></li>').format(url, title) for title, url in link.exercises
+    )
+    return Markup(
+        '<div class="ex">Exercises (your own copies, in <code>exercises/</code> beside your '
+        "notebooks):<ul>{}</ul></div>"
+    ).format(items)
 
 
 def links_page(title: str, links: list[TeamLink], *, note: str = "") -> str:
@@ -144,13 +165,14 @@ def links_page(title: str, links: list[TeamLink], *, note: str = "") -> str:
                 "<h2>{name}</h2>{heading}{svg}"
                 '<div class="url">{url}</div>'
                 '<div class="step">Open the link (or scan the code), then choose '
-                "<b>Run ▸ Run All Cells</b>.</div>{phone}</section>"
+                "<b>Run ▸ Run All Cells</b>.</div>{exercises}{phone}</section>"
             ).format(
                 slug=link.slug,
                 name=link.name,
                 heading=Markup("<h3>Open your notebooks</h3>") if link.phone else "",
                 svg=qr_svg(link.url),
                 url=link.url,
+                exercises=_exercises(link),
                 phone=_phone_part(link.phone),
             )
         )

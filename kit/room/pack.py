@@ -44,6 +44,7 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
+from kit.room.exercises import write_exercises
 from kit.room.teamnotebooks import NOTEBOOKS_DIR
 from kit.store.csvio import atomic_write
 from kit.store.problems import KitError, Problem, errors
@@ -140,6 +141,8 @@ def pack_team(workshop_dir: Path | str, team: str, out: Path | str) -> Path:
                 f"--out {out} is inside {inside}; expected a zip outside the "
                 f"team's folders (it would pack itself)"
             )
+    if (root / NOTEBOOKS_DIR / slug).is_dir():  # the team's exercises travel with its notebooks
+        write_exercises(root, [slug])
     members: dict[str, bytes] = {}
     for prefix, folder in (
         (f"{TEAMS_DIR}/{slug}", found.path),

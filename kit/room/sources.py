@@ -83,16 +83,20 @@ TEXTS: tuple[Source, ...] = (
         "excerpts of blog posts on serving the servers",
         "The Clemmer Group blog, including his Globe and Mail column "
         "*Bridging the Credibility Gap*",
-        'the Customer Service Chain, "who hired and trained them?", the credibility gap, '
-        "the clinic run inside-out, systems that serve the servers, the Zenger Folkman 360° "
-        "research he cites (a revenue-growth figure quoted there is not verified by the kit)",
+        'the Customer Service Chain, "who hired the servers, and who trains them?", the '
+        "credibility gap, the imagined clinic notice (a clinic run for its own convenience), "
+        "systems that serve the servers, and the Zenger Folkman 360° research he cites; a "
+        "separate, unnamed quotation there links a 1-point lead in customer journeys to a "
+        "2-point lead in revenue growth (not verified by the kit)",
     ),
     Source(
         "author not named in the copy the kit was built from",
         "an article on leading through service",
         "business press",
-        "leaders on frontline shifts, recurring issues, being equipped and empowered (its "
-        "survey figure, 54% of employees, is not verified by the kit)",
+        "leaders on frontline shifts, recurring issues, being equipped and empowered, Bill "
+        "Gates's customer-service shift, the questions boards should ask, expectations that "
+        "keep changing (its survey figure, that 54% of employees see a focus on motivating "
+        "and engaging people as the best route to better service, is not verified by the kit)",
     ),
 )
 """The source texts of the case and its ideas (paraphrased everywhere, never copied)."""

@@ -9,7 +9,9 @@ so a participant opens the folder and chooses *Run ▸ Run All Cells*.
 ``workshop_dir`` is injected as the *relative* path ``../..`` (from ``notebooks/<slug>/`` back to
 the workshop folder): the same files work on a shared server, on a JupyterHub and on a laptop
 after unzipping a pack. The notebooks' previous/next lines are stamped again over the copied set,
-so they link between the team's own copies.
+so they link between the team's own copies. The case's own text (its paragraph under
+**The case.** and its discussion prompts, from ``case.yaml``) is stamped in by
+:func:`kit.room.casetext.stamp_case`, so a clinic's teams read about patients, not guests.
 
 Writing never touches team data (``teams/``); a copy that changed (a kit update, or outputs a
 participant saved) is replaced atomically and its previous version kept in
@@ -44,6 +46,7 @@ from typing import Any
 import nbformat
 
 from kit.resources import workshops_dir
+from kit.room.casetext import load_case_file, stamp_case
 from kit.room.navigation import nav_line, notebook_title, stamped
 from kit.store import safefs
 from kit.store.workshop import Workshop, WorkshopError, is_workshop
@@ -195,6 +198,7 @@ def sync_team_notebooks(
             f"no participant notebooks ({PARTICIPANT_PATTERN}) in {source or workshops_dir()}"
         )
     titles = [notebook_title(p) for p in sources]
+    case = load_case_file(str(workshop.info.get("case") or "laurie-hospitality"))
     results = []
     for slug in chosen:
         folder = team_notebook_dir(root, slug)
@@ -202,6 +206,7 @@ def sync_team_notebooks(
         for i, path in enumerate(sources):
             nb = inject(path, {"workshop_dir": RELATIVE_WORKSHOP, "team": slug})
             nb.metadata["servekit"] = {"team": slug, "source": path.name}
+            stamp_case(nb, case, path.stem)  # the case's paragraph, noun and prompts
             previous = (sources[i - 1], titles[i - 1]) if i > 0 else None
             following = (sources[i + 1], titles[i + 1]) if i + 1 < len(sources) else None
             stamped(nb, nav_line(previous, following))  # links between the team's own copies

@@ -99,7 +99,7 @@ def links_json(links: list[Any]) -> str:
     Examples
     --------
     >>> from kit.room.links import TeamLink
-    >>> print(links_json([TeamLink("a", "A <b>", "http://h/lab?token=t", "http://h/p?token=t")]))
+    >>> print(links_json([TeamLink("a", "A <b>", "http://h/lab?token=t", phone="http://h/p?token=t")]))
     [
       {
         "team": "a",
@@ -123,7 +123,7 @@ def write_links_json(workshop_dir: Path | str, links: list[Any]) -> Path:
     --------
     >>> import os, tempfile
     >>> from kit.room.links import TeamLink
-    >>> path = write_links_json(tempfile.mkdtemp(), [TeamLink("a", "A", "http://h/n", "http://h/p")])
+    >>> path = write_links_json(tempfile.mkdtemp(), [TeamLink("a", "A", "http://h/n", phone="http://h/p")])
     >>> oct(os.stat(path).st_mode & 0o777), json.loads(path.read_text())[0]["phone"]
     ('0o600', 'http://h/p')
     """

@@ -1,0 +1,149 @@
+"""The exercises a case's agendas schedule, copied into the workshop so every team can open them.
+
+JupyterLab is rooted at the workshop folder, so an exercise the run sheet names must be inside
+it. :func:`write_exercises` puts
+
+- the kit's exercise and its worked solution in ``exercises/`` and ``exercises/solutions/`` of the
+  workshop, **read-only** (mode 0444): the facilitator's reference, which no team can change;
+- each team's own working copy in ``notebooks/<slug>/exercises/``, beside the team's notebooks
+  (so a pack carries it and ``collect`` brings it back). A team's copy holds its answers and is
+  never overwritten: it is written only when it is missing.
+
+The exercises import the kit (``from kit.exercises import check, data``) and find their data
+there, so they run from any folder. Which exercises: every ``exercise`` named by any agenda of
+the workshop's case (:func:`scheduled_exercises`).
+
+Examples
+--------
+>>> scheduled_exercises("laurie-hospitality")
+['03_fix_the_chain', '05_be_do_have', '04_top_gaps']
+>>> import tempfile
+>>> from kit.store.workshop import create_workshop
+>>> ws = create_workshop(Path(tempfile.mkdtemp()) / "w", teams=["Blue"])
+>>> [p.relative_to(ws.path).as_posix() for p in write_exercises(ws.path)][:3]
+['exercises/03_fix_the_chain.ipynb', 'exercises/solutions/03_fix_the_chain.ipynb', 'notebooks/blue/exercises/03_fix_the_chain.ipynb']
+>>> write_exercises(ws.path)  # everything already there: nothing written
+[]
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from pathlib import Path
+
+from kit.resources import exercises_dir
+from kit.room.agenda import load_agendas
+from kit.room.navigation import notebook_title
+from kit.store.csvio import atomic_write
+from kit.store.workshop import Workshop, WorkshopError, is_workshop
+
+__all__ = [
+    "EXERCISES_DIR",
+    "READ_ONLY",
+    "exercise_titles",
+    "scheduled_exercises",
+    "team_exercise_dir",
+    "write_exercises",
+]
+
+EXERCISES_DIR = "exercises"
+SOLUTIONS_DIR = "solutions"
+READ_ONLY = 0o444
+"""Mode of the workshop's reference copies (teams work in their own copies)."""
+
+
+def scheduled_exercises(case: str) -> list[str]:
+    """The exercise stems any agenda of ``case`` schedules, in order of first appearance.
+
+    Examples
+    --------
+    >>> scheduled_exercises("laurie-hospitality")[:1]
+    ['03_fix_the_chain']
+    """
+    seen: list[str] = []
+    for agenda in load_agendas(case).root.values():
+        for block in agenda.blocks:
+            if block.exercise and block.exercise not in seen:
+                seen.append(block.exercise)
+    return seen
+
+
+def exercise_titles(stems: Iterable[str]) -> dict[str, str]:
+    """Each exercise's title (its first heading), by stem.
+
+    Examples
+    --------
+    >>> exercise_titles(["03_fix_the_chain"])
+    {'03_fix_the_chain': 'Exercise 03: Fix a broken service chain'}
+    """
+    return {s: notebook_title(exercises_dir() / f"{s}.ipynb") for s in stems}
+
+
+def team_exercise_dir(workshop_dir: Path | str, slug: str) -> Path:
+    """Where a team's own exercise copies live: ``notebooks/<slug>/exercises``.
+
+    Examples
+    --------
+    >>> team_exercise_dir("w", "blue").as_posix()
+    'w/notebooks/blue/exercises'
+    """
+    return Path(workshop_dir) / "notebooks" / slug / EXERCISES_DIR
+
+
+def _reference(source: Path, target: Path) -> bool:
+    """Write a read-only reference copy unless it already holds the kit's text."""
+    data = source.read_bytes()
+    if target.is_file() and not target.is_symlink() and target.read_bytes() == data:
+        return False
+    if target.is_symlink():
+        target.unlink()
+    atomic_write(target, data)
+    os.chmod(target, READ_ONLY)
+    return True
+
+
+def write_exercises(workshop_dir: Path | str, slugs: Iterable[str] | None = None) -> list[Path]:
+    """Copy the scheduled exercises into the workshop; return the files written now.
+
+    Parameters
+    ----------
+    workshop_dir : path-like
+        The workshop folder (its ``workshop.yaml`` names the case).
+    slugs : iterable of str, optional
+        Teams whose own copies to write (default every team).
+
+    Raises
+    ------
+    kit.store.workshop.WorkshopError
+        Not a workshop folder, or an unknown team.
+    """
+    root = Path(workshop_dir)
+    if not is_workshop(root):
+        raise WorkshopError(
+            f"{root} is not a workshop folder (no workshop.yaml and no teams/ "
+            f"folder); expected a folder made by 'servekit new'"
+        )
+    workshop = Workshop(root)
+    case = str(workshop.info.get("case") or "laurie-hospitality")
+    teams = (
+        [t.slug for t in workshop.teams()]
+        if slugs is None
+        else [workshop.team(s).slug for s in slugs]
+    )
+    written = []
+    for stem in scheduled_exercises(case):
+        name = f"{stem}.ipynb"
+        source = exercises_dir() / name
+        for src, target in (
+            (source, root / EXERCISES_DIR / name),
+            (exercises_dir() / SOLUTIONS_DIR / name, root / EXERCISES_DIR / SOLUTIONS_DIR / name),
+        ):
+            if src.is_file() and _reference(src, target):
+                written.append(target)
+        for slug in teams:
+            target = team_exercise_dir(root, slug) / name
+            if not target.exists() and not target.is_symlink():  # a team's answers stay
+                atomic_write(target, source.read_bytes())
+                written.append(target)
+    return written
