@@ -156,5 +156,28 @@ def test_a_new_teams_notebooks_folder_is_as_closed_as_its_data_folder(workshop):
     assert done.returncode == 0, done.stderr
     info = folder.stat()
     assert (stat.S_IMODE(info.st_mode), info.st_uid, info.st_gid) == (0o2750, NOBODY[0], 54321)
-    assert {(p.stat().st_uid, p.stat().st_gid) for p in folder.iterdir()} == {(NOBODY[0], 54321)}
-    assert len(list(folder.iterdir())) == len(PARTICIPANT)
+    owners = {(p.lstat().st_uid, p.lstat().st_gid) for p in folder.rglob("*")}
+    assert owners == {(NOBODY[0], 54321)}  # the notebooks, the exercise copies and their folder
+    assert sorted(p.name for p in folder.glob("*.ipynb")) == PARTICIPANT
+
+
+def test_an_exercises_folder_linked_to_a_root_only_folder_is_refused(workshop, decoy):
+    """Issue 21 put each team's exercise copies in ``notebooks/<slug>/exercises``: root never
+    writes them through a link the team planted there, and the other team gets its copies."""
+    planted = workshop / "notebooks" / "hostile" / "exercises"
+    planted.symlink_to(decoy, target_is_directory=True)
+
+    done = run_notebooks(workshop)
+
+    assert done.returncode == 1, done.stderr
+    assert done.stderr.splitlines() == [
+        f"Error: {planted.as_posix()}: refused: a symbolic link; expected a real folder inside "
+        f"the workshop folder (links are never followed)"
+    ]
+    assert snapshot(decoy) == {"shadow": b"root:$6$secret\n"}
+    honest = workshop / "notebooks" / "honest" / "exercises"
+    assert sorted(p.name for p in honest.glob("*.ipynb")) == [
+        "03_fix_the_chain.ipynb",
+        "04_top_gaps.ipynb",
+        "05_be_do_have.ipynb",
+    ]

@@ -35,6 +35,8 @@ from pathlib import Path
 from kit.resources import exercises_dir
 from kit.room.agenda import load_agendas
 from kit.room.navigation import notebook_title
+from kit.room.teamnotebooks import NOTEBOOKS_DIR, team_owner
+from kit.store import safefs
 from kit.store.csvio import atomic_write
 from kit.store.workshop import Workshop, WorkshopError, is_workshop
 
@@ -117,6 +119,9 @@ def write_exercises(workshop_dir: Path | str, slugs: Iterable[str] | None = None
     ------
     kit.store.workshop.WorkshopError
         Not a workshop folder, or an unknown team.
+    kit.store.safefs.UnsafePath
+        A team's copy would go through a link or onto a special file: refused and named, after
+        every other copy is written.
     """
     root = Path(workshop_dir)
     if not is_workshop(root):
@@ -131,7 +136,8 @@ def write_exercises(workshop_dir: Path | str, slugs: Iterable[str] | None = None
         if slugs is None
         else [workshop.team(s).slug for s in slugs]
     )
-    written = []
+    written: list[Path] = []
+    refused: list[str] = []
     for stem in scheduled_exercises(case):
         name = f"{stem}.ipynb"
         source = exercises_dir() / name
@@ -142,8 +148,16 @@ def write_exercises(workshop_dir: Path | str, slugs: Iterable[str] | None = None
             if src.is_file() and _reference(src, target):
                 written.append(target)
         for slug in teams:
-            target = team_exercise_dir(root, slug) / name
-            if not target.exists() and not target.is_symlink():  # a team's answers stay
-                atomic_write(target, source.read_bytes())
-                written.append(target)
+            rel = Path(NOTEBOOKS_DIR) / slug / EXERCISES_DIR / name
+            if safefs.is_regular(root, rel):  # a team's answers stay
+                continue
+            try:  # a team's folder: never through a link or into a FIFO (root may run this)
+                owner, mode = team_owner(root, slug) or (None, None)
+                safefs.write_bytes(root, rel, source.read_bytes(), owner=owner, dir_mode=mode)
+            except safefs.UnsafePath as exc:
+                refused.append(str(exc))
+                continue
+            written.append(root / rel)
+    if refused:
+        raise safefs.UnsafePath("\n".join(dict.fromkeys(refused)))  # one line per path
     return written

@@ -65,6 +65,7 @@ __all__ = [
     "team_notebook_dir",
     "team_parameters",
     "write_team_notebooks",
+    "team_owner",
 ]
 
 NOTEBOOKS_DIR = "notebooks"
@@ -202,7 +203,7 @@ def sync_team_notebooks(
     results = []
     for slug in chosen:
         folder = team_notebook_dir(root, slug)
-        team = _team_owner(root, slug)
+        team = team_owner(root, slug)
         for i, path in enumerate(sources):
             nb = inject(path, {"workshop_dir": RELATIVE_WORKSHOP, "team": slug})
             nb.metadata["servekit"] = {"team": slug, "source": path.name}
@@ -267,10 +268,18 @@ def write_team_notebooks(
     return [w.path for w in written]
 
 
-def _team_owner(root: Path, slug: str) -> tuple[tuple[int, int], int] | None:
+def team_owner(root: Path, slug: str) -> tuple[tuple[int, int], int] | None:
     """Owner and folder mode of what is written for a team: those of its notebooks folder,
     else of its data folder (a new ``notebooks/<slug>`` on a hub is as closed as ``teams/<slug>``
-    from its creation)."""
+    from its creation); ``None`` when neither can be opened without following a link.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> root = Path(tempfile.mkdtemp()); (root / "teams" / "a").mkdir(parents=True)
+    >>> team_owner(root, "a")[0] == (os.getuid(), os.getgid())
+    True
+    """
     for rel in (Path(NOTEBOOKS_DIR) / slug, Path("teams") / slug):
         try:
             fd = safefs.open_dir(root, rel)
