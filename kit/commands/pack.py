@@ -40,19 +40,20 @@ def pack(directory: Path, team: str, out: Path) -> None:
 @click.option(
     "--prefer",
     type=click.Choice(["workshop", "zip"]),
-    default="workshop",
-    show_default=True,
-    help="On a conflict, which version stays in place (the other goes to .history/).",
+    default=None,
+    help="Settle rows changed differently on both sides with this side's values (the other "
+    "version is kept in .history/). Without it such a zip is refused.",
 )
-def collect(directory: Path, zips: tuple[Path, ...], prefer: str) -> None:
+def collect(directory: Path, zips: tuple[Path, ...], prefer: str | None) -> None:
     """Bring teams' work back from zips made by 'servekit pack'.
 
-    Each zip is checked first (only files under teams/<team>/ and notebooks/<team>/, valid
-    team data); a refused zip writes nothing. Files changed in the workshop since the pack are
-    conflicts: never silently overwritten, the other version kept in .history/.
+    Each zip is checked first (size, names, manifest, only files under teams/<team>/ and
+    notebooks/<team>/, valid team data); a refused zip writes nothing. The team's files are
+    merged row by row with the workshop's changes since the pack; a row changed differently on
+    both sides refuses the zip unless --prefer says which side wins.
     """
+    from kit.room.collect import collect as collect_zip
     from kit.room.pack import PackError
-    from kit.room.pack import collect as collect_zip
 
     failed = conflicts = 0
     for path in zips:

@@ -1,0 +1,241 @@
+"""Fault injection: files a user can produce and faults a machine can throw cost no edit.
+
+Every case runs the real command (click's runner, ``catch_exceptions=False``) and asserts the
+exact message, exit status 1, and a workshop byte-identical to before — or, where the change was
+accepted, a team that validates. Zips are built by the real ``pack`` and edited as a laptop
+would (PowerShell's backslashes, a top folder), or written by hand with :mod:`zipfile` when the
+zip is hostile.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import zipfile
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+
+from kit.cli import main
+from kit.room import collect as collect_module
+from kit.room.pack import MANIFEST, pack_team
+from kit.store.validation import FILES
+from kit.store.workbook import Workbook
+from kit.store.workshop import create_workshop
+
+SLUG = "front-desk"
+
+
+def _snapshot(folder: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file() and not p.is_symlink()
+    }
+
+
+@pytest.fixture
+def workshop(tmp_path):
+    return create_workshop(tmp_path / "ws", teams=["Front Desk"], starter=True).path
+
+
+def _run(*args: str):
+    return CliRunner().invoke(main, [str(a) for a in args], catch_exceptions=False)
+
+
+def _laptop_zip(workshop: Path, tmp_path: Path, *, sep: str = "/", top: str = "") -> Path:
+    """Pack, edit plan.csv and roles.csv on the "laptop", zip again with ``sep`` separators."""
+    packed = pack_team(workshop, SLUG, tmp_path / "packed.zip")
+    out = tmp_path / "back.zip"
+    with zipfile.ZipFile(packed) as old, zipfile.ZipFile(out, "w") as new:
+        for name in old.namelist():
+            data = old.read(name)
+            if name == f"teams/{SLUG}/roles.csv":
+                data = data.replace(b"Hotel guest", b"Hotel guest (laptop)", 1)
+            new.writestr(top + name.replace("/", sep), data)
+    return out
+
+
+@pytest.mark.parametrize("top", ["", "laptop\\"])
+def test_powershell_backslash_zip_is_collected(workshop, tmp_path, top):
+    back = _laptop_zip(workshop, tmp_path, sep="\\", top=top)
+    result = _run("collect", workshop, back)
+    assert result.exit_code == 0, result.output
+    assert result.output == f"{SLUG} (back.zip): 1 updated (teams/{SLUG}/roles.csv)\n"
+    assert b"Hotel guest (laptop)" in (workshop / "teams" / SLUG / "roles.csv").read_bytes()
+    assert Workbook.load(workshop / "teams" / SLUG).problems == []
+
+
+def _hand_zip(path: Path, entries: dict[str, bytes], manifest: dict | None = None) -> Path:
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(MANIFEST, json.dumps(manifest or {"format": 2, "team": SLUG}))
+        for name, data in entries.items():
+            archive.writestr(name, data)
+    return path
+
+
+def _refused(workshop: Path, zipped: Path, why: str) -> None:
+    before = _snapshot(workshop.parent)
+    result = _run("collect", workshop, zipped)
+    assert result.exit_code == 1
+    assert result.output == (
+        f"{zipped}: refused, nothing was written: {why}\n1 of 1 zip(s) refused\n"
+    )
+    assert _snapshot(workshop.parent) == before
+
+
+def test_a_zip_bomb_is_refused_from_its_directory(workshop, tmp_path):
+    bomb = _hand_zip(tmp_path / "bomb.zip", {f"teams/{SLUG}/journey.csv": b"\0" * 30_000_000})
+    size = zipfile.ZipFile(bomb).getinfo(f"teams/{SLUG}/journey.csv").file_size
+    assert size == 30_000_000
+    _refused(
+        workshop,
+        bomb,
+        f"'teams/{SLUG}/journey.csv' would inflate to 30000000 bytes; expected at most "
+        f"20000000 per file",
+    )
+
+
+def test_a_highly_compressed_entry_is_refused(workshop, tmp_path):
+    bomb = _hand_zip(tmp_path / "bomb.zip", {f"notebooks/{SLUG}/x.ipynb": b"\0" * 5_000_000})
+    info = zipfile.ZipFile(bomb).getinfo(f"notebooks/{SLUG}/x.ipynb")
+    ratio = info.file_size / info.compress_size
+    _refused(
+        workshop,
+        bomb,
+        f"'notebooks/{SLUG}/x.ipynb' is compressed {ratio:.0f} times ({info.compress_size} "
+        f"bytes to 5000000); expected at most 100 times (a zip bomb?)",
+    )
+
+
+def test_too_many_entries_and_too_many_bytes_are_refused(workshop, tmp_path, monkeypatch):
+    many = _hand_zip(
+        tmp_path / "many.zip", {f"notebooks/{SLUG}/n{i}.txt": b"x" for i in range(2001)}
+    )
+    _refused(
+        workshop,
+        many,
+        "the zip holds 2002 entries; expected at most 2000 (a team's pack holds a few dozen)",
+    )
+    monkeypatch.setattr(collect_module, "MAX_TOTAL_BYTES", 1000)
+    big = _hand_zip(tmp_path / "big.zip", {f"notebooks/{SLUG}/n.txt": os.urandom(1200)})
+    total = sum(i.file_size for i in zipfile.ZipFile(big).infolist())
+    _refused(workshop, big, f"the zip would inflate to {total} bytes; expected at most 1000 in all")
+
+
+def test_hostile_names_are_refused_and_shown_escaped(workshop, tmp_path):
+    long_name = "n" * 300
+    entries = {
+        f"notebooks/{SLUG}/{long_name}.ipynb": b"{}",
+        "\x1b[2J\u202eevil.txt": b"x",
+        f"notebooks/{SLUG}/Notes.txt": b"a",
+        f"notebooks/{SLUG}/notes.txt": b"b",
+        f"notebooks/{SLUG}/Cafe\u0301.txt": b"c",
+        f"notebooks/{SLUG}/Caf\u00e9.txt": b"d",
+        f"teams/{SLUG}/notes.txt": b"e",
+    }
+    zipped = _hand_zip(tmp_path / "names.zip", entries)
+    shown_long = f"notebooks/{SLUG}/{long_name}.ipynb"
+    _refused(
+        workshop,
+        zipped,
+        f"5 unsafe entries (expected only files under teams/{SLUG}/ and notebooks/{SLUG}/): "
+        f"'{shown_long[:120]}… ({len(shown_long)} characters in all)' has a name of 306 "
+        f"characters; expected at most 255; "
+        f"'\\x1b[2J\\u202eevil.txt' lies outside teams/{SLUG}/ and notebooks/{SLUG}/; "
+        f"'notebooks/{SLUG}/Notes.txt' and 'notebooks/{SLUG}/notes.txt' name the same file by "
+        f"case; 'notebooks/{SLUG}/Cafe\u0301.txt' and 'notebooks/{SLUG}/Caf\u00e9.txt' name the "
+        f"same file once Unicode is normalised; "
+        f"'teams/{SLUG}/notes.txt' is not a team file; expected only {', '.join(FILES)} in "
+        f"teams/{SLUG}/",
+    )
+
+
+def test_a_zip_from_another_workshop_or_a_newer_kit_is_refused(workshop, tmp_path):
+    other = create_workshop(tmp_path / "other", teams=["Front Desk"], title="Room B").path
+    zipped = pack_team(other, SLUG, tmp_path / "other.zip")
+    _refused(
+        workshop,
+        zipped,
+        f"it was packed from workshop 'Room B' of {_info(other, 'date')!r}, but {workshop} is workshop "
+        f"{_info(workshop, 'title')!r} of {_info(workshop, 'date')!r}; expected a zip packed from "
+        f"this workshop",
+    )
+    newer = _hand_zip(tmp_path / "newer.zip", {}, {"format": 9, "team": SLUG})
+    _refused(
+        workshop,
+        newer,
+        f"{MANIFEST} has format 9; this servekit reads formats 1, 2; expected a zip packed by "
+        f"this version of servekit (update servekit on this machine, or pack again)",
+    )
+
+
+def _info(folder: Path, key: str) -> str:
+    from kit.store.workshop import Workshop
+
+    return str(Workshop(folder).info[key])
+
+
+def test_a_merge_that_would_break_the_team_is_refused(workshop, tmp_path):
+    """The laptop uses a role the workshop deleted since: each file is fine, the team is not."""
+    team = workshop / "teams" / SLUG
+    wb = Workbook.load(team)
+    spare = {"role_id": "spare", "name": "Spare", "level": "support"}
+    roles = wb["roles"]
+    wb["roles"] = pd.concat([roles, pd.DataFrame([spare])], ignore_index=True)
+    wb.save()
+    packed = pack_team(workshop, SLUG, tmp_path / "packed.zip")
+    wb = Workbook.load(team)
+    wb["roles"] = roles
+    wb.save()  # deleted in the workshop after the pack
+    laptop = tmp_path / "laptop.zip"
+    with zipfile.ZipFile(packed) as old, zipfile.ZipFile(laptop, "w") as new:
+        for name in old.namelist():
+            data = old.read(name)
+            if name.endswith("serves.csv"):
+                data = data + b"spare,guest\n"  # used on the laptop
+            new.writestr(name, data)
+    before = _snapshot(workshop)
+    result = _run("collect", workshop, laptop)
+    assert result.exit_code == 1
+    rows = len(Workbook.load(team)["serves"]) + 2
+    assert result.output.startswith(
+        f"{laptop}: refused, nothing was written: with the workshop's changes since the pack, "
+        f"the team would have errors (fix them in the workshop or on the laptop, then collect "
+        f"again):\n  teams/{SLUG}/serves.csv:{rows}:from_role: 'spare' is not a role_id in "
+        f"roles.csv; expected one of: "
+    )
+    assert _snapshot(workshop) == before
+
+
+def test_links_are_never_followed_on_either_side(workshop, tmp_path):
+    team = workshop / "teams" / SLUG
+    secret = tmp_path / "secret.csv"
+    secret.write_text("not the team's\n")
+    journey = team / "journey.csv"
+    journey.unlink()
+    journey.symlink_to(secret)
+    result = _run("pack", workshop, "--team", SLUG, "--out", tmp_path / "p.zip")
+    assert result.exit_code == 1
+    assert result.output == (
+        f"Error: {journey}: refused, nothing was written: a symbolic link; expected the file "
+        f"or folder itself (links are never followed)\n"
+    )
+    assert not (tmp_path / "p.zip").exists()
+    journey.unlink()
+    journey.write_text("touchpoint_id,stage,order,description,contact,emotion\n")
+    zipped = pack_team(workshop, SLUG, tmp_path / "p.zip")
+    notebooks = workshop / "notebooks" / SLUG
+    elsewhere = tmp_path / "elsewhere"
+    notebooks.rename(elsewhere)
+    notebooks.symlink_to(elsewhere)
+    before = _snapshot(tmp_path)
+    result = _run("collect", workshop, zipped)
+    assert result.exit_code == 1
+    assert result.output == (
+        f"{notebooks}: refused, nothing was written: a symbolic link; expected a real folder "
+        f"(links are never followed)\n1 of 1 zip(s) refused\n"
+    )
+    assert _snapshot(tmp_path) == before
