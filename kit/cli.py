@@ -2,6 +2,9 @@
 
 The CLI only orchestrates: it parses options, calls the kit and prints. Problems with user data
 are printed as ``path:row:column: message`` lines and give exit status 1 — never a traceback.
+An operating-system error (a full disk, a read-only folder, a permission refused, a name too long)
+is the machine's problem: one handler prints it as one line naming the file and what to do
+(:func:`kit.store.oserrors.os_error_message`), exit status 1.
 
 Every command lives in its own module under :mod:`kit.commands` and names its click commands in
 that module's ``__all__``; :func:`main` registers them all, so adding a command is adding a file.
@@ -16,19 +19,22 @@ import click
 
 import kit.commands
 from kit.commands.output import print_problems
+from kit.store.oserrors import os_error_message
 from kit.store.problems import KitError
 
 __all__ = ["main", "print_problems"]
 
 
 class _KitGroup(click.Group):
-    """A click group that turns the kit's own errors into a clean message and exit status 1."""
+    """A click group that turns the kit's own errors and the system's into one message, exit 1."""
 
     def invoke(self, ctx: click.Context):
         try:
             return super().invoke(ctx)
         except KitError as exc:
             raise click.ClickException(str(exc)) from None
+        except OSError as exc:  # the one handler for the machine's errors
+            raise click.ClickException(os_error_message(exc)) from None
 
 
 @click.group(cls=_KitGroup, context_settings={"help_option_names": ["-h", "--help"]})

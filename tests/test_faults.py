@@ -9,8 +9,11 @@ zip is hostile.
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import json
 import os
+import subprocess
 import zipfile
 from pathlib import Path
 
@@ -239,3 +242,103 @@ def test_links_are_never_followed_on_either_side(workshop, tmp_path):
         f"(links are never followed)\n1 of 1 zip(s) refused\n"
     )
     assert _snapshot(tmp_path) == before
+
+
+# --------------------------------------------------------------------------- the machine's faults
+@pytest.fixture
+def disk(tmp_path):
+    """Make small tmpfs disks of their own (root only); each is unmounted after the test."""
+    mounts: list[Path] = []
+
+    def make(size: str = "4m") -> Path:
+        point = tmp_path / f"disk{len(mounts)}"
+        point.mkdir()
+        done = subprocess.run(
+            ["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(point)],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        if done.returncode:
+            pytest.skip(f"cannot mount a tmpfs here: {done.stderr.strip()}")
+        mounts.append(point)
+        return point
+
+    yield make
+    for point in reversed(mounts):
+        subprocess.run(["umount", "-l", str(point)], check=False)
+
+
+def _fill(point: Path) -> None:
+    """Fill the disk to the last byte."""
+    with open(point / "filler", "wb") as handle:
+        chunk = b"\0" * 65536
+        try:
+            while True:
+                handle.write(chunk)
+                handle.flush()
+        except OSError as exc:
+            assert exc.errno == errno.ENOSPC
+        with contextlib.suppress(OSError):
+            handle.close()
+    with contextlib.suppress(OSError), open(point / "filler", "ab") as handle:
+        while True:
+            handle.write(b"\0")
+            handle.flush()
+
+
+def _data(folder: Path) -> dict[str, bytes]:
+    """Every file but the (empty) lock files the lock leaves behind."""
+    return {k: v for k, v in _snapshot(folder).items() if not k.endswith(".lock")}
+
+
+FULL = (
+    "the disk is full (No space left on device); free some space on that disk, then run the "
+    "command again (files are saved whole or not at all)"
+)
+
+
+def test_a_full_disk_stops_collect_with_one_line_and_the_team_intact(disk, tmp_path):
+    point = disk("4m")
+    workshop = create_workshop(point / "ws", teams=["Front Desk"], starter=True).path
+    back = _laptop_zip(workshop, tmp_path)
+    _fill(point)
+    before = _data(workshop)
+    result = _run("collect", workshop, back)
+    assert result.exit_code == 1
+    assert result.output == f"Error: {workshop / 'teams' / SLUG}: {FULL}\n"
+    assert _data(workshop) == before
+    (point / "filler").unlink()
+    result = _run("collect", workshop, back)  # space again: the same zip goes in
+    assert result.exit_code == 0, result.output
+    assert Workbook.load(workshop / "teams" / SLUG).problems == []
+
+
+def test_a_full_disk_stops_pack_calendar_and_export_with_one_line(disk, workshop, tmp_path):
+    point = disk("1m")
+    _fill(point)
+    team = workshop / "teams" / SLUG
+    for args, out in (
+        (["pack", workshop, "--team", SLUG, "--out"], point / "p.zip"),
+        (["calendar", workshop, "--out"], point / "plan.ics"),
+        (["export-xlsx", team], point / "t.xlsx"),
+    ):
+        result = _run(*args, out)
+        assert result.exit_code == 1, result.output
+        assert result.output == f"Error: {out}: {FULL}\n"
+        assert sorted(p.name for p in point.iterdir()) == ["filler"]
+
+
+def test_a_read_only_disk_stops_collect_with_one_line(disk, tmp_path):
+    point = disk("4m")
+    workshop = create_workshop(point / "ws", teams=["Front Desk"], starter=True).path
+    back = _laptop_zip(workshop, tmp_path)
+    before = _data(workshop)
+    subprocess.run(["mount", "-o", "remount,ro", str(point)], check=True)
+    result = _run("collect", workshop, back)
+    assert result.exit_code == 1
+    assert result.output == (
+        f"Error: {workshop / 'teams' / SLUG / '.lock'}: the disk is read-only (Read-only file "
+        f"system); work on a copy of the workshop on a writable disk, or remount it writable\n"
+    )
+    assert _data(workshop) == before

@@ -35,6 +35,7 @@ import pandas as pd
 
 from kit.analyses.followup import FollowupData, read_team
 from kit.store.csvio import atomic_write
+from kit.store.oserrors import naming
 from kit.store.problems import Problem
 from kit.store.validation import cell_text
 from kit.store.workshop import Workshop, is_workshop
@@ -260,5 +261,6 @@ def write_calendar(calendar: icalendar.Calendar, out: Path | str) -> Path:
     """
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
-    atomic_write(out, calendar.to_ical())
+    with naming(out):
+        atomic_write(out, calendar.to_ical())
     return out

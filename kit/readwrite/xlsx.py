@@ -45,6 +45,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from kit.store.csvio import atomic_write, parse_csv
+from kit.store.oserrors import naming
 from kit.store.problems import InvalidData, KitError, Problem, display_path, errors
 from kit.store.schema import TABLES
 from kit.store.validation import _dtype, _unwrap, cell_text, cross_checks, validate_rows
@@ -210,8 +211,9 @@ def export_xlsx(
     buffer = io.BytesIO()
     book.save(buffer)
     out = Path(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    atomic_write(out, buffer.getvalue())
+    with naming(out):
+        out.parent.mkdir(parents=True, exist_ok=True)
+        atomic_write(out, buffer.getvalue())
     return book
 
 

@@ -49,7 +49,7 @@ import zlib
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-from kit.room.collectmerge import Decision, decide_file, history_name, safe_text
+from kit.room.collectmerge import Decision, decide_file, history_name
 from kit.room.pack import (
     FORMATS,
     IGNORED_TOP,
@@ -62,8 +62,10 @@ from kit.room.pack import (
 )
 from kit.room.teamnotebooks import NOTEBOOKS_DIR
 from kit.store.csvio import atomic_write
+from kit.store.oserrors import naming
 from kit.store.problems import InvalidData, Problem, errors
 from kit.store.teamsave import save_team_files
+from kit.store.terminal import safe_text
 from kit.store.validation import FILES, read_team
 from kit.store.workshop import TEAMS_DIR, Workshop, is_workshop
 
@@ -388,7 +390,7 @@ def _stage(target: Path, data: bytes) -> Path:
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     try:
         os.fchmod(fd, 0o644)
-        with os.fdopen(fd, "wb") as handle:
+        with naming(target), os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
@@ -465,7 +467,8 @@ def collect(
         for what, data in d.keep:  # the version not kept in place, or the one replaced
             target = root / history_name(d.name, f"from-{path.stem}." if what == "zip" else what)
             _real_folder(target.parent, root)
-            atomic_write(target, data)
+            with naming(target):
+                atomic_write(target, data)
             if what:
                 result.conflicts.append((d.name, target.relative_to(root).as_posix()))
     return result

@@ -24,7 +24,6 @@ Examples
 from __future__ import annotations
 
 import datetime as dt
-import unicodedata
 from dataclasses import dataclass, field
 
 import yaml
@@ -34,39 +33,10 @@ from kit.store.merge import Clash, merge_mapping, merge_table
 from kit.store.problems import errors
 from kit.store.schema import TABLES
 from kit.store.storage import HISTORY_DIR, sha
+from kit.store.terminal import safe_text
 from kit.store.validation import REFLECTIONS_FILE, TEAM_FILE, read_team, table_text, validate_rows
 
 __all__ = ["Decision", "decide_file", "history_name", "safe_text", "sha"]
-
-_LONG = 120
-
-
-def safe_text(text: str) -> str:
-    r"""User text safe for a terminal: control and format characters escaped, long text cut.
-
-    Format characters include the bidi controls (U+202A–U+202E, U+2066–U+2069) that reorder
-    what follows them.
-
-    Examples
-    --------
-    >>> safe_text("a" + chr(27) + "[2J" + chr(0x202E) + "b")
-    'a\\x1b[2J\\u202eb'
-    >>> safe_text("x" * 300)[-25:]
-    '… (300 characters in all)'
-    """
-    out = []
-    for char in text:
-        category = unicodedata.category(char)
-        if category == "Cc":
-            out.append(f"\\x{ord(char):02x}" if ord(char) < 0x100 else f"\\u{ord(char):04x}")
-        elif category in ("Cf", "Zl", "Zp"):
-            out.append(f"\\u{ord(char):04x}")
-        else:
-            out.append(char)
-    shown = "".join(out)
-    if len(text) > _LONG:
-        shown = shown[:_LONG] + f"… ({len(text)} characters in all)"
-    return shown
 
 
 def history_name(relative: str, label: str) -> str:

@@ -39,6 +39,7 @@ from pathlib import Path, PurePosixPath
 
 from kit import __version__
 from kit.room.teamnotebooks import NOTEBOOKS_DIR
+from kit.store.oserrors import naming
 from kit.store.problems import KitError
 from kit.store.validation import FILES
 from kit.store.workbook import HISTORY_DIR
@@ -301,7 +302,7 @@ def pack_team(workshop_dir: Path | str, team: str, out: Path | str) -> Path:
     ) as handle:
         tmp = Path(handle.name)
     try:
-        with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        with naming(out), zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED) as archive:
             for name in sorted(members):
                 archive.writestr(name, members[name])
         tmp.replace(out)

@@ -35,6 +35,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
+from kit.store.oserrors import naming
 from kit.store.problems import InvalidData, display_path, errors
 from kit.store.storage import cleanup, commit, read_bytes, recover, team_lock
 from kit.store.validation import FILES, read_team
@@ -117,5 +118,6 @@ def save_team_files(
         after = read_team({**raws, **payload}, shown)
         if errors(after.problems):
             raise InvalidData(errors(after.problems))
-        commit(path, payload, history=history)
+        with naming(path):
+            commit(path, payload, history=history)
     return list(payload)
