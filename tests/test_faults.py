@@ -342,3 +342,31 @@ def test_a_read_only_disk_stops_collect_with_one_line(disk, tmp_path):
         f"system); work on a copy of the workshop on a writable disk, or remount it writable\n"
     )
     assert _data(workshop) == before
+
+
+def test_import_orgchart_force_goes_through_the_safe_save(workshop, tmp_path):
+    team = workshop / "teams" / SLUG
+    header_only = tmp_path / "hr.csv"
+    header_only.write_text("id,title,reports_to\n")
+    before = _data(workshop)
+    result = _run("import-orgchart", header_only, "--out", team, "--force")
+    assert result.exit_code == 1
+    errors_shown = [line for line in result.output.splitlines() if line.startswith("error: ")]
+    assert errors_shown[0] == (
+        f"error: {team}/journey.csv:2:role_id: "
+        f"'{Workbook.load(team)['journey'].loc[0, 'role_id']}' is not a role_id in roles.csv; "
+        f"expected one of: (none yet)"
+    )
+    assert result.output.splitlines()[-1] == f"{len(errors_shown)} error(s): nothing was written"
+    assert _data(workshop) == before
+
+    fresh = create_workshop(tmp_path / "fresh", teams=["Blue"]).path / "teams" / "blue"
+    chart = tmp_path / "chart.csv"
+    chart.write_text("id,title,reports_to\nceo,CEO,\ndesk,Desk,ceo\n")
+    assert _run("import-orgchart", chart, "--out", fresh).exit_code == 0
+    first = (fresh / "roles.csv").read_bytes()
+    chart.write_text("id,title,reports_to\nceo,Chief,\ndesk,Desk,ceo\n")
+    result = _run("import-orgchart", chart, "--out", fresh, "--force")
+    assert result.exit_code == 0, result.output
+    assert [p.read_bytes() for p in (fresh / ".history").glob("*.roles.csv")] == [first]
+    assert Workbook.load(fresh).problems == []

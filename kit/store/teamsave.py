@@ -32,18 +32,57 @@ kit.store.problems.InvalidData: serves.csv:2:from_role: 'x' is not a role_id in 
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Mapping
 from pathlib import Path
+from typing import get_args
 
+from kit.store.csvio import parse_csv
 from kit.store.oserrors import naming
 from kit.store.problems import InvalidData, display_path, errors
+from kit.store.schema import TABLES
 from kit.store.storage import cleanup, commit, read_bytes, recover, team_lock
-from kit.store.validation import FILES, read_team
+from kit.store.validation import FILES, empty_frame, read_team, table_text, validate_rows
 
-__all__ = ["Plan", "read_team_files", "save_team_files"]
+__all__ = ["Plan", "canonical_table", "date_columns", "read_team_files", "save_team_files"]
 
 Plan = Callable[[Mapping[str, bytes | None]], Mapping[str, bytes]]
 """Files on disk (name -> bytes, ``None`` when missing) -> the new content of changed files."""
+
+
+def canonical_table(name: str, raw: bytes | None) -> str | None:
+    """Table ``name`` as the kit writes it (``None`` when ``raw`` has errors; a missing file is
+    the empty table), so two files can be compared by what they hold, not how they are spelt.
+
+    Examples
+    --------
+    >>> canonical_table("serves", b"to_role,from_role\\r\\ng,d\\r\\n")
+    'from_role,to_role\\nd,g\\n'
+    >>> canonical_table("serves", None)
+    'from_role,to_role\\n'
+    """
+    spec = TABLES[name]
+    if raw is None:
+        return table_text(name, empty_frame(name))
+    typed, problems = validate_rows(spec, parse_csv(raw, spec.filename), spec.filename)
+    return None if errors(problems) else table_text(name, typed)
+
+
+def date_columns(name: str) -> list[str]:
+    """The columns of table ``name`` that hold dates.
+
+    Examples
+    --------
+    >>> date_columns("plan")
+    ['due']
+    """
+    model = TABLES[name].model
+    found = []
+    for column in TABLES[name].columns:
+        annotation = model.model_fields[column].annotation
+        if dt.date in (annotation, *get_args(annotation)):
+            found.append(column)
+    return found
 
 
 def read_team_files(path: Path | str, root: Path | str | None = None) -> dict[str, bytes | None]:
