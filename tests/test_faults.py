@@ -10,6 +10,7 @@ zip is hostile.
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import errno
 import json
 import os
@@ -370,3 +371,71 @@ def test_import_orgchart_force_goes_through_the_safe_save(workshop, tmp_path):
     assert result.exit_code == 0, result.output
     assert [p.read_bytes() for p in (fresh / ".history").glob("*.roles.csv")] == [first]
     assert Workbook.load(fresh).problems == []
+
+
+# --------------------------------------------------------------------------- dates and the calendar
+def _plan(workshop: Path, dues: dict[str, str]) -> Path:
+    """Write plan.csv by hand (as a text editor would): one action per (id, due date)."""
+    wb = Workbook.load(workshop / "teams" / SLUG)
+    touchpoint = wb["journey"].loc[0, "touchpoint_id"]
+    owner = wb["roles"].loc[1, "role_id"]
+    lines = ["action_id,touchpoint_id,kind,action,owner_role,due"]
+    lines += [
+        f"{aid},{touchpoint},do,Act {n},{owner},{due}" for n, (aid, due) in enumerate(dues.items())
+    ]
+    plan = workshop / "teams" / SLUG / "plan.csv"
+    plan.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return plan
+
+
+def test_a_year_past_2100_is_refused_and_the_calendar_never_overflows(workshop, tmp_path):
+    _plan(workshop, {"A1": "9999-12-31", "A2": "2026-12-01"})
+    result = _run("validate", workshop)
+    assert result.exit_code == 1
+    assert (
+        f"teams/{SLUG}/plan.csv:2:due: got '9999-12-31'; the year 9999 is past 2100; expected "
+        f"a date written YYYY-MM-DD up to 2100-12-31 (a typo in the year?)"
+    ) in result.output.splitlines()
+    out = tmp_path / "plan.ics"
+    result = _run("calendar", workshop, "--out", out)
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[-1].startswith(f"Wrote {out}: 1 due date(s) and ")
+
+
+def test_a_year_typo_is_warned_and_check_ins_are_capped(workshop, tmp_path):
+    import time
+
+    from kit.store.workshop import Workshop
+
+    day = Workshop(workshop).info["date"]
+    _plan(workshop, {"A1": "2062-04-01", "A2": "2027-01-01"})
+    result = _run("validate", workshop)
+    assert result.exit_code == 0, result.output
+    years = 2062 - dt.date.fromisoformat(str(day)).year
+    assert (
+        f"teams/{SLUG}/plan.csv:2:due: warning: 2062-04-01 is {years} years after the workshop "
+        f"({day}); expected a due date within 3 years (a typo in the year?)"
+    ) in result.output.splitlines()
+    out = tmp_path / "plan.ics"
+    started = time.perf_counter()
+    result = _run("calendar", workshop, "--out", out)
+    assert time.perf_counter() - started < 30
+    assert result.exit_code == 0, result.output
+    assert f"Wrote {out}: 2 due date(s) and 12 check-in(s)." in result.output
+    assert (
+        f"{SLUG}: warning: the last due date, 2062-04-01, is more than 12 check-ins away; "
+        f"check-ins stop at "
+    ) in result.output
+
+
+def test_calendar_uids_are_unique_for_look_alike_action_ids(workshop, tmp_path):
+    _plan(
+        workshop, {"Aé": "2026-12-01", "Aè": "2026-12-02", "A 3": "2026-12-03", "A_3": "2026-12-04"}
+    )
+    out = tmp_path / "plan.ics"
+    assert _run("calendar", workshop, "--out", out).exit_code == 0
+    import icalendar
+
+    events = icalendar.Calendar.from_ical(out.read_bytes()).walk("VEVENT")
+    due = [str(e["UID"]) for e in events if str(e["SUMMARY"]).startswith("Due:")]
+    assert len(due) == len(set(due)) == 4

@@ -20,7 +20,15 @@ import re
 from dataclasses import dataclass, field
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, RootModel, field_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    RootModel,
+    field_validator,
+)
 
 LEVELS: tuple[str, ...] = ("customer", "frontline", "support", "manager", "executive")
 """Pyramid levels from the top of the upside-down pyramid (customers) to the bottom."""
@@ -124,7 +132,21 @@ Bool = Annotated[bool, BeforeValidator(_strict_bool)]
 Score = Annotated[int, BeforeValidator(_whole_number), Field(ge=1, le=5)]
 OptScore = Annotated[Annotated[int, Field(ge=1, le=5)] | None, BeforeValidator(_whole_number)]
 OptFloat = Annotated[float | None, BeforeValidator(_blank_to_none)]
-OptDate = Annotated[dt.date | None, BeforeValidator(_blank_to_none)]
+LAST_YEAR = 2100
+"""Latest year a date may have: later is a typo (and past what calendars handle)."""
+
+
+def _sane_year(value: dt.date | None) -> dt.date | None:
+    if value is not None and value.year > LAST_YEAR:
+        raise ValueError(
+            f"the year {value.year} is past {LAST_YEAR}; expected a date written YYYY-MM-DD "
+            f"up to {LAST_YEAR}-12-31 (a typo in the year?)"
+        )
+    return value
+
+
+OptDate = Annotated[dt.date | None, BeforeValidator(_blank_to_none), AfterValidator(_sane_year)]
+Date = Annotated[dt.date, AfterValidator(_sane_year)]
 
 
 class Row(BaseModel):
@@ -237,7 +259,7 @@ class ResultRow(Row):
     """A measured value of an action's metric on a date."""
 
     action_id: Text
-    date: dt.date
+    date: Date
     value: float
 
 

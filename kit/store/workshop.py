@@ -28,6 +28,7 @@ from kit.formatting import slugify
 from kit.resources import cases as available_cases
 from kit.resources import datasets_dir
 from kit.store.csvio import atomic_write
+from kit.store.dates import due_date_warnings
 from kit.store.problems import KitError, Problem, display_path
 from kit.store.safeyaml import load_yaml, parse_yaml
 from kit.store.schema import WorkshopFile
@@ -331,6 +332,10 @@ class Workshop:
         problems += self.refused()
         for team in self.teams():
             problems += validate_team(team.path, root=self.path)
+            plan = team.path / "plan.csv"
+            raw, _ = read_bytes(plan, plan.name)
+            shown = display_path(plan, self.path)
+            problems += due_date_warnings(raw, self.info.get("date"), shown)
         return problems
 
 
@@ -440,6 +445,11 @@ def create_workshop(
     return workshop
 
 
+def _iso(value: Any) -> str | None:
+    """A date from YAML (a date or its text) as ``YYYY-MM-DD``, or ``None``."""
+    return value.isoformat() if isinstance(value, dt.date) else (str(value) if value else None)
+
+
 def create_demo(
     path: Path | str, *, case: str = "laurie-hospitality", force: bool = False
 ) -> Workshop:
@@ -459,6 +469,7 @@ def create_demo(
         case=case,
         teams=[],
         title=f"Demo: {load_case(case)['title']}",
+        date=_iso(load_case(case).get("workshop_date")),  # the sample plans are due after it
         facilitator="Demo facilitator",
         force=force,
     )
