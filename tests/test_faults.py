@@ -439,3 +439,50 @@ def test_calendar_uids_are_unique_for_look_alike_action_ids(workshop, tmp_path):
     events = icalendar.Calendar.from_ical(out.read_bytes()).walk("VEVENT")
     due = [str(e["UID"]) for e in events if str(e["SUMMARY"]).startswith("Due:")]
     assert len(due) == len(set(due)) == 4
+
+
+# --------------------------------------------------------------------------- text
+def test_one_name_rule_at_input_and_in_validation(tmp_path):
+    result = _run("new", tmp_path / "ws", "--team", "Night\x1b[2J")
+    assert result.exit_code == 1
+    assert result.output == (
+        "Error: team name 'Night\\x1b[2J' is refused: it contains control characters; expected "
+        "plain text\n"
+    )
+    assert not (tmp_path / "ws").exists() or not list((tmp_path / "ws").rglob("team.yaml"))
+    team = create_workshop(tmp_path / "w2", teams=["Blue"]).path / "teams" / "blue"
+    chart = tmp_path / "chart.csv"
+    chart.write_text("id,title,reports_to\nceo,CEO,\ndesk,De\x1b[31msk,ceo\n")
+    before = _data(team)
+    result = _run("import-orgchart", chart, "--out", team)
+    assert result.exit_code == 1
+    shown = [line for line in result.output.splitlines() if line.startswith("error: ")]
+    assert shown == [
+        f"error: {team}/roles.csv:4:name: got 'De\\x1b[31msk'; it contains control characters; "
+        f"expected plain text"
+    ]
+    assert _data(team) == before
+
+
+def test_bidi_controls_are_escaped_on_the_terminal(workshop):
+    roles = workshop / "teams" / SLUG / "roles.csv"
+    roles.write_text(roles.read_text() + "rlo,Hotel \u202eguest,ki\u202eng\n")
+    result = _run("validate", workshop)
+    assert result.exit_code == 1
+    assert "\u202e" not in result.output
+    assert (
+        f"teams/{SLUG}/roles.csv:{len(roles.read_text().splitlines())}:level: got "
+        f"'ki\\u202eng'; expected one of: customer, frontline, support, manager, executive"
+    ) in result.output.splitlines()
+
+
+def test_teams_sort_naturally(tmp_path):
+    from kit.store.workshop import Workshop
+
+    ws = create_workshop(tmp_path / "ws", teams=["Team 10", "Team 2", "Team 1", "Team 100"])
+    assert [t.slug for t in Workshop(ws.path).teams()] == [
+        "team-1",
+        "team-2",
+        "team-10",
+        "team-100",
+    ]

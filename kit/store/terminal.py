@@ -20,7 +20,7 @@ __all__ = ["safe_text"]
 _LONG = 120
 
 
-def safe_text(text: str) -> str:
+def safe_text(text: str, limit: int | None = _LONG) -> str:
     r"""User text safe for a terminal: control and format characters escaped, long text cut.
 
     Format characters include the bidi controls (U+202A–U+202E, U+2066–U+2069) that reorder
@@ -43,6 +43,6 @@ def safe_text(text: str) -> str:
         else:
             out.append(char)
     shown = "".join(out)
-    if len(text) > _LONG:
-        shown = shown[:_LONG] + f"… ({len(text)} characters in all)"
+    if limit is not None and len(text) > limit:
+        shown = shown[:limit] + f"… ({len(text)} characters in all)"
     return shown

@@ -33,6 +33,7 @@ from kit.store.csvio import CsvTable, csv_text, parse_csv
 from kit.store.problems import Problem
 from kit.store.safeyaml import parse_yaml
 from kit.store.schema import REFLECTION_QUESTIONS, TABLES, ReflectionsFile, TableSpec, TeamFile
+from kit.store.terminal import safe_text
 
 TEAM_FILE = "team.yaml"
 REFLECTIONS_FILE = "reflections.yaml"
@@ -44,14 +45,15 @@ CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 
 def printable(text: str) -> str:
-    """Text safe to print on a terminal: control characters shown as ``\\xNN`` escapes.
+    """Text safe to print on a terminal: control characters shown as ``\\xNN`` escapes, and
+    format characters (the bidi controls that reverse what follows) as ``\\uNNNN``.
 
     Examples
     --------
     >>> print(printable("Night" + chr(27) + "[31m shift"))
     Night\\x1b[31m shift
     """
-    return CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+    return safe_text(text, limit=None)
 
 
 def clean(problem: Problem) -> Problem:
