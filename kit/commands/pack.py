@@ -56,13 +56,26 @@ def collect(directory: Path, zips: tuple[Path, ...], prefer: str | None) -> None
     from kit.room.pack import PackError
 
     failed = conflicts = 0
-    for path in zips:
+    done: list[str] = []
+    for position, path in enumerate(zips):
         try:
             result = collect_zip(directory, path, prefer=prefer)
         except PackError as exc:
             click.secho(str(exc), fg="red", err=True)
             failed += 1
             continue
+        except KeyboardInterrupt:
+            rest = [str(z) for z in zips[position:]]
+            click.secho(
+                f"Interrupted: collected {', '.join(done) or 'no zip'}; not collected: "
+                f"{', '.join(rest)} ({rest[0]}: its team's files were written completely or not "
+                f"at all, as one change). Run the command again for the zips not "
+                f"collected.",
+                fg="yellow",
+                err=True,
+            )
+            raise SystemExit(130) from None
+        done.append(str(path))
         conflicts += len(result.conflicts)
         click.echo(result.summary())
     if conflicts:
