@@ -486,3 +486,20 @@ def test_teams_sort_naturally(tmp_path):
         "team-10",
         "team-100",
     ]
+
+
+def test_decimal_commas_in_a_semicolon_file_are_read_with_a_warning(workshop):
+    roles = workshop / "teams" / SLUG / "roles.csv"
+    text = roles.read_text().replace(",", ";")
+    lines = text.splitlines()
+    cells = lines[2].split(";")
+    cells[3] = "2,5"  # headcount, as a French or German spreadsheet writes it
+    lines[2] = ";".join(cells)
+    roles.write_text("\n".join(lines) + "\n")
+    result = _run("validate", workshop)
+    assert result.exit_code == 0, result.output
+    assert (
+        f"teams/{SLUG}/roles.csv:3:headcount: warning: read '2,5' as 2.5 (a decimal comma)"
+        in result.output.splitlines()
+    )
+    assert Workbook.load(workshop / "teams" / SLUG)["roles"].loc[1, "headcount"] == 2.5

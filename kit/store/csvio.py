@@ -55,6 +55,9 @@ class CsvTable:
     raw: bytes | None = None
     readable: bool = True
     """False when the file is not a CSV file at all (its content was not read)."""
+    delimiter: str = ","
+    """The delimiter the file was read with (``;`` files from European spreadsheets use decimal
+    commas: :func:`kit.store.validation.validate_rows` reads ``3,5`` as 3.5 in number columns)."""
 
 
 def protect_cell(text: str) -> str:
@@ -232,6 +235,7 @@ def parse_csv(raw: bytes, shown: str) -> CsvTable:
                 "warning",
             )
         )
+    table.delimiter = delimiter
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     record_number = 0
     try:
