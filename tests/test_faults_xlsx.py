@@ -225,3 +225,51 @@ def test_a_full_disk_stops_import_xlsx_with_one_line(disk, tmp_path):  # noqa: F
     assert result.exit_code == 1
     assert result.stderr == f"Error: {team}: {FULL}\n"
     assert _snapshot(team) == before
+
+
+def _edit_in_folder(team: Path, row: int, text: str) -> None:
+    wb = Workbook.load(team)
+    journey = wb["journey"].copy()
+    journey.loc[row, "description"] = text
+    wb["journey"] = journey
+    wb.save()
+
+
+def test_edits_in_the_folder_since_the_export_merge_row_by_row(team, tmp_path):
+    book, out = _book(team, tmp_path)
+    ws = book["journey"]
+    ws.cell(row=3, column=_column(ws, "description")).value = "Edited in Excel"
+    book.save(out)
+    _edit_in_folder(team, 0, "Edited in the folder")  # after the export, another row
+    result = _run("import-xlsx", out, team)
+    assert result.exit_code == 0, result.output
+    journey = Workbook.load(team)["journey"]
+    assert list(journey["description"][:2]) == ["Edited in the folder", "Edited in Excel"]
+    assert Workbook.load(team).problems == []
+
+
+def test_a_row_changed_in_both_is_refused_then_forced(team, tmp_path):
+    book, out = _book(team, tmp_path)
+    ws = book["journey"]
+    touchpoint = ws.cell(row=2, column=_column(ws, "touchpoint_id")).value
+    ws.cell(row=2, column=_column(ws, "description")).value = "Excel version"
+    book.save(out)
+    _edit_in_folder(team, 0, "Folder version")
+    before = _snapshot(team)
+    result = _run("import-xlsx", out, team)
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"Error: t.xlsx: not imported: 1 row(s) changed both in the team folder and in t.xlsx "
+        f"since the export:\n"
+        f"  journey.csv, row touchpoint_id={touchpoint}, description: the team folder "
+        f"'Folder version', t.xlsx 'Excel version'\n"
+        f"What to do: compare them, then import with --force to keep t.xlsx's values (the "
+        f"replaced versions stay in .history/), or export again and redo the edits in the new "
+        f"file.\n"
+    )
+    assert _snapshot(team) == before
+    result = _run("import-xlsx", out, team, "--force")
+    assert result.exit_code == 0, result.output
+    assert Workbook.load(team)["journey"].loc[0, "description"] == "Excel version"
+    kept = sorted((team / ".history").glob("*.journey.csv"))
+    assert kept[-1].read_bytes() == before["journey.csv"]

@@ -53,6 +53,7 @@ from kit.readwrite.xlsxread import (
     read_xlsx,
 )
 from kit.store.csvio import atomic_write, parse_csv
+from kit.store.filemerge import decide_file
 from kit.store.oserrors import naming
 from kit.store.problems import InvalidData, Problem, display_path, errors
 from kit.store.schema import TABLES
@@ -85,6 +86,8 @@ SHEETS: tuple[str, ...] = ("plan", "results", "journey", "roles", "serves", "nee
 """Sheet order of an exported file: what action owners look at first."""
 
 FORMAT = "servekit-xlsx 1"
+BASE_CHUNK = 30_000
+"""Characters of a table's exported text per cell of the hidden sheet (Excel holds 32,767)."""
 DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
 """First characters that make a spreadsheet treat text as a formula (OWASP CSV injection)."""
 
@@ -225,8 +228,12 @@ def export_xlsx(
     _put(stamps, 2, 1, "team")
     _put(stamps, 2, 2, team_dir.name)
     for r, name in enumerate(SHEETS, start=3):
+        raw = read_bytes(team_dir / TABLES[name].filename, name)[0]
         _put(stamps, r, 1, TABLES[name].filename)
-        _put(stamps, r, 2, _sha(read_bytes(team_dir / TABLES[name].filename, name)[0]) or "(none)")
+        _put(stamps, r, 2, _sha(raw) or "(none)")
+        text = "" if raw is None else raw.decode("utf-8", errors="replace")
+        for col, start in enumerate(range(0, len(text), BASE_CHUNK), start=3):
+            _put(stamps, r, col, text[start : start + BASE_CHUNK])  # the base of the row merge
     buffer = io.BytesIO()
     book.save(buffer)
     out = Path(out)
@@ -421,12 +428,61 @@ def import_xlsx(
             for f, text in new.items()
             if canonical_table(f.removesuffix(".csv"), disk.get(f)) != text
         }
+        if content.stamps.get("team") == team_dir.name:  # another team's file is never merged
+            changed = _merge_newer(source, content, changed, disk, force)
         if not force:
             _refuse_newer(source, team_dir, root, content.stamps, changed, disk)
         return changed
 
     written = save_team_files(team_dir, plan, root=root)
     return [team_dir / f for f in written]
+
+
+def _merge_newer(
+    source: Path,
+    content: XlsxContent,
+    changed: dict[str, bytes],
+    disk: dict[str, bytes | None],
+    force: bool,
+) -> dict[str, bytes]:
+    """Merge row by row, against the exported text, each table changed in the folder since.
+
+    A row both changed differently refuses the import (``force``: the file's values win, the
+    replaced version stays in ``.history/``). Tables without an exported text (an older export,
+    a file not made by the kit) are left to :func:`_refuse_newer`.
+    """
+    merged = dict(changed)
+    clashes = []
+    for filename, new in changed.items():
+        current, stamp = disk.get(filename), content.stamps.get(filename)
+        base = content.bases.get(filename)
+        if current is None or stamp == _sha(current) or base is None:
+            continue
+        decision = decide_file(
+            filename,
+            current,
+            new,
+            stamp,
+            base,
+            "zip" if force else None,
+            sides=("the team folder", source.name),
+        )
+        clashes += decision.clashes
+        if decision.write is None:
+            del merged[filename]
+        else:
+            merged[filename] = decision.write
+        content.stamps[filename] = _sha(current)  # merged: no longer "newer"
+    if clashes and not force:
+        raise XlsxError(
+            f"{source.name}: not imported: {len(clashes)} row(s) changed both in the team "
+            f"folder and in {source.name} since the export:\n"
+            + "\n".join(f"  {c}" for c in clashes)
+            + f"\nWhat to do: compare them, then import with --force to keep {source.name}'s "
+            f"values (the replaced versions stay in .history/), or export again and redo the "
+            f"edits in the new file."
+        )
+    return merged
 
 
 def _refuse_newer(

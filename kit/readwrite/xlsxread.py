@@ -115,6 +115,8 @@ class XlsxContent:
     """Formula cells, Excel errors and merged cells (errors), hidden sheets, macros (warnings)."""
     merged: dict[str, set[str]] = field(default_factory=dict)
     """Sheet title -> the cells that lie in a merged range."""
+    bases: dict[str, str] = field(default_factory=dict)
+    """Table file -> its text at export time (the base of the row merge on import)."""
 
 
 def _refuse(path: Path, what: str) -> XlsxError:
@@ -295,6 +297,7 @@ def read_xlsx(path: Path | str) -> XlsxContent:
         if ws.title.casefold() == STAMP_SHEET:
             rows = [[_cell_text(c) for c in r] for r in ws.iter_rows()]
             content.stamps = {r[0]: r[1] for r in rows if len(r) >= 2 and r[0]}
+            content.bases = {r[0]: "".join(r[2:]) for r in rows if len(r) > 2 and r[0]}
             continue
         if ws.sheet_state != "visible":
             how = (

@@ -49,7 +49,6 @@ import zlib
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-from kit.room.collectmerge import Decision, decide_file, history_name
 from kit.room.pack import (
     FORMATS,
     IGNORED_TOP,
@@ -62,6 +61,7 @@ from kit.room.pack import (
 )
 from kit.room.teamnotebooks import NOTEBOOKS_DIR
 from kit.store.csvio import atomic_write
+from kit.store.filemerge import Decision, decide_file, history_name
 from kit.store.oserrors import naming
 from kit.store.problems import InvalidData, Problem, errors
 from kit.store.teamsave import save_team_files

@@ -1,4 +1,7 @@
-"""How ``collect`` settles one file: the laptop's version, the workshop's, and the packed base.
+"""How a whole file coming back settles with the team's copy: against the base it started from.
+
+``collect`` (a laptop's zip, against the packed base) and ``import-xlsx`` (an Excel file, against
+the exported base) both end here.
 
 For each file of a zip, :func:`decide_file` compares three versions — the workshop's copy now,
 the zip's, and the base the pack recorded (its hash, and for the team's own files its text) — and
@@ -67,15 +70,19 @@ class Decision:
     """Versions to keep in ``.history/``: ("zip" | "workshop." | "", bytes)."""
 
 
-def _clash_line(name: str, clash: Clash) -> str:
+SIDES = ("workshop", "laptop")
+"""How the two sides are named in clashes: the team's copy, and what comes back."""
+
+
+def _clash_line(name: str, clash: Clash, sides: tuple[str, str] = SIDES) -> str:
     where = f"{name}, row {clash.row}" if clash.row else name
     if clash.column is None:
         theirs = "deleted the row" if clash.theirs is None else "changed it"
         mine = "deleted it" if clash.mine is None else "changed it"
-        return f"{where}: the workshop {theirs}, the laptop {mine}"
+        return f"{where}: the {sides[0]} {theirs}, the {sides[1]} {mine}"
     return (
-        f"{where}, {safe_text(clash.column)}: workshop {safe_text(repr(clash.theirs))}, "
-        f"laptop {safe_text(repr(clash.mine))}"
+        f"{where}, {safe_text(clash.column)}: {sides[0]} {safe_text(repr(clash.theirs))}, "
+        f"{sides[1]} {safe_text(repr(clash.mine))}"
     )
 
 
@@ -139,6 +146,7 @@ def decide_file(
     prefer: str | None,
     *,
     keep_old: bool = False,
+    sides: tuple[str, str] = SIDES,
 ) -> Decision:
     """Decide one file (``name`` relative to the workshop); see the module's text.
 
@@ -154,6 +162,8 @@ def decide_file(
         Which side wins a clash (``None``: the clash is only reported).
     keep_old : bool
         Keep a replaced version in ``.history/`` (files outside the team's safe save).
+    sides : (str, str)
+        How clashes name the team's copy and what comes back.
 
     Returns
     -------
@@ -171,7 +181,7 @@ def decide_file(
     merged = _merge(filename, base_text, current, zipped, prefer) if base_text else None
     if merged is not None:
         data, found = merged
-        clashes = [_clash_line(name, c) for c in found]
+        clashes = [_clash_line(name, c, sides) for c in found]
         keep = []
         if found and prefer == "zip" and current is not None:
             keep = [("workshop.", current)]
@@ -179,7 +189,7 @@ def decide_file(
             keep = [("zip", zipped)]
         outcome = "merged" if data != current else "unchanged"
         return Decision(name, outcome, data if data != current else None, clashes, keep)
-    what = "was deleted in the workshop" if current is None else "changed on both sides"
+    what = f"was deleted in the {sides[0]}" if current is None else "changed on both sides"
     clash = f"{name}: {what} (a whole file: it cannot be merged row by row)"
     if prefer == "zip":
         keep = [("workshop.", current)] if current is not None else []
