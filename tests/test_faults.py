@@ -14,6 +14,7 @@ import datetime as dt
 import errno
 import json
 import os
+import shutil
 import subprocess
 import zipfile
 from pathlib import Path
@@ -503,3 +504,17 @@ def test_decimal_commas_in_a_semicolon_file_are_read_with_a_warning(workshop):
         in result.output.splitlines()
     )
     assert Workbook.load(workshop / "teams" / SLUG)["roles"].loc[1, "headcount"] == 2.5
+
+
+def test_a_full_disk_stops_notebooks_with_one_line_naming_the_file(disk):
+    point = disk("3m")
+    ws = create_workshop(point / "ws", teams=["Blue"]).path
+    shutil.rmtree(ws / "notebooks")
+    _fill(point)
+    result = _run("notebooks", ws)
+    assert result.exit_code == 1
+    from kit.room.teamnotebooks import participant_notebooks
+
+    first = participant_notebooks()[0].name
+    assert result.output == f"Error: {ws / 'notebooks' / 'blue' / first}: {FULL}\n"
+    assert not list((ws / "notebooks").rglob("*.ipynb"))

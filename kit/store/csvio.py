@@ -31,6 +31,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from kit.store.oserrors import naming
 from kit.store.problems import Problem
 
 BOM = b"\xef\xbb\xbf"
@@ -347,7 +348,7 @@ def atomic_write(path: Path, data: bytes | str) -> None:
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         os.fchmod(fd, _mode_for(path))  # mkstemp makes 0600; keep the file as readable as before
-        with os.fdopen(fd, "wb") as handle:
+        with naming(path), os.fdopen(fd, "wb") as handle:  # a full disk names the file
             handle.write(payload)
             handle.flush()
             os.fsync(handle.fileno())
