@@ -36,7 +36,7 @@ from kit.report.cache import MANIFEST_DIR, SYNTHESIS_MARKER, running_marker, wri
 from kit.report.export import write_file
 from kit.report.models import Job, Status, TeamResult
 from kit.report.pages import SYNTHESIS_PAGE, failure_page
-from kit.store.oserrors import MACHINE_ERRNOS, machine_fault, os_error_message
+from kit.store.oserrors import MACHINE_ERRNOS, machine_fault, naming, os_error_message
 from kit.store.problems import InvalidData
 
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
@@ -166,9 +166,10 @@ def run_job(job: Job) -> TeamResult:
     out = Path(job.out)
     result = TeamResult(slug=job.slug, name=job.slug, status=Status.FAILED, digest=job.digest)
     running = running_marker(out, job.slug)
-    running.write_text(str(os.getpid()))
     team = job.kind == "team"
     try:
+        with naming(running):  # a full disk fails here: a failure page, not a crash
+            running.write_text(str(os.getpid()))
         (_build if team else _build_synthesis)(job, result)
     except Exception as exc:  # last resort: a bug must still give the team a failure page
         result.status = Status.FAILED
