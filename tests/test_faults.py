@@ -518,3 +518,19 @@ def test_a_full_disk_stops_notebooks_with_one_line_naming_the_file(disk):
     first = participant_notebooks()[0].name
     assert result.output == f"Error: {ws / 'notebooks' / 'blue' / first}: {FULL}\n"
     assert not list((ws / "notebooks").rglob("*.ipynb"))
+
+
+def test_a_name_too_long_for_the_disk_is_named_as_asked(workshop, tmp_path):
+    for args, suffix in (
+        (["pack", workshop, "--team", SLUG, "--out"], ".zip"),
+        (["calendar", workshop, "--out"], ".ics"),
+    ):
+        out = tmp_path / ("n" * 300 + suffix)
+        result = _run(*args, out)
+        assert result.exit_code == 1
+        shown = f"{out}"[:120] + f"… ({len(str(out))} characters in all)"
+        assert result.output == (
+            f"Error: {shown}: the name is too long for this disk (File name too long); use a "
+            f"shorter file or folder name\n"
+        )
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["ws"]

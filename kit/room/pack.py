@@ -297,9 +297,12 @@ def pack_team(workshop_dir: Path | str, team: str, out: Path | str) -> Path:
     members[MANIFEST] = json.dumps(manifest, indent=1, sort_keys=True).encode("utf-8")
     members[README] = _readme(slug, manifest["name"]).encode("utf-8")
     out.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.NamedTemporaryFile(
-        dir=out.parent, prefix=f".{out.name}.", suffix=".tmp", delete=False
-    ) as handle:
+    with (
+        naming(out),
+        tempfile.NamedTemporaryFile(
+            dir=out.parent, prefix=f".{out.name}.", suffix=".tmp", delete=False
+        ) as handle,
+    ):
         tmp = Path(handle.name)
     try:
         with naming(out), zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED) as archive:

@@ -96,7 +96,8 @@ def machine_fault(ename: str, evalue: str) -> str | None:
 
 @contextlib.contextmanager
 def naming(path: Path | str) -> Iterator[None]:
-    """Give an :class:`OSError` raised without a file name (``os.write``…) the name ``path``.
+    """Give an :class:`OSError` raised without a file name (``os.write``…) the name ``path``;
+    a name too long is named as asked (``path``), not as the temporary file beside it.
 
     Examples
     --------
@@ -110,6 +111,7 @@ def naming(path: Path | str) -> Iterator[None]:
     try:
         yield
     except OSError as exc:
-        if exc.filename is None and exc.errno is not None:
+        unnamed = exc.filename is None and exc.errno is not None
+        if unnamed or exc.errno == errno.ENAMETOOLONG:  # the name asked for, not a temp file's
             raise type(exc)(exc.errno, exc.strerror, str(path)) from exc
         raise
