@@ -58,6 +58,7 @@ __all__ = [
     "skipped",
     "walk_nofollow",
     "workshop_id",
+    "workshop_label",
 ]
 
 MANIFEST = "servekit-pack.json"
