@@ -45,6 +45,7 @@ from kit.store.cells import is_missing
 from kit.store.cells import text as cell_text
 
 __all__ = [
+    "natural_key",
     "Markup",
     "cell_text",
     "escape",
@@ -192,6 +193,18 @@ def wrap_lines(value: Any, width: int = 14, lines: int = 3) -> list[str]:
         if len(part) > width or (cut and i == len(parts) - 1):
             parts[i] = part[: width - 1].rstrip() + "…"
     return parts
+
+
+def natural_key(text: Any) -> tuple:
+    """Sort key putting "Team 2" before "Team 10" (numbers compared as numbers, case ignored).
+
+    Examples
+    --------
+    >>> sorted(["Team 10", "team 2", "Team 1", "Team 100"], key=natural_key)
+    ['Team 1', 'team 2', 'Team 10', 'Team 100']
+    """
+    parts = re.split(r"(\d+)", str(text).casefold())
+    return tuple((0, int(p), "") if p.isdigit() else (1, 0, p) for p in parts if p)
 
 
 def slugify(name: str, fallback: str | None = None) -> str:

@@ -18,7 +18,8 @@ import pytest
 from click.testing import CliRunner
 
 from kit.cli import main
-from kit.room.pack import MANIFEST, PackError, collect, pack_team
+from kit.room.collect import collect
+from kit.room.pack import MANIFEST, PackError, pack_team
 from kit.store.workbook import Workbook
 from kit.store.workshop import create_workshop
 
@@ -132,33 +133,64 @@ def test_repack_on_the_laptop_keeps_the_original_base(workshop, tmp_path):
     assert result.updated == [f"teams/{SLUG}/journey.csv"] and result.conflicts == []
 
 
-def test_stale_zip_never_overwrites_newer_work(workshop, tmp_path):
+def _edit_row(team_dir: Path, row: int, description: str) -> None:
+    wb = Workbook.load(team_dir)
+    journey = wb["journey"].copy()
+    journey.loc[row, "description"] = description
+    wb["journey"] = journey
+    wb.save()
+
+
+def test_edits_on_both_sides_merge_row_by_row(workshop, tmp_path):
+    zipped = pack_team(workshop, SLUG, tmp_path / "night.zip")
+    laptop = _unzip(zipped, tmp_path / "laptop")
+    _edit_row(laptop / "teams" / SLUG, 0, "Laptop edit")
+    back = _zip_folder(laptop, tmp_path / "back.zip")
+    _edit_row(workshop / "teams" / SLUG, 1, "Workshop edit")  # after the pack, another row
+    result = CliRunner().invoke(main, ["collect", str(workshop), str(back)], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    assert result.output == (
+        f"{SLUG} (back.zip): 1 merged with the workshop's changes (teams/{SLUG}/journey.csv)\n"
+    )
+    journey = Workbook.load(workshop / "teams" / SLUG)["journey"]
+    assert list(journey["description"][:2]) == ["Laptop edit", "Workshop edit"]
+    assert Workbook.load(workshop / "teams" / SLUG).problems == []
+
+
+def test_a_row_changed_on_both_sides_is_refused_then_settled_by_prefer(workshop, tmp_path):
     zipped = pack_team(workshop, SLUG, tmp_path / "night.zip")
     laptop = _unzip(zipped, tmp_path / "laptop")
     _edit_journey(laptop / "teams" / SLUG, "Laptop version")
     back = _zip_folder(laptop, tmp_path / "back.zip")
     _edit_journey(workshop / "teams" / SLUG, "Newer work on the server")  # after the pack
     newer = (workshop / "teams" / SLUG / "journey.csv").read_bytes()
-    laptop_version = (laptop / "teams" / SLUG / "journey.csv").read_bytes()
+    before = _snapshot(workshop)
+    touchpoint = Workbook.load(workshop / "teams" / SLUG)["journey"].loc[0, "touchpoint_id"]
 
     runner = CliRunner()
     result = runner.invoke(main, ["collect", str(workshop), str(back)], catch_exceptions=False)
-    assert result.exit_code == 0
-    assert (workshop / "teams" / SLUG / "journey.csv").read_bytes() == newer
-    kept = sorted((workshop / "teams" / SLUG / ".history").glob("*.from-back.journey.csv"))
-    assert [k.read_bytes() for k in kept] == [laptop_version]
-    shown = kept[0].relative_to(workshop).as_posix()
-    assert result.output.splitlines() == [
-        f"{SLUG} (back.zip): 1 conflict(s)",
-        f"  conflict: teams/{SLUG}/journey.csv changed in the workshop since the pack was "
-        f"made; the other version is kept at {shown}",
-        "1 conflict(s): compare each file with the version kept in .history/ and keep what "
-        "the team meant.",
-    ]
+    assert result.exit_code == 1
+    assert result.output == (
+        f"{back}: refused, nothing was written: 1 conflict(s): changed both on the laptop and "
+        f"in the workshop since the pack was made:\n"
+        f"  teams/{SLUG}/journey.csv, row touchpoint_id={touchpoint}, description: workshop "
+        f"'Newer work on the server', laptop 'Laptop version'\n"
+        f"What to do: compare the two, then run 'servekit collect {workshop} {back} --prefer "
+        f"zip' to keep the laptop's values, or '--prefer workshop' to keep the workshop's (the "
+        f"other version is kept in .history/)\n1 of 1 zip(s) refused\n"
+    )
+    assert _snapshot(workshop) == before
 
-    # --prefer zip: the team's version goes in, the newer work is kept in .history/
+    kept_workshop = collect(workshop, back, prefer="workshop")
+    assert (workshop / "teams" / SLUG / "journey.csv").read_bytes() == newer
+    ((name, kept_at),) = kept_workshop.conflicts
+    assert name == f"teams/{SLUG}/journey.csv" and ".from-back." in kept_at
+    assert (workshop / kept_at).read_bytes() == (laptop / name).read_bytes()
+
     swapped = collect(workshop, back, prefer="zip")
-    assert (workshop / "teams" / SLUG / "journey.csv").read_bytes() == laptop_version
+    assert Workbook.load(workshop / "teams" / SLUG)["journey"].loc[0, "description"] == (
+        "Laptop version"
+    )
     ((name, kept_at),) = swapped.conflicts
     assert (workshop / kept_at).read_bytes() == newer and ".workshop." in kept_at
 

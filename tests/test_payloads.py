@@ -55,7 +55,8 @@ def value(payload: str, where: str) -> str:
 
 
 def _plain(payload: str) -> bool:
-    """Team names and members refuse control characters (a clear message, tested elsewhere)."""
+    """Team names, members and role names refuse control characters (one name rule, issue 27;
+    a clear message, tested in test_faults.py)."""
     return not CONTROL.search(payload)
 
 
@@ -69,7 +70,10 @@ def _inject(team_dir: Path, payload: str) -> None:
         row = 1 if table == "roles" else 0  # roles row 0 is the customer
         for column in columns:
             frame[column] = frame[column].astype(object)
-            frame.at[frame.index[row], column] = value(payload, f"{table}.{column}")
+            text = value(payload, f"{table}.{column}")
+            if (table, column) == ("roles", "name") and not _plain(payload):
+                text = "Plain role name"  # names follow one rule (issue 27): no control chars
+            frame.at[frame.index[row], column] = text
         changes[table] = frame
     wb.set_tables(changes)
     name = value(payload, "team") if _plain(payload) else "Plain team name"
@@ -109,8 +113,8 @@ def test_every_payload_is_read_back_exactly(workshop):
         wb = Workbook.load(workshop / "teams" / f"p-{key}")
         assert wb["journey"]["description"].iloc[0] == _stored(payload, "journey.description")
         assert wb["plan"]["action"].iloc[0] == _stored(payload, "plan.action")
-        assert wb["roles"]["name"].iloc[1] == _stored(payload, "roles.name")
         if _plain(payload):
+            assert wb["roles"]["name"].iloc[1] == _stored(payload, "roles.name")
             assert wb.name == _stored(payload, "team")
 
 
@@ -371,7 +375,7 @@ def test_graphml_parses_back(workshop, tmp_path, key):
     path = write_graphml(build_graph(wb["roles"], wb["serves"]), tmp_path / "g.graphml")
     graph = nx.read_graphml(path)
     names = [str(d.get("name", "")) for _, d in graph.nodes(data=True)]
-    stored = _stored(PAYLOADS[key], "roles.name")
+    stored = _stored(PAYLOADS[key], "roles.name") if _plain(PAYLOADS[key]) else "Plain role name"
     # XML cannot hold ESC (written as U+FFFD) and reads a bare CR as a line break
     shown = re.sub(r"[\x00-\x08\x0b\x0c\x0e-\x1f]", "\ufffd", stored).replace("\r", "\n")
     assert shown in names, names

@@ -200,20 +200,28 @@ def test_import_writes_atomically_keeps_history_and_refuses_newer_work(tmp_path:
     book["results"].append(["A7", dt.datetime(2026, 6, 1), 12])
     book.save(tmp_path / "a.xlsx")
     old_results = (team / "results.csv").read_bytes()
-    # someone records a result in the notebook after the export
-    (team / "results.csv").write_bytes(old_results + b"A7,2026-05-20,15\n")
-    with pytest.raises(XlsxError) as err:
-        import_xlsx(tmp_path / "a.xlsx", team)
-    assert str(err.value) == (
-        "a.xlsx: not imported: a.xlsx was exported before these files last changed: "
-        "results.csv. Export again and redo the edits in the new file, or import with --force "
-        "to replace them (the replaced versions stay in .history/)."
-    )
-    (team / "results.csv").write_bytes(old_results)
+    # someone records a result in the notebook after the export: both rows are kept (issue 27:
+    # the row merge against the exported text; a clash on one row is in test_faults_xlsx.py)
+    newer = old_results + b"A7,2026-05-20,15\n"
+    (team / "results.csv").write_bytes(newer)
     written = import_xlsx(tmp_path / "a.xlsx", team)
     assert written == [team / "results.csv"]
-    assert (team / "results.csv").read_text().endswith("A7,2026-06-01,12\n")
-    assert [p.read_bytes() for p in (team / ".history").glob("*.results.csv")] == [old_results]
+    text = (team / "results.csv").read_text()
+    assert "A7,2026-05-20,15\n" in text and "A7,2026-06-01,12\n" in text
+    assert [p.read_bytes() for p in (team / ".history").glob("*.results.csv")] == [newer]
+    # a file not made by the kit has no exported text to merge against: still refused
+    book = openpyxl.load_workbook(tmp_path / "a.xlsx")
+    del book["_servekit"]
+    book.save(tmp_path / "plain.xlsx")
+    (team / "results.csv").write_bytes(old_results + b"A7,2026-05-27,16\n")
+    with pytest.raises(XlsxError) as err:
+        import_xlsx(tmp_path / "plain.xlsx", team)
+    assert str(err.value) == (
+        "plain.xlsx: not imported: plain.xlsx was not made by `servekit export-xlsx`, so the "
+        "kit cannot tell whether the team's files are newer: results.csv. Export again and "
+        "redo the edits in the new file, or import with --force to replace them (the replaced "
+        "versions stay in .history/)."
+    )
 
 
 def test_cli_export_and_import_with_bad_input(tmp_path: Path):

@@ -116,6 +116,8 @@ def import_orgchart(**options: Any) -> None:
     """
     try:
         code = _run(ImportOptions(**options))
+    except OSError:  # the machine's problem: the CLI's one handler names the file
+        raise
     except Exception as exc:  # noqa: BLE001 - the CLI promise: a message, never a traceback
         from kit.store.problems import KitError
 
@@ -125,9 +127,6 @@ def import_orgchart(**options: Any) -> None:
                 _print_problems(problems)
             else:
                 click.secho(f"error: {exc}", fg="red", err=True)
-        elif isinstance(exc, OSError):
-            where = exc.filename if exc.filename else ""
-            click.secho(f"error: {where}: {exc.strerror or exc}", fg="red", err=True)
         else:
             click.secho(
                 f"error: import-orgchart failed unexpectedly ({type(exc).__name__}: "

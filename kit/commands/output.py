@@ -39,6 +39,7 @@ def print_problems(
     tag: bool = False,
     most: int | None = None,
     summary: str | None = None,
+    most_errors: int | None = None,
 ) -> int:
     """Print problems (errors first, then at most ``most`` warnings) and a one-line summary.
 
@@ -55,6 +56,9 @@ def print_problems(
     summary : str, optional
         The summary line instead of "N error(s), M warning(s)"; ``{errors}`` is replaced by the
         number of errors.
+    most_errors : int, optional
+        Show at most this many errors, then "… and N more error(s)" (a million-row sheet must
+        not print a million lines).
 
     Returns
     -------
@@ -69,8 +73,10 @@ def print_problems(
     """
     found = errors(problems)
     warnings = [p for p in problems if not p.is_error]
-    for problem in found:
+    for problem in found if most_errors is None else found[:most_errors]:
         click.secho(problem_line(problem, tag=tag), fg="red")
+    if most_errors is not None and len(found) > most_errors:
+        click.secho(f"… and {len(found) - most_errors} more error(s)", fg="red")
     shown = warnings if most is None else warnings[:most]
     for problem in shown:
         click.secho(problem_line(problem), fg="yellow")

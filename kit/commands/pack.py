@@ -40,28 +40,42 @@ def pack(directory: Path, team: str, out: Path) -> None:
 @click.option(
     "--prefer",
     type=click.Choice(["workshop", "zip"]),
-    default="workshop",
-    show_default=True,
-    help="On a conflict, which version stays in place (the other goes to .history/).",
+    default=None,
+    help="Settle rows changed differently on both sides with this side's values (the other "
+    "version is kept in .history/). Without it such a zip is refused.",
 )
-def collect(directory: Path, zips: tuple[Path, ...], prefer: str) -> None:
+def collect(directory: Path, zips: tuple[Path, ...], prefer: str | None) -> None:
     """Bring teams' work back from zips made by 'servekit pack'.
 
-    Each zip is checked first (only files under teams/<team>/ and notebooks/<team>/, valid
-    team data); a refused zip writes nothing. Files changed in the workshop since the pack are
-    conflicts: never silently overwritten, the other version kept in .history/.
+    Each zip is checked first (size, names, manifest, only files under teams/<team>/ and
+    notebooks/<team>/, valid team data); a refused zip writes nothing. The team's files are
+    merged row by row with the workshop's changes since the pack; a row changed differently on
+    both sides refuses the zip unless --prefer says which side wins.
     """
+    from kit.room.collect import collect as collect_zip
     from kit.room.pack import PackError
-    from kit.room.pack import collect as collect_zip
 
     failed = conflicts = 0
-    for path in zips:
+    done: list[str] = []
+    for position, path in enumerate(zips):
         try:
             result = collect_zip(directory, path, prefer=prefer)
         except PackError as exc:
             click.secho(str(exc), fg="red", err=True)
             failed += 1
             continue
+        except KeyboardInterrupt:
+            rest = [str(z) for z in zips[position:]]
+            click.secho(
+                f"Interrupted: collected {', '.join(done) or 'no zip'}; not collected: "
+                f"{', '.join(rest)} ({rest[0]}: its team's files were written completely or not "
+                f"at all, as one change). Run the command again for the zips not "
+                f"collected.",
+                fg="yellow",
+                err=True,
+            )
+            raise SystemExit(130) from None
+        done.append(str(path))
         conflicts += len(result.conflicts)
         click.echo(result.summary())
     if conflicts:

@@ -9,7 +9,10 @@ from pathlib import Path
 
 import click
 
-from kit.commands.output import print_problems
+from kit.commands.output import print_problems, problem_line
+
+MOST_ERRORS = 50
+"""Errors printed by import-xlsx before '… and N more'."""
 
 __all__ = ["export_xlsx_command", "import_xlsx_command"]
 
@@ -64,12 +67,15 @@ def import_xlsx_command(source: Path, team_dir: Path, force: bool) -> None:
     from kit.readwrite.xlsx import import_xlsx
     from kit.store.problems import InvalidData
 
+    warnings: list = []
     try:
-        written = import_xlsx(source, team_dir, force=force, root=team_dir)
+        written = import_xlsx(source, team_dir, force=force, root=team_dir, warnings=warnings)
     except InvalidData as exc:
-        print_problems(exc.problems)
+        print_problems(exc.problems, most_errors=MOST_ERRORS)
         click.secho(f"Not imported: nothing in {team_dir} was changed.", fg="red", err=True)
         raise SystemExit(1) from None
+    for problem in warnings:  # every warning, also when the import went through
+        click.secho(problem_line(problem), fg="yellow", err=True)
     if not written:
         click.echo(f"Nothing to import: the team's tables already match {source.name}.")
         return

@@ -10,8 +10,10 @@
 
 All user text goes into the calendar as iCalendar TEXT values, which the library escapes per the
 RFC (backslash, comma, semicolon, new line), so an action's wording can never add a property or
-an event. Event UIDs are stable (team, action and date), so importing an updated file again
-updates the events instead of duplicating them.
+an event. Event UIDs are stable and unique (a hash of the team, the action id and the kind of
+event), so importing an updated file again updates the events instead of duplicating them, and two
+actions never share one. At most :data:`MAX_CHECKINS` check-ins are made per team, and a due date
+past :data:`kit.store.schema.LAST_YEAR` gets no event: a year typed wrong cannot fill a calendar.
 
 Examples
 --------
@@ -26,7 +28,8 @@ Examples
 from __future__ import annotations
 
 import datetime as dt
-import re
+import hashlib
+import json
 from pathlib import Path
 from typing import Any
 
@@ -35,7 +38,9 @@ import pandas as pd
 
 from kit.analyses.followup import FollowupData, read_team
 from kit.store.csvio import atomic_write
+from kit.store.oserrors import naming
 from kit.store.problems import Problem
+from kit.store.schema import LAST_YEAR
 from kit.store.validation import cell_text
 from kit.store.workshop import Workshop, is_workshop
 
@@ -49,8 +54,25 @@ RECORD_HOW = (
 )
 
 
+MAX_CHECKINS = 12
+"""Most follow-up check-ins per team (a year at the default spacing): a due date years ahead
+(a typo such as 2206) must not fill a calendar."""
+
+
 def _uid(*parts: str) -> str:
-    return "-".join(re.sub(r"[^A-Za-z0-9_.-]+", "_", p) for p in parts) + "@servekit"
+    """A stable, unique event UID: a hash of the team, the action id and the event's kind.
+
+    Examples
+    --------
+    >>> _uid("desk", "A\u00e9", "due") != _uid("desk", "A\u00e8", "due")
+    True
+    >>> _uid("desk", "A 3", "due") != _uid("desk", "A_3", "due")
+    True
+    >>> _uid("desk", "A1", "due") == _uid("desk", "A1", "due")
+    True
+    """
+    key = json.dumps(list(parts), ensure_ascii=False).encode("utf-8")
+    return f"{hashlib.sha256(key).hexdigest()[:32]}@servekit"
 
 
 def _due(value: Any) -> dt.date | None:
@@ -91,8 +113,12 @@ def team_events(
     *,
     every_weeks: int = EVERY_WEEKS,
     stamp: dt.datetime | None = None,
+    problems: list[Problem] | None = None,
 ) -> list[icalendar.Event]:
     """The due-date events and follow-up check-ins of one team.
+
+    At most :data:`MAX_CHECKINS` check-ins are made; a due date past
+    :data:`kit.store.schema.LAST_YEAR` gets no event. Both are said in ``problems``.
 
     Parameters
     ----------
@@ -106,6 +132,8 @@ def team_events(
         Weeks between check-ins.
     stamp : datetime, optional
         DTSTAMP of the events (default now, UTC).
+    problems : list, optional
+        Filled with warnings (check-ins capped, due dates left out).
 
     Returns
     -------
@@ -131,9 +159,21 @@ def team_events(
         )
     events = []
     dues = []
+    notes = problems if problems is not None else []
     for row in data.plan.to_dict("records"):
         day = _due(row.get("due"))
         if day is None:
+            continue
+        if day.year > LAST_YEAR:  # never past what a calendar (or dt.date) can hold
+            notes.append(
+                Problem(
+                    slug,
+                    None,
+                    cell_text(row.get("action_id")),
+                    f"due {day.isoformat()} is past {LAST_YEAR}; no event made (a typo in the year?)",
+                    "warning",
+                )
+            )
             continue
         dues.append(day)
         owner = cell_text(row.get("owner_role"))
@@ -165,10 +205,23 @@ def team_events(
         last = max(dues)
         day = start + step
         checkins = []
-        while day <= last:
+        while day <= last and len(checkins) < MAX_CHECKINS:
             checkins.append(day)
             day += step
-        checkins.append(day)  # one more after the last due date: did it work?
+        if len(checkins) < MAX_CHECKINS:
+            checkins.append(day)  # one more after the last due date: did it work?
+        else:
+            notes.append(
+                Problem(
+                    slug,
+                    None,
+                    None,
+                    f"the last due date, {last.isoformat()}, is more than {MAX_CHECKINS} "
+                    f"check-ins away; check-ins stop at {checkins[-1].isoformat()} (a typo in "
+                    f"the year?)",
+                    "warning",
+                )
+            )
         for day in checkins:
             open_ = data.plan.to_dict("records")
             listed = "\n".join(
@@ -242,7 +295,10 @@ def plan_calendar(
                 for aid, notes in data.notes.items()
                 for note in notes
             ]
-        for event in team_events(data, slug, start, every_weeks=every_weeks, stamp=stamp):
+        events = team_events(
+            data, slug, start, every_weeks=every_weeks, stamp=stamp, problems=problems
+        )
+        for event in events:
             cal.add_component(event)
     return cal
 
@@ -260,5 +316,6 @@ def write_calendar(calendar: icalendar.Calendar, out: Path | str) -> Path:
     """
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
-    atomic_write(out, calendar.to_ical())
+    with naming(out):
+        atomic_write(out, calendar.to_ical())
     return out

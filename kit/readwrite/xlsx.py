@@ -44,19 +44,50 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from kit.store import safefs
+from kit.readwrite.xlsxread import (
+    STAMP_SHEET,
+    XlsxContent,
+    XlsxError,
+    excel_date_hint,
+    plain_text,
+    read_xlsx,
+)
 from kit.store.csvio import atomic_write, parse_csv
-from kit.store.problems import InvalidData, KitError, Problem, display_path, errors
+from kit.store.filemerge import decide_file
+from kit.store.oserrors import naming
+from kit.store.problems import InvalidData, Problem, display_path, errors
 from kit.store.schema import TABLES
-from kit.store.storage import MAX_FILE_BYTES
-from kit.store.validation import _dtype, _unwrap, cell_text, cross_checks, validate_rows
+from kit.store.storage import read_bytes
+from kit.store.teamsave import canonical_table, date_columns, save_team_files
+from kit.store.validation import (
+    _dtype,
+    _unwrap,
+    cell_text,
+    cross_checks,
+    table_text,
+    validate_rows,
+)
 from kit.store.workbook import Workbook
+
+__all__ = [
+    "DANGEROUS",
+    "FORMAT",
+    "SHEETS",
+    "STAMP_SHEET",
+    "XlsxError",
+    "export_xlsx",
+    "import_xlsx",
+    "ooxml_text",
+    "plain_text",
+    "read_xlsx",
+]
 
 SHEETS: tuple[str, ...] = ("plan", "results", "journey", "roles", "serves", "needs", "scores")
 """Sheet order of an exported file: what action owners look at first."""
 
-STAMP_SHEET = "_servekit"
 FORMAT = "servekit-xlsx 1"
+BASE_CHUNK = 30_000
+"""Characters of a table's exported text per cell of the hidden sheet (Excel holds 32,767)."""
 DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
 """First characters that make a spreadsheet treat text as a formula (OWASP CSV injection)."""
 
@@ -64,7 +95,6 @@ _HEADER_FILL = PatternFill("solid", fgColor="DDE6F0")
 _MAX_ROW = 1048576
 _OOXML_ESCAPE = re.compile(r"_(x[0-9A-Fa-f]{4}_)")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f]")
-_OOXML_CHAR = re.compile(r"_x([0-9A-Fa-f]{4})_")
 
 
 def ooxml_text(text: str) -> str:
@@ -79,15 +109,6 @@ def ooxml_text(text: str) -> str:
     """
     text = _OOXML_ESCAPE.sub(r"_x005F_\1", text)
     return _CONTROL.sub(lambda m: f"_x{ord(m.group()):04X}_", text)
-
-
-def plain_text(text: str) -> str:
-    """Undo :func:`ooxml_text` (what Excel shows for a stored ``_xHHHH_``)."""
-    return _OOXML_CHAR.sub(lambda m: chr(int(m.group(1), 16)), text)
-
-
-class XlsxError(KitError):
-    """An Excel file that cannot be read, or an import that would overwrite newer work."""
 
 
 def _sha(raw: bytes | None) -> str:
@@ -207,109 +228,19 @@ def export_xlsx(
     _put(stamps, 2, 1, "team")
     _put(stamps, 2, 2, team_dir.name)
     for r, name in enumerate(SHEETS, start=3):
+        raw = read_bytes(team_dir / TABLES[name].filename, name)[0]
         _put(stamps, r, 1, TABLES[name].filename)
-        _put(stamps, r, 2, _sha(_read(team_dir / TABLES[name].filename)) or "(none)")
+        _put(stamps, r, 2, _sha(raw) or "(none)")
+        text = "" if raw is None else raw.decode("utf-8", errors="replace")
+        for col, start in enumerate(range(0, len(text), BASE_CHUNK), start=3):
+            _put(stamps, r, col, text[start : start + BASE_CHUNK])  # the base of the row merge
     buffer = io.BytesIO()
     book.save(buffer)
     out = Path(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    atomic_write(out, buffer.getvalue())
+    with naming(out):
+        out.parent.mkdir(parents=True, exist_ok=True)
+        atomic_write(out, buffer.getvalue())
     return book
-
-
-def _read(path: Path) -> bytes | None:
-    """A team file's bytes (``None`` when missing); links, FIFOs and huge files refused."""
-    return safefs.read_bytes(path.parent, path.name, limit=MAX_FILE_BYTES)
-
-
-def _cell_text(cell: Any) -> str:
-    value = cell.value
-    if value is None:
-        return ""
-    if isinstance(value, dt.datetime):
-        return value.date().isoformat() if value.time() == dt.time() else value.isoformat()
-    if isinstance(value, dt.time):  # 07:30 typed in Excel becomes a time of day
-        return value.strftime("%H:%M")
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return plain_text(value) if isinstance(value, str) else cell_text(value)
-
-
-def read_xlsx(path: Path | str) -> tuple[dict[str, list[list[str]]], dict[str, str], list[Problem]]:
-    """The sheets of an Excel file as rows of text, its export stamps, and formula/error cells.
-
-    Returns
-    -------
-    sheets : dict of str to list of list of str
-        Sheet name -> rows (row 1 = the header), cells as the text a CSV file would hold.
-    stamps : dict of str to str
-        What the hidden ``_servekit`` sheet records (empty for a file not made by the kit).
-    problems : list of Problem
-        Formula cells and Excel error values, each named ``file:sheet!cell``.
-
-    Examples
-    --------
-    >>> import tempfile
-    >>> book = openpyxl.Workbook(); book.active.title = "plan"
-    >>> book.active["A1"], book.active["A2"] = "action_id", "=1+1"
-    >>> path = Path(tempfile.mkdtemp()) / "x.xlsx"; book.save(path)
-    >>> [str(p) for p in read_xlsx(path)[2]]
-    ["x.xlsx:plan!A2: this cell holds a formula ('=1+1'); expected a plain value (type the value itself, not a formula)"]
-    """
-    path = Path(path)
-    try:
-        book = openpyxl.load_workbook(path, data_only=False)
-    except Exception as exc:  # zipfile.BadZipFile, KeyError, InvalidFileException …
-        raise XlsxError(
-            f"{path}: cannot be read as an Excel workbook (.xlsx) "
-            f"({type(exc).__name__}: {exc}); expected a file saved by Excel, "
-            f"LibreOffice or `servekit export-xlsx`"
-        ) from None
-    sheets: dict[str, list[list[str]]] = {}
-    stamps: dict[str, str] = {}
-    problems: list[Problem] = []
-    for ws in book.worksheets:
-        rows = []
-        for cells in ws.iter_rows():
-            line = []
-            for cell in cells:
-                where = f"{path.name}:{ws.title}!{cell.coordinate}"
-                if cell.data_type == "f":
-                    formula = (
-                        cell.value
-                        if isinstance(cell.value, str)
-                        else str(getattr(cell.value, "text", cell.value))
-                    )
-                    problems.append(
-                        Problem(
-                            where,
-                            None,
-                            None,
-                            f"this cell holds a formula ({formula!r}); expected "
-                            f"a plain value (type the value itself, not a "
-                            f"formula)",
-                        )
-                    )
-                    line.append("")
-                elif cell.data_type == "e":
-                    problems.append(
-                        Problem(
-                            where,
-                            None,
-                            None,
-                            f"this cell holds the Excel error {cell.value!r}; "
-                            f"expected a plain value",
-                        )
-                    )
-                    line.append("")
-                else:
-                    line.append(_cell_text(cell))
-            rows.append(line)
-        if ws.title == STAMP_SHEET:
-            stamps = {r[0]: r[1] for r in rows if len(r) >= 2 and r[0]}
-        else:
-            sheets[ws.title] = rows
-    return sheets, stamps, problems
 
 
 def _csv_bytes(rows: list[list[str]]) -> bytes:
@@ -336,10 +267,78 @@ def _cell_name(problem: Problem, book: str, sheet: str, header: list[str]) -> Pr
     return Problem(where, None, None, problem.message, problem.severity)
 
 
+def _match_sheets(content: XlsxContent, source: Path, problems: list[Problem]) -> dict[str, str]:
+    """Table name -> sheet title, matched without regard to case or spaces around the name."""
+    found: dict[str, str] = {}
+    for title in content.sheets:
+        key = title.strip().casefold()
+        if key in TABLES and key in found:
+            problems.append(
+                Problem(
+                    f"{source.name}:{title}",
+                    None,
+                    None,
+                    f"sheets {found[key]!r} and {title!r} both name the table {key!r}; expected "
+                    f"one sheet per table (delete or rename one)",
+                )
+            )
+        elif key in TABLES:
+            found[key] = title
+        else:
+            problems.append(
+                Problem(
+                    f"{source.name}:{title}",
+                    None,
+                    None,
+                    "not a table of the team workbook; ignored (expected sheets: "
+                    + ", ".join(SHEETS)
+                    + ")",
+                    "warning",
+                )
+            )
+    return found
+
+
+def _sheet_problems(
+    name: str,
+    title: str,
+    rows: list[list[str]],
+    found: list[Problem],
+    source: Path,
+    merged: set[str],
+) -> list[Problem]:
+    """Problems of one sheet named ``book:sheet!cell``, Excel dates explained, merged cells
+    (already named as merged) left out."""
+    header = rows[0] if rows else []
+    dates = set(date_columns(name))
+    out = []
+    for problem in found:
+        renamed = _cell_name(problem, source.name, title, header)
+        cell = renamed.path.rpartition("!")[2].split(" ")[0]
+        if cell in merged:
+            continue
+        if problem.row is not None and problem.column in dates and problem.column in header:
+            line = rows[problem.row - 1] if problem.row - 1 < len(rows) else []
+            col = header.index(problem.column)
+            hint = excel_date_hint(line[col]) if col < len(line) else ""
+            renamed = Problem(renamed.path, None, None, renamed.message + hint, renamed.severity)
+        out.append(renamed)
+    return out
+
+
 def import_xlsx(
-    source: Path | str, team_dir: Path | str, *, force: bool = False, root: Path | str | None = None
+    source: Path | str,
+    team_dir: Path | str,
+    *,
+    force: bool = False,
+    root: Path | str | None = None,
+    warnings: list[Problem] | None = None,
 ) -> list[Path]:
     """Read an Excel file back into a team folder; return the files written.
+
+    Sheets are matched to tables whatever their case (``Plan`` is ``plan``). The tables are
+    written through the team's one safe save (:func:`kit.store.teamsave.save_team_files`:
+    lock, whole-team check, one change, ``.history/``).
 
     Parameters
     ----------
@@ -352,6 +351,8 @@ def import_xlsx(
         replaced version stays in ``.history/``).
     root : path-like, optional
         Folder that messages show paths relative to.
+    warnings : list, optional
+        Filled with every warning (hidden sheets, macros, sheets that are not tables…).
 
     Returns
     -------
@@ -363,7 +364,7 @@ def import_xlsx(
     kit.store.problems.InvalidData
         When a cell is a formula or a value the team's tables do not accept; nothing is written.
     XlsxError
-        When the file is not an Excel workbook, or it would overwrite newer work.
+        When the file is not an Excel workbook, is past a limit, or would overwrite newer work.
 
     Examples
     --------
@@ -378,40 +379,28 @@ def import_xlsx(
     t.xlsx:roles!C2: got 'king'; expected one of: customer, frontline, support, manager, executive
     """
     source, team_dir = Path(source), Path(team_dir)
-    sheets, stamps, problems = read_xlsx(source)
-    refused = len(problems)  # formula and error cells: their "blank" follow-ups are not repeated
+    content = read_xlsx(source)
+    problems = list(content.problems)
+    refused = {p.path for p in problems if p.is_error}  # their "blank" follow-ups are not repeated
     wb = Workbook.load(team_dir, root=root, strict=False)
     if errors(wb.problems):
         raise InvalidData(wb.problems)
     frames = {name: wb[name] for name in TABLES}
     shown = {name: TABLES[name].filename for name in TABLES}
+    sheets = _match_sheets(content, source, problems)
     headers: dict[str, list[str]] = {}
-    present = [name for name in TABLES if name in sheets]
-    for sheet in sheets:
-        if sheet not in TABLES:
-            problems.append(
-                Problem(
-                    f"{source.name}:{sheet}",
-                    None,
-                    None,
-                    "not a table of the team workbook; ignored (expected sheets: "
-                    + ", ".join(SHEETS)
-                    + ")",
-                    "warning",
-                )
-            )
-    for name in present:
-        rows = sheets[name]
+    for name, title in sheets.items():
+        rows = content.sheets[title]
         table = parse_csv(_csv_bytes(rows), shown[name])
         headers[name] = list(table.header)
-        typed, found = validate_rows(TABLES[name], table, shown[name])
-        frames[name] = typed
-        problems += [_cell_name(p, source.name, name, headers[name]) for p in found]
+        frames[name], found = validate_rows(TABLES[name], table, shown[name])
+        merged = content.merged.get(title, set())
+        problems += _sheet_problems(name, title, rows, found, source, merged)
     by_file = {shown[name]: name for name in TABLES}
     for problem in cross_checks(frames, shown):
         name = by_file[problem.path]
-        if name in present:
-            problems.append(_cell_name(problem, source.name, name, headers[name]))
+        if name in sheets:
+            problems.append(_cell_name(problem, source.name, sheets[name], headers[name]))
         else:  # a table left as it is, broken by a change in the file (a deleted touchpoint)
             problems.append(
                 Problem(
@@ -422,40 +411,117 @@ def import_xlsx(
                     problem.severity,
                 )
             )
-    formulas = {p.path for p in problems[:refused]}
-    problems = problems[:refused] + [p for p in problems[refused:] if p.path not in formulas]
+    problems = [p for p in problems if p.path not in refused or p in content.problems]
+    if warnings is not None:
+        warnings.extend(p for p in problems if not p.is_error)
     if errors(problems):
         raise InvalidData(problems)
-    for name in present:
-        frames[name].attrs.clear()
-    wb.set_tables({name: frames[name] for name in present})
-    todo = [f for f in wb.changed() if f.endswith(".csv")]
-    if not force:
-        newer = []
-        for filename in todo:
-            stamp = stamps.get(filename)
-            now = _sha(_read(team_dir / filename)) or "(none)"
-            if stamp != now:
-                newer.append(display_path(team_dir / filename, root or team_dir))
-        source_team = stamps.get("team")
-        if newer and stamps.get("format") == FORMAT and source_team != team_dir.name:
-            raise XlsxError(
-                f"{source.name}: not imported: it was exported from team "
-                f"{source_team!r}, not {team_dir.name!r}; import it into that "
-                f"team's folder, or use --force to replace this team's "
-                f"{', '.join(newer)} with it."
-            )
-        if newer:
-            why = (
-                "was not made by `servekit export-xlsx`, so the kit cannot tell whether the "
-                "team's files are newer"
-                if stamps.get("format") != FORMAT
-                else "was exported before these files last changed"
-            )
-            raise XlsxError(
-                f"{source.name}: not imported: {source.name} {why}: "
-                f"{', '.join(newer)}. Export again and redo the edits in the new "
-                f"file, or import with --force to replace them (the replaced "
-                f"versions stay in .history/)."
-            )
-    return wb.save(force=force)
+    new = {}
+    for name in TABLES:  # in the order of the team's files
+        if name in sheets:
+            frames[name].attrs.clear()
+            new[shown[name]] = table_text(name, frames[name])
+
+    def plan(disk: dict[str, bytes | None]) -> dict[str, bytes]:
+        changed = {
+            f: text.encode("utf-8")
+            for f, text in new.items()
+            if canonical_table(f.removesuffix(".csv"), disk.get(f)) != text
+        }
+        if content.stamps.get("team") == team_dir.name:  # another team's file is never merged
+            changed = _merge_newer(source, content, changed, disk, force)
+        if not force:
+            _refuse_newer(source, team_dir, root, content.stamps, changed, disk)
+        return changed
+
+    written = save_team_files(team_dir, plan, root=root)
+    return [team_dir / f for f in written]
+
+
+def _merge_newer(
+    source: Path,
+    content: XlsxContent,
+    changed: dict[str, bytes],
+    disk: dict[str, bytes | None],
+    force: bool,
+) -> dict[str, bytes]:
+    """Merge row by row, against the exported text, each table changed in the folder since.
+
+    A row both changed differently refuses the import (``force``: the file's values win, the
+    replaced version stays in ``.history/``). Tables without an exported text (an older export,
+    a file not made by the kit) are left to :func:`_refuse_newer`.
+    """
+    merged = dict(changed)
+    clashes = []
+    for filename, new in changed.items():
+        current, stamp = disk.get(filename), content.stamps.get(filename)
+        base = content.bases.get(filename)
+        if current is None or stamp == _sha(current) or base is None:
+            continue
+        decision = decide_file(
+            filename,
+            current,
+            new,
+            stamp,
+            base,
+            "zip" if force else None,
+            sides=("the team folder", source.name),
+        )
+        clashes += decision.clashes
+        if decision.write is None:
+            del merged[filename]
+        else:
+            merged[filename] = decision.write
+        content.stamps[filename] = _sha(current)  # merged: no longer "newer"
+    if clashes and not force:
+        raise XlsxError(
+            f"{source.name}: not imported: {len(clashes)} row(s) changed both in the team "
+            f"folder and in {source.name} since the export:\n"
+            + "\n".join(f"  {c}" for c in clashes)
+            + f"\nWhat to do: compare them, then import with --force to keep {source.name}'s "
+            f"values (the replaced versions stay in .history/), or export again and redo the "
+            f"edits in the new file."
+        )
+    return merged
+
+
+def _refuse_newer(
+    source: Path,
+    team_dir: Path,
+    root: Path | str | None,
+    stamps: dict[str, str],
+    changed: dict[str, bytes],
+    disk: dict[str, bytes | None],
+) -> None:
+    """Refuse to replace a table that changed in the team folder since the export.
+
+    A table missing from the folder is never "newer": importing a team's export into an empty
+    folder restores it.
+    """
+    newer = [
+        display_path(team_dir / f, root or team_dir)
+        for f in changed
+        if disk.get(f) is not None and stamps.get(f) != _sha(disk.get(f))
+    ]
+    if not newer:
+        return
+    source_team = stamps.get("team")
+    if stamps.get("format") == FORMAT and source_team != team_dir.name:
+        raise XlsxError(
+            f"{source.name}: not imported: it was exported from team "
+            f"{source_team!r}, not {team_dir.name!r}; import it into that "
+            f"team's folder, or use --force to replace this team's "
+            f"{', '.join(newer)} with it."
+        )
+    why = (
+        "was not made by `servekit export-xlsx`, so the kit cannot tell whether the "
+        "team's files are newer"
+        if stamps.get("format") != FORMAT
+        else "was exported before these files last changed"
+    )
+    raise XlsxError(
+        f"{source.name}: not imported: {source.name} {why}: "
+        f"{', '.join(newer)}. Export again and redo the edits in the new "
+        f"file, or import with --force to replace them (the replaced "
+        f"versions stay in .history/)."
+    )

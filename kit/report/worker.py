@@ -36,6 +36,7 @@ from kit.report.cache import MANIFEST_DIR, SYNTHESIS_MARKER, running_marker, wri
 from kit.report.export import write_file
 from kit.report.models import Job, Status, TeamResult
 from kit.report.pages import SYNTHESIS_PAGE, failure_page
+from kit.store.oserrors import MACHINE_ERRNOS, machine_fault, naming, os_error_message
 from kit.store.problems import InvalidData
 
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
@@ -152,6 +153,12 @@ def _worker() -> _Worker:
     return _WORKER
 
 
+MACHINE_FIX = (
+    "This is a problem of the machine (its disk or permissions), not of the team's data and "
+    "not a bug in servekit: fix what the message says, then run the command again."
+)
+
+
 # =========================================================================== one job
 def run_job(job: Job) -> TeamResult:
     """Build one team's page (or the synthesis) in this worker; never raises."""
@@ -159,9 +166,10 @@ def run_job(job: Job) -> TeamResult:
     out = Path(job.out)
     result = TeamResult(slug=job.slug, name=job.slug, status=Status.FAILED, digest=job.digest)
     running = running_marker(out, job.slug)
-    running.write_text(str(os.getpid()))
     team = job.kind == "team"
     try:
+        with naming(running):  # a full disk fails here: a failure page, not a crash
+            running.write_text(str(os.getpid()))
         (_build if team else _build_synthesis)(job, result)
     except Exception as exc:  # last resort: a bug must still give the team a failure page
         result.status = Status.FAILED
@@ -176,6 +184,9 @@ def run_job(job: Job) -> TeamResult:
             "This is a bug in servekit, not in the team's data. Run the command again; "
             "if it persists, send the lines above to the kit's maintainers."
         )
+        if isinstance(exc, OSError) and exc.errno in MACHINE_ERRNOS:  # the machine, not a bug
+            result.problem = f"{stopped}: {os_error_message(exc)}"
+            result.fix = MACHINE_FIX
     result.seconds = time.perf_counter() - started
     if team:  # the synthesis has no failure page or manifest: the index reports its problem
         finish_team(job, result)
@@ -314,6 +325,9 @@ def _notebook_failed(job: Job, result: TeamResult, exc: Any) -> None:
         f"If the data looks right ('servekit validate {job.workshop_dir}' finds no "
         f"error), this is a bug in the kit: send that notebook to its maintainers."
     )
+    machine = machine_fault(str(exc.ename), str(exc.evalue))
+    if machine:  # a full disk or a read-only folder while the notebook ran: not the team's data
+        result.fix = f"{MACHINE_FIX} ({machine})"
 
 
 def _write_pdf(job: Job, result: TeamResult, page: str) -> None:

@@ -20,7 +20,7 @@ from typing import Any
 from markupsafe import Markup
 
 from kit.analyses.progress import STEPS
-from kit.formatting import shorten
+from kit.formatting import natural_key, shorten
 
 MARKS = {"done": "✓", "started": "…", "not started": "–"}
 QUADRANT_COLOURS = {
@@ -62,6 +62,8 @@ CSS = Markup("""<style>
   gap: 20px; }
 .sk-dash-tile { border: 2px solid #e3e6ec; border-radius: 12px; padding: 12px 16px; }
 .sk-dash-tile h3 { font-size: 28px; margin: 0 0 6px; overflow-wrap: anywhere; }
+.sk-dash bdi { unicode-bidi: isolate; }
+.sk-dash-progress td:first-child { overflow-wrap: anywhere; max-width: 14em; }
 .sk-dash-tile.broken { border-color: #d1495b; background: #fff3f4; }
 .sk-dash-steps span { display: inline-block; font-size: 18px; padding: 2px 8px; margin: 2px;
   border-radius: 12px; background: #eef0f4; }
@@ -143,7 +145,9 @@ def tile_html(view: Any, now: float | None = None) -> Markup:
     """One team's tile: name, steps, then its validation messages or its two small charts."""
     from kit.room.dashboard import ago
 
-    head = Markup('<h3>{}</h3><div class="sk-dash-steps">{}</div>').format(view.name, _steps(view))
+    head = Markup('<h3><bdi>{}</bdi></h3><div class="sk-dash-steps">{}</div>').format(
+        view.name, _steps(view)
+    )
     if view.broken:
         body = Markup(
             "<p><b>Data to fix</b> (the other teams are not affected):</p>"
@@ -176,7 +180,7 @@ def tile_html(view: Any, now: float | None = None) -> Markup:
 
 def _progress(views: list[Any]) -> Markup:
     rows = Markup("").join(
-        Markup("<tr><td>{}</td>{}{}</tr>").format(
+        Markup("<tr><td><bdi>{}</bdi></td>{}{}</tr>").format(
             v.name,
             Markup("").join(
                 Markup('<td class="mark {}">{}</td>').format(
@@ -222,7 +226,7 @@ def _priorities(views: list[Any]) -> Markup:
                     for t in v.top
                 )
             )
-        cards.append(Markup("<div><b>{}</b>{}</div>").format(v.name, inner))
+        cards.append(Markup("<div><b><bdi>{}</bdi></b>{}</div>").format(v.name, inner))
     return Markup('<h2>Top priorities, side by side</h2><div class="sk-dash-prio">{}</div>').format(
         Markup("").join(cards)
     )
@@ -260,7 +264,7 @@ def _agreement(board: Any) -> Markup:
 def board_html(board: Any, now: float | None = None) -> str:
     """The whole board (see :meth:`kit.room.dashboard.Board.html`)."""
     now = time.time() if now is None else now
-    views = sorted(board.views.values(), key=lambda v: v.name.lower())
+    views = sorted(board.views.values(), key=lambda v: natural_key(v.name))
     finished = sum(1 for v in views if v.steps and all(x == "done" for x in v.steps.values()))
     broken = sum(1 for v in views if v.broken)
     sub = Markup("{} teams · {} finished every step{}").format(

@@ -31,6 +31,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from kit.store.oserrors import naming
 from kit.store.problems import Problem
 
 BOM = b"\xef\xbb\xbf"
@@ -55,6 +56,9 @@ class CsvTable:
     raw: bytes | None = None
     readable: bool = True
     """False when the file is not a CSV file at all (its content was not read)."""
+    delimiter: str = ","
+    """The delimiter the file was read with (``;`` files from European spreadsheets use decimal
+    commas: :func:`kit.store.validation.validate_rows` reads ``3,5`` as 3.5 in number columns)."""
 
 
 def protect_cell(text: str) -> str:
@@ -232,6 +236,7 @@ def parse_csv(raw: bytes, shown: str) -> CsvTable:
                 "warning",
             )
         )
+    table.delimiter = delimiter
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     record_number = 0
     try:
@@ -340,10 +345,11 @@ def atomic_write(path: Path, data: bytes | str) -> None:
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     payload = data.encode("utf-8") if isinstance(data, str) else data
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    with naming(path):
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         os.fchmod(fd, _mode_for(path))  # mkstemp makes 0600; keep the file as readable as before
-        with os.fdopen(fd, "wb") as handle:
+        with naming(path), os.fdopen(fd, "wb") as handle:  # a full disk names the file
             handle.write(payload)
             handle.flush()
             os.fsync(handle.fileno())

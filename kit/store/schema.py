@@ -20,7 +20,15 @@ import re
 from dataclasses import dataclass, field
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, RootModel, field_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    RootModel,
+    field_validator,
+)
 
 LEVELS: tuple[str, ...] = ("customer", "frontline", "support", "manager", "executive")
 """Pyramid levels from the top of the upside-down pyramid (customers) to the bottom."""
@@ -41,6 +49,30 @@ _TIME = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
 MAX_WHOLE = 1_000_000_000
 """Largest whole number a cell may hold (orders, scores…); larger ones are typing slips."""
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+NAME_RULE = "it contains control characters; expected plain text"
+"""Why a name is refused: the one rule for names at input (``new``, widgets, imports) and in
+validation (:func:`name_problem`)."""
+
+
+def name_problem(value: str) -> str | None:
+    """Why ``value`` cannot be a name (team, member, role), or ``None``: the one rule.
+
+    Control characters (a terminal escape, a carriage return) are refused; bidi and other
+    format characters are allowed and shown safely (escaped in terminals, isolated in pages).
+
+    Examples
+    --------
+    >>> name_problem("Night" + chr(27) + "[2J"), name_problem("Équipe " + chr(0x202E) + "x")
+    ('it contains control characters; expected plain text', None)
+    """
+    return NAME_RULE if _CONTROL.search(value) else None
+
+
+def _name_rule(value: str) -> str:
+    problem = name_problem(value)
+    if problem:
+        raise ValueError(problem)
+    return value
 
 
 def parse_bool(value: Any) -> bool:
@@ -124,7 +156,21 @@ Bool = Annotated[bool, BeforeValidator(_strict_bool)]
 Score = Annotated[int, BeforeValidator(_whole_number), Field(ge=1, le=5)]
 OptScore = Annotated[Annotated[int, Field(ge=1, le=5)] | None, BeforeValidator(_whole_number)]
 OptFloat = Annotated[float | None, BeforeValidator(_blank_to_none)]
-OptDate = Annotated[dt.date | None, BeforeValidator(_blank_to_none)]
+LAST_YEAR = 2100
+"""Latest year a date may have: later is a typo (and past what calendars handle)."""
+
+
+def _sane_year(value: dt.date | None) -> dt.date | None:
+    if value is not None and value.year > LAST_YEAR:
+        raise ValueError(
+            f"the year {value.year} is past {LAST_YEAR}; expected a date written YYYY-MM-DD "
+            f"up to {LAST_YEAR}-12-31 (a typo in the year?)"
+        )
+    return value
+
+
+OptDate = Annotated[dt.date | None, BeforeValidator(_blank_to_none), AfterValidator(_sane_year)]
+Date = Annotated[dt.date, AfterValidator(_sane_year)]
 
 
 class Row(BaseModel):
@@ -167,7 +213,7 @@ class RoleRow(Row):
     """A role in the upside-down pyramid."""
 
     role_id: Text
-    name: Text
+    name: Annotated[str, Field(min_length=1), AfterValidator(_name_rule)]
     level: Literal["customer", "frontline", "support", "manager", "executive"]
     headcount: Annotated[Annotated[float, Field(ge=0)] | None, BeforeValidator(_blank_to_none)] = (
         None
@@ -237,7 +283,7 @@ class ResultRow(Row):
     """A measured value of an action's metric on a date."""
 
     action_id: Text
-    date: dt.date
+    date: Date
     value: float
 
 
@@ -345,8 +391,8 @@ def _plain_text(value: Any) -> Any:
         return value
     if isinstance(value, int | float):
         return str(value)
-    if isinstance(value, str) and _CONTROL.search(value):
-        raise ValueError("it contains control characters; expected plain text")
+    if isinstance(value, str):
+        return _name_rule(value)
     return value
 
 

@@ -33,6 +33,7 @@ from kit.store.csvio import CsvTable, csv_text, parse_csv
 from kit.store.problems import Problem
 from kit.store.safeyaml import parse_yaml
 from kit.store.schema import REFLECTION_QUESTIONS, TABLES, ReflectionsFile, TableSpec, TeamFile
+from kit.store.terminal import safe_text
 
 TEAM_FILE = "team.yaml"
 REFLECTIONS_FILE = "reflections.yaml"
@@ -44,14 +45,15 @@ CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 
 def printable(text: str) -> str:
-    """Text safe to print on a terminal: control characters shown as ``\\xNN`` escapes.
+    """Text safe to print on a terminal: control characters shown as ``\\xNN`` escapes, and
+    format characters (the bidi controls that reverse what follows) as ``\\uNNNN``.
 
     Examples
     --------
     >>> print(printable("Night" + chr(27) + "[31m shift"))
     Night\\x1b[31m shift
     """
-    return CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+    return safe_text(text, limit=None)
 
 
 def clean(problem: Problem) -> Problem:
@@ -255,6 +257,14 @@ def _header(table: CsvTable, shown: str) -> tuple[list[str], dict[str, int], lis
     return header, seen, problems
 
 
+_DECIMAL_COMMA = re.compile(r"^[+-]?\d+,\d+$")
+
+
+def _decimal_comma_columns(spec: TableSpec, declared: list[str]) -> list[str]:
+    """The number columns (floats) where a semicolon file may write ``3,5``."""
+    return [c for c in declared if _dtype(spec.model, c) == "float64"]
+
+
 def validate_rows(
     spec: TableSpec, table: CsvTable, shown: str
 ) -> tuple[pd.DataFrame, list[Problem]]:
@@ -301,8 +311,22 @@ def validate_rows(
     declared = [c for c in header if c in spec.model.model_fields]
     index = {c: seen[c] - 1 for c in header}
     rows: list[dict[str, Any]] = []
+    decimal = _decimal_comma_columns(spec, declared) if table.delimiter == ";" else []
     for cells, row_number in zip(table.records, table.rows, strict=True):
         values = {c: cells[index[c]] for c in declared}
+        for column in decimal:  # a semicolon file from a spreadsheet that writes 3,5 for 3.5
+            if _DECIMAL_COMMA.match(values[column]):
+                read = values[column].replace(",", ".")
+                problems.append(
+                    Problem(
+                        shown,
+                        row_number,
+                        column,
+                        f"read {values[column]!r} as {read} (a decimal comma)",
+                        "warning",
+                    )
+                )
+                values[column] = read
         try:
             model = spec.model.model_validate(values)
         except ValidationError as exc:

@@ -24,13 +24,14 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from kit.formatting import slugify
+from kit.formatting import natural_key, slugify
 from kit.resources import cases as available_cases
 from kit.resources import datasets_dir
 from kit.store.csvio import atomic_write
+from kit.store.dates import due_date_warnings
 from kit.store.problems import KitError, Problem, display_path
 from kit.store.safeyaml import load_yaml, parse_yaml
-from kit.store.schema import WorkshopFile
+from kit.store.schema import WorkshopFile, name_problem
 from kit.store.storage import read_bytes
 from kit.store.validation import CONTROL as _CONTROL
 from kit.store.validation import printable
@@ -102,6 +103,8 @@ def check_team_name(name: str, taken: dict[str, str] | None = None) -> str:
             f"team name {name!r} is refused: it contains a path separator "
             f"('/' or '\\'); expected a plain name such as 'Night Shift'"
         )
+    if name_problem(text):  # the one name rule, as validate applies it to team.yaml
+        raise WorkshopError(f"team name {printable(repr(name))} is refused: {name_problem(text)}")
     if len(text) > 120:
         raise WorkshopError(f"team name {name[:40]!r}… is refused: expected at most 120 characters")
     slug = slugify(text)
@@ -187,7 +190,7 @@ class Workshop:
         return self.path / TEAMS_DIR
 
     def teams(self) -> list[Team]:
-        """Team folders under ``teams/``, sorted by slug.
+        """Team folders under ``teams/``, sorted naturally by slug (``team-2`` before ``team-10``).
 
         Hidden folders are skipped; folders that cannot be a team (a symbolic link, a reserved
         name such as ``index`` or ``_…``, control characters in the name) are left out and
@@ -200,7 +203,7 @@ class Workshop:
             return []
         return [
             p
-            for p in sorted(self.teams_path.iterdir())
+            for p in sorted(self.teams_path.iterdir(), key=lambda p: natural_key(p.name))
             if not p.name.startswith(".") and (p.is_dir() or p.is_symlink())
         ]
 
@@ -331,6 +334,10 @@ class Workshop:
         problems += self.refused()
         for team in self.teams():
             problems += validate_team(team.path, root=self.path)
+            plan = team.path / "plan.csv"
+            raw, _ = read_bytes(plan, plan.name)
+            shown = display_path(plan, self.path)
+            problems += due_date_warnings(raw, self.info.get("date"), shown)
         return problems
 
 
@@ -440,6 +447,11 @@ def create_workshop(
     return workshop
 
 
+def _iso(value: Any) -> str | None:
+    """A date from YAML (a date or its text) as ``YYYY-MM-DD``, or ``None``."""
+    return value.isoformat() if isinstance(value, dt.date) else (str(value) if value else None)
+
+
 def create_demo(
     path: Path | str, *, case: str = "laurie-hospitality", force: bool = False
 ) -> Workshop:
@@ -459,6 +471,7 @@ def create_demo(
         case=case,
         teams=[],
         title=f"Demo: {load_case(case)['title']}",
+        date=_iso(load_case(case).get("workshop_date")),  # the sample plans are due after it
         facilitator="Demo facilitator",
         force=force,
     )

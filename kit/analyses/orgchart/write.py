@@ -9,11 +9,11 @@ from typing import Any
 import pandas as pd
 
 from kit.analyses.orgchart.model import CHART_COLUMNS, OrgChartError
-from kit.store import cells, safefs
+from kit.store import cells
 from kit.store.csvio import csv_text
 from kit.store.problems import Problem
 from kit.store.schema import TABLES
-from kit.store.storage import folder_owner
+from kit.store.teamsave import save_team_files
 
 
 def unflip(roles: pd.DataFrame, serves: pd.DataFrame) -> pd.DataFrame:
@@ -89,7 +89,12 @@ def _format_number(value: Any) -> str:
 def write_tables(
     roles: pd.DataFrame, serves: pd.DataFrame, team_dir: str | Path, *, force: bool = False
 ) -> tuple[Path, Path]:
-    """Write ``roles.csv`` and ``serves.csv`` into a team folder, each atomically.
+    """Write ``roles.csv`` and ``serves.csv`` into a team folder through the team's safe save.
+
+    Both files are written as one change under the team's lock, after the whole team is
+    checked with them (:func:`kit.store.teamsave.save_team_files`): new roles that the team's
+    journey or needs no longer find are refused with every problem, nothing written; the
+    replaced versions are kept in ``.history/``.
 
     Columns are written in the order of :mod:`kit.store.schema`; missing values as blank cells.
 
@@ -107,6 +112,13 @@ def write_tables(
     tuple of pathlib.Path
         The two files written.
 
+    Raises
+    ------
+    OrgChartError
+        The files exist and ``force`` is not given.
+    kit.store.problems.InvalidData
+        The team would have errors with the new roles (nothing is written).
+
     Examples
     --------
     >>> import tempfile
@@ -121,19 +133,6 @@ def write_tables(
     """
     team_dir = Path(team_dir)
     targets = (team_dir / TABLES["roles"].filename, team_dir / TABLES["serves"].filename)
-    existing = [p for p in targets if p.exists()]
-    if existing and not force:
-        raise OrgChartError(
-            [
-                Problem(
-                    os.fspath(p),
-                    None,
-                    None,
-                    "already exists; refusing to overwrite it (use --force to replace it)",
-                )
-                for p in existing
-            ]
-        )
     role_cols = TABLES["roles"].columns
     serve_cols = TABLES["serves"].columns
     roles = roles.reindex(columns=role_cols)
@@ -146,10 +145,26 @@ def write_tables(
         for rec in roles.itertuples(index=False, name=None)
     ]
     serve_rows = [[cells.text(v) for v in rec] for rec in serves.itertuples(index=False, name=None)]
-    # through safefs: never through a link the team planted; run as root, the files stay the
-    # team's (the team folder's owner), so the team is not locked out of its own tables
-    team_dir.mkdir(parents=True, exist_ok=True)
-    owner = folder_owner(team_dir)
-    safefs.write_bytes(team_dir, targets[0].name, csv_text(role_cols, role_rows), owner=owner)
-    safefs.write_bytes(team_dir, targets[1].name, csv_text(serve_cols, serve_rows), owner=owner)
+    new = {
+        targets[0].name: csv_text(role_cols, role_rows).encode("utf-8"),
+        targets[1].name: csv_text(serve_cols, serve_rows).encode("utf-8"),
+    }
+
+    def plan(disk: dict[str, bytes | None]) -> dict[str, bytes]:
+        existing = [p for p in targets if disk.get(p.name) is not None]
+        if existing and not force:  # checked under the team's lock
+            raise OrgChartError(
+                [
+                    Problem(
+                        os.fspath(p),
+                        None,
+                        None,
+                        "already exists; refusing to overwrite it (use --force to replace it)",
+                    )
+                    for p in existing
+                ]
+            )
+        return new
+
+    save_team_files(team_dir, plan)
     return targets

@@ -1,0 +1,101 @@
+"""Signals: SIGTERM restores the terminal, Ctrl-C says what was and was not done.
+
+Real processes: ``servekit`` runs in a pseudo-terminal (so rich hides the cursor as on a real
+screen) or blocks on a FIFO, and gets a real signal. Waits poll for what the process printed,
+with a generous ceiling, and report what they last saw.
+"""
+
+from __future__ import annotations
+
+import os
+import pty
+import select
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from kit.store.workshop import create_workshop
+
+SERVEKIT = Path(sys.executable).parent / "servekit"
+HIDE, SHOW = b"\x1b[?25l", b"\x1b[?25h"
+
+
+def _read_until(fd: int, done, ceiling: float = 60.0) -> bytes:
+    seen = b""
+    deadline = time.monotonic() + ceiling
+    while time.monotonic() < deadline and not done(seen):
+        ready, _, _ = select.select([fd], [], [], 0.2)
+        if ready:
+            try:
+                chunk = os.read(fd, 65536)
+            except OSError:  # the other end closed
+                break
+            if not chunk:
+                break
+            seen += chunk
+    assert done(seen), f"last saw: {seen[-400:]!r}"
+    return seen
+
+
+def test_sigterm_during_status_watch_gives_the_cursor_back(tmp_path):
+    ws = create_workshop(tmp_path / "ws", teams=["Blue"]).path
+    main, child = pty.openpty()
+    process = subprocess.Popen(
+        [str(SERVEKIT), "status", str(ws), "--watch", "--interval", "0.2"],
+        stdin=child,
+        stdout=child,
+        stderr=child,
+        env={**os.environ, "TERM": "xterm", "COLUMNS": "100"},
+        close_fds=True,
+    )
+    os.close(child)
+    try:
+        seen = _read_until(main, lambda s: HIDE in s and b"Blue" in s)
+        process.send_signal(signal.SIGTERM)
+        seen += _read_until(main, lambda s: SHOW in s)
+        assert process.wait(timeout=60) == 143
+        assert seen.rfind(SHOW) > seen.rfind(HIDE)
+        assert b"Traceback" not in seen
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+        os.close(main)
+
+
+def _blocked_on_fifo(wchan: str) -> bool:
+    return wchan == "wait_for_partner" or "fifo" in wchan or "pipe" in wchan
+
+
+def test_ctrl_c_says_what_was_and_was_not_done(tmp_path):
+    team = create_workshop(tmp_path / "ws", teams=["Blue"]).path / "teams" / "blue"
+    fifo = tmp_path / "plan.xlsx"
+    os.mkfifo(fifo)  # opening it blocks until a writer comes: the command waits there
+    process = subprocess.Popen(
+        [str(SERVEKIT), "import-xlsx", str(fifo), str(team)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        state = ""
+        while time.monotonic() < deadline:  # blocked in open(): a read of the FIFO's holder
+            state = Path(f"/proc/{process.pid}/wchan").read_text()
+            if _blocked_on_fifo(state):
+                break
+            time.sleep(0.1)
+        assert _blocked_on_fifo(state), f"last saw wchan {state!r}"
+        process.send_signal(signal.SIGINT)
+        out, err = process.communicate(timeout=60)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+    assert process.returncode == 130
+    assert err.decode() == (
+        "Interrupted: the command stopped before it finished. Every file it saved is whole "
+        "(saves are atomic: the old version or the new, never a mix); what it had not reached "
+        "is unchanged. Run it again to finish.\n"
+    )
