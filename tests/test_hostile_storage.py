@@ -113,6 +113,8 @@ CAFE = Path(__file__).parent / "fixtures" / "orgchart" / "generic" / "cafe.csv"
 
 
 def test_import_orgchart_as_root_leaves_the_tables_the_teams(team):
+    for name in ("journey.csv", "needs.csv", "scores.csv", "plan.csv", "results.csv"):
+        (team / name).unlink(missing_ok=True)  # a new chart must not break the team's tables
     done = run("import-orgchart", str(CAFE), "--out", str(team), "--force")
 
     assert done.returncode == 0, done.stderr
@@ -130,9 +132,10 @@ def test_import_orgchart_refuses_a_roles_link_to_a_root_only_file(team, tmp_path
     done = run("import-orgchart", str(CAFE), "--out", str(team), "--force")
 
     assert done.returncode == 1
-    assert done.stderr == (
-        f"error: {(team / 'roles.csv').as_posix()}: refused: a symbolic link; expected a real "
-        f"file inside the workshop folder (links are never followed)\n"
+    assert done.stdout == (
+        f"error: {(team / 'roles.csv').as_posix()}: refused: this is a symbolic link; expected "
+        f"the file itself inside the team folder (links are never followed)\n"
     )
+    assert done.stderr == "1 error(s): nothing was written\n"
     assert decoy.read_text() == "root:secret\n"
     assert (team / "roles.csv").is_symlink()

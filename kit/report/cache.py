@@ -111,6 +111,12 @@ def team_digest(team_dir: Path, workshop_dir: Path, notebook: Path, options: dic
         for name, size in safefs.walk_files(base, rel)
         if not any(part.startswith(".") for part in name.split("/"))
     ]
+    for name, size in files:  # the one file too big is named before the folder's total
+        if size > MAX_DIGEST_BYTES:
+            raise safefs.UnsafePath(
+                f"{(base / rel / name).as_posix()}: refused: the file is {size} bytes; "
+                f"expected at most {MAX_DIGEST_BYTES} bytes"
+            )
     total = sum(size for _, size in files)
     if total > MAX_DIGEST_TOTAL:
         raise safefs.UnsafePath(

@@ -27,6 +27,7 @@ my-case/case.yaml:1:notebooks: missing; expected this field
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -118,6 +119,8 @@ class CaseFile(BaseModel):
     model_config = _STRICT
     title: str = Field(min_length=1)
     slug: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
+    workshop_date: dt.date | None = None
+    """The sample teams' session date: their plans are due after it (``servekit demo``)."""
     summary: str = Field(min_length=1)
     summary_use: Literal["read aloud", "paraphrase"] = "read aloud"
     """Whether the facilitator reads the summary aloud or tells it in their own words."""

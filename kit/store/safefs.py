@@ -411,9 +411,11 @@ def write_bytes(
                 handle.flush()
                 os.fsync(handle.fileno())
             os.replace(temp, name, src_dir_fd=dfd, dst_dir_fd=dfd)
-        except BaseException:
+        except BaseException as exc:
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(temp, dir_fd=dfd)
+            if isinstance(exc, OSError) and exc.filename is None:
+                exc.filename = os.fspath(shown)  # a full disk names the file, not "a file"
             raise
 
 
