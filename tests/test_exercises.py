@@ -10,7 +10,6 @@ from __future__ import annotations
 import copy
 import json
 import math
-import sys
 
 import nbformat
 import numpy as np
@@ -99,23 +98,6 @@ def _eval_answer(nb):
     namespace: dict = {}
     exec(_answer_cell(nb).source, namespace)
     return namespace["answer"]
-
-
-@pytest.fixture(scope="module")
-def python3_kernel():
-    """The ``python3`` kernelspec, which must start this interpreter (the venv)."""
-    from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
-
-    try:
-        spec = KernelSpecManager().get_kernel_spec("python3")
-    except NoSuchKernel:
-        pytest.fail(
-            f"no python3 kernelspec; run `{sys.executable} -m ipykernel install "
-            f"--sys-prefix` (make setup does)"
-        )
-    if spec.argv[0] not in ("python", "python3", sys.executable):
-        pytest.fail(f"the python3 kernelspec starts {spec.argv[0]}, not {sys.executable}")
-    return "python3"
 
 
 def _papermill(source, tmp_path, kernel):

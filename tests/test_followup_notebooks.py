@@ -53,14 +53,14 @@ def demo(tmp_path_factory):
     return create_demo(tmp_path_factory.mktemp("fu") / "demo").path
 
 
-def _run(source, output, cwd, **parameters):
+def _run(source, output, cwd, kernel, **parameters):
     import papermill
 
     papermill.execute_notebook(
         str(source),
         str(output),
         parameters=parameters,
-        kernel_name="python3",
+        kernel_name=kernel,
         cwd=str(cwd),
         progress_bar=False,
         execution_timeout=300,
@@ -73,7 +73,9 @@ def _errors(result):
 
 
 @pytest.mark.slow
-def test_notebook_07_under_papermill_saves_a_result_typed_in_the_widget(demo, tmp_path):
+def test_notebook_07_under_papermill_saves_a_result_typed_in_the_widget(
+    demo, tmp_path, python3_kernel
+):
     """Run 07 with parameters; a cell appended to a copy types a result into the editor the
     notebook displayed (``_``, the last output) and clicks Add: it lands in results.csv."""
     nb = nbformat.read(SEVEN, as_version=4)
@@ -94,7 +96,12 @@ def test_notebook_07_under_papermill_saves_a_result_typed_in_the_widget(demo, tm
     team = demo / "teams" / "front-desk-friends"
     before = (team / "results.csv").read_text()
     result = _run(
-        copy, tmp_path / "out.ipynb", WORKSHOPS, workshop_dir=str(demo), team="front-desk-friends"
+        copy,
+        tmp_path / "out.ipynb",
+        WORKSHOPS,
+        python3_kernel,
+        workshop_dir=str(demo),
+        team="front-desk-friends",
     )
     assert not _errors(result)
     printed = "".join(
@@ -108,11 +115,12 @@ def test_notebook_07_under_papermill_saves_a_result_typed_in_the_widget(demo, tm
 
 
 @pytest.mark.slow
-def test_follow_up_report_notebooks_run_under_plain_papermill(demo, tmp_path):
+def test_follow_up_report_notebooks_run_under_plain_papermill(demo, tmp_path, python3_kernel):
     result = _run(
         WORKSHOPS / "11_follow_up_report.ipynb",
         tmp_path / "11.ipynb",
         WORKSHOPS,
+        python3_kernel,
         workshop_dir=str(demo),
         team="the-night-shift",
         as_of="2026-04-15",
@@ -125,6 +133,7 @@ def test_follow_up_report_notebooks_run_under_plain_papermill(demo, tmp_path):
         WORKSHOPS / "21_follow_up_synthesis.ipynb",
         tmp_path / "21.ipynb",
         WORKSHOPS,
+        python3_kernel,
         workshop_dir=str(demo),
         as_of="2026-04-15",
         embed_plotlyjs=False,

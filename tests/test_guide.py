@@ -271,7 +271,7 @@ def test_agendas_paraphrase_never_copy_eight_words(case: str):
     assert any(tuple(_words(lifted)[i : i + 8]) in runs for i in range(3))
 
 
-def test_facilitator_notebook_runs_under_papermill(tmp_path: Path):
+def test_facilitator_notebook_runs_under_papermill(tmp_path: Path, python3_kernel):
     import nbformat
     import papermill
 
@@ -283,7 +283,7 @@ def test_facilitator_notebook_runs_under_papermill(tmp_path: Path):
         parameters={"workshop_dir": str(ws.path), "agenda": "full-day", "start": "10:00"},
         cwd=str(tmp_path),
         progress_bar=False,
-        kernel_name="python3",
+        kernel_name=python3_kernel,
     )
     nb = nbformat.read(out, as_version=4)
     shown = "".join(

@@ -734,11 +734,59 @@ def test_write_graphml_control_characters_never_break_the_xml(tmp_path: Path):
     assert back.nodes["desk\ufffd"]["reaches_customer"] == 1
 
 
+FAULTY_WRITER = """
+import pickle, resource, signal, sys
+from kit.readwrite import graphio
+
+graph = pickle.loads(open(sys.argv[1], "rb").read())
+signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a too-large write fails with EFBIG instead
+limit = int(sys.argv[3])
+resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+try:
+    graphio.write_graphml(graph, sys.argv[2])
+except OSError as exc:
+    print(f"fault errno {exc.errno}")
+else:
+    print("written")
+"""
+
+
 def test_write_graphml_replaces_atomically(tmp_path: Path, hotel):
+    """A write that fails half-way (the file-size limit hit: a full disk, as far as the writer
+    can tell) leaves the old file whole, byte for byte, and no temp file behind."""
+    import errno
+    import pickle
+    import subprocess
+    import sys
+
+    new = tmp_path / "new.graphml"
+    graphio.write_graphml(hotel, new)
+    expected = new.read_bytes()
+    smaller = hotel.copy()
+    smaller.remove_node("fom")
     target = tmp_path / "p.graphml"
-    target.write_text("old")
-    graphio.write_graphml(hotel, target)
-    assert target.read_text().startswith("<?xml")
+    graphio.write_graphml(smaller, target)
+    old = target.read_bytes()
+    assert old != expected
+    graph = tmp_path / "graph.pickle"
+    graph.write_bytes(pickle.dumps(hotel))
+    done = subprocess.run(
+        [sys.executable, "-c", FAULTY_WRITER, graph, target, str(len(expected) // 2)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == f"fault errno {errno.EFBIG}\n"  # the write really failed mid-way
+    assert target.read_bytes() == old
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "graph.pickle",
+        "new.graphml",
+        "p.graphml",
+    ]
+    graphio.write_graphml(hotel, target)  # without the fault, the whole new file
+    assert target.read_bytes() == expected
 
 
 # --------------------------------------------------------------------------- figure

@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
-import sys
 
 import pandas as pd
 import pytest
@@ -273,16 +272,9 @@ def test_picking_a_case_role_adds_it_to_the_pyramid(tmp_path):
 
 # --------------------------------------------------------------------------- the notebook
 @pytest.mark.slow
-def test_notebook_06_runs_under_papermill(tmp_path):
+def test_notebook_06_runs_under_papermill(tmp_path, python3_kernel):
     import papermill
-    from jupyter_client.kernelspec import KernelSpecManager
 
-    if KernelSpecManager().get_kernel_spec("python3").argv[0] not in (
-        "python",
-        "python3",
-        sys.executable,
-    ):
-        pytest.skip("the python3 kernel does not start this venv")
     demo = create_demo(tmp_path / "demo").path
     shown = {}
     for team in ("front-desk-friends", ""):
@@ -291,7 +283,7 @@ def test_notebook_06_runs_under_papermill(tmp_path):
             str(workshop_notebook("06_your_organisation.ipynb")),
             str(out),
             parameters={"workshop_dir": str(demo), "team": team},
-            kernel_name="python3",
+            kernel_name=python3_kernel,
             cwd=str(ROOT / "workshops"),
             progress_bar=False,
             execution_timeout=300,
