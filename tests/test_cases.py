@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import html
 import json
-import sys
 
 import pandas as pd
 import pytest
@@ -176,16 +175,6 @@ def test_servekit_demo_builds_every_report_and_the_synthesis(case, tmp_path):
 
 
 # --------------------------------------------------------------------------- papermill
-@pytest.fixture(scope="module")
-def python3_kernel():
-    from jupyter_client.kernelspec import KernelSpecManager
-
-    spec = KernelSpecManager().get_kernel_spec("python3")
-    if spec.argv[0] not in ("python", "python3", sys.executable):
-        pytest.skip(f"the python3 kernel starts {spec.argv[0]}, not this venv")
-    return "python3"
-
-
 def _snapshot(folder):
     return {
         p.relative_to(folder).as_posix(): p.read_bytes()

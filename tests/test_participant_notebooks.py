@@ -10,7 +10,6 @@ from __future__ import annotations
 import ast
 import json
 import shutil
-import sys
 
 import nbformat
 import pytest
@@ -83,36 +82,6 @@ def test_code_cells_only_call_the_kit(name):
 
 
 # --------------------------------------------------------------------------- papermill (slow)
-@pytest.fixture(scope="session")
-def python3_kernel():
-    """A ``python3`` kernelspec that starts this interpreter (the venv), installed if missing.
-
-    A fresh venv gets one from ipykernel's wheel; if it is not there,
-    ``python -m ipykernel install --sys-prefix`` puts it in the venv (what `make setup` should do).
-    """
-    import subprocess
-
-    from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
-
-    try:
-        spec = KernelSpecManager().get_kernel_spec("python3")
-    except NoSuchKernel:
-        subprocess.run(
-            [sys.executable, "-m", "ipykernel", "install", "--sys-prefix"],
-            check=True,
-            capture_output=True,
-        )
-        spec = KernelSpecManager().get_kernel_spec("python3")
-    python = spec.argv[0]
-    if python not in ("python", "python3", sys.executable):
-        pytest.fail(
-            f"the python3 kernelspec in {spec.resource_dir} starts {python}, not this "
-            f"venv's {sys.executable}; remove it or run `{sys.executable} -m ipykernel "
-            f"install --sys-prefix`"
-        )
-    return "python3"
-
-
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory):
     from kit.store.workshop import create_demo
