@@ -27,13 +27,16 @@ def test_notebook_07_shape():
     nb = nbformat.read(SEVEN, as_version=4)
     first = nb.cells[0].source
     assert nb.cells[0].cell_type == "markdown"
-    assert "**Learning objectives.**" in first and "**Time box:**" in first
-    assert "**The case.**" in first and "model not found" in first
+    assert "**Learning objectives.**" in first
+    assert "**Time box:**" in first
+    assert "**The case.**" in first
+    assert "model not found" in first
     assert "Run ▸ Run All Cells" in first
     assert "parameters" in nb.cells[1].metadata["tags"]
     assert _params(nb) == {"workshop_dir": "../demo", "team": ""}
     steps = [c for c in nb.cells if c.cell_type == "markdown" and c.source.startswith("## Step")]
-    assert len(steps) == 2 and all("**Discuss with your team:**" in c.source for c in steps)
+    assert len(steps) == 2
+    assert all("**Discuss with your team:**" in c.source for c in steps)
     code = [c for c in nb.cells if c.cell_type == "code"]
     assert all(not c.get("outputs") and c.get("execution_count") is None for c in code)
     assert "results_editor(workshop_dir, team)" in code[1].source
@@ -42,7 +45,8 @@ def test_notebook_07_shape():
 @pytest.mark.parametrize("name", ["11_follow_up_report.ipynb", "21_follow_up_synthesis.ipynb"])
 def test_report_notebooks_have_plain_papermill_parameters(name):
     values = _params(nbformat.read(WORKSHOPS / name, as_version=4))
-    assert values["as_of"] == "" and values["workshop_dir"] == "demo"
+    assert values["as_of"] == ""
+    assert values["workshop_dir"] == "demo"
     assert values["embed_plotlyjs"] is True
 
 
@@ -110,7 +114,8 @@ def test_notebook_07_under_papermill_saves_a_result_typed_in_the_widget(
         for o in c.get("outputs", [])
         if o.get("name") == "stdout"
     )
-    assert printed.startswith("ResultsEditor ") and "saved" in printed
+    assert printed.startswith("ResultsEditor ")
+    assert "saved" in printed
     assert (team / "results.csv").read_text() == before + "A7,2026-06-02,11.5\n"
 
 
@@ -128,7 +133,8 @@ def test_follow_up_report_notebooks_run_under_plain_papermill(demo, tmp_path, py
     )
     assert not _errors(result)
     html = json.dumps(result)
-    assert "The Night Shift" in html and "What the statuses mean" in html
+    assert "The Night Shift" in html
+    assert "What the statuses mean" in html
     result = _run(
         WORKSHOPS / "21_follow_up_synthesis.ipynb",
         tmp_path / "21.ipynb",

@@ -74,7 +74,8 @@ def test_the_lock_holds_every_pin_of_pyproject():
 def test_pip_and_the_build_backend_are_pinned():
     assert all(re.fullmatch(r"[a-z]+==[\d.]+", pin) for pin in build_pins()), build_pins()
     pip = re.search(r"^PIP_VERSION\s*:=\s*(\S+)", (ROOT / "Makefile").read_text(), re.M)
-    assert pip and version("pip") == pip.group(1)
+    assert pip
+    assert version("pip") == pip.group(1)
 
 
 # --------------------------------------------------------------------------- clean install
