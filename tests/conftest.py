@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from helpers import MINI_TEAM, ROOT, write_team  # noqa: F401  (re-exported for tests)
+from helpers import MINI_TEAM, ROOT, stop_playwright, write_team  # noqa: F401  (re-exported)
 
 DATASET = ROOT / "datasets" / "laurie-hospitality"
 REALDATA = ROOT.parent / "shared" / "realdata"
@@ -150,7 +150,17 @@ def pytest_runtest_logreport(report: pytest.TestReport) -> None:
         _skipped_required.append(report.nodeid)
 
 
+@pytest.hookimpl(trylast=True)
+def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> None:
+    """After a module's last test, stop the Chromium its pages shared (``tests/helpers.py``):
+    a running sync Playwright makes ``asyncio.run`` fail in this thread, and other modules'
+    tests use asyncio (papermill, nbclient) or start Playwright themselves."""
+    if nextitem is None or nextitem.path != item.path:
+        stop_playwright()
+
+
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    stop_playwright()  # the worker's shared Chromium and Playwright driver (tests/helpers.py)
     # Deselected required tests (-k, -m) are caught by .ci/required_tests.py, which compares
     # the collected browser/realdata tests with the ones that passed.
     if _skipped_required:
