@@ -91,3 +91,23 @@ def test_deselected_and_skipped_required_tests_fail_and_a_full_run_passes(tmp_pa
     assert missing.stderr == (
         f"required_tests: no JUnit file {tmp_path / 'absent.xml'} (did that pytest step run?)\n"
     )
+
+
+def test_the_serial_step_takes_the_hub_modules_and_the_parallel_step_the_rest():
+    """make test runs --serial=skip on xdist, then --serial=only in one process."""
+    files = ["tests/test_hub_units.py", "tests/test_browser_hub.py", "tests/test_status.py"]
+
+    def collected(mode: str) -> set[str]:
+        done = subprocess.run(
+            [sys.executable, "-m", "pytest", "--collect-only", "-q", f"--serial={mode}", *files]
+            + ["-p", "no:cacheprovider"],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert done.returncode == 0, done.stdout + done.stderr
+        return {line.split("::")[0] for line in done.stdout.splitlines() if "::" in line}
+
+    assert collected("only") == {"tests/test_hub_units.py", "tests/test_browser_hub.py"}
+    assert collected("skip") == {"tests/test_status.py"}
