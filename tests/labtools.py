@@ -201,19 +201,16 @@ def _open_and_run(page, lab, notebook: str, figure: str | None = ".js-plotly-plo
     )
     for _attempt in range(2):
         # Lab may swap the kernel of a fresh session right after start; cells sent to the
-        # old one are lost (seen as "[ ]" prompts that never run), so run again once.
+        # old one are lost (nothing ever runs), so run again once. The notebooks' code cells
+        # hide their input, and with it their input prompt ("" whatever the state), so the
+        # sign that the run reached the kernel is a busy kernel or a numbered output.
         page.get_by_role("menuitem", name="Run", exact=True).click()
         page.get_by_role("menuitem", name="Run All Cells", exact=True).click()
-        try:
-            _wait(
-                page,
-                lambda: all(p.strip() not in ("", "[ ]:") for p in _prompts(page)),
-                timeout=60,
-                what="every code cell to start",
-            )
+        deadline = time.monotonic() + 90
+        while not cells_started(page) and time.monotonic() < deadline:
+            page.wait_for_timeout(250)
+        if cells_started(page):
             break
-        except pytest.fail.Exception:
-            continue
     news = page.locator(".jp-toast-button", has_text="No")  # "notified about Jupyter news?"
     if news.count():
         news.first.click()
@@ -250,6 +247,24 @@ def _kernel_settled(page, lab, path: str) -> bool:
     first = kernel()
     page.wait_for_timeout(1000)
     return first is not None and kernel() == first
+
+
+STARTED_JS = """() => {
+  const panel = document.querySelector('.jp-NotebookPanel:not(.lm-mod-hidden)');
+  if (!panel) return false;
+  const busy = panel.querySelector(".jp-Notebook-ExecutionIndicator[data-status='busy']");
+  const outs = Array.from(panel.querySelectorAll('.jp-CodeCell .jp-OutputPrompt'));
+  return Boolean(busy) || outs.some(e => /^\\[(\\d+|\\*)\\]:$/.test(e.textContent.trim()));
+}"""
+
+
+def cells_started(page) -> bool:
+    """True once Run All reached the kernel: it is busy, or a code cell has a numbered output.
+
+    (An input prompt cannot tell: the notebooks hide their cells' input, and Lab leaves a
+    hidden input's prompt empty, before and after the run.)
+    """
+    return bool(page.evaluate(STARTED_JS))
 
 
 def _prompts(page) -> list[str]:

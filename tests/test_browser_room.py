@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 from conftest import ROOT
 from helpers import shared_browser
-from labtools import _free_port, jupyter_env, record_errors, stop_group
+from labtools import _free_port, cells_started, jupyter_env, record_errors, stop_group
 
 ARTIFACTS = ROOT / "test-artifacts"
 TOKEN = "room-test-token"
@@ -132,10 +132,11 @@ def _wait(page, condition, timeout=120.0, what="condition", seen=None):
 
 
 def _prompts(page) -> list[str]:
-    """The input prompts of the open notebook's code cells (``[ ]:``, ``[*]:``, ``[3]:``)."""
+    """The output prompts of the open notebook's code cells (``[3]:``; none before a run): the
+    input prompts say nothing, the notebooks hide their cells' input."""
     return page.evaluate(
         "Array.from(document.querySelectorAll('.jp-NotebookPanel:not("
-        ".lm-mod-hidden) .jp-CodeCell .jp-InputPrompt')).map(e => e.textContent)"
+        ".lm-mod-hidden) .jp-CodeCell .jp-OutputPrompt')).map(e => e.textContent)"
     )
 
 
@@ -207,12 +208,12 @@ def test_team_link_run_all_and_an_edit_lands_in_that_teams_csv(room, page):
     _wait(page, lambda: _kernel_settled(page, room), timeout=180, what="the kernel to settle")
     for _attempt in range(2):
         # Lab may swap a fresh session's kernel right after start: cells sent to the old one
-        # never start (their prompts stay "[ ]:"), so Run All goes again once. The condition
-        # is the prompts, not a clock: a slow kernel shows "[*]:" and is waited for below.
+        # never run, so Run All goes again once. The condition is the kernel being busy or a
+        # numbered output (labtools.cells_started), not a clock; a slow kernel is waited for
+        # below.
         page.get_by_role("menuitem", name="Run", exact=True).click()
         page.get_by_role("menuitem", name="Run All Cells", exact=True).click()
-        started = lambda: all(p.strip() not in ("", "[ ]:") for p in _prompts(page))  # noqa: E731
-        if _poll(page, started, timeout=90):
+        if _poll(page, lambda: cells_started(page), timeout=90):
             break
     editors = panel.locator(".servekit-editor")
     _wait(
