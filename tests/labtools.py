@@ -267,13 +267,6 @@ def cells_started(page) -> bool:
     return bool(page.evaluate(STARTED_JS))
 
 
-def _prompts(page) -> list[str]:
-    return page.evaluate(
-        "Array.from(document.querySelectorAll('.jp-NotebookPanel:not("
-        ".lm-mod-hidden) .jp-CodeCell .jp-InputPrompt')).map(e => e.textContent)"
-    )
-
-
 def _points(page) -> list[int]:
     return page.evaluate(
         POINTS_JS, ".jp-NotebookPanel:not(.lm-mod-hidden) .servekit-editor .js-plotly-plot"
