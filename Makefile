@@ -4,10 +4,14 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 DEMO   ?= demo
-# Test processes (pytest-xdist); tests that share system users stay together (xdist_group).
+# Test processes (pytest-xdist) of the parallel step. The hub's modules (system users, root) run
+# after it in a serial step of their own (marker `serial`, tests/conftest.py).
 JOBS   ?= 2
+# JUNIT=DIR writes DIR/junit.xml (parallel step) and DIR/junit-serial.xml (serial step).
+JUNIT  ?=
+FAST   := not browser and not slow and not install
 
-.PHONY: setup demo test lint bench lab clean lock hub-proxy
+.PHONY: setup demo test test-fast lint bench lab clean lock hub-proxy
 
 PIP_VERSION := 26.3
 LOCK  := requirements/lock.txt
@@ -32,8 +36,22 @@ lint: setup
 	$(BIN)/servekit stamp-nav --check workshops
 	$(BIN)/servekit stamp-sources --check workshops exercises exercises/solutions
 
+# Two steps; both run, and the target fails if either failed. A step whose tests are all
+# deselected (exit 5, e.g. PYTEST_ARGS=-k something) counts as passed unless both are empty.
 test: setup lint
-	$(BIN)/python -m pytest -n $(JOBS) --dist loadgroup $(PYTEST_ARGS)
+	@status=0; empty=0; \
+	$(BIN)/python -m pytest -n $(JOBS) --dist loadgroup --serial=skip \
+		$(if $(JUNIT),--junitxml=$(JUNIT)/junit.xml) $(PYTEST_ARGS); \
+	code=$$?; [ $$code -eq 5 ] && empty=$$((empty + 1)) || [ $$code -eq 0 ] || status=$$code; \
+	echo "--- serial step: the hub and root-only modules, one process"; \
+	$(BIN)/python -m pytest $(PYTEST_ARGS) -n 0 --serial=only \
+		$(if $(JUNIT),--junitxml=$(JUNIT)/junit-serial.xml); \
+	code=$$?; [ $$code -eq 5 ] && empty=$$((empty + 1)) || [ $$code -eq 0 ] || status=$$code; \
+	[ $$empty -lt 2 ] || status=5; exit $$status
+
+# The edit-test loop: no browser, no hub, no clean install, nothing marked slow.
+test-fast: setup
+	$(BIN)/python -m pytest -n $(JOBS) --serial=skip -m "$(FAST)" $(PYTEST_ARGS)
 
 bench: setup
 	@for script in benchmarks/bench_*.py; do $(BIN)/python $$script || exit 1; done

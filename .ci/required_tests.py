@@ -3,9 +3,11 @@
 A skipped required test already fails the pytest run (tests/conftest.py). This script also
 catches *deselected* ones (``-k``, ``-m``, ``--deselect`` in PYTEST_ARGS): it collects every test
 marked ``browser`` or ``realdata`` without any user arguments and checks that each one passed in
-the JUnit XML of the real run.
+the JUnit XML of the real run: ``make test`` has two pytest steps (the parallel one and the hub's
+serial one), so it reads every file given, and a required test counts when one of them has it
+passed. A file that is missing (its step never ran) fails the check.
 
-Usage: python .ci/required_tests.py JUNIT_XML
+Usage: python .ci/required_tests.py JUNIT_XML [JUNIT_XML ...]
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from __future__ import annotations
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
+from pathlib import Path
 
 MARKERS = "browser or realdata"
 
@@ -47,19 +50,27 @@ def junit_key(node_id: str) -> tuple[str, str]:
 
 
 def passed(junit: str) -> set[tuple[str, str]]:
+    """(classname, name) of every test that passed in ``junit``; an ``@group`` suffix (added by
+    ``--dist loadgroup`` to grouped tests) is dropped."""
     done = set()
     for case in ET.parse(junit).getroot().iter("testcase"):
         if any(child.tag in {"skipped", "failure", "error"} for child in case):
             continue
-        done.add((case.get("classname", ""), case.get("name", "")))
+        name = case.get("name", "")
+        if "@" in name and name.rfind("@") > name.rfind("]"):
+            name = name[: name.rfind("@")]
+        done.add((case.get("classname", ""), name))
     return done
 
 
 def main() -> int:
-    if len(sys.argv) != 2:
+    if len(sys.argv) < 2:
         sys.exit(__doc__)
+    absent = [path for path in sys.argv[1:] if not Path(path).is_file()]
+    if absent:
+        sys.exit(f"required_tests: no JUnit file {', '.join(absent)} (did that pytest step run?)")
     wanted = required_ids()
-    ok = passed(sys.argv[1])
+    ok = set().union(*(passed(path) for path in sys.argv[1:]))
     missing = [node for node in wanted if junit_key(node) not in ok]
     if missing:
         print(

@@ -1,24 +1,81 @@
-"""Shared fixtures: a small valid team, the sample workshop, and the browser guard.
+"""Shared fixtures: a small valid team, the sample workshop, the kernel, and the browser guard.
 
 Browser tests are marked ``browser``. Where Chromium is missing they skip, except when
 ``SERVEKIT_REQUIRE_BROWSER=1`` (CI sets it): then any skipped browser test fails the run.
+
+The hub's modules (``test_hub*.py``, ``test_browser_hub.py``) create system users and need root:
+they are marked ``serial``, and ``make test`` runs them in a second pytest step of their own
+(``--serial=only``, one process) after the parallel one (``--serial=skip``), so no two of them
+ever meet. ``--serial=all`` (the default) runs everything, as a plain ``pytest`` does.
 """
 
 from __future__ import annotations
 
+import fnmatch
 import os
 import shutil
+import sys
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from helpers import MINI_TEAM, ROOT, write_team  # noqa: F401  (re-exported for tests)
+from helpers import MINI_TEAM, ROOT, stop_playwright, write_team  # noqa: F401  (re-exported)
 
 DATASET = ROOT / "datasets" / "laurie-hospitality"
 REALDATA = ROOT.parent / "shared" / "realdata"
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 REQUIRE_BROWSER = os.environ.get("SERVEKIT_REQUIRE_BROWSER") == "1"
 REQUIRE_REALDATA = os.environ.get("SERVEKIT_REQUIRE_REALDATA") == "1"
+SERIAL_MODULES = ("test_hub*.py", "test_browser_hub.py")
+"""Modules that run alone, in ``make test``'s serial step (system users, root, one proxy)."""
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--serial",
+        choices=("all", "skip", "only"),
+        default="all",
+        help="the serial (hub, root-only) modules: run with the rest (all), leave them out "
+        "(skip: make test's parallel step) or run nothing else (only: its serial step)",
+    )
+
+
+def _group_names(item: pytest.Item) -> list[str]:
+    names = {
+        str(mark.args[0] if mark.args else mark.kwargs.get("name", "default"))
+        for mark in item.iter_markers("xdist_group")
+    }
+    return sorted(names)
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Mark and select the serial modules; make ``--dist loadgroup`` group again.
+
+    pytest-xdist 3.8 tells the scheduler an item's group by appending ``@group`` to
+    ``item._nodeid``, which pytest 9.2 no longer reads (it keeps the id in ``item.id``):
+    pytest-xdist issue #1386, fix pending in #1388, no release has it. Here, on a worker
+    under ``loadgroup``, the suffixed id is written where pytest 9.2 reads it, so the groups
+    reach the scheduler. ``tests/test_xdist_canary.py`` fails if grouping breaks again.
+    """
+    for item in items:
+        if any(fnmatch.fnmatch(item.path.name, pattern) for pattern in SERIAL_MODULES):
+            item.add_marker(pytest.mark.serial)
+    mode = config.getoption("serial")
+    if mode != "all":
+        keep = [item for item in items if (mode == "only") == ("serial" in item.keywords)]
+        kept = {id(item) for item in keep}
+        dropped = [item for item in items if id(item) not in kept]
+        if dropped:
+            config.hook.pytest_deselected(items=dropped)
+            items[:] = keep
+    if not (hasattr(config, "workerinput") and config.getvalue("loadgroup")):
+        return
+    for item in items:
+        names = _group_names(item)
+        suffix = "@" + "_".join(names)
+        if names and hasattr(item, "_id") and not item.nodeid.endswith(suffix):
+            item._id = type(item.id).parse(item.nodeid + suffix)
 
 
 @pytest.fixture(autouse=True)
@@ -53,6 +110,28 @@ def demo_workshop(tmp_path: Path) -> Path:
 
 
 @pytest.fixture(scope="session")
+def python3_kernel() -> str:
+    """The name of the ``python3`` kernelspec papermill runs, which must start this venv's Python.
+
+    One policy everywhere: a missing or foreign kernelspec fails the test with the command that
+    fixes it (``make setup`` installs it); it is never skipped, nor installed behind your back.
+    """
+    from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
+
+    fix = f"run `{sys.executable} -m ipykernel install --sys-prefix --name python3` (make setup)"
+    try:
+        spec = KernelSpecManager().get_kernel_spec("python3")
+    except NoSuchKernel:
+        pytest.fail(f"no python3 kernelspec; {fix}")
+    if spec.argv[0] not in ("python", "python3", sys.executable):
+        pytest.fail(
+            f"the python3 kernelspec in {spec.resource_dir} starts {spec.argv[0]}, not this "
+            f"venv's {sys.executable}; {fix}"
+        )
+    return "python3"
+
+
+@pytest.fixture(scope="session")
 def chromium() -> str:
     """Path of the Chromium binary; skips (or fails in CI) when there is none."""
     if CHROMIUM is None:
@@ -71,7 +150,17 @@ def pytest_runtest_logreport(report: pytest.TestReport) -> None:
         _skipped_required.append(report.nodeid)
 
 
+@pytest.hookimpl(trylast=True)
+def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> None:
+    """After a module's last test, stop the Chromium its pages shared (``tests/helpers.py``):
+    a running sync Playwright makes ``asyncio.run`` fail in this thread, and other modules'
+    tests use asyncio (papermill, nbclient) or start Playwright themselves."""
+    if nextitem is None or nextitem.path != item.path:
+        stop_playwright()
+
+
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    stop_playwright()  # the worker's shared Chromium and Playwright driver (tests/helpers.py)
     # Deselected required tests (-k, -m) are caught by .ci/required_tests.py, which compares
     # the collected browser/realdata tests with the ones that passed.
     if _skipped_required:

@@ -6,6 +6,7 @@ and constants) or in ``conftest.py`` (fixtures).
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import time
@@ -118,12 +119,23 @@ def write_notebook(path: Path, text: str) -> Path:
     return path
 
 
-def wait_for(predicate, timeout: float = 120) -> None:
-    """Poll ``predicate`` every 0.2 s until it is true; AssertionError after ``timeout`` s."""
+def wait_for(predicate, timeout: float = 120, what: str = "the condition", seen=None) -> None:
+    """Poll ``predicate`` every 0.2 s until it is true; AssertionError after ``timeout`` s (a
+    generous ceiling, not a pause) naming ``what`` and, with ``seen``, what it last returned.
+
+    Examples
+    --------
+    >>> wait_for(lambda: True)
+    >>> wait_for(lambda: False, timeout=0, what="the file", seen=lambda: ["a"])
+    Traceback (most recent call last):
+    ...
+    AssertionError: timed out after 0 s waiting for the file; last seen: ['a']
+    """
     deadline = time.monotonic() + timeout
     while not predicate():
         if time.monotonic() > deadline:
-            raise AssertionError("timed out waiting")
+            last = f"; last seen: {seen()!r}" if seen is not None else ""
+            raise AssertionError(f"timed out after {timeout:g} s waiting for {what}{last}")
         time.sleep(0.2)
 
 
@@ -245,3 +257,39 @@ CHROMIUM_ARGS = list(CHROMIUM_QUIET)
 def launch_chromium(playwright, chromium: str):
     """Launch the system Chromium with :data:`CHROMIUM_ARGS` (never a downloaded browser)."""
     return playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+
+
+_SHARED: dict = {"driver": None, "browser": None}
+
+
+def _driver():
+    if _SHARED["driver"] is None:
+        from playwright.sync_api import sync_playwright
+
+        _SHARED["driver"] = sync_playwright().start()
+    return _SHARED["driver"]
+
+
+def shared_browser(chromium: str):
+    """One Chromium for a module's pages (launched on first use, again if it went away; stopped
+    after the module's last test by ``tests/conftest.py``). Tests take a fresh
+    ``browser.new_context()`` from it and close that context, never the browser.
+
+    Only for modules whose tests all use it: while it runs, ``sync_playwright()`` cannot start
+    again and ``asyncio.run`` fails in this thread."""
+    browser = _SHARED["browser"]
+    if browser is None or not browser.is_connected():
+        browser = _SHARED["browser"] = launch_chromium(_driver(), chromium)
+    return browser
+
+
+def stop_playwright() -> None:
+    """Close the shared Chromium and stop the shared driver (if they were started)."""
+    browser, driver = _SHARED["browser"], _SHARED["driver"]
+    _SHARED["browser"] = _SHARED["driver"] = None
+    if browser is not None:
+        with contextlib.suppress(Exception):
+            browser.close()
+    if driver is not None:
+        with contextlib.suppress(Exception):
+            driver.stop()

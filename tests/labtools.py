@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pytest
 from conftest import ROOT
-from helpers import LAB_ALLOWED, BrowserGuard, launch_chromium
+from helpers import LAB_ALLOWED, BrowserGuard, shared_browser
 
 ARTIFACTS = ROOT / "test-artifacts"
 TOKEN = "test-token"
@@ -78,7 +78,7 @@ def stop_group(process: subprocess.Popen, timeout: float = 20) -> None:
 def record_errors(page) -> None:
     """Collect the page's console errors in ``page.errors`` and dismissed dialogs in
     ``page.dialogs``."""
-    page.set_default_timeout(60_000)
+    page.set_default_timeout(120_000)  # a ceiling for a loaded machine, not a pause
     page.errors, page.dialogs = [], []
     page.on("console", lambda m: page.errors.append(m.text) if m.type == "error" else None)
     page.on("pageerror", lambda exc: page.errors.append(f"pageerror: {exc}"))
@@ -92,7 +92,12 @@ def record_errors(page) -> None:
 
 @pytest.fixture(scope="module")
 def lab(tmp_path_factory, chromium):
-    """A JupyterLab server over a copy of the notebooks and a fresh demo; stopped afterwards."""
+    """A JupyterLab server over a copy of the notebooks and a fresh demo; stopped afterwards.
+
+    It has the settings ``servekit lab`` gives participants (:data:`kit.room.lab.LAB_OVERRIDES`:
+    every cell stays rendered), so a cell scrolled out of view keeps its prompt and its chart.
+    """
+    from kit.room.lab import write_lab_settings
     from kit.store.workshop import create_demo
 
     root = tmp_path_factory.mktemp("lab")
@@ -102,6 +107,7 @@ def lab(tmp_path_factory, chromium):
     create_demo(root / "demo")
     home = root / ".home"
     env = jupyter_env(home)
+    app_settings = write_lab_settings(home / "app-settings").parent
     port = _free_port()
     log = (root / "lab.log").open("wb")
     process = subprocess.Popen(
@@ -119,6 +125,7 @@ def lab(tmp_path_factory, chromium):
             "--LabApp.news_url=None",
             "--LabApp.extension_manager=readonly",
             "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+            f"--LabApp.app_settings_dir={app_settings}",
             *(["--allow-root"] if hasattr(os, "geteuid") and os.geteuid() == 0 else []),
         ],
         cwd=root,
@@ -146,34 +153,32 @@ def lab(tmp_path_factory, chromium):
 
 @pytest.fixture
 def page(lab):
-    """A Chromium page that may only talk to the Lab server, recording errors and dialogs."""
-    from playwright.sync_api import sync_playwright
-
+    """A fresh Chromium page (its own context, in the worker's one browser) that may only talk
+    to the Lab server, recording errors and dialogs."""
     ARTIFACTS.mkdir(exist_ok=True)
-    with sync_playwright() as p:
-        browser = launch_chromium(p, lab["chromium"])
-        try:
-            context = browser.new_context(viewport={"width": 1400, "height": 1100})
-            blocked: list[str] = []
+    browser = shared_browser(lab["chromium"])
+    context = browser.new_context(viewport={"width": 1400, "height": 1100})
+    try:
+        blocked: list[str] = []
 
-            def only_the_lab(route):
-                url = route.request.url
-                if url.startswith(lab["base"]) or url.startswith(("data:", "blob:")):
-                    route.continue_()
-                else:  # recorded: a test asserts that the page asked for nothing off-host
-                    blocked.append(url)
-                    route.abort()
+        def only_the_lab(route):
+            url = route.request.url
+            if url.startswith(lab["base"]) or url.startswith(("data:", "blob:")):
+                route.continue_()
+            else:  # recorded: a test asserts that the page asked for nothing off-host
+                blocked.append(url)
+                route.abort()
 
-            context.route("**/*", only_the_lab)
-            page = context.new_page()
-            record_errors(page)
-            page.blocked = blocked
-            page.guard = BrowserGuard(lab["base"], LAB_ALLOWED)  # shared recorder (helpers.py)
-            page.guard.blocked = blocked
-            page.guard.watch(page)
-            yield page
-        finally:
-            browser.close()
+        context.route("**/*", only_the_lab)
+        page = context.new_page()
+        record_errors(page)
+        page.blocked = blocked
+        page.guard = BrowserGuard(lab["base"], LAB_ALLOWED)  # shared recorder (helpers.py)
+        page.guard.blocked = blocked
+        page.guard.watch(page)
+        yield page
+    finally:  # the page's context, never the shared browser
+        context.close()
 
 
 def _open_and_run(page, lab, notebook: str, figure: str | None = ".js-plotly-plot .scatterlayer"):
@@ -186,40 +191,40 @@ def _open_and_run(page, lab, notebook: str, figure: str | None = ".js-plotly-plo
     panel = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden)")
     panel.wait_for()
     panel.locator(".jp-Notebook-ExecutionIndicator[data-status='idle']").wait_for(
-        state="attached", timeout=90_000
+        state="attached", timeout=180_000
     )
     _wait(
         page,
         lambda: _kernel_settled(page, lab, f"workshops/{notebook}"),
-        timeout=90,
+        timeout=180,
         what="the notebook's kernel to settle",
     )
     for _attempt in range(2):
         # Lab may swap the kernel of a fresh session right after start; cells sent to the
-        # old one are lost (seen as "[ ]" prompts that never run), so run again once.
+        # old one are lost (nothing ever runs), so run again once. The notebooks' code cells
+        # hide their input, and with it their input prompt ("" whatever the state), so the
+        # sign that the run reached the kernel is a busy kernel or a numbered output.
         page.get_by_role("menuitem", name="Run", exact=True).click()
         page.get_by_role("menuitem", name="Run All Cells", exact=True).click()
-        try:
-            _wait(
-                page,
-                lambda: all(p.strip() not in ("", "[ ]:") for p in _prompts(page)),
-                timeout=60,
-                what="every code cell to start",
-            )
+        deadline = time.monotonic() + 90
+        while not cells_started(page) and time.monotonic() < deadline:
+            page.wait_for_timeout(250)
+        if cells_started(page):
             break
-        except pytest.fail.Exception:
-            continue
     news = page.locator(".jp-toast-button", has_text="No")  # "notified about Jupyter news?"
     if news.count():
         news.first.click()
     try:
         picker = panel.locator(".servekit-picker select").first  # workshops/: team = ""
-        picker.wait_for(state="attached", timeout=90_000)
+        picker.wait_for(state="attached", timeout=180_000)
         picker.scroll_into_view_if_needed()
         picker.select_option(label="Front Desk & Friends")  # the name of TEAM
-        panel.locator(".servekit-editor").first.wait_for(timeout=90_000)
-        if figure is not None:
-            panel.locator(f".servekit-editor {figure}").first.wait_for(timeout=60_000)
+        panel.locator(".servekit-editor").first.wait_for(timeout=180_000)
+        if figure is not None:  # below the editor: brought into view, as a participant scrolls
+            plot = panel.locator(".servekit-editor .js-plotly-plot").first
+            plot.wait_for(state="attached", timeout=180_000)
+            plot.scroll_into_view_if_needed()
+            panel.locator(f".servekit-editor {figure}").first.wait_for(timeout=180_000)
     except Exception:
         page.screenshot(path=str(ARTIFACTS / f"failed_{notebook}.png"), full_page=True)
         pytest.fail(f"the editors of {notebook} did not appear; console: {page.errors}")
@@ -244,11 +249,22 @@ def _kernel_settled(page, lab, path: str) -> bool:
     return first is not None and kernel() == first
 
 
-def _prompts(page) -> list[str]:
-    return page.evaluate(
-        "Array.from(document.querySelectorAll('.jp-NotebookPanel:not("
-        ".lm-mod-hidden) .jp-CodeCell .jp-InputPrompt')).map(e => e.textContent)"
-    )
+STARTED_JS = """() => {
+  const panel = document.querySelector('.jp-NotebookPanel:not(.lm-mod-hidden)');
+  if (!panel) return false;
+  const busy = panel.querySelector(".jp-Notebook-ExecutionIndicator[data-status='busy']");
+  const outs = Array.from(panel.querySelectorAll('.jp-CodeCell .jp-OutputPrompt'));
+  return Boolean(busy) || outs.some(e => /^\\[(\\d+|\\*)\\]:$/.test(e.textContent.trim()));
+}"""
+
+
+def cells_started(page) -> bool:
+    """True once Run All reached the kernel: it is busy, or a code cell has a numbered output.
+
+    (An input prompt cannot tell: the notebooks hide their cells' input, and Lab leaves a
+    hidden input's prompt empty, before and after the run.)
+    """
+    return bool(page.evaluate(STARTED_JS))
 
 
 def _points(page) -> list[int]:
@@ -257,7 +273,7 @@ def _points(page) -> list[int]:
     )
 
 
-def _wait(page, condition, timeout=30.0, what="condition"):
+def _wait(page, condition, timeout=120.0, what="condition"):
     """Poll ``condition`` while letting Playwright serve the page (never ``time.sleep``: the
     request router runs on this thread, so sleeping would stall the page's requests)."""
     deadline = time.monotonic() + timeout
@@ -275,7 +291,7 @@ def _idle(page, panel):
     """Wait until the kernel has handled every message sent so far."""
     page.wait_for_timeout(300)
     panel.locator(".jp-Notebook-ExecutionIndicator[data-status='idle']").wait_for(
-        state="attached", timeout=30_000
+        state="attached", timeout=120_000
     )
 
 

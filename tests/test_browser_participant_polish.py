@@ -87,18 +87,18 @@ def test_after_run_all_the_editor_of_a_team_notebook_is_in_view(lab, page):
     page.goto(f"{lab['base']}/lab/workspaces/in-view/tree/{path}?reset&token={TOKEN}")
     panel = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden)")
     panel.wait_for()
-    _wait(page, lambda: _kernel_settled(page, lab, path), timeout=90, what="the kernel")
+    _wait(page, lambda: _kernel_settled(page, lab, path), timeout=180, what="the kernel")
     page.get_by_role("menuitem", name="Run", exact=True).click()
     page.get_by_role("menuitem", name="Run All Cells", exact=True).click()
     editor = panel.locator(".servekit-editor").first
-    editor.wait_for(timeout=90_000)
+    editor.wait_for(timeout=180_000)
     _idle(page, panel)
 
     def in_view():
         where = editor.evaluate(IN_VIEW)
         return where if where["top"] < where["height"] * 0.6 and where["bottom"] > 0 else None
 
-    where = _wait(page, in_view, timeout=30, what="the editor to come into view")
+    where = _wait(page, in_view, timeout=120, what="the editor to come into view")
     assert where["focused"]  # its first field has the keyboard focus: typing goes there
     page.screenshot(path=str(ARTIFACTS / "lab_01_team_notebook_after_run_all.png"))
     assert _real_errors(page) == []

@@ -19,8 +19,8 @@ from pathlib import Path
 
 import pytest
 from conftest import ROOT
-from helpers import launch_chromium
-from labtools import _free_port, jupyter_env, record_errors, stop_group
+from helpers import shared_browser
+from labtools import _free_port, cells_started, jupyter_env, record_errors, stop_group
 
 ARTIFACTS = ROOT / "test-artifacts"
 TOKEN = "room-test-token"
@@ -86,38 +86,59 @@ def room(tmp_path_factory, chromium):
 
 @pytest.fixture
 def page(room):
-    from playwright.sync_api import sync_playwright
-
+    """A fresh page (its own context, in the worker's one Chromium) that may reach only the
+    server and ``file:``."""
     ARTIFACTS.mkdir(exist_ok=True)
-    with sync_playwright() as p:
-        browser = launch_chromium(p, room["chromium"])
-        try:
-            context = browser.new_context(viewport={"width": 1400, "height": 1100})
-            context.route(
-                "**/*",
-                lambda route: (
-                    route.continue_()
-                    if route.request.url.startswith((room["base"], "data:", "blob:", "file:"))
-                    else route.abort()
-                ),
-            )
-            page = context.new_page()
-            record_errors(page)
-            yield page
-        finally:
-            browser.close()
+    context = shared_browser(room["chromium"]).new_context(viewport={"width": 1400, "height": 1100})
+    try:
+        context.route(
+            "**/*",
+            lambda route: (
+                route.continue_()
+                if route.request.url.startswith((room["base"], "data:", "blob:", "file:"))
+                else route.abort()
+            ),
+        )
+        page = context.new_page()
+        record_errors(page)
+        yield page
+    finally:  # the page's context, never the shared browser
+        context.close()
 
 
-def _wait(page, condition, timeout=30.0, what="condition"):
+def _poll(page, condition, timeout: float):
+    """``condition()``'s first true value within ``timeout`` s, else None; the page keeps being
+    served meanwhile (``page.wait_for_timeout``, never ``time.sleep``)."""
     deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
+    while True:
         value = condition()
-        if value:
-            return value
+        if value or time.monotonic() > deadline:
+            return value or None
         page.wait_for_timeout(250)
+
+
+def _wait(page, condition, timeout=120.0, what="condition", seen=None):
+    """Poll ``condition`` with a generous ceiling; on timeout fail with a screenshot, the
+    console and what ``seen()`` (the state waited on) last returned."""
+    value = _poll(page, condition, timeout)
+    if value:
+        return value
     shot = ARTIFACTS / ("room_timeout_" + re.sub(r"\W+", "_", what) + ".png")
     page.screenshot(path=str(shot), full_page=True)
-    pytest.fail(f"timed out waiting for {what} (screenshot: {shot}); console: {page.errors}")
+    last = f"; last seen: {seen()!r}" if seen is not None else ""
+    pytest.fail(
+        f"timed out after {timeout:g} s waiting for {what} (screenshot: {shot}){last}; "
+        f"console: {page.errors}"
+    )
+
+
+def _prompts(page) -> list[str]:
+    """The output prompts of the open notebook's code cells (``[3]:``; none before a run): the
+    input prompts say nothing, the notebooks hide their cells' input."""
+    return page.evaluate(
+        "Array.from(document.querySelectorAll('.jp-NotebookPanel:not("
+        ".lm-mod-hidden) .jp-CodeCell .jp-OutputPrompt')).map(e => e.textContent)"
+    )
 
 
 def _get(room, path: str) -> http.client.HTTPResponse:
@@ -166,7 +187,8 @@ def test_notebook_cells_stay_rendered_for_participants(room):
 def test_a_request_without_the_token_is_refused(room):
     assert _get(room, "/api/contents/teams").status == 403
     lab = _get(room, "/lab/tree/notebooks")
-    assert lab.status == 302 and lab.getheader("Location").startswith("/login")
+    assert lab.status == 302
+    assert lab.getheader("Location").startswith("/login")
     assert _get(room, f"/api/contents/teams?token={TOKEN}").status == 200
     assert _get(room, "/api/contents/teams?token=wrong").status == 403
 
@@ -180,21 +202,44 @@ def test_team_link_run_all_and_an_edit_lands_in_that_teams_csv(room, page):
 
     page.goto(room["links"]["Front Desk & Friends"])
     panel = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden)")
-    panel.wait_for(timeout=90_000)
+    panel.wait_for(timeout=180_000)
     panel.locator(".jp-Notebook-ExecutionIndicator[data-status='idle']").wait_for(
-        state="attached", timeout=90_000
+        state="attached", timeout=180_000
     )
-    _wait(page, lambda: _kernel_settled(page, room), timeout=90, what="the kernel to settle")
-    for _attempt in range(2):  # a fresh session may swap its kernel right after start
+    _wait(page, lambda: _kernel_settled(page, room), timeout=180, what="the kernel to settle")
+    for _attempt in range(2):
+        # Lab may swap a fresh session's kernel right after start: cells sent to the old one
+        # never run, so Run All goes again once. The condition is the kernel being busy or a
+        # numbered output (labtools.cells_started), not a clock; a slow kernel is waited for
+        # below.
         page.get_by_role("menuitem", name="Run", exact=True).click()
         page.get_by_role("menuitem", name="Run All Cells", exact=True).click()
-        try:
-            panel.locator(".servekit-editor").first.wait_for(state="attached", timeout=60_000)
+        if _poll(page, lambda: cells_started(page), timeout=90):
             break
-        except Exception:
-            continue
-    panel.locator(".servekit-editor").first.scroll_into_view_if_needed()  # Run All scrolled
-    panel.locator(".servekit-editor .js-plotly-plot .scatterlayer").first.wait_for(timeout=60_000)
+    editors = panel.locator(".servekit-editor")
+    _wait(
+        page,
+        lambda: editors.count() > 0,
+        timeout=300,
+        what="the team's editor to appear",
+        seen=lambda: _prompts(page),
+    )
+    editors.first.scroll_into_view_if_needed()  # Run All scrolled
+    plots = panel.locator(".servekit-editor .js-plotly-plot")
+    _wait(
+        page,
+        lambda: (
+            plots.locator(".scatterlayer").count() > 0
+            and plots.locator(".scatterlayer").first.is_visible()
+        ),
+        timeout=300,
+        what="the editor's figure to be drawn",
+        seen=lambda: {
+            "prompts": _prompts(page),
+            "figures": plots.count(),
+            "drawn": plots.locator(".scatterlayer").count(),
+        },
+    )
     assert panel.locator(".servekit-picker").count() == 0  # the team was injected: no picker
     assert page.get_by_text(NEWS).count() == 0  # no news pop-up in a kit-started Lab
     page.screenshot(path=str(ARTIFACTS / "room_team_notebook_ready.png"))
@@ -256,14 +301,18 @@ def test_links_page_in_chromium(room, page):
             "Score on your phone",
         ]
         assert card.locator(".url").all_inner_texts() == [room["links"][name], phones[name]]
-        assert "/servekit/phone/" in phones[name] and phones[name].endswith("?token=" + TOKEN)
+        assert "/servekit/phone/" in phones[name]
+        assert phones[name].endswith("?token=" + TOKEN)
         for svg in card.locator("svg").all():
             box = svg.bounding_box()
-            assert box["width"] >= 200 and box["height"] >= 200
+            assert box["width"] >= 200
+            assert box["height"] >= 200
             _, _, width, height = svg.get_attribute("viewBox").split()  # the whole code, scaled
-            assert width == height and box["width"] == pytest.approx(box["height"])
+            assert width == height
+            assert box["width"] == pytest.approx(box["height"])
     assert page.evaluate("document.querySelectorAll('img').length") == 0
-    assert page.dialogs == [] and page.errors == []
+    assert page.dialogs == []
+    assert page.errors == []
     page.screenshot(path=str(ARTIFACTS / "room_links_page.png"), full_page=True)
     page.emulate_media(media="print")
     page.screenshot(path=str(ARTIFACTS / "room_links_page_print.png"), full_page=True)

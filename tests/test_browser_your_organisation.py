@@ -33,7 +33,7 @@ BAD = "Employee ID,Job Title,Manager ID\nE1,Managing director,\nE2,Counter assis
 def _run_06(page, lab):  # noqa: F811 - the fixtures
     panel = _open_and_run(page, lab, "06_your_organisation.ipynb", figure=None)
     editor = panel.locator(".servekit-editor").first
-    editor.get_by_role("button", name="Flip it").wait_for(timeout=90_000)
+    editor.get_by_role("button", name="Flip it").wait_for(timeout=180_000)
     return panel, editor
 
 

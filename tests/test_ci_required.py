@@ -14,9 +14,9 @@ SCRIPT = ROOT / ".ci" / "required_tests.py"
 pytestmark = pytest.mark.slow
 
 
-def _guard(junit: Path) -> subprocess.CompletedProcess:
+def _guard(*junit: Path) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [sys.executable, str(SCRIPT), str(junit)],
+        [sys.executable, str(SCRIPT), *map(str, junit)],
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -24,12 +24,14 @@ def _guard(junit: Path) -> subprocess.CompletedProcess:
     )
 
 
-def _junit(tmp_path: Path, cases: list[tuple[str, str, str | None]]) -> Path:
+def _junit(
+    tmp_path: Path, cases: list[tuple[str, str, str | None]], name: str = "junit.xml"
+) -> Path:
     body = "".join(
         f'<testcase classname="{c}" name="{n}">' + (f"<{child}/>" if child else "") + "</testcase>"
         for c, n, child in cases
     )
-    path = tmp_path / "junit.xml"
+    path = tmp_path / name
     path.write_text(f'<testsuites><testsuite name="pytest">{body}</testsuite></testsuites>')
     return path
 
@@ -62,7 +64,13 @@ def test_deselected_and_skipped_required_tests_fail_and_a_full_run_passes(tmp_pa
         sys.path.pop(0)
     everything = [(*junit_key(i), None) for i in ids]
 
-    full = _guard(_junit(tmp_path, everything))
+    # make test's two steps: the hub's tests are in junit-serial.xml, the rest in junit.xml,
+    # where a grouped test's name carries its "@group" suffix (--dist loadgroup)
+    hub = [case for case in everything if case[0].startswith("tests.test_browser_hub")]
+    assert hub  # the serial step has required (browser) tests of its own
+    rest = [case for case in everything if case not in hub]
+    parallel = [(rest[0][0], rest[0][1] + "@canary", None), *rest[1:]]
+    full = _guard(_junit(tmp_path, parallel), _junit(tmp_path, hub, "junit-serial.xml"))
     assert full.returncode == 0, full.stderr
     assert (
         full.stdout == f"required_tests: all {len(ids)} required browser and real-data "
@@ -77,3 +85,29 @@ def test_deselected_and_skipped_required_tests_fail_and_a_full_run_passes(tmp_pa
         f"required_tests: 2 of {len(ids)} required (browser or real-data) test(s) did not run "
         f"and pass (skipped or deselected):\n  {ids[0]}\n  {ids[1]}\n"
     )
+
+    missing = _guard(_junit(tmp_path, everything), tmp_path / "absent.xml")
+    assert missing.returncode == 1
+    assert missing.stderr == (
+        f"required_tests: no JUnit file {tmp_path / 'absent.xml'} (did that pytest step run?)\n"
+    )
+
+
+def test_the_serial_step_takes_the_hub_modules_and_the_parallel_step_the_rest():
+    """make test runs --serial=skip on xdist, then --serial=only in one process."""
+    files = ["tests/test_hub_units.py", "tests/test_browser_hub.py", "tests/test_status.py"]
+
+    def collected(mode: str) -> set[str]:
+        done = subprocess.run(
+            [sys.executable, "-m", "pytest", "--collect-only", "-q", f"--serial={mode}", *files]
+            + ["-p", "no:cacheprovider"],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert done.returncode == 0, done.stdout + done.stderr
+        return {line.split("::")[0] for line in done.stdout.splitlines() if "::" in line}
+
+    assert collected("only") == {"tests/test_hub_units.py", "tests/test_browser_hub.py"}
+    assert collected("skip") == {"tests/test_status.py"}

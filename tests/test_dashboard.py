@@ -11,7 +11,6 @@ import socket
 from pathlib import Path
 
 import pandas as pd
-import pytest
 from click.testing import CliRunner
 
 from kit.analyses.progress import STEPS, load_all, team_progress
@@ -20,16 +19,11 @@ from kit.cli import main
 from kit.room.dashboard import Board, Dashboard, diff_table
 from kit.room.dashboard_html import ipa_svg, journey_svg
 from kit.store.workbook import Workbook
-from kit.store.workshop import Workshop, case_dir, create_demo, create_workshop
+from kit.store.workshop import Workshop, case_dir, create_workshop
 
 
-@pytest.fixture
-def demo(tmp_path: Path) -> Path:
-    return create_demo(tmp_path / "demo").path
-
-
-def test_refresh_rereads_only_changed_teams(demo: Path):
-    board = Board(demo)
+def test_refresh_rereads_only_changed_teams(demo_workshop: Path):
+    board = Board(demo_workshop)
     assert board.refresh() == [
         "equipe-etoile",
         "front-desk-friends",
@@ -38,7 +32,7 @@ def test_refresh_rereads_only_changed_teams(demo: Path):
     ]
     assert board.refresh() == []
     first = board.views["equipe-etoile"]
-    journey = demo / "teams" / "the-night-shift" / "journey.csv"
+    journey = demo_workshop / "teams" / "the-night-shift" / "journey.csv"
     journey.write_text(
         journey.read_text(encoding="utf-8") + "T98,Departure,98,,Late taxi,,direct,,-1,no\n",
         encoding="utf-8",
@@ -47,15 +41,15 @@ def test_refresh_rereads_only_changed_teams(demo: Path):
     assert board.views["equipe-etoile"] is first  # untouched team: same object, not re-read
     import shutil
 
-    shutil.rmtree(demo / "teams" / "team-4-half-finished")
+    shutil.rmtree(demo_workshop / "teams" / "team-4-half-finished")
     assert board.refresh() == ["team-4-half-finished"]
     assert "team-4-half-finished" not in board.views
 
 
-def test_board_agrees_with_the_kits_analyses(demo: Path):
-    board = Board(demo)
+def test_board_agrees_with_the_kits_analyses(demo_workshop: Path):
+    board = Board(demo_workshop)
     board.refresh()
-    workbooks = load_all(Workshop(demo).teams())
+    workbooks = load_all(Workshop(demo_workshop).teams())
     progress = team_progress(workbooks).set_index("team")
     usable = {}
     for slug, wb in workbooks.items():
@@ -85,19 +79,19 @@ def test_diff_table_by_key():
     assert diff_table(old, old, "scores") == []
 
 
-def test_latest_edits_come_from_history_and_from_disk(demo: Path):
-    team = Workshop(demo).team("front-desk-friends")
+def test_latest_edits_come_from_history_and_from_disk(demo_workshop: Path):
+    team = Workshop(demo_workshop).team("front-desk-friends")
     wb = team.load()
     journey = wb["journey"]
     extra = journey.iloc[[0]].copy()
     extra["touchpoint_id"], extra["order"] = "T42", 99
     wb.set_table("journey", pd.concat([journey, extra], ignore_index=True))
     wb.save()
-    board = Board(demo)  # a fresh board: the saved edit is found through .history/
+    board = Board(demo_workshop)  # a fresh board: the saved edit is found through .history/
     board.refresh()
     texts = [str(e.text()) for e in board.edits()]
     assert texts == ["<b>Front Desk &amp; Friends</b> added T42 in journey, just now"]
-    plan = demo / "teams" / "the-night-shift" / "plan.csv"
+    plan = demo_workshop / "teams" / "the-night-shift" / "plan.csv"
     lines = plan.read_text(encoding="utf-8").splitlines()
     plan.write_text("\n".join(lines[:-1]) + "\n", encoding="utf-8")  # an edit made on disk
     board.refresh()
@@ -108,14 +102,14 @@ def test_latest_edits_come_from_history_and_from_disk(demo: Path):
     assert "Night Shift</b> removed" in board.html()
 
 
-def test_broken_team_gets_its_message_others_render(demo: Path):
-    scores = demo / "teams" / "equipe-etoile" / "scores.csv"
+def test_broken_team_gets_its_message_others_render(demo_workshop: Path):
+    scores = demo_workshop / "teams" / "equipe-etoile" / "scores.csv"
     text = scores.read_text(encoding="utf-8").splitlines()
     header = text[0].split(",")
     row = text[1].split(",")
     row[header.index("importance")] = "9"
     scores.write_text("\n".join([text[0], ",".join(row), *text[2:]]) + "\n", encoding="utf-8")
-    board = Board(demo)
+    board = Board(demo_workshop)
     board.refresh()
     view = board.views["equipe-etoile"]
     assert view.broken
@@ -124,7 +118,8 @@ def test_broken_team_gets_its_message_others_render(demo: Path):
     tile = re.search(
         r'<div class="sk-dash-tile broken" data-team="equipe-etoile">.*?</div></div>', page, re.S
     ).group(0)
-    assert "teams/equipe-etoile/scores.csv:2:importance: " in tile and "<svg" not in tile
+    assert "teams/equipe-etoile/scores.csv:2:importance: " in tile
+    assert "<svg" not in tile
     for slug in ("front-desk-friends", "the-night-shift"):
         assert f'<div class="sk-dash-tile" data-team="{slug}">' in page
     assert page.count('class="sk-dash-svg journey"') == 3
@@ -144,29 +139,33 @@ def test_user_text_is_escaped_everywhere(tmp_path: Path):
     board = Board(ws.path)
     board.refresh()
     page = board.html()
-    assert "<script" not in page and "<img" not in page and "<b>bold" not in page
+    assert "<script" not in page
+    assert "<img" not in page
+    assert "<b>bold" not in page
     assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt; &amp; &lt;img" in page
 
 
 def test_small_charts_draw_every_point():
     curve = [("T1", -2, False), ("T2", 0, True), ("T3", 2, False)]
     svg = journey_svg(curve)
-    assert svg.count("<circle") == 3 and svg.count('r="7"') == 1
+    assert svg.count("<circle") == 3
+    assert svg.count('r="7"') == 1
     # -2 at the bottom, +2 at the top (y grows downwards): the first dot is lowest
     ys = [float(y) for y in re.findall(r'cy="([\d.]+)"', svg)]
     assert ys[0] > ys[1] > ys[2]
     grid = ipa_svg([("T1", 5, 1, "Concentrate here"), ("T2", 1, 5, "Possible overkill")])
     xs = [float(x) for x in re.findall(r'cx="([\d.]+)"', grid)]
     assert xs[0] < xs[1]  # performance 1 left of performance 5
-    assert "#d1495b" in grid and "#e0a100" in grid
+    assert "#d1495b" in grid
+    assert "#e0a100" in grid
     assert "no journey yet" in journey_svg([])
 
 
-def test_dashboard_widget_refreshes_on_the_button(demo: Path):
-    dashboard = Dashboard(demo, interval=0)
+def test_dashboard_widget_refreshes_on_the_button(demo_workshop: Path):
+    dashboard = Dashboard(demo_workshop, interval=0)
     assert "Front Desk &amp; Friends" in dashboard.view.value
     assert "Last refreshed" in dashboard.status.value
-    (demo / "teams" / "front-desk-friends" / "team.yaml").write_text(
+    (demo_workshop / "teams" / "front-desk-friends" / "team.yaml").write_text(
         "name: Renamed Desk\nmembers: []\n", encoding="utf-8"
     )
     dashboard.button.click()
@@ -182,13 +181,13 @@ def test_present_refuses_a_folder_that_is_not_a_workshop(tmp_path: Path):
     )
 
 
-def test_present_refuses_a_taken_port(demo: Path):
+def test_present_refuses_a_taken_port(demo_workshop: Path):
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         sock.listen()
         port = sock.getsockname()[1]
         result = CliRunner().invoke(
-            main, ["present", str(demo), "--port", str(port), "--no-browser"]
+            main, ["present", str(demo_workshop), "--port", str(port), "--no-browser"]
         )
     assert result.exit_code == 1
     assert result.output == (

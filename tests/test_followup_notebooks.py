@@ -27,13 +27,16 @@ def test_notebook_07_shape():
     nb = nbformat.read(SEVEN, as_version=4)
     first = nb.cells[0].source
     assert nb.cells[0].cell_type == "markdown"
-    assert "**Learning objectives.**" in first and "**Time box:**" in first
-    assert "**The case.**" in first and "model not found" in first
+    assert "**Learning objectives.**" in first
+    assert "**Time box:**" in first
+    assert "**The case.**" in first
+    assert "model not found" in first
     assert "Run ▸ Run All Cells" in first
     assert "parameters" in nb.cells[1].metadata["tags"]
     assert _params(nb) == {"workshop_dir": "../demo", "team": ""}
     steps = [c for c in nb.cells if c.cell_type == "markdown" and c.source.startswith("## Step")]
-    assert len(steps) == 2 and all("**Discuss with your team:**" in c.source for c in steps)
+    assert len(steps) == 2
+    assert all("**Discuss with your team:**" in c.source for c in steps)
     code = [c for c in nb.cells if c.cell_type == "code"]
     assert all(not c.get("outputs") and c.get("execution_count") is None for c in code)
     assert "results_editor(workshop_dir, team)" in code[1].source
@@ -42,7 +45,8 @@ def test_notebook_07_shape():
 @pytest.mark.parametrize("name", ["11_follow_up_report.ipynb", "21_follow_up_synthesis.ipynb"])
 def test_report_notebooks_have_plain_papermill_parameters(name):
     values = _params(nbformat.read(WORKSHOPS / name, as_version=4))
-    assert values["as_of"] == "" and values["workshop_dir"] == "demo"
+    assert values["as_of"] == ""
+    assert values["workshop_dir"] == "demo"
     assert values["embed_plotlyjs"] is True
 
 
@@ -53,14 +57,14 @@ def demo(tmp_path_factory):
     return create_demo(tmp_path_factory.mktemp("fu") / "demo").path
 
 
-def _run(source, output, cwd, **parameters):
+def _run(source, output, cwd, kernel, **parameters):
     import papermill
 
     papermill.execute_notebook(
         str(source),
         str(output),
         parameters=parameters,
-        kernel_name="python3",
+        kernel_name=kernel,
         cwd=str(cwd),
         progress_bar=False,
         execution_timeout=300,
@@ -73,7 +77,9 @@ def _errors(result):
 
 
 @pytest.mark.slow
-def test_notebook_07_under_papermill_saves_a_result_typed_in_the_widget(demo, tmp_path):
+def test_notebook_07_under_papermill_saves_a_result_typed_in_the_widget(
+    demo, tmp_path, python3_kernel
+):
     """Run 07 with parameters; a cell appended to a copy types a result into the editor the
     notebook displayed (``_``, the last output) and clicks Add: it lands in results.csv."""
     nb = nbformat.read(SEVEN, as_version=4)
@@ -94,7 +100,12 @@ def test_notebook_07_under_papermill_saves_a_result_typed_in_the_widget(demo, tm
     team = demo / "teams" / "front-desk-friends"
     before = (team / "results.csv").read_text()
     result = _run(
-        copy, tmp_path / "out.ipynb", WORKSHOPS, workshop_dir=str(demo), team="front-desk-friends"
+        copy,
+        tmp_path / "out.ipynb",
+        WORKSHOPS,
+        python3_kernel,
+        workshop_dir=str(demo),
+        team="front-desk-friends",
     )
     assert not _errors(result)
     printed = "".join(
@@ -103,16 +114,18 @@ def test_notebook_07_under_papermill_saves_a_result_typed_in_the_widget(demo, tm
         for o in c.get("outputs", [])
         if o.get("name") == "stdout"
     )
-    assert printed.startswith("ResultsEditor ") and "saved" in printed
+    assert printed.startswith("ResultsEditor ")
+    assert "saved" in printed
     assert (team / "results.csv").read_text() == before + "A7,2026-06-02,11.5\n"
 
 
 @pytest.mark.slow
-def test_follow_up_report_notebooks_run_under_plain_papermill(demo, tmp_path):
+def test_follow_up_report_notebooks_run_under_plain_papermill(demo, tmp_path, python3_kernel):
     result = _run(
         WORKSHOPS / "11_follow_up_report.ipynb",
         tmp_path / "11.ipynb",
         WORKSHOPS,
+        python3_kernel,
         workshop_dir=str(demo),
         team="the-night-shift",
         as_of="2026-04-15",
@@ -120,11 +133,13 @@ def test_follow_up_report_notebooks_run_under_plain_papermill(demo, tmp_path):
     )
     assert not _errors(result)
     html = json.dumps(result)
-    assert "The Night Shift" in html and "What the statuses mean" in html
+    assert "The Night Shift" in html
+    assert "What the statuses mean" in html
     result = _run(
         WORKSHOPS / "21_follow_up_synthesis.ipynb",
         tmp_path / "21.ipynb",
         WORKSHOPS,
+        python3_kernel,
         workshop_dir=str(demo),
         as_of="2026-04-15",
         embed_plotlyjs=False,

@@ -10,7 +10,6 @@ from __future__ import annotations
 import ast
 import json
 import shutil
-import sys
 
 import nbformat
 import pytest
@@ -53,17 +52,21 @@ def test_notebook_shape(name):
     first = nb.cells[0]
     assert first.cell_type == "markdown"
     text = first.source
-    assert "**Learning objectives.**" in text and "**The case.**" in text
-    assert "Run ▸ Run All Cells" in text and "model not found" in text
+    assert "**Learning objectives.**" in text
+    assert "**The case.**" in text
+    assert "Run ▸ Run All Cells" in text
+    assert "model not found" in text
     params = [c for c in nb.cells if "parameters" in c.metadata.get("tags", [])]
-    assert len(params) == 1 and nb.cells.index(params[0]) == 1
+    assert len(params) == 1
+    assert nb.cells.index(params[0]) == 1
     values = {}
     for node in ast.parse(params[0].source).body:
         assert isinstance(node, ast.Assign)
         values[node.targets[0].id] = ast.literal_eval(node.value)
     assert values == {"workshop_dir": "../demo", "team": ""}  # "": a team picker (H4)
     steps = [c for c in nb.cells if c.cell_type == "markdown" and c.source.startswith("## Step")]
-    assert steps and all("**Discuss with your team:**" in c.source for c in steps)
+    assert steps
+    assert all("**Discuss with your team:**" in c.source for c in steps)
     assert nb.metadata["kernelspec"]["name"] == "python3"
 
 
@@ -73,7 +76,8 @@ def test_code_cells_only_call_the_kit(name):
     for cell in _read(name).cells:
         if cell.cell_type != "code":
             continue
-        assert not cell.get("outputs") and cell.get("execution_count") is None
+        assert not cell.get("outputs")
+        assert cell.get("execution_count") is None
         lines = [line for line in cell.source.splitlines() if line.strip()]
         assert len(lines) <= 6, cell.source
         for node in ast.parse(cell.source).body:
@@ -83,36 +87,6 @@ def test_code_cells_only_call_the_kit(name):
 
 
 # --------------------------------------------------------------------------- papermill (slow)
-@pytest.fixture(scope="session")
-def python3_kernel():
-    """A ``python3`` kernelspec that starts this interpreter (the venv), installed if missing.
-
-    A fresh venv gets one from ipykernel's wheel; if it is not there,
-    ``python -m ipykernel install --sys-prefix`` puts it in the venv (what `make setup` should do).
-    """
-    import subprocess
-
-    from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
-
-    try:
-        spec = KernelSpecManager().get_kernel_spec("python3")
-    except NoSuchKernel:
-        subprocess.run(
-            [sys.executable, "-m", "ipykernel", "install", "--sys-prefix"],
-            check=True,
-            capture_output=True,
-        )
-        spec = KernelSpecManager().get_kernel_spec("python3")
-    python = spec.argv[0]
-    if python not in ("python", "python3", sys.executable):
-        pytest.fail(
-            f"the python3 kernelspec in {spec.resource_dir} starts {python}, not this "
-            f"venv's {sys.executable}; remove it or run `{sys.executable} -m ipykernel "
-            f"install --sys-prefix`"
-        )
-    return "python3"
-
-
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory):
     from kit.store.workshop import create_demo

@@ -103,7 +103,8 @@ def test_build_graph_nodes_edges_and_attributes(hotel):
         "grade": "",
     }
     assert hotel.nodes["desk"]["headcount"] == 14.0
-    assert hotel.has_edge("desk", "fom") and hotel.has_edge("fom", "desk")
+    assert hotel.has_edge("desk", "fom")
+    assert hotel.has_edge("fom", "desk")
 
 
 def test_build_graph_does_not_mutate_inputs():
@@ -125,9 +126,11 @@ def test_build_graph_tolerates_missing_values_and_unknown_references():
     serves = pd.DataFrame({"from_role": ["a", "ghost", None], "to_role": ["b", "a", "b"]})
     g = P.build_graph(roles, serves)
     assert sorted(g.nodes) == ["a", "b", "ghost"]
-    assert g.nodes["a"]["name"] == "a" and g.nodes["a"]["level"] == "frontline"
+    assert g.nodes["a"]["name"] == "a"
+    assert g.nodes["a"]["level"] == "frontline"
     assert g.nodes["a"]["headcount"] == 0.0  # NaN -> 0, and the duplicate row is ignored
-    assert g.nodes["b"]["level"] == "customer" and g.nodes["b"]["headcount"] == 2.0
+    assert g.nodes["b"]["level"] == "customer"
+    assert g.nodes["b"]["headcount"] == 2.0
     assert g.nodes["ghost"]["level"] == ""  # named only in serves: kept, level unknown
     assert sorted(g.edges) == [("a", "b"), ("ghost", "a")]
 
@@ -147,14 +150,17 @@ def test_everything_accepts_empty_tables(frames):
         check.orphans,
         check.findings,
     ):
-        assert table.empty and len(table.columns) > 0
+        assert table.empty
+        assert len(table.columns) > 0
     assert P.support_chains(g, pd.DataFrame()).empty
     assert P.touchpoint_reach(g, pd.DataFrame()).empty
     assert P.role_reach(g, pd.DataFrame()).empty
     assert layout.layered_layout(g) == {}
     agg = layout.aggregate(roles, serves)
-    assert agg.roles.empty and list(agg.roles.columns) == ROLE_COLUMNS
-    assert agg.serves.empty and agg.members.empty
+    assert agg.roles.empty
+    assert list(agg.roles.columns) == ROLE_COLUMNS
+    assert agg.serves.empty
+    assert agg.members.empty
 
 
 # --------------------------------------------------------------------------- chain check
@@ -187,7 +193,9 @@ def test_chain_check_on_the_hotel(hotel):
     # one finding each; the orphan is not repeated as "unreached"
     assert check.findings["kind"].tolist() == ["unreached", "serves_down", "cycle", "orphan"]
     assert check.flagged_edges() == {("desk", "fom"): "serves_down", ("fom", "desk"): "cycle"}
-    assert "spa" not in check.reaching and "gm" in check.reaching and "guest" in check.reaching
+    assert "spa" not in check.reaching
+    assert "gm" in check.reaching
+    assert "guest" in check.reaching
 
 
 def test_chain_check_sentences_are_plain_language(hotel):
@@ -333,7 +341,8 @@ def test_fix_never_closes_a_circle():
     levels = {"c": "customer", "a": "frontline", "s": "support"}
     check = P.chain_check(graph([("a", "s"), ("a", "c")], levels))
     row = check.unreached.set_index("role_id").loc["s"]
-    assert row["fix_to"] == "" and row["fix"] == ""
+    assert row["fix_to"] == ""
+    assert row["fix"] == ""
     assert row["sentence"] == (
         "S (support) does not serve anyone who reaches a customer. No role above it reaches a "
         "customer yet: connect the front line first."
@@ -371,7 +380,8 @@ def test_frontline_fix_is_the_customer_and_no_customer_means_no_fix():
     )
     check = P.chain_check(graph([], {"f": "frontline"}))
     row = check.unreached.set_index("role_id").loc["f"]
-    assert row["fix"] == "" and row["sentence"] == (
+    assert row["fix"] == ""
+    assert row["sentence"] == (
         "F (frontline) does not serve anyone who reaches a customer. There is no customer role "
         "yet: add one and have the front line serve it."
     )
@@ -411,7 +421,8 @@ def test_cycles_self_loop_and_bigger_tangle():
     # one tangle {a, b, c, d}; a concrete cycle from the smallest id
     assert check.cycles["size"].tolist() == [4]
     cycle = check.cycles["roles"].iloc[0]
-    assert cycle[0] == "a" and set(cycle) <= {"a", "b", "c", "d"}
+    assert cycle[0] == "a"
+    assert set(cycle) <= {"a", "b", "c", "d"}
     assert len(check.cycle_edges) == 5
     check = P.chain_check(graph([("a", "a")], {"a": "manager"}))
     assert check.cycles["roles"].tolist() == [("a",)]
@@ -534,7 +545,8 @@ def test_role_reach_hotel(hotel):
     # gm serves fom (-> desk, conc), exec_hk (-> hk -> desk), fb (-> server), it (-> desk,
     # server): all four.
     assert reach.loc["gm", "touchpoints"] == 4
-    assert reach.loc["gm", "share"] == 1.0 and reach.loc["gm", "weighted_share"] == 1.0
+    assert reach.loc["gm", "share"] == 1.0
+    assert reach.loc["gm", "weighted_share"] == 1.0
     assert reach.loc["gm", "served_headcount"] == 60.0
     # it serves desk and server, and through the flawed desk -> fom edge, fom serves conc:
     # T1, T2, T3 -> weight (14 + 2 + 16) / 60
@@ -545,16 +557,20 @@ def test_role_reach_hotel(hotel):
     assert reach.loc["hk", "touchpoints"] == 3
     assert reach.loc["hk", "weighted_share"] == pytest.approx(44 / 60)
     # fom serves desk and conc: T1, T2
-    assert reach.loc["fom", "touchpoints"] == 2 and reach.loc["fom", "share"] == 0.5
+    assert reach.loc["fom", "touchpoints"] == 2
+    assert reach.loc["fom", "share"] == 0.5
     # laundry and spa reach nothing but are listed
-    assert reach.loc["laundry", "touchpoints"] == 0 and reach.loc["spa", "touchpoints"] == 0
+    assert reach.loc["laundry", "touchpoints"] == 0
+    assert reach.loc["spa", "touchpoints"] == 0
     assert set(reach["level"]) == {"support", "manager", "executive"}
     assert reach.index[0] == "gm"  # sorted by touchpoints descending
 
 
 def test_touchpoint_reach_includes_the_role_itself(hotel):
     pairs = set(map(tuple, P.touchpoint_reach(hotel, HOTEL_JOURNEY).values))
-    assert ("desk", "T1") in pairs and ("hk", "T4") in pairs and ("hk", "T1") in pairs
+    assert ("desk", "T1") in pairs
+    assert ("hk", "T4") in pairs
+    assert ("hk", "T1") in pairs
     assert ("server", "T1") not in pairs
 
 
@@ -575,7 +591,8 @@ def test_layered_layout_inverts_the_pyramid(hotel):
         rank = LEVELS.index(hotel.nodes[node]["level"])
         assert y == -rank
         assert abs(x) <= layout.band_width(rank)
-    assert pos["guest"] == (0.0, 0.0) and pos["gm"] == (0.0, -4.0)
+    assert pos["guest"] == (0.0, 0.0)
+    assert pos["gm"] == (0.0, -4.0)
     # deterministic and pure
     assert layout.layered_layout(hotel) == pos
     frontline = sorted(x for n, (x, y) in pos.items() if y == -1)
@@ -620,7 +637,8 @@ def test_aggregate_groups_by_unit_then_cuts_hierarchical_names():
     )
     fl = agg.roles.set_index("role_id").loc["frontline:Division 0"]
     # units 0, 4, 8, 12, 16: 3 staff each with headcount 1 + u -> 3 * (1+5+9+13+17) = 135
-    assert fl["headcount"] == 135.0 and fl["name"] == "Division 0"
+    assert fl["headcount"] == 135.0
+    assert fl["name"] == "Division 0"
     assert agg.roles["headcount"].sum() == roles["headcount"].astype(float).sum()
     assert ("manager:Division 0", "frontline:Division 0") in set(map(tuple, agg.serves.values))
     assert len(agg.members) == len(roles)
@@ -690,7 +708,8 @@ def test_write_graphml_round_trip_and_types(tmp_path: Path, hotel):
     assert back.edges["fom", "desk"]["flag"] == "cycle"
     assert back.edges["gm", "fom"]["flag"] == ""
     text = target.read_text(encoding="utf-8")
-    assert "None" not in text and "nan" not in text.lower().replace("name", "")
+    assert "None" not in text
+    assert "nan" not in text.lower().replace("name", "")
     assert [p.name for p in tmp_path.iterdir()] == ["hotel.graphml"]  # no temp file left
 
 
@@ -701,8 +720,10 @@ def test_write_graphml_sanitises_odd_attributes(tmp_path: Path):
     g.add_edge("a", "b", weight=None)
     target = graphio.write_graphml(g, tmp_path / "odd.graphml")
     back = nx.read_graphml(target)
-    assert back.nodes["a"]["unit"] == "" and back.nodes["b"]["unit"] == "x"
-    assert back.nodes["a"]["score"] == 0.0 and back.nodes["b"]["score"] == 2.5
+    assert back.nodes["a"]["unit"] == ""
+    assert back.nodes["b"]["unit"] == "x"
+    assert back.nodes["a"]["score"] == 0.0
+    assert back.nodes["b"]["score"] == 2.5
     assert back.nodes["a"]["flag"] == "true"
     assert back.nodes["b"]["n"] == 2.0  # int and float mixed -> float
     assert "weight" not in back.edges["a", "b"]
@@ -734,11 +755,59 @@ def test_write_graphml_control_characters_never_break_the_xml(tmp_path: Path):
     assert back.nodes["desk\ufffd"]["reaches_customer"] == 1
 
 
+FAULTY_WRITER = """
+import pickle, resource, signal, sys
+from kit.readwrite import graphio
+
+graph = pickle.loads(open(sys.argv[1], "rb").read())
+signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a too-large write fails with EFBIG instead
+limit = int(sys.argv[3])
+resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+try:
+    graphio.write_graphml(graph, sys.argv[2])
+except OSError as exc:
+    print(f"fault errno {exc.errno}")
+else:
+    print("written")
+"""
+
+
 def test_write_graphml_replaces_atomically(tmp_path: Path, hotel):
+    """A write that fails half-way (the file-size limit hit: a full disk, as far as the writer
+    can tell) leaves the old file whole, byte for byte, and no temp file behind."""
+    import errno
+    import pickle
+    import subprocess
+    import sys
+
+    new = tmp_path / "new.graphml"
+    graphio.write_graphml(hotel, new)
+    expected = new.read_bytes()
+    smaller = hotel.copy()
+    smaller.remove_node("fom")
     target = tmp_path / "p.graphml"
-    target.write_text("old")
-    graphio.write_graphml(hotel, target)
-    assert target.read_text().startswith("<?xml")
+    graphio.write_graphml(smaller, target)
+    old = target.read_bytes()
+    assert old != expected
+    graph = tmp_path / "graph.pickle"
+    graph.write_bytes(pickle.dumps(hotel))
+    done = subprocess.run(
+        [sys.executable, "-c", FAULTY_WRITER, graph, target, str(len(expected) // 2)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == f"fault errno {errno.EFBIG}\n"  # the write really failed mid-way
+    assert target.read_bytes() == old
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "graph.pickle",
+        "new.graphml",
+        "p.graphml",
+    ]
+    graphio.write_graphml(hotel, target)  # without the fault, the whole new file
+    assert target.read_bytes() == expected
 
 
 # --------------------------------------------------------------------------- figure
@@ -753,13 +822,15 @@ def test_figure_draws_levels_with_colour_and_symbol():
     front = traces(fig, "Front line")[0]
     assert front.marker.color == LEVEL_COLOURS["frontline"]
     assert front.marker.symbol == LEVEL_SYMBOLS["frontline"]
-    assert len(front.x) == 3 and set(front.y) == {-1.0}
+    assert len(front.x) == 3
+    assert set(front.y) == {-1.0}
     exec_ = traces(fig, "Executives")[0]
     assert exec_.marker.symbol == LEVEL_SYMBOLS["executive"]
     # bands: the customer band is the widest, the executive band the narrowest
     rects = [s for s in fig.layout.shapes if s.type == "rect"]
     widths = [s.x1 - s.x0 for s in sorted(rects, key=lambda s: -s.y0)]
-    assert widths == sorted(widths, reverse=True) and len(rects) == 5
+    assert widths == sorted(widths, reverse=True)
+    assert len(rects) == 5
 
 
 def test_figure_highlights_flagged_edges_with_colour_and_dash():
@@ -769,8 +840,10 @@ def test_figure_highlights_flagged_edges_with_colour_and_dash():
     cycle = traces(fig, EDGE_STYLES["cycle"]["name"])[0]
     styles = {(t.line.color, t.line.dash) for t in (ok, down, cycle)}
     assert len(styles) == 3  # three distinct colour+dash pairs
-    assert down.line.color != ok.line.color and down.line.dash != ok.line.dash
-    assert cycle.line.color != ok.line.color and cycle.line.dash != ok.line.dash
+    assert down.line.color != ok.line.color
+    assert down.line.dash != ok.line.dash
+    assert cycle.line.color != ok.line.color
+    assert cycle.line.dash != ok.line.dash
     assert len([x for x in down.x if x is None]) == 1  # desk -> fom
     assert len([x for x in cycle.x if x is None]) == 1  # fom -> desk
     assert len([x for x in ok.x if x is None]) == 14
@@ -780,7 +853,8 @@ def test_figure_rings_roles_that_do_not_reach_a_customer():
     fig = pyramid_figure(HOTEL_ROLES, HOTEL_SERVES)
     ring = traces(fig, "does not reach a customer")[0]
     assert len(ring.x) == 2  # laundry and spa
-    assert ring.marker.color == UNREACHED_COLOUR and ring.marker.symbol == "circle-open"
+    assert ring.marker.color == UNREACHED_COLOUR
+    assert ring.marker.symbol == "circle-open"
     assert ring.showlegend is not False
 
 
@@ -793,11 +867,15 @@ def test_figure_escapes_user_text_and_keeps_it_out_of_hovertemplates():
     )
     fig = pyramid_figure(roles, serves_frame([("f", "c")]), title="<script>x</script>")
     html = fig.to_json()
-    assert "<img" not in html and "<script>" not in html and "<i>Front" not in html
+    assert "<img" not in html
+    assert "<script>" not in html
+    assert "<i>Front" not in html
     assert "&lt;img src=x onerror=alert(1)&gt;" in html.replace("\\u003c", "<") or "&lt;img" in html
     for trace in fig.data:
         template = trace.hovertemplate or ""
-        assert "Desk" not in template and "Guests" not in template and "Front" not in template
+        assert "Desk" not in template
+        assert "Guests" not in template
+        assert "Front" not in template
     front = traces(fig, "Front line")[0]
     assert front.customdata[0][0] == "Desk &lt;img src=x onerror=alert(1)&gt;"
     assert front.customdata[0][2] == "&lt;i&gt;Front&lt;/i&gt;"
@@ -819,7 +897,8 @@ def test_big_figure_is_aggregated_but_flags_come_from_the_full_graph():
     points = sum(len(t.x) for t in fig.data if t.mode == "markers+text")
     assert points <= 60
     down = traces(fig, EDGE_STYLES["serves_down"]["name"])
-    assert down and len([x for x in down[0].x if x is None]) == 1
+    assert down
+    assert len([x for x in down[0].x if x is None]) == 1
     ring = traces(fig, "does not reach a customer")[0]
     assert len(ring.x) >= 1
     hover = [row for t in fig.data if t.mode == "markers+text" for row in t.customdata]
