@@ -19,6 +19,7 @@ from click.testing import CliRunner
 
 from kit.cli import main
 from kit.room.pack import MANIFEST, PackError, collect, pack_team
+from kit.room.teamnotebooks import write_team_notebooks
 from kit.store.workbook import Workbook
 from kit.store.workshop import create_workshop
 
@@ -36,6 +37,7 @@ def _snapshot(folder: Path) -> dict[str, bytes]:
 @pytest.fixture
 def workshop(tmp_path):
     ws = create_workshop(tmp_path / "ws", teams=["Front Desk", "Night Shift"], starter=True)
+    write_team_notebooks(ws.path)
     return ws.path
 
 

@@ -55,6 +55,7 @@ def new(
     force: bool,
 ) -> None:
     """Create a workshop in DIRECTORY, ready for a session."""
+    from kit.room.teamnotebooks import write_team_notebooks
     from kit.store.workshop import create_workshop
 
     names = list(team_names) + [f"Team {i}" for i in range(1, team_count + 1)]
@@ -70,6 +71,7 @@ def new(
         starter=starter,
         force=force,
     )
+    write_team_notebooks(ws.path, names)  # each team's own notebooks, nothing to type
     click.echo(f"Workshop ready in {ws.path} with {len(ws.teams())} team(s):")
     for team in ws.teams():
         click.echo(f"  {team.path}")

@@ -35,7 +35,7 @@ from typing import Any
 
 from markupsafe import Markup, escape
 
-from kit.formatting import slugify
+from kit.store.workshop import slugify
 
 PLOTLY_MIME = "application/vnd.plotly.v1+json"
 RENDERER = "servekit"

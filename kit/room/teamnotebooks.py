@@ -150,7 +150,9 @@ def sync_team_notebooks(
     >>> import tempfile
     >>> from kit.store.workshop import create_workshop
     >>> ws = create_workshop(Path(tempfile.mkdtemp()) / "w", teams=["A"])
-    >>> any(w.changed for w in sync_team_notebooks(ws.path))   # create_workshop wrote them
+    >>> any(w.changed for w in sync_team_notebooks(ws.path))   # written now
+    True
+    >>> any(w.changed for w in sync_team_notebooks(ws.path))   # already up to date
     False
     """
     root = Path(workshop_dir)

@@ -16,7 +16,9 @@ Examples
 from __future__ import annotations
 
 import datetime as dt
+import re
 import shutil
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -24,7 +26,6 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from kit.formatting import slugify
 from kit.resources import cases as available_cases
 from kit.resources import datasets_dir
 from kit.store.csvio import atomic_write
@@ -68,6 +69,26 @@ class WorkshopError(KitError):
 
 
 # --------------------------------------------------------------------------- names
+def slugify(name: str, fallback: str | None = None) -> str:
+    """Turn a display name into a safe folder name or id.
+
+    Accents are folded to ASCII, anything but letters and digits becomes ``-``. Names with no
+    Latin letters or digits at all get ``fallback``, or a stable ``team-<hex>`` slug.
+
+    Examples
+    --------
+    >>> slugify("Front Desk & Friends"), slugify("Équipe Étoile"), slugify("夜班")
+    ('front-desk-friends', 'equipe-etoile', 'team-e5a49c')
+    >>> slugify("!!", fallback="fig")
+    'fig'
+    """
+    folded = unicodedata.normalize("NFKD", str(name)).encode("ascii", "ignore").decode("ascii")
+    slug = re.sub(r"[^a-z0-9]+", "-", folded.lower()).strip("-")[:60].strip("-")
+    if not slug:
+        slug = fallback or "team-" + str(name).strip().encode("utf-8").hex()[:6]
+    return slug
+
+
 def check_team_name(name: str, taken: dict[str, str] | None = None) -> str:
     """Check a new team name and return its slug, or raise :class:`WorkshopError` saying why.
 
@@ -387,6 +408,9 @@ def create_workshop(
 ) -> Workshop:
     """Create a workshop folder ready for a session.
 
+    Only the data: the teams' notebooks belong to the room
+    (:func:`kit.room.teamnotebooks.write_team_notebooks`, which ``servekit new`` calls next).
+
     Parameters
     ----------
     path : path-like
@@ -433,10 +457,6 @@ def create_workshop(
     reference = case_dir(case) / "reference"
     for name in teams or []:
         workshop.add_team(name, starter=reference if starter else None)
-    if teams:  # each team's own notebooks, nothing to type (kit.room.teamnotebooks)
-        from kit.room.teamnotebooks import write_team_notebooks
-
-        write_team_notebooks(path, list(slugs))
     return workshop
 
 

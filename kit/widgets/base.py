@@ -50,11 +50,11 @@ from kit.widgets.forms import (
     set_options,
 )
 from kit.widgets.livefig import FIGURE_WIDTH, _same, figure_widget, sync_figure
+from kit.widgets.picker import open_editor
 from kit.widgets.session import (
     _SESSIONS,
     Session,
     close_tree,
-    open_editor,
     open_team,
     problems_panel,
     team_path,

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import ipywidgets as widgets
 import pandas as pd
@@ -22,9 +22,6 @@ from kit.formatting import shorten
 from kit.store.cells import is_missing
 from kit.store.schema import LEVELS, TABLES
 from kit.store.workbook import cell_text
-
-if TYPE_CHECKING:
-    from kit.widgets.editor import Editor
 
 NEW = object()
 """Value of a row picker's "new …" entry (never equal to a real row's key)."""
@@ -149,7 +146,7 @@ class RowForm:
 
     Parameters
     ----------
-    editor : Editor
+    editor : kit.widgets.editor.Editor
         The editor that commits.
     table : str
         Table name in :data:`kit.store.schema.TABLES`.
@@ -175,7 +172,7 @@ class RowForm:
 
     def __init__(
         self,
-        editor: Editor,
+        editor: Any,
         table: str,
         fields: list[Field],
         *,
