@@ -16,7 +16,7 @@ import click
 
 import kit.commands
 from kit.commands.output import print_problems
-from kit.store.problems import KitError
+from kit.exceptions import KitError
 
 __all__ = ["main", "print_problems"]
 

@@ -18,6 +18,7 @@ import yaml
 from click.testing import CliRunner
 
 from kit.cli import main
+from kit.exceptions import InvalidData
 from kit.report.export import external_references
 from kit.resources import cases, datasets_dir, workshop_notebook
 from kit.room.guide import (
@@ -29,7 +30,6 @@ from kit.room.guide import (
     schedule,
     write_guide,
 )
-from kit.store.problems import InvalidData
 from kit.store.workshop import create_workshop, load_case
 
 SEEDS = Path("/work/shared/seeds")

@@ -18,7 +18,8 @@ import pytest
 from click.testing import CliRunner
 
 from kit.cli import main
-from kit.room.pack import MANIFEST, PackError, collect, pack_team
+from kit.exceptions import PackError
+from kit.room.pack import MANIFEST, collect, pack_team
 from kit.room.teamnotebooks import write_team_notebooks
 from kit.store.workbook import Workbook
 from kit.store.workshop import create_workshop

@@ -117,7 +117,7 @@ def import_orgchart(**options: Any) -> None:
     try:
         code = _run(ImportOptions(**options))
     except Exception as exc:  # noqa: BLE001 - the CLI promise: a message, never a traceback
-        from kit.store.problems import KitError
+        from kit.exceptions import KitError
 
         if isinstance(exc, KitError):
             problems = getattr(exc, "problems", None)

@@ -51,7 +51,7 @@ def collect(directory: Path, zips: tuple[Path, ...], prefer: str) -> None:
     team data); a refused zip writes nothing. Files changed in the workshop since the pack are
     conflicts: never silently overwritten, the other version kept in .history/.
     """
-    from kit.room.pack import PackError
+    from kit.exceptions import PackError
     from kit.room.pack import collect as collect_zip
 
     failed = conflicts = 0

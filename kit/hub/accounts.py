@@ -38,8 +38,8 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
+from kit.exceptions import HubSetupError
 from kit.store.csvio import atomic_write
-from kit.store.problems import KitError
 
 __all__ = [
     "MARKER",
@@ -62,10 +62,6 @@ MARKER = "servekit hub"
 _ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"  # no 0/o, 1/l/i: read aloud and typed from paper
 _TEAM_DIRS = ("teams", "notebooks")
 _OPEN_FILES = ("workshop.yaml",)
-
-
-class HubSetupError(KitError):
-    """The hub's users or permissions could not be set up."""
 
 
 @dataclass(frozen=True)

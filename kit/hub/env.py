@@ -27,8 +27,8 @@ from pathlib import Path
 
 import kit
 from kit import resources
+from kit.exceptions import HubEnvError
 from kit.room.lab import write_lab_settings
-from kit.store.problems import KitError
 
 __all__ = [
     "DEFAULT_BASE_PYTHON",
@@ -44,10 +44,6 @@ __all__ = [
 DEFAULT_ENV_ROOT = Path("/opt/servekit")
 DEFAULT_BASE_PYTHON = Path("/usr/bin/python3")
 _READY = ".servekit-env-ready"
-
-
-class HubEnvError(KitError):
-    """The shared environment for the teams' servers could not be built."""
 
 
 def world_readable(path: Path) -> bool:

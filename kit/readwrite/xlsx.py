@@ -44,8 +44,9 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from kit.exceptions import InvalidData, XlsxError
 from kit.store.csvio import atomic_write, parse_csv
-from kit.store.problems import InvalidData, KitError, Problem, display_path, errors
+from kit.store.problems import Problem, display_path, errors
 from kit.store.schema import TABLES
 from kit.store.validation import _dtype, _unwrap, cell_text, cross_checks, validate_rows
 from kit.store.workbook import Workbook
@@ -82,10 +83,6 @@ def ooxml_text(text: str) -> str:
 def plain_text(text: str) -> str:
     """Undo :func:`ooxml_text` (what Excel shows for a stored ``_xHHHH_``)."""
     return _OOXML_CHAR.sub(lambda m: chr(int(m.group(1), 16)), text)
-
-
-class XlsxError(KitError):
-    """An Excel file that cannot be read, or an import that would overwrite newer work."""
 
 
 def _sha(raw: bytes | None) -> str:
@@ -147,7 +144,7 @@ def export_xlsx(
 
     Raises
     ------
-    kit.store.problems.InvalidData
+    kit.exceptions.InvalidData
         When the team's files have errors (fix them first; nothing is written).
 
     Examples
@@ -360,7 +357,7 @@ def import_xlsx(
 
     Raises
     ------
-    kit.store.problems.InvalidData
+    kit.exceptions.InvalidData
         When a cell is a formula or a value the team's tables do not accept; nothing is written.
     XlsxError
         When the file is not an Excel workbook, or it would overwrite newer work.

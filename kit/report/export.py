@@ -43,6 +43,7 @@ import tempfile
 from pathlib import Path
 from typing import Any, Literal
 
+from kit.exceptions import PdfError
 from kit.report.display import PLOTLYJS_MARK, plotlyjs_html
 
 TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
@@ -308,10 +309,6 @@ def find_chromium() -> str | None:
         if found:
             return found
     return None
-
-
-class PdfError(RuntimeError):
-    """Chromium is missing or could not print the page."""
 
 
 def print_pdf(

@@ -130,7 +130,7 @@ class FollowUp:
 
         Raises
         ------
-        kit.store.workshop.WorkshopError
+        kit.exceptions.WorkshopError
             No such team (the message lists the teams there are).
         ValueError
             ``as_of`` is not a date.

@@ -18,11 +18,6 @@ from pathlib import Path
 from typing import Any
 
 from kit.resources import workshop_notebook
-from kit.store.problems import KitError
-
-
-class ReportError(KitError):
-    """The batch cannot run as asked (no such workshop, no such team, bad options)."""
 
 
 class Status(StrEnum):

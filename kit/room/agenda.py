@@ -21,8 +21,9 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, RootModel, ValidationError, model_validator
 
+from kit.exceptions import InvalidData
 from kit.resources import datasets_dir, exercises_dir, workshops_dir
-from kit.store.problems import InvalidData, Problem
+from kit.store.problems import Problem
 from kit.store.safeyaml import parse_yaml
 
 AGENDAS_FILE = "agendas.yaml"
@@ -188,7 +189,7 @@ def parse_agendas(text: str, shown: str = AGENDAS_FILE) -> AgendaFile:
     >>> parse_agendas("half-day: 3", "a.yaml")
     Traceback (most recent call last):
     ...
-    kit.store.problems.InvalidData: a.yaml:1:half-day: expected a mapping with title, minutes, workbooks, note, blocks, got 3
+    kit.exceptions.InvalidData: a.yaml:1:half-day: expected a mapping with title, minutes, workbooks, note, blocks, got 3
     """
     data, problems = parse_yaml(text, shown)  # the kit's one safe reader: no aliases, caps
     if problems:

@@ -106,7 +106,8 @@ class Guide:
     """
 
     def __init__(self, workshop_dir: Path | str, agenda: str = "half-day", start: str = "09:00"):
-        from kit.store.workshop import Workshop, WorkshopError, load_case
+        from kit.exceptions import WorkshopError
+        from kit.store.workshop import Workshop, load_case
 
         self.workshop = Workshop(workshop_dir)
         info = self.workshop.info

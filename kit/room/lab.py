@@ -40,9 +40,9 @@ import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from kit.exceptions import LabError
 from kit.room.links import TeamLink
 from kit.room.teamnotebooks import NOTEBOOKS_DIR, participant_notebooks, team_notebook_dir
-from kit.store.problems import KitError
 from kit.store.workshop import Workshop, is_workshop
 
 NEWS_PLUGIN = "@jupyterlab/apputils-extension:announcements"
@@ -73,10 +73,6 @@ def write_lab_settings(folder: Path) -> Path:
 
 
 WILDCARD = {"", "0.0.0.0", "::", "*"}
-
-
-class LabError(KitError):
-    """JupyterLab cannot be started as asked."""
 
 
 def is_loopback(host: str) -> bool:

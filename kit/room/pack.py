@@ -44,9 +44,10 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
+from kit.exceptions import PackError
 from kit.room.teamnotebooks import NOTEBOOKS_DIR
 from kit.store.csvio import atomic_write
-from kit.store.problems import KitError, Problem, errors
+from kit.store.problems import Problem, errors
 from kit.store.storage import team_lock
 from kit.store.workbook import HISTORY_DIR, validate_team
 from kit.store.workshop import TEAMS_DIR, WORKSHOP_FILE, Workshop, is_workshop
@@ -58,10 +59,6 @@ SKIPPED_PARTS = {HISTORY_DIR, ".ipynb_checkpoints", "__pycache__", ".lock", ".DS
 """Names never packed nor collected, besides every hidden file or folder."""
 IGNORED_TOP = {MANIFEST, README, WORKSHOP_FILE}
 """Files of a pack that collect reads (or ignores) but never writes into the workshop."""
-
-
-class PackError(KitError):
-    """A team cannot be packed, or a zip cannot be collected (nothing was written)."""
 
 
 def _sha(data: bytes) -> str:
@@ -119,7 +116,7 @@ def pack_team(workshop_dir: Path | str, team: str, out: Path | str) -> Path:
 
     Raises
     ------
-    PackError, kit.store.workshop.WorkshopError
+    PackError, kit.exceptions.WorkshopError
         Not a workshop, unknown team, or ``out`` inside the team's folders.
     """
     root = Path(workshop_dir).resolve()
@@ -293,7 +290,7 @@ def read_pack(path: Path | str) -> tuple[dict, dict[str, bytes]]:
     >>> read_pack(bad)
     Traceback (most recent call last):
     ...
-    kit.room.pack.PackError: ...bad.zip: refused, nothing was written: 1 unsafe entry (expected only files under teams/blue/ and notebooks/blue/): '../evil.txt' climbs out with '..'
+    kit.exceptions.PackError: ...bad.zip: refused, nothing was written: 1 unsafe entry (expected only files under teams/blue/ and notebooks/blue/): '../evil.txt' climbs out with '..'
     """
     path = Path(path)
     with _open_zip(path) as archive:

@@ -37,10 +37,11 @@ from typing import Any
 
 import nbformat
 
+from kit.exceptions import WorkshopError
 from kit.resources import workshops_dir
 from kit.room.navigation import nav_line, notebook_title, stamped
 from kit.store.csvio import atomic_write
-from kit.store.workshop import Workshop, WorkshopError, is_workshop
+from kit.store.workshop import Workshop, is_workshop
 
 NOTEBOOKS_DIR = "notebooks"
 PARTICIPANT_PATTERN = "0[1-9]_*.ipynb"
@@ -213,7 +214,7 @@ def write_team_notebooks(
 
     Raises
     ------
-    kit.store.workshop.WorkshopError
+    kit.exceptions.WorkshopError
         Not a workshop folder, or an unknown team.
 
     Examples

@@ -29,7 +29,8 @@ from typing import Any
 
 import yaml
 
-from kit.store.problems import InvalidData, Problem, errors
+from kit.exceptions import InvalidData
+from kit.store.problems import Problem, errors
 
 MAX_BYTES = 1_000_000
 """Largest YAML file the kit reads (bytes)."""

@@ -42,8 +42,9 @@ from pathlib import Path
 
 import filelock
 
+from kit.exceptions import FolderError
 from kit.store.csvio import atomic_write
-from kit.store.problems import KitError, Problem
+from kit.store.problems import Problem
 
 LOCK_FILE = ".lock"
 JOURNAL = ".save-journal.json"
@@ -58,10 +59,6 @@ MAX_FILE_BYTES = 50_000_000
 
 _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
 _NONBLOCK = getattr(os, "O_NONBLOCK", 0)
-
-
-class FolderError(KitError):
-    """A team folder cannot be used safely (a link, busy, or not a folder)."""
 
 
 def sha(raw: bytes | None) -> str | None:

@@ -14,7 +14,7 @@ together and either all replace the old ones or none does. Saving happens under 
 
 1. every file this workbook changed is merged row by row with the version on disk, if someone
    else saved it meanwhile (:mod:`kit.store.merge`); only a clash on the same row stops the save
-   (:class:`kit.store.merge.RowConflict`, listing both values);
+   (:class:`kit.exceptions.RowConflict`, listing both values);
 2. the whole team — its files as they are on disk plus this change — is validated; a change
    that would leave it invalid (a touchpoint deleted here while someone added a need for it) is
    refused with :class:`TeamWouldBreak`, which offers to delete the dependent rows too
@@ -45,9 +45,10 @@ from typing import Any
 import pandas as pd
 import yaml
 
+from kit.exceptions import ConflictError, InvalidData, RowConflict, TeamWouldBreak
 from kit.store.csvio import parse_csv
-from kit.store.merge import Clash, RowConflict, merge_mapping, merge_table
-from kit.store.problems import ConflictError, InvalidData, Problem, display_path, errors
+from kit.store.merge import Clash, merge_mapping, merge_table
+from kit.store.problems import Problem, display_path, errors
 from kit.store.schema import TABLES
 from kit.store.storage import (
     HISTORY_DIR,
@@ -97,35 +98,6 @@ __all__ = [
 _UNREADABLE = "unreadable"
 
 
-class TeamWouldBreak(InvalidData):
-    """A save would leave the team invalid across files; nothing was written.
-
-    ``offer`` maps table name -> the rows a cascade would delete (the rows that point at ids
-    this change removes); save again with ``cascade=True`` to delete them too.
-
-    Examples
-    --------
-    >>> err = TeamWouldBreak([Problem("needs.csv", 2, "touchpoint_id", "'T1' is unknown")],
-    ...                      {"needs": 1})
-    >>> err.offer_text()
-    'delete the 1 dependent row of needs.csv too'
-    """
-
-    def __init__(self, problems: list[Problem], offer: Mapping[str, int]):
-        super().__init__(problems)
-        self.offer = dict(offer)
-
-    def offer_text(self) -> str:
-        """The offer in words ("" when no cascade would make the team valid)."""
-        if not self.offer:
-            return ""
-        parts = [
-            f"{n} dependent row{'s' if n != 1 else ''} of {TABLES[t].filename}"
-            for t, n in self.offer.items()
-        ]
-        return "delete the " + ", ".join(parts) + " too"
-
-
 def _dump(data: Mapping[str, Any]) -> str:
     return yaml.safe_dump(dict(data), allow_unicode=True, sort_keys=False, width=100)
 
@@ -136,7 +108,7 @@ class Workbook:
 
     Use :meth:`load` to open a team folder. Tables are read with ``wb["journey"]`` (a copy) and
     replaced with ``wb["journey"] = frame`` or, several at once, :meth:`set_tables` (validated at
-    once against the other tables; raises :class:`kit.store.problems.InvalidData` and keeps the old
+    once against the other tables; raises :class:`kit.exceptions.InvalidData` and keeps the old
     tables when invalid). :meth:`save` writes the files that changed. Treat ``tables`` as
     read-only: replace a table, never edit it in place.
 
@@ -187,7 +159,7 @@ class Workbook:
         root : path-like, optional
             Folder that messages show paths relative to (default: ``path``'s workshop, if any).
         strict : bool
-            Raise :class:`kit.store.problems.InvalidData` when there are errors (default). With
+            Raise :class:`kit.exceptions.InvalidData` when there are errors (default). With
             ``False`` the valid rows are kept and ``problems`` lists what was wrong.
 
         Returns
@@ -318,7 +290,7 @@ class Workbook:
 
         Raises
         ------
-        kit.store.problems.InvalidData
+        kit.exceptions.InvalidData
             When the new tables have errors; the workbook keeps all the old tables.
 
         Examples
@@ -366,9 +338,9 @@ class Workbook:
 
         Raises
         ------
-        kit.store.merge.RowConflict
+        kit.exceptions.RowConflict
             When someone changed a row this edit changed, differently, since.
-        kit.store.problems.InvalidData
+        kit.exceptions.InvalidData
             When the old rows no longer fit the other tables.
         """
         frames, clashes = {}, []
@@ -476,12 +448,12 @@ class Workbook:
 
         Raises
         ------
-        kit.store.merge.RowConflict
+        kit.exceptions.RowConflict
             A row this workbook changed was changed differently on disk (``force`` is False).
         TeamWouldBreak
             The team on disk plus this change would be invalid (nothing is written); its
             ``offer`` says which dependent rows ``cascade=True`` would delete.
-        kit.store.problems.InvalidData
+        kit.exceptions.InvalidData
             A file this workbook changed has errors on disk, or cannot be read.
 
         Examples

@@ -26,10 +26,11 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
+from kit.exceptions import WorkshopError
 from kit.resources import cases as available_cases
 from kit.resources import datasets_dir
 from kit.store.csvio import atomic_write
-from kit.store.problems import KitError, Problem, display_path
+from kit.store.problems import Problem, display_path
 from kit.store.safeyaml import load_yaml, parse_yaml
 from kit.store.schema import WorkshopFile
 from kit.store.storage import read_bytes
@@ -62,10 +63,6 @@ def reserved(name: str) -> bool:
     (True, True, True, False)
     """
     return name.startswith(("_", ".")) or name.lower() in RESERVED_SLUGS
-
-
-class WorkshopError(KitError):
-    """A workshop or team folder cannot be created or used as asked."""
 
 
 # --------------------------------------------------------------------------- names
@@ -111,7 +108,7 @@ def check_team_name(name: str, taken: dict[str, str] | None = None) -> str:
     >>> check_team_name("../etc")
     Traceback (most recent call last):
     ...
-    kit.store.workshop.WorkshopError: team name '../etc' is refused: it contains a path separator ...
+    kit.exceptions.WorkshopError: team name '../etc' is refused: it contains a path separator ...
     """
     text = (name or "").strip()
     if not text or text in {".", ".."}:

@@ -10,11 +10,11 @@ Every edit goes through :meth:`Editor.commit`, which
    edit, row by row, keeping what others saved since;
 3. saves at once with :meth:`Workbook.save`, which merges row by row with what others saved
    meanwhile (the editor then shows their rows too, and says so) and shows ``saved hh:mm:ss``;
-4. when someone else changed the *same row* differently (:class:`kit.store.merge.RowConflict`) shows a
+4. when someone else changed the *same row* differently (:class:`kit.exceptions.RowConflict`) shows a
    banner with both values, offering **Reload theirs** (drop this edit) or **Keep mine** (this
    editor's values for those rows only; every other row of theirs stays), and overwrites nothing
    until one is chosen;
-5. when the team on disk plus this edit would be invalid (:class:`kit.store.workbook.TeamWouldBreak`:
+5. when the team on disk plus this edit would be invalid (:class:`kit.exceptions.TeamWouldBreak`:
    a touchpoint deleted here that someone just gave a need) says why and offers to delete the
    dependent rows too.
 

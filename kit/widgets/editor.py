@@ -15,11 +15,11 @@ import ipywidgets as widgets
 import pandas as pd
 from markupsafe import escape
 
+from kit.exceptions import ConflictError, InvalidData, KitError, RowConflict, TeamWouldBreak
 from kit.figures.style import PALETTE, esc
-from kit.store.merge import RowConflict
-from kit.store.problems import ConflictError, InvalidData, KitError, Problem, errors
+from kit.store.problems import Problem, errors
 from kit.store.schema import TABLES
-from kit.store.workbook import TeamWouldBreak, Workbook
+from kit.store.workbook import Workbook
 from kit.widgets.forms import Field, RowForm, _shared, error_html
 from kit.widgets.session import Session
 

@@ -75,7 +75,7 @@ def case_roles_of(wb: Workbook) -> pd.DataFrame:
     >>> len(case_roles_of(Workbook.load(tempfile.mkdtemp())))
     0
     """
-    from kit.store.problems import KitError
+    from kit.exceptions import KitError
     from kit.store.workshop import Workshop, case_dir
 
     empty = wb["roles"].iloc[:0]

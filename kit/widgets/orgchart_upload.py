@@ -36,12 +36,13 @@ from typing import Any
 import ipywidgets as widgets
 import pandas as pd
 
-from kit.analyses.orgchart import Flipped, OrgChartError, read_generic, read_uk_organogram
+from kit.analyses.orgchart import Flipped, read_generic, read_uk_organogram
 from kit.analyses.pyramid import build_graph, chain_check, role_reach
+from kit.exceptions import KitError, OrgChartError
 from kit.figures.style import esc
 from kit.formatting import plural
 from kit.store import cells
-from kit.store.problems import KitError, Problem
+from kit.store.problems import Problem
 from kit.store.workbook import Workbook
 from kit.widgets.base import Editor, Session, figure_widget, open_editor, sync_figure
 from kit.widgets.forms import role_names
@@ -126,7 +127,7 @@ def read_upload(
 
     Raises
     ------
-    kit.analyses.orgchart.OrgChartError
+    kit.exceptions.OrgChartError
         Every problem, as ``name:row:column: what is wrong; expected …`` with the uploaded name.
 
     Examples

@@ -33,9 +33,9 @@ from typing import Any
 
 import ipywidgets as widgets
 
+from kit.exceptions import KitError, WorkshopError
 from kit.figures.style import esc
-from kit.store.problems import KitError
-from kit.store.workshop import Workshop, WorkshopError, is_workshop
+from kit.store.workshop import Workshop, is_workshop
 from kit.widgets.editor import Editor
 from kit.widgets.focus import focus_when_shown
 from kit.widgets.session import close_tree, open_team, problems_panel

@@ -15,8 +15,9 @@ from typing import Any
 
 import ipywidgets as widgets
 
+from kit.exceptions import InvalidData, KitError
 from kit.figures.style import PALETTE, esc
-from kit.store.problems import InvalidData, KitError, Problem  # noqa: F401 - Problem: examples
+from kit.store.problems import Problem  # noqa: F401 - Problem: examples
 from kit.store.workbook import Workbook
 
 _SESSIONS: dict[Path, Session] = {}
@@ -111,7 +112,7 @@ def team_path(workshop_dir: str | Path, team: str) -> Path:
 
     Raises
     ------
-    kit.store.workshop.WorkshopError
+    kit.exceptions.WorkshopError
         When there is no such team (the message lists the teams there are).
 
     Examples
@@ -146,9 +147,9 @@ def open_team(workshop_dir: str | Path, team: str) -> Session:
 
     Raises
     ------
-    kit.store.problems.InvalidData
+    kit.exceptions.InvalidData
         When the team's files have errors.
-    kit.store.workshop.WorkshopError
+    kit.exceptions.WorkshopError
         When there is no such team.
 
     Examples
@@ -176,7 +177,7 @@ def problems_panel(error: KitError, what: str = "this team's workbook") -> widge
     Parameters
     ----------
     error : KitError
-        What went wrong (:class:`~kit.store.problems.InvalidData` lists every problem).
+        What went wrong (:class:`~kit.exceptions.InvalidData` lists every problem).
     what : str
         What could not be opened, in words.
 

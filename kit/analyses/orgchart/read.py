@@ -16,7 +16,8 @@ from pathlib import Path
 import pandas as pd
 
 from kit.analyses.orgchart.flip import flip
-from kit.analyses.orgchart.model import CHART_COLUMNS, Flipped, OrgChartError, with_warnings
+from kit.analyses.orgchart.model import CHART_COLUMNS, Flipped, with_warnings
+from kit.exceptions import OrgChartError
 from kit.store.csvio import CsvTable, read_csv
 from kit.store.problems import Problem
 

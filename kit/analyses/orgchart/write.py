@@ -8,7 +8,8 @@ from typing import Any
 
 import pandas as pd
 
-from kit.analyses.orgchart.model import CHART_COLUMNS, OrgChartError
+from kit.analyses.orgchart.model import CHART_COLUMNS
+from kit.exceptions import OrgChartError
 from kit.store import cells
 from kit.store.csvio import atomic_write, csv_text
 from kit.store.problems import Problem

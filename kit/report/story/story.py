@@ -127,16 +127,16 @@ class Story:
 
         Raises
         ------
-        kit.store.problems.InvalidData
+        kit.exceptions.InvalidData
             The team's data has errors (every problem is listed).
-        kit.store.workshop.WorkshopError
+        kit.exceptions.WorkshopError
             No such team.
 
         Examples
         --------
         >>> Story.load("no/such/workshop", "x")   # doctest: +IGNORE_EXCEPTION_DETAIL
         Traceback (most recent call last):
-        kit.store.workshop.WorkshopError: no team 'x' in no/such/workshop/teams; expected one of: (none)
+        kit.exceptions.WorkshopError: no team 'x' in no/such/workshop/teams; expected one of: (none)
         """
         if crosshair not in ("mean", "midpoint"):
             raise ValueError(f"crosshair {crosshair!r}: expected 'mean' or 'midpoint'")
