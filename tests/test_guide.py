@@ -19,7 +19,6 @@ from click.testing import CliRunner
 
 from kit.cli import main
 from kit.exceptions import InvalidData
-from kit.report.export import external_references
 from kit.resources import cases, datasets_dir, workshop_notebook
 from kit.room.guide import (
     AGENDA_NAMES,
@@ -31,6 +30,7 @@ from kit.room.guide import (
     write_guide,
 )
 from kit.store.workshop import create_workshop, load_case
+from kit.testing import external_references
 
 SEEDS = Path("/work/shared/seeds")
 CASES = cases()

@@ -91,8 +91,8 @@ def test_pack_holds_the_team_its_notebooks_and_a_manifest(workshop, tmp_path):
 
 def test_unzipped_pack_is_a_workshop_whose_notebooks_find_their_team(workshop, tmp_path):
     laptop = _unzip(pack_team(workshop, SLUG, tmp_path / "n.zip"), tmp_path / "laptop")
-    from kit.room.teamnotebooks import team_parameters
     from kit.store.workshop import Workshop
+    from kit.testing import team_parameters
 
     params = team_parameters(laptop / "notebooks" / SLUG / "01_journey.ipynb")
     resolved = (laptop / "notebooks" / SLUG / params["workshop_dir"]).resolve()

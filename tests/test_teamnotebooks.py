@@ -20,8 +20,9 @@ from conftest import ROOT
 
 from kit.cli import main
 from kit.exceptions import WorkshopError
-from kit.room.teamnotebooks import participant_notebooks, team_parameters, write_team_notebooks
+from kit.room.teamnotebooks import participant_notebooks, write_team_notebooks
 from kit.store.workshop import Workshop
+from kit.testing import team_parameters
 
 PARTICIPANT = sorted(p.name for p in (ROOT / "workshops").glob("0[1-9]_*.ipynb"))
 LINK = re.compile(r"\]\(([^)]+\.ipynb)\)")

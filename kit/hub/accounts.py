@@ -73,10 +73,6 @@ class Account:
     slug: str | None
     password: str
 
-    @property
-    def is_admin(self) -> bool:
-        return self.slug is None
-
 
 def system_username(name: str) -> str:
     """The system user for a team slug or the facilitator's name: ``sk-`` + name, shortened

@@ -259,6 +259,31 @@ def table(
     ).format(cap, head, body)
 
 
+def progress_bar(share: Any) -> Markup:
+    """A small bar for the share of the way to a target (CSS ``.sk-bar``), empty when unknown.
+
+    The one bar of the team report's results and the follow-up page; the width is clamped to
+    0–100 %, the title says the unclamped share.
+
+    Examples
+    --------
+    >>> print(progress_bar(0.456))
+    <div class="sk-bar" title="46% of the way"><span style="width:46%"></span></div>
+    >>> print(progress_bar(1.5))
+    <div class="sk-bar" title="150% of the way"><span style="width:100%"></span></div>
+    >>> str(progress_bar(float("nan"))), str(progress_bar(None))
+    ('', '')
+    """
+    try:
+        if share is None or share != share:  # NaN, NA
+            return Markup("")
+    except (TypeError, ValueError):
+        return Markup("")
+    return Markup('<div class="sk-bar" title="{}"><span style="width:{}%"></span></div>').format(
+        f"{round(100 * share)}% of the way", max(0, min(100, round(100 * share)))
+    )
+
+
 def cell_text(value: Any) -> str | Markup:
     """Text of one table cell: blanks for missing values, numbers tidied, markup kept.
 
@@ -289,6 +314,7 @@ __all__ = [
     "escape",
     "figure_bundle",
     "plotlyjs_html",
+    "progress_bar",
     "say",
     "setup",
     "show",

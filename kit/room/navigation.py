@@ -15,7 +15,6 @@ renamed.
 
 from __future__ import annotations
 
-import os
 import re
 from pathlib import Path
 from typing import Any
@@ -202,9 +201,8 @@ def stamp(folder: Path | str = "workshops") -> list[Path]:
     for path, nb, line in _plan(Path(folder)):
         if stamped(nb, line):
             text = nbformat.writes(nb)
-            mode = path.stat().st_mode & 0o777
+            # atomic_write keeps the file's permissions (its temporary file gets the old mode)
             atomic_write(path, text if text.endswith("\n") else text + "\n")
-            os.chmod(path, mode)  # atomic_write's temporary file is private (0600)
             written.append(path)
     return written
 

@@ -23,9 +23,6 @@ True
 from __future__ import annotations
 
 import os
-import re
-import unicodedata
-from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -325,69 +322,3 @@ def check(folder: Path | str) -> list[Problem]:
             )
         )
     return problems
-
-
-# ---------------------------------------------------------------------------------------------
-# copied runs: the kit paraphrases its sources and never copies 8 words in a row
-
-RUN_WORDS = 8
-"""A run of this many words in a row, found in a source text, counts as copied."""
-
-_APOSTROPHES = re.compile(r"['\u2018\u2019\u02bc`]")
-_NOT_WORD = re.compile(r"[^0-9a-z]+")
-
-
-def words(text: str) -> list[str]:
-    """The words of ``text`` with case, accents, apostrophes, punctuation and spacing ignored.
-
-    Examples
-    --------
-    >>> words("You’re  NOT serving—customers, directly!")
-    ['youre', 'not', 'serving', 'customers', 'directly']
-    """
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(ch for ch in text if not unicodedata.combining(ch)).lower()
-    return [w for w in _NOT_WORD.split(_APOSTROPHES.sub("", text)) if w]
-
-
-def runs(text: str, n: int = RUN_WORDS) -> set[tuple[str, ...]]:
-    """Every run of ``n`` consecutive words of ``text`` (see :func:`words`).
-
-    Examples
-    --------
-    >>> sorted(runs("a b c d", 3))
-    [('a', 'b', 'c'), ('b', 'c', 'd')]
-    """
-    w = words(text)
-    return {tuple(w[i : i + n]) for i in range(len(w) - n + 1)}
-
-
-def copied_runs(text: str, sources: Iterable[str], n: int = RUN_WORDS) -> list[str]:
-    """The runs of ``n`` words that ``text`` shares with any of ``sources``, as phrases.
-
-    Overlapping runs are merged, so one copied sentence is reported once, whole.
-
-    Examples
-    --------
-    >>> seed = "The quick brown fox jumps over the lazy dog near the river bank today."
-    >>> copied_runs("Look: the QUICK brown fox jumps over the lazy dog, twice.", [seed])
-    ['the quick brown fox jumps over the lazy dog']
-    >>> copied_runs("A quick brown fox leapt over a lazy dog.", [seed])
-    []
-    """
-    known: set[tuple[str, ...]] = set()
-    for source in sources:
-        known |= runs(source, n)
-    w = words(text)
-    hits = [i for i in range(len(w) - n + 1) if tuple(w[i : i + n]) in known]
-    phrases, start, end = [], None, -1
-    for i in hits:
-        if start is not None and i <= end:
-            end = i + n
-            continue
-        if start is not None:
-            phrases.append(" ".join(w[start:end]))
-        start, end = i, i + n
-    if start is not None:
-        phrases.append(" ".join(w[start:end]))
-    return phrases

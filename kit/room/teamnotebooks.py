@@ -23,7 +23,8 @@ Examples
 >>> paths = write_team_notebooks(ws.path)
 >>> [p.relative_to(ws.path).as_posix() for p in paths][:2]
 ['notebooks/blue-gold/01_journey.ipynb', 'notebooks/blue-gold/02_pyramid.ipynb']
->>> team_parameters(paths[0])
+>>> import nbformat
+>>> nbformat.read(paths[0], as_version=4).metadata["papermill"]["parameters"]
 {'team': 'blue-gold', 'workshop_dir': '../..'}
 """
 
@@ -118,19 +119,6 @@ def inject(source: Path | str, parameters: dict[str, Any]) -> Any:
             if not cell.metadata.get(key, True):
                 del cell.metadata[key]
     return nb
-
-
-def team_parameters(path: Path | str) -> dict[str, Any]:
-    """The parameters papermill injected into a team notebook (``{}`` when none).
-
-    Examples
-    --------
-    >>> from kit.resources import workshop_notebook
-    >>> team_parameters(workshop_notebook("01_journey.ipynb"))
-    {}
-    """
-    nb = nbformat.read(str(path), as_version=4)
-    return dict(nb.metadata.get("papermill", {}).get("parameters", {}))
 
 
 @dataclass(frozen=True)

@@ -266,22 +266,6 @@ class Workbook:
             frame.attrs.clear()
         return typed, problems
 
-    def check_table(self, name: str, frame: pd.DataFrame) -> tuple[pd.DataFrame, list[Problem]]:
-        """Validate ``frame`` as table ``name`` together with the other tables, without storing it.
-
-        Returns the typed frame and every problem (rows numbered as the saved file would show).
-
-        Examples
-        --------
-        >>> import tempfile
-        >>> wb = Workbook.load(tempfile.mkdtemp())
-        >>> bad = pd.DataFrame([{"role_id": "g", "name": "Guest", "level": "king"}])
-        >>> [str(p) for p in wb.check_table("roles", bad)[1]]
-        ["roles.csv:2:level: got 'king'; expected one of: customer, frontline, support, manager, executive"]
-        """
-        typed, problems = self._check({name: frame})
-        return typed[name], problems
-
     def set_tables(self, changes: Mapping[str, pd.DataFrame]) -> list[Problem]:
         """Replace several tables at once, all or none; returns warnings, raises on errors.
 

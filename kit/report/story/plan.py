@@ -13,7 +13,6 @@ Markup('')
 from __future__ import annotations
 
 import datetime as _dt
-import math
 from typing import Any
 
 import pandas as pd
@@ -21,7 +20,7 @@ from markupsafe import Markup
 
 from kit.formatting import join, list_words, markup, number_text, plural
 from kit.report.display import cell_text as display_cell
-from kit.report.display import table
+from kit.report.display import progress_bar, table
 from kit.report.story.blocks import WHERE, callout, missing
 
 
@@ -131,15 +130,7 @@ def results_text(story: Any) -> Markup:
     rows = []
     for _, a in progress.iterrows():
         share = a["progress"]
-        bar = (
-            markup(
-                '<div class="sk-bar" title="{}"><span style="width:{}%"></span></div>',
-                f"{round(100 * share)}% of the way",
-                max(0, min(100, round(100 * share))),
-            )
-            if not math.isnan(share)
-            else Markup("")
-        )
+        bar = progress_bar(share)
         rows.append(
             {
                 "action": markup("<strong>{}</strong> {}", a["action_id"], a["action"]),
