@@ -19,6 +19,16 @@ from kit.store.problems import errors
 from kit.store.schema import REFLECTION_QUESTIONS
 from kit.store.workbook import Workbook
 
+__all__ = [
+    "MIN_TOUCHPOINTS",
+    "STEPS",
+    "Step",
+    "load_all",
+    "team_progress",
+    "team_steps",
+    "todo",
+]
+
 STEPS: tuple[str, ...] = ("journey", "pyramid", "needs", "scores", "plan")
 MIN_TOUCHPOINTS = 6
 

@@ -33,6 +33,15 @@ from typing import Any
 
 from kit.exceptions import BlankAnswer, WrongAnswer
 
+__all__ = [
+    "Checker",
+    "Exercise",
+    "REGISTRY",
+    "check",
+    "exercise",
+    "is_blank",
+]
+
 Checker = Callable[[Any], list[str]]
 
 

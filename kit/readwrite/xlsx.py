@@ -48,8 +48,26 @@ from kit.exceptions import InvalidData, XlsxError
 from kit.store.csvio import atomic_write, parse_csv
 from kit.store.problems import Problem, display_path, errors
 from kit.store.schema import TABLES
-from kit.store.validation import _dtype, _unwrap, cell_text, cross_checks, validate_rows
+from kit.store.validation import (
+    cell_text,
+    column_dtype,
+    cross_checks,
+    unwrap_optional,
+    validate_rows,
+)
 from kit.store.workbook import Workbook
+
+__all__ = [
+    "DANGEROUS",
+    "FORMAT",
+    "SHEETS",
+    "STAMP_SHEET",
+    "export_xlsx",
+    "import_xlsx",
+    "ooxml_text",
+    "plain_text",
+    "read_xlsx",
+]
 
 SHEETS: tuple[str, ...] = ("plan", "results", "journey", "roles", "serves", "needs", "scores")
 """Sheet order of an exported file: what action owners look at first."""
@@ -90,7 +108,7 @@ def _sha(raw: bytes | None) -> str:
 
 
 def _choices(column: str, model: Any) -> list[str] | None:
-    base, _ = _unwrap(model.model_fields[column].annotation)
+    base, _ = unwrap_optional(model.model_fields[column].annotation)
     if get_origin(base) is Literal:
         return [str(a) for a in get_args(base)]
     return None
@@ -166,7 +184,7 @@ def export_xlsx(
         frame = wb[name]
         columns = list(frame.columns)
         ws = book.create_sheet(name)
-        kinds = {c: (_dtype(spec.model, c) if c in spec.columns else "str") for c in columns}
+        kinds = {c: (column_dtype(spec.model, c) if c in spec.columns else "str") for c in columns}
         for col, column in enumerate(columns, start=1):
             _put(ws, 1, col, column)
             ws.cell(row=1, column=col).font = Font(bold=True)

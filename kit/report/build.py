@@ -36,6 +36,16 @@ from kit.report.models import TEAM_REPORT, Job, ReportKind, Status, Summary, Tea
 from kit.report.pages import SYNTHESIS_PAGE, SYNTHESIS_SLUG, write_index
 from kit.report.pool import default_jobs, run_pool
 
+__all__ = [
+    "Plan",
+    "build_reports",
+    "check_notebook",
+    "check_options",
+    "declared_parameters",
+    "plan_jobs",
+    "synthesis_job",
+]
+
 
 def declared_parameters(notebook: str | Path, parameters: dict[str, Any]) -> dict[str, Any]:
     """The ``parameters`` that ``notebook``'s parameters cell declares (papermill would warn

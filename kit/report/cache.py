@@ -29,6 +29,22 @@ import kit
 from kit.report.export import write_file
 from kit.report.models import Status, TeamResult
 
+__all__ = [
+    "KIT_DIR",
+    "MANIFEST_DIR",
+    "SYNTHESIS_MARKER",
+    "clean_temporaries",
+    "is_current",
+    "kit_fingerprint",
+    "manifest_path",
+    "read_manifest",
+    "running_marker",
+    "synthesis_current",
+    "synthesis_digest",
+    "team_digest",
+    "write_manifest",
+]
+
 KIT_DIR = Path(kit.__file__).resolve().parent
 MANIFEST_DIR = ".servekit"
 SYNTHESIS_MARKER = "_synthesis.digest"

@@ -46,6 +46,24 @@ from typing import Any, Literal
 from kit.exceptions import PdfError
 from kit.report.display import PLOTLYJS_MARK, plotlyjs_html
 
+__all__ = [
+    "CHROMIUM_FLAGS",
+    "CHROMIUM_QUIET",
+    "PLOTLYJS_ASSET",
+    "PlotlyJs",
+    "REPORT_TEMPLATE",
+    "TEMPLATES",
+    "find_chromium",
+    "has_figures",
+    "html_exporter",
+    "notebook_html",
+    "print_pdf",
+    "report_css",
+    "version",
+    "write_file",
+    "write_plotlyjs_asset",
+]
+
 TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
 REPORT_TEMPLATE = "servekit"
 PLOTLYJS_ASSET = "assets/plotly.min.js"

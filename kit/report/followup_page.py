@@ -47,6 +47,15 @@ from kit.report.story.blocks import callout
 from kit.store.schema import KIND_LABELS
 from kit.store.workshop import Workshop
 
+__all__ = [
+    "FollowUp",
+    "FollowUpSynthesis",
+    "HOW_TO_PLAN",
+    "HOW_TO_RECORD",
+    "KIND_WORDS",
+    "definitions",
+]
+
 KIND_WORDS = KIND_LABELS
 HOW_TO_RECORD = (
     "the follow-up notebook, workshops/07_follow_up.ipynb, or the Excel file "

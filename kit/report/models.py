@@ -19,6 +19,15 @@ from typing import Any
 
 from kit.resources import workshop_notebook
 
+__all__ = [
+    "Job",
+    "ReportKind",
+    "Status",
+    "Summary",
+    "TEAM_REPORT",
+    "TeamResult",
+]
+
 
 class Status(StrEnum):
     """What happened to one team in a batch."""

@@ -38,6 +38,15 @@ from kit.report.export import write_file
 from kit.report.models import Job, Status, TeamResult
 from kit.report.pages import SYNTHESIS_PAGE, failure_page
 
+__all__ = [
+    "KERNEL_ATTEMPTS",
+    "REPORT_WARMUP",
+    "finish_team",
+    "init_worker",
+    "run_job",
+    "watch_parent",
+]
+
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 KERNEL_ATTEMPTS = 2
 """A team whose kernel died is run once more on a fresh kernel before it fails."""

@@ -26,6 +26,22 @@ from kit.resources import datasets_dir, exercises_dir, workshops_dir
 from kit.store.problems import Problem
 from kit.store.safeyaml import parse_yaml
 
+__all__ = [
+    "AGENDAS_FILE",
+    "AGENDA_NAMES",
+    "Agenda",
+    "AgendaFile",
+    "Block",
+    "BlockKind",
+    "LIMITS",
+    "agendas_path",
+    "duration",
+    "load_agendas",
+    "parse_agendas",
+    "parse_start",
+    "schedule",
+]
+
 AGENDAS_FILE = "agendas.yaml"
 AGENDA_NAMES: tuple[str, ...] = ("half-day", "full-day")
 LIMITS: dict[str, tuple[int, str]] = {"half-day": (210, "starter"), "full-day": (390, "blank")}

@@ -47,6 +47,18 @@ from kit.store.schema import TABLES
 from kit.store.workbook import HISTORY_DIR
 from kit.store.workshop import Workshop
 
+__all__ = [
+    "Board",
+    "Dashboard",
+    "Edit",
+    "MAX_EDITS",
+    "MAX_MESSAGES",
+    "TOP_K",
+    "TeamView",
+    "build_view",
+    "diff_table",
+]
+
 TOP_K = 3
 MAX_MESSAGES = 4
 MAX_EDITS = 8

@@ -22,6 +22,17 @@ from markupsafe import Markup
 from kit.analyses.progress import STEPS
 from kit.formatting import shorten
 
+__all__ = [
+    "CSS",
+    "MARKS",
+    "QUADRANT_COLOURS",
+    "ago",
+    "board_html",
+    "ipa_svg",
+    "journey_svg",
+    "tile_html",
+]
+
 MARKS = {"done": "✓", "started": "…", "not started": "–"}
 QUADRANT_COLOURS = {
     "Concentrate here": "#d1495b",

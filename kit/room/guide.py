@@ -31,25 +31,19 @@ from typing import Any
 from markupsafe import Markup
 
 from kit.resources import exercises_dir, workshops_dir
-from kit.room.agenda import (  # noqa: F401 - re-exported: the agenda API stays importable here
-    _TIME,
-    AGENDA_NAMES,
-    AGENDAS_FILE,
-    LIMITS,
-    Agenda,
-    AgendaFile,
-    Block,
-    BlockKind,
-    _line,
-    _message,
-    _where,
-    agendas_path,
+from kit.room.agenda import (
     duration,
     load_agendas,
-    parse_agendas,
     parse_start,
     schedule,
 )
+
+__all__ = [
+    "Guide",
+    "PARTICIPANT",
+    "SEEDS",
+    "write_guide",
+]
 
 # --------------------------------------------------------------------------- the run sheet
 SEEDS: dict[str, str] = {

@@ -45,6 +45,22 @@ from kit.room.links import TeamLink
 from kit.room.teamnotebooks import NOTEBOOKS_DIR, participant_notebooks, team_notebook_dir
 from kit.store.workshop import Workshop, is_workshop
 
+__all__ = [
+    "LAB_OVERRIDES",
+    "LabServer",
+    "NEWS_PLUGIN",
+    "WILDCARD",
+    "check_port",
+    "free_port",
+    "host_warning",
+    "is_loopback",
+    "stop",
+    "team_links",
+    "team_url",
+    "url_host",
+    "write_lab_settings",
+]
+
 NEWS_PLUGIN = "@jupyterlab/apputils-extension:announcements"
 LAB_OVERRIDES = {"@jupyterlab/notebook-extension:tracker": {"windowingMode": "none"}}
 """JupyterLab setting defaults for participants: every cell stays rendered (Lab's windowing

@@ -26,6 +26,14 @@ from markupsafe import Markup
 
 from kit.store.csvio import atomic_write
 
+__all__ = [
+    "LINKS_FILE",
+    "TeamLink",
+    "links_page",
+    "qr_svg",
+    "write_links",
+]
+
 LINKS_FILE = "links.html"
 
 

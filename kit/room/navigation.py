@@ -24,6 +24,18 @@ import nbformat
 from kit.store.csvio import atomic_write
 from kit.store.problems import Problem, display_path
 
+__all__ = [
+    "MARKER",
+    "PATTERN",
+    "check",
+    "nav_line",
+    "notebook_title",
+    "stamp",
+    "stamped",
+    "strip_nav",
+    "workshop_notebooks",
+]
+
 MARKER = "<!-- servekit:nav -->"
 """Ends every navigation line (invisible when the markdown is rendered)."""
 

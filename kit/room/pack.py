@@ -52,6 +52,18 @@ from kit.store.storage import team_lock
 from kit.store.workbook import HISTORY_DIR, validate_team
 from kit.store.workshop import TEAMS_DIR, WORKSHOP_FILE, Workshop, is_workshop
 
+__all__ = [
+    "Collected",
+    "FORMAT",
+    "IGNORED_TOP",
+    "MANIFEST",
+    "README",
+    "SKIPPED_PARTS",
+    "collect",
+    "pack_team",
+    "read_pack",
+]
+
 MANIFEST = "servekit-pack.json"
 README = "README.txt"
 FORMAT = 1

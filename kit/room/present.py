@@ -33,6 +33,15 @@ from kit.resources import workshop_notebook
 from kit.room.lab import free_port, is_loopback
 from kit.room.lab import stop as stop_process
 
+__all__ = [
+    "DASHBOARD",
+    "TEMPLATE",
+    "TEMPLATES",
+    "normalise_base_url",
+    "serve",
+    "voila_command",
+]
+
 DASHBOARD = "30_dashboard.ipynb"
 TEMPLATE = "servekit-present"
 TEMPLATES = Path(__file__).resolve().parents[1] / "templates" / "jupyter"

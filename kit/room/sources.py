@@ -35,6 +35,21 @@ from kit.room.navigation import strip_nav
 from kit.store.csvio import atomic_write
 from kit.store.problems import Problem, display_path
 
+__all__ = [
+    "EXTRA",
+    "MARKER",
+    "METHODS",
+    "NOTE",
+    "Source",
+    "TEXTS",
+    "check",
+    "notebooks",
+    "plain_text",
+    "section",
+    "stamp",
+    "stamped",
+]
+
 MARKER = "<!-- servekit:sources -->"
 """Opens every stamped *Sources* cell (invisible when the markdown is rendered)."""
 

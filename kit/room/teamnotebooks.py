@@ -44,6 +44,20 @@ from kit.room.navigation import nav_line, notebook_title, stamped
 from kit.store.csvio import atomic_write
 from kit.store.workshop import Workshop, is_workshop
 
+__all__ = [
+    "HISTORY_DIR",
+    "INJECTED_ID",
+    "NOTEBOOKS_DIR",
+    "PARTICIPANT_PATTERN",
+    "RELATIVE_WORKSHOP",
+    "Written",
+    "inject",
+    "participant_notebooks",
+    "sync_team_notebooks",
+    "team_notebook_dir",
+    "write_team_notebooks",
+]
+
 NOTEBOOKS_DIR = "notebooks"
 PARTICIPANT_PATTERN = "0[1-9]_*.ipynb"
 """Participant notebooks: ``01_`` to ``09_`` (``00_`` is the facilitator's, ``10+`` reports)."""

@@ -3,3 +3,5 @@
 The lowest layer but two: it imports nothing else of the kit except :mod:`kit.resources` (where
 shipped files are) and :mod:`kit.exceptions` (the errors it raises).
 """
+
+__all__: list[str] = []

@@ -31,6 +31,8 @@ from typing import Any
 from kit.store.csvio import csv_text, parse_csv
 from kit.store.schema import TABLES
 
+__all__ = ["Clash", "merge_mapping", "merge_table"]
+
 _GONE = object()
 
 

@@ -11,6 +11,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+__all__ = ["Problem", "display_path", "errors"]
+
 
 @dataclass(frozen=True, order=True)
 class Problem:

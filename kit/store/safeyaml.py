@@ -32,6 +32,13 @@ import yaml
 from kit.exceptions import InvalidData
 from kit.store.problems import Problem, errors
 
+__all__ = [
+    "MAX_BYTES",
+    "MAX_DEPTH",
+    "load_yaml",
+    "parse_yaml",
+]
+
 MAX_BYTES = 1_000_000
 """Largest YAML file the kit reads (bytes)."""
 

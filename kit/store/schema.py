@@ -22,6 +22,42 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, RootModel, field_validator
 
+__all__ = [
+    "Answer",
+    "Bool",
+    "CONTACTS",
+    "FALSE_WORDS",
+    "JourneyRow",
+    "KINDS",
+    "KIND_LABELS",
+    "LEVELS",
+    "MAX_WHOLE",
+    "Name",
+    "NeedRow",
+    "OptDate",
+    "OptFloat",
+    "OptScore",
+    "OptText",
+    "PlanRow",
+    "REFLECTION_QUESTIONS",
+    "Reference",
+    "ReflectionsFile",
+    "ResultRow",
+    "RoleRow",
+    "Row",
+    "Score",
+    "ScoreRow",
+    "ServesRow",
+    "TABLES",
+    "TRUE_WORDS",
+    "TableSpec",
+    "TeamFile",
+    "Text",
+    "WorkshopFile",
+    "YamlFile",
+    "parse_bool",
+]
+
 LEVELS: tuple[str, ...] = ("customer", "frontline", "support", "manager", "executive")
 """Pyramid levels from the top of the upside-down pyramid (customers) to the bottom."""
 

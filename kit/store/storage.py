@@ -46,6 +46,26 @@ from kit.exceptions import FolderError
 from kit.store.csvio import atomic_write
 from kit.store.problems import Problem
 
+__all__ = [
+    "HISTORY_DIR",
+    "HISTORY_KEEP",
+    "HISTORY_MAX_BYTES",
+    "JOURNAL",
+    "LOCK_FILE",
+    "LOCK_TIMEOUT",
+    "MAX_FILE_BYTES",
+    "cleanup",
+    "commit",
+    "folder_problem",
+    "keep_history",
+    "needs_recovery",
+    "read_bytes",
+    "recover",
+    "sha",
+    "team_lock",
+    "trim_history",
+]
+
 LOCK_FILE = ".lock"
 JOURNAL = ".save-journal.json"
 HISTORY_DIR = ".history"

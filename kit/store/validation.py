@@ -34,6 +34,29 @@ from kit.store.problems import Problem
 from kit.store.safeyaml import parse_yaml
 from kit.store.schema import REFLECTION_QUESTIONS, TABLES, ReflectionsFile, TableSpec, TeamFile
 
+__all__ = [
+    "CONTROL",
+    "FILES",
+    "REFLECTIONS_FILE",
+    "TEAM_FILE",
+    "TeamData",
+    "cell_text",
+    "check_reflections",
+    "check_team",
+    "clean",
+    "column_dtype",
+    "cross_checks",
+    "dangling",
+    "empty_frame",
+    "empty_of",
+    "expected",
+    "printable",
+    "read_team",
+    "table_text",
+    "unwrap_optional",
+    "validate_rows",
+]
+
 TEAM_FILE = "team.yaml"
 REFLECTIONS_FILE = "reflections.yaml"
 FILES = (TEAM_FILE, REFLECTIONS_FILE, *(spec.filename for spec in TABLES.values()))
@@ -71,7 +94,7 @@ def clean(problem: Problem) -> Problem:
 
 
 # --------------------------------------------------------------------------- field descriptions
-def _unwrap(annotation: Any) -> tuple[Any, bool]:
+def unwrap_optional(annotation: Any) -> tuple[Any, bool]:
     """Return (base type, optional?) for ``X | None`` style annotations."""
     origin = get_origin(annotation)
     if origin in (typing.Union, types.UnionType):
@@ -92,7 +115,7 @@ def expected(model: type[BaseModel], column: str) -> str:
     'one of: direct, indirect'
     """
     info = model.model_fields[column]
-    base, _ = _unwrap(info.annotation)
+    base, _ = unwrap_optional(info.annotation)
     metadata = list(info.metadata) + list(getattr(base, "__metadata__", ()))
     if hasattr(base, "__metadata__"):  # Annotated[int, Field(ge=…)] | None
         base = get_args(base)[0]
@@ -115,8 +138,8 @@ def expected(model: type[BaseModel], column: str) -> str:
     return "some text"
 
 
-def _dtype(model: type[BaseModel], column: str) -> str:
-    base, optional = _unwrap(model.model_fields[column].annotation)
+def column_dtype(model: type[BaseModel], column: str) -> str:
+    base, optional = unwrap_optional(model.model_fields[column].annotation)
     if hasattr(base, "__metadata__"):
         base = get_args(base)[0]
     if base is int:
@@ -180,7 +203,7 @@ def empty_frame(name: str, extra: Iterable[str] = ()) -> pd.DataFrame:
     ['from_role', 'to_role']
     """
     spec = TABLES[name]
-    frame = pd.DataFrame({c: pd.Series(dtype=_dtype(spec.model, c)) for c in spec.columns})
+    frame = pd.DataFrame({c: pd.Series(dtype=column_dtype(spec.model, c)) for c in spec.columns})
     for column in extra:
         frame[column] = pd.Series(dtype="str")
     return frame
@@ -192,7 +215,7 @@ def _frame(spec: TableSpec, rows: list[dict[str, Any]], extra: list[str]) -> pd.
     columns = spec.columns + extra
     frame = pd.DataFrame(rows, columns=columns)
     for column in spec.columns:
-        frame[column] = frame[column].astype(_dtype(spec.model, column))
+        frame[column] = frame[column].astype(column_dtype(spec.model, column))
     for column in extra:
         frame[column] = frame[column].astype("str")
     return frame

@@ -38,6 +38,22 @@ from kit.store.validation import CONTROL as _CONTROL
 from kit.store.validation import printable
 from kit.store.workbook import TEAM_FILE, Workbook, validate_team
 
+__all__ = [
+    "RESERVED_SLUGS",
+    "TEAMS_DIR",
+    "Team",
+    "WORKSHOP_FILE",
+    "Workshop",
+    "case_dir",
+    "check_team_name",
+    "create_demo",
+    "create_workshop",
+    "is_workshop",
+    "load_case",
+    "reserved",
+    "slugify",
+]
+
 WORKSHOP_FILE = "workshop.yaml"
 TEAMS_DIR = "teams"
 RESERVED_SLUGS = frozenset(

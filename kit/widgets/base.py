@@ -34,14 +34,12 @@ The parts live in their own modules — :mod:`kit.widgets.session` (sessions, op
 
 from __future__ import annotations
 
-from kit.widgets.editor import Editor, _Snapshot
+from kit.widgets.editor import Editor
 from kit.widgets.forms import (
-    _TEXT_CONTROLS,
     NEW,
     SERVING_LEVELS,
     Field,
     RowForm,
-    _shared,
     error_html,
     labelled,
     missing,
@@ -49,10 +47,9 @@ from kit.widgets.forms import (
     role_options,
     set_options,
 )
-from kit.widgets.livefig import FIGURE_WIDTH, _same, figure_widget, sync_figure
+from kit.widgets.livefig import FIGURE_WIDTH, figure_widget, sync_figure
 from kit.widgets.picker import open_editor
 from kit.widgets.session import (
-    _SESSIONS,
     Session,
     close_tree,
     open_team,
@@ -64,15 +61,10 @@ __all__ = [
     "FIGURE_WIDTH",
     "NEW",
     "SERVING_LEVELS",
-    "_SESSIONS",
-    "_TEXT_CONTROLS",
     "Editor",
     "Field",
     "RowForm",
     "Session",
-    "_Snapshot",
-    "_same",
-    "_shared",
     "close_tree",
     "error_html",
     "figure_widget",

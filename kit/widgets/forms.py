@@ -23,6 +23,22 @@ from kit.store.cells import is_missing
 from kit.store.schema import LEVELS, TABLES
 from kit.store.workbook import cell_text
 
+__all__ = [
+    "Field",
+    "NEW",
+    "RowForm",
+    "SERVING_LEVELS",
+    "error_html",
+    "labelled",
+    "missing",
+    "next_id",
+    "role_name",
+    "role_names",
+    "role_options",
+    "set_options",
+    "shares_error_line",
+]
+
 NEW = object()
 """Value of a row picker's "new …" entry (never equal to a real row's key)."""
 
@@ -100,7 +116,7 @@ class Field:
             self.control.value = value
 
 
-def _shared(fields: Mapping[str, Field], error: widgets.HTML) -> bool:
+def shares_error_line(fields: Mapping[str, Field], error: widgets.HTML) -> bool:
     """True when several fields show their problems in one error line (say which column)."""
     return sum(1 for f in fields.values() if f.error is error) > 1
 

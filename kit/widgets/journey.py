@@ -41,6 +41,14 @@ from kit.widgets.base import (
 )
 from kit.widgets.forms import role_names, role_options
 
+__all__ = [
+    "CHANNELS",
+    "EMOTIONS",
+    "JourneyEditor",
+    "case_roles_of",
+    "journey_editor",
+]
+
 CHANNELS: tuple[str, ...] = (
     "face to face",
     "phone",

@@ -47,6 +47,18 @@ from kit.store.workbook import Workbook
 from kit.widgets.base import Editor, Session, figure_widget, open_editor, sync_figure
 from kit.widgets.forms import role_names
 
+__all__ = [
+    "FORMATS",
+    "OrgChartUpload",
+    "TOP_ROLES",
+    "UPLOAD_DIR",
+    "merged_pyramid",
+    "orgchart_upload",
+    "reach_table",
+    "read_upload",
+    "safe_name",
+]
+
 FORMATS: tuple[tuple[str, str], ...] = (
     ("Detect (1 file: HR export, 2 files: UK organogram)", "auto"),
     ("HR export (one CSV)", "generic"),

@@ -40,6 +40,15 @@ from kit.widgets.editor import Editor
 from kit.widgets.focus import focus_when_shown
 from kit.widgets.session import close_tree, open_team, problems_panel
 
+__all__ = [
+    "PROMPT",
+    "TeamPicker",
+    "choose",
+    "open_editor",
+    "team_picker",
+    "workshop_problem",
+]
+
 _CHOSEN: dict[Path, str] = {}
 """Workshop folder (resolved) -> the team chosen in this kernel."""
 _WAITING: dict[Path, dict[str, TeamPicker]] = {}

@@ -20,6 +20,14 @@ from kit.figures.style import PALETTE, esc
 from kit.store.problems import Problem  # noqa: F401 - Problem: examples
 from kit.store.workbook import Workbook
 
+__all__ = [
+    "Session",
+    "close_tree",
+    "open_team",
+    "problems_panel",
+    "team_path",
+]
+
 _SESSIONS: dict[Path, Session] = {}
 
 

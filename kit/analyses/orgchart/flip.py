@@ -34,6 +34,8 @@ from kit.exceptions import OrgChartError
 from kit.store import cells
 from kit.store.problems import Problem
 
+__all__ = ["Record", "flip"]
+
 Record = dict[str, Any]
 
 

@@ -18,6 +18,23 @@ from kit.store import cells
 from kit.store.problems import Problem
 from kit.store.schema import TABLES
 
+__all__ = [
+    "CHART_COLUMNS",
+    "CUSTOMER_ID",
+    "CUSTOMER_NAME",
+    "Flipped",
+    "NOT_DISCLOSED",
+    "TOP_MARKERS",
+    "grouped",
+    "matches_units",
+    "parse_number",
+    "problem_order",
+    "roles_frame",
+    "serves_frame",
+    "unique_id",
+    "with_warnings",
+]
+
 CHART_COLUMNS: tuple[str, ...] = ("id", "title", "reports_to", "headcount", "unit", "grade")
 TOP_MARKERS: frozenset[str] = frozenset({"", "xx", "none", "null", "n/a", "na", "-", "top", "root"})
 """Reports-to values (case-insensitive) that mark the top post, unless they are a post's id."""

@@ -31,6 +31,8 @@ from kit.exceptions import OrgChartError
 from kit.store.csvio import CsvTable
 from kit.store.problems import Problem
 
+__all__ = ["UK_JUNIOR", "UK_SENIOR", "read_uk_organogram"]
+
 UK_SENIOR: dict[str, tuple[str, ...]] = {
     "id": ("Post Unique Reference",),
     "title": ("Job Title",),

@@ -15,6 +15,8 @@ from kit.store.csvio import atomic_write, csv_text
 from kit.store.problems import Problem
 from kit.store.schema import TABLES
 
+__all__ = ["unflip", "write_tables"]
+
 
 def unflip(roles: pd.DataFrame, serves: pd.DataFrame) -> pd.DataFrame:
     """Turn the pyramid back into a reports-to chart (the inverse of :func:`flip`).

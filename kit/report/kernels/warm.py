@@ -21,6 +21,15 @@ from typing import Any
 
 from kit.exceptions import KernelProblem
 
+__all__ = [
+    "ENGINE_NAME",
+    "KERNEL_NAME",
+    "SOCKET_PREFIX",
+    "WARMUP_CODE",
+    "WarmKernel",
+    "python_kernel_ok",
+]
+
 KERNEL_NAME = "python3"
 WARMUP_CODE = "import kit.report.kernels as _sk_kernels\n_sk_kernels.snapshot()\ndel _sk_kernels\n"
 """Run once on a new kernel: imports, then the baseline snapshot."""

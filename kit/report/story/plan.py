@@ -23,6 +23,8 @@ from kit.report.display import cell_text as display_cell
 from kit.report.display import progress_bar, table
 from kit.report.story.blocks import WHERE, callout, missing
 
+__all__ = ["plan_text", "results_text"]
+
 
 def plan_text(story: Any) -> Markup:
     """The internal service plan as a table, with cover of the top priorities."""

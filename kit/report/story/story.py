@@ -40,6 +40,8 @@ from kit.report.story import scores as _scores
 from kit.store.workbook import Workbook
 from kit.store.workshop import Workshop, load_case
 
+__all__ = ["Story", "section"]
+
 
 def section(render: Callable[[Any], Any]) -> Callable[[Any], Any]:
     """A :class:`Story` method that calls ``render(story)`` (and carries its docstring).
