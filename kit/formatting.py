@@ -7,7 +7,7 @@ is this cell missing   :func:`kit.store.cells.is_missing` (re-exported here)
 cell → text            :func:`cell_text` (stripped text, ``""`` when missing); two uses
                        need more: the text a CSV cell or a form field holds
                        (:func:`kit.store.validation.cell_text`: ``true``, ``4``, ISO dates) and a
-                       report table cell (:func:`kit.report.display.cell_text`: markup kept,
+                       report table cell (:func:`kit.report.display.table_cell`: markup kept,
                        numbers tidied)
 number → text          :func:`number_text` (``4`` not ``4.0``, ``—`` when missing)
 shorten a label        :func:`shorten` (one line, ellipsis)

@@ -24,7 +24,7 @@ from kit.hub.accounts import (
 )
 from kit.hub.config import HubPlan, render_config
 from kit.hub.env import usable_by_all
-from kit.hub.links import links_page
+from kit.hub.links import hub_links_page
 from kit.hub.runner import state_dir_for, write_passwords_file
 from kit.store.workshop import create_workshop
 
@@ -122,7 +122,7 @@ def test_landing_page_per_user(tmp_path):
 
 
 def test_links_page_escapes_and_shows_each_login():
-    page = links_page(
+    page = hub_links_page(
         XSS,
         [("sk-a", XSS, "abcd-efgh-jkmn"), ("sk-b", "B & co", "pqrs-tuvw-xyz2")],
         "http://localhost:8000/",

@@ -20,8 +20,7 @@ from kit.cli import main
 from kit.resources import exercises_dir, workshops_dir
 from kit.room import sources
 from kit.room.navigation import MARKER as NAV_MARKER
-from kit.room.navigation import check as nav_check
-from kit.room.navigation import stamp as nav_stamp
+from kit.room.navigation import check_nav, stamp_nav
 from kit.testing import copied_runs, words
 
 SEEDS = ROOT.parent / "shared" / "seeds"
@@ -186,13 +185,13 @@ def test_stamp_is_idempotent_moves_the_section_last_and_keeps_outputs(tmp_path):
 def test_sources_and_navigation_stamps_live_together(tmp_path):
     for name in ("01_a.ipynb", "02_b.ipynb"):
         _notebook(tmp_path, name, f"# {name}", "## Wrap-up")
-    nav_stamp(tmp_path)
+    stamp_nav(tmp_path)
     sources.stamp(tmp_path)
-    assert nav_check(tmp_path) == [] and sources.check(tmp_path) == []
+    assert check_nav(tmp_path) == [] and sources.check(tmp_path) == []
     nb = nbformat.read(tmp_path / "01_a.ipynb", as_version=4)
     assert NAV_MARKER not in nb.cells[1].source  # moved from the wrap-up …
     assert NAV_MARKER in nb.cells[-1].source.splitlines()[-1]  # … to the end of the Sources
-    assert nav_stamp(tmp_path) == [] and sources.stamp(tmp_path) == []
+    assert stamp_nav(tmp_path) == [] and sources.stamp(tmp_path) == []
 
 
 def test_cli_checks_and_stamps(tmp_path):

@@ -353,6 +353,10 @@ def read_team(path: Path | str, root: Path | str | None = None) -> FollowupData:
     value cannot be read is left out with a note on its action. Other problems in the team's
     files are returned in ``problems`` (the page lists them); nothing raises.
 
+    See Also
+    --------
+    kit.store.validation.parse_team : a team's raw file *bytes*, checked strictly.
+
     Examples
     --------
     >>> import tempfile

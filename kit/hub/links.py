@@ -9,7 +9,7 @@ made offline by segno.
 
 Examples
 --------
->>> html = links_page("Demo <b>", [("sk-a", "A & co", "abcd-efgh-jkmn")], "http://localhost:8000/")
+>>> html = hub_links_page("Demo <b>", [("sk-a", "A & co", "abcd-efgh-jkmn")], "http://localhost:8000/")
 >>> "A &amp; co" in html and "Demo &lt;b&gt;" in html and "<svg" in html
 True
 """
@@ -25,7 +25,7 @@ from pathlib import Path
 import segno
 from markupsafe import Markup
 
-__all__ = ["links_page", "main", "read_passwords"]
+__all__ = ["hub_links_page", "main", "read_passwords"]
 
 _STYLE = """
 body { font-family: system-ui, sans-serif; margin: 2rem; color: #1f2933; }
@@ -47,7 +47,7 @@ def read_passwords(path: Path | str) -> dict[str, str]:
     return {str(k): str(v) for k, v in data.items()}
 
 
-def links_page(
+def hub_links_page(
     title: str, teams: list[tuple[str, str, str]], public_url: str, dashboard_url: str | None = None
 ) -> str:
     """One card per team: display name, login, password, the hub's address and its QR code.
@@ -62,9 +62,13 @@ def links_page(
     dashboard_url : str, optional
         Where the facilitator's live dashboard is served.
 
+    See Also
+    --------
+    kit.room.links.links_page : a laptop room's page (one tokened link per team).
+
     Examples
     --------
-    >>> page = links_page("W", [("sk-a", "<script>x</script>", "p")], "http://h:1/")
+    >>> page = hub_links_page("W", [("sk-a", "<script>x</script>", "p")], "http://h:1/")
     >>> "<script>x" in page
     False
     """
@@ -135,7 +139,7 @@ def main() -> None:  # pragma: no cover - runs as a hub service (tested through 
                 "Content-Security-Policy",
                 "default-src 'none'; style-src 'unsafe-inline'; img-src data:",
             )
-            self.write(links_page(title, cards, public_url, dashboard))
+            self.write(hub_links_page(title, cards, public_url, dashboard))
 
     app = web.Application(
         [

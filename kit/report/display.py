@@ -248,7 +248,7 @@ def table(
     body = Markup("").join(
         Markup("<tr>{}</tr>").format(
             Markup("").join(
-                Markup("<td{}>{}</td>").format(cls(k), cell_text(row.get(k))) for k in columns
+                Markup("<td{}>{}</td>").format(cls(k), table_cell(row.get(k))) for k in columns
             )
         )
         for row in rows
@@ -284,12 +284,17 @@ def progress_bar(share: Any) -> Markup:
     )
 
 
-def cell_text(value: Any) -> str | Markup:
+def table_cell(value: Any) -> str | Markup:
     """Text of one table cell: blanks for missing values, numbers tidied, markup kept.
+
+    See Also
+    --------
+    kit.store.validation.cell_text : the text a CSV cell or form field holds.
+    kit.formatting.cell_text : stripped text, ``""`` when missing.
 
     Examples
     --------
-    >>> [cell_text(v) for v in (None, float("nan"), 2.0, 2.25, "x")]
+    >>> [table_cell(v) for v in (None, float("nan"), 2.0, 2.25, "x")]
     ['', '', '2', '2.25', 'x']
     """
     if isinstance(value, Markup):
@@ -319,4 +324,5 @@ __all__ = [
     "setup",
     "show",
     "table",
+    "table_cell",
 ]

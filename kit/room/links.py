@@ -125,6 +125,10 @@ def links_page(title: str, links: list[TeamLink], *, note: str = "") -> str:
     -------
     str
 
+    See Also
+    --------
+    kit.hub.links.hub_links_page : the hub's page (logins and passwords, admin only).
+
     Examples
     --------
     >>> page = links_page("W", [TeamLink("a", "A", "http://h/a"), TeamLink("b", "B", "http://h/b")])

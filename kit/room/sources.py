@@ -30,8 +30,7 @@ from typing import Any
 import nbformat
 
 from kit.room.navigation import MARKER as NAV_MARKER
-from kit.room.navigation import stamped as nav_stamped
-from kit.room.navigation import strip_nav
+from kit.room.navigation import nav_stamped, strip_nav
 from kit.store.csvio import atomic_write
 from kit.store.problems import Problem, display_path
 
@@ -44,7 +43,7 @@ __all__ = [
     "TEXTS",
     "check",
     "notebooks",
-    "plain_text",
+    "section_text",
     "section",
     "stamp",
     "stamped",
@@ -191,12 +190,12 @@ def section(name: str | None = None) -> str:
     return "\n".join([*lines, "", NOTE])
 
 
-def plain_text() -> str:
+def section_text() -> str:
     """The section as plain text (no marker), e.g. for a report page.
 
     Examples
     --------
-    >>> plain_text().startswith("## Sources")
+    >>> section_text().startswith("## Sources")
     True
     """
     return section().split("\n", 1)[1]
@@ -281,6 +280,10 @@ def stamp(folder: Path | str) -> list[Path]:
     Each notebook is read, changed and written in one go (atomically, keeping its permissions),
     and only when its section was missing or stale.
 
+    See Also
+    --------
+    kit.room.navigation.stamp_nav : the previous/next lines at the top and bottom.
+
     Examples
     --------
     >>> import tempfile
@@ -304,6 +307,10 @@ def stamp(folder: Path | str) -> list[Path]:
 
 def check(folder: Path | str) -> list[Problem]:
     """Notebooks of ``folder`` whose *Sources* cell is missing, out of date or not last.
+
+    See Also
+    --------
+    kit.room.navigation.check_nav : the same check for the previous/next lines.
 
     Examples
     --------

@@ -40,7 +40,7 @@ import nbformat
 
 from kit.exceptions import WorkshopError
 from kit.resources import workshops_dir
-from kit.room.navigation import nav_line, notebook_title, stamped
+from kit.room.navigation import nav_line, nav_stamped, notebook_title
 from kit.store.csvio import atomic_write
 from kit.store.workshop import Workshop, is_workshop
 
@@ -183,7 +183,7 @@ def sync_team_notebooks(
             nb.metadata["servekit"] = {"team": slug, "source": path.name}
             previous = (sources[i - 1], titles[i - 1]) if i > 0 else None
             following = (sources[i + 1], titles[i + 1]) if i + 1 < len(sources) else None
-            stamped(nb, nav_line(previous, following))  # links between the team's own copies
+            nav_stamped(nb, nav_line(previous, following))  # links between the team's own copies
             text = nbformat.writes(nb)
             target = folder / path.name
             results.append(

@@ -1,14 +1,14 @@
 """Checking a team's files: every row against its schema, then keys and references across tables.
 
 This module knows what the bytes of a team folder *mean*; it never touches the disk
-(:mod:`kit.store.storage` does). :func:`read_team` turns the raw files of a team into typed tables
+(:mod:`kit.store.storage` does). :func:`parse_team` turns the raw files of a team into typed tables
 and **every** problem, each as ``path:row:column: what is wrong; expected …``. A table that could
 not be read at all (binary junk, a broken header) is not used to check references, so one broken
 file gives its own message and no cascade of "unknown id" errors in the others.
 
 Examples
 --------
->>> data = read_team({"roles.csv": b"role_id,name,level\\ng,Guest,king\\n"})
+>>> data = parse_team({"roles.csv": b"role_id,name,level\\ng,Guest,king\\n"})
 >>> [str(p) for p in data.problems]
 ["roles.csv:2:level: got 'king'; expected one of: customer, frontline, support, manager, executive"]
 """
@@ -51,7 +51,7 @@ __all__ = [
     "empty_of",
     "expected",
     "printable",
-    "read_team",
+    "parse_team",
     "table_text",
     "unwrap_optional",
     "validate_rows",
@@ -168,6 +168,10 @@ def _friendly(error: dict[str, Any], model: type[BaseModel], column: str, raw: s
 # --------------------------------------------------------------------------- cells and frames
 def cell_text(value: Any) -> str:
     """Format one value as the text written to a CSV cell (blank for missing).
+
+    See Also
+    --------
+    kit.report.display.table_cell : a report table's cell (markup kept, numbers tidied).
 
     Examples
     --------
@@ -501,7 +505,7 @@ class TeamData:
     problems: list[Problem] = field(default_factory=list)
 
 
-def read_team(
+def parse_team(
     raws: Mapping[str, bytes | None],
     shown: Callable[[str], str] = str,
     unreadable: Mapping[str, Problem] | None = None,
@@ -520,6 +524,10 @@ def read_team(
     Returns
     -------
     TeamData
+
+    See Also
+    --------
+    kit.analyses.followup.read_team : a team *folder*, read leniently for the follow-up.
     """
     problems: list[Problem] = list((unreadable or {}).values())
     data, found = parse_yaml(raws.get(TEAM_FILE), shown(TEAM_FILE))

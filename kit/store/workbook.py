@@ -71,7 +71,7 @@ from kit.store.validation import (
     dangling,
     empty_frame,
     expected,
-    read_team,
+    parse_team,
     table_text,
     validate_rows,
 )
@@ -214,7 +214,7 @@ class Workbook:
 
     def _adopt(self, raws: Mapping[str, bytes | None], unreadable: Mapping[str, Problem]) -> None:
         """Take in the team as ``raws`` hold it: tables, stamps and the base for merging."""
-        data = read_team(raws, self._shown, unreadable)
+        data = parse_team(raws, self._shown, unreadable)
         self.tables, self.team, self.reflections = data.tables, data.team, data.reflections
         self.problems = data.problems
         self._stamps = {f: _UNREADABLE if f in unreadable else sha(raws.get(f)) for f in FILES}
@@ -390,7 +390,7 @@ class Workbook:
         """Merge this workbook's version of ``filename`` with ``theirs`` (the file on disk)."""
         mine = self._serialise(filename) or ""
         if filename in (TEAM_FILE, REFLECTIONS_FILE):
-            data = read_team({filename: theirs}, self._shown)
+            data = parse_team({filename: theirs}, self._shown)
             problems = [p for p in errors(data.problems) if p.path == self._shown(filename)]
             if problems:
                 raise InvalidData(problems)
@@ -501,7 +501,7 @@ class Workbook:
 
     def _whole_team(self, after: dict[str, bytes | None], cascade: bool) -> dict[str, bytes | None]:
         """Check the team as it would be on disk; cascade or raise :class:`TeamWouldBreak`."""
-        data = read_team(after, self._shown)
+        data = parse_team(after, self._shown)
         if not errors(data.problems):
             return after
         fixed = dangling(data.tables)
@@ -511,7 +511,7 @@ class Workbook:
                 **after,
                 **{TABLES[n].filename: table_text(n, f).encode("utf-8") for n, f in fixed.items()},
             }
-            if errors(read_team(cascaded, self._shown).problems):
+            if errors(parse_team(cascaded, self._shown).problems):
                 offer = {}
             elif cascade:
                 return cascaded

@@ -19,8 +19,8 @@ import pandas as pd
 from markupsafe import Markup
 
 from kit.formatting import join, list_words, markup, number_text, plural
-from kit.report.display import cell_text as display_cell
 from kit.report.display import progress_bar, table
+from kit.report.display import table_cell as display_cell
 from kit.report.story.blocks import WHERE, callout, missing
 
 __all__ = ["plan_text", "results_text"]
