@@ -323,7 +323,9 @@ class WarmKernel:
             self.shutdown()
             return
         try:
-            reply = self._run_code("", {"r": "__import__('kit.report.kernels').kernels.restore()"})
+            reply = self._run_code(
+                "", {"r": "__import__('kit.report.kernels').report.kernels.restore()"}
+            )
             result = reply.get("user_expressions", {}).get("r", {})
             if result.get("status") != "ok":
                 raise KernelProblem(
