@@ -170,7 +170,7 @@ def team_picker(editor: Any, workshop_dir: str | Path, *args: Any, **options: An
     Parameters
     ----------
     editor : type
-        The editor (or live view) class, as for :func:`kit.widgets.base.open_editor`.
+        The editor (or live view) class, as for :func:`open_editor`.
     workshop_dir : path-like
         The workshop folder.
     *args, **options
