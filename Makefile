@@ -33,6 +33,7 @@ demo: setup
 lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 	$(BIN)/servekit stamp-nav --check workshops
 	$(BIN)/servekit stamp-sources --check workshops exercises exercises/solutions
 

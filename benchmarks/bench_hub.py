@@ -57,6 +57,7 @@ def main() -> None:
     from hubtools import Hub, missing_requirements
 
     from kit.hub.runner import free_port
+    from kit.room.teamnotebooks import write_team_notebooks
     from kit.store.workshop import create_workshop
 
     name = "hub_login_to_ready_notebook"
@@ -69,6 +70,7 @@ def main() -> None:
     ws = create_workshop(
         base / "ws", teams=[f"Bench Team {i:02d}" for i in range(TEAMS + 1)], starter=True
     )
+    write_team_notebooks(ws.path)  # as `servekit new` does; not part of the hub's start
     hub = Hub(ws.path, free_port(), base / "logins.json", base / "hub.out", admin="bench-admin")
     try:
         started = time.perf_counter()

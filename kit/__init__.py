@@ -8,4 +8,6 @@ each: :mod:`kit.store.schema` (what a table is), :mod:`kit.store.csvio` (reading
 (participant editors), :mod:`kit.report` (batch reports) and :mod:`kit.cli` (``servekit``).
 """
 
+__all__ = ["__version__"]
+
 __version__ = "0.1.0"

@@ -22,8 +22,8 @@ import click
 
 import kit.commands
 from kit.commands.output import print_problems
+from kit.exceptions import KitError
 from kit.store.oserrors import os_error_message
-from kit.store.problems import KitError
 
 __all__ = ["main", "print_problems"]
 

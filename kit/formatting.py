@@ -7,13 +7,13 @@ is this cell missing   :func:`kit.store.cells.is_missing` (re-exported here)
 cell → text            :func:`cell_text` (stripped text, ``""`` when missing); two uses
                        need more: the text a CSV cell or a form field holds
                        (:func:`kit.store.validation.cell_text`: ``true``, ``4``, ISO dates) and a
-                       report table cell (:func:`kit.report.display.cell_text`: markup kept,
+                       report table cell (:func:`kit.report.display.table_cell`: markup kept,
                        numbers tidied)
 number → text          :func:`number_text` (``4`` not ``4.0``, ``—`` when missing)
 shorten a label        :func:`shorten` (one line, ellipsis)
 wrap a label           :func:`wrap_lines` (at most N lines; :func:`kit.figures.text.wrap`
                        escapes and joins them for plotly)
-slug                   :func:`slugify`
+slug                   :func:`kit.store.workshop.slugify` (a team's folder name)
 escape                 :func:`escape` (markupsafe) and :func:`markup` (a template of ours,
                        every argument escaped)
 be/do/have labels      :data:`kit.store.schema.KIND_LABELS`
@@ -24,8 +24,8 @@ plus small prose helpers for reports: :func:`plural`, :func:`percent`, :func:`li
 
 Examples
 --------
->>> number_text(4.0), shorten("Check-in at the front desk", 12), slugify("Front Desk & Co")
-('4', 'Check-in at…', 'front-desk-co')
+>>> number_text(4.0), shorten("Check-in at the front desk", 12)
+('4', 'Check-in at…')
 >>> str(markup("<b>{}</b>", "<i>x</i>"))
 '<b>&lt;i&gt;x&lt;/i&gt;</b>'
 """
@@ -33,9 +33,7 @@ Examples
 from __future__ import annotations
 
 import math
-import re
 import textwrap
-import unicodedata
 from collections.abc import Iterable
 from typing import Any
 
@@ -45,7 +43,6 @@ from kit.store.cells import is_missing
 from kit.store.cells import text as cell_text
 
 __all__ = [
-    "natural_key",
     "Markup",
     "cell_text",
     "escape",
@@ -57,7 +54,6 @@ __all__ = [
     "percent",
     "plural",
     "shorten",
-    "slugify",
     "wrap_lines",
 ]
 
@@ -193,35 +189,3 @@ def wrap_lines(value: Any, width: int = 14, lines: int = 3) -> list[str]:
         if len(part) > width or (cut and i == len(parts) - 1):
             parts[i] = part[: width - 1].rstrip() + "…"
     return parts
-
-
-def natural_key(text: Any) -> tuple:
-    """Sort key putting "Team 2" before "Team 10" (numbers compared as numbers, case ignored).
-
-    Examples
-    --------
-    >>> sorted(["Team 10", "team 2", "Team 1", "Team 100"], key=natural_key)
-    ['Team 1', 'team 2', 'Team 10', 'Team 100']
-    """
-    parts = re.split(r"(\d+)", str(text).casefold())
-    return tuple((0, int(p), "") if p.isdigit() else (1, 0, p) for p in parts if p)
-
-
-def slugify(name: str, fallback: str | None = None) -> str:
-    """Turn a display name into a safe folder name or id.
-
-    Accents are folded to ASCII, anything but letters and digits becomes ``-``. Names with no
-    Latin letters or digits at all get ``fallback``, or a stable ``team-<hex>`` slug.
-
-    Examples
-    --------
-    >>> slugify("Front Desk & Friends"), slugify("Équipe Étoile"), slugify("夜班")
-    ('front-desk-friends', 'equipe-etoile', 'team-e5a49c')
-    >>> slugify("!!", fallback="fig")
-    'fig'
-    """
-    folded = unicodedata.normalize("NFKD", str(name)).encode("ascii", "ignore").decode("ascii")
-    slug = re.sub(r"[^a-z0-9]+", "-", folded.lower()).strip("-")[:60].strip("-")
-    if not slug:
-        slug = fallback or "team-" + str(name).strip().encode("utf-8").hex()[:6]
-    return slug

@@ -23,6 +23,15 @@ import os
 from importlib import resources
 from pathlib import Path
 
+__all__ = [
+    "DATASETS_ENV",
+    "cases",
+    "datasets_dir",
+    "exercises_dir",
+    "workshop_notebook",
+    "workshops_dir",
+]
+
 DATASETS_ENV = "SERVEKIT_DATASETS"
 _CHECKOUT = Path(__file__).resolve().parent.parent
 _FOLDERS = {

@@ -1,6 +1,12 @@
-"""A large synthetic team (hundreds of touchpoints) for load tests and benchmarks.
+"""Helpers for the tests and benchmarks (as ``pandas._testing`` is for pandas); the kit never
+imports this module.
 
-The team is built from the sample team ``front-desk-friends`` of the Laurie Hospitality case
+* :func:`write_big_team` — a large synthetic team (hundreds of touchpoints) for load tests;
+* :func:`team_parameters` — the parameters papermill injected into a team notebook;
+* :func:`external_references` — what a page would fetch from the network (offline checks);
+* :func:`copied_runs` — phrases a text copies from the source texts (it must paraphrase them).
+
+The big team is built from the sample team ``front-desk-friends`` of the Laurie Hospitality case
 (its roles and serves are kept) with ``touchpoints`` touchpoints spread over the case's stages,
 scores from four scorers, needs, and a plan, all drawn from a :class:`random.Random` with a fixed
 seed, so the same call always writes the same files. It is what a facilitator meets when a team
@@ -19,12 +25,28 @@ Examples
 from __future__ import annotations
 
 import random
+import re
 import shutil
+import unicodedata
+from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
+
+import nbformat
 
 from kit.resources import datasets_dir
 from kit.store.csvio import atomic_write, csv_text, read_csv
 from kit.store.schema import TABLES
+
+__all__ = [
+    "RUN_WORDS",
+    "copied_runs",
+    "external_references",
+    "runs",
+    "team_parameters",
+    "words",
+    "write_big_team",
+]
 
 STAGES = [
     "Planning & booking",
@@ -158,3 +180,103 @@ def write_big_team(
     for name, records in tables.items():  # records in the schema's column order
         atomic_write(folder / TABLES[name].filename, csv_text(TABLES[name].columns, records))
     return folder
+
+
+def team_parameters(path: Path | str) -> dict[str, Any]:
+    """The parameters papermill injected into a team notebook (``{}`` when none).
+
+    Examples
+    --------
+    >>> from kit.resources import workshop_notebook
+    >>> team_parameters(workshop_notebook("01_journey.ipynb"))
+    {}
+    """
+    nb = nbformat.read(str(path), as_version=4)
+    return dict(nb.metadata.get("papermill", {}).get("parameters", {}))
+
+
+# ---------------------------------------------------------------------------------------------
+# offline pages
+
+_EXTERNAL = re.compile(
+    r"""<(?:script|link|img|iframe|source|embed)\b[^>]*?\b(?:src|href)\s*=\s*["']?\s*((?:https?:)?//[^"'\s>]+)""",
+    re.IGNORECASE,
+)
+_CSS_IMPORT = re.compile(r"""@import\s+(?:url\()?["']?((?:https?:)?//[^"')\s]+)""", re.IGNORECASE)
+
+
+def external_references(page: str) -> list[str]:
+    """URLs a page would fetch from the network (script, link, img … sources; CSS imports).
+
+    Examples
+    --------
+    >>> external_references('<script src="https://cdn.example/x.js"></script><p>https://ok</p>')
+    ['https://cdn.example/x.js']
+    """
+    return _EXTERNAL.findall(page) + _CSS_IMPORT.findall(page)
+
+
+# ---------------------------------------------------------------------------------------------
+# copied runs: the kit paraphrases its sources and never copies 8 words in a row
+
+RUN_WORDS = 8
+"""A run of this many words in a row, found in a source text, counts as copied."""
+
+_APOSTROPHES = re.compile(r"['\u2018\u2019\u02bc`]")
+_NOT_WORD = re.compile(r"[^0-9a-z]+")
+
+
+def words(text: str) -> list[str]:
+    """The words of ``text`` with case, accents, apostrophes, punctuation and spacing ignored.
+
+    Examples
+    --------
+    >>> words("You’re  NOT serving—customers, directly!")
+    ['youre', 'not', 'serving', 'customers', 'directly']
+    """
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(ch for ch in text if not unicodedata.combining(ch)).lower()
+    return [w for w in _NOT_WORD.split(_APOSTROPHES.sub("", text)) if w]
+
+
+def runs(text: str, n: int = RUN_WORDS) -> set[tuple[str, ...]]:
+    """Every run of ``n`` consecutive words of ``text`` (see :func:`words`).
+
+    Examples
+    --------
+    >>> sorted(runs("a b c d", 3))
+    [('a', 'b', 'c'), ('b', 'c', 'd')]
+    """
+    w = words(text)
+    return {tuple(w[i : i + n]) for i in range(len(w) - n + 1)}
+
+
+def copied_runs(text: str, sources: Iterable[str], n: int = RUN_WORDS) -> list[str]:
+    """The runs of ``n`` words that ``text`` shares with any of ``sources``, as phrases.
+
+    Overlapping runs are merged, so one copied sentence is reported once, whole.
+
+    Examples
+    --------
+    >>> seed = "The quick brown fox jumps over the lazy dog near the river bank today."
+    >>> copied_runs("Look: the QUICK brown fox jumps over the lazy dog, twice.", [seed])
+    ['the quick brown fox jumps over the lazy dog']
+    >>> copied_runs("A quick brown fox leapt over a lazy dog.", [seed])
+    []
+    """
+    known: set[tuple[str, ...]] = set()
+    for source in sources:
+        known |= runs(source, n)
+    w = words(text)
+    hits = [i for i in range(len(w) - n + 1) if tuple(w[i : i + n]) in known]
+    phrases, start, end = [], None, -1
+    for i in hits:
+        if start is not None and i <= end:
+            end = i + n
+            continue
+        if start is not None:
+            phrases.append(" ".join(w[start:end]))
+        start, end = i, i + n
+    if start is not None:
+        phrases.append(" ".join(w[start:end]))
+    return phrases

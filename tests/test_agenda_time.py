@@ -13,6 +13,7 @@ import pytest
 from click.testing import CliRunner
 
 from kit.cli import main
+from kit.exceptions import InvalidData
 from kit.resources import cases, datasets_dir
 from kit.room.agenda import (
     LOGIN_MINUTES,
@@ -21,7 +22,6 @@ from kit.room.agenda import (
     scoring_minutes,
     time_box,
 )
-from kit.store.problems import InvalidData
 
 CASES = cases()
 

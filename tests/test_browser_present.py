@@ -122,7 +122,7 @@ def test_no_token_is_refused(server):
 
 def test_page_loads_nothing_off_host(server):
     """The kit's Voilà template leaves out the stock template's Font Awesome CDN links."""
-    from kit.report.export import external_references
+    from kit.testing import external_references
 
     status, _, body = _get(server["base"] + f"?token={TOKEN}")
     assert status == 200

@@ -18,6 +18,7 @@ from click.testing import CliRunner
 from conftest import ROOT
 
 from kit.cli import main
+from kit.exceptions import InvalidData
 from kit.resources import cases, datasets_dir
 from kit.room.casetext import (
     CASE_MARK,
@@ -28,7 +29,6 @@ from kit.room.casetext import (
     parse_case_file,
     stamp_case,
 )
-from kit.store.problems import InvalidData
 
 CASES = cases()
 SOURCES_MARK = "<!-- servekit:sources -->"

@@ -16,7 +16,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from kit.exercises import NAMES, REGISTRY, BlankAnswer, WrongAnswer, check, data, is_blank
+from kit.exceptions import BlankAnswer, WrongAnswer
+from kit.exercises import NAMES, REGISTRY, check, data, is_blank
 from kit.exercises.checks import credibility_score, widest
 from kit.exercises.stats import bootstrap_ci, correlation_ci, pareto, vital_few
 from kit.resources import exercises_dir

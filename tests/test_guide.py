@@ -18,19 +18,12 @@ import yaml
 from click.testing import CliRunner
 
 from kit.cli import main
-from kit.report.export import external_references
+from kit.exceptions import InvalidData
 from kit.resources import cases, datasets_dir, workshop_notebook
-from kit.room.guide import (
-    AGENDA_NAMES,
-    Guide,
-    duration,
-    load_agendas,
-    parse_agendas,
-    schedule,
-    write_guide,
-)
-from kit.store.problems import InvalidData
+from kit.room.agenda import AGENDA_NAMES, duration, load_agendas, parse_agendas, schedule
+from kit.room.guide import Guide, write_guide
 from kit.store.workshop import create_workshop, load_case
+from kit.testing import external_references
 
 SEEDS = Path("/work/shared/seeds")
 CASES = cases()

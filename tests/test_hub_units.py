@@ -24,7 +24,7 @@ from kit.hub.accounts import (
 )
 from kit.hub.config import HubPlan, render_config
 from kit.hub.env import usable_by_all
-from kit.hub.links import links_page
+from kit.hub.links import hub_links_page
 from kit.hub.runner import state_dir_for, write_passwords_file
 from kit.store.workshop import create_workshop
 
@@ -132,7 +132,7 @@ def test_landing_page_per_user(tmp_path):
 
 
 def test_links_page_escapes_and_shows_each_login():
-    page = links_page(
+    page = hub_links_page(
         XSS,
         [("sk-a", XSS, "abcd-efgh-jkmn"), ("sk-b", "B & co", "pqrs-tuvw-xyz2")],
         "http://localhost:8000/",
@@ -338,7 +338,7 @@ def test_self_signed_certificate_names_and_fingerprint(tmp_path):
 
 
 def test_the_proxy_of_make_hub_proxy_is_found_from_any_folder(tmp_path, monkeypatch):
-    from kit.hub.accounts import HubSetupError
+    from kit.exceptions import HubSetupError
     from kit.hub.runner import find_proxy
 
     installed = Path(__file__).resolve().parent.parent / ".node/node_modules/.bin"

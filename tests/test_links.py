@@ -21,6 +21,7 @@ from click.testing import CliRunner
 from kit.cli import main
 from kit.room.lab import LabServer, host_warning, is_loopback, team_links, team_url
 from kit.room.links import TeamLink, links_page, write_links
+from kit.room.teamnotebooks import write_team_notebooks
 from kit.store.workshop import create_workshop
 
 XSS = "<img src=x onerror=alert(1)>"
@@ -103,6 +104,7 @@ def test_write_links_is_private(tmp_path):
 
 def test_team_links_go_to_each_teams_own_notebooks(tmp_path):
     ws = create_workshop(tmp_path / "ws", teams=["Front Desk & Friends", "Night Shift"])
+    write_team_notebooks(ws.path)
     links = team_links(ws.path, "http://10.0.0.5:8890", "tok/en")
     assert [(link.slug, link.name) for link in links] == [
         ("front-desk-friends", "Front Desk & Friends"),

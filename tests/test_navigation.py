@@ -11,7 +11,14 @@ from click.testing import CliRunner
 from conftest import ROOT
 
 from kit.cli import main
-from kit.room.navigation import MARKER, check, nav_line, stamp, strip_nav, workshop_notebooks
+from kit.room.navigation import (
+    MARKER,
+    check_nav,
+    nav_line,
+    stamp_nav,
+    strip_nav,
+    workshop_notebooks,
+)
 
 WORKSHOPS = ROOT / "workshops"
 
@@ -32,7 +39,7 @@ def test_stamp_puts_lines_first_and_last_and_is_idempotent(tmp_path):
     a = _notebook(tmp_path, "01_a.ipynb", "# Journey\n\nText", "## End")
     b = _notebook(tmp_path, "02_b.ipynb", "# Pyramid")
     c = _notebook(tmp_path, "03_c.ipynb", "# Plan", "middle", "## Wrap-up")
-    assert stamp(tmp_path) == [a, b, c]
+    assert stamp_nav(tmp_path) == [a, b, c]
     first, *_, last = _markdown(a)
     assert first.splitlines()[0] == nav_line(None, (b, "Pyramid"))
     assert last.splitlines()[-1] == first.splitlines()[0]
@@ -42,25 +49,25 @@ def test_stamp_puts_lines_first_and_last_and_is_idempotent(tmp_path):
     assert _markdown(c)[1] == "middle"  # cells in between are untouched
     assert "*end of the workshop* →" in _markdown(c)[-1]
     contents = {p: p.read_bytes() for p in (a, b, c)}
-    assert stamp(tmp_path) == []
+    assert stamp_nav(tmp_path) == []
     assert {p: p.read_bytes() for p in (a, b, c)} == contents
-    assert check(tmp_path) == []
+    assert check_nav(tmp_path) == []
     assert sum(MARKER in line for line in _markdown(b)[0].splitlines()) == 2
 
 
 def test_adding_a_notebook_restamps_its_neighbours(tmp_path):
     _notebook(tmp_path, "01_a.ipynb", "# A")
     _notebook(tmp_path, "03_c.ipynb", "# C")
-    stamp(tmp_path)
+    stamp_nav(tmp_path)
     _notebook(tmp_path, "02_b.ipynb", "# B")
-    problems = check(tmp_path)
+    problems = check_nav(tmp_path)
     assert sorted(p.path.rsplit("/", 1)[-1] for p in problems) == [
         "01_a.ipynb",
         "02_b.ipynb",
         "03_c.ipynb",
     ]
     assert "stamp-nav" in problems[0].message
-    assert [p.name for p in stamp(tmp_path)] == ["01_a.ipynb", "02_b.ipynb", "03_c.ipynb"]
+    assert [p.name for p in stamp_nav(tmp_path)] == ["01_a.ipynb", "02_b.ipynb", "03_c.ipynb"]
     assert "(02_b.ipynb)" in _markdown(tmp_path / "01_a.ipynb")[0]
 
 
@@ -70,7 +77,7 @@ def test_outputs_and_metadata_are_kept(tmp_path):
     nb.cells[1].outputs = [nbformat.v4.new_output("stream", text="hello")]
     nb.cells[1].metadata["tags"] = ["parameters"]
     nbformat.write(nb, path)
-    stamp(tmp_path)
+    stamp_nav(tmp_path)
     again = nbformat.read(path, as_version=4)
     assert again.cells[1].outputs[0]["text"] == "hello"
     assert again.cells[1].metadata["tags"] == ["parameters"]
@@ -78,9 +85,9 @@ def test_outputs_and_metadata_are_kept(tmp_path):
 
 def test_notebook_without_markdown_gets_a_cell(tmp_path):
     _notebook(tmp_path, "01_a.ipynb")
-    stamp(tmp_path)
+    stamp_nav(tmp_path)
     assert MARKER in _markdown(tmp_path / "01_a.ipynb")[0]
-    assert check(tmp_path) == []
+    assert check_nav(tmp_path) == []
 
 
 def test_strip_nav_leaves_other_text():
@@ -103,7 +110,7 @@ def test_report_notebooks_are_not_stamped(tmp_path):
     _notebook(tmp_path, "01_a.ipynb", "# A")
     report = _notebook(tmp_path, "10_report.ipynb", "# Report")
     before = report.read_bytes()
-    stamp(tmp_path)
+    stamp_nav(tmp_path)
     assert report.read_bytes() == before
     assert "*end of the workshop*" in _markdown(tmp_path / "01_a.ipynb")[0]
 
@@ -111,7 +118,7 @@ def test_report_notebooks_are_not_stamped(tmp_path):
 def test_stamp_keeps_file_permissions(tmp_path):
     path = _notebook(tmp_path, "01_a.ipynb", "# A")
     path.chmod(0o644)
-    stamp(tmp_path)
+    stamp_nav(tmp_path)
     assert path.stat().st_mode & 0o777 == 0o644
 
 
@@ -125,10 +132,10 @@ def test_the_repository_notebooks_are_stamped(tmp_path):
         "04_scoring.ipynb",
         "05_plan.ipynb",
     ]
-    assert check(WORKSHOPS) == []
+    assert check_nav(WORKSHOPS) == []
     copy = tmp_path / "workshops"
     shutil.copytree(WORKSHOPS, copy)
-    assert stamp(copy) == []  # stamping the committed notebooks changes nothing
+    assert stamp_nav(copy) == []  # stamping the committed notebooks changes nothing
 
 
 @pytest.mark.parametrize("path", workshop_notebooks(WORKSHOPS), ids=lambda p: p.name)

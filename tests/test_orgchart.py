@@ -21,6 +21,7 @@ from hypothesis import strategies as st
 from kit.analyses import orgchart as O
 from kit.analyses.pyramid import build_graph, chain_check, reaching_customer
 from kit.commands.orgchart import import_orgchart
+from kit.exceptions import OrgChartError
 from kit.store.schema import TABLES, RoleRow, ServesRow
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "orgchart"
@@ -136,7 +137,7 @@ def test_flip_reports_every_error_with_row_and_column():
             ("a", "A again", "", -1, None),
         ]
     )
-    with pytest.raises(O.OrgChartError) as exc:
+    with pytest.raises(OrgChartError) as exc:
         O.flip(frame)
     assert problems_of(exc) == [
         "org chart:3:id: blank; expected an id for this post",
@@ -150,7 +151,7 @@ def test_flip_reports_every_error_with_row_and_column():
 
 
 def test_flip_self_report_is_a_cycle():
-    with pytest.raises(O.OrgChartError) as exc:
+    with pytest.raises(OrgChartError) as exc:
         O.flip(chart([("a", "A", "a", 1, None)]))
     assert problems_of(exc) == [
         "org chart:2:reports_to: post 'a' reports to itself; expected every chain of managers "
@@ -172,7 +173,7 @@ def test_flip_reports_every_circle_once_from_its_first_row():
         ("h", "H", "h", 1, None),
         ("i", "I", "d", 1, None),
     ]
-    with pytest.raises(O.OrgChartError) as exc:
+    with pytest.raises(OrgChartError) as exc:
         O.flip(chart(rows))
     tail = "; expected every chain of managers to end at a top post (blank or XX)"
     assert problems_of(exc) == [
@@ -407,7 +408,7 @@ def test_generic_cafe_customer_facing_and_chain_check(fixtures):
     ],
 )
 def test_generic_bad_files_name_file_row_and_column(fixtures, name, expected):
-    with pytest.raises(O.OrgChartError) as exc:
+    with pytest.raises(OrgChartError) as exc:
         O.read_generic(f"generic/{name}.csv")
     assert problems_of(exc) == expected
     problem = exc.value.errors[0]
@@ -415,7 +416,7 @@ def test_generic_bad_files_name_file_row_and_column(fixtures, name, expected):
 
 
 def test_generic_given_column_not_in_header(fixtures):
-    with pytest.raises(O.OrgChartError) as exc:
+    with pytest.raises(OrgChartError) as exc:
         O.read_generic("generic/cafe.csv", reports_to="Line Manager")
     assert problems_of(exc) == [
         "generic/cafe.csv:1:Line Manager: no column named 'Line Manager' (given with "
@@ -425,11 +426,11 @@ def test_generic_given_column_not_in_header(fixtures):
 
 
 def test_generic_missing_and_empty_files(tmp_path):
-    with pytest.raises(O.OrgChartError) as exc:
+    with pytest.raises(OrgChartError) as exc:
         O.read_generic(tmp_path / "nope.csv")
     assert str(exc.value).endswith("nope.csv: file not found")
     (tmp_path / "empty.csv").write_text("")
-    with pytest.raises(O.OrgChartError, match="empty.csv:1: the file is empty"):
+    with pytest.raises(OrgChartError, match="empty.csv:1: the file is empty"):
         O.read_generic(tmp_path / "empty.csv")
 
 
@@ -605,7 +606,7 @@ def test_uk_senior_only_warns(fixtures):
     ],
 )
 def test_uk_bad_files_name_file_row_and_column(fixtures, files, expected):
-    with pytest.raises(O.OrgChartError) as exc:
+    with pytest.raises(OrgChartError) as exc:
         O.read_uk_organogram(*files)
     assert problems_of(exc) == expected
 
@@ -668,7 +669,7 @@ def test_write_tables_schema_order_atomic_and_refuses_overwrite(fixtures, tmp_pa
         "roles.csv",
         "serves.csv",
     ]  # no temps (the lock file is the team lock every save takes)
-    with pytest.raises(O.OrgChartError, match="already exists; refusing to overwrite"):
+    with pytest.raises(OrgChartError, match="already exists; refusing to overwrite"):
         O.write_tables(out.roles, out.serves, team)
     O.write_tables(out.roles.head(2), out.serves.head(0), team, force=True)
     assert len(roles_path.read_text().splitlines()) == 3

@@ -18,8 +18,10 @@ import pytest
 from click.testing import CliRunner
 
 from kit.cli import main
+from kit.exceptions import PackError
 from kit.room.collect import collect
-from kit.room.pack import MANIFEST, PackError, pack_team
+from kit.room.pack import MANIFEST, pack_team
+from kit.room.teamnotebooks import write_team_notebooks
 from kit.store.workbook import Workbook
 from kit.store.workshop import create_workshop
 
@@ -37,6 +39,7 @@ def _snapshot(folder: Path) -> dict[str, bytes]:
 @pytest.fixture
 def workshop(tmp_path):
     ws = create_workshop(tmp_path / "ws", teams=["Front Desk", "Night Shift"], starter=True)
+    write_team_notebooks(ws.path)
     return ws.path
 
 
@@ -89,8 +92,8 @@ def test_pack_holds_the_team_its_notebooks_and_a_manifest(workshop, tmp_path):
 
 def test_unzipped_pack_is_a_workshop_whose_notebooks_find_their_team(workshop, tmp_path):
     laptop = _unzip(pack_team(workshop, SLUG, tmp_path / "n.zip"), tmp_path / "laptop")
-    from kit.room.teamnotebooks import team_parameters
     from kit.store.workshop import Workshop
+    from kit.testing import team_parameters
 
     params = team_parameters(laptop / "notebooks" / SLUG / "01_journey.ipynb")
     resolved = (laptop / "notebooks" / SLUG / params["workshop_dir"]).resolve()

@@ -193,9 +193,11 @@ def test_plurals_in_the_organisation_upload(mini_team):
 def test_every_code_cell_of_a_team_notebook_is_hidden_injected_parameters_too(tmp_path):
     import nbformat
 
+    from kit.room.teamnotebooks import write_team_notebooks
     from kit.store.workshop import create_workshop
 
     ws = create_workshop(tmp_path / "ws", teams=["Front Desk & Friends"], starter=True)
+    write_team_notebooks(ws.path)
     paths = sorted((ws.path / "notebooks" / "front-desk-friends").glob("0*.ipynb"))
     assert len(paths) >= 5
     for path in paths:

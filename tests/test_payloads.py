@@ -119,7 +119,7 @@ def test_every_payload_is_read_back_exactly(workshop):
 
 
 def test_nul_byte_is_refused_with_one_message(tmp_path):
-    from kit.store.problems import InvalidData
+    from kit.exceptions import InvalidData
     from kit.store.workbook import Workbook
 
     team = shutil.copytree(

@@ -8,7 +8,8 @@ import time
 import pytest
 from helpers import make_workshop
 
-from kit.room.phone.service import TeamDesk, TouchpointGone, check_tap
+from kit.exceptions import TouchpointGone
+from kit.room.phone.service import TeamDesk, check_tap
 from kit.store.workbook import Workbook
 
 

@@ -17,10 +17,11 @@ import pytest
 from helpers import BROKEN_ROLES, make_workshop, write_team
 from markupsafe import escape  # the pages' own escaper (jinja2 autoescape)
 
+from kit.exceptions import RowConflict
 from kit.report import TEAM_REPORT, Job, Status, read_manifest
 from kit.report.pool import run_pool
 from kit.report.worker import run_job
-from kit.store.merge import RowConflict, merge_table
+from kit.store.merge import merge_table
 from kit.store.workbook import Workbook
 from kit.widgets.editor import Editor
 

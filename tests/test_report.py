@@ -30,8 +30,8 @@ from helpers import (
 )
 
 from kit.report import MANIFEST_DIR, build_reports, read_manifest
-from kit.report.export import external_references
 from kit.store.workshop import create_demo
+from kit.testing import external_references
 
 pytestmark = pytest.mark.slow
 SERVEKIT = str(Path(sys.executable).with_name("servekit"))

@@ -24,8 +24,9 @@ from kit.report import (
     index_page,
     team_digest,
 )
-from kit.report.export import external_references, notebook_html, write_file
+from kit.report.export import notebook_html, write_file
 from kit.report.story import Story
+from kit.testing import external_references
 
 
 @pytest.fixture

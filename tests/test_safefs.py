@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from kit.exceptions import UnsafePath
 from kit.store import safefs
-from kit.store.safefs import UnsafePath
 
 NOBODY = (65534, 65534)
 root_only = pytest.mark.skipif(os.geteuid() != 0, reason="the attack needs root")

@@ -20,8 +20,8 @@ from kit.cli import main
 from kit.resources import exercises_dir, workshops_dir
 from kit.room import sources
 from kit.room.navigation import MARKER as NAV_MARKER
-from kit.room.navigation import check as nav_check
-from kit.room.navigation import stamp as nav_stamp
+from kit.room.navigation import check_nav, stamp_nav
+from kit.testing import copied_runs, words
 
 SEEDS = ROOT.parent / "shared" / "seeds"
 TEXT_SUFFIXES = {
@@ -99,7 +99,7 @@ def test_no_run_of_eight_words_is_copied_from_a_seed_text():
     assert any(p.suffix == ".ipynb" for p in files) and any(p.suffix == ".csv" for p in files)
     copies = []
     for path in files:
-        for phrase in sources.copied_runs(_text(path), seeds):
+        for phrase in copied_runs(_text(path), seeds):
             copies.append(f"{path.relative_to(ROOT)}: {phrase!r}")
     assert copies == [], "paraphrase these (8+ words copied from ../shared/seeds):\n" + "\n".join(
         copies
@@ -110,10 +110,10 @@ def test_the_copy_check_finds_a_copy_hidden_by_case_and_punctuation():
     if not SEEDS.is_dir():
         pytest.skip(f"the source texts are not here ({SEEDS} is absent); CI has them")
     seed = sorted(SEEDS.glob("*"))[0].read_text(encoding="utf-8")
-    ten = sources.words(seed)[20:30]
+    ten = words(seed)[20:30]
     disguised = "Intro. " + ", ".join(w.upper() for w in ten) + "!"
-    assert sources.copied_runs(disguised, [seed]) == [" ".join(ten)]
-    assert sources.copied_runs(" ".join(ten[:7]), [seed]) == []  # seven words are fine
+    assert copied_runs(disguised, [seed]) == [" ".join(ten)]
+    assert copied_runs(" ".join(ten[:7]), [seed]) == []  # seven words are fine
 
 
 # --------------------------------------------------------------------------- the shared section
@@ -185,13 +185,13 @@ def test_stamp_is_idempotent_moves_the_section_last_and_keeps_outputs(tmp_path):
 def test_sources_and_navigation_stamps_live_together(tmp_path):
     for name in ("01_a.ipynb", "02_b.ipynb"):
         _notebook(tmp_path, name, f"# {name}", "## Wrap-up")
-    nav_stamp(tmp_path)
+    stamp_nav(tmp_path)
     sources.stamp(tmp_path)
-    assert nav_check(tmp_path) == [] and sources.check(tmp_path) == []
+    assert check_nav(tmp_path) == [] and sources.check(tmp_path) == []
     nb = nbformat.read(tmp_path / "01_a.ipynb", as_version=4)
     assert NAV_MARKER not in nb.cells[1].source  # moved from the wrap-up …
     assert NAV_MARKER in nb.cells[-1].source.splitlines()[-1]  # … to the end of the Sources
-    assert nav_stamp(tmp_path) == [] and sources.stamp(tmp_path) == []
+    assert stamp_nav(tmp_path) == [] and sources.stamp(tmp_path) == []
 
 
 def test_cli_checks_and_stamps(tmp_path):

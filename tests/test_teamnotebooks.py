@@ -19,8 +19,10 @@ from click.testing import CliRunner
 from conftest import ROOT
 
 from kit.cli import main
-from kit.room.teamnotebooks import participant_notebooks, team_parameters, write_team_notebooks
-from kit.store.workshop import WorkshopError, create_workshop
+from kit.exceptions import WorkshopError
+from kit.room.teamnotebooks import participant_notebooks, write_team_notebooks
+from kit.store.workshop import Workshop
+from kit.testing import team_parameters
 
 PARTICIPANT = sorted(p.name for p in (ROOT / "workshops").glob("0[1-9]_*.ipynb"))
 LINK = re.compile(r"\]\(([^)]+\.ipynb)\)")
@@ -45,9 +47,12 @@ def _data_changes(before: dict, after: dict) -> set[str]:
 
 @pytest.fixture
 def workshop(tmp_path):
-    return create_workshop(
-        tmp_path / "ws", teams=["Front Desk & Friends", "Night <Shift>"], starter=True
-    )
+    """A workshop made by ``servekit new``, which writes every team's notebooks."""
+    names = ["--team", "Front Desk & Friends", "--team", "Night <Shift>"]
+    args = ["new", str(tmp_path / "ws"), *names, "--starter"]
+    result = CliRunner().invoke(main, args, catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    return Workshop(tmp_path / "ws")
 
 
 def test_new_writes_every_participant_notebook_for_every_team(workshop):

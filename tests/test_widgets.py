@@ -16,7 +16,8 @@ import pandas as pd
 import plotly.graph_objects as go
 import pytest
 
-from kit.store.problems import InvalidData, Problem
+from kit.exceptions import InvalidData
+from kit.store.problems import Problem
 from kit.store.workbook import Workbook
 from kit.widgets import (
     JourneyEditor,

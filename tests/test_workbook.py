@@ -14,7 +14,7 @@ from conftest import MINI_TEAM, write_team
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kit.store.problems import ConflictError, InvalidData
+from kit.exceptions import ConflictError, InvalidData
 from kit.store.workbook import Workbook, table_text, validate_team
 
 

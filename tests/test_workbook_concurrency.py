@@ -19,10 +19,10 @@ import pandas as pd
 import pytest
 from conftest import write_team
 
+from kit.exceptions import RowConflict, TeamWouldBreak
 from kit.store import storage
 from kit.store.csvio import atomic_write
-from kit.store.merge import RowConflict
-from kit.store.workbook import TeamWouldBreak, Workbook, validate_team
+from kit.store.workbook import Workbook, validate_team
 
 SPAWN = multiprocessing.get_context("spawn")
 

@@ -17,7 +17,7 @@ from click.testing import CliRunner
 from conftest import MINI_TEAM, write_team
 
 from kit.cli import main
-from kit.store.problems import InvalidData
+from kit.exceptions import InvalidData
 from kit.store.workbook import Workbook, validate_team
 from kit.store.workshop import Workshop, create_workshop
 

@@ -10,8 +10,9 @@ from click.testing import CliRunner
 from conftest import DATASET
 
 from kit.cli import main
+from kit.exceptions import WorkshopError
 from kit.store.workbook import Workbook
-from kit.store.workshop import Workshop, WorkshopError, check_team_name, create_workshop, slugify
+from kit.store.workshop import Workshop, check_team_name, create_workshop, slugify
 
 
 @pytest.mark.parametrize("name", ["../x", "/abs", "a/b", "", "   ", ".", "..", "a\\b", "x\x00y"])

@@ -12,9 +12,9 @@ import pytest
 from click.testing import CliRunner
 
 from kit.cli import main
-from kit.readwrite.xlsx import SHEETS, XlsxError, export_xlsx, import_xlsx
+from kit.exceptions import InvalidData, XlsxError
+from kit.readwrite.xlsx import SHEETS, export_xlsx, import_xlsx
 from kit.resources import datasets_dir
-from kit.store.problems import InvalidData
 from kit.store.schema import TABLES
 from kit.store.workbook import Workbook, table_text
 

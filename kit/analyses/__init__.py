@@ -2,3 +2,5 @@
 
 They read the store and draw nothing.
 """
+
+__all__: list[str] = []

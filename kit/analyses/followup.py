@@ -46,6 +46,24 @@ from kit.store.schema import KINDS, TABLES, PlanRow
 from kit.store.storage import MAX_FILE_BYTES
 from kit.store.workbook import Workbook, cell_text
 
+__all__ = [
+    "FollowupData",
+    "LATE_DAYS",
+    "ON_TRACK",
+    "STATUSES",
+    "across_teams",
+    "action_records",
+    "as_date",
+    "date_or_none",
+    "direction",
+    "number_or_nan",
+    "plan_progress",
+    "progress_share",
+    "read_team",
+    "status_counts",
+    "status_of",
+]
+
 STATUSES: dict[str, str] = {
     "target met": "The latest result has reached the target or gone beyond it (in the metric's "
     "direction: up when the target is above the baseline, down when below).",
@@ -72,7 +90,7 @@ _NO_OWNER = "(no owner named)"
 
 
 # --------------------------------------------------------------------------- one number
-def _number(value: Any) -> float:
+def number_or_nan(value: Any) -> float:
     try:
         number = float(value)
     except (TypeError, ValueError):
@@ -88,7 +106,7 @@ def direction(baseline: Any, target: Any) -> str | None:
     >>> direction(68, 95), direction(14, 5), direction(5, 5), direction(None, 5)
     ('higher is better', 'lower is better', None, None)
     """
-    base, goal = _number(baseline), _number(target)
+    base, goal = number_or_nan(baseline), number_or_nan(target)
     if math.isnan(base) or math.isnan(goal) or base == goal:
         return None
     return "higher is better" if goal > base else "lower is better"
@@ -108,7 +126,7 @@ def progress_share(baseline: Any, target: Any, value: Any) -> float:
     >>> progress_share(10, 20, 8), progress_share(5, 5, 6), progress_share(1, 2, None)
     (-0.2, nan, nan)
     """
-    base, goal, got = _number(baseline), _number(target), _number(value)
+    base, goal, got = number_or_nan(baseline), number_or_nan(target), number_or_nan(value)
     if any(math.isnan(x) for x in (base, goal, got)) or base == goal:
         return math.nan
     return (got - base) / (goal - base)
@@ -141,7 +159,7 @@ def status_of(progress: float, measurements: int, due: dt.date | None, as_of: dt
     return "on the way" if progress > 0 else "off track"
 
 
-def _date(value: Any) -> dt.date | None:
+def date_or_none(value: Any) -> dt.date | None:
     if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NaT:
         return None
     if isinstance(value, pd.Timestamp | dt.datetime):
@@ -166,7 +184,7 @@ def as_date(value: Any = None) -> dt.date:
     """
     if value is None or (isinstance(value, str) and not value.strip()):
         return dt.date.today()
-    day = _date(value)
+    day = date_or_none(value)
     if day is None:
         raise ValueError(f"got {value!r}; expected a date written YYYY-MM-DD, e.g. 2026-06-30")
     return day
@@ -227,8 +245,8 @@ def plan_progress(
         )
     res = results.copy()
     res["action_id"] = res["action_id"].astype(str)
-    res["_date"] = [_date(d) for d in res["date"]]
-    res["_value"] = [_number(v) for v in res["value"]]
+    res["_date"] = [date_or_none(d) for d in res["date"]]
+    res["_value"] = [number_or_nan(v) for v in res["value"]]
     res = res[res["_date"].notna() & res["_value"].notna()]
     later = res[[d > day for d in res["_date"]]] if len(res) else res
     res = res[[d <= day for d in res["_date"]]] if len(res) else res
@@ -261,18 +279,18 @@ def plan_progress(
             latest_date = group["_date"].iloc[-1].isoformat()
         base, goal = row.get("baseline"), row.get("target")
         share = progress_share(base, goal, latest)
-        due = _date(row.get("due"))
+        due = date_or_none(row.get("due"))
         status = status_of(share, n, due, day)
         said = list((notes or {}).get(aid, []))
-        if math.isnan(_number(base)) or math.isnan(_number(goal)):
+        if math.isnan(number_or_nan(base)) or math.isnan(number_or_nan(goal)):
             missing = [
-                w for w, v in (("baseline", base), ("target", goal)) if math.isnan(_number(v))
+                w for w, v in (("baseline", base), ("target", goal)) if math.isnan(number_or_nan(v))
             ]
             said.append(
                 f"No {' or '.join(missing)} is set, so progress cannot be computed; "
                 f"add it to the plan."
             )
-        elif _number(base) == _number(goal):
+        elif number_or_nan(base) == number_or_nan(goal):
             said.append(
                 "The baseline and the target are the same number, so progress cannot be computed."
             )
@@ -345,6 +363,10 @@ def read_team(path: Path | str, root: Path | str | None = None) -> FollowupData:
     the plan with that cell blank and a note saying what was written; a result whose date or
     value cannot be read is left out with a note on its action. Other problems in the team's
     files are returned in ``problems`` (the page lists them); nothing raises.
+
+    See Also
+    --------
+    kit.store.validation.parse_team : a team's raw file *bytes*, checked strictly.
 
     Examples
     --------

@@ -29,6 +29,25 @@ import pandas as pd
 from kit.store import cells
 from kit.store.schema import CONTACTS
 
+__all__ = [
+    "BLUEPRINT_COLUMNS",
+    "BLUEPRINT_LINES",
+    "LANES",
+    "LANE_LABELS",
+    "ORDERED_EXTRA",
+    "STAGE_COLUMNS",
+    "SUPPORT_LEVELS",
+    "blueprint",
+    "contact_kind",
+    "contact_share",
+    "emotion_curve",
+    "moments_of_truth",
+    "ordered_touchpoints",
+    "stage_summary",
+    "stages",
+    "unserved_touchpoints",
+]
+
 LANES: tuple[str, ...] = ("customer", "frontstage", "backstage", "support")
 """Blueprint lanes from top to bottom."""
 

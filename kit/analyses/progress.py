@@ -2,7 +2,7 @@
 
 The steps follow the session's notebooks: journey (01), pyramid (02), needs (03), scores (04) and
 plan (05). A step counts as started when its table has a row and as done when it meets the light
-bar in :data:`DONE_WHEN` — enough for the team's report to say something useful.
+bar :func:`team_steps` checks — enough for the team's report to say something useful.
 :func:`team_steps` is the one definition of "done": ``servekit status``, the report's
 "Not finished yet" and the dashboard all use it.
 """
@@ -19,15 +19,18 @@ from kit.store.problems import errors
 from kit.store.schema import REFLECTION_QUESTIONS
 from kit.store.workbook import Workbook
 
+__all__ = [
+    "MIN_TOUCHPOINTS",
+    "STEPS",
+    "Step",
+    "load_all",
+    "team_progress",
+    "team_steps",
+    "todo",
+]
+
 STEPS: tuple[str, ...] = ("journey", "pyramid", "needs", "scores", "plan")
 MIN_TOUCHPOINTS = 6
-DONE_WHEN: dict[str, str] = {
-    "journey": f"at least {MIN_TOUCHPOINTS} touchpoints",
-    "pyramid": "a customer role, a front-line role and serves edges",
-    "needs": "a need for every moment of truth",
-    "scores": "every touchpoint scored by someone",
-    "plan": "at least one action, and an answer to an action-plan question",
-}
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -85,7 +88,7 @@ def team_steps(wb: Workbook) -> dict[str, Step]:
 
     ``servekit status``, the report's "Not finished yet" (:meth:`kit.report.story.Story.todo`) and the
     dashboard all ask here, so they always agree about a team. A step is *done* when nothing is
-    missing (:data:`DONE_WHEN` says what that takes), *started* when its table has a row.
+    missing (each step's ``todo`` says what is), *started* when its table has a row.
 
     Parameters
     ----------

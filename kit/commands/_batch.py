@@ -12,6 +12,8 @@ from typing import Any
 
 import click
 
+__all__ = ["batch_options"]
+
 
 def batch_options(noun: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Add the shared batch options to a click command; ``noun`` names what is built.

@@ -43,7 +43,7 @@ def guide(directory: Path, agenda: str, start: str, out: Path | None, pdf: bool)
       servekit guide my-workshop --start 13:30
       servekit guide my-workshop --agenda full-day --pdf
     """
-    from kit.report.export import PdfError
+    from kit.exceptions import PdfError
     from kit.room.agenda import parse_start
     from kit.room.guide import write_guide
 

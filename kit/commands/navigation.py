@@ -28,17 +28,17 @@ def stamp_nav(folder: Path, only_check: bool) -> None:
     Examples: ``servekit stamp-nav workshops`` · ``servekit stamp-nav --check workshops``
     """
     from kit.commands.output import print_problems
-    from kit.room.navigation import check, stamp, workshop_notebooks
+    from kit.room.navigation import check_nav, stamp_nav, workshop_notebooks
 
     if only_check:
-        problems = check(folder)
+        problems = check_nav(folder)
         if print_problems(problems, quiet_ok=True):
             raise SystemExit(1)
         click.echo(
             f"{len(workshop_notebooks(folder))} notebook(s) in {folder}: navigation up to date"
         )
         return
-    written = stamp(folder)
+    written = stamp_nav(folder)
     for path in written:
         click.echo(f"stamped {path}")
     click.echo(f"{len(written)} of {len(workshop_notebooks(folder))} notebook(s) changed")

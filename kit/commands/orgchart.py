@@ -119,7 +119,7 @@ def import_orgchart(**options: Any) -> None:
     except OSError:  # the machine's problem: the CLI's one handler names the file
         raise
     except Exception as exc:  # noqa: BLE001 - the CLI promise: a message, never a traceback
-        from kit.store.problems import KitError
+        from kit.exceptions import KitError
 
         if isinstance(exc, KitError):
             problems = getattr(exc, "problems", None)

@@ -12,6 +12,8 @@ import click
 from kit.store.problems import Problem, errors
 from kit.store.validation import printable
 
+__all__ = ["print_problems", "problem_line"]
+
 
 def problem_line(problem: Problem, *, tag: bool = False) -> str:
     """One problem as a terminal line: ``path:row:column: message``, control characters escaped.

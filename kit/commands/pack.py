@@ -52,8 +52,8 @@ def collect(directory: Path, zips: tuple[Path, ...], prefer: str | None) -> None
     merged row by row with the workshop's changes since the pack; a row changed differently on
     both sides refuses the zip unless --prefer says which side wins.
     """
+    from kit.exceptions import PackError
     from kit.room.collect import collect as collect_zip
-    from kit.room.pack import PackError
 
     failed = conflicts = 0
     done: list[str] = []

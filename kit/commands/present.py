@@ -67,7 +67,8 @@ def present(
       servekit present my-workshop
       servekit present my-workshop --port 9000 --no-browser
     """
-    from kit.room.present import PresentError, serve
+    from kit.exceptions import PresentError
+    from kit.room.present import serve
 
     try:
         code = serve(

@@ -55,6 +55,7 @@ def new(
     force: bool,
 ) -> None:
     """Create a workshop in DIRECTORY, ready for a session."""
+    from kit.room.teamnotebooks import write_team_notebooks
     from kit.store.workshop import create_workshop
 
     names = list(team_names) + [f"Team {i}" for i in range(1, team_count + 1)]
@@ -75,6 +76,8 @@ def new(
         starter=starter,
         force=force,
     )
+    write_team_notebooks(ws.path)  # each team's own notebooks, nothing to type
+
     from kit.room.exercises import write_exercises
 
     exercises = write_exercises(ws.path)  # what the agendas schedule, one copy per team
@@ -127,9 +130,11 @@ def validate(directory: Path) -> None:
 def demo(directory: Path, case: str, reports: bool, jobs: int | None) -> None:
     """Build the demo workshop from the case's sample teams in DIRECTORY (default ./demo),
     then its reports."""
+    from kit.room.teamnotebooks import write_team_notebooks
     from kit.store.workshop import create_demo
 
     ws = create_demo(directory, case=case, force=True)
+    write_team_notebooks(ws.path)  # the sample teams' own notebooks, as 'servekit new' writes
     problems = ws.validate()
     if print_problems(problems, quiet_ok=True):
         raise SystemExit(1)

@@ -30,8 +30,8 @@ def export_xlsx_command(team_dir: Path, out: Path) -> None:
     Example:
       servekit export-xlsx demo/teams/front-desk-friends front-desk.xlsx
     """
+    from kit.exceptions import InvalidData
     from kit.readwrite.xlsx import SHEETS, export_xlsx
-    from kit.store.problems import InvalidData
 
     try:
         export_xlsx(team_dir, out, root=team_dir)
@@ -64,8 +64,8 @@ def import_xlsx_command(source: Path, team_dir: Path, force: bool) -> None:
     Example:
       servekit import-xlsx front-desk.xlsx demo/teams/front-desk-friends
     """
+    from kit.exceptions import InvalidData
     from kit.readwrite.xlsx import import_xlsx
-    from kit.store.problems import InvalidData
 
     warnings: list = []
     try:

@@ -13,13 +13,13 @@ Examples
 >>> check("flip", None)  # prints "✏️ Flip the org chart: not answered yet. …" first
 Traceback (most recent call last):
 ...
-kit.exercises.core.BlankAnswer: flip: the answer is still blank
+kit.exceptions.BlankAnswer: flip: the answer is still blank
 """
 
 from __future__ import annotations
 
 from kit.exercises import checks as _checks  # noqa: F401  (registers every checker)
-from kit.exercises.core import REGISTRY, BlankAnswer, ExerciseError, WrongAnswer, check, is_blank
+from kit.exercises.core import REGISTRY, check, is_blank
 
 NAMES: tuple[str, ...] = (
     "day",
@@ -34,4 +34,4 @@ NAMES: tuple[str, ...] = (
 )
 """The exercises in order (``exercises/01_day.ipynb`` … ``09_leaders360.ipynb``)."""
 
-__all__ = ["NAMES", "REGISTRY", "BlankAnswer", "ExerciseError", "WrongAnswer", "check", "is_blank"]
+__all__ = ["NAMES", "REGISTRY", "check", "is_blank"]

@@ -24,6 +24,21 @@ from typing import Any
 from kit.exercises import data
 from kit.exercises.core import exercise
 
+__all__ = [
+    "check_chain",
+    "check_credibility",
+    "check_day",
+    "check_flip",
+    "check_gaps",
+    "check_hired",
+    "check_leaders360",
+    "check_needs",
+    "check_shifts",
+    "credibility_score",
+    "shift_pareto",
+    "widest",
+]
+
 # --------------------------------------------------------------------------- helpers
 
 

@@ -21,7 +21,7 @@ True
 >>> check("demo-sum", 5)
 Traceback (most recent call last):
 ...
-kit.exercises.core.WrongAnswer: demo-sum: 1 thing to look at again (the hints are printed above)
+kit.exceptions.WrongAnswer: demo-sum: 1 thing to look at again (the hints are printed above)
 """
 
 from __future__ import annotations
@@ -31,22 +31,18 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from kit.exceptions import BlankAnswer, WrongAnswer
+
+__all__ = [
+    "Checker",
+    "Exercise",
+    "REGISTRY",
+    "check",
+    "exercise",
+    "is_blank",
+]
+
 Checker = Callable[[Any], list[str]]
-
-
-class ExerciseError(AssertionError):
-    """A blank or wrong answer. Shown in a notebook as one line, without a traceback."""
-
-    def _render_traceback_(self) -> list[str]:  # IPython hook: no traceback for participants
-        return [f"{type(self).__name__}: {self}"]
-
-
-class BlankAnswer(ExerciseError):
-    """The answer cell has not been filled in yet."""
-
-
-class WrongAnswer(ExerciseError):
-    """The answer is filled in but not right yet."""
 
 
 @dataclass(frozen=True)

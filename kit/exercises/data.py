@@ -19,6 +19,29 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+__all__ = [
+    "BRIDGING",
+    "CAUSES",
+    "COMPLAINT",
+    "DAY_INDIRECT",
+    "ISSUES",
+    "NEEDS_KEY",
+    "PROVIDERS",
+    "ROLES_HOTEL",
+    "SEED",
+    "SHOP_FACING_UNITS",
+    "WIDENING",
+    "checkin_needs",
+    "day_in_the_life",
+    "desk_pyramid",
+    "shift_log",
+    "shop_journey",
+    "shop_org_chart",
+    "shop_pyramid",
+    "shop_scores",
+    "units_360",
+]
+
 SEED = 20260112
 """The one seed of every generated table (change it and the solutions' numbers change)."""
 

@@ -19,6 +19,14 @@ from statistics import NormalDist
 import numpy as np
 import pandas as pd
 
+__all__ = [
+    "Interval",
+    "bootstrap_ci",
+    "correlation_ci",
+    "pareto",
+    "vital_few",
+]
+
 
 def pareto(issues: Iterable[str]) -> pd.DataFrame:
     """Count issues, most frequent first, with each one's share and the running share.

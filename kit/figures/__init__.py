@@ -6,3 +6,5 @@ text, so ``<b>`` typed by a participant would otherwise become markup). Colours 
 :data:`kit.figures.style.PALETTE` (Okabe-Ito: colour-blind safe) and are always paired with a
 second cue (marker symbol, dash or text) so a greyscale print still reads.
 """
+
+__all__: list[str] = []

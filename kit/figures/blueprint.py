@@ -20,6 +20,13 @@ from kit.figures.style import LEVEL_COLOURS, PALETTE, empty_figure, esc, new_fig
 from kit.figures.text import wrap, wrap_plain
 from kit.store import cells
 
+__all__ = [
+    "LANE_COLOURS",
+    "LANE_HEIGHTS",
+    "LINE_DASHES",
+    "blueprint_figure",
+]
+
 LANE_COLOURS: dict[str, str] = {
     "customer": LEVEL_COLOURS["customer"],
     "frontstage": LEVEL_COLOURS["frontline"],

@@ -18,9 +18,24 @@ from typing import Any
 import pandas as pd
 import plotly.graph_objects as go
 
-from kit.analyses.followup import _date, _number, as_date, plan_progress, progress_share
+from kit.analyses.followup import (
+    as_date,
+    date_or_none,
+    number_or_nan,
+    plan_progress,
+    progress_share,
+)
 from kit.figures.style import PALETTE, empty_figure, esc, new_figure
 from kit.formatting import shorten
+
+__all__ = [
+    "STATUS_COLOURS",
+    "STATUS_SYMBOLS",
+    "action_chart",
+    "kinds_chart",
+    "progress_bars",
+    "progress_over_time",
+]
 
 STATUS_COLOURS: dict[str, str] = {
     "target met": PALETTE["green"],
@@ -44,8 +59,8 @@ def _series(results: pd.DataFrame, action_id: str) -> pd.DataFrame:
     if results is None or results.empty:
         return pd.DataFrame({"date": [], "value": []})
     mine = results[results["action_id"].astype(str) == str(action_id)].copy()
-    mine["date"] = [_date(d) for d in mine["date"]]
-    mine["value"] = [_number(v) for v in mine["value"]]
+    mine["date"] = [date_or_none(d) for d in mine["date"]]
+    mine["value"] = [number_or_nan(v) for v in mine["value"]]
     mine = mine[mine["date"].notna() & mine["value"].notna()]
     return mine.sort_values("date", kind="stable")
 
@@ -82,8 +97,8 @@ def action_chart(
     aid = str(action.get("action_id", ""))
     title = f"{aid}: {shorten(action.get('action'), 60)}"
     mine = _series(results, aid)
-    base, goal = _number(action.get("baseline")), _number(action.get("target"))
-    due = _date(action.get("due"))
+    base, goal = number_or_nan(action.get("baseline")), number_or_nan(action.get("target"))
+    due = date_or_none(action.get("due"))
     dates = list(mine["date"])
     span = [d for d in [*dates, due] if d is not None]
     if not span:

@@ -29,6 +29,8 @@ from kit.figures.style import PALETTE, empty_figure, esc, new_figure
 from kit.figures.text import wrap, wrap_plain
 from kit.formatting import number_text
 
+__all__ = ["ON_LINE_STYLE", "QUADRANT_COLOURS", "ipa_figure"]
+
 QUADRANT_COLOURS: dict[str, str] = {
     CONCENTRATE: PALETTE["vermillion"],
     KEEP_UP: PALETTE["green"],

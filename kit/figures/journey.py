@@ -18,6 +18,14 @@ from kit.figures.stages import stage_items, tick_labels, tick_size
 from kit.figures.style import CONTACT_SYMBOLS, PALETTE, empty_figure, esc, layout_defaults
 from kit.figures.text import wrap, wrap_plain
 
+__all__ = [
+    "CONTACT_COLOURS",
+    "EMOTION_LABELS",
+    "MOT_COLOUR",
+    "journey_map",
+    "journey_map_spec",
+]
+
 EMOTION_LABELS: dict[int, str] = {
     -2: "very negative",
     -1: "negative",

@@ -23,6 +23,18 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+__all__ = [
+    "Box",
+    "CHAR_WIDTH",
+    "GAP",
+    "LINE_HEIGHT",
+    "POSITIONS",
+    "label_box",
+    "overlaps",
+    "place_labels",
+    "text_size",
+]
+
 POSITIONS: tuple[str, ...] = (
     "top center",
     "bottom center",

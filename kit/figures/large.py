@@ -27,6 +27,15 @@ from typing import Any
 
 import pandas as pd
 
+__all__ = [
+    "BLUEPRINT_LIMIT",
+    "LIMIT",
+    "note_title",
+    "only_touchpoints",
+    "shown_touchpoints",
+    "stage_summary",
+]
+
 LIMIT = 40
 """Most touchpoints a journey map or a readiness chart draws one by one."""
 BLUEPRINT_LIMIT = 16

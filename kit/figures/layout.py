@@ -23,6 +23,13 @@ from kit.analyses.pyramid import ROLE_COLUMNS, SERVES_COLUMNS, build_graph, leve
 from kit.store import cells
 from kit.store.schema import LEVELS
 
+__all__ = [
+    "Aggregated",
+    "aggregate",
+    "band_width",
+    "layered_layout",
+]
+
 
 def _rank(graph: nx.DiGraph, node: object) -> int | None:
     return level_rank(graph.nodes[node].get("level"))

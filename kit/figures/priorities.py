@@ -17,6 +17,8 @@ from kit.figures.style import PALETTE, empty_figure, esc, new_figure
 from kit.figures.text import wrap, wrap_plain
 from kit.formatting import number_text
 
+__all__ = ["priority_chart"]
+
 
 def priority_chart(
     scores: pd.DataFrame,

@@ -36,6 +36,13 @@ from kit.figures.text import wrap, wrap_plain
 from kit.formatting import number_text, plural
 from kit.store.schema import LEVELS
 
+__all__ = [
+    "EDGE_STYLES",
+    "LEVEL_LABELS",
+    "UNREACHED_COLOUR",
+    "pyramid_figure",
+]
+
 LEVEL_LABELS: dict[str, str] = {
     "customer": "Customers",
     "frontline": "Front line",

@@ -17,6 +17,8 @@ from kit.figures.style import KIND_COLOURS, empty_figure, esc, new_figure
 from kit.figures.text import wrap
 from kit.formatting import number_text
 
+__all__ = ["KIND_LABELS", "readiness_heatmap"]
+
 KIND_LABELS: dict[str, str] = {
     kind: f"<b><span style='color:{KIND_COLOURS[kind]}'>{kind.upper()}</span></b><br>{words}"
     for kind, words in (

@@ -24,6 +24,13 @@ from typing import Any
 
 import plotly.graph_objects as go
 
+__all__ = [
+    "BREAKPOINT",
+    "LAYOUT_KEYS",
+    "TRACE_KEYS",
+    "with_compact",
+]
+
 BREAKPOINT = 860
 """Below this figure width (pixels) the compact variant is shown."""
 LAYOUT_KEYS = (

@@ -16,6 +16,18 @@ from kit.figures.style import PALETTE, esc
 from kit.figures.text import wrap
 from kit.store import cells
 
+__all__ = [
+    "CELL_GAP",
+    "JOURNEY_PLOT_WIDTH",
+    "STAGE_FILLS",
+    "add_layout_items",
+    "chars_per_cell",
+    "stage_bands",
+    "stage_items",
+    "tick_labels",
+    "tick_size",
+]
+
 STAGE_FILLS = ("#F2F2F2", "#FFFFFF")
 
 

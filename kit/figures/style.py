@@ -9,6 +9,20 @@ from typing import Any
 import plotly.graph_objects as go
 import plotly.io as pio
 
+__all__ = [
+    "CONTACT_SYMBOLS",
+    "FONT",
+    "KIND_COLOURS",
+    "LEVEL_COLOURS",
+    "LEVEL_SYMBOLS",
+    "PALETTE",
+    "TEMPLATE",
+    "empty_figure",
+    "esc",
+    "layout_defaults",
+    "new_figure",
+]
+
 PALETTE: dict[str, str] = {
     "black": "#000000",
     "orange": "#E69F00",

@@ -11,6 +11,8 @@ from kit.analyses.scoring import agreement_from_ranks, team_ranks
 from kit.figures.style import empty_figure, esc, new_figure
 from kit.figures.text import wrap
 
+__all__ = ["agreement_figure", "top_k_figure"]
+
 
 def agreement_figure(
     team_scores: Mapping[str, pd.DataFrame],

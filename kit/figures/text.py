@@ -12,6 +12,8 @@ from typing import Any
 from kit.figures.style import esc
 from kit.formatting import wrap_lines
 
+__all__ = ["wrap", "wrap_plain"]
+
 
 def wrap(value: Any, width: int = 14, lines: int = 3) -> str:
     """Wrap user text into at most ``lines`` escaped lines joined by ``<br>``.

@@ -12,3 +12,5 @@ Examples
 >>> system_username("night-shift")
 'sk-night-shift'
 """
+
+__all__: list[str] = []

@@ -40,8 +40,8 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
+from kit.exceptions import HubSetupError
 from kit.store.csvio import atomic_write
-from kit.store.problems import KitError
 
 __all__ = [
     "MARKER",
@@ -68,10 +68,6 @@ _TEAM_DIRS = ("teams", "notebooks")
 _OPEN_FILES = ("workshop.yaml",)
 
 
-class HubSetupError(KitError):
-    """The hub's users or permissions could not be set up."""
-
-
 @dataclass(frozen=True)
 class Account:
     """One hub login: the system user, what it is for (a team slug or ``None`` for the
@@ -80,10 +76,6 @@ class Account:
     username: str
     slug: str | None
     password: str
-
-    @property
-    def is_admin(self) -> bool:
-        return self.slug is None
 
 
 def system_username(name: str) -> str:

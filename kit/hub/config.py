@@ -220,6 +220,8 @@ def render_config(plan: HubPlan) -> str:
         "    if slug is None:",
         "        spawner.default_url = '/lab/tree'",
         "        return",
+        "    # the phone page (kit.room.phone) serves this team alone",
+        "    spawner.environment = {**spawner.environment, 'SERVEKIT_TEAM': slug}",
         "    folder = os.path.join(WORKSHOP, 'notebooks', slug)",
         f"    first = os.path.join(folder, {FIRST_NOTEBOOK!r})",
         f"    spawner.default_url = ('/lab/tree/notebooks/' + slug + '/' + {FIRST_NOTEBOOK!r}",

@@ -28,8 +28,8 @@ from pathlib import Path
 
 import kit
 from kit import resources
+from kit.exceptions import HubEnvError
 from kit.room.lab import write_lab_settings
-from kit.store.problems import KitError
 
 __all__ = [
     "DEFAULT_BASE_PYTHON",
@@ -50,10 +50,6 @@ DEFAULT_ENV_ROOT = Path("/opt/servekit")
 DEFAULT_BASE_PYTHON = Path("/usr/bin/python3")
 WORKSHOPS_ROOT = DEFAULT_ENV_ROOT / "workshops"
 _READY = ".servekit-env-ready"
-
-
-class HubEnvError(KitError):
-    """The shared environment for the teams' servers could not be built."""
 
 
 def world_readable(path: Path) -> bool:

@@ -9,7 +9,7 @@ made offline by segno.
 
 Examples
 --------
->>> html = links_page("Demo <b>", [("sk-a", "A & co", "abcd-efgh-jkmn")], "http://localhost:8000/")
+>>> html = hub_links_page("Demo <b>", [("sk-a", "A & co", "abcd-efgh-jkmn")], "http://localhost:8000/")
 >>> "A &amp; co" in html and "Demo &lt;b&gt;" in html and "<svg" in html
 True
 """
@@ -25,7 +25,7 @@ from pathlib import Path
 import segno
 from markupsafe import Markup
 
-__all__ = ["links_page", "main", "phone_links", "read_passwords", "watch_parent"]
+__all__ = ["hub_links_page", "main", "phone_links", "read_passwords", "watch_parent"]
 
 _STYLE = """
 body { font-family: system-ui, sans-serif; margin: 2rem; color: #1f2933; }
@@ -80,7 +80,7 @@ def _phone_card(url: str | None) -> Markup:
     ).format(qr=Markup(segno.make(url).svg_inline(scale=3)), url=url)
 
 
-def links_page(
+def hub_links_page(
     title: str,
     teams: list[tuple[str, str, str]],
     public_url: str,
@@ -101,9 +101,13 @@ def links_page(
     phones : dict, optional
         login -> the team's phone page (:func:`phone_links`); a second code on its card.
 
+    See Also
+    --------
+    kit.room.links.links_page : a laptop room's page (one tokened link per team).
+
     Examples
     --------
-    >>> page = links_page("W", [("sk-a", "<script>x</script>", "p")], "http://h:1/")
+    >>> page = hub_links_page("W", [("sk-a", "<script>x</script>", "p")], "http://h:1/")
     >>> "<script>x" in page
     False
     """
@@ -209,7 +213,7 @@ def main() -> None:  # pragma: no cover - runs as a hub service (tested as a pro
                 "default-src 'none'; style-src 'unsafe-inline'; img-src data:",
             )
             phones = phone_links(workshop, public_url)
-            self.write(links_page(title, cards, public_url, dashboard, phones))
+            self.write(hub_links_page(title, cards, public_url, dashboard, phones))
 
     app = web.Application(
         [

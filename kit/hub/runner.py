@@ -29,8 +29,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from kit.exceptions import HubSetupError
 from kit.hub.accounts import (
-    HubSetupError,
     apply_permissions,
     ensure_users,
     new_password,

@@ -25,6 +25,8 @@ import pandas as pd
 from kit.analyses.pyramid.chain import ChainCheck
 from kit.store.csvio import atomic_write
 
+__all__ = ["REPLACEMENT", "write_graphml", "xml_text"]
+
 REPLACEMENT = "\N{REPLACEMENT CHARACTER}"
 # XML 1.0 allows tab, newline, carriage return, U+0020-U+D7FF, U+E000-U+FFFD and U+10000 up.
 _NOT_XML = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")

@@ -44,6 +44,15 @@ from kit.store.schema import LAST_YEAR
 from kit.store.validation import cell_text
 from kit.store.workshop import Workshop, is_workshop
 
+__all__ = [
+    "EVERY_WEEKS",
+    "PRODID",
+    "RECORD_HOW",
+    "plan_calendar",
+    "team_events",
+    "write_calendar",
+]
+
 PRODID = "-//Serve the Servers//servekit//EN"
 EVERY_WEEKS = 4
 """Default spacing of the follow-up check-ins."""

@@ -44,10 +44,10 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from kit.exceptions import InvalidData, XlsxError
 from kit.readwrite.xlsxread import (
     STAMP_SHEET,
     XlsxContent,
-    XlsxError,
     excel_date_hint,
     plain_text,
     read_xlsx,
@@ -55,16 +55,16 @@ from kit.readwrite.xlsxread import (
 from kit.store.csvio import atomic_write, parse_csv
 from kit.store.filemerge import decide_file
 from kit.store.oserrors import naming
-from kit.store.problems import InvalidData, Problem, display_path, errors
+from kit.store.problems import Problem, display_path, errors
 from kit.store.schema import TABLES
 from kit.store.storage import read_bytes
 from kit.store.teamsave import canonical_table, date_columns, save_team_files
 from kit.store.validation import (
-    _dtype,
-    _unwrap,
     cell_text,
+    column_dtype,
     cross_checks,
     table_text,
+    unwrap_optional,
     validate_rows,
 )
 from kit.store.workbook import Workbook
@@ -74,7 +74,6 @@ __all__ = [
     "FORMAT",
     "SHEETS",
     "STAMP_SHEET",
-    "XlsxError",
     "export_xlsx",
     "import_xlsx",
     "ooxml_text",
@@ -116,7 +115,7 @@ def _sha(raw: bytes | None) -> str:
 
 
 def _choices(column: str, model: Any) -> list[str] | None:
-    base, _ = _unwrap(model.model_fields[column].annotation)
+    base, _ = unwrap_optional(model.model_fields[column].annotation)
     if get_origin(base) is Literal:
         return [str(a) for a in get_args(base)]
     return None
@@ -170,7 +169,7 @@ def export_xlsx(
 
     Raises
     ------
-    kit.store.problems.InvalidData
+    kit.exceptions.InvalidData
         When the team's files have errors (fix them first; nothing is written).
 
     Examples
@@ -192,7 +191,7 @@ def export_xlsx(
         frame = wb[name]
         columns = list(frame.columns)
         ws = book.create_sheet(name)
-        kinds = {c: (_dtype(spec.model, c) if c in spec.columns else "str") for c in columns}
+        kinds = {c: (column_dtype(spec.model, c) if c in spec.columns else "str") for c in columns}
         for col, column in enumerate(columns, start=1):
             _put(ws, 1, col, column)
             ws.cell(row=1, column=col).font = Font(bold=True)
@@ -361,7 +360,7 @@ def import_xlsx(
 
     Raises
     ------
-    kit.store.problems.InvalidData
+    kit.exceptions.InvalidData
         When a cell is a formula or a value the team's tables do not accept; nothing is written.
     XlsxError
         When the file is not an Excel workbook, is past a limit, or would overwrite newer work.

@@ -36,7 +36,8 @@ from typing import Any
 import openpyxl
 from openpyxl.utils import get_column_letter
 
-from kit.store.problems import KitError, Problem
+from kit.exceptions import XlsxError
+from kit.store.problems import Problem
 from kit.store.validation import cell_text
 
 __all__ = [
@@ -47,7 +48,6 @@ __all__ = [
     "MAX_XML_BYTES",
     "STAMP_SHEET",
     "XlsxContent",
-    "XlsxError",
     "excel_date_hint",
     "plain_text",
     "read_xlsx",
@@ -67,10 +67,6 @@ MAX_CELLS = 200_000
 _OOXML_CHAR = re.compile(r"_x([0-9A-Fa-f]{4})_")
 _COUNT = re.compile(rb"<(?:\w+:)?sst\b[^>]*?\buniqueCount=\"(\d+)\"")
 _EXCEL_EPOCH = dt.date(1899, 12, 30)
-
-
-class XlsxError(KitError):
-    """An Excel file that cannot be read, or an import that would overwrite newer work."""
 
 
 def plain_text(text: str) -> str:

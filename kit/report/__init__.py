@@ -26,7 +26,7 @@ How it is fast
 
 How it stays safe
 -----------------
-* One team's bad data (:class:`kit.store.problems.InvalidData`), failing cell or dead kernel never
+* One team's bad data (:class:`kit.exceptions.InvalidData`), failing cell or dead kernel never
   stops the others; its slot gets a failure page and the summary's ``exit_code`` is 1.
 * Kernel starts are bounded by a semaphore shared by the workers, and kernels use the ``ipc``
   transport, so simultaneous starts cannot race for TCP ports.
@@ -81,15 +81,7 @@ from kit.report.cache import (
     team_digest,
 )
 from kit.report.console import print_summary
-from kit.report.models import (
-    TEAM_REPORT,
-    Job,
-    ReportError,
-    ReportKind,
-    Status,
-    Summary,
-    TeamResult,
-)
+from kit.report.models import TEAM_REPORT, Job, ReportKind, Status, Summary, TeamResult
 from kit.report.pages import SYNTHESIS_PAGE, SYNTHESIS_SLUG, failure_page, href, index_page
 from kit.report.pool import default_jobs
 
@@ -111,7 +103,6 @@ __all__ = [
     "STATUS_UNCHANGED",
     "TEAM_REPORT",
     "Job",
-    "ReportError",
     "ReportKind",
     "Status",
     "Summary",

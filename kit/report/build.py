@@ -6,7 +6,7 @@ Examples
 >>> check_options("middle", "inline")
 Traceback (most recent call last):
 ...
-kit.report.models.ReportError: crosshair 'middle': expected 'mean' or 'midpoint'
+kit.exceptions.ReportError: crosshair 'middle': expected 'mean' or 'midpoint'
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from kit.exceptions import ReportError, UnsafePath
 from kit.report.cache import (
     MANIFEST_DIR,
     SYNTHESIS_MARKER,
@@ -31,11 +32,20 @@ from kit.report.cache import (
     team_digest,
 )
 from kit.report.console import make_console, print_summary, progress_bar
-from kit.report.models import TEAM_REPORT, Job, ReportError, ReportKind, Status, Summary, TeamResult
+from kit.report.models import TEAM_REPORT, Job, ReportKind, Status, Summary, TeamResult
 from kit.report.pages import SYNTHESIS_PAGE, SYNTHESIS_SLUG, write_index
 from kit.report.pool import default_jobs, run_pool
-from kit.store.safefs import UnsafePath
 from kit.store.sharing import output_folder
+
+__all__ = [
+    "Plan",
+    "build_reports",
+    "check_notebook",
+    "check_options",
+    "declared_parameters",
+    "plan_jobs",
+    "synthesis_job",
+]
 
 
 def declared_parameters(notebook: str | Path, parameters: dict[str, Any]) -> dict[str, Any]:
@@ -74,7 +84,7 @@ def check_notebook(path: Path) -> None:
     >>> check_notebook(bad)  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    kit.report.models.ReportError: .../x.ipynb is not a Jupyter notebook (its content is not JSON); expected an .ipynb file
+    kit.exceptions.ReportError: .../x.ipynb is not a Jupyter notebook (its content is not JSON); expected an .ipynb file
     """
     import nbformat
 
@@ -423,7 +433,7 @@ def build_reports(
     ------
     ReportError
         Not a workshop folder, or a bad option.
-    kit.store.workshop.WorkshopError
+    kit.exceptions.WorkshopError
         A team in ``teams`` does not exist.
 
     Examples

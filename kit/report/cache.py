@@ -4,7 +4,7 @@ A team's *digest* hashes its files, ``workshop.yaml``, the notebook, the kit's o
 templates and the options. A team's files are read through :mod:`kit.store.safefs` from the
 workshop folder, streamed in blocks: links and special files (FIFOs, devices) are refused, and so
 is a file over :data:`MAX_DIGEST_BYTES` (a 60 GB sparse ``serves.csv`` is refused from its size,
-not read), with :class:`kit.store.safefs.UnsafePath` naming the file and the cap. After a successful build the team's manifest
+not read), with :class:`kit.exceptions.UnsafePath` naming the file and the cap. After a successful build the team's manifest
 (``OUT/.servekit/<slug>.json``) holds that digest; a team whose digest matches and whose files
 are all there is not rebuilt. The manifest is deleted before a team is rebuilt and written last,
 so a run killed half-way never leaves a page that looks complete and current.
@@ -34,6 +34,22 @@ from kit.report.export import write_file
 from kit.report.models import Status, TeamResult
 from kit.store import safefs
 from kit.store.storage import MAX_FILE_BYTES
+
+__all__ = [
+    "KIT_DIR",
+    "MANIFEST_DIR",
+    "SYNTHESIS_MARKER",
+    "clean_temporaries",
+    "is_current",
+    "kit_fingerprint",
+    "manifest_path",
+    "read_manifest",
+    "running_marker",
+    "synthesis_current",
+    "synthesis_digest",
+    "team_digest",
+    "write_manifest",
+]
 
 KIT_DIR = Path(kit.__file__).resolve().parent
 MANIFEST_DIR = ".servekit"
@@ -85,7 +101,7 @@ def team_digest(team_dir: Path, workshop_dir: Path, notebook: Path, options: dic
 
     Raises
     ------
-    kit.store.safefs.UnsafePath
+    kit.exceptions.UnsafePath
         The team folder is a link, one of its files is over the cap (message naming it), or
         all of them together are over :data:`MAX_DIGEST_TOTAL`.
 

@@ -17,6 +17,14 @@ from typing import Any
 
 from kit.report.models import Status, Summary, TeamResult
 
+__all__ = [
+    "COLOURS",
+    "make_console",
+    "print_summary",
+    "progress_bar",
+    "shown",
+]
+
 COLOURS = {
     Status.OK: "green",
     Status.UNCHANGED: "cyan",

@@ -35,7 +35,7 @@ from typing import Any
 
 from markupsafe import Markup, escape
 
-from kit.formatting import slugify
+from kit.store.workshop import slugify
 
 PLOTLY_MIME = "application/vnd.plotly.v1+json"
 RENDERER = "servekit"
@@ -248,7 +248,7 @@ def table(
     body = Markup("").join(
         Markup("<tr>{}</tr>").format(
             Markup("").join(
-                Markup("<td{}>{}</td>").format(cls(k), cell_text(row.get(k))) for k in columns
+                Markup("<td{}>{}</td>").format(cls(k), table_cell(row.get(k))) for k in columns
             )
         )
         for row in rows
@@ -259,12 +259,42 @@ def table(
     ).format(cap, head, body)
 
 
-def cell_text(value: Any) -> str | Markup:
-    """Text of one table cell: blanks for missing values, numbers tidied, markup kept.
+def progress_bar(share: Any) -> Markup:
+    """A small bar for the share of the way to a target (CSS ``.sk-bar``), empty when unknown.
+
+    The one bar of the team report's results and the follow-up page; the width is clamped to
+    0–100 %, the title says the unclamped share.
 
     Examples
     --------
-    >>> [cell_text(v) for v in (None, float("nan"), 2.0, 2.25, "x")]
+    >>> print(progress_bar(0.456))
+    <div class="sk-bar" title="46% of the way"><span style="width:46%"></span></div>
+    >>> print(progress_bar(1.5))
+    <div class="sk-bar" title="150% of the way"><span style="width:100%"></span></div>
+    >>> str(progress_bar(float("nan"))), str(progress_bar(None))
+    ('', '')
+    """
+    try:
+        if share is None or share != share:  # NaN, NA
+            return Markup("")
+    except (TypeError, ValueError):
+        return Markup("")
+    return Markup('<div class="sk-bar" title="{}"><span style="width:{}%"></span></div>').format(
+        f"{round(100 * share)}% of the way", max(0, min(100, round(100 * share)))
+    )
+
+
+def table_cell(value: Any) -> str | Markup:
+    """Text of one table cell: blanks for missing values, numbers tidied, markup kept.
+
+    See Also
+    --------
+    kit.store.validation.cell_text : the text a CSV cell or form field holds.
+    kit.formatting.cell_text : stripped text, ``""`` when missing.
+
+    Examples
+    --------
+    >>> [table_cell(v) for v in (None, float("nan"), 2.0, 2.25, "x")]
     ['', '', '2', '2.25', 'x']
     """
     if isinstance(value, Markup):
@@ -289,8 +319,10 @@ __all__ = [
     "escape",
     "figure_bundle",
     "plotlyjs_html",
+    "progress_bar",
     "say",
     "setup",
     "show",
     "table",
+    "table_cell",
 ]

@@ -24,6 +24,8 @@ from __future__ import annotations
 
 from typing import Any
 
+__all__ = ["ENGINE_NAME", "warm_engine"]
+
 ENGINE_NAME = "servekit-warm"
 _ENGINE: type | None = None
 

@@ -4,7 +4,8 @@ The HTML comes from nbconvert's in-process :class:`~nbconvert.HTMLExporter` (a f
 cost of the ``jupyter nbconvert`` command) with servekit's own template
 (``kit/templates/servekit``): code, prompts, warnings and errors are left out, and nothing is
 loaded from the network — nbconvert's stock templates fetch require.js and MathJax from a CDN,
-this one has no external ``<script>`` or ``<link>`` at all (:func:`external_references` checks).
+this one has no external ``<script>`` or ``<link>`` at all (:func:`kit.testing.external_references`
+checks).
 
 plotly.js: inline, once per file (the default)
 ----------------------------------------------
@@ -27,8 +28,8 @@ Examples
 >>> nb = nbformat.v4.new_notebook()
 >>> nb.cells = [nbformat.v4.new_markdown_cell("# Hello <b>team</b>")]
 >>> page = notebook_html(nb, title="A & B", plotlyjs="none")
->>> "<title>A &amp; B</title>" in page, external_references(page)
-(True, [])
+>>> "<title>A &amp; B</title>" in page, "https://" in page
+(True, False)
 """
 
 from __future__ import annotations
@@ -36,14 +37,32 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import os
-import re
 import shutil
 import subprocess
 import tempfile
 from pathlib import Path
 from typing import Any, Literal
 
+from kit.exceptions import PdfError
 from kit.report.display import PLOTLYJS_MARK, plotlyjs_html
+
+__all__ = [
+    "CHROMIUM_FLAGS",
+    "CHROMIUM_QUIET",
+    "PLOTLYJS_ASSET",
+    "PlotlyJs",
+    "REPORT_TEMPLATE",
+    "TEMPLATES",
+    "find_chromium",
+    "has_figures",
+    "html_exporter",
+    "notebook_html",
+    "print_pdf",
+    "report_css",
+    "version",
+    "write_file",
+    "write_plotlyjs_asset",
+]
 
 TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
 REPORT_TEMPLATE = "servekit"
@@ -64,12 +83,6 @@ its own (updates, sync, first-run pages). Also what the browser tests and benchm
 CHROMIUM_FLAGS = (*CHROMIUM_QUIET, "--no-pdf-header-footer", "--window-size=1280,1024")
 """Flags for printing: :data:`CHROMIUM_QUIET`, no header/footer, and a window wide enough that
 charts are drawn at the report's full screen width (then scaled to A4)."""
-
-_EXTERNAL = re.compile(
-    r"""<(?:script|link|img|iframe|source|embed)\b[^>]*?\b(?:src|href)\s*=\s*["']?\s*((?:https?:)?//[^"'\s>]+)""",
-    re.IGNORECASE,
-)
-_CSS_IMPORT = re.compile(r"""@import\s+(?:url\()?["']?((?:https?:)?//[^"')\s]+)""", re.IGNORECASE)
 
 
 def version() -> str:
@@ -279,17 +292,6 @@ def write_plotlyjs_asset(out: Path) -> Path:
     return target
 
 
-def external_references(page: str) -> list[str]:
-    """URLs a page would fetch from the network (script, link, img … sources; CSS imports).
-
-    Examples
-    --------
-    >>> external_references('<script src="https://cdn.example/x.js"></script><p>https://ok</p>')
-    ['https://cdn.example/x.js']
-    """
-    return _EXTERNAL.findall(page) + _CSS_IMPORT.findall(page)
-
-
 def find_chromium() -> str | None:
     """Path of a Chromium (or Chrome) binary, or ``None``.
 
@@ -308,10 +310,6 @@ def find_chromium() -> str | None:
         if found:
             return found
     return None
-
-
-class PdfError(RuntimeError):
-    """Chromium is missing or could not print the page."""
 
 
 def print_pdf(

@@ -30,6 +30,14 @@ from kit.resources import workshop_notebook
 from kit.store.csvio import atomic_write
 from kit.store.workshop import Workshop
 
+__all__ = [
+    "FOLLOW_UP",
+    "OUT_DIR",
+    "build_followup",
+    "followup_summary",
+    "index_summary",
+]
+
 FOLLOW_UP = ReportKind(
     name="followup",
     notebook=workshop_notebook("11_follow_up_report.ipynb"),

@@ -42,10 +42,19 @@ from kit.analyses.followup import (
 from kit.formatting import join as _join
 from kit.formatting import markup as _m
 from kit.formatting import number_text
-from kit.report.display import table
+from kit.report.display import progress_bar, table
 from kit.report.story.blocks import callout
 from kit.store.schema import KIND_LABELS
 from kit.store.workshop import Workshop
+
+__all__ = [
+    "FollowUp",
+    "FollowUpSynthesis",
+    "HOW_TO_PLAN",
+    "HOW_TO_RECORD",
+    "KIND_WORDS",
+    "definitions",
+]
 
 KIND_WORDS = KIND_LABELS
 HOW_TO_RECORD = (
@@ -130,7 +139,7 @@ class FollowUp:
 
         Raises
         ------
-        kit.store.workshop.WorkshopError
+        kit.exceptions.WorkshopError
             No such team (the message lists the teams there are).
         ValueError
             ``as_of`` is not a date.
@@ -226,15 +235,7 @@ class FollowUp:
         rows = []
         for r in p.to_dict("records"):
             share = r["progress"]
-            bar = (
-                _m(
-                    '<div class="sk-bar" title="{}"><span style="width:{}%"></span></div>',
-                    f"{_pct(share)} of the way",
-                    max(0, min(100, round(100 * share))),
-                )
-                if not pd.isna(share)
-                else Markup("")
-            )
+            bar = progress_bar(share)
             rows.append(
                 {
                     "action": _m(

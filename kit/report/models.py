@@ -18,11 +18,15 @@ from pathlib import Path
 from typing import Any
 
 from kit.resources import workshop_notebook
-from kit.store.problems import KitError
 
-
-class ReportError(KitError):
-    """The batch cannot run as asked (no such workshop, no such team, bad options)."""
+__all__ = [
+    "Job",
+    "ReportKind",
+    "Status",
+    "Summary",
+    "TEAM_REPORT",
+    "TeamResult",
+]
 
 
 class Status(StrEnum):

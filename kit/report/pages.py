@@ -24,6 +24,15 @@ from kit.report.cache import MANIFEST_DIR, read_manifest
 from kit.report.export import write_file
 from kit.report.models import Job, Summary, TeamResult
 
+__all__ = [
+    "SYNTHESIS_PAGE",
+    "SYNTHESIS_SLUG",
+    "failure_page",
+    "href",
+    "index_page",
+    "write_index",
+]
+
 SYNTHESIS_PAGE = "_synthesis.html"  # team slugs never start with "_", so it cannot clash
 SYNTHESIS_SLUG = "_synthesis"
 

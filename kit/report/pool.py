@@ -29,6 +29,8 @@ from kit.report.cache import running_marker
 from kit.report.models import Job, Status, TeamResult
 from kit.report.worker import finish_team, init_worker, run_job
 
+__all__ = ["WORKER_ATTEMPTS", "default_jobs", "run_pool"]
+
 WORKER_ATTEMPTS = 2
 
 

@@ -33,6 +33,8 @@ from kit.store.schema import KIND_LABELS
 from kit.store.workbook import Workbook
 from kit.store.workshop import Workshop, case_dir
 
+__all__ = ["Synthesis"]
+
 _MARKS = {"done": "✓", "started": "…", "not started": "–"}
 
 

@@ -32,12 +32,21 @@ import traceback
 from pathlib import Path
 from typing import Any
 
+from kit.exceptions import InvalidData
 from kit.report.cache import MANIFEST_DIR, SYNTHESIS_MARKER, running_marker, write_manifest
 from kit.report.export import write_file
 from kit.report.models import Job, Status, TeamResult
 from kit.report.pages import SYNTHESIS_PAGE, failure_page
 from kit.store.oserrors import MACHINE_ERRNOS, machine_fault, naming, os_error_message
-from kit.store.problems import InvalidData
+
+__all__ = [
+    "KERNEL_ATTEMPTS",
+    "REPORT_WARMUP",
+    "finish_team",
+    "init_worker",
+    "run_job",
+    "watch_parent",
+]
 
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 KERNEL_ATTEMPTS = 2
@@ -144,7 +153,7 @@ def _worker() -> _Worker:
     """This process's worker; started now when the pool's initializer could not start one."""
     global _WORKER
     if _WORKER is None:
-        from kit.report.kernels import KernelProblem
+        from kit.exceptions import KernelProblem
 
         try:
             _WORKER = _Worker(None, 600, _CWD)
@@ -275,7 +284,7 @@ def _run_notebook(job: Job, result: TeamResult) -> Any:
 
     Returns the executed notebook; raises papermill's execution error or KernelProblem.
     """
-    from kit.report.kernels import KernelProblem
+    from kit.exceptions import KernelProblem
 
     worker = _worker()
     parameters = {
@@ -331,7 +340,8 @@ def _notebook_failed(job: Job, result: TeamResult, exc: Any) -> None:
 
 
 def _write_pdf(job: Job, result: TeamResult, page: str) -> None:
-    from kit.report.export import PdfError, print_pdf
+    from kit.exceptions import PdfError
+    from kit.report.export import print_pdf
 
     out = Path(job.out)
     printable = out / f".{job.slug}.print.html"
@@ -352,8 +362,8 @@ def _build(job: Job, result: TeamResult) -> None:
     import nbformat
     from papermill.exceptions import PapermillExecutionError
 
+    from kit.exceptions import KernelProblem
     from kit.report.export import notebook_html
-    from kit.report.kernels import KernelProblem
 
     out = Path(job.out)
     clock = _Clock(result)
@@ -413,8 +423,8 @@ def _build_synthesis(job: Job, result: TeamResult) -> None:
     import nbformat
     from papermill.exceptions import PapermillExecutionError
 
+    from kit.exceptions import KernelProblem
     from kit.report.export import notebook_html
-    from kit.report.kernels import KernelProblem
 
     out = Path(job.out)
     result.name = "Synthesis"

@@ -21,9 +21,26 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, RootModel, ValidationError, model_validator
 
+from kit.exceptions import InvalidData
 from kit.resources import datasets_dir, exercises_dir, workshops_dir
-from kit.store.problems import InvalidData, Problem
+from kit.store.problems import Problem
 from kit.store.safeyaml import parse_yaml
+
+__all__ = [
+    "AGENDAS_FILE",
+    "AGENDA_NAMES",
+    "Agenda",
+    "AgendaFile",
+    "Block",
+    "BlockKind",
+    "LIMITS",
+    "agendas_path",
+    "duration",
+    "load_agendas",
+    "parse_agendas",
+    "parse_start",
+    "schedule",
+]
 
 AGENDAS_FILE = "agendas.yaml"
 AGENDA_NAMES: tuple[str, ...] = ("half-day", "full-day")
@@ -272,7 +289,7 @@ def parse_agendas(text: str, shown: str = AGENDAS_FILE) -> AgendaFile:
     >>> parse_agendas("half-day: 3", "a.yaml")
     Traceback (most recent call last):
     ...
-    kit.store.problems.InvalidData: a.yaml:1:half-day: expected a mapping with title, minutes, workbooks, note, scoring, blocks, got 3
+    kit.exceptions.InvalidData: a.yaml:1:half-day: expected a mapping with title, minutes, workbooks, note, scoring, blocks, got 3
     """
     data, problems = parse_yaml(text, shown)  # the kit's one safe reader: no aliases, caps
     if problems:

@@ -17,7 +17,7 @@ Examples
 >>> parse_case_file("title: x", "my-case/case.yaml")
 Traceback (most recent call last):
 ...
-kit.store.problems.InvalidData: my-case/case.yaml:1:slug: missing; expected this field
+kit.exceptions.InvalidData: my-case/case.yaml:1:slug: missing; expected this field
 my-case/case.yaml:1:summary: missing; expected this field
 my-case/case.yaml:1:customer: missing; expected this field
 my-case/case.yaml:1:protagonist: missing; expected this field
@@ -34,9 +34,10 @@ from typing import Annotated, Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from kit.exceptions import InvalidData
 from kit.resources import datasets_dir, workshops_dir
 from kit.room.agenda import loc_path, yaml_line
-from kit.store.problems import InvalidData, Problem
+from kit.store.problems import Problem
 from kit.store.safeyaml import parse_yaml
 
 __all__ = [
@@ -162,7 +163,7 @@ def parse_case_file(text: str, shown: str = CASE_FILE) -> CaseFile:
     >>> parse_case_file("- a list", "c/case.yaml")
     Traceback (most recent call last):
     ...
-    kit.store.problems.InvalidData: c/case.yaml: expected a mapping (title, slug, summary, …)
+    kit.exceptions.InvalidData: c/case.yaml: expected a mapping (title, slug, summary, …)
     """
     data, problems = parse_yaml(text, shown)  # the kit's one safe reader: no aliases, caps
     if problems:

@@ -49,11 +49,11 @@ import zlib
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
+from kit.exceptions import InvalidData, PackError
 from kit.room.pack import (
     FORMATS,
     IGNORED_TOP,
     MANIFEST,
-    PackError,
     read_nofollow,
     skipped,
     workshop_id,
@@ -63,10 +63,10 @@ from kit.room.teamnotebooks import NOTEBOOKS_DIR
 from kit.store.csvio import atomic_write
 from kit.store.filemerge import Decision, decide_file, history_name
 from kit.store.oserrors import naming
-from kit.store.problems import InvalidData, Problem, errors
+from kit.store.problems import Problem, errors
 from kit.store.teamsave import save_team_files
 from kit.store.terminal import safe_text
-from kit.store.validation import FILES, read_team
+from kit.store.validation import FILES, parse_team
 from kit.store.workshop import TEAMS_DIR, Workshop, is_workshop
 
 __all__ = [
@@ -270,7 +270,7 @@ def read_pack(path: Path | str) -> Pack:
 
     Raises
     ------
-    kit.room.pack.PackError
+    kit.exceptions.PackError
         Not a pack, too big, a damaged manifest, or unsafe entries (every one is named).
 
     Examples
@@ -282,7 +282,7 @@ def read_pack(path: Path | str) -> Pack:
     >>> read_pack(bad)
     Traceback (most recent call last):
     ...
-    kit.room.pack.PackError: ...bad.zip: refused, nothing was written: 1 unsafe entry (expected only files under teams/blue/ and notebooks/blue/): '../evil.txt' climbs out with '..'
+    kit.exceptions.PackError: ...bad.zip: refused, nothing was written: 1 unsafe entry (expected only files under teams/blue/ and notebooks/blue/): '../evil.txt' climbs out with '..'
     """
     path = Path(path)
     with _open_zip(path) as archive:
@@ -343,7 +343,7 @@ def read_pack(path: Path | str) -> Pack:
 def _check_zip_team(path: Path, slug: str, files: dict[str, bytes]) -> list[Problem]:
     prefix = f"{TEAMS_DIR}/{slug}/"
     raws = {n[len(prefix) :]: d for n, d in files.items() if n.startswith(prefix)}
-    problems = read_team(raws, lambda f: prefix + f).problems
+    problems = parse_team(raws, lambda f: prefix + f).problems
     if errors(problems):
         lines = "\n".join(f"  {p}" for p in errors(problems))
         raise _refused(
@@ -441,7 +441,7 @@ def collect(
 
     Raises
     ------
-    kit.room.pack.PackError
+    kit.exceptions.PackError
         Unsafe or oversized entries, not a pack from this workshop, an unknown team, invalid
         team data, or a conflict — nothing written.
     """

@@ -41,6 +41,7 @@ import pandas as pd
 from markupsafe import Markup
 
 from kit.analyses.progress import STEPS, team_progress
+from kit.room.dashboard_html import ago
 from kit.store import cells, safefs
 from kit.store.csvio import parse_csv
 from kit.store.problems import errors
@@ -48,6 +49,18 @@ from kit.store.schema import TABLES
 from kit.store.storage import MAX_FILE_BYTES
 from kit.store.workbook import HISTORY_DIR
 from kit.store.workshop import Workshop
+
+__all__ = [
+    "Board",
+    "Dashboard",
+    "Edit",
+    "MAX_EDITS",
+    "MAX_MESSAGES",
+    "TOP_K",
+    "TeamView",
+    "build_view",
+    "diff_table",
+]
 
 TOP_K = 3
 MAX_MESSAGES = 4
@@ -79,22 +92,6 @@ class Edit:
         return Markup("<b>{}</b> {} {} in {}, {}").format(
             self.team, self.verb, shown, self.table, ago(self.when, now)
         )
-
-
-def ago(when: float, now: float | None = None) -> str:
-    """How long ago, in words a room reads at a glance.
-
-    Examples
-    --------
-    >>> ago(0, 20), ago(0, 150), ago(0, 7300)
-    ('just now', '2 min ago', '2 h ago')
-    """
-    seconds = max(0.0, (time.time() if now is None else now) - when)
-    if seconds < 60:
-        return "just now"
-    if seconds < 3600:
-        return f"{int(seconds // 60)} min ago"
-    return f"{int(seconds // 3600)} h ago"
 
 
 def _keyed(raw: bytes | None, table: str) -> dict[str, tuple[str, ...]]:

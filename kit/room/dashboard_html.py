@@ -20,7 +20,19 @@ from typing import Any
 from markupsafe import Markup
 
 from kit.analyses.progress import STEPS
-from kit.formatting import natural_key, shorten
+from kit.formatting import shorten
+from kit.store.workshop import natural_key
+
+__all__ = [
+    "CSS",
+    "MARKS",
+    "QUADRANT_COLOURS",
+    "ago",
+    "board_html",
+    "ipa_svg",
+    "journey_svg",
+    "tile_html",
+]
 
 MARKS = {"done": "✓", "started": "…", "not started": "–"}
 QUADRANT_COLOURS = {
@@ -141,10 +153,24 @@ def _steps(view: Any) -> Markup:
     )
 
 
+def ago(when: float, now: float | None = None) -> str:
+    """How long ago, in words a room reads at a glance.
+
+    Examples
+    --------
+    >>> ago(0, 20), ago(0, 150), ago(0, 7300)
+    ('just now', '2 min ago', '2 h ago')
+    """
+    seconds = max(0.0, (time.time() if now is None else now) - when)
+    if seconds < 60:
+        return "just now"
+    if seconds < 3600:
+        return f"{int(seconds // 60)} min ago"
+    return f"{int(seconds // 3600)} h ago"
+
+
 def tile_html(view: Any, now: float | None = None) -> Markup:
     """One team's tile: name, steps, then its validation messages or its two small charts."""
-    from kit.room.dashboard import ago
-
     head = Markup('<h3><bdi>{}</bdi></h3><div class="sk-dash-steps">{}</div>').format(
         view.name, _steps(view)
     )

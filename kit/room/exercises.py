@@ -32,13 +32,14 @@ import os
 from collections.abc import Iterable
 from pathlib import Path
 
+from kit.exceptions import WorkshopError
 from kit.resources import exercises_dir
 from kit.room.agenda import load_agendas
 from kit.room.navigation import notebook_title
 from kit.room.teamnotebooks import NOTEBOOKS_DIR, team_owner
 from kit.store import safefs
 from kit.store.csvio import atomic_write
-from kit.store.workshop import Workshop, WorkshopError, is_workshop
+from kit.store.workshop import Workshop, is_workshop
 
 __all__ = [
     "EXERCISES_DIR",
@@ -117,9 +118,9 @@ def write_exercises(workshop_dir: Path | str, slugs: Iterable[str] | None = None
 
     Raises
     ------
-    kit.store.workshop.WorkshopError
+    kit.exceptions.WorkshopError
         Not a workshop folder, or an unknown team.
-    kit.store.safefs.UnsafePath
+    kit.exceptions.UnsafePath
         A team's copy would go through a link or onto a special file: refused and named, after
         every other copy is written.
     """

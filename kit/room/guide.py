@@ -32,26 +32,20 @@ from markupsafe import Markup
 
 from kit.resources import workshops_dir
 from kit.room import brief
-from kit.room.agenda import (  # noqa: F401 - re-exported: the agenda API stays importable here
-    _TIME,
-    AGENDA_NAMES,
-    AGENDAS_FILE,
-    LIMITS,
-    Agenda,
-    AgendaFile,
-    Block,
-    BlockKind,
-    _line,
-    _message,
-    _where,
-    agendas_path,
+from kit.room.agenda import (
     duration,
     load_agendas,
-    parse_agendas,
     parse_start,
     schedule,
 )
 from kit.room.brief import inline
+
+__all__ = [
+    "Guide",
+    "PARTICIPANT",
+    "SEEDS",
+    "write_guide",
+]
 
 # --------------------------------------------------------------------------- the run sheet
 SEEDS: dict[str, str] = {
@@ -110,7 +104,8 @@ class Guide:
     """
 
     def __init__(self, workshop_dir: Path | str, agenda: str = "half-day", start: str = "09:00"):
-        from kit.store.workshop import Workshop, WorkshopError, load_case
+        from kit.exceptions import WorkshopError
+        from kit.store.workshop import Workshop, load_case
 
         self.workshop = Workshop(workshop_dir)
         info = self.workshop.info

@@ -40,13 +40,29 @@ import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from kit.exceptions import LabError
 from kit.room.exercises import team_exercise_dir
 from kit.room.links import TeamLink
 from kit.room.navigation import notebook_title
 from kit.room.phone import phone_url, write_server_config
 from kit.room.teamnotebooks import NOTEBOOKS_DIR, participant_notebooks, team_notebook_dir
-from kit.store.problems import KitError
 from kit.store.workshop import Workshop, is_workshop
+
+__all__ = [
+    "LAB_OVERRIDES",
+    "LabServer",
+    "NEWS_PLUGIN",
+    "WILDCARD",
+    "check_port",
+    "free_port",
+    "host_warning",
+    "is_loopback",
+    "stop",
+    "team_links",
+    "team_url",
+    "url_host",
+    "write_lab_settings",
+]
 
 NEWS_PLUGIN = "@jupyterlab/apputils-extension:announcements"
 LAB_OVERRIDES = {"@jupyterlab/notebook-extension:tracker": {"windowingMode": "none"}}
@@ -76,10 +92,6 @@ def write_lab_settings(folder: Path) -> Path:
 
 
 WILDCARD = {"", "0.0.0.0", "::", "*"}
-
-
-class LabError(KitError):
-    """JupyterLab cannot be started as asked."""
 
 
 def is_loopback(host: str) -> bool:

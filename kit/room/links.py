@@ -29,6 +29,14 @@ from markupsafe import Markup
 
 from kit.store.csvio import atomic_write
 
+__all__ = [
+    "LINKS_FILE",
+    "TeamLink",
+    "links_page",
+    "qr_svg",
+    "write_links",
+]
+
 LINKS_FILE = "links.html"
 
 
@@ -150,6 +158,10 @@ def links_page(title: str, links: list[TeamLink], *, note: str = "") -> str:
     Returns
     -------
     str
+
+    See Also
+    --------
+    kit.hub.links.hub_links_page : the hub's page (logins and passwords, admin only).
 
     Examples
     --------

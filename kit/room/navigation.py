@@ -7,15 +7,14 @@ the bottom of its last markdown cell, linking to the notebooks before and after 
     ← [01 · The customer's day in the life](01_journey.ipynb) | [03 · …](03_needs.ipynb) →
 
 The line ends with an invisible marker (an HTML comment) so stamping again replaces it instead of
-adding another: :func:`stamp` is idempotent and writes only notebooks whose line changed (a
-notebook's outputs, metadata and other cells are left exactly as they are). :func:`check`
+adding another: :func:`stamp_nav` is idempotent and writes only notebooks whose line changed (a
+notebook's outputs, metadata and other cells are left exactly as they are). :func:`check_nav`
 reports notebooks whose lines are missing or out of date, e.g. after a notebook was added or
 renamed.
 """
 
 from __future__ import annotations
 
-import os
 import re
 from pathlib import Path
 from typing import Any
@@ -24,6 +23,18 @@ import nbformat
 
 from kit.store.csvio import atomic_write
 from kit.store.problems import Problem, display_path
+
+__all__ = [
+    "MARKER",
+    "PATTERN",
+    "check_nav",
+    "nav_line",
+    "notebook_title",
+    "stamp_nav",
+    "nav_stamped",
+    "strip_nav",
+    "workshop_notebooks",
+]
 
 MARKER = "<!-- servekit:nav -->"
 """Ends every navigation line (invisible when the markdown is rendered)."""
@@ -128,7 +139,7 @@ def nav_line(previous: tuple[Path, str] | None, following: tuple[Path, str] | No
     return f"{left} | {right} {MARKER}"
 
 
-def stamped(nb: Any, line: str) -> bool:
+def nav_stamped(nb: Any, line: str) -> bool:
     """Put ``line`` at the top of the first and the bottom of the last markdown cell of ``nb``.
 
     Returns True when ``nb`` changed. A notebook without markdown cells gets one at the top.
@@ -136,7 +147,7 @@ def stamped(nb: Any, line: str) -> bool:
     Examples
     --------
     >>> nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("# A")])
-    >>> stamped(nb, "← x | y → " + MARKER), stamped(nb, "← x | y → " + MARKER)
+    >>> nav_stamped(nb, "← x | y → " + MARKER), nav_stamped(nb, "← x | y → " + MARKER)
     (True, False)
     >>> nb.cells[0].source.splitlines()
     ['← x | y → <!-- servekit:nav -->', '', '# A', '', '← x | y → <!-- servekit:nav -->']
@@ -173,7 +184,7 @@ def _plan(folder: Path) -> list[tuple[Path, Any, str]]:
     return plan
 
 
-def stamp(folder: Path | str = "workshops") -> list[Path]:
+def stamp_nav(folder: Path | str = "workshops") -> list[Path]:
     """Stamp the navigation lines into every workshop notebook of ``folder``.
 
     Parameters
@@ -186,6 +197,10 @@ def stamp(folder: Path | str = "workshops") -> list[Path]:
     list of Path
         The notebooks rewritten (none when all were up to date).
 
+    See Also
+    --------
+    kit.room.sources.stamp : the shared Sources section at the end of each notebook.
+
     Examples
     --------
     >>> import tempfile
@@ -193,23 +208,22 @@ def stamp(folder: Path | str = "workshops") -> list[Path]:
     >>> for name in ("01_a.ipynb", "02_b.ipynb"):
     ...     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("# " + name)])
     ...     nbformat.write(nb, folder / name)
-    >>> [p.name for p in stamp(folder)], stamp(folder)
+    >>> [p.name for p in stamp_nav(folder)], stamp_nav(folder)
     (['01_a.ipynb', '02_b.ipynb'], [])
-    >>> check(folder)
+    >>> check_nav(folder)
     []
     """
     written = []
     for path, nb, line in _plan(Path(folder)):
-        if stamped(nb, line):
+        if nav_stamped(nb, line):
             text = nbformat.writes(nb)
-            mode = path.stat().st_mode & 0o777
+            # atomic_write keeps the file's permissions (its temporary file gets the old mode)
             atomic_write(path, text if text.endswith("\n") else text + "\n")
-            os.chmod(path, mode)  # atomic_write's temporary file is private (0600)
             written.append(path)
     return written
 
 
-def check(folder: Path | str = "workshops") -> list[Problem]:
+def check_nav(folder: Path | str = "workshops") -> list[Problem]:
     """Notebooks of ``folder`` whose navigation lines are missing or out of date.
 
     Parameters
@@ -222,19 +236,23 @@ def check(folder: Path | str = "workshops") -> list[Problem]:
     list of Problem
         One per notebook to re-stamp (``servekit stamp-nav`` fixes them); empty when all fit.
 
+    See Also
+    --------
+    kit.room.sources.check : the same check for the Sources section.
+
     Examples
     --------
     >>> import tempfile
     >>> folder = Path(tempfile.mkdtemp())
     >>> nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("# A")]),
     ...                folder / "01_a.ipynb")
-    >>> [p.message[:40] for p in check(folder)]
+    >>> [p.message[:40] for p in check_nav(folder)]
     ['the navigation line is missing or out of']
     """
     folder = Path(folder)
     problems = []
     for path, nb, line in _plan(folder):
-        if stamped(nb, line):
+        if nav_stamped(nb, line):
             problems.append(
                 Problem(
                     display_path(path, folder.parent),

@@ -38,10 +38,10 @@ import zipfile
 from pathlib import Path, PurePosixPath
 
 from kit import __version__
+from kit.exceptions import PackError
 from kit.room.exercises import write_exercises
 from kit.room.teamnotebooks import NOTEBOOKS_DIR
 from kit.store.oserrors import naming
-from kit.store.problems import KitError
 from kit.store.validation import FILES
 from kit.store.workbook import HISTORY_DIR
 from kit.store.workshop import TEAMS_DIR, WORKSHOP_FILE, Workshop, is_workshop
@@ -53,7 +53,6 @@ __all__ = [
     "MANIFEST",
     "README",
     "SKIPPED_PARTS",
-    "PackError",
     "pack_team",
     "read_nofollow",
     "skipped",
@@ -73,10 +72,6 @@ SKIPPED_PARTS = {HISTORY_DIR, ".ipynb_checkpoints", "__pycache__", ".lock", ".DS
 IGNORED_TOP = {MANIFEST, README, WORKSHOP_FILE}
 """Files of a pack that collect reads (or ignores) but never writes into the workshop."""
 _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
-
-
-class PackError(KitError):
-    """A team cannot be packed, or a zip cannot be collected (nothing was written)."""
 
 
 def _sha(data: bytes) -> str:
@@ -117,7 +112,7 @@ def read_nofollow(path: Path) -> bytes:
     >>> read_nofollow(folder / "link")
     Traceback (most recent call last):
     ...
-    kit.room.pack.PackError: .../link: refused, nothing was written: a symbolic link; expected the file or folder itself (links are never followed)
+    kit.exceptions.PackError: .../link: refused, nothing was written: a symbolic link; expected the file or folder itself (links are never followed)
     """
     try:
         fd = os.open(path, os.O_RDONLY | _NOFOLLOW | getattr(os, "O_NONBLOCK", 0))
@@ -239,7 +234,7 @@ def pack_team(workshop_dir: Path | str, team: str, out: Path | str) -> Path:
 
     Raises
     ------
-    PackError, kit.store.workshop.WorkshopError
+    PackError, kit.exceptions.WorkshopError
         Not a workshop, unknown team, or ``out`` inside the team's folders.
     """
     root = Path(workshop_dir).resolve()

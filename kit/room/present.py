@@ -32,18 +32,23 @@ import webbrowser
 from collections.abc import Callable
 from pathlib import Path
 
+from kit.exceptions import PresentError
 from kit.resources import workshop_notebook
 from kit.room.lab import free_port, is_loopback
 from kit.room.lab import stop as stop_process
-from kit.store.problems import KitError
+
+__all__ = [
+    "DASHBOARD",
+    "TEMPLATE",
+    "TEMPLATES",
+    "normalise_base_url",
+    "serve",
+    "voila_command",
+]
 
 DASHBOARD = "30_dashboard.ipynb"
 TEMPLATE = "servekit-present"
 TEMPLATES = Path(__file__).resolve().parents[1] / "templates" / "jupyter"
-
-
-class PresentError(KitError):
-    """The dashboard could not be started (no workshop, port taken, Voilà failed)."""
 
 
 def normalise_base_url(base_url: str) -> str:

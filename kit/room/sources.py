@@ -23,9 +23,6 @@ True
 from __future__ import annotations
 
 import os
-import re
-import unicodedata
-from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -33,10 +30,24 @@ from typing import Any
 import nbformat
 
 from kit.room.navigation import MARKER as NAV_MARKER
-from kit.room.navigation import stamped as nav_stamped
-from kit.room.navigation import strip_nav
+from kit.room.navigation import nav_stamped, strip_nav
 from kit.store.csvio import atomic_write
 from kit.store.problems import Problem, display_path
+
+__all__ = [
+    "EXTRA",
+    "MARKER",
+    "METHODS",
+    "NOTE",
+    "Source",
+    "TEXTS",
+    "check",
+    "notebooks",
+    "section_text",
+    "section",
+    "stamp",
+    "stamped",
+]
 
 MARKER = "<!-- servekit:sources -->"
 """Opens every stamped *Sources* cell (invisible when the markdown is rendered)."""
@@ -183,12 +194,12 @@ def section(name: str | None = None) -> str:
     return "\n".join([*lines, "", NOTE])
 
 
-def plain_text() -> str:
+def section_text() -> str:
     """The section as plain text (no marker), e.g. for a report page.
 
     Examples
     --------
-    >>> plain_text().startswith("## Sources")
+    >>> section_text().startswith("## Sources")
     True
     """
     return section().split("\n", 1)[1]
@@ -273,6 +284,10 @@ def stamp(folder: Path | str) -> list[Path]:
     Each notebook is read, changed and written in one go (atomically, keeping its permissions),
     and only when its section was missing or stale.
 
+    See Also
+    --------
+    kit.room.navigation.stamp_nav : the previous/next lines at the top and bottom.
+
     Examples
     --------
     >>> import tempfile
@@ -296,6 +311,10 @@ def stamp(folder: Path | str) -> list[Path]:
 
 def check(folder: Path | str) -> list[Problem]:
     """Notebooks of ``folder`` whose *Sources* cell is missing, out of date or not last.
+
+    See Also
+    --------
+    kit.room.navigation.check_nav : the same check for the previous/next lines.
 
     Examples
     --------
@@ -329,69 +348,3 @@ def check(folder: Path | str) -> list[Problem]:
             )
         )
     return problems
-
-
-# ---------------------------------------------------------------------------------------------
-# copied runs: the kit paraphrases its sources and never copies 8 words in a row
-
-RUN_WORDS = 8
-"""A run of this many words in a row, found in a source text, counts as copied."""
-
-_APOSTROPHES = re.compile(r"['\u2018\u2019\u02bc`]")
-_NOT_WORD = re.compile(r"[^0-9a-z]+")
-
-
-def words(text: str) -> list[str]:
-    """The words of ``text`` with case, accents, apostrophes, punctuation and spacing ignored.
-
-    Examples
-    --------
-    >>> words("You’re  NOT serving—customers, directly!")
-    ['youre', 'not', 'serving', 'customers', 'directly']
-    """
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(ch for ch in text if not unicodedata.combining(ch)).lower()
-    return [w for w in _NOT_WORD.split(_APOSTROPHES.sub("", text)) if w]
-
-
-def runs(text: str, n: int = RUN_WORDS) -> set[tuple[str, ...]]:
-    """Every run of ``n`` consecutive words of ``text`` (see :func:`words`).
-
-    Examples
-    --------
-    >>> sorted(runs("a b c d", 3))
-    [('a', 'b', 'c'), ('b', 'c', 'd')]
-    """
-    w = words(text)
-    return {tuple(w[i : i + n]) for i in range(len(w) - n + 1)}
-
-
-def copied_runs(text: str, sources: Iterable[str], n: int = RUN_WORDS) -> list[str]:
-    """The runs of ``n`` words that ``text`` shares with any of ``sources``, as phrases.
-
-    Overlapping runs are merged, so one copied sentence is reported once, whole.
-
-    Examples
-    --------
-    >>> seed = "The quick brown fox jumps over the lazy dog near the river bank today."
-    >>> copied_runs("Look: the QUICK brown fox jumps over the lazy dog, twice.", [seed])
-    ['the quick brown fox jumps over the lazy dog']
-    >>> copied_runs("A quick brown fox leapt over a lazy dog.", [seed])
-    []
-    """
-    known: set[tuple[str, ...]] = set()
-    for source in sources:
-        known |= runs(source, n)
-    w = words(text)
-    hits = [i for i in range(len(w) - n + 1) if tuple(w[i : i + n]) in known]
-    phrases, start, end = [], None, -1
-    for i in hits:
-        if start is not None and i <= end:
-            end = i + n
-            continue
-        if start is not None:
-            phrases.append(" ".join(w[start:end]))
-        start, end = i, i + n
-    if start is not None:
-        phrases.append(" ".join(w[start:end]))
-    return phrases

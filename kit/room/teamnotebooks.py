@@ -29,7 +29,8 @@ Examples
 >>> paths = write_team_notebooks(ws.path)
 >>> [p.relative_to(ws.path).as_posix() for p in paths][:2]
 ['notebooks/blue-gold/01_journey.ipynb', 'notebooks/blue-gold/02_pyramid.ipynb']
->>> team_parameters(paths[0])
+>>> import nbformat
+>>> nbformat.read(paths[0], as_version=4).metadata["papermill"]["parameters"]
 {'team': 'blue-gold', 'workshop_dir': '../..'}
 """
 
@@ -45,11 +46,27 @@ from typing import Any
 
 import nbformat
 
+from kit.exceptions import WorkshopError
 from kit.resources import workshops_dir
 from kit.room.casetext import load_case_file, stamp_case
-from kit.room.navigation import nav_line, notebook_title, stamped
+from kit.room.navigation import nav_line, nav_stamped, notebook_title
 from kit.store import safefs
-from kit.store.workshop import Workshop, WorkshopError, is_workshop
+from kit.store.workshop import Workshop, is_workshop
+
+__all__ = [
+    "HISTORY_DIR",
+    "INJECTED_ID",
+    "NOTEBOOKS_DIR",
+    "PARTICIPANT_PATTERN",
+    "RELATIVE_WORKSHOP",
+    "Written",
+    "inject",
+    "participant_notebooks",
+    "sync_team_notebooks",
+    "team_owner",
+    "team_notebook_dir",
+    "write_team_notebooks",
+]
 
 __all__ = [
     "HISTORY_DIR",
@@ -63,7 +80,6 @@ __all__ = [
     "participant_notebooks",
     "sync_team_notebooks",
     "team_notebook_dir",
-    "team_parameters",
     "write_team_notebooks",
     "team_owner",
 ]
@@ -147,19 +163,6 @@ def inject(source: Path | str, parameters: dict[str, Any]) -> Any:
     return nb
 
 
-def team_parameters(path: Path | str) -> dict[str, Any]:
-    """The parameters papermill injected into a team notebook (``{}`` when none).
-
-    Examples
-    --------
-    >>> from kit.resources import workshop_notebook
-    >>> team_parameters(workshop_notebook("01_journey.ipynb"))
-    {}
-    """
-    nb = nbformat.read(str(path), as_version=4)
-    return dict(nb.metadata.get("papermill", {}).get("parameters", {}))
-
-
 @dataclass(frozen=True)
 class Written:
     """One team notebook, whether this run (re)wrote it, and why it was refused (if it was)."""
@@ -179,7 +182,9 @@ def sync_team_notebooks(
     >>> import tempfile
     >>> from kit.store.workshop import create_workshop
     >>> ws = create_workshop(Path(tempfile.mkdtemp()) / "w", teams=["A"])
-    >>> any(w.changed for w in sync_team_notebooks(ws.path))   # create_workshop wrote them
+    >>> any(w.changed for w in sync_team_notebooks(ws.path))   # written now
+    True
+    >>> any(w.changed for w in sync_team_notebooks(ws.path))   # already up to date
     False
     """
     root = Path(workshop_dir)
@@ -210,7 +215,7 @@ def sync_team_notebooks(
             stamp_case(nb, case, path.stem)  # the case's paragraph, noun and prompts
             previous = (sources[i - 1], titles[i - 1]) if i > 0 else None
             following = (sources[i + 1], titles[i + 1]) if i + 1 < len(sources) else None
-            stamped(nb, nav_line(previous, following))  # links between the team's own copies
+            nav_stamped(nb, nav_line(previous, following))  # links between the team's own copies
             text = nbformat.writes(nb)
             text = text if text.endswith("\n") else text + "\n"
             target = folder / path.name
@@ -247,9 +252,9 @@ def write_team_notebooks(
 
     Raises
     ------
-    kit.store.workshop.WorkshopError
+    kit.exceptions.WorkshopError
         Not a workshop folder, or an unknown team.
-    kit.store.safefs.UnsafePath
+    kit.exceptions.UnsafePath
         After writing every other notebook: a link or special file planted where a notebook
         or its history goes (one line per refused path).
 

@@ -1,4 +1,7 @@
 """The store: a workshop folder, its teams' tables and files, read, checked and saved safely.
 
-The lowest layer: it imports nothing else of the kit except :mod:`kit.formatting`.
+The lowest layer but two: it imports nothing else of the kit except :mod:`kit.resources` (where
+shipped files are) and :mod:`kit.exceptions` (the errors it raises).
 """
+
+__all__: list[str] = []

@@ -15,6 +15,15 @@ import pandas as pd
 
 from kit.store.schema import TABLES, parse_bool
 
+__all__ = [
+    "flag",
+    "is_missing",
+    "number",
+    "text",
+    "text_or_none",
+    "with_columns",
+]
+
 
 def is_missing(value: Any) -> bool:
     """True for ``None``, NaN, ``pd.NA`` and blank text.

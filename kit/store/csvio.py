@@ -34,6 +34,21 @@ from pathlib import Path
 from kit.store.oserrors import naming
 from kit.store.problems import Problem
 
+__all__ = [
+    "BOM",
+    "CsvTable",
+    "FORMULA_START",
+    "NOT_CSV",
+    "atomic_write",
+    "csv_text",
+    "decode",
+    "parse_csv",
+    "protect_cell",
+    "read_csv",
+    "sniff_delimiter",
+    "unprotect_cell",
+]
+
 BOM = b"\xef\xbb\xbf"
 _DELIMITERS = (",", ";", "\t", "|")
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")

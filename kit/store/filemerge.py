@@ -37,7 +37,7 @@ from kit.store.problems import errors
 from kit.store.schema import TABLES
 from kit.store.storage import HISTORY_DIR, sha
 from kit.store.terminal import safe_text
-from kit.store.validation import REFLECTIONS_FILE, TEAM_FILE, read_team, table_text, validate_rows
+from kit.store.validation import REFLECTIONS_FILE, TEAM_FILE, parse_team, table_text, validate_rows
 
 __all__ = ["Decision", "decide_file", "history_name", "safe_text", "sha"]
 
@@ -98,7 +98,7 @@ def _table_text(table: str, raw: bytes | str | None) -> str | None:
 
 def _mapping(filename: str, raw: bytes | str | None) -> dict | None:
     data = raw.encode("utf-8") if isinstance(raw, str) else raw
-    team = read_team({filename: data})
+    team = parse_team({filename: data})
     if errors(team.problems):
         return None
     return dict(team.team if filename == TEAM_FILE else team.reflections)

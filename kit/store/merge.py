@@ -26,12 +26,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from kit.store.csvio import csv_text, parse_csv
-from kit.store.problems import ConflictError
 from kit.store.schema import TABLES
+
+__all__ = ["Clash", "merge_mapping", "merge_table"]
 
 _GONE = object()
 
@@ -63,26 +63,6 @@ class Clash:
             mine = "deleted it" if self.mine is None else "changed it"
             return f"{where}: theirs {theirs}, yours {mine}"
         return f"{where}, {self.column}: theirs {self.theirs!r}, yours {self.mine!r}"
-
-
-class RowConflict(ConflictError):
-    """A save met rows that someone else changed differently; ``clashes`` lists them.
-
-    Examples
-    --------
-    >>> err = RowConflict("w/journey.csv", [Clash("journey.csv", "touchpoint_id=T1", "stage",
-    ...                                           "Arrival", "Check-in")])
-    >>> print(err)
-    journey.csv, row touchpoint_id=T1, stage: theirs 'Arrival', yours 'Check-in'
-    """
-
-    def __init__(self, path: Path | str, clashes: list[Clash]):
-        super().__init__(path, clashes[0].filename)
-        self.clashes = list(clashes)
-        self.args = ("\n".join(str(c) for c in self.clashes),)
-
-    def __str__(self) -> str:
-        return self.args[0]
 
 
 def _rows(text: str | None, key: tuple[str, ...]) -> tuple[list[str], dict[tuple, dict]]:

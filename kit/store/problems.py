@@ -1,4 +1,4 @@
-"""Problems found in user data, and the errors that carry them.
+"""Problems found in user data (the errors that carry them are in :mod:`kit.exceptions`).
 
 Every check in the kit reports a :class:`Problem` naming the file, the row a spreadsheet shows
 (header = row 1) and the column, then says what is wrong and what is expected. Checks collect
@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+
+__all__ = ["Problem", "display_path", "errors"]
 
 
 @dataclass(frozen=True, order=True)
@@ -69,41 +71,6 @@ def errors(problems: Iterable[Problem]) -> list[Problem]:
     [Problem(path='f', row=2, column='a', message='bad', severity='error')]
     """
     return [p for p in problems if p.is_error]
-
-
-class KitError(Exception):
-    """Base of the errors the kit raises about user data or folders (shown without traceback)."""
-
-
-class InvalidData(KitError):
-    """Data failed validation; ``problems`` lists every error and warning found.
-
-    Examples
-    --------
-    >>> err = InvalidData([Problem("f.csv", 2, "a", "expected a number")])
-    >>> print(err)
-    f.csv:2:a: expected a number
-    """
-
-    def __init__(self, problems: Iterable[Problem]):
-        self.problems = list(problems)
-        super().__init__("\n".join(str(p) for p in self.problems))
-
-    @property
-    def errors(self) -> list[Problem]:
-        return errors(self.problems)
-
-
-class ConflictError(KitError):
-    """A file changed on disk since it was read: saving would overwrite someone else's edit."""
-
-    def __init__(self, path: Path | str, table: str):
-        self.path = Path(path)
-        self.table = table
-        super().__init__(
-            f"{self.path}: changed on disk since it was opened (another notebook or person saved "
-            f"it). Reload to see their version, or save again choosing to keep yours."
-        )
 
 
 def display_path(path: Path | str, root: Path | str | None = None) -> str:

@@ -30,7 +30,7 @@ b'x\\n'
 >>> read_bytes(base, "teams/b/journey.csv")
 Traceback (most recent call last):
 ...
-kit.store.safefs.UnsafePath: ...teams/b: refused: a symbolic link; expected a real folder inside the workshop folder (links are never followed)
+kit.exceptions.UnsafePath: ...teams/b: refused: a symbolic link; expected a real folder inside the workshop folder (links are never followed)
 """
 
 from __future__ import annotations
@@ -43,10 +43,9 @@ import stat
 from collections.abc import Iterator
 from pathlib import Path, PurePosixPath
 
-from kit.store.problems import KitError
+from kit.exceptions import UnsafePath
 
 __all__ = [
-    "UnsafePath",
     "chmod_nofollow",
     "chown_nofollow",
     "file_kind",
@@ -64,10 +63,6 @@ _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
 _NONBLOCK = getattr(os, "O_NONBLOCK", 0)
 _DIRECTORY = getattr(os, "O_DIRECTORY", 0)
 _CLOEXEC = getattr(os, "O_CLOEXEC", 0)
-
-
-class UnsafePath(KitError):
-    """A path inside a team folder that is refused: a link, a special file, or too big."""
 
 
 def file_kind(mode: int) -> str:
@@ -249,7 +244,7 @@ def open_file(base: Path | str, rel: Path | str, *, limit: int | None = None) ->
     >>> open_file(base, "03_needs.ipynb")
     Traceback (most recent call last):
     ...
-    kit.store.safefs.UnsafePath: ...03_needs.ipynb: refused: a FIFO (named pipe), not a regular file; expected a regular file
+    kit.exceptions.UnsafePath: ...03_needs.ipynb: refused: a FIFO (named pipe), not a regular file; expected a regular file
     """
     base = Path(base)
     with _parent(base, rel) as (dfd, name, shown):
@@ -298,7 +293,7 @@ def read_bytes(base: Path | str, rel: Path | str, *, limit: int | None = None) -
     >>> read_bytes(base, "big.csv", limit=4)
     Traceback (most recent call last):
     ...
-    kit.store.safefs.UnsafePath: ...big.csv: refused: the file is 5 bytes; expected at most 4 bytes
+    kit.exceptions.UnsafePath: ...big.csv: refused: the file is 5 bytes; expected at most 4 bytes
     """
     try:
         fd = open_file(base, rel, limit=limit)
@@ -391,7 +386,7 @@ def write_bytes(
     >>> write_bytes(base, "03_needs.ipynb", "{}")
     Traceback (most recent call last):
     ...
-    kit.store.safefs.UnsafePath: ...03_needs.ipynb: refused: a FIFO (named pipe), not a regular file; expected a regular file
+    kit.exceptions.UnsafePath: ...03_needs.ipynb: refused: a FIFO (named pipe), not a regular file; expected a regular file
     """
     base = Path(base)
     payload = data.encode("utf-8") if isinstance(data, str) else data

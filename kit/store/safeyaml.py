@@ -29,7 +29,15 @@ from typing import Any
 
 import yaml
 
-from kit.store.problems import InvalidData, Problem, errors
+from kit.exceptions import InvalidData
+from kit.store.problems import Problem, errors
+
+__all__ = [
+    "MAX_BYTES",
+    "MAX_DEPTH",
+    "load_yaml",
+    "parse_yaml",
+]
 
 MAX_BYTES = 1_000_000
 """Largest YAML file the kit reads (bytes)."""

@@ -30,6 +30,42 @@ from pydantic import (
     field_validator,
 )
 
+__all__ = [
+    "Answer",
+    "Bool",
+    "CONTACTS",
+    "FALSE_WORDS",
+    "JourneyRow",
+    "KINDS",
+    "KIND_LABELS",
+    "LEVELS",
+    "MAX_WHOLE",
+    "Name",
+    "NeedRow",
+    "OptDate",
+    "OptFloat",
+    "OptScore",
+    "OptText",
+    "PlanRow",
+    "REFLECTION_QUESTIONS",
+    "Reference",
+    "ReflectionsFile",
+    "ResultRow",
+    "RoleRow",
+    "Row",
+    "Score",
+    "ScoreRow",
+    "ServesRow",
+    "TABLES",
+    "TRUE_WORDS",
+    "TableSpec",
+    "TeamFile",
+    "Text",
+    "WorkshopFile",
+    "YamlFile",
+    "parse_bool",
+]
+
 LEVELS: tuple[str, ...] = ("customer", "frontline", "support", "manager", "executive")
 """Pyramid levels from the top of the upside-down pyramid (customers) to the bottom."""
 

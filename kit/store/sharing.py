@@ -32,7 +32,7 @@ import stat
 from collections.abc import Iterator
 from pathlib import Path
 
-from kit.store.problems import KitError
+from kit.exceptions import KitError
 
 __all__ = [
     "HUB_FILE_MODE",

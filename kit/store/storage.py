@@ -46,8 +46,29 @@ from pathlib import Path
 
 import filelock
 
+from kit.exceptions import FolderError
 from kit.store import safefs
-from kit.store.problems import KitError, Problem
+from kit.store.problems import Problem
+
+__all__ = [
+    "HISTORY_DIR",
+    "HISTORY_KEEP",
+    "HISTORY_MAX_BYTES",
+    "JOURNAL",
+    "LOCK_FILE",
+    "LOCK_TIMEOUT",
+    "MAX_FILE_BYTES",
+    "cleanup",
+    "commit",
+    "folder_problem",
+    "keep_history",
+    "needs_recovery",
+    "read_bytes",
+    "recover",
+    "sha",
+    "team_lock",
+    "trim_history",
+]
 
 LOCK_FILE = ".lock"
 JOURNAL = ".save-journal.json"
@@ -62,10 +83,6 @@ MAX_FILE_BYTES = 50_000_000
 
 _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
 _NONBLOCK = getattr(os, "O_NONBLOCK", 0)
-
-
-class FolderError(KitError):
-    """A team folder cannot be used safely (a link, busy, or not a folder)."""
 
 
 def sha(raw: bytes | None) -> str | None:

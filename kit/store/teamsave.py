@@ -25,7 +25,7 @@ Examples
 ...                 root=folder)
 Traceback (most recent call last):
 ...
-kit.store.problems.InvalidData: serves.csv:2:from_role: 'x' is not a role_id in roles.csv; expected one of: g
+kit.exceptions.InvalidData: serves.csv:2:from_role: 'x' is not a role_id in roles.csv; expected one of: g
 >>> sorted(p.name for p in folder.iterdir() if not p.name.startswith("."))
 ['roles.csv']
 """
@@ -37,12 +37,13 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import get_args
 
+from kit.exceptions import InvalidData
 from kit.store.csvio import parse_csv
 from kit.store.oserrors import naming
-from kit.store.problems import InvalidData, display_path, errors
+from kit.store.problems import display_path, errors
 from kit.store.schema import TABLES
 from kit.store.storage import cleanup, commit, read_bytes, recover, team_lock
-from kit.store.validation import FILES, empty_frame, read_team, table_text, validate_rows
+from kit.store.validation import FILES, empty_frame, parse_team, table_text, validate_rows
 
 __all__ = ["Plan", "canonical_table", "date_columns", "read_team_files", "save_team_files"]
 
@@ -90,7 +91,7 @@ def read_team_files(path: Path | str, root: Path | str | None = None) -> dict[st
 
     Raises
     ------
-    kit.store.problems.InvalidData
+    kit.exceptions.InvalidData
         A file is a link, a special file, too large or unreadable (the message says which).
 
     Examples
@@ -135,7 +136,7 @@ def save_team_files(
 
     Raises
     ------
-    kit.store.problems.InvalidData
+    kit.exceptions.InvalidData
         The team would have errors after the change, or a file cannot be read; nothing written.
     """
     path = Path(path)
@@ -154,7 +155,7 @@ def save_team_files(
         payload = {f: changes[f] for f in FILES if f in changes and changes[f] != raws.get(f)}
         if not payload:
             return []
-        after = read_team({**raws, **payload}, shown)
+        after = parse_team({**raws, **payload}, shown)
         if errors(after.problems):
             raise InvalidData(errors(after.problems))
         with naming(path):

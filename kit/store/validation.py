@@ -1,14 +1,14 @@
 """Checking a team's files: every row against its schema, then keys and references across tables.
 
 This module knows what the bytes of a team folder *mean*; it never touches the disk
-(:mod:`kit.store.storage` does). :func:`read_team` turns the raw files of a team into typed tables
+(:mod:`kit.store.storage` does). :func:`parse_team` turns the raw files of a team into typed tables
 and **every** problem, each as ``path:row:column: what is wrong; expected …``. A table that could
 not be read at all (binary junk, a broken header) is not used to check references, so one broken
 file gives its own message and no cascade of "unknown id" errors in the others.
 
 Examples
 --------
->>> data = read_team({"roles.csv": b"role_id,name,level\\ng,Guest,king\\n"})
+>>> data = parse_team({"roles.csv": b"role_id,name,level\\ng,Guest,king\\n"})
 >>> [str(p) for p in data.problems]
 ["roles.csv:2:level: got 'king'; expected one of: customer, frontline, support, manager, executive"]
 """
@@ -34,6 +34,29 @@ from kit.store.problems import Problem
 from kit.store.safeyaml import parse_yaml
 from kit.store.schema import REFLECTION_QUESTIONS, TABLES, ReflectionsFile, TableSpec, TeamFile
 from kit.store.terminal import safe_text
+
+__all__ = [
+    "CONTROL",
+    "FILES",
+    "REFLECTIONS_FILE",
+    "TEAM_FILE",
+    "TeamData",
+    "cell_text",
+    "check_reflections",
+    "check_team",
+    "clean",
+    "column_dtype",
+    "cross_checks",
+    "dangling",
+    "empty_frame",
+    "empty_of",
+    "expected",
+    "printable",
+    "parse_team",
+    "table_text",
+    "unwrap_optional",
+    "validate_rows",
+]
 
 TEAM_FILE = "team.yaml"
 REFLECTIONS_FILE = "reflections.yaml"
@@ -73,7 +96,7 @@ def clean(problem: Problem) -> Problem:
 
 
 # --------------------------------------------------------------------------- field descriptions
-def _unwrap(annotation: Any) -> tuple[Any, bool]:
+def unwrap_optional(annotation: Any) -> tuple[Any, bool]:
     """Return (base type, optional?) for ``X | None`` style annotations."""
     origin = get_origin(annotation)
     if origin in (typing.Union, types.UnionType):
@@ -94,7 +117,7 @@ def expected(model: type[BaseModel], column: str) -> str:
     'one of: direct, indirect'
     """
     info = model.model_fields[column]
-    base, _ = _unwrap(info.annotation)
+    base, _ = unwrap_optional(info.annotation)
     metadata = list(info.metadata) + list(getattr(base, "__metadata__", ()))
     if hasattr(base, "__metadata__"):  # Annotated[int, Field(ge=…)] | None
         base = get_args(base)[0]
@@ -117,8 +140,8 @@ def expected(model: type[BaseModel], column: str) -> str:
     return "some text"
 
 
-def _dtype(model: type[BaseModel], column: str) -> str:
-    base, optional = _unwrap(model.model_fields[column].annotation)
+def column_dtype(model: type[BaseModel], column: str) -> str:
+    base, optional = unwrap_optional(model.model_fields[column].annotation)
     if hasattr(base, "__metadata__"):
         base = get_args(base)[0]
     if base is int:
@@ -147,6 +170,10 @@ def _friendly(error: dict[str, Any], model: type[BaseModel], column: str, raw: s
 # --------------------------------------------------------------------------- cells and frames
 def cell_text(value: Any) -> str:
     """Format one value as the text written to a CSV cell (blank for missing).
+
+    See Also
+    --------
+    kit.report.display.table_cell : a report table's cell (markup kept, numbers tidied).
 
     Examples
     --------
@@ -182,7 +209,7 @@ def empty_frame(name: str, extra: Iterable[str] = ()) -> pd.DataFrame:
     ['from_role', 'to_role']
     """
     spec = TABLES[name]
-    frame = pd.DataFrame({c: pd.Series(dtype=_dtype(spec.model, c)) for c in spec.columns})
+    frame = pd.DataFrame({c: pd.Series(dtype=column_dtype(spec.model, c)) for c in spec.columns})
     for column in extra:
         frame[column] = pd.Series(dtype="str")
     return frame
@@ -194,7 +221,7 @@ def _frame(spec: TableSpec, rows: list[dict[str, Any]], extra: list[str]) -> pd.
     columns = spec.columns + extra
     frame = pd.DataFrame(rows, columns=columns)
     for column in spec.columns:
-        frame[column] = frame[column].astype(_dtype(spec.model, column))
+        frame[column] = frame[column].astype(column_dtype(spec.model, column))
     for column in extra:
         frame[column] = frame[column].astype("str")
     return frame
@@ -262,7 +289,7 @@ _DECIMAL_COMMA = re.compile(r"^[+-]?\d+,\d+$")
 
 def _decimal_comma_columns(spec: TableSpec, declared: list[str]) -> list[str]:
     """The number columns (floats) where a semicolon file may write ``3,5``."""
-    return [c for c in declared if _dtype(spec.model, c) == "float64"]
+    return [c for c in declared if column_dtype(spec.model, c) == "float64"]
 
 
 def validate_rows(
@@ -502,7 +529,7 @@ class TeamData:
     problems: list[Problem] = field(default_factory=list)
 
 
-def read_team(
+def parse_team(
     raws: Mapping[str, bytes | None],
     shown: Callable[[str], str] = str,
     unreadable: Mapping[str, Problem] | None = None,
@@ -521,6 +548,10 @@ def read_team(
     Returns
     -------
     TeamData
+
+    See Also
+    --------
+    kit.analyses.followup.read_team : a team *folder*, read leniently for the follow-up.
     """
     problems: list[Problem] = list((unreadable or {}).values())
     data, found = parse_yaml(raws.get(TEAM_FILE), shown(TEAM_FILE))

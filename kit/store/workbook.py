@@ -14,7 +14,7 @@ together and either all replace the old ones or none does. Saving happens under 
 
 1. every file this workbook changed is merged row by row with the version on disk, if someone
    else saved it meanwhile (:mod:`kit.store.merge`); only a clash on the same row stops the save
-   (:class:`kit.store.merge.RowConflict`, listing both values);
+   (:class:`kit.exceptions.RowConflict`, listing both values);
 2. the whole team — its files as they are on disk plus this change — is validated; a change
    that would leave it invalid (a touchpoint deleted here while someone added a need for it) is
    refused with :class:`TeamWouldBreak`, which offers to delete the dependent rows too
@@ -45,9 +45,10 @@ from typing import Any
 import pandas as pd
 import yaml
 
+from kit.exceptions import ConflictError, InvalidData, RowConflict, TeamWouldBreak
 from kit.store.csvio import parse_csv
-from kit.store.merge import Clash, RowConflict, merge_mapping, merge_table
-from kit.store.problems import ConflictError, InvalidData, Problem, display_path, errors
+from kit.store.merge import Clash, merge_mapping, merge_table
+from kit.store.problems import Problem, display_path, errors
 from kit.store.schema import TABLES
 from kit.store.storage import (
     HISTORY_DIR,
@@ -70,7 +71,7 @@ from kit.store.validation import (
     dangling,
     empty_frame,
     expected,
-    read_team,
+    parse_team,
     table_text,
     validate_rows,
 )
@@ -97,35 +98,6 @@ __all__ = [
 _UNREADABLE = "unreadable"
 
 
-class TeamWouldBreak(InvalidData):
-    """A save would leave the team invalid across files; nothing was written.
-
-    ``offer`` maps table name -> the rows a cascade would delete (the rows that point at ids
-    this change removes); save again with ``cascade=True`` to delete them too.
-
-    Examples
-    --------
-    >>> err = TeamWouldBreak([Problem("needs.csv", 2, "touchpoint_id", "'T1' is unknown")],
-    ...                      {"needs": 1})
-    >>> err.offer_text()
-    'delete the 1 dependent row of needs.csv too'
-    """
-
-    def __init__(self, problems: list[Problem], offer: Mapping[str, int]):
-        super().__init__(problems)
-        self.offer = dict(offer)
-
-    def offer_text(self) -> str:
-        """The offer in words ("" when no cascade would make the team valid)."""
-        if not self.offer:
-            return ""
-        parts = [
-            f"{n} dependent row{'s' if n != 1 else ''} of {TABLES[t].filename}"
-            for t, n in self.offer.items()
-        ]
-        return "delete the " + ", ".join(parts) + " too"
-
-
 def _dump(data: Mapping[str, Any]) -> str:
     return yaml.safe_dump(dict(data), allow_unicode=True, sort_keys=False, width=100)
 
@@ -136,7 +108,7 @@ class Workbook:
 
     Use :meth:`load` to open a team folder. Tables are read with ``wb["journey"]`` (a copy) and
     replaced with ``wb["journey"] = frame`` or, several at once, :meth:`set_tables` (validated at
-    once against the other tables; raises :class:`kit.store.problems.InvalidData` and keeps the old
+    once against the other tables; raises :class:`kit.exceptions.InvalidData` and keeps the old
     tables when invalid). :meth:`save` writes the files that changed. Treat ``tables`` as
     read-only: replace a table, never edit it in place.
 
@@ -187,7 +159,7 @@ class Workbook:
         root : path-like, optional
             Folder that messages show paths relative to (default: ``path``'s workshop, if any).
         strict : bool
-            Raise :class:`kit.store.problems.InvalidData` when there are errors (default). With
+            Raise :class:`kit.exceptions.InvalidData` when there are errors (default). With
             ``False`` the valid rows are kept and ``problems`` lists what was wrong.
 
         Returns
@@ -242,7 +214,7 @@ class Workbook:
 
     def _adopt(self, raws: Mapping[str, bytes | None], unreadable: Mapping[str, Problem]) -> None:
         """Take in the team as ``raws`` hold it: tables, stamps and the base for merging."""
-        data = read_team(raws, self._shown, unreadable)
+        data = parse_team(raws, self._shown, unreadable)
         self.tables, self.team, self.reflections = data.tables, data.team, data.reflections
         self.problems = data.problems
         self._stamps = {f: _UNREADABLE if f in unreadable else sha(raws.get(f)) for f in FILES}
@@ -294,22 +266,6 @@ class Workbook:
             frame.attrs.clear()
         return typed, problems
 
-    def check_table(self, name: str, frame: pd.DataFrame) -> tuple[pd.DataFrame, list[Problem]]:
-        """Validate ``frame`` as table ``name`` together with the other tables, without storing it.
-
-        Returns the typed frame and every problem (rows numbered as the saved file would show).
-
-        Examples
-        --------
-        >>> import tempfile
-        >>> wb = Workbook.load(tempfile.mkdtemp())
-        >>> bad = pd.DataFrame([{"role_id": "g", "name": "Guest", "level": "king"}])
-        >>> [str(p) for p in wb.check_table("roles", bad)[1]]
-        ["roles.csv:2:level: got 'king'; expected one of: customer, frontline, support, manager, executive"]
-        """
-        typed, problems = self._check({name: frame})
-        return typed[name], problems
-
     def set_tables(self, changes: Mapping[str, pd.DataFrame]) -> list[Problem]:
         """Replace several tables at once, all or none; returns warnings, raises on errors.
 
@@ -318,7 +274,7 @@ class Workbook:
 
         Raises
         ------
-        kit.store.problems.InvalidData
+        kit.exceptions.InvalidData
             When the new tables have errors; the workbook keeps all the old tables.
 
         Examples
@@ -366,9 +322,9 @@ class Workbook:
 
         Raises
         ------
-        kit.store.merge.RowConflict
+        kit.exceptions.RowConflict
             When someone changed a row this edit changed, differently, since.
-        kit.store.problems.InvalidData
+        kit.exceptions.InvalidData
             When the old rows no longer fit the other tables.
         """
         frames, clashes = {}, []
@@ -434,7 +390,7 @@ class Workbook:
         """Merge this workbook's version of ``filename`` with ``theirs`` (the file on disk)."""
         mine = self._serialise(filename) or ""
         if filename in (TEAM_FILE, REFLECTIONS_FILE):
-            data = read_team({filename: theirs}, self._shown)
+            data = parse_team({filename: theirs}, self._shown)
             problems = [p for p in errors(data.problems) if p.path == self._shown(filename)]
             if problems:
                 raise InvalidData(problems)
@@ -476,12 +432,12 @@ class Workbook:
 
         Raises
         ------
-        kit.store.merge.RowConflict
+        kit.exceptions.RowConflict
             A row this workbook changed was changed differently on disk (``force`` is False).
         TeamWouldBreak
             The team on disk plus this change would be invalid (nothing is written); its
             ``offer`` says which dependent rows ``cascade=True`` would delete.
-        kit.store.problems.InvalidData
+        kit.exceptions.InvalidData
             A file this workbook changed has errors on disk, or cannot be read.
 
         Examples
@@ -545,7 +501,7 @@ class Workbook:
 
     def _whole_team(self, after: dict[str, bytes | None], cascade: bool) -> dict[str, bytes | None]:
         """Check the team as it would be on disk; cascade or raise :class:`TeamWouldBreak`."""
-        data = read_team(after, self._shown)
+        data = parse_team(after, self._shown)
         if not errors(data.problems):
             return after
         fixed = dangling(data.tables)
@@ -555,7 +511,7 @@ class Workbook:
                 **after,
                 **{TABLES[n].filename: table_text(n, f).encode("utf-8") for n, f in fixed.items()},
             }
-            if errors(read_team(cascaded, self._shown).problems):
+            if errors(parse_team(cascaded, self._shown).problems):
                 offer = {}
             elif cascade:
                 return cascaded

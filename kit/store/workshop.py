@@ -16,7 +16,9 @@ Examples
 from __future__ import annotations
 
 import datetime as dt
+import re
 import shutil
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -24,18 +26,35 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from kit.formatting import natural_key, slugify
+from kit.exceptions import WorkshopError
 from kit.resources import cases as available_cases
 from kit.resources import datasets_dir
 from kit.store.csvio import atomic_write
 from kit.store.dates import due_date_warnings
-from kit.store.problems import KitError, Problem, display_path
+from kit.store.problems import Problem, display_path
 from kit.store.safeyaml import load_yaml, parse_yaml
 from kit.store.schema import WorkshopFile, name_problem
 from kit.store.storage import read_bytes
 from kit.store.validation import CONTROL as _CONTROL
 from kit.store.validation import printable
 from kit.store.workbook import TEAM_FILE, Workbook, validate_team
+
+__all__ = [
+    "RESERVED_SLUGS",
+    "TEAMS_DIR",
+    "Team",
+    "WORKSHOP_FILE",
+    "Workshop",
+    "case_dir",
+    "check_team_name",
+    "create_demo",
+    "create_workshop",
+    "is_workshop",
+    "load_case",
+    "reserved",
+    "natural_key",
+    "slugify",
+]
 
 WORKSHOP_FILE = "workshop.yaml"
 TEAMS_DIR = "teams"
@@ -64,11 +83,39 @@ def reserved(name: str) -> bool:
     return name.startswith(("_", ".")) or name.lower() in RESERVED_SLUGS
 
 
-class WorkshopError(KitError):
-    """A workshop or team folder cannot be created or used as asked."""
-
-
 # --------------------------------------------------------------------------- names
+def natural_key(text: object) -> tuple:
+    """Sort key putting "Team 2" before "Team 10" (numbers compared as numbers, case ignored).
+
+    Examples
+    --------
+    >>> sorted(["Team 10", "team 2", "Team 1", "Team 100"], key=natural_key)
+    ['Team 1', 'team 2', 'Team 10', 'Team 100']
+    """
+    parts = re.split(r"(\d+)", str(text).casefold())
+    return tuple((0, int(p), "") if p.isdigit() else (1, 0, p) for p in parts if p)
+
+
+def slugify(name: str, fallback: str | None = None) -> str:
+    """Turn a display name into a safe folder name or id.
+
+    Accents are folded to ASCII, anything but letters and digits becomes ``-``. Names with no
+    Latin letters or digits at all get ``fallback``, or a stable ``team-<hex>`` slug.
+
+    Examples
+    --------
+    >>> slugify("Front Desk & Friends"), slugify("Équipe Étoile"), slugify("夜班")
+    ('front-desk-friends', 'equipe-etoile', 'team-e5a49c')
+    >>> slugify("!!", fallback="fig")
+    'fig'
+    """
+    folded = unicodedata.normalize("NFKD", str(name)).encode("ascii", "ignore").decode("ascii")
+    slug = re.sub(r"[^a-z0-9]+", "-", folded.lower()).strip("-")[:60].strip("-")
+    if not slug:
+        slug = fallback or "team-" + str(name).strip().encode("utf-8").hex()[:6]
+    return slug
+
+
 def check_team_name(name: str, taken: dict[str, str] | None = None) -> str:
     """Check a new team name and return its slug, or raise :class:`WorkshopError` saying why.
 
@@ -91,7 +138,7 @@ def check_team_name(name: str, taken: dict[str, str] | None = None) -> str:
     >>> check_team_name("../etc")
     Traceback (most recent call last):
     ...
-    kit.store.workshop.WorkshopError: team name '../etc' is refused: it contains a path separator ...
+    kit.exceptions.WorkshopError: team name '../etc' is refused: it contains a path separator ...
     """
     text = (name or "").strip()
     if not text or text in {".", ".."}:
@@ -394,6 +441,9 @@ def create_workshop(
 ) -> Workshop:
     """Create a workshop folder ready for a session.
 
+    Only the data: the teams' notebooks belong to the room
+    (:func:`kit.room.teamnotebooks.write_team_notebooks`, which ``servekit new`` calls next).
+
     Parameters
     ----------
     path : path-like
@@ -440,10 +490,6 @@ def create_workshop(
     reference = case_dir(case) / "reference"
     for name in teams or []:
         workshop.add_team(name, starter=reference if starter else None)
-    if teams:  # each team's own notebooks, nothing to type (kit.room.teamnotebooks)
-        from kit.room.teamnotebooks import write_team_notebooks
-
-        write_team_notebooks(path, list(slugs))
     return workshop
 
 

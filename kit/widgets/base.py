@@ -10,11 +10,11 @@ Every edit goes through :meth:`Editor.commit`, which
    edit, row by row, keeping what others saved since;
 3. saves at once with :meth:`Workbook.save`, which merges row by row with what others saved
    meanwhile (the editor then shows their rows too, and says so) and shows ``saved hh:mm:ss``;
-4. when someone else changed the *same row* differently (:class:`kit.store.merge.RowConflict`) shows a
+4. when someone else changed the *same row* differently (:class:`kit.exceptions.RowConflict`) shows a
    banner with both values, offering **Reload theirs** (drop this edit) or **Keep mine** (this
    editor's values for those rows only; every other row of theirs stays), and overwrites nothing
    until one is chosen;
-5. when the team on disk plus this edit would be invalid (:class:`kit.store.workbook.TeamWouldBreak`:
+5. when the team on disk plus this edit would be invalid (:class:`kit.exceptions.TeamWouldBreak`:
    a touchpoint deleted here that someone just gave a need) says why and offers to delete the
    dependent rows too.
 
@@ -34,14 +34,12 @@ The parts live in their own modules — :mod:`kit.widgets.session` (sessions, op
 
 from __future__ import annotations
 
-from kit.widgets.editor import Editor, _Snapshot
+from kit.widgets.editor import Editor
 from kit.widgets.forms import (
-    _TEXT_CONTROLS,
     NEW,
     SERVING_LEVELS,
     Field,
     RowForm,
-    _shared,
     error_html,
     labelled,
     missing,
@@ -49,12 +47,11 @@ from kit.widgets.forms import (
     role_options,
     set_options,
 )
-from kit.widgets.livefig import FIGURE_WIDTH, _same, figure_widget, sync_figure
+from kit.widgets.livefig import FIGURE_WIDTH, figure_widget, sync_figure
+from kit.widgets.picker import open_editor
 from kit.widgets.session import (
-    _SESSIONS,
     Session,
     close_tree,
-    open_editor,
     open_team,
     problems_panel,
     team_path,
@@ -64,15 +61,10 @@ __all__ = [
     "FIGURE_WIDTH",
     "NEW",
     "SERVING_LEVELS",
-    "_SESSIONS",
-    "_TEXT_CONTROLS",
     "Editor",
     "Field",
     "RowForm",
     "Session",
-    "_Snapshot",
-    "_same",
-    "_shared",
     "close_tree",
     "error_html",
     "figure_widget",

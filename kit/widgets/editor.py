@@ -15,13 +15,15 @@ import ipywidgets as widgets
 import pandas as pd
 from markupsafe import escape
 
+from kit.exceptions import ConflictError, InvalidData, KitError, RowConflict, TeamWouldBreak
 from kit.figures.style import PALETTE, esc
-from kit.store.merge import RowConflict
-from kit.store.problems import ConflictError, InvalidData, KitError, Problem, errors
+from kit.store.problems import Problem, errors
 from kit.store.schema import TABLES
-from kit.store.workbook import TeamWouldBreak, Workbook
-from kit.widgets.forms import Field, RowForm, _shared, error_html
+from kit.store.workbook import Workbook
+from kit.widgets.forms import Field, RowForm, error_html, shares_error_line
 from kit.widgets.session import Session
+
+__all__ = ["EDITOR_CSS", "Editor", "fit_buttons"]
 
 
 @dataclass
@@ -255,7 +257,7 @@ class Editor(widgets.VBox):
             mine = own is not None and problem.path.endswith(own)
             if mine and problem.column in fields:
                 error = fields[problem.column].error
-                label = f"{problem.column}: " if _shared(fields, error) else ""
+                label = f"{problem.column}: " if shares_error_line(fields, error) else ""
                 shown.setdefault(id(error), (error, []))[1].append(label + problem.message)
             else:
                 rest.append(str(problem))

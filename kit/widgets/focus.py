@@ -14,6 +14,8 @@ from typing import Any
 
 import ipywidgets as widgets
 
+__all__ = ["FOCUSABLE", "first_focusable", "focus_when_shown"]
+
 FOCUSABLE = (
     widgets.Text,
     widgets.Textarea,

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import ipywidgets as widgets
 import pandas as pd
@@ -23,8 +23,21 @@ from kit.store.cells import is_missing
 from kit.store.schema import LEVELS, TABLES
 from kit.store.workbook import cell_text
 
-if TYPE_CHECKING:
-    from kit.widgets.editor import Editor
+__all__ = [
+    "Field",
+    "NEW",
+    "RowForm",
+    "SERVING_LEVELS",
+    "error_html",
+    "labelled",
+    "missing",
+    "next_id",
+    "role_name",
+    "role_names",
+    "role_options",
+    "set_options",
+    "shares_error_line",
+]
 
 NEW = object()
 """Value of a row picker's "new …" entry (never equal to a real row's key)."""
@@ -103,7 +116,7 @@ class Field:
             self.control.value = value
 
 
-def _shared(fields: Mapping[str, Field], error: widgets.HTML) -> bool:
+def shares_error_line(fields: Mapping[str, Field], error: widgets.HTML) -> bool:
     """True when several fields show their problems in one error line (say which column)."""
     return sum(1 for f in fields.values() if f.error is error) > 1
 
@@ -149,7 +162,7 @@ class RowForm:
 
     Parameters
     ----------
-    editor : Editor
+    editor : kit.widgets.editor.Editor
         The editor that commits.
     table : str
         Table name in :data:`kit.store.schema.TABLES`.
@@ -175,7 +188,7 @@ class RowForm:
 
     def __init__(
         self,
-        editor: Editor,
+        editor: Any,
         table: str,
         fields: list[Field],
         *,

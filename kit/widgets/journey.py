@@ -41,6 +41,14 @@ from kit.widgets.base import (
 )
 from kit.widgets.forms import role_names, role_options
 
+__all__ = [
+    "CHANNELS",
+    "EMOTIONS",
+    "JourneyEditor",
+    "case_roles_of",
+    "journey_editor",
+]
+
 CHANNELS: tuple[str, ...] = (
     "face to face",
     "phone",
@@ -75,7 +83,7 @@ def case_roles_of(wb: Workbook) -> pd.DataFrame:
     >>> len(case_roles_of(Workbook.load(tempfile.mkdtemp())))
     0
     """
-    from kit.store.problems import KitError
+    from kit.exceptions import KitError
     from kit.store.workshop import Workshop, case_dir
 
     empty = wb["roles"].iloc[:0]

@@ -13,6 +13,8 @@ from typing import Any
 import plotly.graph_objects as go
 from plotly.utils import PlotlyJSONEncoder
 
+__all__ = ["FIGURE_WIDTH", "figure_widget", "sync_figure"]
+
 
 def _same(a: Any, b: Any) -> bool:
     if a is b:

@@ -32,6 +32,13 @@ from kit.widgets.base import (
 )
 from kit.widgets.forms import role_name, role_names, role_options
 
+__all__ = [
+    "KIND_WORDS",
+    "NeedsEditor",
+    "needs_editor",
+    "needs_grid_html",
+]
+
 KIND_WORDS: dict[str, str] = {
     "be": "BE — mindset, attitude",
     "do": "DO — skills, behaviours, processes",

@@ -36,15 +36,28 @@ from typing import Any
 import ipywidgets as widgets
 import pandas as pd
 
-from kit.analyses.orgchart import Flipped, OrgChartError, read_generic, read_uk_organogram
+from kit.analyses.orgchart import Flipped, read_generic, read_uk_organogram
 from kit.analyses.pyramid import build_graph, chain_check, role_reach
+from kit.exceptions import KitError, OrgChartError
 from kit.figures.style import esc
 from kit.formatting import plural
 from kit.store import cells
-from kit.store.problems import KitError, Problem
+from kit.store.problems import Problem
 from kit.store.workbook import Workbook
 from kit.widgets.base import Editor, Session, figure_widget, open_editor, sync_figure
 from kit.widgets.forms import role_names
+
+__all__ = [
+    "FORMATS",
+    "OrgChartUpload",
+    "TOP_ROLES",
+    "UPLOAD_DIR",
+    "merged_pyramid",
+    "orgchart_upload",
+    "reach_table",
+    "read_upload",
+    "safe_name",
+]
 
 FORMATS: tuple[tuple[str, str], ...] = (
     ("Detect (1 file: HR export, 2 files: UK organogram)", "auto"),
@@ -126,7 +139,7 @@ def read_upload(
 
     Raises
     ------
-    kit.analyses.orgchart.OrgChartError
+    kit.exceptions.OrgChartError
         Every problem, as ``name:row:column: what is wrong; expected …`` with the uploaded name.
 
     Examples

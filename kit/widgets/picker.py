@@ -1,4 +1,5 @@
-"""A team picker for notebooks opened without a team (``team = ""``).
+"""How an editor opens (:func:`open_editor`), and a team picker for notebooks opened without a
+team (``team = ""``).
 
 The notebooks in ``workshops/`` ship with ``team = ""``: run there, every editor and live figure
 first shows a dropdown of the workshop's teams. Choosing a team in any of them replaces *all* the
@@ -32,8 +33,21 @@ from typing import Any
 
 import ipywidgets as widgets
 
+from kit.exceptions import KitError, WorkshopError
 from kit.figures.style import esc
-from kit.store.workshop import Workshop, WorkshopError, is_workshop
+from kit.store.workshop import Workshop, is_workshop
+from kit.widgets.editor import Editor
+from kit.widgets.focus import focus_when_shown
+from kit.widgets.session import close_tree, open_team, problems_panel
+
+__all__ = [
+    "PROMPT",
+    "TeamPicker",
+    "choose",
+    "open_editor",
+    "team_picker",
+    "workshop_problem",
+]
 
 _CHOSEN: dict[Path, str] = {}
 """Workshop folder (resolved) -> the team chosen in this kernel."""
@@ -156,7 +170,7 @@ def team_picker(editor: Any, workshop_dir: str | Path, *args: Any, **options: An
     Parameters
     ----------
     editor : type
-        The editor (or live view) class, as for :func:`kit.widgets.base.open_editor`.
+        The editor (or live view) class, as for :func:`open_editor`.
     workshop_dir : path-like
         The workshop folder.
     *args, **options
@@ -175,8 +189,6 @@ def team_picker(editor: Any, workshop_dir: str | Path, *args: Any, **options: An
     >>> "is not a workshop folder" in panel.value
     True
     """
-    from kit.widgets.session import close_tree, open_editor, problems_panel
-
     problem = workshop_problem(workshop_dir)
     if problem:
         return problems_panel(WorkshopError(problem), "the workshop")
@@ -196,3 +208,33 @@ def team_picker(editor: Any, workshop_dir: str | Path, *args: Any, **options: An
         close_tree(old)
     waiting[what] = picker
     return picker
+
+
+def open_editor(
+    editor: Any, workshop_dir: str | Path, team: str, *args: Any, **options: Any
+) -> Any:
+    """Open ``editor`` (an editor class) on a team, or a panel saying what to fix.
+
+    What every ``*_editor`` entry point does: a team that cannot be opened (unknown name, data
+    errors) gives a message in the notebook, never a traceback.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> panel = open_editor(object, tempfile.mkdtemp(), "nobody")
+    >>> type(panel).__name__
+    'HTML'
+    """
+    # An editor (or the picker in front of it) brings itself into view when first shown:
+    # after Run All, JupyterLab is scrolled to the last cell. Live figures stay where they are.
+    into_view = (
+        focus_when_shown if isinstance(editor, type) and issubclass(editor, Editor) else None
+    )
+    if not str(team or "").strip():  # no team set (workshops/): a picker of the teams
+        widget = team_picker(editor, workshop_dir, *args, **options)
+    else:
+        try:
+            widget = editor(open_team(workshop_dir, team), *args, **options)
+        except KitError as exc:
+            return problems_panel(exc, f"team {team!r}")
+    return into_view(widget) if into_view else widget

@@ -40,6 +40,14 @@ from kit.widgets.base import (
 )
 from kit.widgets.forms import role_options
 
+__all__ = [
+    "PlanEditor",
+    "REFLECTION_ROWS",
+    "TOP_K",
+    "plan_editor",
+    "priorities_html",
+]
+
 TOP_K = 3
 """How many touchpoints the plan focuses on first."""
 

@@ -36,6 +36,8 @@ from kit.widgets.base import (
 )
 from kit.widgets.forms import role_options
 
+__all__ = ["PyramidEditor", "chain_html", "pyramid_editor"]
+
 _NO_EDGE = "—"
 
 

@@ -19,7 +19,7 @@ import ipywidgets as widgets
 import pandas as pd
 import plotly.graph_objects as go
 
-from kit.analyses.followup import STATUSES, _date, plan_progress
+from kit.analyses.followup import STATUSES, date_or_none, plan_progress
 from kit.figures.followup import action_chart
 from kit.figures.style import esc
 from kit.formatting import shorten
@@ -37,6 +37,13 @@ from kit.widgets.base import (
     set_options,
     sync_figure,
 )
+
+__all__ = [
+    "ResultsEditor",
+    "action_info_html",
+    "results_editor",
+    "summary_html",
+]
 
 
 def _number(value: Any) -> str:
@@ -181,7 +188,7 @@ class ResultsEditor(Editor):
         )
         self._refresh_actions()
         fields = [
-            Field("date", self.date, read=lambda v: v, show=_date),
+            Field("date", self.date, read=lambda v: v, show=date_or_none),
             Field("value", self.value),
         ]
         self.form = RowForm(

@@ -33,6 +33,16 @@ from kit.widgets.base import (
     sync_figure,
 )
 
+__all__ = [
+    "RATING_LABELS",
+    "SCALE",
+    "ScoringEditor",
+    "TouchpointScores",
+    "UNSET_CLASS",
+    "UNSET_COLOUR",
+    "scoring_editor",
+]
+
 SCALE: tuple[tuple[str, int], ...] = (("–", 0), ("1", 1), ("2", 2), ("3", 3), ("4", 4), ("5", 5))
 """Slider positions: "–" (not rated, stored blank) then 1 to 5."""
 

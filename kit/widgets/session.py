@@ -1,25 +1,32 @@
-"""One team's workbook shared by every editor open on it in this kernel, and how editors open.
+"""One team's workbook shared by every editor open on it in this kernel.
 
 Editors opened on the same team folder in one kernel share one :class:`Session` (through
 :func:`open_team`), and an edit in one refreshes the others, so a touchpoint added in the journey
-editor appears at once in the needs editor's list. :func:`open_editor` is what every
-``*_editor`` entry point calls: a team that cannot be opened gives a message, never a traceback.
+editor appears at once in the needs editor's list. A team that cannot be opened gives
+:func:`problems_panel`, a message, never a traceback. Editors open through
+:func:`kit.widgets.picker.open_editor`, which every ``*_editor`` entry point calls.
 """
 
 from __future__ import annotations
 
 import weakref
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import ipywidgets as widgets
 
+from kit.exceptions import InvalidData, KitError
 from kit.figures.style import PALETTE, esc
-from kit.store.problems import InvalidData, KitError, Problem  # noqa: F401 - Problem: examples
+from kit.store.problems import Problem  # noqa: F401 - Problem: examples
 from kit.store.workbook import Workbook
 
-if TYPE_CHECKING:
-    from kit.widgets.editor import Editor
+__all__ = [
+    "Session",
+    "close_tree",
+    "open_team",
+    "problems_panel",
+    "team_path",
+]
 
 _SESSIONS: dict[Path, Session] = {}
 
@@ -68,7 +75,7 @@ class Session:
         self._keys[id(editor)] = key
         self.editors.add(editor)
 
-    def changed(self, source: Editor | None = None) -> None:
+    def changed(self, source: Any = None) -> None:
         """Refresh every editor on this workbook except ``source`` (which refreshes itself)."""
         for editor in list(self.editors):
             if editor is not source:
@@ -113,7 +120,7 @@ def team_path(workshop_dir: str | Path, team: str) -> Path:
 
     Raises
     ------
-    kit.store.workshop.WorkshopError
+    kit.exceptions.WorkshopError
         When there is no such team (the message lists the teams there are).
 
     Examples
@@ -148,9 +155,9 @@ def open_team(workshop_dir: str | Path, team: str) -> Session:
 
     Raises
     ------
-    kit.store.problems.InvalidData
+    kit.exceptions.InvalidData
         When the team's files have errors.
-    kit.store.workshop.WorkshopError
+    kit.exceptions.WorkshopError
         When there is no such team.
 
     Examples
@@ -172,48 +179,13 @@ def open_team(workshop_dir: str | Path, team: str) -> Session:
     return session
 
 
-def open_editor(
-    editor: Any, workshop_dir: str | Path, team: str, *args: Any, **options: Any
-) -> Any:
-    """Open ``editor`` (an editor class) on a team, or a panel saying what to fix.
-
-    What every ``*_editor`` entry point does: a team that cannot be opened (unknown name, data
-    errors) gives a message in the notebook, never a traceback.
-
-    Examples
-    --------
-    >>> import tempfile
-    >>> panel = open_editor(object, tempfile.mkdtemp(), "nobody")
-    >>> type(panel).__name__
-    'HTML'
-    """
-    from kit.widgets.editor import Editor
-    from kit.widgets.focus import focus_when_shown
-
-    # An editor (or the picker in front of it) brings itself into view when first shown:
-    # after Run All, JupyterLab is scrolled to the last cell. Live figures stay where they are.
-    into_view = (
-        focus_when_shown if isinstance(editor, type) and issubclass(editor, Editor) else None
-    )
-    if not str(team or "").strip():  # no team set (workshops/): a picker of the teams
-        from kit.widgets.picker import team_picker
-
-        widget = team_picker(editor, workshop_dir, *args, **options)
-    else:
-        try:
-            widget = editor(open_team(workshop_dir, team), *args, **options)
-        except KitError as exc:
-            return problems_panel(exc, f"team {team!r}")
-    return into_view(widget) if into_view else widget
-
-
 def problems_panel(error: KitError, what: str = "this team's workbook") -> widgets.HTML:
     """A friendly, escaped message widget for data that cannot be opened (never a traceback).
 
     Parameters
     ----------
     error : KitError
-        What went wrong (:class:`~kit.store.problems.InvalidData` lists every problem).
+        What went wrong (:class:`~kit.exceptions.InvalidData` lists every problem).
     what : str
         What could not be opened, in words.
 

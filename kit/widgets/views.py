@@ -21,6 +21,8 @@ from kit.widgets.base import (
     sync_figure,
 )
 
+__all__ = ["LiveFigure", "live_figure"]
+
 
 class LiveFigure(widgets.VBox):
     """A figure of some of a team's tables, redrawn in place when the team's tables change.

@@ -57,7 +57,6 @@ from kit.analyses.orgchart.model import (
     NOT_DISCLOSED,
     TOP_MARKERS,
     Flipped,
-    OrgChartError,
     matches_units,
     unique_id,
 )
@@ -75,7 +74,6 @@ __all__ = [
     "UK_JUNIOR",
     "UK_SENIOR",
     "Flipped",
-    "OrgChartError",
     "detect_columns",
     "flip",
     "matches_units",

@@ -22,7 +22,6 @@ from kit.analyses.orgchart.model import (
     CUSTOMER_NAME,
     TOP_MARKERS,
     Flipped,
-    OrgChartError,
     grouped,
     matches_units,
     parse_number,
@@ -31,8 +30,11 @@ from kit.analyses.orgchart.model import (
     serves_frame,
     unique_id,
 )
+from kit.exceptions import OrgChartError
 from kit.store import cells
 from kit.store.problems import Problem
+
+__all__ = ["Record", "flip"]
 
 Record = dict[str, Any]
 

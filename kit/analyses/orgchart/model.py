@@ -15,8 +15,25 @@ from typing import Any
 import pandas as pd
 
 from kit.store import cells
-from kit.store.problems import InvalidData, Problem
+from kit.store.problems import Problem
 from kit.store.schema import TABLES
+
+__all__ = [
+    "CHART_COLUMNS",
+    "CUSTOMER_ID",
+    "CUSTOMER_NAME",
+    "Flipped",
+    "NOT_DISCLOSED",
+    "TOP_MARKERS",
+    "grouped",
+    "matches_units",
+    "parse_number",
+    "problem_order",
+    "roles_frame",
+    "serves_frame",
+    "unique_id",
+    "with_warnings",
+]
 
 CHART_COLUMNS: tuple[str, ...] = ("id", "title", "reports_to", "headcount", "unit", "grade")
 TOP_MARKERS: frozenset[str] = frozenset({"", "xx", "none", "null", "n/a", "na", "-", "top", "root"})
@@ -27,20 +44,6 @@ NOT_DISCLOSED: frozenset[str] = frozenset({"", "n/d", "nd", "n/a", "na", "-", "n
 
 CUSTOMER_ID = "customer"
 CUSTOMER_NAME = "Customers"
-
-
-class OrgChartError(InvalidData):
-    """An org chart that cannot be imported.
-
-    ``problems`` lists every error (and any warnings found on the way), each naming the file,
-    the spreadsheet row (header = row 1) and the column, and saying what is expected.
-
-    Examples
-    --------
-    >>> err = OrgChartError([Problem("hr.csv", 3, "manager", "'Q9' is not an id in the file")])
-    >>> print(err)
-    hr.csv:3:manager: 'Q9' is not an id in the file
-    """
 
 
 @dataclass(frozen=True, eq=False)

@@ -16,9 +16,18 @@ from pathlib import Path
 import pandas as pd
 
 from kit.analyses.orgchart.flip import flip
-from kit.analyses.orgchart.model import CHART_COLUMNS, Flipped, OrgChartError, with_warnings
+from kit.analyses.orgchart.model import CHART_COLUMNS, Flipped, with_warnings
+from kit.exceptions import OrgChartError
 from kit.store.csvio import CsvTable, read_csv
 from kit.store.problems import Problem
+
+__all__ = [
+    "GENERIC_HEADERS",
+    "detect_columns",
+    "find_column",
+    "read_generic",
+    "read_table",
+]
 
 # Header names each generic column is detected from, best first (compared without case,
 # spaces or punctuation, so "Manager ID", "manager_id" and "managerId" are the same).

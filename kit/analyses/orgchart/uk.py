@@ -20,7 +20,6 @@ from kit.analyses.orgchart.model import (
     CHART_COLUMNS,
     NOT_DISCLOSED,
     Flipped,
-    OrgChartError,
     grouped,
     parse_number,
     problem_order,
@@ -28,8 +27,11 @@ from kit.analyses.orgchart.model import (
     with_warnings,
 )
 from kit.analyses.orgchart.read import find_column, read_table
+from kit.exceptions import OrgChartError
 from kit.store.csvio import CsvTable
 from kit.store.problems import Problem
+
+__all__ = ["UK_JUNIOR", "UK_SENIOR", "read_uk_organogram"]
 
 UK_SENIOR: dict[str, tuple[str, ...]] = {
     "id": ("Post Unique Reference",),

@@ -8,12 +8,15 @@ from typing import Any
 
 import pandas as pd
 
-from kit.analyses.orgchart.model import CHART_COLUMNS, OrgChartError
+from kit.analyses.orgchart.model import CHART_COLUMNS
+from kit.exceptions import OrgChartError
 from kit.store import cells
 from kit.store.csvio import csv_text
 from kit.store.problems import Problem
 from kit.store.schema import TABLES
 from kit.store.teamsave import save_team_files
+
+__all__ = ["unflip", "write_tables"]
 
 
 def unflip(roles: pd.DataFrame, serves: pd.DataFrame) -> pd.DataFrame:
@@ -116,7 +119,7 @@ def write_tables(
     ------
     OrgChartError
         The files exist and ``force`` is not given.
-    kit.store.problems.InvalidData
+    kit.exceptions.InvalidData
         The team would have errors with the new roles (nothing is written).
 
     Examples

@@ -28,6 +28,8 @@ from kit.analyses.pyramid.graph import (
 )
 from kit.store import cells
 
+__all__ = ["ChainCheck", "chain_check"]
+
 _UNREACHED_COLUMNS = [
     "role_id",
     "name",

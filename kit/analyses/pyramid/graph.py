@@ -22,6 +22,19 @@ import pandas as pd
 from kit.store import cells
 from kit.store.schema import LEVELS
 
+__all__ = [
+    "RANK",
+    "ROLE_COLUMNS",
+    "SERVES_COLUMNS",
+    "build_graph",
+    "customers",
+    "label",
+    "level_rank",
+    "rank_of",
+    "reaching_customer",
+    "shared_names",
+]
+
 ROLE_COLUMNS: tuple[str, ...] = ("role_id", "name", "level", "headcount", "unit", "grade")
 SERVES_COLUMNS: tuple[str, ...] = ("from_role", "to_role")
 RANK: dict[str, int] = {level: i for i, level in enumerate(LEVELS)}

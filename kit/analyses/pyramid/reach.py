@@ -19,6 +19,13 @@ import pandas as pd
 from kit.analyses.pyramid.graph import build_graph, rank_of  # noqa: F401 - build_graph for the doctests
 from kit.store import cells
 
+__all__ = [
+    "role_reach",
+    "support_chains",
+    "support_paths",
+    "touchpoint_reach",
+]
+
 _CHAIN_COLUMNS = ["touchpoint_id", "chain", "step", "role_id", "name", "level"]
 _REACH_COLUMNS = [
     "role_id",

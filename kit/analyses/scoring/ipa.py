@@ -21,6 +21,8 @@ from kit.analyses.scoring.summary import (
     touchpoint_summary,
 )
 
+__all__ = ["crosshair_point", "ipa", "quadrant"]
+
 
 def crosshair_point(
     summary: pd.DataFrame, crosshair: Crosshair = "midpoint"

@@ -6,6 +6,28 @@ from typing import Literal
 
 from kit.store.schema import KINDS
 
+__all__ = [
+    "AGREEMENT_COLUMNS",
+    "CATEGORIES",
+    "CONCENTRATE",
+    "Crosshair",
+    "DISAGREEMENT_POINTS",
+    "IPA_COLUMNS",
+    "KEEP_UP",
+    "LOW_PRIORITY",
+    "MIDPOINT",
+    "MIN_CORRELATION_N",
+    "MOT_WEIGHT",
+    "ON_LINE",
+    "ON_LINE_RULE",
+    "OVERKILL",
+    "PRIORITY_COLUMNS",
+    "QUADRANTS",
+    "RATINGS",
+    "SUMMARY_COLUMNS",
+    "TEAM_RANK_COLUMNS",
+]
+
 MIDPOINT: float = 3.0
 """Middle of the 1-5 rating scales: "neither high nor low"."""
 

@@ -17,6 +17,13 @@ from kit.analyses.scoring.summary import (
     touchpoint_summary,
 )
 
+__all__ = [
+    "in_top_k",
+    "priority_ranking",
+    "top_of_ranking",
+    "top_priorities",
+]
+
 
 def priority_ranking(
     scores: pd.DataFrame,

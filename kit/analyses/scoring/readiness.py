@@ -17,6 +17,8 @@ from kit.analyses.scoring.summary import (
     touchpoint_summary,
 )
 
+__all__ = ["Correlation", "readiness_vs_performance", "spearman"]
+
 
 @dataclass(frozen=True)
 class Correlation:

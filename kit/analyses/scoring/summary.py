@@ -18,8 +18,14 @@ from kit.analyses.scoring.model import (
 from kit.store import cells
 from kit.store.schema import KINDS
 
+__all__ = [
+    "journey_info",
+    "touchpoint_summary",
+    "unscored_touchpoints",
+]
 
-def _journey_info(journey: pd.DataFrame | None) -> pd.DataFrame:
+
+def journey_info(journey: pd.DataFrame | None) -> pd.DataFrame:
     """touchpoint_id -> stage, description, position, moment_of_truth (first row wins)."""
     if journey is None:
         return pd.DataFrame(columns=["stage", "description", "position", "moment_of_truth"])
@@ -116,7 +122,7 @@ def touchpoint_summary(scores: pd.DataFrame, journey: pd.DataFrame | None = None
     ]
     out["disagreement"] = out["disagree_on"] != ""
 
-    info = _journey_info(journey).to_dict("index")
+    info = journey_info(journey).to_dict("index")
     missing = {"stage": None, "description": None, "position": math.nan, "moment_of_truth": False}
     rows = [info.get(tp, missing) for tp in out.index]
     out["stage"] = [r["stage"] for r in rows]

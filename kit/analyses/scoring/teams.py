@@ -20,8 +20,10 @@ from kit.analyses.scoring.priorities import (
     priority_ranking,
 )
 from kit.analyses.scoring.summary import (
-    _journey_info,
+    journey_info,
 )
+
+__all__ = ["agreement_from_ranks", "team_agreement", "team_ranks"]
 
 
 def team_ranks(
@@ -162,7 +164,7 @@ def agreement_from_ranks(
         return pd.DataFrame(columns=AGREEMENT_COLUMNS)
     if n_teams is None:
         n_teams = int(ranks["team"].nunique())
-    info = _journey_info(journey)
+    info = journey_info(journey)
     rows = []
     for touchpoint, group in ranks.groupby("touchpoint_id", sort=True):
         top = group[group["in_top_k"]]

@@ -67,7 +67,6 @@ from kit.report.kernels.warm import (
     KERNEL_NAME,
     SOCKET_PREFIX,
     WARMUP_CODE,
-    KernelProblem,
     WarmKernel,
     python_kernel_ok,
 )
@@ -77,7 +76,6 @@ __all__ = [
     "KERNEL_NAME",
     "SOCKET_PREFIX",
     "WARMUP_CODE",
-    "KernelProblem",
     "WarmKernel",
     "python_kernel_ok",
     "restore",

@@ -15,6 +15,8 @@ import sys
 import warnings
 from typing import Any
 
+__all__ = ["restore", "snapshot"]
+
 _BASELINE: dict[str, Any] | None = None
 
 

@@ -19,6 +19,17 @@ import time
 from pathlib import Path
 from typing import Any
 
+from kit.exceptions import KernelProblem
+
+__all__ = [
+    "ENGINE_NAME",
+    "KERNEL_NAME",
+    "SOCKET_PREFIX",
+    "WARMUP_CODE",
+    "WarmKernel",
+    "python_kernel_ok",
+]
+
 KERNEL_NAME = "python3"
 WARMUP_CODE = "import kit.report.kernels as _sk_kernels\n_sk_kernels.snapshot()\ndel _sk_kernels\n"
 """Run once on a new kernel: imports, then the baseline snapshot."""
@@ -27,28 +38,6 @@ ENGINE_NAME = "servekit-warm"
 """The papermill engine :class:`WarmKernel` runs notebooks with (:mod:`kit.report.engine`)."""
 SOCKET_PREFIX = "sk-kernel-"
 """Kernels' ipc socket folders are ``<tmp>/sk-kernel-<pid of the owner>-<random>``."""
-
-
-class KernelProblem(RuntimeError):
-    """The kernel died, hung or could not be put back into its baseline state.
-
-    ``died`` is True when the kernel process stopped while running a notebook (the notebook
-    may then be run again on a fresh kernel).
-
-    Examples
-    --------
-    >>> KernelProblem("gone", died=True).died, KernelProblem("slow").died
-    (True, False)
-    """
-
-    def __init__(self, message: str, *, died: bool = False):
-        super().__init__(message)
-        self.died = died
-        self.timed_out = False
-        """True when a cell ran longer than the time limit (``seconds``, cell ``cell_index``)."""
-        self.seconds: float | None = None
-        self.cell_index: int | None = None
-        self.nb: Any = None
 
 
 def _papermill_engine() -> type:

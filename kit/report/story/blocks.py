@@ -14,6 +14,14 @@ from markupsafe import Markup
 
 from kit.formatting import is_missing, join, markup
 
+__all__ = [
+    "LEVEL_WORDS",
+    "WHERE",
+    "callout",
+    "missing",
+    "tp_label",
+]
+
 LEVEL_WORDS = {
     "customer": "customer",
     "frontline": "front line",

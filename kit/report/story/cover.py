@@ -19,6 +19,8 @@ from markupsafe import Markup
 from kit.formatting import join, list_words, markup, plural
 from kit.report.story.blocks import callout, tp_label
 
+__all__ = ["cover", "glance"]
+
 
 def cover(story: Any) -> Markup:
     """The report's header: workshop, team name, date, facilitator, case and members."""

@@ -23,6 +23,13 @@ from markupsafe import Markup
 from kit.formatting import join, list_words, markup, number_text, percent, plural
 from kit.report.story.blocks import WHERE, callout, missing, tp_label
 
+__all__ = [
+    "blueprint_figure",
+    "blueprint_text",
+    "journey_figure",
+    "journey_text",
+]
+
 
 def journey_text(story: Any) -> Markup:
     """The day in the life in words: stages, direct and indirect contact, low points."""

@@ -31,6 +31,8 @@ from kit.report.display import table
 from kit.report.story.blocks import LEVEL_WORDS, WHERE, callout, missing, tp_label
 from kit.store.schema import KINDS
 
+__all__ = ["NEEDS_COLUMNS", "needs_for_top", "needs_text"]
+
 NEEDS_COLUMNS = [
     "rank",
     "touchpoint_id",

@@ -13,16 +13,17 @@ Markup('')
 from __future__ import annotations
 
 import datetime as _dt
-import math
 from typing import Any
 
 import pandas as pd
 from markupsafe import Markup
 
 from kit.formatting import join, list_words, markup, number_text, plural
-from kit.report.display import cell_text as display_cell
-from kit.report.display import table
+from kit.report.display import progress_bar, table
+from kit.report.display import table_cell as display_cell
 from kit.report.story.blocks import WHERE, callout, missing
+
+__all__ = ["plan_text", "results_text"]
 
 
 def plan_text(story: Any) -> Markup:
@@ -131,15 +132,7 @@ def results_text(story: Any) -> Markup:
     rows = []
     for _, a in progress.iterrows():
         share = a["progress"]
-        bar = (
-            markup(
-                '<div class="sk-bar" title="{}"><span style="width:{}%"></span></div>',
-                f"{round(100 * share)}% of the way",
-                max(0, min(100, round(100 * share))),
-            )
-            if not math.isnan(share)
-            else Markup("")
-        )
+        bar = progress_bar(share)
         rows.append(
             {
                 "action": markup("<strong>{}</strong> {}", a["action_id"], a["action"]),

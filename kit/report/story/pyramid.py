@@ -21,6 +21,8 @@ from kit.formatting import join, list_words, markup, number_text, plural
 from kit.report.story.blocks import LEVEL_WORDS, WHERE, callout, missing
 from kit.store.schema import LEVELS
 
+__all__ = ["pyramid_figure", "pyramid_roles", "pyramid_text"]
+
 
 def pyramid_text(story: Any) -> Markup:
     """Roles per level and the chain check's findings, in sentences."""

@@ -20,6 +20,8 @@ from kit.formatting import join, markup
 from kit.report.story.blocks import callout, missing
 from kit.store.schema import REFLECTION_QUESTIONS
 
+__all__ = ["notes_text", "reflections_text"]
+
 
 def reflections_text(story: Any) -> Markup:
     """The team's answers to the action-plan questions (unanswered ones named)."""

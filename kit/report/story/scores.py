@@ -20,6 +20,15 @@ from kit.formatting import join, list_words, markup, number_text, plural
 from kit.report.story.blocks import WHERE, callout, missing, tp_label
 from kit.store.schema import KIND_LABELS
 
+__all__ = [
+    "ipa_figure",
+    "priorities_text",
+    "priority_figure",
+    "readiness_figure",
+    "readiness_text",
+    "scores_text",
+]
+
 
 def scores_text(story: Any) -> Markup:
     """Who scored what, the four IPA quadrants and where scorers disagree."""

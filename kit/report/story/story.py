@@ -40,6 +40,8 @@ from kit.report.story import scores as _scores
 from kit.store.workbook import Workbook
 from kit.store.workshop import Workshop, load_case
 
+__all__ = ["Story", "section"]
+
 
 def section(render: Callable[[Any], Any]) -> Callable[[Any], Any]:
     """A :class:`Story` method that calls ``render(story)`` (and carries its docstring).
@@ -127,16 +129,16 @@ class Story:
 
         Raises
         ------
-        kit.store.problems.InvalidData
+        kit.exceptions.InvalidData
             The team's data has errors (every problem is listed).
-        kit.store.workshop.WorkshopError
+        kit.exceptions.WorkshopError
             No such team.
 
         Examples
         --------
         >>> Story.load("no/such/workshop", "x")   # doctest: +IGNORE_EXCEPTION_DETAIL
         Traceback (most recent call last):
-        kit.store.workshop.WorkshopError: no team 'x' in no/such/workshop/teams; expected one of: (none)
+        kit.exceptions.WorkshopError: no team 'x' in no/such/workshop/teams; expected one of: (none)
         """
         if crosshair not in ("mean", "midpoint"):
             raise ValueError(f"crosshair {crosshair!r}: expected 'mean' or 'midpoint'")

@@ -147,6 +147,7 @@ def _load_jupyter_server_extension(serverapp: Any) -> None:
     from kit.room.phone.handlers import Desks, handlers
 
     web_app = serverapp.web_app
-    hub_user = os.environ.get("JUPYTERHUB_USER") if os.environ.get("SERVEKIT_HUB") else None
-    web_app.settings["servekit_phone_desks"] = Desks(Path(serverapp.root_dir), hub_user)
+    # on a hub, the spawner names the server's team (kit.hub.config); none for the facilitator
+    team = os.environ.get("SERVEKIT_TEAM", "") if os.environ.get("SERVEKIT_HUB") else None
+    web_app.settings["servekit_phone_desks"] = Desks(Path(serverapp.root_dir), team)
     web_app.add_handlers(".*$", handlers(web_app.settings["base_url"]))

@@ -24,7 +24,8 @@ from jupyter_server.base.handlers import APIHandler, JupyterHandler
 from markupsafe import Markup
 from tornado import web
 
-from kit.room.phone.service import PhoneError, TeamBlocked, TeamDesk, TouchpointGone, check_tap
+from kit.exceptions import PhoneError, TeamBlocked, TouchpointGone
+from kit.room.phone.service import TeamDesk, check_tap
 from kit.store.workshop import Workshop
 
 __all__ = ["PREFIX", "REFUSED", "STATIC", "Desks", "handlers"]
@@ -49,15 +50,16 @@ def _asset(name: str) -> str:
 class Desks:
     """One :class:`TeamDesk` per team folder of the server's workshop.
 
-    Under JupyterHub (``hub_user`` is the server's own user) only that user's team is served:
-    a team's server never opens another team's page.
+    Under JupyterHub (``team`` is the slug the hub gave this server in ``SERVEKIT_TEAM``; an
+    empty string for the facilitator's server) only that team is served: a team's server never
+    opens another team's page. ``team=None`` (``servekit lab``) serves every team.
 
     Examples
     --------
     >>> import tempfile
     >>> from kit.store.workshop import create_workshop
     >>> ws = create_workshop(Path(tempfile.mkdtemp()) / "w", teams=["Alpha", "Beta"])
-    >>> desks = Desks(ws.path, hub_user="sk-alpha")
+    >>> desks = Desks(ws.path, team="alpha")
     >>> type(desks.get("alpha")).__name__
     'TeamDesk'
     >>> desks.get("beta")
@@ -66,17 +68,13 @@ class Desks:
     tornado.web.HTTPError: HTTP 404: no such team
     """
 
-    def __init__(self, root: Path, hub_user: str | None = None):
+    def __init__(self, root: Path, team: str | None = None):
         self.workshop = Workshop(root)
-        self.hub_user = hub_user
+        self.team = team
         self.desks: dict[str, TeamDesk] = {}
 
     def _allowed(self, slug: str) -> bool:
-        if self.hub_user is None:
-            return True
-        from kit.hub.accounts import system_username
-
-        return system_username(slug) == self.hub_user
+        return self.team is None or slug == self.team
 
     def get(self, slug: str) -> TeamDesk:
         team = next((t for t in self.workshop.teams() if t.slug == slug), None)
@@ -98,7 +96,7 @@ class PageHandler(_Base, JupyterHandler):
     """The page: a shell whose script reads the cards from the JSON endpoint."""
 
     def get(self, slug: str) -> None:
-        if self.current_user is None and self.desks().hub_user is None:
+        if self.current_user is None and self.desks().team is None:
             # ``servekit lab``: a plain refusal rather than Jupyter's login page (under the hub,
             # the hub's own login comes instead, through web.authenticated)
             self.set_status(403)

@@ -18,7 +18,7 @@ Examples
 >>> check_name("")
 Traceback (most recent call last):
 ...
-kit.room.phone.service.PhoneError: Give your name or initials (1 to 40 characters).
+kit.exceptions.PhoneError: Give your name or initials (1 to 40 characters).
 """
 
 from __future__ import annotations
@@ -32,17 +32,15 @@ from typing import Any
 
 import pandas as pd
 
-from kit.store.problems import InvalidData, KitError, errors
-from kit.store.workbook import TeamWouldBreak, Workbook
+from kit.exceptions import InvalidData, PhoneError, TeamBlocked, TeamWouldBreak, TouchpointGone
+from kit.store.problems import errors
+from kit.store.workbook import Workbook
 
 __all__ = [
     "NAME_MAX",
     "READINESS",
     "SCALES",
-    "PhoneError",
     "TeamDesk",
-    "TouchpointGone",
-    "TeamBlocked",
     "cards",
     "check_name",
     "check_tap",
@@ -55,34 +53,6 @@ READINESS = ("be", "do", "have")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 
-class PhoneError(KitError):
-    """A tap the page sent cannot be saved as it is (answered with 400 and this message)."""
-
-
-class TouchpointGone(KitError):
-    """The team deleted the touchpoint meanwhile (answered with 409; the card disappears)."""
-
-    def __init__(self, touchpoint_id: str):
-        super().__init__(
-            f"Touchpoint {touchpoint_id} was deleted by your team meanwhile; "
-            f"its card is gone and nothing was saved for it."
-        )
-        self.touchpoint_id = touchpoint_id
-
-
-class TeamBlocked(KitError):
-    """The team's data is invalid: the facilitator must fix it first; nothing is saved."""
-
-    def __init__(self, problems: list[str]):
-        shown = "; ".join(problems[:5]) + (
-            f"; and {len(problems) - 5} more" if len(problems) > 5 else ""
-        )
-        super().__init__(
-            f"Scores cannot be saved until the facilitator fixes the team's data: {shown}"
-        )
-        self.problems = problems
-
-
 def check_name(name: Any) -> str:
     """The scorer's name, trimmed; :class:`PhoneError` when empty, too long or not text.
 
@@ -93,7 +63,7 @@ def check_name(name: Any) -> str:
     >>> check_name("x" * 41)
     Traceback (most recent call last):
     ...
-    kit.room.phone.service.PhoneError: Your name has 41 characters; use at most 40 (initials are fine).
+    kit.exceptions.PhoneError: Your name has 41 characters; use at most 40 (initials are fine).
     """
     if not isinstance(name, str) or not name.strip():
         raise PhoneError(f"Give your name or initials (1 to {NAME_MAX} characters).")
@@ -127,7 +97,7 @@ def check_tap(tap: Any) -> dict[str, Any]:
     >>> check_tap({"touchpoint_id": "T1", "scorer": "Ann", "importance": 6, "performance": 2})
     Traceback (most recent call last):
     ...
-    kit.room.phone.service.PhoneError: importance must be a whole number from 1 to 5; got 6. Nothing was saved.
+    kit.exceptions.PhoneError: importance must be a whole number from 1 to 5; got 6. Nothing was saved.
     """
     if not isinstance(tap, dict):
         raise PhoneError("Expected a JSON object with touchpoint_id, scorer and scores.")
