@@ -26,11 +26,19 @@ from click.testing import CliRunner
 from kit.cli import main
 from kit.room import collect as collect_module
 from kit.room.pack import MANIFEST, pack_team
+from kit.room.teamnotebooks import write_team_notebooks
 from kit.store.validation import FILES
 from kit.store.workbook import Workbook
 from kit.store.workshop import create_workshop
 
 SLUG = "front-desk"
+
+
+def new_workshop(path, **options):
+    """A workshop as 'servekit new' leaves it: the teams' folders and their notebooks."""
+    workshop = create_workshop(path, **options)
+    write_team_notebooks(workshop.path)
+    return workshop
 
 
 def _snapshot(folder: Path) -> dict[str, bytes]:
@@ -43,7 +51,7 @@ def _snapshot(folder: Path) -> dict[str, bytes]:
 
 @pytest.fixture
 def workshop(tmp_path):
-    return create_workshop(tmp_path / "ws", teams=["Front Desk"], starter=True).path
+    return new_workshop(tmp_path / "ws", teams=["Front Desk"], starter=True).path
 
 
 def _run(*args: str):
@@ -159,7 +167,7 @@ def test_hostile_names_are_refused_and_shown_escaped(workshop, tmp_path):
 
 
 def test_a_zip_from_another_workshop_or_a_newer_kit_is_refused(workshop, tmp_path):
-    other = create_workshop(tmp_path / "other", teams=["Front Desk"], title="Room B").path
+    other = new_workshop(tmp_path / "other", teams=["Front Desk"], title="Room B").path
     zipped = pack_team(other, SLUG, tmp_path / "other.zip")
     _refused(
         workshop,
@@ -302,7 +310,7 @@ FULL = (
 
 def test_a_full_disk_stops_collect_with_one_line_and_the_team_intact(disk, tmp_path):
     point = disk("4m")
-    workshop = create_workshop(point / "ws", teams=["Front Desk"], starter=True).path
+    workshop = new_workshop(point / "ws", teams=["Front Desk"], starter=True).path
     back = _laptop_zip(workshop, tmp_path)
     _fill(point)
     before = _data(workshop)
@@ -333,7 +341,7 @@ def test_a_full_disk_stops_pack_calendar_and_export_with_one_line(disk, workshop
 
 def test_a_read_only_disk_stops_collect_with_one_line(disk, tmp_path):
     point = disk("4m")
-    workshop = create_workshop(point / "ws", teams=["Front Desk"], starter=True).path
+    workshop = new_workshop(point / "ws", teams=["Front Desk"], starter=True).path
     back = _laptop_zip(workshop, tmp_path)
     before = _data(workshop)
     subprocess.run(["mount", "-o", "remount,ro", str(point)], check=True)
@@ -362,7 +370,7 @@ def test_import_orgchart_force_goes_through_the_safe_save(workshop, tmp_path):
     assert result.output.splitlines()[-1] == f"{len(errors_shown)} error(s): nothing was written"
     assert _data(workshop) == before
 
-    fresh = create_workshop(tmp_path / "fresh", teams=["Blue"]).path / "teams" / "blue"
+    fresh = new_workshop(tmp_path / "fresh", teams=["Blue"]).path / "teams" / "blue"
     chart = tmp_path / "chart.csv"
     chart.write_text("id,title,reports_to\nceo,CEO,\ndesk,Desk,ceo\n")
     assert _run("import-orgchart", chart, "--out", fresh).exit_code == 0
@@ -451,7 +459,7 @@ def test_one_name_rule_at_input_and_in_validation(tmp_path):
         "plain text\n"
     )
     assert not (tmp_path / "ws").exists() or not list((tmp_path / "ws").rglob("team.yaml"))
-    team = create_workshop(tmp_path / "w2", teams=["Blue"]).path / "teams" / "blue"
+    team = new_workshop(tmp_path / "w2", teams=["Blue"]).path / "teams" / "blue"
     chart = tmp_path / "chart.csv"
     chart.write_text("id,title,reports_to\nceo,CEO,\ndesk,De\x1b[31msk,ceo\n")
     before = _data(team)
@@ -480,7 +488,7 @@ def test_bidi_controls_are_escaped_on_the_terminal(workshop):
 def test_teams_sort_naturally(tmp_path):
     from kit.store.workshop import Workshop
 
-    ws = create_workshop(tmp_path / "ws", teams=["Team 10", "Team 2", "Team 1", "Team 100"])
+    ws = new_workshop(tmp_path / "ws", teams=["Team 10", "Team 2", "Team 1", "Team 100"])
     assert [t.slug for t in Workshop(ws.path).teams()] == [
         "team-1",
         "team-2",
@@ -508,7 +516,7 @@ def test_decimal_commas_in_a_semicolon_file_are_read_with_a_warning(workshop):
 
 def test_a_full_disk_stops_notebooks_with_one_line_naming_the_file(disk):
     point = disk("3m")
-    ws = create_workshop(point / "ws", teams=["Blue"]).path
+    ws = new_workshop(point / "ws", teams=["Blue"]).path
     shutil.rmtree(ws / "notebooks")
     _fill(point)
     result = _run("notebooks", ws)

@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 from conftest import ROOT
 
+from kit.room.teamnotebooks import write_team_notebooks
 from kit.store.workshop import create_workshop
 
 PARTICIPANT = sorted(p.name for p in (ROOT / "workshops").glob("0[1-9]_*.ipynb"))
@@ -30,7 +31,9 @@ pytestmark = [
 
 @pytest.fixture
 def workshop(tmp_path: Path) -> Path:
-    return create_workshop(tmp_path / "ws", teams=["Hostile", "Honest"]).path
+    path = create_workshop(tmp_path / "ws", teams=["Hostile", "Honest"]).path
+    write_team_notebooks(path)  # as 'servekit new' does
+    return path
 
 
 @pytest.fixture

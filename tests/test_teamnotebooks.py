@@ -66,7 +66,7 @@ def test_new_writes_every_participant_notebook_for_every_team(workshop):
     assert [p.name for p in participant_notebooks()] == PARTICIPANT
     for slug in ("front-desk-friends", "night-shift"):
         folder = workshop.path / "notebooks" / slug
-        assert sorted(p.name for p in folder.iterdir()) == PARTICIPANT
+        assert sorted(p.name for p in folder.glob("*.ipynb")) == PARTICIPANT
         for name in PARTICIPANT:
             path = folder / name
             assert team_parameters(path) == {"workshop_dir": "../..", "team": slug}

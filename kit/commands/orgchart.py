@@ -201,7 +201,7 @@ def _run(o: ImportOptions) -> int:
     from kit.analyses.orgchart import read_generic, read_uk_organogram, write_tables
     from kit.analyses.pyramid import build_graph, chain_check
     from kit.readwrite.graphio import write_graphml
-    from kit.store.validation import printable
+    from kit.store.terminal import printable
 
     if fmt == "generic":
         flipped = read_generic(

@@ -2,7 +2,7 @@
 
 Problems go to standard output (so ``servekit validate DIR > problems.txt`` keeps them), the
 one-line summary to standard error, and no control character of the user's text ever reaches
-the terminal raw (:func:`kit.store.validation.printable`).
+the terminal raw (:func:`kit.store.terminal.printable`).
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from __future__ import annotations
 import click
 
 from kit.store.problems import Problem, errors
-from kit.store.validation import printable
+from kit.store.terminal import printable
 
 __all__ = ["print_problems", "problem_line"]
 

@@ -17,11 +17,19 @@ True
 
 from __future__ import annotations
 
-import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 from kit.exercises import data
+from kit.exercises.answers import (
+    answer_id,
+    answer_ids,
+    answer_mapping,
+    answer_number,
+    canon,
+    canons,
+    unknown_names,
+)
 from kit.exercises.core import exercise
 
 __all__ = [
@@ -39,71 +47,6 @@ __all__ = [
     "widest",
 ]
 
-# --------------------------------------------------------------------------- helpers
-
-
-def _ids(value: Any) -> list[str]:
-    """A list of ids from what a participant typed (a list, a set, one string)."""
-    if value is None or value is Ellipsis:
-        return []
-    if isinstance(value, str):
-        value = [value]
-    if not isinstance(value, Iterable):
-        return [str(value)]
-    return [str(v).strip() for v in value if v is not None and str(v).strip()]
-
-
-def _id(value: Any) -> str:
-    return "" if value is None or value is Ellipsis else str(value).strip()
-
-
-def _canon(value: str, known: Iterable[str]) -> str:
-    """``value`` spelled as the known id or name it matches regardless of case, else as typed.
-
-    Ids and quadrant names carry no meaning in their case: ``"d1"`` is ``"D1"``,
-    ``"Concentrate Here"`` is ``"Concentrate here"``.
-
-    Examples
-    --------
-    >>> _canon(" d1 ", ["D1", "D2"]), _canon("x", ["D1"])
-    ('D1', 'x')
-    """
-    text = value.strip()
-    folded = {str(k).casefold(): str(k) for k in known}
-    return folded.get(text.casefold(), text)
-
-
-def _canons(values: Iterable[str], known: Iterable[str]) -> list[str]:
-    known = list(known)
-    return [_canon(v, known) for v in values]
-
-
-def _mapping(answer: Any, what: str) -> tuple[Mapping[str, Any] | None, list[str]]:
-    if isinstance(answer, Mapping):
-        return answer, []
-    return None, [
-        f"The answer should be a dictionary ({what}), like the template in the answer "
-        f"cell; got {type(answer).__name__}."
-    ]
-
-
-def _unknown(values: Iterable[str], known: Iterable[str], what: str) -> list[str]:
-    known = list(known)
-    return [
-        f"{v!r} is not {what} in this exercise; choose from: {', '.join(known)}."
-        for v in values
-        if v not in known
-    ]
-
-
-def _number(value: Any) -> float | None:
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        return None
-    return None if math.isnan(number) else number
-
-
 # --------------------------------------------------------------------------- 01 day in the life
 
 
@@ -115,12 +58,12 @@ def _number(value: Any) -> float | None:
 )
 def check_day(answer: Any) -> list[str]:
     """``{"indirect": [ids], "behind": {id: role_id}}``."""
-    answer, hints = _mapping(answer, '"indirect" and "behind"')
+    answer, hints = answer_mapping(answer, '"indirect" and "behind"')
     if answer is None:
         return hints
     day = data.day_in_the_life()
-    chosen = _canons(_ids(answer.get("indirect")), day["id"])
-    hints += _unknown(chosen, day["id"], "a moment of the day")
+    chosen = canons(answer_ids(answer.get("indirect")), day["id"])
+    hints += unknown_names(chosen, day["id"], "a moment of the day")
     truth = set(data.DAY_INDIRECT)
     for moment in day.itertuples():
         if moment.id in truth and moment.id not in chosen:
@@ -136,8 +79,10 @@ def check_day(answer: Any) -> list[str]:
     behind = answer.get("behind") or {}
     if not isinstance(behind, Mapping):
         return hints + ['"behind" should be a dictionary such as {"D1": "cook"}.']
-    roles = {_canon(str(k), day["id"]): _canon(_id(v), data.ROLES_HOTEL) for k, v in behind.items()}
-    hints += _unknown([r for r in roles.values() if r], data.ROLES_HOTEL, "a role")
+    roles = {
+        canon(str(k), day["id"]): canon(answer_id(v), data.ROLES_HOTEL) for k, v in behind.items()
+    }
+    hints += unknown_names([r for r in roles.values() if r], data.ROLES_HOTEL, "a role")
     for tp, accepted in data.DAY_INDIRECT.items():
         if tp not in chosen:
             continue
@@ -174,16 +119,16 @@ def check_flip(answer: Any) -> list[str]:
     """``{"frontline": [ids], "cut_off": [ids]}``."""
     from kit.analyses.pyramid import build_graph, chain_check
 
-    answer, hints = _mapping(answer, '"frontline" and "cut_off"')
+    answer, hints = answer_mapping(answer, '"frontline" and "cut_off"')
     if answer is None:
         return hints
     flipped = _flipped()
     posts = [r for r in flipped.roles["role_id"] if r != "customer"]
     levels = dict(zip(flipped.roles["role_id"], flipped.roles["level"], strict=True))
     units = dict(zip(data.shop_org_chart()["id"], data.shop_org_chart()["unit"], strict=True))
-    frontline = _canons(_ids(answer.get("frontline")), posts)
-    cut_off = _canons(_ids(answer.get("cut_off")), posts)
-    hints += _unknown(frontline + cut_off, posts, "a post of Pedal & Spoke")
+    frontline = canons(answer_ids(answer.get("frontline")), posts)
+    cut_off = canons(answer_ids(answer.get("cut_off")), posts)
+    hints += unknown_names(frontline + cut_off, posts, "a post of Pedal & Spoke")
     for post in posts:
         facing = levels[post] == "frontline"
         if facing and post not in frontline:
@@ -218,7 +163,7 @@ def _pairs_of(value: Any, key: str) -> tuple[list[tuple[str, str]], list[str]]:
     pairs, hints = [], []
     for item in value or []:
         if isinstance(item, list | tuple) and len(item) == 2:
-            pairs.append((_id(item[0]), _id(item[1])))
+            pairs.append((answer_id(item[0]), answer_id(item[1])))
         else:
             hints.append(
                 f"Each entry of {key!r} should be a pair (from_role, to_role), like "
@@ -239,7 +184,7 @@ def check_chain(answer: Any) -> list[str]:
 
     from kit.analyses.pyramid import build_graph, chain_check
 
-    answer, hints = _mapping(answer, '"add" and "remove"')
+    answer, hints = answer_mapping(answer, '"add" and "remove"')
     if answer is None:
         return hints
     roles, serves = data.shop_pyramid()
@@ -247,10 +192,10 @@ def check_chain(answer: Any) -> list[str]:
     levels = dict(zip(roles["role_id"], roles["level"], strict=True))
     add, bad_add = _pairs_of(answer.get("add"), "add")
     remove, bad_remove = _pairs_of(answer.get("remove"), "remove")
-    add = [(_canon(a, ids), _canon(b, ids)) for a, b in add]
-    remove = [(_canon(a, ids), _canon(b, ids)) for a, b in remove]
+    add = [(canon(a, ids), canon(b, ids)) for a, b in add]
+    remove = [(canon(a, ids), canon(b, ids)) for a, b in remove]
     hints += bad_add + bad_remove
-    hints += _unknown(sorted({r for pair in add + remove for r in pair}), ids, "a role")
+    hints += unknown_names(sorted({r for pair in add + remove for r in pair}), ids, "a role")
     if hints:
         return hints
     edges = [tuple(e) for e in serves.values.tolist()]
@@ -306,17 +251,17 @@ def check_gaps(answer: Any) -> list[str]:
     """``{touchpoint_id: quadrant}`` for the three highest priorities."""
     from kit.analyses import scoring
 
-    answer, hints = _mapping(answer, "touchpoint id -> quadrant")
+    answer, hints = answer_mapping(answer, "touchpoint id -> quadrant")
     if answer is None:
         return hints
     scores, journey = data.shop_scores(), data.shop_journey()
     top = scoring.top_priorities(scores, journey, k=3)["touchpoint_id"].tolist()
     quadrant = dict(scoring.ipa(scores, journey)[["touchpoint_id", "quadrant"]].values.tolist())
     given = {
-        _canon(str(k), journey["touchpoint_id"]): _canon(_id(v), scoring.CATEGORIES)
+        canon(str(k), journey["touchpoint_id"]): canon(answer_id(v), scoring.CATEGORIES)
         for k, v in answer.items()
     }
-    hints += _unknown(given, journey["touchpoint_id"], "a touchpoint")
+    hints += unknown_names(given, journey["touchpoint_id"], "a touchpoint")
     if len(given) != 3:
         hints.append(f"Name exactly three touchpoints (you named {len(given)}).")
     for tp in given:
@@ -360,12 +305,12 @@ _KIND_HINT = {
 )
 def check_needs(answer: Any) -> list[str]:
     """``{need_id: (kind, provider_role)}``."""
-    answer, hints = _mapping(answer, "need id -> (kind, provider)")
+    answer, hints = answer_mapping(answer, "need id -> (kind, provider)")
     if answer is None:
         return hints
     needs = data.checkin_needs().set_index("need_id")["need"]
-    answer = {_canon(str(k), needs.index): v for k, v in answer.items()}
-    hints += _unknown(list(answer), needs.index, "a need")
+    answer = {canon(str(k), needs.index): v for k, v in answer.items()}
+    hints += unknown_names(list(answer), needs.index, "a need")
     for need_id, (kind, accepted) in data.NEEDS_KEY.items():
         value = answer.get(need_id)
         if not isinstance(value, list | tuple) or len(value) != 2:
@@ -373,7 +318,10 @@ def check_needs(answer: Any) -> list[str]:
                 f'{need_id}: give a pair (kind, provider), e.g. ("do", "front_office_manager").'
             )
             continue
-        given_kind, provider = _id(value[0]).lower(), _canon(_id(value[1]), data.PROVIDERS)
+        given_kind, provider = (
+            answer_id(value[0]).lower(),
+            canon(answer_id(value[1]), data.PROVIDERS),
+        )
         if given_kind != kind:
             hints.append(
                 f"{need_id} ({needs[need_id]!r}) reads like {_KIND_HINT[kind]}; which "
@@ -434,14 +382,14 @@ def widest(ratings: Mapping[str, int]) -> list[str]:
 )
 def check_credibility(answer: Any) -> list[str]:
     """``{"ratings": {habit: 1..5}, "widest": habit, "reflection": text}``."""
-    answer, hints = _mapping(answer, '"ratings", "widest" and "reflection"')
+    answer, hints = answer_mapping(answer, '"ratings", "widest" and "reflection"')
     if answer is None:
         return hints
     items = {**data.WIDENING, **data.BRIDGING}
     ratings = answer.get("ratings") or {}
     if not isinstance(ratings, Mapping):
         return hints + ['"ratings" should be a dictionary such as {"blame": 2, ...}.']
-    hints += _unknown([str(k) for k in ratings], items, "a habit")
+    hints += unknown_names([str(k) for k in ratings], items, "a habit")
     clean = {}
     for key, text in items.items():
         value = ratings.get(key)
@@ -452,7 +400,7 @@ def check_credibility(answer: Any) -> list[str]:
     if len(clean) == len(items):
         score = credibility_score(clean)
         print(f"Your credibility-gap score: {score:g} of 100 (0 = no gap).")
-        chosen = _canon(_id(answer.get("widest")), items)
+        chosen = canon(answer_id(answer.get("widest")), items)
         top = widest(clean)
         if chosen not in top:
             named = repr(top[0]) if len(top) == 1 else "one of " + ", ".join(map(repr, top))
@@ -489,16 +437,18 @@ def check_shifts(answer: Any) -> list[str]:
     """``{"recurring": [issues], "not_equipped": [...], "not_empowered": [...]}``."""
     from kit.exercises.stats import vital_few
 
-    answer, hints = _mapping(answer, '"recurring", "not_equipped" and "not_empowered"')
+    answer, hints = answer_mapping(answer, '"recurring", "not_equipped" and "not_empowered"')
     if answer is None:
         return hints
     table = shift_pareto()
     few = vital_few(table, 0.8)
     issues = list(table["issue"])
-    recurring = _canons(_ids(answer.get("recurring")), issues)
-    equipped = _canons(_ids(answer.get("not_equipped")), issues)
-    empowered = _canons(_ids(answer.get("not_empowered")), issues)
-    hints += _unknown(sorted(set(recurring + equipped + empowered)), table["issue"], "an issue")
+    recurring = canons(answer_ids(answer.get("recurring")), issues)
+    equipped = canons(answer_ids(answer.get("not_equipped")), issues)
+    empowered = canons(answer_ids(answer.get("not_empowered")), issues)
+    hints += unknown_names(
+        sorted(set(recurring + equipped + empowered)), table["issue"], "an issue"
+    )
     if set(recurring) != set(few):
         hints.append(
             '"recurring" should hold the fewest issues from the top of the Pareto '
@@ -536,17 +486,17 @@ def check_hired(answer: Any) -> list[str]:
     """``{cause_id: role_id}``: the role that owns each cause of the complaint."""
     from kit.analyses.pyramid import build_graph, support_paths
 
-    answer, hints = _mapping(answer, "cause id -> role id")
+    answer, hints = answer_mapping(answer, "cause id -> role id")
     if answer is None:
         return hints
     roles, serves = data.desk_pyramid()
     graph = build_graph(roles, serves)
     below = {r for path in support_paths(graph, "front_desk_agent") for r in path[1:]}
     names = dict(zip(roles["role_id"], roles["name"], strict=True))
-    answer = {_canon(str(k), data.CAUSES): v for k, v in answer.items()}
-    hints += _unknown(list(answer), data.CAUSES, "a cause")
+    answer = {canon(str(k), data.CAUSES): v for k, v in answer.items()}
+    hints += unknown_names(list(answer), data.CAUSES, "a cause")
     for cause, (text, accepted) in data.CAUSES.items():
-        role = _canon(_id(answer.get(cause)), names)
+        role = canon(answer_id(answer.get(cause)), names)
         if not role:
             hints.append(f"{cause} ({text!r}): name the role that owns this cause.")
         elif role not in names:
@@ -584,13 +534,13 @@ def check_leaders360(answer: Any) -> list[str]:
     """``{"r", "low", "high": numbers, "zero_inside": bool, "proves_cause": bool}``."""
     from kit.exercises.stats import correlation_ci
 
-    answer, hints = _mapping(answer, '"r", "low", "high", "zero_inside", "proves_cause"')
+    answer, hints = answer_mapping(answer, '"r", "low", "high", "zero_inside", "proves_cause"')
     if answer is None:
         return hints
     units = data.units_360()
     ci = correlation_ci(units["leader_360"], units["satisfaction"])
     for key, value in (("r", ci.r), ("low", ci.low), ("high", ci.high)):
-        given = _number(answer.get(key))
+        given = answer_number(answer.get(key))
         if given is None:
             hints.append(
                 f"{key!r} should be a number with two decimals, read from the output above."

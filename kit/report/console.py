@@ -37,7 +37,7 @@ def _shown_text(text: object) -> str:
     """User text for the terminal: control characters escaped, then rich markup escaped."""
     from rich.markup import escape
 
-    from kit.store.validation import printable
+    from kit.store.terminal import printable
 
     return escape(printable(str(text)))
 

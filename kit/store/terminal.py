@@ -13,9 +13,18 @@ Night\\u202etfihs
 
 from __future__ import annotations
 
+import dataclasses
+import re
 import unicodedata
 
-__all__ = ["safe_text"]
+from kit.store.problems import Problem
+
+__all__ = [
+    "CONTROL",
+    "clean",
+    "printable",
+    "safe_text",
+]
 
 _LONG = 120
 
@@ -46,3 +55,35 @@ def safe_text(text: str, limit: int | None = _LONG) -> str:
     if limit is not None and len(text) > limit:
         shown = shown[:limit] + f"… ({len(text)} characters in all)"
     return shown
+
+
+CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+"""Control characters: never printed raw (a team's text could hold terminal escapes)."""
+
+
+def printable(text: str) -> str:
+    """Text safe to print on a terminal: control characters shown as ``\\xNN`` escapes, and
+    format characters (the bidi controls that reverse what follows) as ``\\uNNNN``.
+
+    Examples
+    --------
+    >>> print(printable("Night" + chr(27) + "[31m shift"))
+    Night\\x1b[31m shift
+    """
+    return safe_text(text, limit=None)
+
+
+def clean(problem: Problem) -> Problem:
+    """The problem with every control character in its path, column and message escaped.
+
+    Examples
+    --------
+    >>> print(clean(Problem("f.csv", 1, "n" + chr(7), "unknown column")))
+    f.csv:1:n\\x07: unknown column
+    """
+    return dataclasses.replace(
+        problem,
+        path=printable(problem.path),
+        column=None if problem.column is None else printable(problem.column),
+        message=printable(problem.message),
+    )

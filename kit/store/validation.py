@@ -15,7 +15,6 @@ Examples
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import math
 import re
@@ -33,10 +32,9 @@ from kit.store.csvio import CsvTable, csv_text, parse_csv
 from kit.store.problems import Problem
 from kit.store.safeyaml import parse_yaml
 from kit.store.schema import REFLECTION_QUESTIONS, TABLES, ReflectionsFile, TableSpec, TeamFile
-from kit.store.terminal import safe_text
+from kit.store.terminal import clean
 
 __all__ = [
-    "CONTROL",
     "FILES",
     "REFLECTIONS_FILE",
     "TEAM_FILE",
@@ -44,14 +42,12 @@ __all__ = [
     "cell_text",
     "check_reflections",
     "check_team",
-    "clean",
     "column_dtype",
     "cross_checks",
     "dangling",
     "empty_frame",
     "empty_of",
     "expected",
-    "printable",
     "parse_team",
     "table_text",
     "unwrap_optional",
@@ -63,36 +59,6 @@ REFLECTIONS_FILE = "reflections.yaml"
 FILES = (TEAM_FILE, REFLECTIONS_FILE, *(spec.filename for spec in TABLES.values()))
 """Every file of a team folder the kit reads and writes."""
 _LIST_LIMIT = 8
-CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
-"""Control characters: never printed raw (a team's text could hold terminal escapes)."""
-
-
-def printable(text: str) -> str:
-    """Text safe to print on a terminal: control characters shown as ``\\xNN`` escapes, and
-    format characters (the bidi controls that reverse what follows) as ``\\uNNNN``.
-
-    Examples
-    --------
-    >>> print(printable("Night" + chr(27) + "[31m shift"))
-    Night\\x1b[31m shift
-    """
-    return safe_text(text, limit=None)
-
-
-def clean(problem: Problem) -> Problem:
-    """The problem with every control character in its path, column and message escaped.
-
-    Examples
-    --------
-    >>> print(clean(Problem("f.csv", 1, "n" + chr(7), "unknown column")))
-    f.csv:1:n\\x07: unknown column
-    """
-    return dataclasses.replace(
-        problem,
-        path=printable(problem.path),
-        column=None if problem.column is None else printable(problem.column),
-        message=printable(problem.message),
-    )
 
 
 # --------------------------------------------------------------------------- field descriptions

@@ -35,8 +35,8 @@ from kit.store.problems import Problem, display_path
 from kit.store.safeyaml import load_yaml, parse_yaml
 from kit.store.schema import WorkshopFile, name_problem
 from kit.store.storage import read_bytes
-from kit.store.validation import CONTROL as _CONTROL
-from kit.store.validation import printable
+from kit.store.terminal import CONTROL as _CONTROL
+from kit.store.terminal import printable
 from kit.store.workbook import TEAM_FILE, Workbook, validate_team
 
 __all__ = [

@@ -20,7 +20,7 @@ from markupsafe import Markup
 
 from kit.analyses.scoring.scorers import scorer_progress, widest_spreads
 from kit.formatting import shorten
-from kit.store.validation import printable
+from kit.store.terminal import printable
 
 __all__ = ["MAX_NAMES", "scoring_html"]
 
