@@ -38,11 +38,8 @@ Examples
 
 from __future__ import annotations
 
-import contextlib
 import json
-import os
 import stat
-import tempfile
 import unicodedata
 import zipfile
 import zlib
@@ -59,7 +56,8 @@ from kit.room.pack import (
     workshop_id,
     workshop_label,
 )
-from kit.room.teamnotebooks import NOTEBOOKS_DIR
+from kit.room.teamnotebooks import NOTEBOOKS_DIR, team_owner
+from kit.store import safefs
 from kit.store.csvio import atomic_write
 from kit.store.filemerge import Decision, decide_file, history_name
 from kit.store.oserrors import naming
@@ -275,6 +273,7 @@ def read_pack(path: Path | str) -> Pack:
 
     Examples
     --------
+    >>> import tempfile
     >>> bad = Path(tempfile.mkdtemp()) / "bad.zip"
     >>> with zipfile.ZipFile(bad, "w") as archive:
     ...     archive.writestr(MANIFEST, '{"format": 2, "team": "blue"}')
@@ -384,23 +383,6 @@ def _real_folder(folder: Path, stop: Path) -> None:
         current = current.parent
 
 
-def _stage(target: Path, data: bytes) -> Path:
-    """Write ``data`` to a temporary file beside ``target`` (flushed); return its path."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    try:
-        os.fchmod(fd, 0o644)
-        with naming(target), os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-        raise
-    return Path(tmp)
-
-
 def _conflict_error(path: Path, root: Path, clashes: list[str]) -> PackError:
     lines = "\n".join(f"  {c}" for c in clashes)
     return _refused(
@@ -484,7 +466,7 @@ def _save(root: Path, path: Path, pack: Pack, prefer: str | None) -> list[Decisi
         for n, d in sorted(pack.files.items())
         if not n.startswith(prefix)
     ]
-    staged: dict[str, Path] = {}
+    staged: dict[str, bytes] = {}
 
     def plan(disk: dict[str, bytes | None]) -> dict[str, bytes]:
         found = [
@@ -495,28 +477,32 @@ def _save(root: Path, path: Path, pack: Pack, prefer: str | None) -> list[Decisi
         clashes = [c for d in decided + found for c in d.clashes]
         if clashes and prefer is None:
             raise _conflict_error(path, root, clashes)
-        for d in decided:  # staged under the lock, renamed once the team is saved
+        for d in decided:  # checked under the lock, written once the team is saved
             if d.write is not None:
                 _real_folder((root / d.name).parent, root)
-                staged[d.name] = _stage(root / d.name, d.write)
+                staged[d.name] = d.write
         decided.extend(found)
         return {d.name[len(prefix) :]: d.write for d in found if d.write is not None}
 
     try:
+        save_team_files(root / TEAMS_DIR / slug, plan, root=root)
+    except InvalidData as exc:
+        lines = "\n".join(f"  {p}" for p in exc.errors)
+        raise _refused(
+            path,
+            "with the workshop's changes since the pack, the team would have errors "
+            f"(fix them in the workshop or on the laptop, then collect again):\n{lines}",
+        ) from None
+    owner, mode = team_owner(root, slug) or (None, None)
+    refused = []
+    for name, data in staged.items():  # never through a link the team made (root runs this)
         try:
-            save_team_files(root / TEAMS_DIR / slug, plan, root=root)
-        except InvalidData as exc:
-            lines = "\n".join(f"  {p}" for p in exc.errors)
-            raise _refused(
-                path,
-                "with the workshop's changes since the pack, the team would have errors "
-                f"(fix them in the workshop or on the laptop, then collect again):\n{lines}",
-            ) from None
-        for name, tmp in list(staged.items()):
-            os.replace(tmp, root / name)
-            del staged[name]
-    finally:
-        for tmp in staged.values():
-            with contextlib.suppress(FileNotFoundError):
-                tmp.unlink()
+            safefs.write_bytes(root, name, data, owner=owner, dir_mode=mode)
+        except safefs.UnsafePath as exc:
+            refused.append(str(exc))
+    if refused:
+        raise PackError(
+            f"{path}: the team's tables were collected, but not these notebooks:\n"
+            + "\n".join(f"  {line}" for line in refused)
+        )
     return decided

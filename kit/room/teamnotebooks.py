@@ -56,21 +56,6 @@ from kit.store.workshop import Workshop, is_workshop
 __all__ = [
     "HISTORY_DIR",
     "INJECTED_ID",
-    "NOTEBOOKS_DIR",
-    "PARTICIPANT_PATTERN",
-    "RELATIVE_WORKSHOP",
-    "Written",
-    "inject",
-    "participant_notebooks",
-    "sync_team_notebooks",
-    "team_owner",
-    "team_notebook_dir",
-    "write_team_notebooks",
-]
-
-__all__ = [
-    "HISTORY_DIR",
-    "INJECTED_ID",
     "MAX_NOTEBOOK_BYTES",
     "NOTEBOOKS_DIR",
     "PARTICIPANT_PATTERN",
