@@ -269,7 +269,7 @@ def test_a_phone_signs_in_as_the_team_and_scores_as_the_teams_user(hub):
     other = requests.get(f"{own}/api/hub-bravo", headers=headers, timeout=60)
     assert other.status_code == 404  # the team's server serves its own team alone
     scores = hub.workshop / "teams" / "hub-alpha" / "scores.csv"
-    tap = {"touchpoint_id": "T1", "scorer": "Phone Alpha", "importance": 5, "performance": 2}
+    tap = {"touchpoint_id": "T01", "scorer": "Phone Alpha", "importance": 5, "performance": 2}
     saved = requests.post(f"{own}/api/hub-alpha", json=tap, headers=headers, timeout=60)
     assert saved.status_code == 200, saved.text
     assert saved.json()["message"] == "saved"
