@@ -115,20 +115,26 @@ def test_landing_page_per_user(tmp_path):
         def __init__(self, name):
             self.name = name
 
+    shared = {"SERVEKIT_HUB": "1"}  # the class-wide environment (c.Spawner.environment)
+
     class Spawner:
         def __init__(self, name):
-            self.user, self.default_url = User(name), ""
+            self.user, self.default_url, self.environment = User(name), "", shared
 
-    landed = {}
+    landed, teams = {}, {}
     for name in ("sk-a", "sk-b", "sk-boss"):
         spawner = Spawner(name)
         hook(spawner)
         landed[name] = spawner.default_url
+        teams[name] = spawner.environment.get("SERVEKIT_TEAM")
     assert landed == {
         "sk-a": "/lab/tree/notebooks/a/01_journey.ipynb",
         "sk-b": "/lab/tree/notebooks/b",
         "sk-boss": "/lab/tree",
     }
+    # the phone page of each team's server serves that team alone; the facilitator's none
+    assert teams == {"sk-a": "a", "sk-b": "b", "sk-boss": None}
+    assert shared == {"SERVEKIT_HUB": "1"}  # one spawner's team never leaks into another's
 
 
 def test_links_page_escapes_and_shows_each_login():

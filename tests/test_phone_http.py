@@ -242,7 +242,9 @@ def test_links_json_has_one_object_per_team_with_both_links_and_is_private(tmp_p
 
 
 def test_links_page_shows_both_codes_per_team_and_escapes_the_names():
-    link = TeamLink("a", XSS_NAME, "http://h:1/lab?token=t", phone_url("http://h:1", "a", "t"))
+    link = TeamLink(
+        "a", XSS_NAME, "http://h:1/lab?token=t", phone=phone_url("http://h:1", "a", "t")
+    )
     page = links_page("W", [link])
     assert page.count("<svg") == 2
     assert "Open your notebooks" in page and "Score on your phone" in page
@@ -267,8 +269,7 @@ def test_the_projector_shows_a_phones_tap_at_the_next_refresh(lab):
 
 
 def test_the_hub_links_page_adds_each_teams_phone_code(tmp_path):
-    from kit.hub.links import links_page as hub_links_page
-    from kit.hub.links import phone_links
+    from kit.hub.links import hub_links_page, phone_links
     from kit.store.workshop import create_workshop
 
     ws = create_workshop(tmp_path / "w", teams=["Alpha", "Beta"])

@@ -30,10 +30,11 @@ def _read_until(fd: int, done, ceiling: float = 60.0) -> bytes:
         if ready:
             try:
                 chunk = os.read(fd, 65536)
-            except OSError:  # the other end closed
-                break
+            except OSError:  # no writer on the other end (yet, or any more): poll again
+                chunk = b""
             if not chunk:
-                break
+                time.sleep(0.1)
+                continue
             seen += chunk
     assert done(seen), f"last saw: {seen[-400:]!r}"
     return seen
