@@ -208,6 +208,36 @@ def test_admin_reaches_every_team_and_the_links_page(hub):
         assert not any(name in refused.text for name in TEAMS.values())
 
 
+def test_a_phone_signs_in_as_the_team_and_scores_as_the_teams_user(hub):
+    """Issue 22 on a hub: the phone link is the hub's login, then the team's own server serves
+    the page of that team alone, and a tap is saved by the team's system user."""
+    from urllib.parse import urlsplit
+
+    from kit.room.phone import hub_phone_url
+
+    user, password = hub.login_of("hub-alpha")
+    link = urlsplit(hub_phone_url(hub.base + "/", "hub-alpha"))
+    assert link.path == "/hub/login"
+    session, response = login(hub.base, user, password)
+    assert response.ok, response.text[:300]
+    wait_for_server(session, hub.base, user)
+    page = session.get(f"{hub.base}/hub/user-redirect/servekit/phone/hub-alpha", timeout=60)
+    assert page.status_code == 200, page.text[:300]
+    assert page.url == f"{hub.base}/user/{user}/servekit/phone/hub-alpha"
+    assert "jp-" not in page.text
+    own = f"{hub.base}/user/{user}/servekit/phone"
+    headers = {"Authorization": f"token {api_token(session, hub.base, user)}"}
+    other = requests.get(f"{own}/api/hub-bravo", headers=headers, timeout=60)
+    assert other.status_code == 404  # the team's server serves its own team alone
+    scores = hub.workshop / "teams" / "hub-alpha" / "scores.csv"
+    tap = {"touchpoint_id": "T01", "scorer": "Phone Alpha", "importance": 5, "performance": 2}
+    saved = requests.post(f"{own}/api/hub-alpha", json=tap, headers=headers, timeout=60)
+    assert saved.status_code == 200, saved.text
+    assert saved.json()["message"] == "saved"
+    assert "Phone Alpha" in _read_as_root(scores)
+    assert pwd.getpwuid(scores.stat().st_uid).pw_name == user
+
+
 def test_stop_leaves_no_process_and_a_second_start_reuses_the_users(hub):
     users = [row["login"] for row in hub.logins.values()]
     assert processes_of(users)  # the servers started by the tests above
@@ -245,33 +275,3 @@ def test_remove_gives_files_back_and_deletes_users(hub):
 
 def _read_as_root(path: Path) -> str:
     return path.read_text(encoding="utf-8")
-
-
-def test_a_phone_signs_in_as_the_team_and_scores_as_the_teams_user(hub):
-    """Issue 22 on a hub: the phone link is the hub's login, then the team's own server serves
-    the page of that team alone, and a tap is saved by the team's system user."""
-    from urllib.parse import urlsplit
-
-    from kit.room.phone import hub_phone_url
-
-    user, password = hub.login_of("hub-alpha")
-    link = urlsplit(hub_phone_url(hub.base + "/", "hub-alpha"))
-    assert link.path == "/hub/login"
-    session, response = login(hub.base, user, password)
-    assert response.ok, response.text[:300]
-    wait_for_server(session, hub.base, user)
-    page = session.get(f"{hub.base}/hub/user-redirect/servekit/phone/hub-alpha", timeout=60)
-    assert page.status_code == 200, page.text[:300]
-    assert page.url == f"{hub.base}/user/{user}/servekit/phone/hub-alpha"
-    assert "jp-" not in page.text
-    own = f"{hub.base}/user/{user}/servekit/phone"
-    headers = {"Authorization": f"token {api_token(session, hub.base, user)}"}
-    other = requests.get(f"{own}/api/hub-bravo", headers=headers, timeout=60)
-    assert other.status_code == 404  # the team's server serves its own team alone
-    scores = hub.workshop / "teams" / "hub-alpha" / "scores.csv"
-    tap = {"touchpoint_id": "T01", "scorer": "Phone Alpha", "importance": 5, "performance": 2}
-    saved = requests.post(f"{own}/api/hub-alpha", json=tap, headers=headers, timeout=60)
-    assert saved.status_code == 200, saved.text
-    assert saved.json()["message"] == "saved"
-    assert "Phone Alpha" in _read_as_root(scores)
-    assert pwd.getpwuid(scores.stat().st_uid).pw_name == user
