@@ -132,3 +132,17 @@ def test_status_escapes_markup_and_control_characters_in_names(tmp_path):
     )
     result = runner.invoke(main, ["status", str(target)], catch_exceptions=False)
     assert "[red]Loud[reset] team" in result.output
+
+
+def test_status_shows_a_bidi_control_in_a_team_name_escaped(tmp_path):
+    """Issue 27: U+202E in a name would reverse the rest of the terminal line; status shows it
+    as an escape and the name stays readable."""
+    target = tmp_path / "w"
+    runner = CliRunner()
+    made = runner.invoke(
+        main, ["new", str(target), "--team", "Evil\u202eName"], catch_exceptions=False
+    )
+    assert made.exit_code == 0
+    result = runner.invoke(main, ["status", str(target)], catch_exceptions=False)
+    assert "\u202e" not in result.output
+    assert "Evil\\u202eName" in result.output

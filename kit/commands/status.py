@@ -58,6 +58,7 @@ def progress_table(directory: Path, width: int = 80) -> Any:
     from rich.text import Text  # team names are data: Text() never reads them as markup
 
     from kit.analyses.progress import STEPS, load_all, team_progress
+    from kit.store.terminal import printable
     from kit.store.workshop import Workshop
 
     frame = team_progress(load_all(Workshop(directory).teams()))
@@ -86,7 +87,7 @@ def progress_table(directory: Path, width: int = 80) -> Any:
             cells.append(Text(f"{mark} {row[COUNTS[step]]}", style=style))
         errors = row["errors"]
         cells.append(Text(str(errors), style="red" if errors else ""))
-        view.add_row(Text(row["name"]), *cells)
+        view.add_row(Text(printable(row["name"])), *cells)  # no bidi or control reaches the screen
     return view
 
 
