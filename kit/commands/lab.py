@@ -66,6 +66,7 @@ def lab(
     from kit.room.links import write_links as write_page
     from kit.room.phone import write_links_json
     from kit.room.teamnotebooks import sync_team_notebooks, team_notebook_dir
+    from kit.store.terminal import printable
     from kit.store.workshop import Workshop
 
     server = LabServer(
@@ -107,11 +108,14 @@ def lab(
     try:
         server.wait_ready(process)
         title = str(workshop.info.get("title") or server.workshop_dir.name)
-        click.echo(f"\nJupyterLab for {title!r} is running: {server.base}/lab?token={server.token}")
+        click.echo(
+            f"\nJupyterLab for {printable(title)!r} is running: {server.base}/lab?token={server.token}"
+        )
         click.echo("Team links (open, then Run ▸ Run All Cells):")
-        width = max(len(link.name) for link in links)
-        for link in links:
-            click.echo(f"  {link.name:<{width}}  {link.url}")
+        names = [printable(link.name) for link in links]  # no control or bidi on the screen
+        width = max(len(name) for name in names)
+        for name, link in zip(names, links, strict=True):
+            click.echo(f"  {name:<{width}}  {link.url}")
         if write_links:
             page = write_page(server.workshop_dir, title, links, note=f"Server: {server.base}")
             click.echo(f"Links page with QR codes: {page}")
