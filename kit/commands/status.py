@@ -8,6 +8,7 @@ so it can be logged).
 
 from __future__ import annotations
 
+import signal
 import time
 from pathlib import Path
 from typing import Any
@@ -116,19 +117,39 @@ def status(directory: Path, watch: bool, interval: float) -> None:
     if not watch:
         console.print(progress_table(directory, console.width))
         return
+    stopping: list[int] = []
+
+    def _term(signum: int, frame: object) -> None:  # a flag, never an exception mid-redraw
+        stopping.append(signum)
+
+    def _wait() -> bool:
+        """Sleep ``interval`` in short steps; ``True`` once SIGTERM asked to stop."""
+        end = time.monotonic() + interval
+        while not stopping and time.monotonic() < end:
+            time.sleep(min(0.05, max(end - time.monotonic(), 0)))
+        return bool(stopping)
+
+    # SIGTERM raised as an exception could land inside rich's redraw and leave the cursor
+    # hidden (its output buffered for ever): the loop ends at the next step instead, and the
+    # screen is put back by Live's own exit.
+    previous = signal.signal(signal.SIGTERM, _term)
     try:
         if console.is_terminal:
             from rich.live import Live
 
             table = progress_table(directory, console.width)
             with Live(table, console=console, auto_refresh=False) as live:
-                while True:
-                    time.sleep(interval)
+                while not _wait():
                     live.update(progress_table(directory, console.width), refresh=True)
         else:
             while True:
                 console.print(progress_table(directory, console.width))
                 console.file.flush()
-                time.sleep(interval)
+                if _wait():
+                    break
     except KeyboardInterrupt:
         console.print("stopped watching")
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+    if stopping:
+        raise SystemExit(128 + stopping[0])
