@@ -14,6 +14,7 @@ that module's ``__all__``; :func:`main` registers them all, so adding a command 
 from __future__ import annotations
 
 import importlib
+import os
 import pkgutil
 import signal
 import threading
@@ -56,14 +57,22 @@ INTERRUPTED = (
 
 
 def _stop(signum: int, frame: object) -> None:
+    if os.getpid() != _MAIN_PID:  # a forked worker before its own handler: end quietly
+        os._exit(128 + signum)
     raise SystemExit(128 + signum)
+
+
+_MAIN_PID = os.getpid()
+"""The process that installed :func:`_stop` (set again by :func:`_terminate_as_exit`)."""
 
 
 def _terminate_as_exit():
     """Make SIGTERM unwind like an exception, so every ``with`` block cleans up: the terminal
     cursor comes back, temporary and connection files are removed. Returns the old handler."""
+    global _MAIN_PID
     if threading.current_thread() is not threading.main_thread():
         return None
+    _MAIN_PID = os.getpid()
     try:
         return signal.signal(signal.SIGTERM, _stop)
     except ValueError:  # pragma: no cover - not the main interpreter

@@ -16,6 +16,8 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from kit.store.workshop import create_workshop
 
 SERVEKIT = Path(sys.executable).parent / "servekit"
@@ -100,3 +102,76 @@ def test_ctrl_c_says_what_was_and_was_not_done(tmp_path):
         "(saves are atomic: the old version or the new, never a mix); what it had not reached "
         "is unchanged. Run it again to finish.\n"
     )
+
+
+def _kernel_files(tmp: Path) -> list[str]:
+    """What the report's kernels left in the temp folder (socket folders, connection files),
+    and kernels still running from it. (A killed process may also leave ``tempfile``'s
+    8-character writability probe, which holds nothing.)"""
+    left = sorted(
+        p.relative_to(tmp).as_posix()
+        for p in tmp.rglob("*")
+        if p.name.startswith("sk-kernel-") or p.suffix == ".json"
+    )
+    for proc in Path("/proc").iterdir():
+        if proc.name.isdigit():
+            try:
+                command = (proc / "cmdline").read_bytes()
+            except OSError:  # gone meanwhile
+                continue
+            if b"ipykernel" in command and str(tmp).encode() in command:
+                left.append(f"kernel process {proc.name}")
+    return left
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT])
+def test_a_stopped_report_leaves_no_kernel_and_no_connection_file(tmp_path, signum):
+    """The batch is stopped while its kernels run: the command exits at once (it does not
+    finish the batch first), every kernel is gone, and the temp folder holds none of their
+    sockets or connection files (each holds the kernel's key)."""
+    ws = create_workshop(tmp_path / "ws", teams=["Blue", "Red", "Green"]).path
+    tmp, runtime = tmp_path / "tmp", tmp_path / "runtime"
+    tmp.mkdir()
+    main, child = pty.openpty()
+    process = subprocess.Popen(
+        [str(SERVEKIT), "report", str(ws), "--jobs", "2"],
+        stdin=child,
+        stdout=child,
+        stderr=child,
+        env={
+            **os.environ,
+            "TERM": "xterm",
+            "COLUMNS": "100",
+            "TMPDIR": str(tmp),
+            "JUPYTER_RUNTIME_DIR": str(runtime),
+        },
+        close_fds=True,
+    )
+    os.close(child)
+    try:
+        deadline, seen = time.monotonic() + 120, []
+        while time.monotonic() < deadline:  # a kernel is up: its connection file is written
+            seen = sorted(p.name for p in tmp.glob("sk-kernel-*/kernel.json"))
+            if seen:
+                break
+            time.sleep(0.1)
+        assert seen, f"no kernel started; the temp folder held {_kernel_files(tmp)}"
+        output = _read_until(main, lambda s: HIDE in s)
+        process.send_signal(signum)
+        assert process.wait(timeout=180) == (143 if signum == signal.SIGTERM else 130)
+        output += _read_until(main, lambda s: SHOW in s and s.rfind(SHOW) > s.rfind(HIDE))
+        assert b"Traceback" not in output, output.decode(errors="replace")
+        deadline, left = time.monotonic() + 60, []
+        while time.monotonic() < deadline:  # the workers end a moment after the command
+            left = _kernel_files(tmp)
+            if not left:
+                break
+            time.sleep(0.2)
+
+        assert left == []
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+        os.close(main)

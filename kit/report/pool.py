@@ -20,18 +20,22 @@ from __future__ import annotations
 import contextlib
 import multiprocessing as mp
 import os
+import time
 from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
 from kit.report.cache import running_marker
+from kit.report.kernels import remove_kernel_files
 from kit.report.models import Job, Status, TeamResult
 from kit.report.worker import finish_team, init_worker, run_job
 
-__all__ = ["WORKER_ATTEMPTS", "default_jobs", "run_pool"]
+__all__ = ["STOP_WAIT", "WORKER_ATTEMPTS", "default_jobs", "run_pool"]
 
 WORKER_ATTEMPTS = 2
+STOP_WAIT = 10.0
+"""Seconds a stopped batch waits for its workers to clean up their kernels."""
 
 
 def default_jobs() -> int:
@@ -106,10 +110,25 @@ class _Runner:
 
 
 def _stop(pool: ProcessPoolExecutor) -> None:
-    """Ctrl-C: stop the workers now (their kernels follow them)."""
-    for process in list(getattr(pool, "_processes", {}).values()):
+    """Ctrl-C or SIGTERM: stop the workers now (each kills its kernel and removes its files).
+
+    The batch waits a moment for them (a worker outliving this process is killed by the
+    system at once, ``PR_SET_PDEATHSIG``), kills one that is stuck, and removes whatever kernel
+    files a worker left (sockets and the connection file, which holds the kernel's key)."""
+    processes = list(getattr(pool, "_processes", {}).values())
+    for process in processes:
         with contextlib.suppress(Exception):
             process.terminate()
+    deadline = time.monotonic() + STOP_WAIT
+    for process in processes:
+        with contextlib.suppress(Exception):
+            process.join(max(0.0, deadline - time.monotonic()))
+        if process.is_alive():  # stuck: killed, and its kernel's files removed here
+            with contextlib.suppress(Exception):
+                process.kill()
+                process.join(5)
+        if process.pid:
+            remove_kernel_files(process.pid)
     pool.shutdown(wait=False, cancel_futures=True)
 
 
@@ -145,20 +164,21 @@ def run_pool(
     while runner.pending or runner.suspects:
         batch, shared = runner.next_batch()
         size = min(workers, len(batch)) if shared else 1
-        with ProcessPoolExecutor(
+        pool = ProcessPoolExecutor(
             max_workers=size,
             mp_context=ctx,
             initializer=init_worker,
             initargs=(lock, timeout, str(cwd), os.getpid()),
-        ) as pool:
+        )
+        try:  # from the first submit (it forks the workers): a stop can come at any point
             futures = {pool.submit(run_job, job): job for job in batch}
             waiting = set(futures)
-            try:
-                while waiting:
-                    done, waiting = wait(waiting, return_when=FIRST_COMPLETED)
-                    for future in done:
-                        runner.collect(futures[future], future)
-            except KeyboardInterrupt:
-                _stop(pool)
-                raise
+            while waiting:
+                done, waiting = wait(waiting, return_when=FIRST_COMPLETED)
+                for future in done:
+                    runner.collect(futures[future], future)
+        except BaseException:  # Ctrl-C, SIGTERM (a SystemExit): stop now, not after the batch
+            _stop(pool)
+            raise
+        pool.shutdown(wait=True)
     return [runner.results[job.slug] for job in jobs if job.slug in runner.results]

@@ -71,7 +71,8 @@ class _Worker:
     def __init__(self, start_lock: Any, timeout: float | None, cwd: str):
         from kit.report.kernels import WARMUP_CODE, WarmKernel
 
-        self.kernel = WarmKernel(
+        global _KERNEL
+        self.kernel = _KERNEL = WarmKernel(
             cwd=cwd, warmup=REPORT_WARMUP + WARMUP_CODE, start_lock=start_lock, timeout=timeout
         )
         self.kernel.launch()  # the kernel boots while this process imports the exporter
@@ -84,6 +85,8 @@ class _Worker:
 
 
 _WORKER: _Worker | None = None
+_KERNEL: Any = None
+"""This process's kernel from the moment it is being started (before ``_WORKER`` is set)."""
 _CWD = "."
 
 
@@ -97,13 +100,46 @@ def _ask_kernel_to_kill_us() -> None:
         libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
 
 
-def _orphaned() -> None:
-    """The parent is gone: kill this worker's kernel, then exit at once."""
-    kernel_pid = _WORKER.kernel.pid if _WORKER is not None else None
-    if kernel_pid:
+def _orphaned(status: int = 1) -> None:
+    """The parent is gone (or asked us to stop): kill this worker's kernel and remove its
+    files (sockets and connection file), then exit at once."""
+    for child in _child_pids():  # a kernel being started has no pid in jupyter_client yet
         with contextlib.suppress(OSError):
-            os.kill(kernel_pid, signal.SIGKILL)
-    os._exit(1)
+            os.killpg(child, signal.SIGKILL)  # a kernel leads its own session
+        with contextlib.suppress(OSError):
+            os.kill(child, signal.SIGKILL)
+    if _KERNEL is not None:
+        _KERNEL.kill_now()
+    os._exit(status)
+
+
+def _child_pids() -> list[int]:
+    """The processes this one started (its kernels), from ``/proc`` (none where there is none).
+
+    Examples
+    --------
+    >>> import subprocess
+    >>> child = subprocess.Popen(["sleep", "30"])
+    >>> child.pid in _child_pids()
+    True
+    >>> child.kill(); child.wait()
+    -9
+    """
+    me, found = os.getpid(), []
+    with contextlib.suppress(OSError):
+        for entry in os.scandir("/proc"):
+            if entry.name.isdigit():
+                with contextlib.suppress(OSError, ValueError, IndexError):
+                    with open(f"/proc/{entry.name}/stat", "rb") as stat:
+                        fields = stat.read().rsplit(b")", 1)[1].split()
+                    if int(fields[1]) == me:
+                        found.append(int(entry.name))
+    return found
+
+
+def _terminated(signum: int, frame: object) -> None:
+    """SIGTERM (the batch stopping its workers on Ctrl-C or its own SIGTERM): no kernel left."""
+    _orphaned(128 + signum)
 
 
 def watch_parent(parent: int, interval: float = 0.5) -> threading.Thread:
@@ -127,13 +163,15 @@ def watch_parent(parent: int, interval: float = 0.5) -> threading.Thread:
 
 
 def init_worker(start_lock: Any, timeout: float | None, cwd: str, parent: int) -> None:
-    """Process-pool initializer: die with ``parent``, ignore Ctrl-C, start the warm kernel."""
+    """Process-pool initializer: die with ``parent``, ignore Ctrl-C (the batch stops its workers
+    with SIGTERM, which kills the kernel and removes its files), start the warm kernel."""
     global _WORKER, _CWD
     _ask_kernel_to_kill_us()
     if os.getppid() != parent:  # the parent died before the line above
         os._exit(1)
     watch_parent(parent)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, _terminated)
     _CWD = cwd
     from multiprocessing import util
 

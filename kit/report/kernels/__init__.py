@@ -69,6 +69,7 @@ from kit.report.kernels.warm import (
     WARMUP_CODE,
     WarmKernel,
     python_kernel_ok,
+    remove_kernel_files,
 )
 
 __all__ = [
@@ -78,6 +79,7 @@ __all__ = [
     "WARMUP_CODE",
     "WarmKernel",
     "python_kernel_ok",
+    "remove_kernel_files",
     "restore",
     "snapshot",
 ]

@@ -13,6 +13,7 @@ import contextlib
 import copy
 import os
 import shutil
+import signal
 import sys
 import tempfile
 import time
@@ -28,6 +29,7 @@ __all__ = [
     "WARMUP_CODE",
     "WarmKernel",
     "python_kernel_ok",
+    "remove_kernel_files",
 ]
 
 KERNEL_NAME = "python3"
@@ -131,15 +133,24 @@ class WarmKernel:
         _remove_stale_socket_dirs()
         self._sockets = tempfile.mkdtemp(prefix=f"{SOCKET_PREFIX}{os.getpid()}-")
         km = AsyncKernelManager(
-            kernel_name=self.kernel_name, transport="ipc", ip=os.path.join(self._sockets, "k")
+            kernel_name=self.kernel_name,
+            transport="ipc",
+            ip=os.path.join(self._sockets, "k"),
+            # the connection file (the kernel's key) beside its sockets, not loose in the temp
+            # folder: one folder to remove, and a killed run's folder is found by its pid
+            connection_file=os.path.join(self._sockets, "kernel.json"),
         )
         lock = self.start_lock if self.start_lock is not None else contextlib.nullcontext()
-        with lock:
-            run_sync(km.start_kernel)(
-                cwd=self.cwd,
-                extra_arguments=["--HistoryManager.hist_file=:memory:"],
-            )
-        self.km = km
+        self.km = km  # from now on, kill_now finds the process as soon as it exists
+        try:
+            with lock:
+                run_sync(km.start_kernel)(
+                    cwd=self.cwd,
+                    extra_arguments=["--HistoryManager.hist_file=:memory:"],
+                )
+        except BaseException:
+            self.shutdown()
+            raise
         self.starts += 1
 
     def start(self) -> None:
@@ -183,6 +194,23 @@ class WarmKernel:
             with contextlib.suppress(Exception):
                 run_sync(self.km.cleanup_resources)()
             self.km = None
+        if self._sockets:
+            shutil.rmtree(self._sockets, ignore_errors=True)
+            self._sockets = None
+
+    def kill_now(self) -> None:
+        """Kill the kernel at once and remove its files, without waiting on anything.
+
+        For a signal handler or a dying process: no event loop, no messages to the kernel;
+        ``SIGKILL`` to the kernel's process group (jupyter_client starts it in its own session),
+        then its socket folder, which holds the connection file.
+        """
+        pid = self.pid
+        if pid:
+            with contextlib.suppress(OSError):
+                os.killpg(pid, signal.SIGKILL)
+            with contextlib.suppress(OSError):
+                os.kill(pid, signal.SIGKILL)
         if self._sockets:
             shutil.rmtree(self._sockets, ignore_errors=True)
             self._sockets = None
@@ -336,6 +364,23 @@ class WarmKernel:
             dirty = "restore failed"
         if dirty:
             self.shutdown()  # a fresh kernel is started on the next run
+
+
+def remove_kernel_files(pid: int) -> None:
+    """Delete the socket folders (and connection files) of the kernels process ``pid`` started.
+
+    For the batch after it stopped its workers: a worker killed before it could clean up
+    leaves its folder behind, which holds the kernel's key.
+
+    Examples
+    --------
+    >>> folder = tempfile.mkdtemp(prefix=f"{SOCKET_PREFIX}999999999-")
+    >>> remove_kernel_files(999999999)
+    >>> os.path.exists(folder)
+    False
+    """
+    for folder in Path(tempfile.gettempdir()).glob(f"{SOCKET_PREFIX}{int(pid)}-*"):
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def _remove_stale_socket_dirs() -> None:
