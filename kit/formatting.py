@@ -16,6 +16,8 @@ wrap a label           :func:`wrap_lines` (at most N lines; :func:`kit.figures.t
 slug                   :func:`kit.store.workshop.slugify` (a team's folder name)
 escape                 :func:`escape` (markupsafe) and :func:`markup` (a template of ours,
                        every argument escaped)
+isolate plain text     :func:`isolate` (a name inside a longer plain-text line, where no
+                       ``<bdi>`` can go: a page title, a printed header)
 be/do/have labels      :data:`kit.store.schema.KIND_LABELS`
 =====================  =====================================================================
 
@@ -47,6 +49,7 @@ __all__ = [
     "cell_text",
     "escape",
     "is_missing",
+    "isolate",
     "join",
     "list_words",
     "markup",
@@ -189,3 +192,18 @@ def wrap_lines(value: Any, width: int = 14, lines: int = 3) -> list[str]:
         if len(part) > width or (cut and i == len(parts) - 1):
             parts[i] = part[: width - 1].rstrip() + "…"
     return parts
+
+
+def isolate(text: str) -> str:
+    """``text`` between FIRST STRONG ISOLATE and POP DIRECTIONAL ISOLATE (U+2068 … U+2069).
+
+    A right-to-left override in a team's name then reverses only the name, not the rest of the
+    line it is joined into (a page's title, the header printed on every PDF page). HTML keeps
+    using ``<bdi>``; this is for plain text, where there are no elements.
+
+    Examples
+    --------
+    >>> isolate("Night\u202etfihs") + " — Demo"
+    '\u2068Night\u202etfihs\u2069 — Demo'
+    """
+    return f"\u2068{text}\u2069"

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import nbformat
 
+from kit.report.engine import IOPUB_WAIT
 from kit.report.export import CHROMIUM_QUIET
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -117,6 +118,16 @@ def write_notebook(path: Path, text: str) -> Path:
     nb.cells += [nbformat.v4.new_code_cell(s) for s in sources[1:]]
     nbformat.write(nb, path)
     return path
+
+
+def papermill_run(source, output, **options):
+    """``papermill.execute_notebook`` as the tests use it: no progress bar, and the kit's wait
+    for a cell's last outputs (papermill's own 4 s fails cells that ran, on a loaded machine)."""
+    import papermill
+
+    options.setdefault("iopub_timeout", IOPUB_WAIT)
+    source, output = (str(p) if isinstance(p, Path) else p for p in (source, output))
+    return papermill.execute_notebook(source, output, progress_bar=False, **options)
 
 
 def wait_for(predicate, timeout: float = 120, what: str = "the condition", seen=None) -> None:

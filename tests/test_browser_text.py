@@ -61,3 +61,83 @@ def test_index_isolates_bidi_names_and_wraps_long_ones(page, tmp_path):
     )
     assert isolation == ["isolate", "isolate"]
     assert page.locator(".sk-index-table bdi").first.text_content() == f"Night{RLO}tfihs"
+
+
+def test_dashboard_tiles_isolate_bidi_names_and_wrap_long_ones(page, tmp_path):
+    from helpers import make_workshop
+
+    from kit.room.dashboard import Board
+    from kit.room.dashboard_html import CSS, board_html
+
+    ws = make_workshop(
+        tmp_path / "ws",
+        {
+            "rlo": {"team.yaml": f"name: 'Night{RLO}tfihs'\n"},
+            "long": {"team.yaml": f"name: '{LONG}'\n"},
+        },
+    )
+    board = Board(ws)
+    board.refresh()
+    page.set_viewport_size({"width": 1280, "height": 800})
+    page.set_content(f"<style>{CSS}</style>{board_html(board)}")
+    tiles = page.evaluate(
+        """() => [...document.querySelectorAll('.sk-dash-tile')].map(tile => {
+             const h3 = tile.querySelector('h3'), bdi = h3.querySelector('bdi');
+             return {name: bdi.textContent, bidi: getComputedStyle(bdi).unicodeBidi,
+                     inside: h3.scrollWidth <= tile.clientWidth,
+                     width: tile.getBoundingClientRect().width};
+           })"""
+    )
+    names = {t["name"]: t for t in tiles}
+    assert set(names) == {f"Night{RLO}tfihs", LONG}
+    assert [t["bidi"] for t in tiles] == ["isolate", "isolate"]
+    long = names[LONG]
+    assert long["inside"], long  # the 120-letter word wraps inside its tile
+    assert long["width"] < 1280 / 2, long
+    page_width = page.evaluate("document.documentElement.scrollWidth")
+    assert page_width <= 1280  # nothing pushes the page sideways
+
+
+def _header_lines(pdf: Path) -> list[str]:
+    """The first page's text as laid out, without the invisible format characters."""
+    import subprocess
+    import unicodedata
+
+    text = subprocess.run(
+        ["pdftotext", "-layout", "-f", "1", "-l", "1", str(pdf), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    lines = [
+        "".join(c for c in line if unicodedata.category(c) != "Cf") for line in text.splitlines()
+    ]
+    return [line.strip() for line in lines if line.strip()]
+
+
+@pytest.mark.browser
+def test_the_printed_header_isolates_a_bidi_name_and_keeps_a_long_one_to_one_line(
+    chromium, tmp_path
+):
+    """The PDF's page header (the page title, printed by Chromium on every page): a right-to-
+    left override reverses only the team's name, never the workshop's; 120 W's are cut to one
+    line (the header's box clipped the second: 46 W's were lost). Without isolation the header
+    read 'Nightpohskrow omeD — shift'."""
+    import nbformat
+
+    from kit.report.export import notebook_html, print_pdf
+    from kit.report.pages import page_title
+
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_markdown_cell("The report's first line.")]
+    headers = {}
+    for slug, name in [("rlo", f"Night{RLO}tfihs"), ("long", LONG)]:
+        html = tmp_path / f"{slug}.html"
+        html.write_text(notebook_html(nb, title=page_title(name, "Demo workshop"), plotlyjs="none"))
+        headers[slug] = _header_lines(print_pdf(html, tmp_path / f"{slug}.pdf", chromium=chromium))
+    # (pdftotext drops the space at an isolate's edge: compared without spaces)
+    squeezed = {slug: ["".join(line.split()) for line in lines] for slug, lines in headers.items()}
+    assert squeezed["rlo"][0] == "Nightshift—Demoworkshop", headers["rlo"]
+    cut = "W" * 39 + "…"  # the page shows the whole name; the header one line of it
+    assert squeezed["long"][0] == f"{cut}—Demoworkshop", headers["long"]
+    assert headers["long"][1] == "The report's first line.", headers["long"]

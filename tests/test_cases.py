@@ -13,6 +13,7 @@ import pytest
 import yaml
 from click.testing import CliRunner
 from conftest import ROOT
+from helpers import papermill_run
 
 from kit.analyses.pyramid import build_graph, chain_check
 from kit.cli import main
@@ -193,20 +194,18 @@ def _snapshot(folder):
 @pytest.mark.parametrize("case", [c for c in CASES if c != "laurie-hospitality"])
 def test_every_participant_notebook_runs_on_every_case(case, tmp_path, python3_kernel):
     """Laurie's four teams are run by test_participant_notebooks; here the other cases' teams."""
-    import papermill
 
     demo = create_demo(tmp_path / "demo", case=case).path
     before = _snapshot(demo)
     for team in Workshop(demo).teams():
         for name in PARTICIPANT:
             out = tmp_path / f"{team.slug}-{name}"
-            papermill.execute_notebook(
+            papermill_run(
                 str(workshop_notebook(name)),
                 str(out),
                 parameters={"workshop_dir": str(demo), "team": team.slug},
                 kernel_name=python3_kernel,
                 cwd=str(ROOT / "workshops"),
-                progress_bar=False,
                 execution_timeout=300,
             )
             result = json.loads(out.read_text(encoding="utf-8"))

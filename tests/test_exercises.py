@@ -15,6 +15,7 @@ import nbformat
 import numpy as np
 import pandas as pd
 import pytest
+from helpers import papermill_run
 
 from kit.exceptions import BlankAnswer, WrongAnswer
 from kit.exercises import NAMES, REGISTRY, check, data, is_blank
@@ -107,12 +108,11 @@ def _papermill(source, tmp_path, kernel):
 
     output = tmp_path / source.name
     try:
-        papermill.execute_notebook(
+        papermill_run(
             str(source),
             str(output),
             kernel_name=kernel,
             cwd=str(tmp_path),
-            progress_bar=False,
             execution_timeout=120,
         )
         error = None

@@ -9,6 +9,7 @@ import json
 import nbformat
 import pytest
 from conftest import ROOT
+from helpers import papermill_run
 
 WORKSHOPS = ROOT / "workshops"
 SEVEN = WORKSHOPS / "07_follow_up.ipynb"
@@ -58,15 +59,13 @@ def demo(tmp_path_factory):
 
 
 def _run(source, output, cwd, kernel, **parameters):
-    import papermill
 
-    papermill.execute_notebook(
+    papermill_run(
         str(source),
         str(output),
         parameters=parameters,
         kernel_name=kernel,
         cwd=str(cwd),
-        progress_bar=False,
         execution_timeout=300,
     )
     return json.loads(output.read_text())

@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 import yaml
 from click.testing import CliRunner
+from helpers import papermill_run
 
 from kit.cli import main
 from kit.exceptions import InvalidData
@@ -270,16 +271,14 @@ def test_agendas_paraphrase_never_copy_eight_words(case: str):
 
 def test_facilitator_notebook_runs_under_papermill(tmp_path: Path, python3_kernel):
     import nbformat
-    import papermill
 
     ws = create_workshop(tmp_path / "w", teams=["Night <b>Shift"], starter=True)
     out = tmp_path / "out.ipynb"
-    papermill.execute_notebook(
+    papermill_run(
         str(workshop_notebook("00_facilitator_guide.ipynb")),
         str(out),
         parameters={"workshop_dir": str(ws.path), "agenda": "full-day", "start": "10:00"},
         cwd=str(tmp_path),
-        progress_bar=False,
         kernel_name=python3_kernel,
     )
     nb = nbformat.read(out, as_version=4)

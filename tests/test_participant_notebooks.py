@@ -14,6 +14,7 @@ import shutil
 import nbformat
 import pytest
 from conftest import ROOT
+from helpers import papermill_run
 
 WORKSHOPS = ROOT / "workshops"
 NOTEBOOKS = [
@@ -95,15 +96,13 @@ def demo(tmp_path_factory):
 
 
 def _run(source, output, cwd, python3_kernel, **parameters):
-    import papermill
 
-    papermill.execute_notebook(
+    papermill_run(
         str(source),
         str(output),
         parameters=parameters or None,
         kernel_name=python3_kernel,
         cwd=str(cwd),
-        progress_bar=False,
         execution_timeout=300,
     )
     return json.loads(output.read_text())

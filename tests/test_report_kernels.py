@@ -207,3 +207,35 @@ def test_a_crashed_worker_process_is_replaced_and_only_its_team_fails(tmp_path):
     assert "crashed" in (ws / "reports" / "b-kill.html").read_text(encoding="utf-8")
     assert summary.exit_code == 1
     assert not list((ws / "reports" / ".servekit").glob("*.running"))
+
+
+SLOW_IDLE = (
+    PARAMETERS
+    + """
+import time
+kernel = get_ipython().kernel
+publish = kernel._publish_status
+
+
+def late_idle(status, *args, _sleep=time.sleep, _kernel=kernel, _publish=publish, **kwargs):
+    if status == "idle":  # a busy laptop: this cell's last message comes 6 s after its reply
+        _kernel._publish_status = _publish  # once
+        _sleep(6)
+    return _publish(status, *args, **kwargs)
+
+
+kernel._publish_status = late_idle
+---
+print("AFTER", team)
+"""
+)
+
+
+def test_a_cell_whose_last_output_comes_late_still_passes(tmp_path):
+    """papermill's own wait for a cell's last message is 4 s; the engine waits longer."""
+    ws = make_workshop(tmp_path / "ws", {"a": None})
+    notebook = write_notebook(tmp_path / "slow.ipynb", SLOW_IDLE)
+    summary = build_reports(ws, jobs=1, progress=False, notebook=notebook)
+    assert [(r.status, r.problem) for r in summary.results] == [("ok", "")]
+    cells = nbformat.read(ws / "reports" / "a.ipynb", as_version=4).cells
+    assert "AFTER a" in "".join(o.get("text", "") for c in cells for o in c.get("outputs", []))

@@ -16,6 +16,7 @@ import zipfile
 import nbformat
 import pytest
 from click.testing import CliRunner
+from helpers import papermill_run
 
 from kit.cli import main
 from kit.resources import cases
@@ -122,12 +123,11 @@ def _run(path, cwd, out, kernel="python3"):
     import papermill
 
     try:
-        papermill.execute_notebook(
+        papermill_run(
             str(path),
             str(out),
             kernel_name=kernel,
             cwd=str(cwd),
-            progress_bar=False,
             execution_timeout=120,
         )
     except papermill.PapermillExecutionError as exc:

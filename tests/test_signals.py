@@ -42,6 +42,20 @@ def _read_until(fd: int, done, ceiling: float = 60.0) -> bytes:
     return seen
 
 
+def _drain(fd: int) -> bytes:
+    """What is left to read once the process has exited (its exit hooks print last)."""
+    seen = b""
+    while select.select([fd], [], [], 0.5)[0]:
+        try:
+            chunk = os.read(fd, 65536)
+        except OSError:  # the writer is gone and the buffer is empty
+            break
+        if not chunk:
+            break
+        seen += chunk
+    return seen
+
+
 def test_sigterm_during_status_watch_gives_the_cursor_back(tmp_path):
     ws = create_workshop(tmp_path / "ws", teams=["Blue"]).path
     main, child = pty.openpty()
@@ -161,6 +175,7 @@ def test_a_stopped_report_leaves_no_kernel_and_no_connection_file(tmp_path, sign
         process.send_signal(signum)
         assert process.wait(timeout=180) == (143 if signum == signal.SIGTERM else 130)
         output += _read_until(main, lambda s: SHOW in s and s.rfind(SHOW) > s.rfind(HIDE))
+        output += _drain(main)
         assert b"Traceback" not in output, output.decode(errors="replace")
         deadline, left = time.monotonic() + 60, []
         while time.monotonic() < deadline:  # the workers end a moment after the command
@@ -175,3 +190,42 @@ def test_a_stopped_report_leaves_no_kernel_and_no_connection_file(tmp_path, sign
             process.kill()
             process.wait()
         os.close(main)
+
+
+def test_ctrl_c_in_collect_names_the_zips_collected_and_not(tmp_path):
+    """Two zips: the first is collected, the command is stopped while it opens the second
+    (a FIFO: opening it blocks). It says which zip was collected and which was not."""
+    from kit.room.pack import pack_team
+    from kit.room.teamnotebooks import write_team_notebooks
+
+    ws = create_workshop(tmp_path / "ws", teams=["Blue", "Red"], starter=True).path
+    write_team_notebooks(ws)
+    first = pack_team(ws, "blue", tmp_path / "blue.zip")
+    second = tmp_path / "red.zip"
+    os.mkfifo(second)
+    process = subprocess.Popen(
+        [str(SERVEKIT), "collect", str(ws), str(first), str(second)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        deadline, state = time.monotonic() + 120, ""
+        while time.monotonic() < deadline:  # the first zip is done: blocked on the second
+            state = Path(f"/proc/{process.pid}/wchan").read_text()
+            if _blocked_on_fifo(state):
+                break
+            time.sleep(0.1)
+        assert _blocked_on_fifo(state), f"last saw wchan {state!r}"
+        process.send_signal(signal.SIGINT)
+        out, err = process.communicate(timeout=60)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+    assert process.returncode == 130
+    assert err.decode() == (
+        f"Interrupted: collected {first}; not collected: {second} ({second}: its team's files "
+        f"were written completely or not at all, as one change). Run the command again for "
+        f"the zips not collected.\n"
+    )
+    assert "blue" in out.decode()

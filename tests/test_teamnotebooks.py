@@ -17,6 +17,7 @@ import nbformat
 import pytest
 from click.testing import CliRunner
 from conftest import ROOT
+from helpers import papermill_run
 
 from kit.cli import main
 from kit.exceptions import WorkshopError
@@ -211,7 +212,6 @@ assert _editor.commit({"journey": _journey}, what="edit from the test")
 
 @pytest.mark.slow
 def test_every_team_notebook_edits_its_own_team_under_papermill(workshop):
-    import papermill
 
     kernel = "python3"
     for slug in ("front-desk-friends", "night-shift"):
@@ -223,12 +223,11 @@ def test_every_team_notebook_edits_its_own_team_under_papermill(workshop):
             nb.cells.append(
                 nbformat.v4.new_code_cell(f"MARK, TID = {mark!r}, 'TZ{number}'\n" + EDIT_CELL)
             )
-            papermill.execute_notebook(
+            papermill_run(
                 nb,
                 str(path.parent / f"_run_{name}"),
                 kernel_name=kernel,
                 cwd=str(path.parent),
-                progress_bar=False,
                 execution_timeout=300,
             )
             after = _snapshot(workshop.path / "teams")

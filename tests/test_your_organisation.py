@@ -14,6 +14,7 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner
 from conftest import REALDATA, ROOT
+from helpers import papermill_run
 
 from kit.analyses.orgchart import read_uk_organogram
 from kit.cli import main
@@ -278,19 +279,17 @@ def test_picking_a_case_role_adds_it_to_the_pyramid(tmp_path):
 # --------------------------------------------------------------------------- the notebook
 @pytest.mark.slow
 def test_notebook_06_runs_under_papermill(tmp_path, python3_kernel):
-    import papermill
 
     demo = create_demo(tmp_path / "demo").path
     shown = {}
     for team in ("front-desk-friends", ""):
         out = tmp_path / f"out-{team or 'picker'}.ipynb"
-        papermill.execute_notebook(
+        papermill_run(
             str(workshop_notebook("06_your_organisation.ipynb")),
             str(out),
             parameters={"workshop_dir": str(demo), "team": team},
             kernel_name=python3_kernel,
             cwd=str(ROOT / "workshops"),
-            progress_bar=False,
             execution_timeout=300,
         )
         names = []

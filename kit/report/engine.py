@@ -10,6 +10,12 @@ down, but it still creates (and waits for) a new kernel *client* for every noteb
 wait includes a 0.2 s flush of the IOPub channel. This engine hands nbclient the
 already-connected client too, so a notebook costs only its own cells.
 
+papermill turns on nbclient's ``raise_on_iopub_timeout`` with nbclient's 4 s ``iopub_timeout``:
+the wait, after a cell's reply, for the kernel's last outputs. On a coach's busy laptop that
+wait can pass 4 s, and the cell would fail with "Timeout waiting for IOPub output" although it
+ran. The engine waits :data:`IOPUB_WAIT` seconds instead; a cell's own limit stays the
+``execution_timeout``.
+
 The class is built on first access (a module ``__getattr__``): importing papermill loads its
 entry points, which import this module, so this module must not import papermill at its top.
 
@@ -24,9 +30,11 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["ENGINE_NAME", "warm_engine"]
+__all__ = ["ENGINE_NAME", "IOPUB_WAIT", "warm_engine"]
 
 ENGINE_NAME = "servekit-warm"
+IOPUB_WAIT = 60
+"""Seconds to wait for a cell's last outputs after its reply (nbclient's default is 4)."""
 _ENGINE: type | None = None
 
 
@@ -66,6 +74,7 @@ def _build() -> type:
                 stderr_file=stderr_file,
                 startup_timeout=start_timeout,
                 timeout=execution_timeout,
+                iopub_timeout=kwargs.get("iopub_timeout", IOPUB_WAIT),
             )
             client.kc = kc  # skip nbclient's per-notebook client start (and its IOPub flush)
             cls.last_nb = nb_man.nb

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
+from kit.formatting import isolate, shorten
 from kit.report.cache import MANIFEST_DIR, read_manifest
 from kit.report.export import write_file
 from kit.report.models import Job, Summary, TeamResult
@@ -27,14 +28,38 @@ from kit.report.models import Job, Summary, TeamResult
 __all__ = [
     "SYNTHESIS_PAGE",
     "SYNTHESIS_SLUG",
+    "TITLE_PART",
     "failure_page",
     "href",
     "index_page",
+    "page_title",
     "write_index",
 ]
 
 SYNTHESIS_PAGE = "_synthesis.html"  # team slugs never start with "_", so it cannot clash
 SYNTHESIS_SLUG = "_synthesis"
+
+
+def page_title(name: str, workshop: str | None) -> str:
+    """The title of a team's page, which Chromium also prints at the top of each PDF page.
+
+    The team's name and the workshop's are each isolated, so a bidi control in one cannot
+    reorder the other, and each is cut at :data:`TITLE_PART` characters, so the printed header
+    keeps to one line (its box clips a second one). The page itself shows the whole name.
+
+    Examples
+    --------
+    >>> page_title("Night Shift", "Demo") == "\u2068Night Shift\u2069 — \u2068Demo\u2069"
+    True
+    >>> page_title("W" * 120, None) == "\u2068" + "W" * 39 + "…\u2069"
+    True
+    """
+    part = [isolate(shorten(text, TITLE_PART)) for text in (name, workshop) if text]
+    return " — ".join(part)
+
+
+TITLE_PART = 40
+"""Characters of the team's name (and of the workshop's) in a page's title."""
 
 
 def href(name: str) -> str:

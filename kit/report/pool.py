@@ -130,6 +130,11 @@ def _stop(pool: ProcessPoolExecutor) -> None:
         if process.pid:
             remove_kernel_files(process.pid)
     pool.shutdown(wait=False, cancel_futures=True)
+    # The pool's manager thread closes its wake-up pipe as it notices the dead workers; if the
+    # interpreter exits meanwhile, its exit hook writes to that pipe and prints a traceback.
+    manager = getattr(pool, "_executor_manager_thread", None)
+    if manager is not None:
+        manager.join(STOP_WAIT)
 
 
 def run_pool(

@@ -33,10 +33,11 @@ from pathlib import Path
 from typing import Any
 
 from kit.exceptions import InvalidData
+from kit.formatting import isolate
 from kit.report.cache import MANIFEST_DIR, SYNTHESIS_MARKER, running_marker, write_manifest
 from kit.report.export import write_file
 from kit.report.models import Job, Status, TeamResult
-from kit.report.pages import SYNTHESIS_PAGE, failure_page
+from kit.report.pages import SYNTHESIS_PAGE, failure_page, page_title
 from kit.store.oserrors import MACHINE_ERRNOS, machine_fault, naming, os_error_message
 
 __all__ = [
@@ -438,7 +439,7 @@ def _build(job: Job, result: TeamResult) -> None:
         )
         return
     clock.lap("notebook")
-    title = f"{result.name} — {job.title}" if job.title else result.name
+    title = page_title(result.name, job.title)
     page = notebook_html(nb, title=title, plotlyjs=job.plotlyjs)
     clock.lap("export")
     result.ipynb = f"{job.slug}.ipynb"
@@ -474,7 +475,7 @@ def _build_synthesis(job: Job, result: TeamResult) -> None:
     except (PapermillExecutionError, KernelProblem) as exc:
         result.problem = f"the synthesis could not be built: {exc}"
         return
-    title = f"Synthesis — {job.title}" if job.title else "Synthesis"
+    title = f"Synthesis — {isolate(job.title)}" if job.title else "Synthesis"
     write_file(out / "_synthesis.ipynb", nbformat.writes(nb))
     write_file(out / SYNTHESIS_PAGE, notebook_html(nb, title=title, plotlyjs=job.plotlyjs))
     write_file(out / MANIFEST_DIR / SYNTHESIS_MARKER, job.digest)
