@@ -162,7 +162,12 @@ def test_one_link_per_team_printed_and_bound_to_loopback(room):
         assert parts.path == f"/lab/workspaces/{slug}/tree/notebooks/{slug}/01_journey.ipynb"
         assert urllib.parse.parse_qs(parts.query) == {"token": [TOKEN]}
     assert f"Links page with QR codes: {room['ws'] / 'links.html'}" in room["printed"]
-    assert "warning" not in room["printed"]  # loopback: no warning
+    assert "warning" not in room["printed"]  # loopback: no warning about the host
+    assert (
+        "These links work only on this computer (127.0.0.1): for laptops and phones in the room, "
+        "start with --host 0.0.0.0 (or give --url-host the room's name for this machine)."
+        in room["printed"]
+    )
     listening = subprocess.run(
         ["ss", "-Hltn", f"sport = :{room['port']}"], capture_output=True, text=True, check=False
     ).stdout
@@ -310,9 +315,13 @@ def test_links_page_in_chromium(room, page):
             _, _, width, height = svg.get_attribute("viewBox").split()  # the whole code, scaled
             assert width == height
             assert box["width"] == pytest.approx(box["height"])
+    assert page.locator("p.local[role=alert]").is_visible()  # 127.0.0.1: said on the page
+    assert page.locator("section.card p.local").count() == len(TEAMS)
     assert page.evaluate("document.querySelectorAll('img').length") == 0
     assert page.dialogs == []
     assert page.errors == []
     page.screenshot(path=str(ARTIFACTS / "room_links_page.png"), full_page=True)
     page.emulate_media(media="print")
+    for warning in page.locator("section.card p.local").all():  # and on every printed card
+        assert warning.is_visible()
     page.screenshot(path=str(ARTIFACTS / "room_links_page_print.png"), full_page=True)

@@ -96,6 +96,26 @@ def test_links_page_cards_escape_and_qr_codes():
     assert "@media print" in page and "break-after: page" in page
 
 
+def test_loopback_links_say_they_work_only_on_this_computer():
+    links = [TeamLink("a", "A", "http://127.0.0.1:8888/lab/a?token=t")]
+    assert LabServer(".", host="127.0.0.1").local_only == "127.0.0.1"
+    assert LabServer(".", host="::1").local_only == "::1"
+    page = links_page("W", links, local_only="127.0.0.1")
+    banner = re.search(r'<p class="local" role="alert">(.*?)</p>', page).group(1)
+    assert banner == (
+        "Only on this computer: these links and codes point at 127.0.0.1, which is this machine "
+        "itself. A laptop or phone in the room cannot open them. Start the server with "
+        "<code>servekit lab --host 0.0.0.0</code> on the room's network (or give "
+        "<code>--url-host</code> the name the room uses for this machine), then print this page "
+        "again."
+    )
+    assert (
+        '<p class="local">Only on this computer (127.0.0.1): not for phones or other laptops.</p>'
+        in page
+    )
+    assert "Only on this computer" not in links_page("W", links)
+
+
 def test_write_links_is_private(tmp_path):
     path = write_links(tmp_path, "W", [TeamLink("a", "A", "http://h/a?token=secret")])
     assert path == tmp_path / "links.html"
@@ -191,7 +211,9 @@ def test_a_host_beyond_loopback_is_warned_about():
 def test_links_for_a_wildcard_host_name_this_machine(tmp_path, host):
     server = LabServer(tmp_path, host=host, port=8899, token="t")
     netloc = urllib.parse.urlsplit(server.base).netloc
-    assert not netloc.startswith(("0.0.0.0", "[::]")) and netloc.endswith(":8899")
+    assert not netloc.startswith(("0.0.0.0", "[::]"))
+    assert netloc.endswith(":8899")
+    assert server.local_only == ""  # the room can open them: no "only on this computer"
     assert (
         LabServer(tmp_path, host=host, port=8899, token="t", public_host="room.example").base
         == "http://room.example:8899"

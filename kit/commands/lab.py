@@ -116,8 +116,23 @@ def lab(
         width = max(len(name) for name in names)
         for name, link in zip(names, links, strict=True):
             click.echo(f"  {name:<{width}}  {link.url}")
+        local = server.local_only
+        if local:
+            click.secho(
+                f"These links work only on this computer ({local}): for laptops and phones in "
+                "the room, start with --host 0.0.0.0 (or give --url-host the room's name for "
+                "this machine).",
+                fg="yellow",
+                err=True,
+            )
         if write_links:
-            page = write_page(server.workshop_dir, title, links, note=f"Server: {server.base}")
+            page = write_page(
+                server.workshop_dir,
+                title,
+                links,
+                note=f"Server: {server.base}",
+                local_only=local,
+            )
             click.echo(f"Links page with QR codes: {page}")
             click.echo(f"Links as JSON: {write_links_json(server.workshop_dir, links)}")
         click.echo("Stop the server with Ctrl-C.", err=False)

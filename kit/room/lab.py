@@ -258,6 +258,18 @@ class LabServer:
         return f"http://{self.public_host or url_host(self.host)}:{self.port}"
 
     @property
+    def local_only(self) -> str:
+        """The loopback address the links use, or ``""`` when other machines can open them.
+
+        Examples
+        --------
+        >>> LabServer(".").local_only, LabServer(".", public_host="room.local").local_only
+        ('127.0.0.1', '')
+        """
+        host = urllib.parse.urlsplit(self.base).hostname or ""
+        return host if is_loopback(host) else ""
+
+    @property
     def local_base(self) -> str:
         """The base URL this machine uses to check the server."""
         host = "127.0.0.1" if self.host in WILDCARD else url_host(self.host)

@@ -105,6 +105,9 @@ p.lead { margin: 0 0 20px; color: #444; max-width: 60em; }
 .card .ex { font-size: 0.85rem; margin-top: 8px; align-self: stretch; }
 .card .ex ul { margin: 4px 0 0; padding-left: 1.2em; }
 .foot { margin-top: 24px; font-size: 0.8rem; color: #555; }
+.local { background: #fff4d6; border: 2px solid #b36b00; border-radius: 8px; padding: 8px 12px;
+         color: #5c3700; max-width: 60em; margin: 0 0 20px; }
+.card .local { margin: 10px 0 0; font-size: 0.85rem; text-align: center; }
 @media print {
   body { margin: 0; }
   .lead, .foot { display: none; }
@@ -143,7 +146,16 @@ def _exercises(link: TeamLink) -> Markup:
     ).format(items)
 
 
-def links_page(title: str, links: list[TeamLink], *, note: str = "") -> str:
+LOCAL_ONLY = (
+    "Only on this computer: these links and codes point at {host}, which is this machine "
+    "itself. A laptop or phone in the room cannot open them. Start the server with "
+    "<code>servekit lab --host 0.0.0.0</code> on the room's network (or give "
+    "<code>--url-host</code> the name the room uses for this machine), then print this page again."
+)
+"""The page's warning when the links use a loopback address (``{host}`` is filled in)."""
+
+
+def links_page(title: str, links: list[TeamLink], *, note: str = "", local_only: str = "") -> str:
     """The links page as one HTML document (inline CSS and SVG; no scripts; escaped text).
 
     Parameters
@@ -154,6 +166,9 @@ def links_page(title: str, links: list[TeamLink], *, note: str = "") -> str:
         One card per team, in this order.
     note : str, optional
         An extra line under the title (e.g. where the server runs).
+    local_only : str, optional
+        The loopback address the links use, when they use one: the page and every card then
+        say that they work only on this computer (see :data:`LOCAL_ONLY`).
 
     Returns
     -------
@@ -168,7 +183,19 @@ def links_page(title: str, links: list[TeamLink], *, note: str = "") -> str:
     >>> page = links_page("W", [TeamLink("a", "A", "http://h/a"), TeamLink("b", "B", "http://h/b")])
     >>> page.count('class="card"'), "<script" in page
     (2, False)
+    >>> local = links_page("W", [TeamLink("a", "A", "http://127.0.0.1:1/a")], local_only="127.0.0.1")
+    >>> local.count("Only on this computer")
+    2
     """
+    warning = Markup("")
+    card_warning = Markup("")
+    if local_only:
+        warning = Markup('<p class="local" role="alert">{}</p>').format(
+            Markup(LOCAL_ONLY).format(host=local_only)
+        )
+        card_warning = Markup(
+            '<p class="local">Only on this computer ({}): not for phones or other laptops.</p>'
+        ).format(local_only)
     cards = []
     for link in links:
         cards.append(
@@ -177,13 +204,14 @@ def links_page(title: str, links: list[TeamLink], *, note: str = "") -> str:
                 "<h2>{name}</h2>{heading}{svg}"
                 '<div class="url">{url}</div>'
                 '<div class="step">Open the link (or scan the code), then choose '
-                "<b>Run ▸ Run All Cells</b>.</div>{exercises}{phone}</section>"
+                "<b>Run ▸ Run All Cells</b>.</div>{local}{exercises}{phone}</section>"
             ).format(
                 slug=link.slug,
                 name=link.name,
                 heading=Markup("<h3>Open your notebooks</h3>") if link.phone else "",
                 svg=qr_svg(link.url),
                 url=link.url,
+                local=card_warning,
                 exercises=_exercises(link),
                 phone=_phone_part(link.phone),
             )
@@ -197,17 +225,29 @@ def links_page(title: str, links: list[TeamLink], *, note: str = "") -> str:
             "<h1>{title}: your team's notebooks</h1>"
             '<p class="lead">Find your team, open its link in a browser on this room\'s network (or '
             "scan the code with a phone to copy it), then choose <b>Run ▸ Run All Cells</b> — there "
-            "is nothing to type. {note}</p>"
+            "is nothing to type. {note}</p>{warning}"
             '<div class="cards">{cards}</div>'
             '<p class="foot">Made {made} by servekit. The links hold the server\'s token: share '
             "them only with the room. They stop working when the server is stopped or started "
             "with another token.</p></body></html>\n"
-        ).format(title=title, css=Markup(_CSS), note=note, cards=Markup("").join(cards), made=made)
+        ).format(
+            title=title,
+            css=Markup(_CSS),
+            note=note,
+            warning=warning,
+            cards=Markup("").join(cards),
+            made=made,
+        )
     )
 
 
 def write_links(
-    workshop_dir: Path | str, title: str, links: list[TeamLink], *, note: str = ""
+    workshop_dir: Path | str,
+    title: str,
+    links: list[TeamLink],
+    *,
+    note: str = "",
+    local_only: str = "",
 ) -> Path:
     """Write ``links.html`` into the workshop folder (atomically, owner-only) and return its path.
 
@@ -219,6 +259,6 @@ def write_links(
     ('links.html', 1)
     """
     path = Path(workshop_dir) / LINKS_FILE
-    atomic_write(path, links_page(title, links, note=note))
+    atomic_write(path, links_page(title, links, note=note, local_only=local_only))
     os.chmod(path, 0o600)  # the links hold the server's token
     return path
