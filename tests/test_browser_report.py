@@ -166,6 +166,32 @@ def test_pdf_is_a4_with_the_report_in_it(chromium, tmp_path):
     shutil.copyfile(pdf, ARTIFACTS / "report-mini.pdf")
 
 
+def test_pdf_covers_the_synthesis_and_a_later_run_without_pdf_leaves_no_stale_pdf(
+    chromium, tmp_path
+):
+    from pypdf import PdfReader
+
+    ws = make_workshop(tmp_path / "ws", {"a": None, "b": None})
+    summary = build_reports(ws, jobs=1, pdf=True, progress=False)
+    assert summary.exit_code == 0
+    out = summary.out
+    assert sorted(p.name for p in out.glob("*.pdf")) == ["_synthesis.pdf", "a.pdf", "b.pdf"]
+    text = PdfReader(out / "_synthesis.pdf").pages[0].extract_text()
+    assert "Synthesis" in text
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert 'href="_synthesis.pdf"' in index
+    # team a changes; the next run has no --pdf: a's old PDF and the synthesis's would be stale
+    roles = ws / "teams" / "a" / "roles.csv"
+    roles.write_text(roles.read_text(encoding="utf-8").replace("Front", "Front-line"), "utf-8")
+    again = build_reports(ws, jobs=1, progress=False)
+    assert again.exit_code == 0
+    assert {r.slug: r.status for r in again.results} == {"a": "ok", "b": "unchanged"}
+    assert sorted(p.name for p in out.glob("*.pdf")) == ["b.pdf"]  # b's matches its page
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert 'href="_synthesis.pdf"' not in index and 'href="a.pdf"' not in index
+    assert 'href="b.pdf"' in index
+
+
 def test_shared_plotlyjs_reports_draw_their_charts_from_the_local_copy(visit, tmp_path):
     ws = make_workshop(tmp_path / "ws", {"mini": None})
     summary = build_reports(ws, jobs=1, plotlyjs="shared", progress=False)

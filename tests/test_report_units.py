@@ -315,7 +315,8 @@ def test_team_digest_follows_inputs_and_ignores_history(tmp_path: Path):
     (team / ".history" / "old.journey.csv").write_text("x")
     (team / ".lock").write_text("")
     assert team_digest(team, ws, NOTEBOOK, {"pdf": False}) == base
-    assert team_digest(team, ws, NOTEBOOK, {"pdf": True}) != base
+    assert team_digest(team, ws, NOTEBOOK, {"pdf": True}) == base  # --pdf shapes no page
+    assert team_digest(team, ws, NOTEBOOK, {"pdf": False, "crosshair": "midpoint"}) != base
     (ws / "workshop.yaml").write_text("title: Other\n")
     changed_info = team_digest(team, ws, NOTEBOOK, {"pdf": False})
     assert changed_info != base

@@ -33,7 +33,7 @@ from kit.report.cache import (
 )
 from kit.report.console import make_console, print_summary, progress_bar
 from kit.report.models import TEAM_REPORT, Job, ReportKind, Status, Summary, TeamResult
-from kit.report.pages import SYNTHESIS_PAGE, SYNTHESIS_SLUG, write_index
+from kit.report.pages import SYNTHESIS_PAGE, SYNTHESIS_PDF, SYNTHESIS_SLUG, write_index
 from kit.report.pool import default_jobs, run_pool
 from kit.store.sharing import output_folder
 
@@ -200,6 +200,7 @@ def plan_jobs(
             out,
             plan.digests,
             plotlyjs=options["plotlyjs"],
+            pdf=options["pdf"],
             force=force,
             title=title,
             notebook=kind.synthesis,
@@ -256,6 +257,7 @@ def synthesis_job(
     team_digests: list[str],
     *,
     plotlyjs: str = "inline",
+    pdf: bool = False,
     force: bool = False,
     title: str = "",
     notebook: Path | None = None,
@@ -264,7 +266,7 @@ def synthesis_job(
     """The job that builds the synthesis page, or ``None`` when the page is up to date.
 
     The page is rebuilt only when a team's inputs, the synthesis notebook or the kit changed
-    (or with ``force``).
+    (or with ``force``), or when ``pdf`` asks for a PDF it does not have yet.
 
     Examples
     --------
@@ -276,7 +278,11 @@ def synthesis_job(
     notebook = notebook or TEAM_REPORT.synthesis
     extra = [repr(sorted(parameters.items()))] if parameters else []  # e.g. followup's as_of
     digest = synthesis_digest(notebook, [*team_digests, *extra])
-    if not force and synthesis_current(out, SYNTHESIS_PAGE, digest):
+    if (
+        not force
+        and synthesis_current(out, SYNTHESIS_PAGE, digest)
+        and (not pdf or (out / SYNTHESIS_PDF).is_file())
+    ):
         return None
     (out / MANIFEST_DIR / SYNTHESIS_MARKER).unlink(missing_ok=True)
     return Job(
@@ -286,6 +292,7 @@ def synthesis_job(
         out=str(out),
         notebook=str(notebook),
         plotlyjs=plotlyjs,
+        pdf=pdf,
         digest=digest,
         title=title,
         kind="synthesis",
@@ -358,12 +365,14 @@ def _summarise(
         synthesis_blurb=kind.synthesis_blurb,
     )
     if synthesis is not None:
-        if synthesis.ok:
+        if synthesis.html:  # built (its PDF may still have failed: then the problem says so)
             summary.synthesis = SYNTHESIS_PAGE
-        else:
+            summary.synthesis_pdf = synthesis.pdf
+        if not synthesis.ok:
             summary.synthesis_problem = synthesis.problem or "the synthesis could not be built"
     elif kind.synthesis is not None and (out / SYNTHESIS_PAGE).is_file():
         summary.synthesis = SYNTHESIS_PAGE
+        summary.synthesis_pdf = SYNTHESIS_PDF if (out / SYNTHESIS_PDF).is_file() else None
     write_index(summary)
     summary.seconds = time.perf_counter() - started
     return summary

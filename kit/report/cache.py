@@ -95,7 +95,7 @@ def team_digest(team_dir: Path, workshop_dir: Path, notebook: Path, options: dic
     """Hash of everything a team's page is built from.
 
     The team's files (names and bytes; hidden ones such as ``.history/`` excluded),
-    ``workshop.yaml``, the notebook, :func:`kit_fingerprint` and the options. Team files are
+    ``workshop.yaml``, the notebook, :func:`kit_fingerprint` and the options but ``pdf``. Team files are
     streamed (never read whole) without following links; links inside the team folder are
     skipped, and a file that is special or bigger than :data:`MAX_DIGEST_BYTES` is refused.
 
@@ -114,9 +114,14 @@ def team_digest(team_dir: Path, workshop_dir: Path, notebook: Path, options: dic
     >>> _ = (team / "journey.csv").write_text("x")
     >>> one != team_digest(team, ws, TEAM_REPORT.notebook, {"pdf": False})
     True
+    >>> team_digest(team, ws, TEAM_REPORT.notebook, {"pdf": True}) == team_digest(
+    ...     team, ws, TEAM_REPORT.notebook, {"pdf": False})
+    True
     """
     digest = hashlib.sha256(kit_fingerprint().encode())
-    digest.update(json.dumps(options, sort_keys=True, default=str).encode())
+    # --pdf changes no page: it only asks for a PDF beside it, which is_current() checks
+    shaping = {name: value for name, value in options.items() if name != "pdf"}
+    digest.update(json.dumps(shaping, sort_keys=True, default=str).encode())
     digest.update(notebook.read_bytes())
     info = workshop_dir / "workshop.yaml"
     if info.is_file():

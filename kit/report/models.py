@@ -219,6 +219,7 @@ class Summary:
     index: Path | None = None
     workshop_info: dict[str, Any] = field(default_factory=dict)
     synthesis: str | None = None
+    synthesis_pdf: str | None = None
     synthesis_problem: str | None = None
     index_title: str = "Team reports"
     index_column: str = "Top priorities"

@@ -37,6 +37,7 @@ __all__ = [
 ]
 
 SYNTHESIS_PAGE = "_synthesis.html"  # team slugs never start with "_", so it cannot clash
+SYNTHESIS_PDF = "_synthesis.pdf"
 SYNTHESIS_SLUG = "_synthesis"
 
 
@@ -163,6 +164,7 @@ def write_index(summary: Summary) -> Path:
         seconds=summary.seconds,
         workshop_info=summary.workshop_info,
         synthesis=summary.synthesis,
+        synthesis_pdf=summary.synthesis_pdf,
         synthesis_problem=summary.synthesis_problem,
         index_title=summary.index_title,
         index_column=summary.index_column,

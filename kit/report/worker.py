@@ -37,7 +37,7 @@ from kit.formatting import isolate
 from kit.report.cache import MANIFEST_DIR, SYNTHESIS_MARKER, running_marker, write_manifest
 from kit.report.export import write_file
 from kit.report.models import Job, Status, TeamResult
-from kit.report.pages import SYNTHESIS_PAGE, failure_page, page_title
+from kit.report.pages import SYNTHESIS_PAGE, SYNTHESIS_PDF, failure_page, page_title
 from kit.store.oserrors import MACHINE_ERRNOS, machine_fault, naming, os_error_message
 
 __all__ = [
@@ -378,15 +378,21 @@ def _notebook_failed(job: Job, result: TeamResult, exc: Any) -> None:
         result.fix = f"{MACHINE_FIX} ({machine})"
 
 
-def _write_pdf(job: Job, result: TeamResult, page: str) -> None:
+def _write_pdf(job: Job, result: TeamResult, page: str, name: str) -> None:
+    """Print ``page`` to ``name`` with --pdf; without it, remove ``name`` (a PDF of an earlier
+    version of the page would sit beside the newer HTML)."""
     from kit.exceptions import PdfError
     from kit.report.export import print_pdf
 
     out = Path(job.out)
-    printable = out / f".{job.slug}.print.html"
+    if not job.pdf:
+        (out / name).unlink(missing_ok=True)
+        result.pdf = None
+        return
+    printable = out / f".{Path(name).stem}.print.html"
     try:
         write_file(printable, page)
-        result.pdf = f"{job.slug}.pdf"
+        result.pdf = name
         print_pdf(printable, out / result.pdf)
     except PdfError as exc:
         result.pdf = None
@@ -444,8 +450,8 @@ def _build(job: Job, result: TeamResult) -> None:
     clock.lap("export")
     result.ipynb = f"{job.slug}.ipynb"
     write_file(out / result.ipynb, nbformat.writes(nb))
+    _write_pdf(job, result, page, f"{job.slug}.pdf")
     if job.pdf:
-        _write_pdf(job, result, page)
         clock.lap("pdf")
     write_file(out / f"{job.slug}.html", page)
     result.html = f"{job.slug}.html"
@@ -477,7 +483,12 @@ def _build_synthesis(job: Job, result: TeamResult) -> None:
         return
     title = f"Synthesis — {isolate(job.title)}" if job.title else "Synthesis"
     write_file(out / "_synthesis.ipynb", nbformat.writes(nb))
-    write_file(out / SYNTHESIS_PAGE, notebook_html(nb, title=title, plotlyjs=job.plotlyjs))
+    page = notebook_html(nb, title=title, plotlyjs=job.plotlyjs)
+    write_file(out / SYNTHESIS_PAGE, page)
+    _write_pdf(job, result, page, SYNTHESIS_PDF)
     write_file(out / MANIFEST_DIR / SYNTHESIS_MARKER, job.digest)
     result.html = SYNTHESIS_PAGE
+    if result.problem:  # the page is there, its PDF is not: the batch says so (exit status 1)
+        result.problem = result.problem.replace("the HTML report", "the synthesis page", 1)
+        return
     result.status = Status.OK
