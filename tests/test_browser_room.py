@@ -264,6 +264,44 @@ def test_team_link_run_all_and_an_edit_lands_in_that_teams_csv(room, page):
     assert [e for e in page.errors if not any(b in e for b in BENIGN)] == []
 
 
+def test_a_team_link_opens_its_one_notebook_not_every_earlier_tab(room, page):
+    """Lab keeps a workspace's tabs; the link resets them, so a team link never reopens
+    the notebooks (and kernels) a team had open before."""
+    import json
+    import urllib.request
+
+    slug = "img-src-x-onerror-alert-1"
+    link = room["links"]["<img src=x onerror=alert(1)>"]
+    tabs = page.locator("#jp-main-dock-panel .lm-TabBar-tab")
+
+    def open_tabs() -> list[str]:
+        return sorted(tabs.locator(".lm-TabBar-tabLabel").all_inner_texts())
+
+    def saved() -> list[str]:  # the notebooks the server keeps in the workspace's layout
+        url = f"{room['base']}/lab/api/workspaces/{slug}?token={TOKEN}"
+        with urllib.request.urlopen(url, timeout=10) as response:
+            data = json.load(response).get("data", {})
+        return sorted(key.rsplit("/", 1)[-1] for key in data if key.startswith("notebook:"))
+
+    page.goto(link)
+    _wait(page, lambda: open_tabs() == ["01_journey.ipynb"], what="the linked notebook's tab")
+    _wait(page, lambda: saved() == ["01_journey.ipynb"], what="its layout saved", seen=saved)
+    second = link.replace("01_journey.ipynb", "02_pyramid.ipynb").replace("reset=&", "")
+    page.goto(second)  # the team opens another notebook in the same workspace
+    both = ["01_journey.ipynb", "02_pyramid.ipynb"]
+    _wait(page, lambda: open_tabs() == both, what="both tabs", seen=open_tabs)
+    _wait(page, lambda: saved() == both, what="the layout to be saved", seen=saved)
+    context = page.context
+    page.close()  # the tab is closed; later the team opens its link again, in a new one
+    page = context.new_page()
+    record_errors(page)
+    tabs = page.locator("#jp-main-dock-panel .lm-TabBar-tab")
+    page.goto(link)
+    _wait(page, lambda: open_tabs() == ["01_journey.ipynb"], what="one tab", seen=open_tabs)
+    _wait(page, lambda: saved() == ["01_journey.ipynb"], what="the reset layout", seen=saved)
+    page.screenshot(path=str(ARTIFACTS / "room_team_link_one_tab.png"))
+
+
 def _kernel_settled(page, room) -> bool:
     import json
     import urllib.request

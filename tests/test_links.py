@@ -136,11 +136,14 @@ def test_team_links_go_to_each_teams_own_notebooks(tmp_path):
         assert parts.path == (
             f"/lab/workspaces/{link.slug}/tree/notebooks/{link.slug}/01_journey.ipynb"
         )
-        assert urllib.parse.parse_qs(parts.query) == {"token": ["tok/en"]}
+        assert urllib.parse.parse_qs(parts.query, keep_blank_values=True) == {
+            "reset": [""],
+            "token": ["tok/en"],
+        }
         assert (ws.path / "notebooks" / link.slug / "01_journey.ipynb").is_file()
     assert (
         team_url("http://h:1/", "a", "01_x.ipynb", "t")
-        == "http://h:1/lab/workspaces/a/tree/notebooks/a/01_x.ipynb?token=t"
+        == "http://h:1/lab/workspaces/a/tree/notebooks/a/01_x.ipynb?reset=&token=t"
     )
 
 

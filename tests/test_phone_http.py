@@ -234,7 +234,7 @@ def test_links_json_has_one_object_per_team_with_both_links_and_is_private(tmp_p
         "team": "blue-gold",
         "name": "Blue & Gold",
         "notebooks": "http://10.0.0.5:8888/lab/workspaces/blue-gold/tree/notebooks/blue-gold/"
-        "01_journey.ipynb?token=s3cret",
+        "01_journey.ipynb?reset=&token=s3cret",
         "phone": "http://10.0.0.5:8888/servekit/phone/blue-gold?token=s3cret",
     }
     assert data[1]["name"] == XSS_NAME  # JSON holds the text as it is; pages escape it

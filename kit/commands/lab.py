@@ -47,6 +47,15 @@ __all__ = ["lab"]
     help="Also write DIRECTORY/links.html (one card per team with QR codes for its notebooks "
     "and its phone page) and DIRECTORY/links.json.",
 )
+@click.option(
+    "--cull-idle",
+    type=click.FloatRange(min=0),
+    default=30.0,
+    show_default=True,
+    metavar="MINUTES",
+    help="Shut down a kernel that no open tab shows and that runs nothing after this many "
+    "minutes (0: never). A tab left open keeps its kernel.",
+)
 @click.option("--no-browser", is_flag=True, help="Do not open a browser here.")
 def lab(
     directory: Path,
@@ -55,12 +64,15 @@ def lab(
     token: str,
     url_host: str,
     write_links: bool,
+    cull_idle: float,
     no_browser: bool,
 ) -> None:
     """Start JupyterLab on the workshop in DIRECTORY and print one link per team.
 
     The server listens on 127.0.0.1 with a token unless --host says otherwise; each team's
-    link opens its own notebooks (notebooks/<team>/) in its own workspace. Stop with Ctrl-C.
+    link opens its own notebooks (notebooks/<team>/) in its own workspace, with a fresh layout
+    each time (no tabs restored from before). Kernels no open tab shows are shut down after
+    --cull-idle minutes. Stop with Ctrl-C.
     """
     from kit.room.lab import LabServer, host_warning, stop
     from kit.room.links import write_links as write_page
@@ -76,6 +88,7 @@ def lab(
         token=token,
         public_host=url_host,
         open_browser=not no_browser,
+        cull_idle=cull_idle,
     )
     server.check()
     if host_warning(host):

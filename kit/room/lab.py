@@ -9,13 +9,16 @@ environment's interpreter and ``python3`` kernel) with safe room settings:
   ``@jupyterlab/apputils-extension:announcements`` plugin is disabled through a private
   ``labconfig/page_config.json`` on ``JUPYTER_CONFIG_PATH``, and ``news_url`` is ``None``);
 - one link per team straight to its own notebooks, each in its own JupyterLab *workspace*
-  (``/lab/workspaces/<slug>/tree/notebooks/<slug>/01_journey.ipynb?token=…``), so teams never
-  see each other's open tabs.
+  (``/lab/workspaces/<slug>/tree/notebooks/<slug>/01_journey.ipynb?reset=&token=…``), so teams
+  never see each other's open tabs; ``reset`` opens that one notebook, not every tab the team
+  had open before, and workspaces live in the server's private folder (none restored from an
+  earlier session or another copy of the workshop);
+- kernels that no tab shows and that run nothing are shut down after ``cull_idle`` minutes.
 
 Examples
 --------
 >>> team_url("http://127.0.0.1:8888", "night-shift", "01_journey.ipynb", "t0k")
-'http://127.0.0.1:8888/lab/workspaces/night-shift/tree/notebooks/night-shift/01_journey.ipynb?token=t0k'
+'http://127.0.0.1:8888/lab/workspaces/night-shift/tree/notebooks/night-shift/01_journey.ipynb?reset=&token=t0k'
 >>> is_loopback("127.0.0.1"), is_loopback("localhost"), is_loopback("0.0.0.0")
 (True, True, False)
 """
@@ -92,6 +95,8 @@ def write_lab_settings(folder: Path) -> Path:
 
 
 WILDCARD = {"", "0.0.0.0", "::", "*"}
+CULL_IDLE_MINUTES = 30.0
+"""Default minutes before a kernel with no tab showing it, and running nothing, is shut down."""
 
 
 def is_loopback(host: str) -> bool:
@@ -149,17 +154,20 @@ def url_host(host: str) -> str:
 
 
 def team_url(base: str, slug: str, notebook: str, token: str) -> str:
-    """A team's link: its own workspace, opening its first notebook, with the token.
+    """A team's link: its own workspace, reset, opening one notebook, with the token.
+
+    ``reset`` makes JupyterLab clear the workspace's saved layout before opening the notebook:
+    a link opens that one notebook, not every tab the team had open before (each with a
+    kernel of its own).
 
     Examples
     --------
     >>> team_url("http://h:1", "a", "01_journey.ipynb", "x y")
-    'http://h:1/lab/workspaces/a/tree/notebooks/a/01_journey.ipynb?token=x+y'
+    'http://h:1/lab/workspaces/a/tree/notebooks/a/01_journey.ipynb?reset=&token=x+y'
     """
     path = f"/lab/workspaces/{slug}/tree/{NOTEBOOKS_DIR}/{slug}/{notebook}"
-    return (
-        base.rstrip("/") + urllib.parse.quote(path) + "?" + urllib.parse.urlencode({"token": token})
-    )
+    query = urllib.parse.urlencode({"reset": "", "token": token})
+    return base.rstrip("/") + urllib.parse.quote(path) + "?" + query
 
 
 def team_links(workshop_dir: Path | str, base: str, token: str) -> list[TeamLink]:
@@ -171,7 +179,7 @@ def team_links(workshop_dir: Path | str, base: str, token: str) -> list[TeamLink
     >>> from kit.store.workshop import create_workshop
     >>> ws = create_workshop(Path(tempfile.mkdtemp()) / "w", teams=["Blue & Gold"])
     >>> [(t.name, t.url) for t in team_links(ws.path, "http://h:1", "t")]
-    [('Blue & Gold', 'http://h:1/lab/workspaces/blue-gold/tree/notebooks/blue-gold/01_journey.ipynb?token=t')]
+    [('Blue & Gold', 'http://h:1/lab/workspaces/blue-gold/tree/notebooks/blue-gold/01_journey.ipynb?reset=&token=t')]
     """
     workshop = Workshop(workshop_dir)
     links = []
@@ -235,6 +243,9 @@ class LabServer:
         The server's token (generated when empty).
     public_host : str, optional
         Host name for the links (default: :func:`url_host`).
+    cull_idle : float, optional
+        Minutes after which a kernel that no browser tab shows and that runs nothing is shut
+        down (``0``: never). A tab left open keeps its kernel.
     """
 
     workshop_dir: Path
@@ -243,6 +254,7 @@ class LabServer:
     token: str = ""
     public_host: str = ""
     open_browser: bool = False
+    cull_idle: float = CULL_IDLE_MINUTES
     config_dir: Path | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
@@ -297,6 +309,8 @@ class LabServer:
         >>> args = LabServer(Path(tempfile.mkdtemp()), port=8899, token="t0k").argv()
         >>> [a for a in args if a.startswith("--ServerApp.ip")], any("t0k" in a for a in args)
         (['--ServerApp.ip=127.0.0.1'], False)
+        >>> [a for a in args if "cull_idle" in a]
+        ['--MappingKernelManager.cull_idle_timeout=1800']
 
         The token is never an argument (every user of the machine reads arguments with
         ``ps``): it reaches the server through its environment, see :meth:`env`.
@@ -316,10 +330,20 @@ class LabServer:
             "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
             "--LabApp.extension_manager=readonly",
             f"--LabApp.app_settings_dir={self._config() / 'lab-settings'}",
+            # layouts of this session only: none restored from another session or copy
+            f"--LabApp.workspaces_dir={self._config() / 'workspaces'}",
             "--MappingKernelManager.default_kernel_name=python3",
             "--Application.log_level=WARN",
             "--ServerApp.log_level=WARN",
         ]
+        if self.cull_idle > 0:  # a closed tab's kernel: culled, not kept for the whole day
+            seconds = max(1, round(self.cull_idle * 60))
+            args += [
+                f"--MappingKernelManager.cull_idle_timeout={seconds}",
+                f"--MappingKernelManager.cull_interval={min(60, max(1, seconds // 2))}",
+                "--MappingKernelManager.cull_connected=False",
+                "--MappingKernelManager.cull_busy=False",
+            ]
         if hasattr(os, "geteuid") and os.geteuid() == 0:
             args.append("--allow-root")
         return args
