@@ -16,10 +16,11 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from pathlib import Path
 
 import pytest
 from conftest import ROOT
-from helpers import launch_chromium
+from helpers import descendants, launch_chromium
 
 from kit.room.present import free_port
 
@@ -80,7 +81,13 @@ def server(tmp_path_factory, chromium):
                     + (root / "present.log").read_text(errors="replace")
                 )
             time.sleep(0.3)
-        yield {"base": base, "ws": ws.path, "chromium": chromium, "log": root / "present.log"}
+        yield {
+            "base": base,
+            "ws": ws.path,
+            "chromium": chromium,
+            "log": root / "present.log",
+            "pid": process.pid,
+        }
     finally:
         if process.poll() is None:
             os.killpg(process.pid, signal.SIGTERM)
@@ -257,3 +264,50 @@ def test_dashboard_in_the_browser(server):
     assert off_host == []
     assert dialogs == []
     assert errors == []
+
+
+def _kernels(server) -> list[int]:
+    """The kernel processes below ``servekit present`` now (Voilà serves no kernels API)."""
+    found = []
+    for pid in sorted(descendants(server["pid"])):
+        try:
+            command = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+        except OSError:
+            continue  # ended meanwhile
+        if b"ipykernel_launcher" in command:
+            found.append(pid)
+    return found
+
+
+def test_reloading_the_projector_page_keeps_one_kernel(server):
+    """Each load of the page starts a kernel; the page it replaces gives its own back, and so
+    does the last page when it is left. (Kernels of earlier tests' pages are not counted.)"""
+    from playwright.sync_api import sync_playwright
+
+    before = set(_kernels(server))
+    with sync_playwright() as p:
+        browser = launch_chromium(p, server["chromium"])
+        try:
+            page = browser.new_page(viewport={"width": 1280, "height": 800})
+            page.set_default_timeout(120_000)
+            seen: list[list[int]] = []
+            for _load in range(5):
+                page.goto(server["base"] + f"?token={TOKEN}")
+                page.wait_for_selector(".sk-dash-tile")
+                deadline = time.monotonic() + 60  # the old page's kernel is stopped on unload
+                while time.monotonic() < deadline:
+                    seen.append(sorted(set(_kernels(server)) - before))
+                    if len(seen[-1]) == 1:
+                        break
+                    time.sleep(0.5)
+                assert len(seen[-1]) == 1, seen
+            page.goto("about:blank")  # the projector's browser goes elsewhere
+            deadline, left = time.monotonic() + 60, None
+            while time.monotonic() < deadline:  # and the last one when its page is left
+                left = sorted(set(_kernels(server)) - before)
+                if not left:
+                    break
+                time.sleep(0.5)
+            assert left == [], left
+        finally:
+            browser.close()

@@ -155,11 +155,14 @@ def serve(
         directory, host=host, port=port, token=token, base_url=base_url, interval=interval
     )
     shown_host = "127.0.0.1" if host in {"0.0.0.0", "::", ""} else host
-    url = f"http://{shown_host}:{port}{normalise_base_url(base_url)}?token={token}"
+    page = f"http://{shown_host}:{port}{normalise_base_url(base_url)}"
+    url = f"{page}?token={token}"
     process = subprocess.Popen(command, env=env, stdin=subprocess.DEVNULL)
     previous = signal.signal(signal.SIGTERM, _stop)  # a plain `kill` also stops Voilà
     try:
-        if not _wait_ready(url, process):
+        # asked without the token: Voilà answers (403) without running the notebook, so the
+        # check starts no kernel (with the token, it left one running for nobody)
+        if not _wait_ready(page, process):
             process.terminate()
             raise PresentError(
                 f"the dashboard server (Voilà) did not start on {host}:{port}; "
