@@ -6,8 +6,8 @@ box, in no chart do two texts touch (point labels and notes, or two tick labels 
 and in the importance-performance grid no point label touches a quadrant name or a crosshair
 line. Screenshots are kept in ``test-artifacts/screens/``.
 
-The flow of a page (a team report, the synthesis, a follow-up page and the follow-up synthesis,
-each loaded once and resized to 390, 683, 1280 and 1920 px): every chart's drawn box lies inside its
+The flow of a page (a team report, the synthesis, a follow-up page, the follow-up synthesis and
+the facilitator's guide, each loaded once and resized to 390, 683, 1280 and 1920 px): every chart's drawn box lies inside its
 figure box and covers no heading, paragraph, list item or table after it; no text is clipped by
 a container that hides its overflow, no text is cut off at the page's edge (a wide table
 scrolls inside its own box), and the page never scrolls sideways.
@@ -25,6 +25,7 @@ from helpers import ROOT, launch_chromium
 
 from kit.report import build_reports
 from kit.report.followup_batch import build_followup
+from kit.room.guide import write_guide
 from kit.store.workshop import create_demo
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -335,11 +336,12 @@ def test_charts_stay_in_their_boxes_and_no_text_is_cut_at_any_width(browser, pag
     covered the pyramid's heading; the pyramid, the importance-performance grid, the priorities,
     the readiness chart and the synthesis's chart spilled the same way; resized wider, every
     chart with a phone variant stayed 378 px wide; at 683 px the follow-up synthesis's table
-    pushed the page to 736 px."""
+    pushed the page to 736 px; at 390 px a path in the guide's text pushed it to 477 px."""
     team = next(p for p in pages if p.name == "front-desk-friends.html")
     synthesis = next(p for p in pages if p.name == "_synthesis.html")
+    (guide,) = write_guide(pages[0].parent.parent)  # the run sheet, in the same template
     problems, charts = [], 0
-    for path in [team, synthesis, *followup_pages]:
+    for path in [team, synthesis, *followup_pages, guide]:
         page = browser.new_page(viewport={"width": FLOW_WIDTHS[0], "height": 844})
         page.route(
             "**/*",
