@@ -5,11 +5,18 @@ scrolls sideways (``scrollWidth`` <= viewport), no text of a chart sticks out of
 box, in no chart do two texts touch (point labels and notes, or two tick labels of one axis),
 and in the importance-performance grid no point label touches a quadrant name or a crosshair
 line. Screenshots are kept in ``test-artifacts/screens/``.
+
+The flow of a page (a team report, the synthesis, a follow-up page, the follow-up synthesis and
+the facilitator's guide, each loaded once and resized to 390, 683, 1280 and 1920 px): every chart's drawn box lies inside its
+figure box and covers no heading, paragraph, list item or table after it; no text is clipped by
+a container that hides its overflow, no text is cut off at the page's edge (a wide table
+scrolls inside its own box), and the page never scrolls sideways.
 """
 
 from __future__ import annotations
 
 import shutil
+import time
 from pathlib import Path
 
 import nbformat
@@ -17,11 +24,16 @@ import pytest
 from helpers import ROOT, launch_chromium
 
 from kit.report import build_reports
+from kit.report.followup_batch import build_followup
+from kit.room.guide import write_guide
 from kit.store.workshop import create_demo
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 ARTIFACTS = ROOT / "test-artifacts" / "screens"
 WIDTHS = (390, 1280)
+FLOW_WIDTHS = (390, 683, 1280, 1920)
+"""A phone, half of a 1366 px laptop screen, a laptop and a full-HD screen."""
+FOLLOW_UP_AS_OF = "2026-06-01"
 
 # Boxes (left, top, right, bottom) of every drawn text of every chart, with the chart's box.
 CHART_TEXT = """() => Array.from(document.querySelectorAll('.js-plotly-plot')).map((gd, i) => {
@@ -66,6 +78,77 @@ CHART_GROUPS = """() => Array.from(document.querySelectorAll('.js-plotly-plot'))
 })"""
 
 
+# The charts not yet drawn for the page's current width (empty when all are): the phone variant
+# chosen where the chart carries one (kit/figures/responsive.py), the drawing as wide as the
+# chart's box and as tall as the variant says.
+CHARTS_UNSETTLED = """() => Array.from(document.querySelectorAll('.js-plotly-plot')).map(gd => {
+  const full = gd._fullLayout, svg = gd.querySelector('svg.main-svg');
+  const title = ((gd.layout && gd.layout.title && gd.layout.title.text) || '').split('<')[0]
+    || gd.id;
+  if (!full || !svg) { return title + ': not drawn'; }
+  const box = svg.getBoundingClientRect();
+  const meta = gd.layout.meta && gd.layout.meta.servekit;
+  if (meta) {
+    const narrow = gd.clientWidth < meta.breakpoint;
+    const height = (narrow ? meta.compact : meta.wide).layout.height;
+    if (gd.dataset.skNarrow !== String(narrow) || (height && Math.abs(full.height - height) > 0.5)) {
+      return title + ': not switched to its ' + (narrow ? 'phone' : 'wide') + ' variant';
+    }
+  }
+  if (Math.abs(box.width - gd.clientWidth) > 1 || Math.abs(box.height - full.height) > 1) {
+    return title + ': drawn ' + Math.round(box.width) + ' px wide in a ' + gd.clientWidth + ' px box';
+  }
+  return '';
+}).filter(Boolean)"""
+
+# What a reader of the page sees go wrong: a chart drawn outside its figure box or over a heading,
+# paragraph, list item or table after it; text clipped by a box that hides its overflow; text cut
+# off at the page's edge outside any box that scrolls.
+PAGE_FLOW = """() => {
+  const rect = e => { const r = e.getBoundingClientRect(); return [r.left, r.top, r.right, r.bottom]; };
+  const meets = (a, b) => a[0] < b[2] - 0.5 && b[0] < a[2] - 0.5 && a[1] < b[3] - 0.5 && b[1] < a[3] - 0.5;
+  const name = e => e.tagName.toLowerCase() + ' "' + e.textContent.trim().replace(/\\s+/g, ' ').slice(0, 40) + '"';
+  const blocks = Array.from(document.querySelectorAll(
+    'main h1, main h2, main h3, main h4, main p, main li, main table, main blockquote, footer'))
+    .filter(e => !e.closest('.js-plotly-plot') && e.textContent.trim());
+  const charts = Array.from(document.querySelectorAll('.js-plotly-plot')).map(gd => {
+    const boxes = [gd].concat(Array.from(gd.querySelectorAll('svg.main-svg'))).map(rect);
+    const drawn = [Math.min(...boxes.map(b => b[0])), Math.min(...boxes.map(b => b[1])),
+                   Math.max(...boxes.map(b => b[2])), Math.max(...boxes.map(b => b[3]))];
+    const holder = rect(gd.closest('.sk-figure') || gd.parentElement);
+    const after = blocks.filter(e => gd.compareDocumentPosition(e) & Node.DOCUMENT_POSITION_FOLLOWING);
+    return {title: ((gd.layout.title && gd.layout.title.text) || '').split('<')[0] || gd.id,
+            drawn: drawn.map(Math.round), holder: holder.map(Math.round),
+            covers: after.filter(e => meets(drawn, rect(e))).map(name)};
+  });
+  const hides = v => v === 'hidden' || v === 'clip';
+  const clipped = Array.from(document.querySelectorAll('main *'))
+    .filter(e => !e.closest('.js-plotly-plot') && e.textContent.trim())
+    .filter(e => { const s = getComputedStyle(e);
+      return (hides(s.overflowX) && e.scrollWidth > e.clientWidth + 1) ||
+             (hides(s.overflowY) && e.scrollHeight > e.clientHeight + 1); })
+    .map(name);
+  const width = document.documentElement.clientWidth, cut = [];
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    const holder = node.parentElement;
+    if (!node.textContent.trim() || holder.closest('.js-plotly-plot, script, style')) { continue; }
+    let scrolls = false;
+    for (let e = holder; e && e !== document.body; e = e.parentElement) {
+      const s = getComputedStyle(e).overflowX;
+      if (s === 'auto' || s === 'scroll') { scrolls = true; break; }
+    }
+    const range = document.createRange(); range.selectNodeContents(node);
+    const r = range.getBoundingClientRect();
+    if (!scrolls && r.width > 0 && (r.left < -1 || r.right > width + 1)) {
+      cut.push(name(holder));
+    }
+  }
+  return {charts: charts, clipped: clipped, cut: cut,
+          scroll: document.documentElement.scrollWidth};
+}"""
+
+
 def _overlap(a, b, slack=0.5) -> bool:
     return (
         a[0] < b[2] - slack and b[0] < a[2] - slack and a[1] < b[3] - slack and b[1] < a[3] - slack
@@ -90,6 +173,14 @@ def browser(chromium):
         b = launch_chromium(p, chromium)
         yield b
         b.close()
+
+
+@pytest.fixture(scope="module")
+def followup_pages(pages) -> list[Path]:
+    """The follow-up pages of the same demo workshop (built once for the module)."""
+    summary = build_followup(pages[0].parent.parent, as_of=FOLLOW_UP_AS_OF, jobs=2, progress=False)
+    assert summary.exit_code == 0
+    return [summary.out / "front-desk-friends.html", summary.out / "_synthesis.html"]
 
 
 def _open(browser, path: Path, width: int):
@@ -228,3 +319,60 @@ def test_pdf_fits_eight_a4_pages_numbered_and_named_with_every_section(tmp_path,
         # The first page is not left mostly empty: the first section starts on it.
         assert "1. " in texts[0] and len(texts[0]) > 1200
         shutil.copyfile(pdf, ARTIFACTS / pdf.name)
+
+
+def _settle(page, ceiling: float = 30.0) -> list[str]:
+    """Poll until every chart is drawn for the page's width; what is still not, after the
+    (generous) ceiling."""
+    deadline = time.monotonic() + ceiling
+    while (unsettled := page.evaluate(CHARTS_UNSETTLED)) and time.monotonic() < deadline:
+        page.wait_for_timeout(100)
+    return unsettled
+
+
+def test_charts_stay_in_their_boxes_and_no_text_is_cut_at_any_width(browser, pages, followup_pages):
+    """390, 683, 1280 and 1920 px in one load of each page (resized, as a turned tablet or a dragged
+    window does). Before the fix, at 390 px the blueprint drew 1,406 px in a 682 px box and
+    covered the pyramid's heading; the pyramid, the importance-performance grid, the priorities,
+    the readiness chart and the synthesis's chart spilled the same way; resized wider, every
+    chart with a phone variant stayed 378 px wide; at 683 px the follow-up synthesis's table
+    pushed the page to 736 px; at 390 px a path in the guide's text pushed it to 477 px."""
+    team = next(p for p in pages if p.name == "front-desk-friends.html")
+    synthesis = next(p for p in pages if p.name == "_synthesis.html")
+    (guide,) = write_guide(pages[0].parent.parent)  # the run sheet, in the same template
+    problems, charts = [], 0
+    for path in [team, synthesis, *followup_pages, guide]:
+        page = browser.new_page(viewport={"width": FLOW_WIDTHS[0], "height": 844})
+        page.route(
+            "**/*",
+            lambda route: (
+                route.continue_() if route.request.url.startswith("file:") else route.abort()
+            ),
+        )
+        page.goto(path.as_uri(), wait_until="load")
+        where = f"{path.parent.name}/{path.name}"
+        for width in FLOW_WIDTHS:
+            page.set_viewport_size({"width": width, "height": 844})
+            unsettled = _settle(page)
+            problems += [f"{where} at {width}px: {chart}" for chart in unsettled]
+            flow = page.evaluate(PAGE_FLOW)
+            if flow["scroll"] > width:
+                problems.append(f"{where} at {width}px scrolls sideways: {flow['scroll']}px wide")
+            problems += [f"{where} at {width}px: {text} is clipped" for text in flow["clipped"]]
+            problems += [f"{where} at {width}px: {text} is cut at the edge" for text in flow["cut"]]
+            for chart in flow["charts"]:
+                charts += 1
+                drawn, holder = chart["drawn"], chart["holder"]
+                if drawn[0] < holder[0] - 1 or drawn[2] > holder[2] + 1 or drawn[3] > holder[3] + 1:
+                    problems.append(
+                        f"{where} at {width}px: {chart['title']!r} is drawn {drawn} "
+                        f"outside its box {holder}"
+                    )
+                problems += [
+                    f"{where} at {width}px: {chart['title']!r} covers {text}"
+                    for text in chart["covers"]
+                ]
+        page.close()
+    # six team charts, one in each synthesis, eight on the follow-up page; at every width
+    assert charts >= len(FLOW_WIDTHS) * 16
+    assert problems == [], "\n".join(problems)

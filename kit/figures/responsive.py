@@ -7,6 +7,12 @@ script calls ``Plotly.update`` with the set that fits the figure's width when
 the page opens and whenever it is resized. Without the script (JupyterLab), the wide chart
 shows. The script lives in ``kit/templates/servekit/index.html.j2`` (``sk-compact``).
 
+A variant's height is the height of the chart's box: the script gives it to the box, and the
+chart fills its box in both directions (so it also follows the page's width when the window is
+resized). The figure box around the chart has no height of its own and grows with the chart
+(:func:`kit.report.display.chart_box`), so a taller phone variant pushes the text below it down
+instead of drawing over it.
+
 Examples
 --------
 >>> import plotly.graph_objects as go

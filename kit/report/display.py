@@ -29,6 +29,7 @@ True
 
 from __future__ import annotations
 
+import re
 import warnings
 from collections.abc import Iterable, Mapping
 from typing import Any
@@ -49,6 +50,46 @@ FIGURE_CONFIG: dict[str, Any] = {
     "toImageButtonOptions": {"format": "png", "scale": 2},
 }
 """plotly config of every report figure: no logo, resizes with the page, PNG download."""
+
+
+_PLOTLY_BOX = re.compile(
+    r'^<div style="height:(?P<height>[^;"]*); width:(?P<width>[^;"]*);">(?P<inside>.*?)'
+    r'class="plotly-graph-div" style="height:100%; width:100%;"',
+    re.S,
+)
+
+
+def chart_box(html: str) -> str:
+    """plotly's HTML for a chart with the chart's own box carrying its size.
+
+    :func:`plotly.io.to_html` puts the chart in a wrapper of fixed height (the figure's
+    ``layout.height``) and makes the chart fill it. When the page gives the chart another height
+    (the phone variant of :mod:`kit.figures.responsive`, set by the report template's script),
+    the chart grew out of that wrapper and drew over the text below it. Here the wrapper has no
+    size of its own and the chart's box has the figure's: whatever height the chart is given, the
+    figure box (``.sk-figure``) follows it. HTML of another shape is returned as it is.
+
+    Examples
+    --------
+    >>> import plotly.io as pio
+    >>> html = pio.to_html({"data": [], "layout": {"height": 680}}, include_plotlyjs=False,
+    ...                    full_html=False, div_id="c")
+    >>> boxed = chart_box(html)
+    >>> boxed.startswith("<div>")
+    True
+    >>> 'id="c" class="plotly-graph-div" style="height:680px; width:100%;"' in boxed
+    True
+    >>> chart_box("<p>not a chart</p>")
+    '<p>not a chart</p>'
+    """
+    return _PLOTLY_BOX.sub(
+        lambda m: (
+            f'<div>{m["inside"]}class="plotly-graph-div" '
+            f'style="height:{m["height"]}; width:{m["width"]};"'
+        ),
+        html,
+        count=1,
+    )
 
 
 class _State:
@@ -82,14 +123,16 @@ def figure_bundle(fig: Any) -> dict[str, Any]:
     fig_dict = fig.to_dict() if hasattr(fig, "to_dict") else dict(fig)
     _State.count += 1
     div_id = f"{_State.prefix}-fig-{_State.count}"
-    body = pio.to_html(
-        fig_dict,
-        config=FIGURE_CONFIG,
-        include_plotlyjs=False,
-        include_mathjax=False,
-        full_html=False,
-        div_id=div_id,
-        validate=False,
+    body = chart_box(
+        pio.to_html(
+            fig_dict,
+            config=FIGURE_CONFIG,
+            include_plotlyjs=False,
+            include_mathjax=False,
+            full_html=False,
+            div_id=div_id,
+            validate=False,
+        )
     )
     plotly_json = {
         "data": fig_dict.get("data", []),
@@ -209,7 +252,10 @@ def table(
     numeric: Iterable[str] = (),
     empty: str = "Nothing here yet.",
 ) -> Markup:
-    """An HTML table with every cell escaped.
+    """An HTML table with every cell escaped, in a box that scrolls sideways when it is too wide.
+
+    A table wider than the page (a phone, a long word) scrolls inside its box
+    (``.sk-table-wrap``); the page itself never scrolls sideways.
 
     Parameters
     ----------
@@ -231,7 +277,7 @@ def table(
     Examples
     --------
     >>> print(table([{"a": "<b>", "n": 2}], {"a": "Text", "n": "N"}, numeric=["n"]))
-    <table class="sk-table"><thead><tr><th>Text</th><th class="num">N</th></tr></thead><tbody><tr><td>&lt;b&gt;</td><td class="num">2</td></tr></tbody></table>
+    <div class="sk-table-wrap"><table class="sk-table"><thead><tr><th>Text</th><th class="num">N</th></tr></thead><tbody><tr><td>&lt;b&gt;</td><td class="num">2</td></tr></tbody></table></div>
     """
     if hasattr(rows, "to_dict"):
         rows = rows.to_dict("records")
@@ -255,7 +301,8 @@ def table(
     )
     cap = Markup("<caption>{}</caption>").format(caption) if caption else Markup("")
     return Markup(
-        '<table class="sk-table">{}<thead><tr>{}</tr></thead><tbody>{}</tbody></table>'
+        '<div class="sk-table-wrap"><table class="sk-table">{}<thead><tr>{}</tr></thead>'
+        "<tbody>{}</tbody></table></div>"
     ).format(cap, head, body)
 
 
@@ -316,6 +363,7 @@ def table_cell(value: Any) -> str | Markup:
 __all__ = [
     "FIGURE_CONFIG",
     "Markup",
+    "chart_box",
     "escape",
     "figure_bundle",
     "plotlyjs_html",

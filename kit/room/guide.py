@@ -255,10 +255,10 @@ class Guide:
             for s, e, b in self.times
         )
         return Markup(
-            '<h2>Agenda</h2><table class="sk-table"><thead><tr><th>time</th>'
-            '<th class="num">min</th><th>block</th><th>notebook / exercise</th></tr>'
+            '<h2>Agenda</h2><div class="sk-table-wrap"><table class="sk-table"><thead><tr>'
+            '<th>time</th><th class="num">min</th><th>block</th><th>notebook / exercise</th></tr>'
             '</thead><tbody>{}</tbody><tfoot><tr><td colspan="4">Total {} '
-            "(blocks add up to {} minutes).</td></tr></tfoot></table>"
+            "(blocks add up to {} minutes).</td></tr></tfoot></table></div>"
         ).format(rows, duration(self.agenda.minutes), sum(b.minutes for _, _, b in self.times))
 
     def _flaws_html(self) -> Markup:
@@ -414,10 +414,10 @@ class Guide:
             "<h2>Teams and their links</h2><p>Start the room's server with "
             "<code>servekit lab DIR</code>: it prints one URL per team (with the token) "
             "that opens the team's own folder. Nobody types code: open the link, "
-            'choose Run All.</p>{}<table class="sk-table"><thead><tr><th>team</th>'
-            "<th>folder</th><th>link path (after the server's address)</th><th>notebooks</th>"
-            "</tr></thead>"
-            "<tbody>{}</tbody></table>"
+            'choose Run All.</p>{}<div class="sk-table-wrap"><table class="sk-table"><thead><tr>'
+            "<th>team</th><th>folder</th><th>link path (after the server's address)</th>"
+            "<th>notebooks</th></tr></thead>"
+            "<tbody>{}</tbody></table></div>"
         ).format(links, body)
 
     def sources_html(self) -> Markup:
