@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import stat
 import subprocess
 import sys
 from collections import Counter
@@ -140,7 +141,12 @@ def test_status_keeps_rows_in_the_workshop_and_reads_only_the_team_that_changed(
     first, seen = _status(workshop)
     assert _team_reads(seen, workshop) == {"amber", "blue", "coral"}
     assert first["blue"][-1] == "0", first  # no errors
-    assert (workshop / ".servekit" / "status.json").is_file()
+    cache = workshop / ".servekit" / "status.json"
+    assert cache.is_file()  # in the workshop, for the facilitator alone (it names every team)
+    assert (stat.S_IMODE(cache.stat().st_mode), stat.S_IMODE(cache.parent.stat().st_mode)) == (
+        0o600,
+        0o700,
+    )
     again, seen = _status(workshop)
     assert again == first and _team_reads(seen, workshop) == set()
 

@@ -5,7 +5,7 @@ kind, size, modification time (ns) and inode: saving a file changes its time, an
 (a new file renamed in) its inode, so a value computed from the folder stays good exactly as long
 as the signature is the same. :class:`FolderCache` keeps such values by team, in memory and, when
 given a file, in one JSON file written atomically (:func:`kit.store.safefs.write_bytes`: no link
-followed). A cache file that is missing, unreadable, corrupt, from another kit (``key``) or in
+followed), readable by its owner alone. A cache file that is missing, unreadable, corrupt, from another kit (``key``) or in
 the wrong shape is ignored, never an error: the teams are simply read again.
 
 A folder whose newest file was modified within :data:`SETTLE_NS` of taking its signature is never
@@ -44,7 +44,15 @@ from pydantic import BaseModel, ValidationError
 from kit.exceptions import UnsafePath
 from kit.store import safefs
 
-__all__ = ["MAX_CACHE_BYTES", "SETTLE_NS", "FolderCache", "Signature", "folder_signature"]
+__all__ = [
+    "MAX_CACHE_BYTES",
+    "PRIVATE_DIR",
+    "PRIVATE_FILE",
+    "SETTLE_NS",
+    "FolderCache",
+    "Signature",
+    "folder_signature",
+]
 
 Signature = tuple[tuple[str, int, int, int, int], ...]
 """``(name, file type bits, size, mtime_ns, inode)`` for every entry of a folder, by name."""
@@ -53,6 +61,9 @@ SETTLE_NS = 2_000_000_000
 """A folder modified this recently (2 s) is not cached (see the module's text)."""
 MAX_CACHE_BYTES = 50_000_000
 """A cache file bigger than this is ignored (300 teams take about 150 kB)."""
+PRIVATE_FILE, PRIVATE_DIR = 0o600, 0o700
+"""Modes of the cache file and of a folder made for it: every team's name and progress is in
+it, and on a hub no team may read another's (the workshop folder itself is open to all)."""
 _FORMAT = 1
 
 
@@ -188,7 +199,13 @@ class FolderCache:
             },
         }
         try:
-            safefs.write_bytes(self.root, self.rel, json.dumps(data, separators=(",", ":")))
+            safefs.write_bytes(
+                self.root,
+                self.rel,
+                json.dumps(data, separators=(",", ":")),
+                mode=PRIVATE_FILE,
+                dir_mode=PRIVATE_DIR,
+            )
         except (OSError, UnsafePath):
             return False
         self._dirty = False
