@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import os
 import re
+import sys
 import time
 from pathlib import Path
 
@@ -148,6 +149,44 @@ def wait_for(predicate, timeout: float = 120, what: str = "the condition", seen=
             last = f"; last seen: {seen()!r}" if seen is not None else ""
             raise AssertionError(f"timed out after {timeout:g} s waiting for {what}{last}")
         time.sleep(0.2)
+
+
+FILE_EVENTS = ("open", "os.listdir", "os.scandir")
+"""The audit events (PEP 578) that :func:`file_events` records: a file opened, a folder listed."""
+_RECORDERS: list[list[tuple[str, object]]] = []
+_HOOKED: list[bool] = []
+
+
+def _audit(event: str, args: tuple) -> None:
+    if _RECORDERS and event in FILE_EVENTS:
+        for recorder in _RECORDERS:
+            recorder.append((event, args[0]))
+
+
+@contextlib.contextmanager
+def file_events():
+    """Record every file this process opens and every folder it lists while inside, as
+    ``(event, path)`` pairs: the real filesystem calls (Python's audit hooks), the kit untouched.
+
+    One hook is added for the whole test process the first time (audit hooks cannot be removed);
+    outside a ``with`` block it records nothing.
+
+    Examples
+    --------
+    >>> with file_events() as seen:
+    ...     _ = os.listdir(ROOT)
+    >>> [event for event, _ in seen]
+    ['os.listdir']
+    """
+    if not _HOOKED:
+        sys.addaudithook(_audit)
+        _HOOKED.append(True)
+    recorder: list[tuple[str, object]] = []
+    _RECORDERS.append(recorder)
+    try:
+        yield recorder
+    finally:
+        _RECORDERS.remove(recorder)
 
 
 def pid_alive(pid: int) -> bool:

@@ -20,6 +20,8 @@ from kit.store.schema import REFLECTION_QUESTIONS
 from kit.store.workbook import Workbook
 
 __all__ = [
+    "COLUMNS",
+    "COUNTS",
     "MIN_TOUCHPOINTS",
     "STEPS",
     "Step",
@@ -31,6 +33,10 @@ __all__ = [
 
 STEPS: tuple[str, ...] = ("journey", "pyramid", "needs", "scores", "plan")
 MIN_TOUCHPOINTS = 6
+COUNTS: tuple[str, ...] = ("touchpoints", "roles", "need_items", "scorers", "actions", "errors")
+"""The columns of :func:`team_progress` that count (whole numbers); the others are text."""
+COLUMNS: tuple[str, ...] = ("team", "name", *COUNTS, *STEPS, "next_step")
+"""The columns of :func:`team_progress`, in order."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -175,26 +181,14 @@ def team_progress(workbooks: dict[str, Workbook]) -> pd.DataFrame:
                 "touchpoints": len(wb.tables["journey"]),
                 "roles": len(wb.tables["roles"]),
                 "need_items": len(wb.tables["needs"]),
-                "scorers": wb.tables["scores"]["scorer"].nunique(),
+                "scorers": int(wb.tables["scores"]["scorer"].nunique()),
                 "actions": len(wb.tables["plan"]),
                 "errors": len(errors(wb.problems)),
                 **status,
                 "next_step": next((s for s in STEPS if status[s] != "done"), "report"),
             }
         )
-    columns = [
-        "team",
-        "name",
-        "touchpoints",
-        "roles",
-        "need_items",
-        "scorers",
-        "actions",
-        "errors",
-        *STEPS,
-        "next_step",
-    ]
-    return pd.DataFrame(rows, columns=columns)
+    return pd.DataFrame(rows, columns=list(COLUMNS))
 
 
 def load_all(teams: Iterable) -> dict[str, Workbook]:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from kit.hub.spawner import DEFAULT_MEM_LIMIT, parse_bytes
+from kit.hub.limits import DEFAULT_MEM_LIMIT, parse_bytes
 
 __all__ = ["hub"]
 

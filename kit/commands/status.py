@@ -1,5 +1,8 @@
 """``servekit status``: how far every team has got, for the facilitator.
 
+Only the teams whose files changed since the last look are read again
+(:class:`kit.room.status.ProgressReader`, its cache in ``<workshop>/.servekit/status.json``).
+
 The table fits an 80-column terminal: one column per step, each cell the step's mark and the
 count that step is about (touchpoints, roles, needs, scorers, actions). ``--watch`` redraws it
 in place every few seconds (or prints a fresh table each time when the output is not a terminal,
@@ -29,7 +32,7 @@ COUNTS = {
 CAPTION = "✓ done  … started  – to do · counts: touchpoints/roles/needs/scorers/actions"
 
 
-def progress_table(directory: Path, width: int = 80) -> Any:
+def progress_table(directory: Path, width: int = 80, reader: Any = None) -> Any:
     """The status table of the workshop in ``directory`` as a :class:`rich.table.Table`.
 
     Parameters
@@ -39,6 +42,9 @@ def progress_table(directory: Path, width: int = 80) -> Any:
     width : int
         The terminal's width: team names longer than what is left beside the step columns end
         in "…" (at least 24 characters are always shown).
+    reader : kit.room.status.ProgressReader, optional
+        Where the rows come from (default: a new one, which reads only the teams changed since
+        the workshop's status cache was written); ``--watch`` keeps one across refreshes.
 
     Returns
     -------
@@ -58,11 +64,11 @@ def progress_table(directory: Path, width: int = 80) -> Any:
     from rich.table import Table
     from rich.text import Text  # team names are data: Text() never reads them as markup
 
-    from kit.analyses.progress import STEPS, load_all, team_progress
+    from kit.analyses.progress import STEPS
+    from kit.room.status import ProgressReader
     from kit.store.terminal import printable
-    from kit.store.workshop import Workshop
 
-    frame = team_progress(load_all(Workshop(directory).teams()))
+    frame = (reader or ProgressReader(directory)).frame()
     if frame.empty:
         raise click.ClickException(
             f"no teams in {directory}/teams; create some with 'servekit new'"
@@ -113,9 +119,12 @@ def status(directory: Path, watch: bool, interval: float) -> None:
     """
     from rich.console import Console
 
+    from kit.room.status import ProgressReader
+
     console = Console(highlight=False)
+    reader = ProgressReader(directory)  # each refresh reads only the teams saved since the last
     if not watch:
-        console.print(progress_table(directory, console.width))
+        console.print(progress_table(directory, console.width, reader))
         return
     stopping: list[int] = []
 
@@ -137,13 +146,13 @@ def status(directory: Path, watch: bool, interval: float) -> None:
         if console.is_terminal:
             from rich.live import Live
 
-            table = progress_table(directory, console.width)
+            table = progress_table(directory, console.width, reader)
             with Live(table, console=console, auto_refresh=False) as live:
                 while not _wait():
-                    live.update(progress_table(directory, console.width), refresh=True)
+                    live.update(progress_table(directory, console.width, reader), refresh=True)
         else:
             while True:
-                console.print(progress_table(directory, console.width))
+                console.print(progress_table(directory, console.width, reader))
                 console.file.flush()
                 if _wait():
                     break

@@ -10,6 +10,9 @@ from kit.commands.output import print_problems
 
 __all__ = ["demo", "new", "validate"]
 
+MAX_TEAMS = 500
+"""The most teams ``--teams N`` makes at once (a typo such as 3000 is refused)."""
+
 
 @click.command("new")
 @click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
@@ -29,7 +32,7 @@ __all__ = ["demo", "new", "validate"]
 @click.option(
     "--teams",
     "team_count",
-    type=click.IntRange(0, 200),
+    type=click.IntRange(0, MAX_TEAMS),
     default=0,
     help="Create N teams named 'Team 1' … 'Team N' (added to any --team).",
 )
@@ -43,6 +46,7 @@ __all__ = ["demo", "new", "validate"]
     help="Start teams from the case's reference journey and pyramid, or blank.",
 )
 @click.option("--force", is_flag=True, help="Use a non-empty folder (existing files are kept).")
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
 def new(
     directory: Path,
     case: str,
@@ -53,34 +57,44 @@ def new(
     facilitator: str,
     starter: bool,
     force: bool,
+    quiet: bool,
 ) -> None:
-    """Create a workshop in DIRECTORY, ready for a session."""
+    """Create a workshop in DIRECTORY, ready for a session.
+
+    A progress bar on standard error counts each team's folder, notebooks and exercises
+    (three steps a team; with --force the teams already there get their notebooks too); the
+    time grows in step with the number of teams.
+    """
+    from kit.report.console import make_console, steps_bar
+    from kit.room.casetext import load_case_file
+    from kit.room.exercises import write_exercises
     from kit.room.teamnotebooks import write_team_notebooks
-    from kit.store.workshop import create_workshop
+    from kit.store.workshop import Workshop, case_dir, check_new, create_workshop
 
     names = list(team_names) + [f"Team {i}" for i in range(1, team_count + 1)]
     if not names:
         raise click.UsageError("name at least one team: --team NAME (repeatable) or --teams N")
-    from kit.room.casetext import load_case_file
-    from kit.store.workshop import case_dir
-
     case_dir(case)  # an unknown case names the cases there are
     load_case_file(case)  # a broken case.yaml stops here, before anything is written
-    ws = create_workshop(
-        directory,
-        case=case,
-        teams=names,
-        title=title,
-        date=date_,
-        facilitator=facilitator,
-        starter=starter,
-        force=force,
-    )
-    write_team_notebooks(ws.path)  # each team's own notebooks, nothing to type
-
-    from kit.room.exercises import write_exercises
-
-    exercises = write_exercises(ws.path)  # what the agendas schedule, one copy per team
+    check_new(directory, names, force=force)  # refused names too, before the progress bar
+    before = len(Workshop(directory).teams()) if force else 0  # --force: their notebooks too
+    total = len(names) + 2 * (before + len(names))
+    with steps_bar(not quiet, total, make_console(), "New workshop") as advance:
+        ws = create_workshop(
+            directory,
+            case=case,
+            teams=names,
+            title=title,
+            date=date_,
+            facilitator=facilitator,
+            starter=starter,
+            force=force,
+            on_team=lambda name: advance(f"folder of {name}"),
+        )
+        # each team's own notebooks, nothing to type
+        write_team_notebooks(ws.path, on_team=lambda slug: advance(f"notebooks of {slug}"))
+        # what the agendas schedule, one copy per team
+        exercises = write_exercises(ws.path, on_team=lambda slug: advance(f"exercises of {slug}"))
     click.echo(f"Workshop ready in {ws.path} with {len(ws.teams())} team(s):")
     for team in ws.teams():
         click.echo(f"  {team.path}")

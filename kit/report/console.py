@@ -23,6 +23,7 @@ __all__ = [
     "print_summary",
     "progress_bar",
     "shown",
+    "steps_bar",
 ]
 
 COLOURS = {
@@ -50,18 +51,27 @@ def make_console() -> Any:
 
 
 @contextlib.contextmanager
-def progress_bar(
-    enabled: bool, total: int, console: Any, label: str = "Reports"
-) -> Iterator[Callable[[TeamResult], None]]:
-    """A rich progress bar; yields a callback that advances it by one finished team.
+def steps_bar(
+    enabled: bool, total: int, console: Any, label: str, start: str = ""
+) -> Iterator[Callable[..., None]]:
+    """A rich progress bar of ``total`` steps; yields ``advance(text, ok=None)``: one step done.
+
+    ``text`` (user text: escaped here) is shown beside the bar, after a green ✓ when ``ok`` is
+    true, a red ✗ when it is false and nothing when it is ``None``. ``start`` is shown until the
+    first step. ``servekit new`` counts teams with it, the report batch finished reports.
 
     Examples
     --------
-    >>> with progress_bar(False, 3, None) as advance:
-    ...     advance(TeamResult(slug="a", name="A", status="ok"))
+    >>> from rich.console import Console
+    >>> with steps_bar(True, 2, Console(width=60), "Teams") as advance:  # doctest: +ELLIPSIS
+    ...     advance("Blue")
+    ...     advance("[b]Gold", ok=True)
+      Teams ━...━ 2/2 0:00:0... ✓ [b]Gold
+    >>> with steps_bar(False, 3, None, "Teams") as advance:   # disabled: advance does nothing
+    ...     advance("Blue")
     """
     if not enabled:
-        yield lambda result: None
+        yield lambda text, ok=None: None
         return
     from rich.markup import escape as rich_escape
     from rich.progress import (
@@ -83,13 +93,28 @@ def progress_bar(
         console=console,
         transient=False,
     ) as bar:
-        task = bar.add_task("starting kernels…", total=total)
+        task = bar.add_task(rich_escape(start), total=total)
 
-        def advance(result: TeamResult) -> None:
-            mark = "[green]✓[/]" if result.ok else "[red]✗[/]"
-            bar.update(task, advance=1, description=f"{mark} {_shown_text(result.name)}")
+        def advance(text: object, ok: bool | None = None) -> None:
+            mark = "" if ok is None else "[green]✓[/] " if ok else "[red]✗[/] "
+            bar.update(task, advance=1, description=f"{mark}{_shown_text(text)}")
 
         yield advance
+
+
+@contextlib.contextmanager
+def progress_bar(
+    enabled: bool, total: int, console: Any, label: str = "Reports"
+) -> Iterator[Callable[[TeamResult], None]]:
+    """A rich progress bar; yields a callback that advances it by one finished team.
+
+    Examples
+    --------
+    >>> with progress_bar(False, 3, None) as advance:
+    ...     advance(TeamResult(slug="a", name="A", status="ok"))
+    """
+    with steps_bar(enabled, total, console, label, start="starting kernels…") as step:
+        yield lambda result: step(result.name, result.ok)
 
 
 def shown(path: Path | None) -> str:

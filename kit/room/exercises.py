@@ -20,8 +20,9 @@ Examples
 >>> import tempfile
 >>> from kit.store.workshop import create_workshop
 >>> ws = create_workshop(Path(tempfile.mkdtemp()) / "w", teams=["Blue"])
->>> [p.relative_to(ws.path).as_posix() for p in write_exercises(ws.path)][:3]
-['exercises/03_fix_the_chain.ipynb', 'exercises/solutions/03_fix_the_chain.ipynb', 'notebooks/blue/exercises/03_fix_the_chain.ipynb']
+>>> paths = [p.relative_to(ws.path).as_posix() for p in write_exercises(ws.path)]
+>>> paths[:2], paths[-3:]  # the reference copies, then each team's own
+(['exercises/03_fix_the_chain.ipynb', 'exercises/solutions/03_fix_the_chain.ipynb'], ['notebooks/blue/exercises/03_fix_the_chain.ipynb', 'notebooks/blue/exercises/05_be_do_have.ipynb', 'notebooks/blue/exercises/04_top_gaps.ipynb'])
 >>> write_exercises(ws.path)  # everything already there: nothing written
 []
 """
@@ -29,7 +30,7 @@ Examples
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from kit.exceptions import WorkshopError
@@ -106,7 +107,11 @@ def _reference(source: Path, target: Path) -> bool:
     return True
 
 
-def write_exercises(workshop_dir: Path | str, slugs: Iterable[str] | None = None) -> list[Path]:
+def write_exercises(
+    workshop_dir: Path | str,
+    slugs: Iterable[str] | None = None,
+    on_team: Callable[[str], None] | None = None,
+) -> list[Path]:
     """Copy the scheduled exercises into the workshop; return the files written now.
 
     Parameters
@@ -115,6 +120,8 @@ def write_exercises(workshop_dir: Path | str, slugs: Iterable[str] | None = None
         The workshop folder (its ``workshop.yaml`` names the case).
     slugs : iterable of str, optional
         Teams whose own copies to write (default every team).
+    on_team : callable, optional
+        Called with each team's slug once its copies are written (a progress bar).
 
     Raises
     ------
@@ -139,26 +146,30 @@ def write_exercises(workshop_dir: Path | str, slugs: Iterable[str] | None = None
     )
     written: list[Path] = []
     refused: list[str] = []
-    for stem in scheduled_exercises(case):
+    stems = scheduled_exercises(case)
+    for stem in stems:
         name = f"{stem}.ipynb"
-        source = exercises_dir() / name
         for src, target in (
-            (source, root / EXERCISES_DIR / name),
+            (exercises_dir() / name, root / EXERCISES_DIR / name),
             (exercises_dir() / SOLUTIONS_DIR / name, root / EXERCISES_DIR / SOLUTIONS_DIR / name),
         ):
             if src.is_file() and _reference(src, target):
                 written.append(target)
-        for slug in teams:
-            rel = Path(NOTEBOOKS_DIR) / slug / EXERCISES_DIR / name
+    sources = {stem: (exercises_dir() / f"{stem}.ipynb").read_bytes() for stem in stems}
+    for slug in teams:
+        for stem, data in sources.items():
+            rel = Path(NOTEBOOKS_DIR) / slug / EXERCISES_DIR / f"{stem}.ipynb"
             if safefs.is_regular(root, rel):  # a team's answers stay
                 continue
             try:  # a team's folder: never through a link or into a FIFO (root may run this)
                 owner, mode = team_owner(root, slug) or (None, None)
-                safefs.write_bytes(root, rel, source.read_bytes(), owner=owner, dir_mode=mode)
+                safefs.write_bytes(root, rel, data, owner=owner, dir_mode=mode)
             except safefs.UnsafePath as exc:
                 refused.append(str(exc))
                 continue
             written.append(root / rel)
+        if on_team is not None:
+            on_team(slug)
     if refused:
         raise safefs.UnsafePath("\n".join(dict.fromkeys(refused)))  # one line per path
     return written

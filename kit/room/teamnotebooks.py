@@ -39,7 +39,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import stat
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -158,9 +158,14 @@ class Written:
 
 
 def sync_team_notebooks(
-    workshop_dir: Path | str, slugs: Iterable[str] | None = None, source: Path | str | None = None
+    workshop_dir: Path | str,
+    slugs: Iterable[str] | None = None,
+    source: Path | str | None = None,
+    on_team: Callable[[str], None] | None = None,
 ) -> list[Written]:
     """Write every team's notebooks; report which ones changed (see :func:`write_team_notebooks`).
+
+    ``on_team`` is called with each team's slug once its notebooks are written.
 
     Examples
     --------
@@ -210,11 +215,15 @@ def sync_team_notebooks(
                 results.append(Written(target, False, str(exc)))
             else:
                 results.append(Written(target, changed))
+        if on_team is not None:
+            on_team(slug)
     return results
 
 
 def write_team_notebooks(
-    workshop_dir: Path | str, slugs: Iterable[str] | None = None
+    workshop_dir: Path | str,
+    slugs: Iterable[str] | None = None,
+    on_team: Callable[[str], None] | None = None,
 ) -> list[Path]:
     """Write ``notebooks/<slug>/NN_name.ipynb`` for every team (or the teams in ``slugs``).
 
@@ -229,6 +238,8 @@ def write_team_notebooks(
         The workshop folder.
     slugs : iterable of str, optional
         Teams (slugs or display names) to write; default every team.
+    on_team : callable, optional
+        Called with each team's slug once its notebooks are written (a progress bar).
 
     Returns
     -------
@@ -251,7 +262,7 @@ def write_team_notebooks(
     >>> sorted({p.parent.name for p in write_team_notebooks(ws.path, ["B"])})
     ['b']
     """
-    written = sync_team_notebooks(workshop_dir, slugs)
+    written = sync_team_notebooks(workshop_dir, slugs, on_team=on_team)
     refused = [w.refused for w in written if w.refused]
     if refused:
         raise safefs.UnsafePath("\n".join(refused))

@@ -19,6 +19,7 @@ import datetime as dt
 import re
 import shutil
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -46,6 +47,7 @@ __all__ = [
     "WORKSHOP_FILE",
     "Workshop",
     "case_dir",
+    "check_new",
     "check_team_name",
     "create_demo",
     "create_workshop",
@@ -331,7 +333,12 @@ class Workshop:
         return names
 
     def add_team(
-        self, name: str, members: list[str] | None = None, starter: Path | None = None
+        self,
+        name: str,
+        members: list[str] | None = None,
+        starter: Path | None = None,
+        *,
+        taken: dict[str, str] | None = None,
     ) -> Team:
         """Create a team folder for ``name`` (refusing unsafe or clashing names).
 
@@ -342,8 +349,23 @@ class Workshop:
         members : list of str, optional
         starter : Path, optional
             A folder of tables copied in as the team's starting point.
+        taken : dict, optional
+            slug -> display name of the teams already there, kept up to date by the caller
+            (default: :meth:`team_names`, which reads every team). :func:`create_workshop` reads
+            the teams once and passes this, so adding N teams reads N folders, not N²/2.
+
+        Examples
+        --------
+        >>> import tempfile
+        >>> ws = create_workshop(Path(tempfile.mkdtemp()) / "w", teams=["Blue"])
+        >>> ws.add_team("Green").slug
+        'green'
+        >>> ws.add_team("blue!", taken={"blue": "Blue"})
+        Traceback (most recent call last):
+        ...
+        kit.exceptions.WorkshopError: team name 'blue!' is refused: its folder name 'blue' is already used by team 'Blue'; expected a different name
         """
-        slug = check_team_name(name, self.team_names())
+        slug = check_team_name(name, self.team_names() if taken is None else taken)
         path = self.teams_path / slug
         path.mkdir(parents=True, exist_ok=False)
         if starter is not None:
@@ -428,6 +450,25 @@ def _prepare_empty(path: Path, force: bool) -> None:
         )
 
 
+def check_new(path: Path, teams: list[str], *, force: bool = False) -> None:
+    """Refuse, before anything is written, what :func:`create_workshop` would refuse: a folder
+    that is a file or not empty (without ``force``), an unsafe name, two names with one slug.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> check_new(Path(tempfile.mkdtemp()) / "w", ["Blue", "Gold"])
+    >>> check_new(Path(tempfile.mkdtemp()) / "w", ["Blue", "blue!"])
+    Traceback (most recent call last):
+    ...
+    kit.exceptions.WorkshopError: team name 'blue!' is refused: its folder name 'blue' is already used by team 'Blue'; expected a different name
+    """
+    _prepare_empty(path, force)
+    slugs: dict[str, str] = {}
+    for name in teams:
+        slugs[check_team_name(name, slugs)] = name.strip()
+
+
 def create_workshop(
     path: Path | str,
     *,
@@ -438,6 +479,7 @@ def create_workshop(
     facilitator: str = "",
     starter: bool = False,
     force: bool = False,
+    on_team: Callable[[str], None] | None = None,
 ) -> Workshop:
     """Create a workshop folder ready for a session.
 
@@ -458,6 +500,8 @@ def create_workshop(
         Start every team from the case's reference journey and pyramid instead of blank tables.
     force : bool
         Allow a non-empty folder (existing files are kept, never overwritten).
+    on_team : callable, optional
+        Called with each team's name once its folder is written (``servekit new``'s progress bar).
 
     Returns
     -------
@@ -469,11 +513,8 @@ def create_workshop(
         Non-empty folder without ``force``, unknown case, refused or clashing team names.
     """
     path = Path(path)
-    _prepare_empty(path, force)
+    check_new(path, teams or [], force=force)
     case_info = load_case(case)
-    slugs: dict[str, str] = {}
-    for name in teams or []:
-        slugs[check_team_name(name, slugs)] = name.strip()
     path.mkdir(parents=True, exist_ok=True)
     workshop = Workshop(path)
     if not (path / WORKSHOP_FILE).exists():
@@ -488,8 +529,12 @@ def create_workshop(
         )
     workshop.teams_path.mkdir(exist_ok=True)
     reference = case_dir(case) / "reference"
+    taken = workshop.team_names() if teams else {}  # the teams already there (--force), read once
     for name in teams or []:
-        workshop.add_team(name, starter=reference if starter else None)
+        team = workshop.add_team(name, starter=reference if starter else None, taken=taken)
+        taken[team.slug] = name.strip()
+        if on_team is not None:
+            on_team(name.strip())
     return workshop
 
 
