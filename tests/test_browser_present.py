@@ -224,7 +224,7 @@ def test_dashboard_in_the_browser(server):
             page.get_by_role("button", name="Refresh now").click()
             page.wait_for_function(
                 "() => document.querySelector('.sk-dash-edits').textContent"
-                ".includes('Front Desk & Friends added T99 in journey')",
+                ".includes('Front Desk & Friends added touchpoint T99 (Projector test touchpoint)')",
                 timeout=120_000,  # a ceiling, not a pause
             )
             page.wait_for_function(

@@ -16,8 +16,9 @@ from click.testing import CliRunner
 from kit.analyses.progress import STEPS, load_all, team_progress
 from kit.analyses.scoring import team_agreement, top_priorities
 from kit.cli import main
-from kit.room.dashboard import Board, Dashboard, diff_table
+from kit.room.dashboard import Board, Dashboard
 from kit.room.dashboard_html import ipa_svg, journey_svg
+from kit.room.edits import diff_table
 from kit.store.workbook import Workbook
 from kit.store.workshop import Workshop, case_dir, create_workshop
 
@@ -90,16 +91,34 @@ def test_latest_edits_come_from_history_and_from_disk(demo_workshop: Path):
     board = Board(demo_workshop)  # a fresh board: the saved edit is found through .history/
     board.refresh()
     texts = [str(e.text()) for e in board.edits()]
-    assert texts == ["<b>Front Desk &amp; Friends</b> added T42 in journey, just now"]
+    assert texts == [  # the description, shortened at a word to 40 characters
+        "<b>Front Desk &amp; Friends</b> added touchpoint T42 (Compares rates and books two "
+        "nights on…), just now"
+    ]
     plan = demo_workshop / "teams" / "the-night-shift" / "plan.csv"
     lines = plan.read_text(encoding="utf-8").splitlines()
     plan.write_text("\n".join(lines[:-1]) + "\n", encoding="utf-8")  # an edit made on disk
     board.refresh()
     removed = lines[-1].split(",")[0]
     assert str(board.edits()[0].text()) == (
-        f"<b>The Night Shift</b> removed {removed} in plan, just now"
+        f"<b>The Night Shift</b> removed action {removed}, just now"
     )
     assert "Night Shift</b> removed" in board.html()
+
+
+def test_a_removed_edge_is_named_by_its_roles_even_when_a_role_went_with_it(demo_workshop: Path):
+    team = demo_workshop / "teams" / "the-night-shift"
+    board = Board(demo_workshop)
+    board.refresh()
+    serves = (team / "serves.csv").read_text(encoding="utf-8").splitlines()
+    roles = (team / "roles.csv").read_text(encoding="utf-8").splitlines()
+    from_role, to_role = serves[1].split(",")[:2]
+    names = {line.split(",")[0]: line.split(",")[1] for line in roles[1:]}
+    (team / "serves.csv").write_text("\n".join([serves[0], *serves[2:]]) + "\n", "utf-8")
+    board.refresh()
+    assert str(board.edits()[0].text()) == (
+        f"<b>The Night Shift</b> removed the edge {names[from_role]} → {names[to_role]}, just now"
+    )
 
 
 def test_broken_team_gets_its_message_others_render(demo_workshop: Path):

@@ -6,7 +6,8 @@ re-reads only the teams whose files changed (size or modification time), so refr
 A team whose data is invalid gets a tile with its validation messages; the other tiles render.
 
 :meth:`Board.html` renders the whole board as one HTML fragment for a projector (big type): a
-progress grid, the latest saved edits ("Night Shift added T19, 2 min ago"), all teams' top
+progress grid, the latest saved edits (":mod:`kit.room.edits`: Night Shift added touchpoint T19, 2 min
+ago"), all teams' top
 priorities side by side, where the teams agree, and a tile per team with two small charts (the
 journey's emotion curve and the importance-performance grid, drawn as inline SVG: no script, no
 network). Every piece of user text goes through :mod:`markupsafe`.
@@ -41,9 +42,8 @@ import pandas as pd
 from markupsafe import Markup
 
 from kit.analyses.progress import STEPS, team_progress
-from kit.room.dashboard_html import ago
+from kit.room.edits import Edit, diff_table, named, row_words
 from kit.store import cells, safefs
-from kit.store.csvio import parse_csv
 from kit.store.problems import errors
 from kit.store.schema import TABLES
 from kit.store.storage import MAX_FILE_BYTES
@@ -65,69 +65,6 @@ __all__ = [
 TOP_K = 3
 MAX_MESSAGES = 4
 MAX_EDITS = 8
-_VERBS = {"added": "added", "removed": "removed", "changed": "changed"}
-
-
-@dataclass
-class Edit:
-    """One saved change to a team's table: ``Night Shift added T19``."""
-
-    team: str
-    verb: str
-    keys: list[str]
-    table: str
-    when: float
-
-    def text(self, now: float | None = None) -> Markup:
-        """The edit as escaped HTML, with how long ago it was saved.
-
-        Examples
-        --------
-        >>> Edit("A&B", "added", ["T19"], "journey", 100.0).text(now=220.0)
-        Markup('<b>A&amp;B</b> added T19 in journey, 2 min ago')
-        """
-        shown = ", ".join(self.keys[:3]) + (
-            f" and {len(self.keys) - 3} more" if len(self.keys) > 3 else ""
-        )
-        return Markup("<b>{}</b> {} {} in {}, {}").format(
-            self.team, self.verb, shown, self.table, ago(self.when, now)
-        )
-
-
-def _keyed(raw: bytes | None, table: str) -> dict[str, tuple[str, ...]]:
-    """Rows of a table file by key (``T19``; ``T05 / Ann`` for two-column keys)."""
-    if not raw:
-        return {}
-    parsed = parse_csv(raw, table)
-    header = [h.strip() for h in parsed.header]
-    key = TABLES[table].key or (header[:1] if header else ())
-    idx = [header.index(k) for k in key if k in header]
-    out: dict[str, tuple[str, ...]] = {}
-    for n, record in enumerate(parsed.records):
-        label = " / ".join(record[i] for i in idx if i < len(record)) or f"row {n + 2}"
-        if not TABLES[table].key:  # no key (needs): every row is its own entry
-            label = f"{label}: {record[header.index('need')] if 'need' in header else n}"
-        out[label] = tuple(record)
-    return out
-
-
-def diff_table(old: bytes | None, new: bytes | None, table: str) -> list[tuple[str, list[str]]]:
-    """What changed between two versions of a table file: ``[(verb, keys), …]``.
-
-    Examples
-    --------
-    >>> old = b"touchpoint_id,stage\\nT1,A\\nT2,B\\n"
-    >>> new = b"touchpoint_id,stage\\nT1,A\\nT2,C\\nT19,D\\n"
-    >>> diff_table(old, new, "journey")
-    [('added', ['T19']), ('changed', ['T2'])]
-    """
-    before, after = _keyed(old, table), _keyed(new, table)
-    found = [
-        ("added", [k for k in after if k not in before]),
-        ("removed", [k for k in before if k not in after]),
-        ("changed", [k for k in after if k in before and after[k] != before[k]]),
-    ]
-    return [(verb, keys) for verb, keys in found if keys]
 
 
 def _signature(folder: Path) -> tuple:
@@ -219,8 +156,14 @@ def build_view(
         view.messages = [f"{team.slug}: could not be read ({exc})"]
         return view
     view.name = wb.name or team.slug
+    roles = named({**(previous.raw if previous else {}), **view.raw}, "roles", "name")
+    touchpoints = named(
+        {**(previous.raw if previous else {}), **view.raw}, "journey", "description"
+    )
     for edit in view.edits:
         edit.team = view.name
+        if not edit.words:  # new since the last refresh: named with this team's words
+            edit.words = [row_words(edit.table, k, roles, touchpoints) for k in edit.keys]
     row = team_progress({team.slug: wb}).iloc[0]
     view.steps = {s: row[s] for s in STEPS}
     view.counts = {
