@@ -106,7 +106,7 @@ def test_latest_edits_come_from_history_and_from_disk(demo_workshop: Path):
     assert "Night Shift</b> removed" in board.html()
 
 
-def test_a_removed_edge_is_named_by_its_roles_even_when_a_role_went_with_it(demo_workshop: Path):
+def test_a_removed_edge_is_named_by_its_roles(demo_workshop: Path):
     team = demo_workshop / "teams" / "the-night-shift"
     board = Board(demo_workshop)
     board.refresh()
