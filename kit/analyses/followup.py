@@ -40,6 +40,7 @@ import pandas as pd
 from pydantic import ValidationError
 
 from kit.store import safefs
+from kit.store.clock import today
 from kit.store.csvio import parse_csv
 from kit.store.problems import Problem, display_path
 from kit.store.schema import KINDS, TABLES, PlanRow
@@ -179,11 +180,11 @@ def as_date(value: Any = None) -> dt.date:
     --------
     >>> as_date("2026-06-30")
     datetime.date(2026, 6, 30)
-    >>> as_date() == dt.date.today()
+    >>> as_date() == today()
     True
     """
     if value is None or (isinstance(value, str) and not value.strip()):
-        return dt.date.today()
+        return today()
     day = date_or_none(value)
     if day is None:
         raise ValueError(f"got {value!r}; expected a date written YYYY-MM-DD, e.g. 2026-06-30")
@@ -431,10 +432,13 @@ def read_team(path: Path | str, root: Path | str | None = None) -> FollowupData:
             values = dict(zip(table.header, rows.get(p.row, []), strict=False))
             aid = values.get("action_id", "")
             if aid:
+                written = values.get(p.column, "")
                 what = "a number" if p.column == "value" else "a date (YYYY-MM-DD)"
+                said = f"which is not {what}; it is left out."
+                if p.column == "date" and date_or_none(written) is not None:
+                    said = f"which is after today ({today().isoformat()}): a typo? It is left out."
                 notes.setdefault(aid, []).append(
-                    f"A result on row {p.row} of results.csv has {p.column} "
-                    f"{values.get(p.column, '')!r}, which is not {what}; it is left out."
+                    f"A result on row {p.row} of results.csv has {p.column} {written!r}, {said}"
                 )
                 kept.append(p)
     rest = [p for p in problems if p not in kept]
