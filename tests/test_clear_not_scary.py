@@ -88,3 +88,52 @@ def test_a_mistyped_servekit_today_is_one_clear_message(tmp_path, monkeypatch):
     assert result.output == (
         "Error: SERVEKIT_TODAY: got '07/12/2026'; expected a date written YYYY-MM-DD\n"
     )
+
+
+# --------------------------------------------------------------------------- validate in one pass
+JOURNEY = (
+    "touchpoint_id,stage,order,time,description,channel,contact,role_id,emotion,moment_of_truth\n"
+)
+
+
+def test_validate_reports_a_format_error_and_a_cross_file_error_of_one_row_in_one_run(tmp_path):
+    team = write_team(
+        tmp_path / "team",
+        {
+            "journey.csv": JOURNEY
+            + "T1,Arrival,1,15:00,Check-in,face to face,direct,dsek,7,true\n"
+            + "T2,Room,2,,Room prepared,,indirect,,0,false\n",
+            "plan.csv": (
+                "action_id,touchpoint_id,kind,action,owner_role,due,metric,baseline,target\n"
+                "A1,T9,make,Train desk staff,cfo,2026-03-01,wait minutes,about 14,5\n"
+            ),
+            "results.csv": RESULTS + "A1,2026-04-01,n/a\nA1,2026-04-01,9\n",
+        },
+    )
+    result = _validate(team)
+    assert result.exit_code == 1
+    assert result.stdout.splitlines() == [  # format problems first, then across files
+        "journey.csv:2:emotion: got '7'; expected a whole number from -2 to 2",
+        "plan.csv:2:kind: got 'make'; expected one of: be, do, have",
+        "plan.csv:2:baseline: got 'about 14'; expected a number",
+        "results.csv:2:value: got 'n/a'; expected a number",
+        "journey.csv:2:role_id: 'dsek' is not a role_id in roles.csv; expected one of: desk, "
+        "fom, guest",
+        "plan.csv:2:touchpoint_id: 'T9' is not a touchpoint_id in journey.csv; expected one of: "
+        "T1, T2",
+        "plan.csv:2:owner_role: 'cfo' is not a role_id in roles.csv; expected one of: desk, fom, "
+        "guest",
+        "results.csv:3:date: duplicate action_id='A1', date='2026-04-01' (first on row 2); "
+        "expected each to appear once",
+    ]
+    assert result.stderr == "8 error(s), 0 warning(s)\n"
+
+
+def test_a_cell_that_did_not_parse_is_not_checked_again_across_files(tmp_path):
+    needs = "touchpoint_id,kind,need,provider_role\n,do,Training,nobody\n"
+    result = _validate(write_team(tmp_path / "team", {"needs.csv": needs}))
+    assert result.stdout.splitlines() == [
+        "needs.csv:2:touchpoint_id: this cell is blank; expected some text",
+        "needs.csv:2:provider_role: 'nobody' is not a role_id in roles.csv; expected one of: "
+        "desk, fom, guest",
+    ]
