@@ -59,8 +59,8 @@ EVERY_WEEKS = 4
 """Default spacing of the follow-up check-ins."""
 
 RECORD_HOW = (
-    "Record the latest result in the follow-up notebook (workshops/07_follow_up.ipynb) "
-    "or in the plan's Excel file (servekit export-xlsx / import-xlsx)."
+    "Record the latest result in the follow-up notebook, 07_follow_up.ipynb in your team's "
+    "notebooks folder (or in the plan's Excel file, if your facilitator sent you one)."
 )
 
 

@@ -43,7 +43,7 @@ from kit.formatting import join as _join
 from kit.formatting import markup as _m
 from kit.formatting import number_text
 from kit.report.display import progress_bar, table
-from kit.report.story.blocks import callout
+from kit.report.story.blocks import WHERE, callout
 from kit.store.schema import KIND_LABELS
 from kit.store.workshop import Workshop
 
@@ -57,11 +57,8 @@ __all__ = [
 ]
 
 KIND_WORDS = KIND_LABELS
-HOW_TO_RECORD = (
-    "the follow-up notebook, workshops/07_follow_up.ipynb, or the Excel file "
-    "(servekit export-xlsx, then servekit import-xlsx)"
-)
-HOW_TO_PLAN = "the planning notebook, workshops/05_plan.ipynb"
+HOW_TO_RECORD = WHERE["results"][1]
+HOW_TO_PLAN = WHERE["plan"][1]
 
 
 def _pct(share: Any) -> str:

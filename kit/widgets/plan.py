@@ -110,8 +110,7 @@ def priorities_html(
         items.append(
             f"<li><b>#{row.rank} {esc(row.touchpoint_id)}</b> — "
             f"{esc(shorten(row.description, 80))} <small>(importance "
-            f"{row.importance:g}, performance {row.performance:g}, priority "
-            f"{row.priority:g})</small> · {todo}</li>"
+            f"{row.importance:g}, performance {row.performance:g})</small> · {todo}</li>"
         )
     return f"<b>Act on these first</b><ol style='margin:2px 0'>{''.join(items)}</ol>"
 

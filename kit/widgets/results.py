@@ -67,8 +67,8 @@ def action_info_html(
     """
     if action is None:
         return (
-            "<i>No actions in the plan yet: plan them in notebook 05 "
-            "(workshops/05_plan.ipynb), then come back to record results.</i>"
+            "<i>No actions in the plan yet: plan them in the planning notebook, 05_plan.ipynb "
+            "in your team's notebooks folder, then come back to record results.</i>"
         )
     parts = [
         f"<b>Metric:</b> {esc(cell_text(action.get('metric'))) or '<i>not set</i>'}",

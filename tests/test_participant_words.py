@@ -1,0 +1,134 @@
+"""Issue 26, "words for participants": a team's report and its calendar speak to the team.
+
+No module names (``kit.analyses…``), no source codes ("seed 002"), no formulas and no paths into
+the facilitator's ``workshops/`` folder (a team's notebooks are its own copies, in
+``notebooks/<team>/``): the report and the ICS are scanned as a participant reads them, the
+report's text outside scripts and styles plus every chart's own text, and the calendar's
+events unfolded by icalendar.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+import icalendar
+import nbformat
+import pytest
+
+from kit.readwrite.ics import plan_calendar
+from kit.report import build_reports
+from kit.store.workshop import create_demo
+
+pytestmark = pytest.mark.slow
+
+FORBIDDEN = {
+    "a module name": re.compile(r"\bkit\.[a-z_]"),
+    "a source code": re.compile(r"\bseed \d"),
+    "the facilitator's notebook folder": re.compile(r"workshops/0"),
+    "a formula": re.compile(r"max\(|MOT_WEIGHT|= max|× importance"),
+    "a facilitator's command": re.compile(r"servekit (export|import|report|followup|calendar|new)"),
+}
+TEAMS = ["front-desk-friends", "team-4-half-finished"]  # finished, with results; half-finished
+
+
+class _Text(HTMLParser):
+    """The text a reader sees: data outside <script> and <style>, and title/alt attributes."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.hidden = 0
+        self.parts: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.hidden += tag in ("script", "style")
+        self.parts += [v for k, v in attrs if k in ("title", "alt", "aria-label") and v]
+
+    def handle_endtag(self, tag: str) -> None:
+        self.hidden -= tag in ("script", "style")
+
+    def handle_data(self, data: str) -> None:
+        if not self.hidden:
+            self.parts.append(data)
+
+
+def _chart_text(figure: dict) -> list[str]:
+    """Every string a chart can show: titles, labels, hover templates, annotations, tick text."""
+    found: list[str] = []
+
+    def walk(value: object) -> None:
+        if isinstance(value, str):
+            found.append(value)
+        elif isinstance(value, dict):
+            for item in value.values():
+                walk(item)
+        elif isinstance(value, list):
+            for item in value:
+                walk(item)
+
+    walk(figure)
+    return found
+
+
+def _hits(where: str, texts: list[str]) -> list[str]:
+    text = " ".join(" ".join(texts).split())
+    return [
+        f"{where}: {what}: …{text[max(0, m.start() - 60) : m.end() + 40]}…"
+        for what, pattern in FORBIDDEN.items()
+        for m in pattern.finditer(text)
+    ]
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory) -> Path:
+    ws = create_demo(tmp_path_factory.mktemp("words") / "ws").path
+    summary = build_reports(ws, teams=TEAMS, jobs=2, progress=False)
+    assert summary.exit_code == 0
+    return ws
+
+
+def test_team_reports_have_no_module_names_source_codes_formulas_or_facilitator_paths(demo):
+    hits = []
+    for slug in TEAMS:
+        page = _Text()
+        page.feed((demo / "reports" / f"{slug}.html").read_text(encoding="utf-8"))
+        charts = [
+            text
+            for cell in nbformat.read(demo / "reports" / f"{slug}.ipynb", as_version=4).cells
+            for output in cell.get("outputs", [])
+            for text in _chart_text(
+                json.loads(
+                    json.dumps(output.get("data", {}).get("application/vnd.plotly.v1+json", {}))
+                )
+            )
+        ]
+        assert len(page.parts) > 100 and len(charts) > 50, slug  # the scan reads real text
+        hits += _hits(f"{slug}.html", page.parts) + _hits(f"{slug} charts", charts)
+    assert not hits, "\n".join(hits)
+
+
+def test_the_half_finished_report_names_the_teams_own_notebooks(demo):
+    page = _Text()
+    page.feed((demo / "reports" / "team-4-half-finished.html").read_text(encoding="utf-8"))
+    text = " ".join(" ".join(page.parts).split())
+    assert (
+        "No internal service plan yet. Add it with the planning notebook, 05_plan.ipynb in "
+        "your team's notebooks folder; it is kept in the team folder as plan.csv ." in text
+    )
+
+
+def test_the_calendar_has_no_module_names_source_codes_formulas_or_facilitator_paths(demo):
+    calendar = plan_calendar(demo)
+    events = list(calendar.walk("VEVENT"))
+    assert len(events) > 10
+    texts = [
+        str(event.get(field, ""))
+        for event in events
+        for field in ("SUMMARY", "DESCRIPTION", "LOCATION")
+    ]
+    hits = _hits("plan.ics", texts)
+    assert not hits, "\n".join(hits)
+    assert any("07_follow_up.ipynb in your team's notebooks folder" in t for t in texts)
+    assert isinstance(calendar, icalendar.Calendar)
