@@ -1,4 +1,4 @@
-"""Issue 26, "words for participants": a team's report and its calendar speak to the team.
+"""Issue 26, "words for participants": a team's report, calendar and notebooks speak to the team.
 
 No module names (``kit.analyses…``), no source codes ("seed 002"), no formulas and no paths into
 the facilitator's ``workshops/`` folder (a team's notebooks are its own copies, in
@@ -20,9 +20,10 @@ import pytest
 
 from kit.readwrite.ics import plan_calendar
 from kit.report import build_reports
-from kit.store.workshop import create_demo
-
-pytestmark = pytest.mark.slow
+from kit.resources import cases
+from kit.room.sources import MARKER as SOURCES_MARKER
+from kit.room.teamnotebooks import write_team_notebooks
+from kit.store.workshop import create_demo, create_workshop
 
 FORBIDDEN = {
     "a module name": re.compile(r"\bkit\.[a-z_]"),
@@ -89,6 +90,7 @@ def demo(tmp_path_factory) -> Path:
     return ws
 
 
+@pytest.mark.slow
 def test_team_reports_have_no_module_names_source_codes_formulas_or_facilitator_paths(demo):
     hits = []
     for slug in TEAMS:
@@ -109,6 +111,7 @@ def test_team_reports_have_no_module_names_source_codes_formulas_or_facilitator_
     assert not hits, "\n".join(hits)
 
 
+@pytest.mark.slow
 def test_the_half_finished_report_names_the_teams_own_notebooks(demo):
     page = _Text()
     page.feed((demo / "reports" / "team-4-half-finished.html").read_text(encoding="utf-8"))
@@ -119,6 +122,7 @@ def test_the_half_finished_report_names_the_teams_own_notebooks(demo):
     )
 
 
+@pytest.mark.slow
 def test_the_calendar_has_no_module_names_source_codes_formulas_or_facilitator_paths(demo):
     calendar = plan_calendar(demo)
     events = list(calendar.walk("VEVENT"))
@@ -132,3 +136,25 @@ def test_the_calendar_has_no_module_names_source_codes_formulas_or_facilitator_p
     assert not hits, "\n".join(hits)
     assert any("07_follow_up.ipynb in your team's notebooks folder" in t for t in texts)
     assert isinstance(calendar, icalendar.Calendar)
+
+
+@pytest.mark.parametrize("case", cases())
+def test_a_teams_notebooks_have_no_module_names_source_codes_or_formulas(tmp_path, case):
+    # The team's own copies, as 'servekit new' writes them with the case's text stamped in.
+    # The shared Sources cell at the end credits the texts by name; it is left to its own tests.
+    # The notebooks may name what the coach runs ("the coach sends the plan out with
+    # `servekit export-xlsx`"): that tells the team what to expect, it is not an instruction.
+    ws = create_workshop(tmp_path / "w", case=case, teams=["Blue"])
+    texts = [
+        cell.source
+        for path in write_team_notebooks(ws.path)
+        for cell in nbformat.read(path, as_version=4).cells
+        if cell.cell_type == "markdown" and SOURCES_MARKER not in cell.source
+    ]
+    assert len(texts) > 20
+    hits = [h for h in _hits(case, texts) if ": a facilitator's command: " not in h] + [
+        f"{case}: a path into the kit or a dataset: …{m.group(0)}…"
+        for text in texts
+        for m in re.finditer(r"`(?:kit|datasets)/[^`]*`", text)
+    ]
+    assert not hits, "\n".join(hits)
