@@ -137,3 +137,19 @@ def test_a_cell_that_did_not_parse_is_not_checked_again_across_files(tmp_path):
         "needs.csv:2:provider_role: 'nobody' is not a role_id in roles.csv; expected one of: "
         "desk, fom, guest",
     ]
+
+
+def test_the_follow_up_keeps_an_action_whose_row_also_names_an_unknown_owner(tmp_path):
+    # Now that a refused row is checked across files too, its unknown owner is listed; the
+    # follow-up still keeps the action (its unreadable baseline left blank, with a note).
+    plan = (
+        "action_id,touchpoint_id,kind,action,owner_role,due,metric,baseline,target\n"
+        "A1,T1,do,Train desk staff,cfo,2026-03-01,wait minutes,about 14,5\n"
+    )
+    data = read_team(write_team(tmp_path / "team", {"plan.csv": plan}))
+    assert list(data.plan["action_id"]) == ["A1"]
+    assert data.notes == {"A1": ["The baseline 'about 14' is not a number; it is left blank here."]}
+    assert [str(p) for p in data.problems] == [
+        "plan.csv:2:owner_role: 'cfo' is not a role_id in roles.csv; expected one of: desk, fom, "
+        "guest"
+    ]

@@ -45,6 +45,7 @@ from kit.store.csvio import parse_csv
 from kit.store.problems import Problem, display_path
 from kit.store.schema import KINDS, TABLES, PlanRow
 from kit.store.storage import MAX_FILE_BYTES
+from kit.store.validation import validate_rows
 from kit.store.workbook import Workbook, cell_text
 
 __all__ = [
@@ -387,14 +388,17 @@ def read_team(path: Path | str, root: Path | str | None = None) -> FollowupData:
     notes: dict[str, list[str]] = {}
     problems = list(wb.problems)
     plan_file = display_path(path / "plan.csv", wb.root)
-    by_row: dict[int, list[Problem]] = {}
-    for p in problems:
-        if p.path == plan_file and p.row and p.row > 1 and p.is_error:
-            by_row.setdefault(p.row, []).append(p)
-    raw = _read_again(path, "plan.csv") if by_row else None
+    refused = any(p.path == plan_file and p.row and p.row > 1 and p.is_error for p in problems)
+    raw = _read_again(path, "plan.csv") if refused else None
     kept: list[Problem] = []
     if raw is not None:
         table = parse_csv(raw, plan_file)
+        # The rows' own format problems decide whether a row is kept; a problem across files
+        # (an unknown owner) stays listed but never costs the action its place.
+        by_row: dict[int, list[Problem]] = {}
+        for p in validate_rows(TABLES["plan"], table, plan_file)[1]:
+            if p.row and p.row > 1 and p.is_error:
+                by_row.setdefault(p.row, []).append(p)
         extra_rows = []
         for cells, number in zip(table.records, table.rows, strict=True):
             found = by_row.get(number)
@@ -415,7 +419,11 @@ def read_team(path: Path | str, root: Path | str | None = None) -> FollowupData:
                     f"The {column} {text!r} is not {what[column]}; it is left blank here."
                 )
             extra_rows.append(row)
-            kept += found
+            kept += [
+                p
+                for p in problems
+                if p.path == plan_file and (p.row, p.column) in {(number, c) for c in bad}
+            ]
         if extra_rows:
             plan = pd.concat(
                 [plan.astype(object), pd.DataFrame(extra_rows).astype(object)], ignore_index=True
