@@ -158,3 +158,15 @@ def test_a_teams_notebooks_have_no_module_names_source_codes_or_formulas(tmp_pat
         for m in re.finditer(r"`(?:kit|datasets)/[^`]*`", text)
     ]
     assert not hits, "\n".join(hits)
+
+
+def test_the_facilitators_follow_up_page_says_where_each_team_plans(tmp_path):
+    # The page across teams is the facilitator's: "each team's" folder, not "your team's".
+    from kit.report.followup_page import FollowUpSynthesis
+
+    ws = create_workshop(tmp_path / "w", teams=["Blue", "Red"])
+    text = str(FollowUpSynthesis.load(ws.path, as_of="2026-06-30").glance())
+    assert (
+        "Teams plan actions with the planning notebook, 05_plan.ipynb in each team&#39;s "
+        "notebooks folder." in text
+    )

@@ -59,6 +59,13 @@ __all__ = [
 KIND_WORDS = KIND_LABELS
 HOW_TO_RECORD = WHERE["results"][1]
 HOW_TO_PLAN = WHERE["plan"][1]
+"""Where a team records results and plans, in the team's words (a team's page)."""
+TEAMS_RECORD = (
+    "the follow-up notebook, 07_follow_up.ipynb in each team's notebooks folder (or the plan's "
+    "Excel file: servekit export-xlsx, then servekit import-xlsx)"
+)
+TEAMS_PLAN = "the planning notebook, 05_plan.ipynb in each team's notebooks folder"
+"""The same for the facilitator's page across teams (commands may be named there)."""
 
 
 def _pct(share: Any) -> str:
@@ -402,7 +409,7 @@ class FollowUpSynthesis:
         o = self.overview
         if not o["actions"]:
             return callout(
-                "missing", "No team has a plan yet.", _m("Teams plan actions with {}.", HOW_TO_PLAN)
+                "missing", "No team has a plan yet.", _m("Teams plan actions with {}.", TEAMS_PLAN)
             )
         return _join(
             [
@@ -517,7 +524,7 @@ class FollowUpSynthesis:
                 callout(
                     "missing",
                     "Nothing measured yet",
-                    _m("Teams record results with {}.", HOW_TO_RECORD),
+                    _m("Teams record results with {}.", TEAMS_RECORD),
                 ),
             )
         return _join(parts)
