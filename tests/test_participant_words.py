@@ -170,3 +170,38 @@ def test_the_facilitators_follow_up_page_says_where_each_team_plans(tmp_path):
         "Teams plan actions with the planning notebook, 05_plan.ipynb in each team&#39;s "
         "notebooks folder." in text
     )
+
+
+def test_no_editor_shows_two_controls_with_the_same_label(mini_team):
+    # The needs editor had "Need:" twice (the picker of saved needs and the need's text), the
+    # plan editor "Action:" twice; a participant could not tell which box is which. (The
+    # scoring editor repeats its five sliders once per touchpoint, each set under the
+    # touchpoint's name: that is a list, not a clash, so it is not among these.)
+    import ipywidgets as widgets
+
+    from kit.store.workbook import Workbook
+    from kit.widgets.journey import JourneyEditor
+    from kit.widgets.needs import NeedsEditor
+    from kit.widgets.plan import PlanEditor
+    from kit.widgets.pyramid import PyramidEditor
+    from kit.widgets.results import ResultsEditor
+
+    def labels(widget: widgets.Widget) -> list[str]:
+        own = getattr(widget, "description", "")
+        found = [own] if own and not isinstance(widget, widgets.Button) else []
+        for child in getattr(widget, "children", ()):
+            found += labels(child)
+        return found
+
+    seen = {}
+    for kind in (
+        JourneyEditor,
+        PyramidEditor,
+        NeedsEditor,
+        PlanEditor,
+        ResultsEditor,
+    ):
+        shown = labels(kind(Workbook.load(mini_team)))
+        assert len(shown) >= 2, kind.__name__
+        seen[kind.__name__] = sorted({label for label in shown if shown.count(label) > 1})
+    assert seen == {name: [] for name in seen}

@@ -161,7 +161,7 @@ class PlanEditor(Editor):
         )
         self.action = labelled(
             widgets.Textarea(continuous_update=False, rows=2, placeholder="What will be done"),
-            "Action:",
+            "What to do:",
             "560px",
         )
         self.owner = labelled(widgets.Dropdown(), "Owner:", "560px")
