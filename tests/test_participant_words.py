@@ -205,3 +205,17 @@ def test_no_editor_shows_two_controls_with_the_same_label(mini_team):
         assert len(shown) >= 2, kind.__name__
         seen[kind.__name__] = sorted({label for label in shown if shown.count(label) > 1})
     assert seen == {name: [] for name in seen}
+
+
+def test_an_empty_box_is_not_called_a_cell(mini_team):
+    from kit.store.workbook import Workbook
+    from kit.widgets.needs import NeedsEditor
+
+    editor = NeedsEditor(Workbook.load(mini_team))
+    before = (mini_team / "needs.csv").read_text()
+    editor.need.value = ""
+    editor.add_button.click()
+    assert editor.fields["need"].error.value == (
+        "<span style='color:#D55E00'>⚠ left blank; expected some text</span>"
+    )
+    assert (mini_team / "needs.csv").read_text() == before
