@@ -32,6 +32,7 @@ FORBIDDEN = {
     "a formula": re.compile(r"max\(|MOT_WEIGHT|= max|× importance"),
     "a facilitator's command": re.compile(r"servekit (export|import|report|followup|calendar|new)"),
 }
+MINI_SCORES = "touchpoint_id,scorer,importance,performance,be,do,have\nT1,Ann,5,3,4,3,2\n"
 TEAMS = ["front-desk-friends", "team-4-half-finished"]  # finished, with results; half-finished
 
 
@@ -219,3 +220,18 @@ def test_an_empty_box_is_not_called_a_cell(mini_team):
         "<span style='color:#D55E00'>⚠ left blank; expected some text</span>"
     )
     assert (mini_team / "needs.csv").read_text() == before
+
+
+def test_sliders_moved_before_the_scorers_name_are_kept_and_saved_with_it(mini_team):
+    from kit.store.workbook import Workbook
+    from kit.widgets.scoring import ScoringEditor
+
+    editor = ScoringEditor(Workbook.load(mini_team))
+    row = editor.rows["T2"]
+    row.sliders["importance"].value, row.sliders["performance"].value = 4, 2
+    assert "type your name first" in editor.scorer_field.error.value
+    assert (mini_team / "scores.csv").read_text() == MINI_SCORES  # nothing saved without a name
+    editor.scorer.value = "Zoe"
+    assert (row.sliders["importance"].value, row.sliders["performance"].value) == (4, 2)
+    assert (mini_team / "scores.csv").read_text() == MINI_SCORES + "T2,Zoe,4,2,,,\n"
+    assert editor.scorer_field.error.value == ""
