@@ -323,9 +323,17 @@ def test_priority_chart_bars_in_rank_order(day):
     assert list(trace(fig, "No gap").text) == ["t1, t3, t4"]
     cut = [s for s in fig.layout.shapes if s.type == "line"]
     assert [s.y0 for s in cut] == [1.5]  # only one touchpoint to act on
-    # Plain-language axis title; the formula in a note.
+    # Plain-language axis title, note and hover: teams read this chart, so no formula.
     assert fig.layout.xaxis.title.text == "How urgently to act (higher = sooner)"
-    assert any("max(importance − performance, 0)" in a.text for a in fig.layout.annotations)
+    assert fig.layout.annotations[-1].text == (
+        "<i>longer bar: a bigger gap on what matters more to the customer · ★ a moment of truth "
+        "counts half as much again</i>"
+    )
+    assert mot.hovertemplate == (
+        "<b>%{customdata[0]}</b> %{customdata[1]}<br>importance %{customdata[2]}, performance "
+        "%{customdata[3]}: a gap of %{customdata[4]}<br>★ a moment of truth: counts half as much "
+        "again<extra></extra>"
+    )
 
 
 def test_priority_chart_top_limits_rows(day):

@@ -98,7 +98,7 @@ def test_needs_text_says_what_is_missing_and_what_answers_what(story):
     ) in html  # the have need of Q1, answered by both have actions
     assert (
         "No need of these kinds yet: Q2 (be and do) and Q3 (all three). Add them with the "
-        "needs notebook, workshops/03_needs.ipynb."
+        "needs notebook, 03_needs.ipynb in your team&#39;s notebooks folder."
     ) in text
     assert "3 needs of the top priorities have no action yet" in text
     assert "No action of the plan answers the needs at Q1 be, Q1 do and Q2 have." in text

@@ -93,7 +93,7 @@ def test_half_finished_team_says_what_is_missing(tmp_path: Path):
         },
     )
     story = Story.load(ws, "half")
-    assert "score the remaining touchpoints" in story.todo()
+    assert "score 1 more touchpoint" in story.todo()
     assert "write the internal service plan" in story.todo()
     assert "answer the action-plan questions" in story.todo()
     assert "Not finished yet" in story.glance()
@@ -360,6 +360,6 @@ def test_the_mini_team_by_hand_status_and_todo():
         "plan": "done",
     }
     assert story.todo() == [
-        "map at least 6 touchpoints of the journey",
-        "score the remaining touchpoints",
+        "map at least 6 touchpoints of the journey (2 so far)",
+        "score 1 more touchpoint",
     ]

@@ -22,11 +22,12 @@ JOURNEY = (
 
 def _table(output: str) -> tuple[list[str], list[str], list[str], str]:
     """Split ``servekit status`` output at the table's rule (a line of ``─``): the title lines
-    above the header, the header, the rows below the rule, and the last line (the legend)."""
+    above the header, the header, the rows below the rule, and the legend under them."""
     lines = output.splitlines()
     rule = next(i for i, line in enumerate(lines) if line.strip() and set(line.strip()) == {"─"})
-    rows = [line for line in lines[rule + 1 : -1] if line.strip()]
-    return lines[: rule - 1], lines[rule - 1].split(), rows, lines[-1]
+    legend = next(i for i, line in enumerate(lines) if line.startswith("✓ done"))
+    rows = [line for line in lines[rule + 1 : legend] if line.strip()]
+    return lines[: rule - 1], lines[rule - 1].split(), rows, lines[legend]
 
 
 def test_status_fits_80_columns_with_a_long_name_and_says_what_the_numbers_are(tmp_path):
@@ -56,6 +57,46 @@ def test_status_fits_80_columns_with_a_long_name_and_says_what_the_numbers_are(t
     )
     # the title names the workshop and its team count, however it wraps
     assert "2 team(s)" in " ".join(" ".join(title).split()), title
+
+
+def test_status_names_what_each_started_step_still_lacks_within_80_columns(tmp_path):
+    runner = CliRunner()
+    target = tmp_path / "w"
+    names = ["Blue", "A very long team name that goes on and on and on", "Green"]
+    result = runner.invoke(
+        main,
+        ["new", str(target), *(a for n in names for a in ("--team", n))],
+        catch_exceptions=False,
+    )
+    assert result.exit_code == 0
+    blue = target / "teams" / "blue"
+    (blue / "journey.csv").write_text(
+        JOURNEY.replace(",0,false", ",0,true") + "T2,Room,2,,Room ready,,indirect,,0,false\n"
+        "T3,Stay,3,,Breakfast,,direct,,0,false\nT4,Leave,4,,Check-out,,direct,,0,true\n",
+        encoding="utf-8",
+    )
+    (blue / "roles.csv").write_text("role_id,name,level\nguest,Guest,customer\n")
+    (blue / "needs.csv").write_text("touchpoint_id,kind,need\nT1,do,Fast check-in\n")
+    (blue / "scores.csv").write_text("touchpoint_id,scorer,importance,performance\nT1,Ann,5,3\n")
+    long = target / "teams" / "a-very-long-team-name-that-goes-on-and-on-and-on"
+    (long / "plan.csv").write_text(
+        "action_id,touchpoint_id,kind,action\nA1,T1,do,Train\n", encoding="utf-8"
+    )
+    result = runner.invoke(
+        main, ["status", str(target)], env={"COLUMNS": "80"}, catch_exceptions=False
+    )
+    assert result.exit_code == 0, result.output
+    lines = [line.rstrip() for line in result.output.splitlines()]
+    assert max(len(line) for line in lines) <= 80, result.output
+    todo = lines[lines.index("Still to do in the steps marked …:") :]
+    assert todo == [
+        "Still to do in the steps marked …:",
+        "  A very long team …  answer the action-plan questions",
+        "  Blue                map at least 6 touchpoints of the journey (4 so far); add",
+        "                      a frontline role to the pyramid; say who serves whom in",
+        "                      the pyramid; list the needs of 1 more moment of truth;",
+        "                      score 3 more touchpoints",
+    ]  # Green has started nothing: its "–" marks say so, no line
 
 
 def _read_until(proc: subprocess.Popen, needle: str, timeout: float = 180.0) -> str:

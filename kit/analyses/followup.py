@@ -40,10 +40,12 @@ import pandas as pd
 from pydantic import ValidationError
 
 from kit.store import safefs
+from kit.store.clock import today
 from kit.store.csvio import parse_csv
 from kit.store.problems import Problem, display_path
 from kit.store.schema import KINDS, TABLES, PlanRow
 from kit.store.storage import MAX_FILE_BYTES
+from kit.store.validation import validate_rows
 from kit.store.workbook import Workbook, cell_text
 
 __all__ = [
@@ -179,11 +181,11 @@ def as_date(value: Any = None) -> dt.date:
     --------
     >>> as_date("2026-06-30")
     datetime.date(2026, 6, 30)
-    >>> as_date() == dt.date.today()
+    >>> as_date() == today()
     True
     """
     if value is None or (isinstance(value, str) and not value.strip()):
-        return dt.date.today()
+        return today()
     day = date_or_none(value)
     if day is None:
         raise ValueError(f"got {value!r}; expected a date written YYYY-MM-DD, e.g. 2026-06-30")
@@ -386,14 +388,17 @@ def read_team(path: Path | str, root: Path | str | None = None) -> FollowupData:
     notes: dict[str, list[str]] = {}
     problems = list(wb.problems)
     plan_file = display_path(path / "plan.csv", wb.root)
-    by_row: dict[int, list[Problem]] = {}
-    for p in problems:
-        if p.path == plan_file and p.row and p.row > 1 and p.is_error:
-            by_row.setdefault(p.row, []).append(p)
-    raw = _read_again(path, "plan.csv") if by_row else None
+    refused = any(p.path == plan_file and p.row and p.row > 1 and p.is_error for p in problems)
+    raw = _read_again(path, "plan.csv") if refused else None
     kept: list[Problem] = []
     if raw is not None:
         table = parse_csv(raw, plan_file)
+        # The rows' own format problems decide whether a row is kept; a problem across files
+        # (an unknown owner) stays listed but never costs the action its place.
+        by_row: dict[int, list[Problem]] = {}
+        for p in validate_rows(TABLES["plan"], table, plan_file)[1]:
+            if p.row and p.row > 1 and p.is_error:
+                by_row.setdefault(p.row, []).append(p)
         extra_rows = []
         for cells, number in zip(table.records, table.rows, strict=True):
             found = by_row.get(number)
@@ -414,7 +419,11 @@ def read_team(path: Path | str, root: Path | str | None = None) -> FollowupData:
                     f"The {column} {text!r} is not {what[column]}; it is left blank here."
                 )
             extra_rows.append(row)
-            kept += found
+            kept += [
+                p
+                for p in problems
+                if p.path == plan_file and (p.row, p.column) in {(number, c) for c in bad}
+            ]
         if extra_rows:
             plan = pd.concat(
                 [plan.astype(object), pd.DataFrame(extra_rows).astype(object)], ignore_index=True
@@ -431,10 +440,13 @@ def read_team(path: Path | str, root: Path | str | None = None) -> FollowupData:
             values = dict(zip(table.header, rows.get(p.row, []), strict=False))
             aid = values.get("action_id", "")
             if aid:
+                written = values.get(p.column, "")
                 what = "a number" if p.column == "value" else "a date (YYYY-MM-DD)"
+                said = f"which is not {what}; it is left out."
+                if p.column == "date" and date_or_none(written) is not None:
+                    said = f"which is after today ({today().isoformat()}): a typo? It is left out."
                 notes.setdefault(aid, []).append(
-                    f"A result on row {p.row} of results.csv has {p.column} "
-                    f"{values.get(p.column, '')!r}, which is not {what}; it is left out."
+                    f"A result on row {p.row} of results.csv has {p.column} {written!r}, {said}"
                 )
                 kept.append(p)
     rest = [p for p in problems if p not in kept]

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from kit.formatting import plural
 from kit.store import cells
 from kit.store.problems import errors
 from kit.store.schema import REFLECTION_QUESTIONS
@@ -35,7 +36,7 @@ STEPS: tuple[str, ...] = ("journey", "pyramid", "needs", "scores", "plan")
 MIN_TOUCHPOINTS = 6
 COUNTS: tuple[str, ...] = ("touchpoints", "roles", "need_items", "scorers", "actions", "errors")
 """The columns of :func:`team_progress` that count (whole numbers); the others are text."""
-COLUMNS: tuple[str, ...] = ("team", "name", *COUNTS, *STEPS, "next_step")
+COLUMNS: tuple[str, ...] = ("team", "name", *COUNTS, *STEPS, "next_step", "unfinished")
 """The columns of :func:`team_progress`, in order."""
 
 
@@ -55,7 +56,8 @@ class Step:
 
 
 def _missing(wb: Workbook) -> dict[str, list[str]]:
-    """What each step still lacks, as phrases; a step is done when its list is empty."""
+    """What each step still lacks, as phrases that name the missing piece and how many; a step
+    is done when its list is empty."""
     journey, roles, serves = wb.tables["journey"], wb.tables["roles"], wb.tables["serves"]
     needs, scores, plan = wb.tables["needs"], wb.tables["scores"], wb.tables["plan"]
     touchpoints = set(journey["touchpoint_id"].map(cells.text)) - {""}
@@ -69,19 +71,31 @@ def _missing(wb: Workbook) -> dict[str, list[str]]:
     if not touchpoints:
         todo["journey"].append("map the customer journey")
     elif len(touchpoints) < MIN_TOUCHPOINTS:
-        todo["journey"].append(f"map at least {MIN_TOUCHPOINTS} touchpoints of the journey")
+        todo["journey"].append(
+            f"map at least {MIN_TOUCHPOINTS} touchpoints of the journey ({len(touchpoints)} so far)"
+        )
     if roles.empty:
         todo["pyramid"].append("draw the upside-down pyramid")
-    elif not {"customer", "frontline"} <= levels or serves.empty:
-        todo["pyramid"].append("link customers and front line in the pyramid")
+    else:
+        todo["pyramid"] += [
+            f"add a {level} role to the pyramid"
+            for level in ("customer", "frontline")
+            if level not in levels
+        ]
+        if serves.empty:
+            todo["pyramid"].append("say who serves whom in the pyramid")
     if needs.empty:
         todo["needs"].append("list what employees need to be, do and have")
-    elif not moments or not moments <= set(needs["touchpoint_id"].map(cells.text)):
-        todo["needs"].append("list the needs of every moment of truth")
+    elif not moments:
+        todo["needs"].append("mark the moments of truth in the journey")
+    elif unmet := moments - set(needs["touchpoint_id"].map(cells.text)):
+        todo["needs"].append(
+            f"list the needs of {plural(len(unmet), 'more moment of truth', 'more moments of truth')}"
+        )
     if scores.empty or not touchpoints:
         todo["scores"].append("score the touchpoints")
-    elif not touchpoints <= scored:
-        todo["scores"].append("score the remaining touchpoints")
+    elif unscored := touchpoints - scored:
+        todo["scores"].append(f"score {plural(len(unscored), 'more touchpoint')}")
     if plan.empty:
         todo["plan"].append("write the internal service plan")
     if not answered:
@@ -146,10 +160,6 @@ def todo(wb: Workbook) -> list[str]:
     return [phrase for step in team_steps(wb).values() for phrase in step.todo]
 
 
-def _step_status(wb: Workbook) -> dict[str, str]:
-    return {name: step.status for name, step in team_steps(wb).items()}
-
-
 def team_progress(workbooks: dict[str, Workbook]) -> pd.DataFrame:
     """One row per team: counts per table, each step's status, and the number of data errors.
 
@@ -162,18 +172,26 @@ def team_progress(workbooks: dict[str, Workbook]) -> pd.DataFrame:
     -------
     pandas.DataFrame
         Columns ``team, name, touchpoints, roles, need_items, scorers, actions, errors``, one column
-        per step in :data:`STEPS` (``done`` / ``started`` / ``not started``) and ``next_step``.
+        per step in :data:`STEPS` (``done`` / ``started`` / ``not started``), ``next_step`` and
+        ``unfinished``: what the started steps still lack (the phrases of :func:`team_steps`).
 
     Examples
     --------
     >>> import tempfile
-    >>> table = team_progress({"new": Workbook.load(tempfile.mkdtemp())})
-    >>> table.loc[0, ["journey", "next_step"]].tolist()
-    ['not started', 'journey']
+    >>> from pathlib import Path
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> _ = (folder / "journey.csv").write_text(
+    ...     "touchpoint_id,stage,order,description,contact\\nT1,Arrival,1,Desk,direct\\n")
+    >>> table = team_progress({"new": Workbook.load(folder)})
+    >>> table.loc[0, ["journey", "pyramid", "next_step"]].tolist()
+    ['started', 'not started', 'journey']
+    >>> table.loc[0, "unfinished"]
+    ['map at least 6 touchpoints of the journey (1 so far)']
     """
     rows = []
     for slug, wb in workbooks.items():
-        status = _step_status(wb)
+        steps = team_steps(wb)
+        status = {name: step.status for name, step in steps.items()}
         rows.append(
             {
                 "team": slug,
@@ -186,6 +204,9 @@ def team_progress(workbooks: dict[str, Workbook]) -> pd.DataFrame:
                 "errors": len(errors(wb.problems)),
                 **status,
                 "next_step": next((s for s in STEPS if status[s] != "done"), "report"),
+                "unfinished": [
+                    p for st in steps.values() if st.status == "started" for p in st.todo
+                ],
             }
         )
     return pd.DataFrame(rows, columns=list(COLUMNS))

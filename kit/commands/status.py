@@ -4,7 +4,8 @@ Only the teams whose files changed since the last look are read again
 (:class:`kit.room.status.ProgressReader`, its cache in ``<workshop>/.servekit/status.json``).
 
 The table fits an 80-column terminal: one column per step, each cell the step's mark and the
-count that step is about (touchpoints, roles, needs, scorers, actions). ``--watch`` redraws it
+count that step is about (touchpoints, roles, needs, scorers, actions). Under it, each team with a
+started ("…") step gets a line naming what is missing ("score 3 more touchpoints"). ``--watch`` redraws it
 in place every few seconds (or prints a fresh table each time when the output is not a terminal,
 so it can be logged).
 """
@@ -32,7 +33,18 @@ COUNTS = {
 CAPTION = "✓ done  … started  – to do · counts: touchpoints/roles/needs/scorers/actions"
 
 
-def progress_table(directory: Path, width: int = 80, reader: Any = None) -> Any:
+def _frame(directory: Path, reader: Any = None) -> Any:
+    from kit.room.status import ProgressReader
+
+    frame = (reader or ProgressReader(directory)).frame()
+    if frame.empty:
+        raise click.ClickException(
+            f"no teams in {directory}/teams; create some with 'servekit new'"
+        )
+    return frame
+
+
+def progress_table(directory: Path, width: int = 80, frame: Any = None) -> Any:
     """The status table of the workshop in ``directory`` as a :class:`rich.table.Table`.
 
     Parameters
@@ -42,9 +54,10 @@ def progress_table(directory: Path, width: int = 80, reader: Any = None) -> Any:
     width : int
         The terminal's width: team names longer than what is left beside the step columns end
         in "…" (at least 24 characters are always shown).
-    reader : kit.room.status.ProgressReader, optional
-        Where the rows come from (default: a new one, which reads only the teams changed since
-        the workshop's status cache was written); ``--watch`` keeps one across refreshes.
+    frame : pandas.DataFrame, optional
+        The workshop's :func:`kit.analyses.progress.team_progress` (default: read through a
+        new :class:`kit.room.status.ProgressReader`, which reads only the teams changed since
+        the workshop's status cache was written).
 
     Returns
     -------
@@ -65,14 +78,9 @@ def progress_table(directory: Path, width: int = 80, reader: Any = None) -> Any:
     from rich.text import Text  # team names are data: Text() never reads them as markup
 
     from kit.analyses.progress import STEPS
-    from kit.room.status import ProgressReader
     from kit.store.terminal import printable
 
-    frame = (reader or ProgressReader(directory)).frame()
-    if frame.empty:
-        raise click.ClickException(
-            f"no teams in {directory}/teams; create some with 'servekit new'"
-        )
+    frame = _frame(directory) if frame is None else frame
     when = time.strftime("%H:%M:%S")
     view = Table(
         title=f"{directory} · {len(frame)} team(s) · {when}",
@@ -96,6 +104,51 @@ def progress_table(directory: Path, width: int = 80, reader: Any = None) -> Any:
         cells.append(Text(str(errors), style="red" if errors else ""))
         view.add_row(Text(printable(row["name"])), *cells)  # no bidi or control reaches the screen
     return view
+
+
+def still_to_do(frame: Any, width: int = 80) -> Any:
+    """What each team's started ("…") steps still lack, one team a line, wrapped to ``width``.
+
+    Returns
+    -------
+    rich.console.RenderableType or None
+        A heading and one line per team with a started step (``None`` when there is none).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from rich.console import Console
+    >>> frame = pd.DataFrame({"name": ["Blue", "Red"],
+    ...                       "unfinished": [["score 3 more touchpoints"], []]})
+    >>> Console(width=60).print(still_to_do(frame, 60))
+    Still to do in the steps marked …:
+      Blue  score 3 more touchpoints
+    """
+    from rich.console import Group
+    from rich.table import Table
+    from rich.text import Text
+
+    from kit.store.terminal import printable
+
+    rows = [(r["name"], r["unfinished"]) for r in frame.to_dict("records") if r["unfinished"]]
+    if not rows:
+        return None
+    grid = Table.grid(padding=(0, 2), pad_edge=False)
+    grid.add_column(overflow="ellipsis", no_wrap=True, max_width=max(12, width // 4))
+    grid.add_column(overflow="fold")
+    for name, todo in rows:
+        grid.add_row(Text("  " + printable(name)), Text("; ".join(todo)))
+    return Group(Text("Still to do in the steps marked …:"), grid)
+
+
+def _view(directory: Path, width: int, reader: Any = None) -> Any:
+    """The table, then what the started steps still lack (``--watch`` keeps one ``reader``)."""
+    from rich.console import Group
+
+    frame = _frame(directory, reader)
+    todo = still_to_do(frame, width)
+    table = progress_table(directory, width, frame)
+    return table if todo is None else Group(table, "", todo)
 
 
 @click.command("status")
@@ -124,7 +177,7 @@ def status(directory: Path, watch: bool, interval: float) -> None:
     console = Console(highlight=False)
     reader = ProgressReader(directory)  # each refresh reads only the teams saved since the last
     if not watch:
-        console.print(progress_table(directory, console.width, reader))
+        console.print(_view(directory, console.width, reader))
         return
     stopping: list[int] = []
 
@@ -146,13 +199,13 @@ def status(directory: Path, watch: bool, interval: float) -> None:
         if console.is_terminal:
             from rich.live import Live
 
-            table = progress_table(directory, console.width, reader)
+            table = _view(directory, console.width, reader)
             with Live(table, console=console, auto_refresh=False) as live:
                 while not _wait():
-                    live.update(progress_table(directory, console.width, reader), refresh=True)
+                    live.update(_view(directory, console.width, reader), refresh=True)
         else:
             while True:
-                console.print(progress_table(directory, console.width, reader))
+                console.print(_view(directory, console.width, reader))
                 console.file.flush()
                 if _wait():
                     break

@@ -34,7 +34,7 @@ def priority_chart(
     label; other touchpoints are lighter blue. The top ``k`` with a gap are labelled in bold and
     separated from the rest by a dotted line ("act on first"). Touchpoints with no gap
     (priority 0) are not drawn one by one: they share one last row naming them. The axis title
-    is plain language; the formula is in a note under it. A compact variant for phones rides
+    is plain language, and so is the note under it (no formula: teams read it). A compact variant for phones rides
     along (:mod:`kit.figures.responsive`).
 
     Parameters
@@ -126,9 +126,10 @@ def _priority_build(
                     for row in part.itertuples(index=False)
                 ],
                 hovertemplate=(
-                    "<b>%{customdata[0]}</b> %{customdata[1]}<br>max(gap %{customdata[4]}, 0)"
-                    " × importance %{customdata[2]} × weight %{customdata[5]} = "
-                    "<b>%{customdata[6]}</b><br>performance %{customdata[3]}<extra></extra>"
+                    "<b>%{customdata[0]}</b> %{customdata[1]}<br>importance %{customdata[2]}, "
+                    "performance %{customdata[3]}: a gap of %{customdata[4]}"
+                    + (f"<br>★ a moment of truth: counts {_times(mot_weight)}" if mot else "")
+                    + "<extra></extra>"
                 ),
             )
         )
@@ -175,12 +176,13 @@ def _priority_build(
             showarrow=False,
             font={"size": 11},
         )
-    formula = (
-        f"priority = max(importance − performance, 0) × importance, "
-        f"× {number_text(float(mot_weight), 2)} at a moment of truth"
+    # In words, not a formula: teams read this chart (the formula is in kit.analyses.scoring).
+    how = (
+        "longer bar: a bigger gap on what matters more to the customer · "
+        f"★ a moment of truth counts {_times(mot_weight)}"
     )
     fig.add_annotation(
-        text="<i>" + (wrap_plain(formula, 44) if compact else formula) + "</i>",
+        text="<i>" + wrap_plain(how, 44 if compact else 110) + "</i>",
         xref="paper",
         yref="paper",
         x=0,
@@ -219,6 +221,19 @@ def _priority_build(
         },
     )
     return fig
+
+
+def _times(weight: float) -> str:
+    """How much more a moment of truth counts, in words.
+
+    Examples
+    --------
+    >>> _times(1.5), _times(2), _times(1)
+    ('half as much again', 'twice as much', 'as much as any other')
+    """
+    weight = float(weight)
+    words = {1.0: "as much as any other", 1.5: "half as much again", 2.0: "twice as much"}
+    return words.get(weight, f"{number_text(weight, 2)} times as much")
 
 
 def _id_list(ids: list[str], width: int) -> str:

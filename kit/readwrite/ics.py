@@ -37,6 +37,7 @@ import icalendar
 import pandas as pd
 
 from kit.analyses.followup import FollowupData, read_team
+from kit.store.clock import today
 from kit.store.csvio import atomic_write
 from kit.store.oserrors import naming
 from kit.store.problems import Problem
@@ -58,8 +59,8 @@ EVERY_WEEKS = 4
 """Default spacing of the follow-up check-ins."""
 
 RECORD_HOW = (
-    "Record the latest result in the follow-up notebook (workshops/07_follow_up.ipynb) "
-    "or in the plan's Excel file (servekit export-xlsx / import-xlsx)."
+    "Record the latest result in the follow-up notebook, 07_follow_up.ipynb in your team's "
+    "notebooks folder (or in the plan's Excel file, if your facilitator sent you one)."
 )
 
 
@@ -287,7 +288,7 @@ def plan_calendar(
         pairs = [(t.slug, t.path) for t in teams]
     else:
         info, root, pairs = {}, path, [(path.name, path)]
-    start = _due(info.get("date")) or dt.date.today()
+    start = _due(info.get("date")) or today()
     cal = icalendar.Calendar()
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")

@@ -43,7 +43,7 @@ from kit.formatting import join as _join
 from kit.formatting import markup as _m
 from kit.formatting import number_text
 from kit.report.display import progress_bar, table
-from kit.report.story.blocks import callout
+from kit.report.story.blocks import WHERE, callout
 from kit.store.schema import KIND_LABELS
 from kit.store.workshop import Workshop
 
@@ -57,11 +57,15 @@ __all__ = [
 ]
 
 KIND_WORDS = KIND_LABELS
-HOW_TO_RECORD = (
-    "the follow-up notebook, workshops/07_follow_up.ipynb, or the Excel file "
-    "(servekit export-xlsx, then servekit import-xlsx)"
+HOW_TO_RECORD = WHERE["results"][1]
+HOW_TO_PLAN = WHERE["plan"][1]
+"""Where a team records results and plans, in the team's words (a team's page)."""
+TEAMS_RECORD = (
+    "the follow-up notebook, 07_follow_up.ipynb in each team's notebooks folder (or the plan's "
+    "Excel file: servekit export-xlsx, then servekit import-xlsx)"
 )
-HOW_TO_PLAN = "the planning notebook, workshops/05_plan.ipynb"
+TEAMS_PLAN = "the planning notebook, 05_plan.ipynb in each team's notebooks folder"
+"""The same for the facilitator's page across teams (commands may be named there)."""
 
 
 def _pct(share: Any) -> str:
@@ -405,7 +409,7 @@ class FollowUpSynthesis:
         o = self.overview
         if not o["actions"]:
             return callout(
-                "missing", "No team has a plan yet.", _m("Teams plan actions with {}.", HOW_TO_PLAN)
+                "missing", "No team has a plan yet.", _m("Teams plan actions with {}.", TEAMS_PLAN)
             )
         return _join(
             [
@@ -520,7 +524,7 @@ class FollowUpSynthesis:
                 callout(
                     "missing",
                     "Nothing measured yet",
-                    _m("Teams record results with {}.", HOW_TO_RECORD),
+                    _m("Teams record results with {}.", TEAMS_RECORD),
                 ),
             )
         return _join(parts)

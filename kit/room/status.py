@@ -42,10 +42,17 @@ CACHE_FILE = ".servekit/status.json"
 
 
 def _valid(row: dict[str, Any]) -> bool:
-    """A cached row has exactly the table's columns, whole numbers where it counts."""
-    return set(row) == set(COLUMNS) and all(
-        isinstance(row[c], int) if c in COUNTS else isinstance(row[c], str) for c in COLUMNS
-    )
+    """A cached row has exactly the table's columns: whole numbers where it counts, a list of
+    phrases for what is unfinished, text elsewhere."""
+
+    def fits(column: str, value: Any) -> bool:
+        if column in COUNTS:
+            return isinstance(value, int)
+        if column == "unfinished":
+            return isinstance(value, list) and all(isinstance(v, str) for v in value)
+        return isinstance(value, str)
+
+    return set(row) == set(COLUMNS) and all(fits(c, row[c]) for c in COLUMNS)
 
 
 class ProgressReader:

@@ -30,11 +30,14 @@ from pydantic import (
     field_validator,
 )
 
+from kit.store.clock import today
+
 __all__ = [
     "Answer",
     "Bool",
     "CONTACTS",
     "FALSE_WORDS",
+    "Happened",
     "JourneyRow",
     "KINDS",
     "KIND_LABELS",
@@ -205,8 +208,17 @@ def _sane_year(value: dt.date | None) -> dt.date | None:
     return value
 
 
+def _not_after_today(value: dt.date) -> dt.date:
+    day = today()
+    if value > day:
+        raise ValueError(f"it is after today ({day.isoformat()}): a typo?")
+    return value
+
+
 OptDate = Annotated[dt.date | None, BeforeValidator(_blank_to_none), AfterValidator(_sane_year)]
-Date = Annotated[dt.date, AfterValidator(_sane_year)]
+Happened = Annotated[dt.date, AfterValidator(_sane_year), AfterValidator(_not_after_today)]
+"""The date something was measured or happened: never after :func:`kit.store.clock.today`
+(a due date, :data:`OptDate`, may be in the future)."""
 
 
 class Row(BaseModel):
@@ -316,10 +328,23 @@ class PlanRow(Row):
 
 
 class ResultRow(Row):
-    """A measured value of an action's metric on a date."""
+    """A measured value of an action's metric on a date (not after today: a typo otherwise).
+
+    Examples
+    --------
+    >>> import os
+    >>> from pydantic import ValidationError
+    >>> os.environ["SERVEKIT_TODAY"] = "2026-12-07"
+    >>> try:
+    ...     ResultRow.model_validate({"action_id": "A1", "date": "2027-12-01", "value": 3})
+    ... except ValidationError as exc:
+    ...     print(exc.errors()[0]["msg"])
+    Value error, it is after today (2026-12-07): a typo?
+    >>> del os.environ["SERVEKIT_TODAY"]
+    """
 
     action_id: Text
-    date: Date
+    date: Happened
     value: float
 
 

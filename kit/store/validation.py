@@ -32,8 +32,9 @@ from pydantic import BaseModel, ValidationError
 from kit.store.csvio import CsvTable, csv_text, parse_csv
 from kit.store.problems import Problem
 from kit.store.safeyaml import parse_yaml
-from kit.store.schema import REFLECTION_QUESTIONS, TABLES, ReflectionsFile, TableSpec, TeamFile
+from kit.store.schema import TABLES, TableSpec
 from kit.store.terminal import clean
+from kit.store.yamlcheck import check_reflections, check_team, empty_of
 
 __all__ = [
     "FILES",
@@ -312,6 +313,7 @@ def validate_rows(
     declared = [c for c in header if c in spec.model.model_fields]
     index = {c: seen[c] - 1 for c in header}
     rows: list[dict[str, Any]] = []
+    partial: list[tuple[int, dict[str, Any]]] = []
     decimal = _decimal_comma_columns(spec, declared) if table.delimiter == ";" else []
     for cells, row_number in zip(table.records, table.rows, strict=True):
         values = {c: cells[index[c]] for c in declared}
@@ -331,12 +333,15 @@ def validate_rows(
         try:
             model = spec.model.model_validate(values)
         except ValidationError as exc:
+            bad = set()
             for error in exc.errors():
                 column = str(error["loc"][0]) if error["loc"] else None
                 raw = values.get(column, "") if column else ""
+                bad.add(column)
                 problems.append(
                     Problem(shown, row_number, column, _friendly(error, spec.model, column, raw))
                 )
+            partial.append((row_number, _parsed_cells(spec, values, bad)))
             continue
         record = model.model_dump()
         record.update({c: cells[index[c]] for c in extra})
@@ -344,11 +349,33 @@ def validate_rows(
         rows.append(record)
     frame = _frame(spec, rows, extra)
     frame.attrs["rows"] = [r["__row"] for r in rows]
+    frame.attrs["partial"] = partial  # rows refused for their format, still checked across files
     # Ids of every record, valid or not, so one bad row does not cascade into reference errors.
     frame.attrs["ids"] = {
         c: {cells[index[c]] for cells in table.records} for c in spec.key if c in index
     }
     return frame, problems
+
+
+def _parsed_cells(spec: TableSpec, values: dict[str, str], bad: set[str | None]) -> dict[str, Any]:
+    """The key and reference cells of a refused row that are fine on their own, typed.
+
+    A row refused for one cell (an emotion of 7) is still checked across files on the cells that
+    parsed (its role), so ``validate`` shows both problems in one run. Cells that failed, and
+    cells missing from the file, are left out: nothing is checked on a guess.
+    """
+    wanted = [*spec.key, *(r.column for r in spec.references)]
+    cells: dict[str, Any] = {}
+    for column in dict.fromkeys(wanted):
+        if column in bad or column not in values:
+            continue
+        row = spec.model.model_construct()
+        try:  # the column's own validators, without the rest of the row
+            spec.model.__pydantic_validator__.validate_assignment(row, column, values[column])
+        except ValidationError:
+            continue
+        cells[column] = getattr(row, column)
+    return cells
 
 
 def _broken(spec: TableSpec) -> pd.DataFrame:
@@ -365,63 +392,75 @@ def _ids_list(values: Iterable[str]) -> str:
     return shown + (f" … ({len(values)} in all)" if len(values) > _LIST_LIMIT else "")
 
 
-def _plain(frame: pd.DataFrame) -> pd.DataFrame:
-    """A shallow copy of ``frame`` (the same data) without its ``attrs``."""
-    plain = frame.copy(deep=False)
-    plain.attrs = {}
-    return plain
+def _checked_rows(spec: TableSpec, frame: pd.DataFrame) -> list[tuple[int, Mapping[str, Any]]]:
+    """(row number, key and reference cells) of every row to check across files, in file order:
+    the valid rows, and the cells that parsed in rows refused for another cell."""
+    rows = frame.attrs.get("rows") or list(range(2, len(frame) + 2))
+    wanted = list(dict.fromkeys([*spec.key, *(r.column for r in spec.references)]))
+    values = [frame[c].tolist() for c in wanted]
+    found: list[tuple[int, Mapping[str, Any]]] = [
+        (number, dict(zip(wanted, cells, strict=True)))
+        for number, *cells in zip(rows, *values, strict=True)
+    ]
+    partial = frame.attrs.get("partial")
+    return sorted(found + partial, key=lambda pair: pair[0]) if partial else found
 
 
 def cross_checks(frames: dict[str, pd.DataFrame], shown: dict[str, str]) -> list[Problem]:
-    """Unique keys and references between tables."""
+    """Unique keys and references between tables.
+
+    Rows refused for their format are checked too, on the cells that parsed (see
+    :func:`validate_rows`), so one run reports both kinds of problem.
+
+    Examples
+    --------
+    >>> data = parse_team({
+    ...     "roles.csv": b"role_id,name,level\\ndesk,Desk,frontline\\n",
+    ...     "journey.csv": b"touchpoint_id,stage,order,description,contact,role_id,emotion\\n"
+    ...                    b"T1,Arrival,1,Check-in,direct,dsek,7\\n"})
+    >>> for p in data.problems:
+    ...     print(p)
+    journey.csv:2:emotion: got '7'; expected a whole number from -2 to 2
+    journey.csv:2:role_id: 'dsek' is not a role_id in roles.csv; expected one of: desk
+    """
     problems: list[Problem] = []
-    # What validate_rows noted (row numbers, ids, broken) read once; the checks then use
-    # shallow copies without it: pandas deep-copies ``attrs`` into every column it hands out,
-    # which made these checks 40% of reading a team (the ``frames`` given are left as they are).
-    # Each column is turned into a list once: the checks below walk lists, not pandas objects.
-    meta = {name: frame.attrs for name, frame in frames.items()}
-    frames = {name: _plain(frame) for name, frame in frames.items()}
-    lists: dict[tuple[str, str], list[Any]] = {}
-
-    def column(table: str, name: str) -> list[Any]:
-        if (table, name) not in lists:
-            lists[table, name] = frames[table][name].tolist()
-        return lists[table, name]
-
     for name, spec in TABLES.items():
         frame = frames[name]
-        rows = meta[name].get("rows") or list(range(2, len(frame) + 2))
-        if spec.key and len(frame):
+        checked = _checked_rows(spec, frame)
+        if spec.key:
             first: dict[tuple, int] = {}
-            keys = zip(*(column(name, c) for c in spec.key), strict=True)
-            for position, key in enumerate(keys):
-                key = tuple(cell_text(k) for k in key)
+            for number, cells in checked:
+                if any(c not in cells or _blank(cells[c]) for c in spec.key):
+                    continue  # a key cell that did not parse has its own message
+                key = tuple(cell_text(cells[c]) for c in spec.key)
                 if key in first:
                     what = ", ".join(f"{c}={v!r}" for c, v in zip(spec.key, key, strict=True))
                     problems.append(
                         Problem(
                             shown[name],
-                            rows[position],
+                            number,
                             spec.key[-1],
                             f"duplicate {what} (first on row {first[key]}); "
                             f"expected each to appear once",
                         )
                     )
                 else:
-                    first[key] = rows[position]
+                    first[key] = number
         for ref in spec.references:
-            if not len(frame) or meta[ref.table].get("broken"):
+            target = frames[ref.table]
+            if not checked or target.attrs.get("broken"):
                 continue  # a table that could not be read has its own message
-            known = {str(v) for v in column(ref.table, ref.key) if not pd.isna(v)}
-            known |= meta[ref.table].get("ids", {}).get(ref.key, set())
-            for position, value in enumerate(column(name, ref.column)):
-                if pd.isna(value):
+            known = set(target[ref.key].dropna().astype(str))
+            known |= target.attrs.get("ids", {}).get(ref.key, set())
+            for number, cells in checked:
+                value = cells.get(ref.column)
+                if _blank(value):
                     continue
                 if str(value) not in known:
                     problems.append(
                         Problem(
                             shown[name],
-                            rows[position],
+                            number,
                             ref.column,
                             f"{value!r} is not a {ref.key} in {TABLES[ref.table].filename}; expected "
                             f"one of: {_ids_list(known - {''})}",
@@ -430,86 +469,8 @@ def cross_checks(frames: dict[str, pd.DataFrame], shown: dict[str, str]) -> list
     return problems
 
 
-def _yaml_problems(exc: ValidationError, shown: str, messages: Mapping[str, str]) -> list[Problem]:
-    problems = []
-    for error in exc.errors():
-        column = str(error["loc"][0]) if error["loc"] else None
-        detail = error.get("msg", "").removeprefix("Value error, ")
-        text = (
-            messages.get(column or "", detail)
-            if error.get("type") != "value_error"
-            else f"got {error.get('input')!r}; {detail}"
-        )
-        problems.append(Problem(shown, None, column, text))
-    return problems
-
-
-def check_team(data: Any, shown: str) -> tuple[dict[str, Any], list[Problem]]:
-    """Validate ``team.yaml`` (:class:`kit.store.schema.TeamFile`); keep what is valid.
-
-    Examples
-    --------
-    >>> check_team({"name": "Blue", "members": ["Ann", 2]}, "team.yaml")
-    ({'name': 'Blue', 'members': ['Ann', '2']}, [])
-    >>> print(*check_team({"name": "Bad" + chr(27) + "[31m"}, "team.yaml")[1])
-    team.yaml:name: got 'Bad\\x1b[31m'; it contains control characters; expected plain text
-    """
-    empty = {"name": "", "members": []}
-    if data is None:
-        return empty, []
-    if not isinstance(data, dict):
-        return empty, [Problem(shown, 1, None, "expected keys 'name' and 'members'")]
-    data = {str(k): v for k, v in data.items()}
-    try:
-        return TeamFile.model_validate(data).model_dump(), []
-    except ValidationError as exc:
-        problems = _yaml_problems(
-            exc,
-            shown,
-            {"name": "expected the team's name as text", "members": "expected a list of names"},
-        )
-    bad = {p.column for p in problems}
-    kept = {k: v for k, v in data.items() if k not in bad}
-    return {**TeamFile.model_validate(kept).model_dump(), **empty_of(bad)}, problems
-
-
-def empty_of(keys: Iterable[str | None]) -> dict[str, Any]:
-    defaults = {"name": "", "members": []}
-    return {k: defaults[k] for k in keys if k in defaults}
-
-
-def check_reflections(data: Any, shown: str) -> tuple[dict[str, str], list[Problem]]:
-    """Validate ``reflections.yaml`` (:class:`kit.store.schema.ReflectionsFile`); keep valid answers.
-
-    Examples
-    --------
-    >>> answers, problems = check_reflections({"first_step": "Book", "odd": "x"}, "r.yaml")
-    >>> answers, [str(p) for p in problems]
-    ({'first_step': 'Book', 'odd': 'x'}, ["r.yaml:odd: warning: not one of the kit's questions; kept as it is"])
-    """
-    if data is None:
-        return {}, []
-    if not isinstance(data, dict):
-        return {}, [Problem(shown, 1, None, "expected 'question_key: answer' lines")]
-    problems, answers = [], {}
-    for key, value in data.items():
-        try:
-            answer = ReflectionsFile.model_validate({str(key): value}).root[str(key)]
-        except ValidationError:
-            problems.append(Problem(shown, None, str(key), "expected the answer as text"))
-            continue
-        if key not in REFLECTION_QUESTIONS:
-            problems.append(
-                Problem(
-                    shown,
-                    None,
-                    str(key),
-                    "not one of the kit's questions; kept as it is",
-                    "warning",
-                )
-            )
-        answers[str(key)] = answer
-    return answers, problems
+def _blank(value: Any) -> bool:
+    return value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value))
 
 
 # --------------------------------------------------------------------------- a whole team

@@ -30,6 +30,7 @@ from pydantic import ValidationError
 from kit.exceptions import WorkshopError
 from kit.resources import cases as available_cases
 from kit.resources import datasets_dir
+from kit.store.clock import today
 from kit.store.csvio import atomic_write
 from kit.store.dates import due_date_warnings
 from kit.store.problems import Problem, display_path
@@ -521,7 +522,7 @@ def create_workshop(
         data = {
             "title": title or case_info.get("title", case),
             "case": case,
-            "date": date or dt.date.today().isoformat(),
+            "date": date or today().isoformat(),
             "facilitator": facilitator,
         }
         atomic_write(

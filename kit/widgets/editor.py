@@ -258,7 +258,9 @@ class Editor(widgets.VBox):
             if mine and problem.column in fields:
                 error = fields[problem.column].error
                 label = f"{problem.column}: " if shares_error_line(fields, error) else ""
-                shown.setdefault(id(error), (error, []))[1].append(label + problem.message)
+                # Next to a control, not in a spreadsheet: no "cell" (a box, a slider).
+                text = problem.message.replace("this cell is blank", "left blank", 1)
+                shown.setdefault(id(error), (error, []))[1].append(label + text)
             else:
                 rest.append(str(problem))
         for error, messages in shown.values():

@@ -149,7 +149,7 @@ class NeedsEditor(Editor):
         )
         self.need = labelled(
             widgets.Text(continuous_update=False, placeholder="e.g. Authority to waive a late fee"),
-            "Need:",
+            "Description:",
             "560px",
         )
         self.provider = labelled(widgets.Dropdown(), "Provided by:", "560px")

@@ -110,8 +110,7 @@ def priorities_html(
         items.append(
             f"<li><b>#{row.rank} {esc(row.touchpoint_id)}</b> — "
             f"{esc(shorten(row.description, 80))} <small>(importance "
-            f"{row.importance:g}, performance {row.performance:g}, priority "
-            f"{row.priority:g})</small> · {todo}</li>"
+            f"{row.importance:g}, performance {row.performance:g})</small> · {todo}</li>"
         )
     return f"<b>Act on these first</b><ol style='margin:2px 0'>{''.join(items)}</ol>"
 
@@ -162,7 +161,7 @@ class PlanEditor(Editor):
         )
         self.action = labelled(
             widgets.Textarea(continuous_update=False, rows=2, placeholder="What will be done"),
-            "Action:",
+            "What to do:",
             "560px",
         )
         self.owner = labelled(widgets.Dropdown(), "Owner:", "560px")

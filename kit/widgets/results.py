@@ -11,7 +11,6 @@ sums up every action.
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +22,7 @@ from kit.analyses.followup import STATUSES, date_or_none, plan_progress
 from kit.figures.followup import action_chart
 from kit.figures.style import esc
 from kit.formatting import shorten
+from kit.store.clock import today
 from kit.store.validation import cell_text
 from kit.store.workbook import Workbook
 from kit.widgets.base import (
@@ -67,8 +67,8 @@ def action_info_html(
     """
     if action is None:
         return (
-            "<i>No actions in the plan yet: plan them in notebook 05 "
-            "(workshops/05_plan.ipynb), then come back to record results.</i>"
+            "<i>No actions in the plan yet: plan them in the planning notebook, 05_plan.ipynb "
+            "in your team's notebooks folder, then come back to record results.</i>"
         )
     parts = [
         f"<b>Metric:</b> {esc(cell_text(action.get('metric'))) or '<i>not set</i>'}",
@@ -158,6 +158,7 @@ class ResultsEditor(Editor):
 
     Examples
     --------
+    >>> import datetime as dt
     >>> import tempfile
     >>> from kit.store.workshop import create_demo
     >>> ws = create_demo(Path(tempfile.mkdtemp()) / "w")
@@ -227,7 +228,7 @@ class ResultsEditor(Editor):
         return f"{cell_text(row['date'])}: {cell_text(row['value'])}"
 
     def _new_row(self, frame: pd.DataFrame) -> dict[str, Any]:
-        return {"action_id": self.action.value, "date": dt.date.today()}
+        return {"action_id": self.action.value, "date": today()}
 
     def _refresh_actions(self) -> None:
         plan = self.wb["plan"]

@@ -187,6 +187,7 @@ class ScoringEditor(Editor):
         self.scorer_field = Field("scorer", self.scorer)
         self.scorer.observe(lambda _: self._scorer_changed(), "value")
         self.rows: dict[str, TouchpointScores] = {}
+        self._unsaved: set[str] = set()  # touchpoints rated before a name was typed
         # Scrolls on its own, so the chart under it stays in view while scoring.
         self.rows_box = widgets.VBox(
             layout=widgets.Layout(
@@ -269,7 +270,22 @@ class ScoringEditor(Editor):
             return
         self.scorer_field.error.value = ""
         self.message.value = ""
+        held = {
+            tid: {rating: slider.value for rating, slider in self.rows[tid].sliders.items()}
+            for tid in self._unsaved
+            if tid in self.rows
+        }
         self._fill()
+        if not self.scorer.value.strip() or not held:
+            return
+        # Sliders moved before the name was typed are this scorer's ratings: put them back and
+        # save them, rather than showing the name's saved row (or "–") in their place.
+        self._unsaved.clear()
+        for tid, values in held.items():
+            with self.quiet():
+                for rating, value in values.items():
+                    self.rows[tid].sliders[rating].value = value
+            self.rate(tid)
 
     # -- edits --------------------------------------------------------------------------------
     def _moved(self, touchpoint_id: str, rating: str) -> None:
@@ -300,8 +316,11 @@ class ScoringEditor(Editor):
         name = self.scorer.value.strip()
         if not name:
             self.scorer_field.error.value = error_html(
-                ["type your name first: scores are saved per scorer"]
+                [
+                    "type your name first: scores are saved per scorer (the sliders you moved are kept)"
+                ]
             )
+            self._unsaved.add(touchpoint_id)  # kept on screen, saved once the name is typed
             return False
         self.scorer_field.error.value = ""
         values = {r: (s.value or None) for r, s in row.sliders.items()}

@@ -31,20 +31,28 @@ LEVEL_WORDS = {
 }
 """Pyramid levels as prose words."""
 
+OWN_NOTEBOOKS = "in your team's notebooks folder"
+"""Where a team finds its notebooks, in its own words (its copies, not the facilitator's)."""
+
 WHERE = {
-    "journey": ("journey.csv", "the journey notebook, workshops/01_journey.ipynb"),
-    "roles": ("roles.csv and serves.csv", "the pyramid notebook, workshops/02_pyramid.ipynb"),
-    "needs": ("needs.csv", "the needs notebook, workshops/03_needs.ipynb"),
-    "scores": ("scores.csv", "the scoring notebook, workshops/04_scoring.ipynb"),
-    "plan": ("plan.csv", "the planning notebook, workshops/05_plan.ipynb"),
+    "journey": ("journey.csv", f"the journey notebook, 01_journey.ipynb {OWN_NOTEBOOKS}"),
+    "roles": (
+        "roles.csv and serves.csv",
+        f"the pyramid notebook, 02_pyramid.ipynb {OWN_NOTEBOOKS}",
+    ),
+    "needs": ("needs.csv", f"the needs notebook, 03_needs.ipynb {OWN_NOTEBOOKS}"),
+    "scores": ("scores.csv", f"the scoring notebook, 04_scoring.ipynb {OWN_NOTEBOOKS}"),
+    "plan": ("plan.csv", f"the planning notebook, 05_plan.ipynb {OWN_NOTEBOOKS}"),
     "results": (
         "results.csv",
-        "the follow-up notebook, workshops/07_follow_up.ipynb (or the "
-        "Excel file: servekit export-xlsx, then servekit import-xlsx)",
+        f"the follow-up notebook, 07_follow_up.ipynb {OWN_NOTEBOOKS} (or the plan's Excel file, "
+        "if your facilitator sent you one)",
     ),
-    "reflections": ("reflections.yaml", "the planning notebook, workshops/05_plan.ipynb"),
+    "reflections": ("reflections.yaml", f"the planning notebook, 05_plan.ipynb {OWN_NOTEBOOKS}"),
 }
-"""Where each part of a team's work is kept, and where the team fills it in."""
+"""Where each part of a team's work is kept, and where the team fills it in: the team's own
+copies of the notebooks (``notebooks/<team>/`` in the workshop), named as the team sees them,
+never the facilitator's ``workshops/`` folder or a command only the facilitator runs."""
 
 
 def callout(kind: str, title: str, *body: Any) -> Markup:

@@ -12,7 +12,6 @@ Markup('')
 
 from __future__ import annotations
 
-import datetime as _dt
 from typing import Any
 
 import pandas as pd
@@ -22,6 +21,7 @@ from kit.formatting import join, list_words, markup, number_text, plural
 from kit.report.display import progress_bar, table
 from kit.report.display import table_cell as display_cell
 from kit.report.story.blocks import WHERE, callout, missing
+from kit.store.clock import today
 
 __all__ = ["plan_text", "results_text"]
 
@@ -68,7 +68,7 @@ def plan_text(story: Any) -> Markup:
         markup(
             " {} past due and not met as of {}.",
             plural(len(overdue), "action"),
-            _dt.date.today().isoformat(),
+            today().isoformat(),
         )
         if overdue
         else ""
