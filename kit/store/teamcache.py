@@ -106,7 +106,7 @@ def folder_signature(path: Path) -> Signature:
 
 class _Entry(BaseModel):
     signature: list[tuple[str, int, int, int, int]]
-    value: dict[str, str | int]
+    value: dict[str, str | int | list[str]]
 
 
 class _File(BaseModel):
