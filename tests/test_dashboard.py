@@ -213,3 +213,22 @@ def test_present_refuses_a_taken_port(demo_workshop: Path):
         f"Error: 127.0.0.1:{port} is not free (Address already in use); "
         "choose another --port (or --port 0 for any free one)\n"
     )
+
+
+def test_where_the_teams_disagree_lists_split_touchpoints_widest_first(demo_workshop: Path):
+    board = Board(demo_workshop)
+    board.refresh()
+    page = board.html()
+    section = re.search(r"<h2>Where the teams disagree</h2>(.*?)</div>", page, re.S).group(1)
+    listed = re.findall(r"<tr><td><b>(T\d+)</b>", section)
+    table = board.agreement.set_index("touchpoint_id")
+    assert listed, section
+    for tp in listed:  # some teams have it in their top 3, and not all of them
+        row = table.loc[tp]
+        assert 1 <= row["teams_top_k"] < row["teams"], (tp, row.to_dict())
+    spreads = [int(table.loc[tp, "rank_spread"]) for tp in listed]
+    assert spreads == sorted(spreads, reverse=True)
+    split = table[(table["teams_top_k"] >= 1) & (table["teams_top_k"] < table["teams"])]
+    assert spreads[0] == int(split["rank_spread"].max())
+    everyone = table.index[table["all_top_k"].astype(bool)].tolist()
+    assert everyone and not set(everyone) & set(listed)  # agreement is not a split

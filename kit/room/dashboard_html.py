@@ -287,6 +287,43 @@ def _agreement(board: Any) -> Markup:
     ).format(rows)
 
 
+def _disagreement(board: Any) -> Markup:
+    """Touchpoints some teams put in their top 3 and others rank far down, widest spread first."""
+    table = board.agreement
+    if table is None or table.empty:
+        return Markup("")
+    split = table[
+        (table["teams"] >= 2)
+        & (table["teams_top_k"] >= 1)
+        & (table["teams_top_k"] < table["teams"])
+        & (table["rank_spread"] >= 2)
+    ].sort_values(["rank_spread", "position"], ascending=[False, True], kind="stable")
+    if split.empty:
+        body = Markup(
+            '<p class="sk-dash-empty">No split yet: where a touchpoint is in a team\'s top 3, '
+            "the other teams rank it close behind.</p>"
+        )
+    else:
+        body = Markup(
+            "<table><thead><tr><th>touchpoint</th><th>in the top 3 of</th><th>ranks</th>"
+            "</tr></thead><tbody>{}</tbody></table>"
+        ).format(
+            Markup("").join(
+                Markup("<tr><td><b>{}</b> {}</td><td>{}</td><td>{} to {}</td></tr>").format(
+                    r.touchpoint_id,
+                    shorten(r.description, 60, at_word=True),
+                    shorten(r.top_k_teams, 60, at_word=True),
+                    int(r.best_rank),
+                    int(r.worst_rank),
+                )
+                for r in split.head(4).itertuples()
+            )
+        )
+    return Markup('<div class="sk-dash-split"><h2>Where the teams disagree</h2>{}</div>').format(
+        body
+    )
+
+
 def board_html(board: Any, now: float | None = None) -> str:
     """The whole board (see :meth:`kit.room.dashboard.Board.html`)."""
     now = time.time() if now is None else now
@@ -305,7 +342,9 @@ def board_html(board: Any, now: float | None = None) -> str:
                     _progress(views), _edits(board, now)
                 ),
                 _priorities(views),
-                _agreement(board),
+                Markup('<div class="sk-dash-row"><div>{}</div>{}</div>').format(
+                    _agreement(board), _disagreement(board)
+                ),
                 Markup('<h2>Teams</h2><div class="sk-dash-tiles">{}</div>').format(
                     Markup("").join(tile_html(v, now) for v in views)
                 ),
