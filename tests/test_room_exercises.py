@@ -102,7 +102,7 @@ def test_the_links_page_lists_each_teams_exercises(tmp_path):
         for stem, title in titles.items():
             url = (
                 f"http://127.0.0.1:9/lab/workspaces/{slug}/tree/notebooks/{slug}/exercises/"
-                f"{stem}.ipynb?token=tok"
+                f"{stem}.ipynb?reset=&amp;token=tok"
             )
             assert f'<li><a href="{url}">{title}</a></li>' in page
 
