@@ -86,19 +86,13 @@ def _blocked_on_fifo(wchan: str) -> bool:
     return wchan == "wait_for_partner" or "fifo" in wchan or "pipe" in wchan
 
 
-def test_ctrl_c_says_what_was_and_was_not_done(tmp_path):
-    team = create_workshop(tmp_path / "ws", teams=["Blue"]).path / "teams" / "blue"
-    fifo = tmp_path / "plan.xlsx"
-    os.mkfifo(fifo)  # opening it blocks until a writer comes: the command waits there
-    process = subprocess.Popen(
-        [str(SERVEKIT), "import-xlsx", str(fifo), str(team)],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-    )
+def _interrupt_when_blocked_on_a_fifo(
+    process: subprocess.Popen, ceiling: float = 120
+) -> tuple[bytes, bytes]:
+    """Ctrl-C ``process`` once it waits in open() on a FIFO (nobody writes it); its output."""
     try:
-        deadline = time.monotonic() + 60
-        state = ""
-        while time.monotonic() < deadline:  # blocked in open(): a read of the FIFO's holder
+        deadline, state = time.monotonic() + ceiling, ""
+        while time.monotonic() < deadline:
             state = Path(f"/proc/{process.pid}/wchan").read_text()
             if _blocked_on_fifo(state):
                 break
@@ -110,6 +104,19 @@ def test_ctrl_c_says_what_was_and_was_not_done(tmp_path):
         if process.poll() is None:
             process.kill()
             process.wait()
+    return out, err
+
+
+def test_ctrl_c_says_what_was_and_was_not_done(tmp_path):
+    team = create_workshop(tmp_path / "ws", teams=["Blue"]).path / "teams" / "blue"
+    fifo = tmp_path / "plan.xlsx"
+    os.mkfifo(fifo)  # opening it blocks until a writer comes: the command waits there
+    process = subprocess.Popen(
+        [str(SERVEKIT), "import-xlsx", str(fifo), str(team)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    _, err = _interrupt_when_blocked_on_a_fifo(process)
     assert process.returncode == 130
     assert err.decode() == (
         "Interrupted: the command stopped before it finished. Every file it saved is whole "
@@ -208,20 +215,7 @@ def test_ctrl_c_in_collect_names_the_zips_collected_and_not(tmp_path):
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
     )
-    try:
-        deadline, state = time.monotonic() + 120, ""
-        while time.monotonic() < deadline:  # the first zip is done: blocked on the second
-            state = Path(f"/proc/{process.pid}/wchan").read_text()
-            if _blocked_on_fifo(state):
-                break
-            time.sleep(0.1)
-        assert _blocked_on_fifo(state), f"last saw wchan {state!r}"
-        process.send_signal(signal.SIGINT)
-        out, err = process.communicate(timeout=60)
-    finally:
-        if process.poll() is None:
-            process.kill()
-            process.wait()
+    out, err = _interrupt_when_blocked_on_a_fifo(process)  # the first zip is done
     assert process.returncode == 130
     assert err.decode() == (
         f"Interrupted: collected {first}; not collected: {second} ({second}: its team's files "

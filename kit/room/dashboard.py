@@ -156,14 +156,18 @@ def build_view(
         view.messages = [f"{team.slug}: could not be read ({exc})"]
         return view
     view.name = wb.name or team.slug
-    roles = named({**(previous.raw if previous else {}), **view.raw}, "roles", "name")
-    touchpoints = named(
-        {**(previous.raw if previous else {}), **view.raw}, "journey", "description"
-    )
+    fresh = [edit for edit in view.edits if not edit.words]  # new since the last refresh
+    if fresh:  # named with this team's words, old and new (a removed role keeps its name)
+
+        def versions(table: str) -> list[bytes | None]:
+            return [previous.raw.get(table) if previous else None, view.raw.get(table)]
+
+        roles = named(versions("roles"), "roles", "name")
+        touchpoints = named(versions("journey"), "journey", "description")
+        for edit in fresh:
+            edit.words = [row_words(edit.table, k, roles, touchpoints) for k in edit.keys]
     for edit in view.edits:
         edit.team = view.name
-        if not edit.words:  # new since the last refresh: named with this team's words
-            edit.words = [row_words(edit.table, k, roles, touchpoints) for k in edit.keys]
     row = team_progress({team.slug: wb}).iloc[0]
     view.steps = {s: row[s] for s in STEPS}
     view.counts = {

@@ -16,7 +16,7 @@ Examples
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from markupsafe import Markup
@@ -73,17 +73,17 @@ def changes(old: bytes | None, new: bytes | None, table: str) -> list[tuple[str,
     return [(verb, key) for verb, keys in diff_table(old, new, table) for key in keys]
 
 
-def named(raws: Mapping[str, bytes | None], table: str, column: str) -> dict[str, str]:
-    """Key -> ``column`` of a one-column-key table in any of ``raws``' versions (later wins).
+def named(versions: Iterable[bytes | None], table: str, column: str) -> dict[str, str]:
+    """Key -> ``column`` of a one-column-key table, over versions of its file (later wins).
 
     Examples
     --------
-    >>> named({"a": b"role_id,name\\ng,Guest\\n", "b": b"role_id,name\\ng,Hotel guest\\n"},
+    >>> named([b"role_id,name\\ng,Guest\\nd,Desk\\n", b"role_id,name\\ng,Hotel guest\\n"],
     ...       "roles", "name")
-    {'g': 'Hotel guest'}
+    {'g': 'Hotel guest', 'd': 'Desk'}
     """
     out: dict[str, str] = {}
-    for raw in raws.values():
+    for raw in versions:
         if not raw:
             continue
         parsed = parse_csv(raw, table)
