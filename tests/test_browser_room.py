@@ -286,15 +286,22 @@ def test_a_team_link_opens_its_one_notebook_not_every_earlier_tab(room, page):
     page.goto(link)
     _wait(page, lambda: open_tabs() == ["01_journey.ipynb"], what="the linked notebook's tab")
     _wait(page, lambda: saved() == ["01_journey.ipynb"], what="its layout saved", seen=saved)
+
+    def fresh_tab(old):  # a new tab: leaving a Lab page can be cancelled by its unload prompt
+        context = old.context
+        old.close()
+        new = context.new_page()
+        record_errors(new)
+        return new
+
     second = link.replace("01_journey.ipynb", "02_pyramid.ipynb").replace("reset=&", "")
+    page = fresh_tab(page)
+    tabs = page.locator("#jp-main-dock-panel .lm-TabBar-tab")
     page.goto(second)  # the team opens another notebook in the same workspace
     both = ["01_journey.ipynb", "02_pyramid.ipynb"]
     _wait(page, lambda: open_tabs() == both, what="both tabs", seen=open_tabs)
     _wait(page, lambda: saved() == both, what="the layout to be saved", seen=saved)
-    context = page.context
-    page.close()  # the tab is closed; later the team opens its link again, in a new one
-    page = context.new_page()
-    record_errors(page)
+    page = fresh_tab(page)  # the tab is closed; later the team opens its link again
     tabs = page.locator("#jp-main-dock-panel .lm-TabBar-tab")
     page.goto(link)
     _wait(page, lambda: open_tabs() == ["01_journey.ipynb"], what="one tab", seen=open_tabs)
