@@ -311,3 +311,14 @@ def test_reloading_the_projector_page_keeps_one_kernel(server):
             assert left == [], left
         finally:
             browser.close()
+    # five loads, unloads and closed websockets: the terminal shows no false alarm
+    # (kit.room.serverlog, kit.room.voilarun) and no line per kernel
+    log = server["log"].read_text(errors="replace")
+    for alarm in [
+        "is not trusted",
+        "websocket_ping_timeout",
+        "without encryption",
+        "Traceback",
+        "Kernel started",
+    ]:
+        assert alarm not in log, log

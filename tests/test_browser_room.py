@@ -15,6 +15,7 @@ import subprocess
 import sys
 import time
 import urllib.parse
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -196,6 +197,46 @@ def test_a_request_without_the_token_is_refused(room):
     assert lab.getheader("Location").startswith("/login")
     assert _get(room, f"/api/contents/teams?token={TOKEN}").status == 200
     assert _get(room, "/api/contents/teams?token=wrong").status == 403
+
+
+def _kernels_of(room, path: str) -> list[dict]:
+    """The kernels of ``path``'s sessions on the room's server (REST, with the token)."""
+    url = f"{room['base']}/api/sessions?token={TOKEN}"
+    with urllib.request.urlopen(url, timeout=5) as response:
+        return [s["kernel"] for s in json.load(response) if s["path"] == path]
+
+
+def test_the_terminal_shows_no_false_alarm(room, page):
+    """A team opens its notebook, the kernel starts and talks to the page, the tab closes: the
+    facilitator's terminal shows none of the lines that look like faults and are not
+    (kit.room.serverlog), before or after."""
+    path = "notebooks/img-src-x-onerror-alert-1/01_journey.ipynb"
+    page.goto(room["links"][XSS])
+    page.locator(".jp-NotebookPanel:not(.lm-mod-hidden)").wait_for(timeout=180_000)
+    _wait(
+        page,
+        lambda: any(
+            k["execution_state"] == "idle" and k["connections"] >= 1
+            for k in _kernels_of(room, path)
+        ),
+        timeout=180,
+        what="the notebook's kernel to be connected",
+        seen=lambda: _kernels_of(room, path),
+    )
+    page.context.close()  # the tab goes: its websocket closes
+    deadline = time.monotonic() + 120
+    while any(k["connections"] for k in _kernels_of(room, path)):
+        assert time.monotonic() < deadline, f"still connected: {_kernels_of(room, path)}"
+        time.sleep(0.25)
+    log = (room["ws"].parent / "servekit-lab.log").read_text()
+    for alarm in [
+        "DeprecationWarning",  # notebook_shim reading ServerApp.token
+        "is not trusted",  # every notebook a team opens
+        "websocket_ping_timeout",  # tornado and jupyter_server's units
+        "without encryption",  # the kernel's plain-TCP warning
+        "Traceback",
+    ]:
+        assert alarm not in log, log
 
 
 # --------------------------------------------------------------------------- a team's link

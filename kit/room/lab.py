@@ -48,6 +48,8 @@ from kit.room.exercises import team_exercise_dir
 from kit.room.links import TeamLink
 from kit.room.navigation import notebook_title
 from kit.room.phone import phone_url, write_server_config
+from kit.room.serverlog import kernel_args
+from kit.room.serverlog import write_server_config as write_log_config
 from kit.room.teamnotebooks import NOTEBOOKS_DIR, participant_notebooks, team_notebook_dir
 from kit.store.workshop import Workshop, is_workshop
 
@@ -333,6 +335,7 @@ class LabServer:
             # layouts of this session only: none restored from another session or copy
             f"--LabApp.workspaces_dir={self._config() / 'workspaces'}",
             "--MappingKernelManager.default_kernel_name=python3",
+            *kernel_args(),  # kernel traffic encrypted (kit.room.serverlog)
             "--Application.log_level=WARN",
             "--ServerApp.log_level=WARN",
         ]
@@ -360,6 +363,7 @@ class LabServer:
             )
             write_lab_settings(self.config_dir / "lab-settings")
             write_server_config(self.config_dir)  # the phone page (kit.room.phone)
+            write_log_config(self.config_dir)  # a terminal without false alarms (serverlog)
         return self.config_dir
 
     def env(self) -> dict[str, str]:

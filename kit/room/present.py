@@ -36,6 +36,7 @@ from kit.exceptions import PresentError
 from kit.resources import workshop_notebook
 from kit.room.lab import free_port, is_loopback
 from kit.room.lab import stop as stop_process
+from kit.room.serverlog import kernel_args
 
 __all__ = [
     "DASHBOARD",
@@ -83,7 +84,7 @@ def voila_command(
     command = [
         sys.executable,
         "-m",
-        "voila",
+        "kit.room.voilarun",  # Voilà, with the kit's log filter (kit.room.serverlog)
         str(workshop_notebook(DASHBOARD)),
         "--no-browser",
         f"--Voila.ip={host}",
@@ -93,6 +94,8 @@ def voila_command(
         f"--template={TEMPLATE}",
         "--strip_sources=True",
         "--show_tracebacks=False",
+        "--Voila.log_level=WARN",  # a line per kernel and websocket says nothing in a room
+        *kernel_args(),  # kernel traffic encrypted
     ]
     return command, env
 
