@@ -269,3 +269,37 @@ def test_the_command_line_starts_without_importing_jupyterhub():
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout == "[]\n", done.stdout
+
+
+def test_a_big_first_status_reads_the_teams_in_worker_processes_and_gets_the_same_rows(
+    tmp_path,
+):
+    """From PARALLEL_FROM teams to read, the rows come from one process per core; in the
+    teams' order, each the row the analysis gives for that team read here."""
+    import multiprocessing
+    import shutil
+
+    from kit.analyses.progress import team_progress
+    from kit.resources import datasets_dir
+    from kit.room.status import PARALLEL_FROM
+    from kit.store.workshop import Workshop
+
+    ws = make_workshop(tmp_path, teams={})
+    samples = sorted(p for p in (datasets_dir() / "laurie-hospitality/teams").iterdir())
+    count = PARALLEL_FROM + 6
+    for n in range(count):  # a different sample team in turn, each named for its number
+        target = ws / "teams" / f"t{n:02d}"
+        shutil.copytree(samples[n % len(samples)], target)
+        (target / "team.yaml").write_text(f"name: Team {n}\nmembers: []\n", encoding="utf-8")
+    reader = ProgressReader(ws, persistent=False, settle_ns=0)
+    parent = os.getpid()
+    children_before = {p.pid for p in multiprocessing.active_children()}
+
+    table = reader.frame()
+
+    assert reader.read == [f"t{n:02d}" for n in range(count)]
+    teams = Workshop(ws).teams()
+    expected = team_progress({t.slug: t.load(strict=False) for t in teams})
+    assert table.to_dict("records") == expected.to_dict("records")
+    assert os.getpid() == parent
+    assert {p.pid for p in multiprocessing.active_children()} == children_before  # all joined

@@ -25,6 +25,9 @@ True
 
 from __future__ import annotations
 
+import multiprocessing
+import os
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -33,12 +36,37 @@ import pandas as pd
 from kit.analyses.progress import COLUMNS, COUNTS, team_progress
 from kit.report.cache import kit_fingerprint
 from kit.store.teamcache import SETTLE_NS, FolderCache, folder_signature
-from kit.store.workshop import Workshop
+from kit.store.workshop import Team, Workshop
 
-__all__ = ["CACHE_FILE", "ProgressReader"]
+__all__ = ["CACHE_FILE", "PARALLEL_FROM", "ProgressReader"]
 
 CACHE_FILE = ".servekit/status.json"
 """Where ``servekit status`` keeps each team's row, below the workshop folder."""
+
+PARALLEL_FROM = 24
+"""Teams to read at once from which :meth:`ProgressReader.frame` reads them in one process
+per core (a first ``status`` of a big room; below this, starting the processes costs more
+than it saves)."""
+
+
+def _row(team: Team) -> dict[str, Any]:
+    """One team's progress row, read from disk (in a worker process, or here)."""
+    return team_progress({team.slug: team.load(strict=False)}).to_dict("records")[0]
+
+
+def _cores() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+def _rows(teams: list[Team]) -> list[dict[str, Any]]:
+    """The rows of ``teams``, in order: in one process per core (forked, so the kit and pandas
+    are already imported) when there are many, else here."""
+    workers = min(_cores(), 4)
+    forks = "fork" in multiprocessing.get_all_start_methods()
+    if len(teams) < PARALLEL_FROM or workers < 2 or not forks:
+        return [_row(team) for team in teams]
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+        return list(pool.map(_row, teams, chunksize=max(1, len(teams) // (workers * 4))))
 
 
 def _valid(row: dict[str, Any]) -> bool:
@@ -88,17 +116,19 @@ class ProgressReader:
     def frame(self) -> pd.DataFrame:
         """One row per team, as :func:`kit.analyses.progress.team_progress` gives it."""
         teams = self.workshop.teams()
-        rows = []
-        self.read = []
+        rows: dict[str, dict[str, Any]] = {}
+        stale: dict[Team, Any] = {}  # team -> its folder's signature
         for team in teams:
             signature = folder_signature(team.path)  # before reading: a save meanwhile shows
             row = self.cache.get(team.slug, signature)
             if row is None or not _valid(row):
-                table = team_progress({team.slug: team.load(strict=False)})
-                row = table.to_dict("records")[0]
-                self.cache.put(team.slug, signature, row)
-                self.read.append(team.slug)
-            rows.append(row)
+                stale[team] = signature
+            else:
+                rows[team.slug] = row
+        self.read = [team.slug for team in stale]
+        for (team, signature), row in zip(stale.items(), _rows(list(stale)), strict=True):
+            self.cache.put(team.slug, signature, row)
+            rows[team.slug] = row
         self.cache.keep_only({team.slug for team in teams})
         self.cache.save()
-        return pd.DataFrame(rows, columns=list(COLUMNS))
+        return pd.DataFrame([rows[team.slug] for team in teams], columns=list(COLUMNS))

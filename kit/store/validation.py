@@ -108,6 +108,7 @@ def expected(model: type[BaseModel], column: str) -> str:
     return "some text"
 
 
+@functools.lru_cache(maxsize=256)
 def column_dtype(model: type[BaseModel], column: str) -> str:
     base, optional = unwrap_optional(model.model_fields[column].annotation)
     if hasattr(base, "__metadata__"):
@@ -193,13 +194,15 @@ def empty_frame(name: str, extra: Iterable[str] = ()) -> pd.DataFrame:
 def _frame(spec: TableSpec, rows: list[dict[str, Any]], extra: list[str]) -> pd.DataFrame:
     if not rows:
         return empty_frame(spec.name, extra)
-    columns = spec.columns + extra
-    frame = pd.DataFrame(rows, columns=columns)
-    for column in spec.columns:
-        frame[column] = frame[column].astype(column_dtype(spec.model, column))
-    for column in extra:
-        frame[column] = frame[column].astype("str")
-    return frame
+    # One typed column at a time, then one frame: building an object frame and converting
+    # each column in place took a third of reading a team.
+    dtypes = {c: column_dtype(spec.model, c) for c in spec.columns} | dict.fromkeys(extra, "str")
+    return pd.DataFrame(
+        {
+            column: pd.Series([row.get(column) for row in rows], dtype=object).astype(dtype)
+            for column, dtype in dtypes.items()
+        }
+    )
 
 
 def table_text(name: str, frame: pd.DataFrame) -> str:
