@@ -110,7 +110,7 @@ CSS = Markup("""<style>
 .sk-dash-last { color: #5b6372; }
 .sk-dash-scoring { font-size: 18px; margin-top: 8px; overflow-wrap: anywhere; }
 .sk-dash-empty { color: #5b6372; font-style: italic; }
-@media (min-width: 1600px) { .sk-dash-charts svg.journey { width: 220px; height: 94px; }
+@media (min-width: 1800px) { .sk-dash-charts svg.journey { width: 220px; height: 94px; }
   .sk-dash-charts svg.ipa { width: 94px; height: 94px; } .sk-dash-tile h3 { font-size: 26px; } }
 @media (max-width: 1000px) { .sk-dash-tiles { grid-template-columns: repeat(auto-fill,
   minmax(min(100%, 300px), 1fr)); } .sk-dash-head { flex-wrap: wrap; }
