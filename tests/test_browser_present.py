@@ -1,15 +1,18 @@
 """``servekit present`` for real: the Voilà dashboard in headless Chromium, network blocked.
 
-The command runs as a subprocess on a free 127.0.0.1 port over a demo workshop plus a team whose
-name is an XSS payload. The page must show every team, draw the charts, follow edits made on
-disk (button and timer, no reload), isolate a broken team in its own tile, load nothing from off
-the host, and refuse requests without the token.
+The command runs as a subprocess on a free 127.0.0.1 port over a demo workshop grown to 12
+teams (the largest room the projector shows on one screen; names from a real room, a long one and
+a word too long for a tile) plus a team whose name is an XSS payload. The page must show every
+team, draw the charts, follow edits made on disk (button and timer, no reload), isolate a broken
+team in its own tile, load nothing from off the host, and refuse requests without the token; at
+1280 x 800 every tile is on the first screen with every text readable from 8 m.
 """
 
 from __future__ import annotations
 
 import os
 import re
+import shutil
 import signal
 import subprocess
 import sys
@@ -28,6 +31,15 @@ ARTIFACTS = ROOT / "test-artifacts"
 TOKEN = "present-test-token"
 INTERVAL = 15  # seconds: long enough that a refresh right after a click is the button's
 XSS_NAME = '<img src=x onerror="window.__xss=1"> & <script>window.__xss=2</script>'
+ROOM = {  # slug -> name: with the demo's 4 teams and the XSS team, 12 teams
+    "night-shift": "Night Shift",
+    "housekeeping": "Housekeeping",
+    "front-of-house": "Front of House",
+    "guest-experience": "Guest Experience and Reservations Taskforce",
+    "long-word": "Supercalifragilisticexpialidociousness",
+    "kitchen-brigade": "Kitchen Brigade",
+    "spa-and-wellness": "Spa and Wellness",
+}
 
 pytestmark = pytest.mark.browser
 
@@ -41,6 +53,10 @@ def server(tmp_path_factory, chromium):
     xss = ws.path / "teams" / "xss-team"
     xss.mkdir()
     (xss / "team.yaml").write_text(f"name: '{XSS_NAME}'\nmembers: []\n", encoding="utf-8")
+    for slug, name in ROOM.items():  # each a copy of a sample team's data, under its own name
+        folder = ws.path / "teams" / slug
+        shutil.copytree(ws.path / "teams" / "the-night-shift", folder)
+        (folder / "team.yaml").write_text(f"name: '{name}'\nmembers: []\n", encoding="utf-8")
     port = free_port()
     log = (root / "present.log").open("wb")
     home = root / ".home"
@@ -198,6 +214,7 @@ def test_dashboard_in_the_browser(server):
                 "team-4-half-finished",
                 "the-night-shift",
                 "xss-team",
+                *ROOM,
             }
             for slug in ("equipe-etoile", "front-desk-friends", "the-night-shift"):
                 assert tiles[slug]["svgs"] == 2 and tiles[slug]["dots"] > 20, tiles[slug]
@@ -322,3 +339,133 @@ def test_reloading_the_projector_page_keeps_one_kernel(server):
         "Kernel started",
     ]:
         assert alarm not in log, log
+
+
+_TILES_AT_A_GLANCE = """() => {
+    const tiles = [...document.querySelectorAll('.sk-dash-tile')];
+    const box = e => { const r = e.getBoundingClientRect();
+        return {left: r.left, top: r.top, right: r.right, bottom: r.bottom}; };
+    const shown = n => !n.parentElement.closest('title') && n.textContent.trim();
+    const texts = tile => {  // every text drawn in the tile, HTML or SVG
+        const walk = document.createTreeWalker(tile, NodeFilter.SHOW_TEXT), out = [];
+        for (let n = walk.nextNode(); n; n = walk.nextNode()) if (shown(n)) out.push(n);
+        return out;
+    };
+    const lines = (node, start, end) => {  // the distinct lines a piece of text is drawn on
+        const range = document.createRange();
+        range.setStart(node, start);
+        range.setEnd(node, end);
+        return new Set([...range.getClientRects()].filter(r => r.width > 0)
+                       .map(r => Math.round(r.bottom))).size;
+    };
+    return tiles.map(tile => {
+        const h3 = tile.querySelector('h3'), words = [];
+        for (const node of texts(h3))
+            for (const m of node.textContent.matchAll(/\\S+/g))
+                words.push([m[0], lines(node, m.index, m.index + m[0].length)]);
+        const cut = [...h3.querySelectorAll('*')].filter(e => e.scrollWidth > e.clientWidth)
+            .map(e => [e.textContent, getComputedStyle(e).textOverflow]);
+        return {team: tile.dataset.team, name: h3.textContent, box: box(tile),
+                tooltip: (h3.querySelector('[title]') || h3).title, words, cut,
+                small: texts(tile).map(n => [n.textContent.trim().slice(0, 30),
+                    parseFloat(getComputedStyle(n.parentElement).fontSize)])
+                    .filter(([, size]) => size < 18),
+                charts: [...tile.querySelectorAll('svg, figure')].map(box)};
+    });
+}"""
+
+
+def _spills(outer: dict, inner: dict) -> bool:
+    return (
+        inner["left"] < outer["left"]
+        or inner["right"] > outer["right"]
+        or inner["top"] < outer["top"]
+        or inner["bottom"] > outer["bottom"]
+    )
+
+
+def _resize(page, width: int, height: int) -> None:
+    """Resize the window and wait until Voila's panels (laid out by script) follow it."""
+    page.set_viewport_size({"width": width, "height": height})
+    deadline, seen = time.monotonic() + 60, None
+    while time.monotonic() < deadline:
+        seen = page.evaluate(
+            "() => document.querySelector('.sk-dash').closest('.lm-BoxPanel-child')"
+            ".getBoundingClientRect().width"
+        )
+        if abs(seen - width) < 1:
+            page.evaluate("() => new Promise(r => requestAnimationFrame(() => r(true)))")
+            return
+        time.sleep(0.1)
+    pytest.fail(f"the page's panel is {seen} px wide, not {width}, 60 s after the resize")
+
+
+def test_the_projector_shows_the_whole_room_on_one_screen(server):
+    """12 teams at 1280 x 800: every tile on the first screen, names broken only between words
+    (a word too long is cut with an ellipsis, the whole name in the tooltip), every text in a
+    tile at least 18 px; at 1920 x 1080 the charts stay in their tiles; on a 390 px phone the
+    page never scrolls sideways and the progress table stays in its box."""
+    from playwright.sync_api import sync_playwright
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    with sync_playwright() as p:
+        browser = launch_chromium(p, server["chromium"])
+        try:
+            page = browser.new_page(viewport={"width": 1280, "height": 800})
+            page.set_default_timeout(120_000)
+            page.goto(server["base"] + f"?token={TOKEN}")
+            page.wait_for_selector(".sk-dash-tile")
+            page.evaluate("document.fonts.ready.then(() => true)")
+            page.screenshot(path=str(ARTIFACTS / "present-1280x800.png"))
+
+            tiles = page.evaluate(_TILES_AT_A_GLANCE)
+            assert len(tiles) == 12, [t["team"] for t in tiles]
+            screen = {"left": 0, "top": 0, "right": 1280, "bottom": 800}
+            off_screen = [(t["team"], t["box"]) for t in tiles if _spills(screen, t["box"])]
+            assert off_screen == []
+            broken_words = [(t["team"], w) for t in tiles for w in t["words"] if w[1] != 1]
+            assert broken_words == []  # e.g. 'Supercalifragilis/ticexpialidociousness'
+            names = {t["team"]: t for t in tiles}
+            assert [t["name"] for t in tiles if t["tooltip"] != t["name"]] == []
+            for slug, name in ROOM.items():
+                assert names[slug]["name"] == name
+            long = names["long-word"]
+            assert long["cut"] == [[ROOM["long-word"], "ellipsis"]], long
+            assert names["night-shift"]["cut"] == []
+            assert names["housekeeping"]["cut"] == []
+            small = [(t["team"], t["small"]) for t in tiles if t["small"]]
+            assert small == []  # e.g. ('the-night-shift', [['journey: how the guest feels', 16]])
+            spilled = [(t["team"], c) for t in tiles for c in t["charts"] if _spills(t["box"], c)]
+            assert spilled == []  # e.g. a team with no data yet: its '0/5 steps' past the edge
+
+            _resize(page, 1920, 1080)
+            page.screenshot(path=str(ARTIFACTS / "present-1920x1080.png"))
+            spilled = [
+                (t["team"], chart)
+                for t in page.evaluate(_TILES_AT_A_GLANCE)
+                for chart in t["charts"]
+                if _spills(t["box"], chart)
+            ]
+            assert spilled == []
+
+            _resize(page, 390, 844)
+            page.screenshot(path=str(ARTIFACTS / "present-390x844.png"))
+            phone = page.evaluate("""() => {
+                const sideways = [...document.querySelectorAll('*')].filter(e =>
+                    e.scrollWidth > e.clientWidth + 1
+                    && ['auto', 'scroll'].includes(getComputedStyle(e).overflowX));
+                const progress = document.querySelector('.sk-dash-progress table');
+                const ownBox = e => e.closest('.sk-dash') && e.children.length === 1
+                    && e.firstElementChild.tagName === 'TABLE';  // a table's own box
+                return {page: document.documentElement.scrollWidth,
+                        scrolls: sideways.filter(e => !ownBox(e))
+                                         .map(e => e.className.toString()),
+                        box: progress.parentElement.getBoundingClientRect().right};
+            }""")
+            assert phone["page"] <= 390, phone
+            assert phone["scrolls"] == [], phone  # only a table's own box scrolls
+            assert phone["box"] <= 390, phone
+            page.locator(".sk-dash-progress").scroll_into_view_if_needed()
+            page.screenshot(path=str(ARTIFACTS / "present-390x844-progress.png"))
+        finally:
+            browser.close()

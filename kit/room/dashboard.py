@@ -5,12 +5,12 @@ re-reads only the teams whose files changed (size or modification time), so refr
 30 teams where one team just saved costs one team's load (``benchmarks/bench_dashboard.py``).
 A team whose data is invalid gets a tile with its validation messages; the other tiles render.
 
-:meth:`Board.html` renders the whole board as one HTML fragment for a projector (big type): a
-progress grid, the latest saved edits (":mod:`kit.room.edits`: Night Shift added touchpoint T19, 2 min
-ago"), all teams' top
-priorities side by side, where the teams agree, and a tile per team with two small charts (the
-journey's emotion curve and the importance-performance grid, drawn as inline SVG: no script, no
-network). Every piece of user text goes through :mod:`markupsafe`.
+:meth:`Board.html` renders the whole board as one HTML fragment for a projector (big type): first
+a tile per team with two small charts (the journey's emotion curve and the importance-performance
+grid, drawn as inline SVG: no script, no network), 12 of them on one 1280 x 800 screen; then a
+progress grid, the latest saved edits (":mod:`kit.room.edits`: Night Shift added touchpoint T19,
+2 min ago"), all teams' top priorities side by side, and where the teams agree. Every piece of
+user text goes through :mod:`markupsafe`.
 
 :class:`Dashboard` wraps the board in widgets (a refresh button, a "last refreshed" line and a
 timer) for the Voilà page ``workshops/30_dashboard.ipynb`` that ``servekit present`` serves.

@@ -14,6 +14,7 @@ Examples
 
 from __future__ import annotations
 
+import re
 import time
 from typing import Any
 
@@ -31,6 +32,7 @@ __all__ = [
     "board_html",
     "ipa_svg",
     "journey_svg",
+    "name_html",
     "tile_html",
 ]
 
@@ -44,14 +46,18 @@ QUADRANT_COLOURS = {
 }
 CSS = Markup("""<style>
 .sk-dash { font-family: system-ui, "Segoe UI", Roboto, sans-serif; font-size: 22px;
-  color: #1d2330; line-height: 1.35; }
-.sk-dash h1 { font-size: 44px; margin: 6px 0 4px; }
+  color: #1d2330; line-height: 1.35; width: 0; min-width: 100%; }
+.sk-dash-head { display: flex; align-items: baseline; gap: 0 24px; margin: 4px 0 10px; }
+.sk-dash h1 { font-size: 32px; margin: 0; min-width: 0; white-space: nowrap; overflow: hidden;
+  text-overflow: ellipsis; }
 .sk-dash h2 { font-size: 30px; margin: 28px 0 10px; border-bottom: 3px solid #e3e6ec; }
-.sk-dash-sub { color: #5b6372; font-size: 24px; margin: 0; }
+.sk-dash-sub { color: #5b6372; font-size: 22px; margin: 0; flex: none; }
 .sk-dash-status { font-size: 22px; color: #5b6372; margin-left: 20px; }
 .sk-dash-button button, button.sk-dash-button { font-size: 22px !important; }
 .sk-dash-row { display: flex; gap: 36px; flex-wrap: wrap; align-items: flex-start; }
-.sk-dash-row > div { flex: 1 1 520px; }
+.sk-dash-row > div { flex: 1 1 520px; min-width: 0; }
+.sk-dash-row > .sk-dash-progress { flex: 1 1 760px; }
+.sk-dash-row > .sk-dash-edits { flex: 1 1 400px; }
 .sk-dash table { border-collapse: collapse; width: 100%; }
 .sk-dash th, .sk-dash td { padding: 6px 10px; border-bottom: 1px solid #e3e6ec; text-align: left;
   vertical-align: top; }
@@ -61,40 +67,64 @@ CSS = Markup("""<style>
 .sk-dash .done { color: #2e8b57; } .sk-dash .started { color: #d08c00; }
 .sk-dash .not-started { color: #a3a9b4; } .sk-dash td.broken { color: #d1495b; }
 .sk-dash-edits ul { list-style: none; padding: 0; margin: 0; }
-.sk-dash-edits li { padding: 6px 0; border-bottom: 1px solid #eef0f4; }
-.sk-dash-prio { display: grid; grid-template-columns: repeat(auto-fill, minmax(300px, 1fr));
+.sk-dash-edits li { padding: 6px 0; border-bottom: 1px solid #eef0f4; overflow-wrap: anywhere; }
+.sk-dash-prio { display: grid; grid-template-columns: repeat(auto-fill, minmax(min(100%, 300px), 1fr));
   gap: 18px; }
-.sk-dash-prio > div { background: #f6f7fa; border-radius: 10px; padding: 10px 16px;
+.sk-dash-prio > div { background: #f6f7fa; border-radius: 10px; padding: 10px 16px; min-width: 0;
   overflow-wrap: anywhere; }
 .sk-dash td:first-child { overflow-wrap: anywhere; }
 .sk-dash-prio ol { margin: 6px 0 0; padding-left: 30px; }
 .sk-dash-bar { display: inline-block; height: 20px; background: #3b6fd8; border-radius: 4px;
   vertical-align: middle; margin-right: 8px; }
-.sk-dash-tiles { display: grid; grid-template-columns: repeat(auto-fill, minmax(430px, 1fr));
-  gap: 20px; }
-.sk-dash-tile { border: 2px solid #e3e6ec; border-radius: 12px; padding: 12px 16px; }
-.sk-dash-tile h3 { font-size: 28px; margin: 0 0 6px; overflow-wrap: anywhere; }
 .sk-dash bdi { unicode-bidi: isolate; }
-.sk-dash-progress td:first-child { overflow-wrap: anywhere; max-width: 14em; }
+.sk-dash-name { overflow-wrap: normal; word-break: normal; hyphens: manual; }
+.sk-dash-name .w { display: inline-block; max-width: 100%; overflow: hidden; white-space: nowrap;
+  text-overflow: ellipsis; vertical-align: top; }
+.sk-dash-scroll { overflow-x: auto; width: 0; min-width: 100%; }
+.sk-dash-progress th, .sk-dash-progress td { padding: 6px 8px; }
+.sk-dash-progress td:first-child { overflow-wrap: normal; }
+.sk-dash-progress td:first-child .w { max-width: 10em; }
+.sk-dash-tiles { display: grid; gap: 10px;
+  grid-template-columns: repeat(var(--sk-cols, 4), minmax(0, 1fr)); }
+.sk-dash-tiles.many { grid-template-columns: repeat(auto-fill, minmax(280px, 1fr)); }
+.sk-dash-tile { border: 2px solid #e3e6ec; border-radius: 12px; padding: 6px 12px; min-width: 0;
+  font-size: 18px; line-height: 1.3; }
+.sk-dash-tile h3 { font-size: 22px; line-height: 1.15; margin: 0 0 4px; display: -webkit-box;
+  -webkit-box-orient: vertical; -webkit-line-clamp: 2; overflow: hidden; }
 .sk-dash-tile.broken { border-color: #d1495b; background: #fff3f4; }
-.sk-dash-steps span { display: inline-block; font-size: 18px; padding: 2px 8px; margin: 2px;
-  border-radius: 12px; background: #eef0f4; }
-.sk-dash-steps span.done { background: #dff3e7; } .sk-dash-steps span.started { background: #fff1cc; }
+.sk-dash-tile p { margin: 0; }
 .sk-dash-msg { font-family: ui-monospace, Menlo, Consolas, monospace; font-size: 18px;
-  color: #9b1c2c; white-space: pre-wrap; overflow-wrap: anywhere; margin: 6px 0 0; }
-.sk-dash-charts { display: flex; gap: 14px; align-items: flex-end; margin-top: 8px; }
-.sk-dash-charts figure { margin: 0; } .sk-dash-charts figcaption { font-size: 16px; color: #5b6372; }
-.sk-dash-last { font-size: 18px; color: #5b6372; margin-top: 6px; }
+  color: #9b1c2c; white-space: pre-wrap; overflow-wrap: anywhere; margin: 4px 0 0;
+  display: -webkit-box; -webkit-box-orient: vertical; -webkit-line-clamp: 3; overflow: hidden; }
+.sk-dash-charts { display: flex; gap: 10px; align-items: flex-end; }
+.sk-dash-charts figure { margin: 0; flex: none; }
+.sk-dash-charts p { flex: 1 1 0; min-width: 0; margin: 0; }
+.sk-dash-charts figure p { overflow-wrap: normal; }
+.sk-dash-charts svg { display: block; }
+.sk-dash-charts figcaption { font-size: 18px; color: #5b6372; white-space: nowrap; }
+.sk-dash-steps b { display: block; font-size: 30px; line-height: 1.2; }
+.sk-dash-steps b.done { color: #2e8b57; }
+.sk-dash-last, .sk-dash-tile .sk-dash-scoring { font-size: 18px; margin-top: 2px;
+  overflow: hidden; display: -webkit-box; -webkit-box-orient: vertical; -webkit-line-clamp: 1;
+  overflow-wrap: anywhere; }
+.sk-dash-last { color: #5b6372; }
 .sk-dash-scoring { font-size: 18px; margin-top: 8px; overflow-wrap: anywhere; }
 .sk-dash-empty { color: #5b6372; font-style: italic; }
+@media (min-width: 1800px) { .sk-dash-charts svg.journey { width: 220px; height: 94px; }
+  .sk-dash-charts svg.ipa { width: 94px; height: 94px; } .sk-dash-tile h3 { font-size: 26px; } }
+@media (max-width: 1000px) { .sk-dash-tiles { grid-template-columns: repeat(auto-fill,
+  minmax(min(100%, 300px), 1fr)); } .sk-dash-head { flex-wrap: wrap; }
+  .sk-dash h1 { white-space: normal; } .sk-dash-sub { flex: 1 1 100%; } }
 </style>""")
 
 
-def journey_svg(curve: list[tuple[str, int, bool]], width: int = 290, height: int = 140) -> Markup:
+def journey_svg(curve: list[tuple[str, int, bool]], width: int = 140, height: int = 60) -> Markup:
     """The guest's emotion along the journey (-2..2), moments of truth as big orange dots."""
-    if not curve:
-        return Markup('<p class="sk-dash-empty">no journey yet</p>')
-    pad = 12
+    if not curve:  # in the chart's place and size, so a tile's row keeps its layout
+        return Markup('<p class="sk-dash-empty" style="width: {}px">no journey yet</p>').format(
+            width
+        )
+    pad = 8
     step = (width - 2 * pad) / max(len(curve) - 1, 1)
 
     def y(emotion: int) -> float:
@@ -116,10 +146,10 @@ def journey_svg(curve: list[tuple[str, int, bool]], width: int = 290, height: in
     ).format(w=width, h=height, z=y(0), line=line, dots=dots)
 
 
-def ipa_svg(points: list[tuple[str, float, float, str]], size: int = 140) -> Markup:
+def ipa_svg(points: list[tuple[str, float, float, str]], size: int = 60) -> Markup:
     """Importance (up) against performance (across), 1-5, split at 3; 'concentrate here' shaded."""
     if not points:
-        return Markup('<p class="sk-dash-empty">no scores yet</p>')
+        return Markup('<p class="sk-dash-empty" style="width: {}px">not scored</p>').format(size)
     pad = 8
 
     def pos(value: float) -> float:
@@ -143,14 +173,42 @@ def ipa_svg(points: list[tuple[str, float, float, str]], size: int = 140) -> Mar
 
 
 def _steps(view: Any) -> Markup:
-    return Markup("").join(
-        Markup('<span class="{}">{} {}</span>').format(
-            view.steps.get(s, "not started").replace(" ", "-"),
-            MARKS[view.steps.get(s, "not started")],
-            s,
-        )
-        for s in STEPS
+    """The tile's steps at a glance: a big "3/5" (green when all are done), every step's state
+    in its tooltip."""
+    states = [view.steps.get(s, "not started") for s in STEPS]
+    done = states.count("done")
+    return Markup(
+        '<figure class="sk-dash-steps" title="{}"><b class="{}">{}/{}</b>'
+        "<figcaption>steps</figcaption></figure>"
+    ).format(
+        ", ".join(f"{s}: {state}" for s, state in zip(STEPS, states, strict=True)),
+        "done" if done == len(STEPS) else "",
+        done,
+        len(STEPS),
     )
+
+
+def name_html(name: str) -> Markup:
+    """A team's name for the projector: wrapped between words only, never inside one.
+
+    Each word is its own box, so a line breaks only at a space; a word wider than its box is
+    cut with an ellipsis by the browser (CSS ``.sk-dash-name .w``), and the whole name stays
+    in the tooltip. The name is escaped.
+
+    Examples
+    --------
+    >>> print(name_html("Night <Shift>"))
+    <bdi class="sk-dash-name" title="Night &lt;Shift&gt;"><span class="w">Night</span> <span class="w">&lt;Shift&gt;</span></bdi>
+    """
+    parts = re.split(r"(\s+)", name)
+    words = Markup("").join(
+        Markup('<span class="w">{}</span>').format(part)
+        if i % 2 == 0
+        else Markup("{}").format(part)
+        for i, part in enumerate(parts)
+        if part
+    )
+    return Markup('<bdi class="sk-dash-name" title="{}">{}</bdi>').format(name, words)
 
 
 def ago(when: float, now: float | None = None) -> str:
@@ -170,25 +228,27 @@ def ago(when: float, now: float | None = None) -> str:
 
 
 def tile_html(view: Any, now: float | None = None) -> Markup:
-    """One team's tile: name, steps, then its validation messages or its two small charts."""
-    head = Markup('<h3><bdi>{}</bdi></h3><div class="sk-dash-steps">{}</div>').format(
-        view.name, _steps(view)
-    )
+    """One team's tile: name, its steps and two small charts, or its validation messages.
+
+    Every text is at least 18 px, for a room reading the projector from 8 m; the charts keep
+    their drawn size (their text is HTML, never scaled).
+    """
+    head = Markup("<h3>{}</h3>").format(name_html(view.name))
     if view.broken:
         body = Markup(
-            "<p><b>Data to fix</b> (the other teams are not affected):</p>"
-            '<div class="sk-dash-msg">{}</div>'
-        ).format("\n".join(view.messages))
+            '<div class="sk-dash-charts">{}<p><b>Data to fix</b> (the other teams are not '
+            'affected)</p></div><div class="sk-dash-msg">{}</div>'
+        ).format(_steps(view), "\n".join(view.messages))
         return Markup('<div class="sk-dash-tile broken" data-team="{}">{}{}</div>').format(
             view.slug, head, body
         )
     if view.charts is None:  # drawn once per load of the team, not on every refresh
         view.charts = Markup(
-            '<div class="sk-dash-charts"><figure>{}<figcaption>journey: how the guest '
-            "feels</figcaption></figure><figure>{}<figcaption>importance × performance"
-            "</figcaption></figure></div>"
+            '<figure title="journey: how the guest feels, touchpoint by touchpoint">{}'
+            '<figcaption>journey</figcaption></figure><figure title="importance × performance: '
+            'top left, concentrate here">{}<figcaption>IPA</figcaption></figure>'
         ).format(journey_svg(view.curve), ipa_svg(view.points))
-    charts = view.charts
+    charts = Markup('<div class="sk-dash-charts">{}{}</div>').format(view.charts, _steps(view))
     last = (
         Markup('<div class="sk-dash-last">last edit: {} {} in {}, {}</div>').format(
             view.edits[-1].verb,
@@ -204,10 +264,15 @@ def tile_html(view: Any, now: float | None = None) -> Markup:
     )
 
 
+def _columns(teams: int) -> int:
+    """Tile columns on the projector: the room on one screen up to 12 teams (4 x 3 at most)."""
+    return {1: 1, 2: 2, 3: 3, 4: 4, 5: 3, 6: 3, 9: 3}.get(teams, 4)
+
+
 def _progress(views: list[Any]) -> Markup:
     rows = Markup("").join(
-        Markup("<tr><td><bdi>{}</bdi></td>{}{}</tr>").format(
-            v.name,
+        Markup("<tr><td>{}</td>{}{}</tr>").format(
+            name_html(v.name),
             Markup("").join(
                 Markup('<td class="mark {}">{}</td>').format(
                     v.steps.get(s, "not started").replace(" ", "-"),
@@ -223,8 +288,8 @@ def _progress(views: list[Any]) -> Markup:
     )
     head = Markup("").join(Markup("<th>{}</th>").format(s) for s in (*STEPS, "data"))
     return Markup(
-        '<div class="sk-dash-progress"><h2>Progress</h2><table><thead><tr>'
-        "<th>team</th>{}</tr></thead><tbody>{}</tbody></table></div>"
+        '<div class="sk-dash-progress"><h2>Progress</h2><div class="sk-dash-scroll"><table>'
+        "<thead><tr><th>team</th>{}</tr></thead><tbody>{}</tbody></table></div></div>"
     ).format(head, rows)
 
 
@@ -252,7 +317,7 @@ def _priorities(views: list[Any]) -> Markup:
                     for t in v.top
                 )
             )
-        cards.append(Markup("<div><b><bdi>{}</bdi></b>{}</div>").format(v.name, inner))
+        cards.append(Markup("<div><b>{}</b>{}</div>").format(name_html(v.name), inner))
     return Markup('<h2>Top priorities, side by side</h2><div class="sk-dash-prio">{}</div>').format(
         Markup("").join(cards)
     )
@@ -281,9 +346,9 @@ def _agreement(board: Any) -> Markup:
         for r in table.head(6).itertuples()
     )
     return Markup(
-        "<h2>Where the teams agree</h2><table><thead><tr><th>touchpoint</th>"
-        f"<th>teams with it in their top {3}</th><th>rank spread</th></tr></thead>"
-        "<tbody>{}</tbody></table>"
+        '<h2>Where the teams agree</h2><div class="sk-dash-scroll"><table><thead><tr>'
+        f"<th>touchpoint</th><th>teams with it in their top {3}</th><th>rank spread</th></tr>"
+        "</thead><tbody>{}</tbody></table></div>"
     ).format(rows)
 
 
@@ -305,8 +370,8 @@ def _disagreement(board: Any) -> Markup:
         )
     else:
         body = Markup(
-            "<table><thead><tr><th>touchpoint</th><th>in the top 3 of</th><th>ranks</th>"
-            "</tr></thead><tbody>{}</tbody></table>"
+            '<div class="sk-dash-scroll"><table><thead><tr><th>touchpoint</th>'
+            "<th>in the top 3 of</th><th>ranks</th></tr></thead><tbody>{}</tbody></table></div>"
         ).format(
             Markup("").join(
                 Markup("<tr><td><b>{}</b> {}</td><td>{}</td><td>{} to {}</td></tr>").format(
@@ -335,9 +400,14 @@ def board_html(board: Any, now: float | None = None) -> str:
     )
     if not views:
         body = Markup('<p class="sk-dash-empty">No teams yet: add them with servekit new.</p>')
-    else:
+    else:  # the teams first: every tile on the projector's first screen (up to 12 teams)
         body = Markup("").join(
             [
+                Markup('<div class="sk-dash-tiles{}" style="--sk-cols: {}">{}</div>').format(
+                    " many" if len(views) > 12 else "",
+                    _columns(len(views)),
+                    Markup("").join(tile_html(v, now) for v in views),
+                ),
                 Markup('<div class="sk-dash-row">{}{}</div>').format(
                     _progress(views), _edits(board, now)
                 ),
@@ -345,13 +415,11 @@ def board_html(board: Any, now: float | None = None) -> str:
                 Markup('<div class="sk-dash-row"><div>{}</div>{}</div>').format(
                     _agreement(board), _disagreement(board)
                 ),
-                Markup('<h2>Teams</h2><div class="sk-dash-tiles">{}</div>').format(
-                    Markup("").join(tile_html(v, now) for v in views)
-                ),
             ]
         )
     return str(
-        Markup('<div class="sk-dash"><h1>{}</h1><p class="sk-dash-sub">{}</p>{}</div>').format(
-            board.title, sub, body
-        )
+        Markup(
+            '<div class="sk-dash"><div class="sk-dash-head"><h1 title="{}">{}</h1>'
+            '<p class="sk-dash-sub">{}</p></div>{}</div>'
+        ).format(board.title, board.title, sub, body)
     )
