@@ -142,3 +142,38 @@ def test_demo_command_end_to_end_as_make_demo_runs_it(tmp_path):
     assert all(f"{slug}.html" in index for slug in slugs)
     assert "Front Desk &amp; Friends" in index
     assert str((reports / "index.html").resolve()) in run.stdout
+
+
+def test_team_names_read_team_yaml_alone_and_agree_with_the_full_read(tmp_path):
+    """The names list reads each team.yaml only, and gives what a full read of the team gives:
+    for a good team, a team without a name, one with a broken team.yaml, one whose team.yaml is
+    a FIFO or a link, and a team folder that is a link (never followed)."""
+    import os
+
+    ws = create_workshop(tmp_path / "w", teams=["Night Shift", "Day Shift"])
+    teams = ws.teams_path
+    (teams / "day-shift" / "roles.csv").write_text("role_id,name,level\nx,X,boss\n")  # invalid
+    for slug, text in {"nameless": "members: [Ann]\n", "broken": "name: [unclosed\n"}.items():
+        (teams / slug).mkdir()
+        (teams / slug / "team.yaml").write_text(text, encoding="utf-8")
+    (teams / "fifo").mkdir()
+    os.mkfifo(teams / "fifo" / "team.yaml")
+    (teams / "linked").mkdir()
+    (tmp_path / "elsewhere.yaml").write_text("name: Elsewhere\n", encoding="utf-8")
+    (teams / "linked" / "team.yaml").symlink_to(tmp_path / "elsewhere.yaml")
+    (tmp_path / "outside").mkdir()
+    (tmp_path / "outside" / "team.yaml").write_text("name: Outside\n", encoding="utf-8")
+    (teams / "folder-link").symlink_to(tmp_path / "outside")
+    workshop = Workshop(ws.path)
+
+    names = workshop.team_names()
+
+    full = {t.slug: t.load(strict=False).name or t.slug for t in workshop.teams()}
+    assert names == full
+    assert names["night-shift"] == "Night Shift"
+    assert names["day-shift"] == "Day Shift"  # a bad table does not hide the name
+    assert names["nameless"] == "nameless"
+    assert names["broken"] == "broken"
+    assert names["fifo"] == "fifo"
+    assert names["linked"] == "linked"
+    assert "Outside" not in names.values()

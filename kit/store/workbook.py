@@ -49,6 +49,7 @@ from kit.exceptions import ConflictError, InvalidData, RowConflict, TeamWouldBre
 from kit.store.csvio import parse_csv
 from kit.store.merge import Clash, merge_mapping, merge_table
 from kit.store.problems import Problem, display_path, errors
+from kit.store.safeyaml import parse_yaml
 from kit.store.schema import TABLES
 from kit.store.storage import (
     HISTORY_DIR,
@@ -75,6 +76,7 @@ from kit.store.validation import (
     table_text,
     validate_rows,
 )
+from kit.store.yamlcheck import check_team
 
 __all__ = [
     "FILES",
@@ -92,6 +94,7 @@ __all__ = [
     "empty_frame",
     "expected",
     "table_text",
+    "team_name",
     "validate_team",
 ]
 
@@ -516,6 +519,35 @@ class Workbook:
             elif cascade:
                 return cascaded
         raise TeamWouldBreak(data.problems, offer)
+
+
+def team_name(path: Path | str) -> str:
+    """A team's display name from its ``team.yaml`` alone, as :attr:`Workbook.name` gives it
+    ("" when the folder or the file is refused or has no valid name): the other files are not
+    read (a list of 300 teams' names reads 300 small files, not 2,400).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> _ = (folder / "team.yaml").write_text("name: Night Shift\\nmembers: [Ann]\\n")
+    >>> team_name(folder), Workbook.load(folder).name
+    ('Night Shift', 'Night Shift')
+    >>> (folder.parent / (folder.name + "-link")).symlink_to(folder)
+    >>> team_name(folder.parent / (folder.name + "-link"))  # a link is never followed
+    ''
+    """
+    path = Path(path)
+    if needs_recovery(path):  # a killed save: the full read finishes it first
+        return Workbook.load(path, strict=False).name
+    if folder_problem(path, TEAM_FILE) is not None:
+        return ""
+    raw, problem = read_bytes(path / TEAM_FILE, TEAM_FILE)
+    if problem is not None:
+        return ""
+    data, _ = parse_yaml(raw, TEAM_FILE)
+    team, _ = check_team(data, TEAM_FILE)
+    return team.get("name", "")
 
 
 def validate_team(path: Path | str, root: Path | str | None = None) -> list[Problem]:

@@ -39,7 +39,7 @@ from kit.store.schema import WorkshopFile, name_problem
 from kit.store.storage import read_bytes
 from kit.store.terminal import CONTROL as _CONTROL
 from kit.store.terminal import printable
-from kit.store.workbook import TEAM_FILE, Workbook, validate_team
+from kit.store.workbook import TEAM_FILE, Workbook, team_name, validate_team
 
 __all__ = [
     "RESERVED_SLUGS",
@@ -327,11 +327,7 @@ class Workshop:
 
     def team_names(self) -> dict[str, str]:
         """slug -> display name for every team (the slug when ``team.yaml`` has no name)."""
-        names = {}
-        for team in self.teams():
-            wb = team.load(strict=False)
-            names[team.slug] = wb.name or team.slug
-        return names
+        return {team.slug: team_name(team.path) or team.slug for team in self.teams()}
 
     def add_team(
         self,
