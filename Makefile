@@ -37,17 +37,24 @@ lint: setup
 	$(BIN)/servekit stamp-nav --check workshops
 	$(BIN)/servekit stamp-sources --check workshops exercises exercises/solutions
 
-# Two steps; both run, and the target fails if either failed. A step whose tests are all
-# deselected (exit 5, e.g. PYTEST_ARGS=-k something) counts as passed unless both are empty.
+# Two steps at once: the parallel step (JOBS processes) and the serial step (the hub's modules,
+# one process, so no two hub tests ever meet), whose output is printed when both are done. Both
+# run; the target fails if either failed. A step whose tests are all deselected (exit 5, e.g.
+# PYTEST_ARGS=-k something) counts as passed unless both are empty. SERIAL=after runs the
+# serial step after the parallel one instead (e.g. to read its output as it comes).
+SERIAL ?= alongside
 test: setup lint
-	@status=0; empty=0; \
+	@status=0; empty=0; log=$$(mktemp); \
+	serial() { $(BIN)/python -m pytest $(PYTEST_ARGS) -n 0 --serial=only \
+		$(if $(JUNIT),--junitxml=$(JUNIT)/junit-serial.xml); }; \
+	if [ "$(SERIAL)" = alongside ]; then (serial >$$log 2>&1; echo $$? >$$log.rc) & fi; \
 	$(BIN)/python -m pytest -n $(JOBS) --dist loadgroup --serial=skip \
 		$(if $(JUNIT),--junitxml=$(JUNIT)/junit.xml) $(PYTEST_ARGS); \
 	code=$$?; [ $$code -eq 5 ] && empty=$$((empty + 1)) || [ $$code -eq 0 ] || status=$$code; \
 	echo "--- serial step: the hub and root-only modules, one process"; \
-	$(BIN)/python -m pytest $(PYTEST_ARGS) -n 0 --serial=only \
-		$(if $(JUNIT),--junitxml=$(JUNIT)/junit-serial.xml); \
-	code=$$?; [ $$code -eq 5 ] && empty=$$((empty + 1)) || [ $$code -eq 0 ] || status=$$code; \
+	if [ "$(SERIAL)" = alongside ]; then wait; cat $$log; code=$$(cat $$log.rc); \
+	else serial; code=$$?; fi; rm -f $$log $$log.rc; \
+	[ $$code -eq 5 ] && empty=$$((empty + 1)) || [ $$code -eq 0 ] || status=$$code; \
 	[ $$empty -lt 2 ] || status=5; exit $$status
 
 # The edit-test loop: no browser, no hub, no clean install, nothing marked slow.
