@@ -132,8 +132,7 @@ def build_view(
 ) -> TeamView:
     """Load one team leniently and compute its tile (see :class:`TeamView`)."""
     from kit.analyses.journey import emotion_curve
-    from kit.analyses.scoring import ipa, priority_ranking, team_ranks, top_of_ranking
-    from kit.room.phone.board import scoring_html
+    from kit.analyses.scoring import shared_summaries
 
     view = TeamView(team.slug, team.slug, signature=_signature(team.path))
     for table in TABLES:
@@ -191,23 +190,34 @@ def build_view(
         else []
     )
     if len(scores):
-        ranking = priority_ranking(scores, own_journey)
-        view.top = top_of_ranking(ranking, TOP_K)[
-            ["touchpoint_id", "description", "priority"]
-        ].to_dict("records")
-        grid = ipa(scores, own_journey)
-        view.points = [
-            (
-                cells.text(r.touchpoint_id),
-                float(r.importance),
-                float(r.performance),
-                str(r.quadrant),
-            )
-            for r in grid.itertuples()
-        ]
-        view.ranks = team_ranks({view.name: scores}, journey, k=TOP_K)
-        view.scoring = scoring_html(scores, own_journey)  # phones scoring live (issue 22)
+        with shared_summaries({}):  # one touchpoint summary for the tile's four analyses
+            _scored_tile(view, scores, own_journey, journey)
     return view
+
+
+def _scored_tile(
+    view: TeamView, scores: pd.DataFrame, own_journey: pd.DataFrame, journey: pd.DataFrame | None
+) -> None:
+    """The parts of a team's tile that need scores: top priorities, IPA points, ranks, scoring."""
+    from kit.analyses.scoring import ipa, priority_ranking, team_ranks, top_of_ranking
+    from kit.room.phone.board import scoring_html
+
+    ranking = priority_ranking(scores, own_journey)
+    view.top = top_of_ranking(ranking, TOP_K)[["touchpoint_id", "description", "priority"]].to_dict(
+        "records"
+    )
+    grid = ipa(scores, own_journey)
+    view.points = [
+        (
+            cells.text(r.touchpoint_id),
+            float(r.importance),
+            float(r.performance),
+            str(r.quadrant),
+        )
+        for r in grid.itertuples()
+    ]
+    view.ranks = team_ranks({view.name: scores}, journey, k=TOP_K)
+    view.scoring = scoring_html(scores, own_journey)  # phones scoring live (issue 22)
 
 
 class Board:
