@@ -14,7 +14,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from kit.analyses.journey import BLUEPRINT_LINES, LANE_LABELS, LANES, blueprint, ordered_touchpoints
-from kit.figures.responsive import BREAKPOINT, with_compact
+from kit.figures.responsive import NARROWEST_WIDE, with_compact
 from kit.figures.stages import add_layout_items, chars_per_cell, stage_bands, tick_labels
 from kit.figures.style import LEVEL_COLOURS, PALETTE, empty_figure, esc, new_figure
 from kit.figures.text import wrap, wrap_plain
@@ -96,9 +96,10 @@ def blueprint_figure(
         top -= LANE_HEIGHTS[lane]
     lane_y = {lane: tops[lane] - LANE_HEIGHTS[lane] / 2 for lane in LANES}
     font_size = 10  # never smaller: a blueprint must be readable when printed
-    # At the narrowest wide chart (BREAKPOINT less the margins) no text reaches the next cell;
-    # cell texts are mostly lower case, narrower than the generous estimate of tick labels.
-    per_line = max(5, chars_per_cell(n, plot_width=BREAKPOINT - 130 - 30, char_width=0.55))
+    # At the narrowest wide chart (NARROWEST_WIDE less the margins) no text reaches the next cell,
+    # nor (the first cell) the lane names on the left: a character counted as generously as in
+    # the tick labels (a narrower estimate let a 5-touchpoint team's first cell reach them).
+    per_line = max(5, chars_per_cell(n, plot_width=NARROWEST_WIDE - 130 - 30))
     fig = new_figure(None, title, height=680)
     shapes: list[dict] = []
     notes: list[dict] = []

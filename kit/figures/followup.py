@@ -232,16 +232,20 @@ def progress_over_time(
 def progress_bars(progress: pd.DataFrame, height: int | None = None) -> go.Figure:
     """Latest progress of each action (from :func:`kit.analyses.followup.plan_progress`), status beside it.
 
-    Bars are clipped to -50%…150% (the label shows the true share).
+    Bars are clipped to -50%…150% (the label shows the true share). Each label is written to
+    the right of its bar's end, or of zero for a bar going the wrong way, so it never runs left
+    onto the actions' names.
 
     Examples
     --------
-    >>> p = pd.DataFrame({"action_id": ["A1", "A2"], "action": ["x", "y"],
-    ...                   "progress": [0.5, float("nan")],
-    ...                   "status": ["on the way", "not measured yet"]})
+    >>> p = pd.DataFrame({"action_id": ["A1", "A2", "A3"], "action": ["x", "y", "z"],
+    ...                   "progress": [0.5, float("nan"), -0.2],
+    ...                   "status": ["on the way", "not measured yet", "overdue"]})
     >>> fig = progress_bars(p)
-    >>> list(fig.data[0].x), list(fig.data[0].text)
-    ([50.0, 0.0], ['50% · on the way', 'not measured yet'])
+    >>> list(fig.data[0].x), list(fig.data[1].x)
+    ([50.0, 0.0, -20.0], [50.0, 0.0, 0.0])
+    >>> list(fig.data[1].text)
+    ['50% · on the way', 'not measured yet', '-20% · overdue']
     """
     if progress.empty:
         return empty_figure("No actions in the plan yet.", "Progress", height=300)
@@ -257,17 +261,27 @@ def progress_bars(progress: pd.DataFrame, height: int | None = None) -> go.Figur
     ]
     colours = [STATUS_COLOURS.get(s, PALETTE["grey"]) for s in progress["status"]]
     fig = new_figure(
-        go.Bar(
-            x=x,
-            y=labels,
-            orientation="h",
-            marker={"color": colours},
-            text=text,
-            textposition="outside",
-            cliponaxis=False,
-            hoverinfo="text",
-            hovertext=text,
-        ),
+        [
+            go.Bar(
+                x=x,
+                y=labels,
+                orientation="h",
+                marker={"color": colours},
+                hoverinfo="text",
+                hovertext=text,
+                showlegend=False,
+            ),
+            go.Scatter(
+                x=[max(0.0, v) for v in x],
+                y=labels,
+                mode="text",
+                text=text,
+                textposition="middle right",
+                cliponaxis=False,
+                hoverinfo="skip",
+                showlegend=False,
+            ),
+        ],
         "Progress towards target",
         height=height or 120 + 36 * len(progress),
     )

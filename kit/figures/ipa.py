@@ -24,7 +24,7 @@ from kit.analyses.scoring import (
     ipa,
 )
 from kit.figures.labels import place_labels, text_size
-from kit.figures.responsive import with_compact
+from kit.figures.responsive import NARROWEST_WIDE, with_compact
 from kit.figures.style import PALETTE, empty_figure, esc, new_figure
 from kit.figures.text import wrap, wrap_plain
 from kit.formatting import number_text
@@ -100,7 +100,7 @@ def ipa_figure(
 
 
 # Geometry of the two variants: (figure width assumed, height, margins l, r, t, b).
-_IPA_WIDE = (860, 660, 70, 20, 80, 180)
+_IPA_WIDE = (NARROWEST_WIDE, 660, 70, 20, 80, 180)
 _IPA_COMPACT = (330, 900, 48, 8, 60, 460)
 _BAND = {False: 0.35, True: 0.6}
 """Room above and below the 1-5 grid (data units) where the quadrant names sit, clear of points."""

@@ -23,7 +23,7 @@ import plotly.graph_objects as go
 from kit.analyses.pyramid import ChainCheck, build_graph, chain_check
 from kit.figures.labels import place_labels, text_size
 from kit.figures.layout import aggregate, band_width, layered_layout
-from kit.figures.responsive import BREAKPOINT, with_compact
+from kit.figures.responsive import NARROWEST_WIDE, with_compact
 from kit.figures.style import (
     LEVEL_COLOURS,
     LEVEL_SYMBOLS,
@@ -169,11 +169,11 @@ def pyramid_figure(
     sizes = _sizes(graph)
     _add_nodes(fig, graph, full, pos, sizes, members, cut_off, grouped, crowded=any_crowded)
     # Names go where they touch no other name, marker or level name, at the narrowest width
-    # this variant shows (BREAKPOINT); a name with no room is in the note and the hover.
+    # this variant shows (NARROWEST_WIDE); a name with no room is in the note and the hover.
     top, bottom = (60 if title else 20), 125  # room for a note of two lines (see below)
     left_out = _place_names(
         fig,
-        plot=(BREAKPOINT - 40, fig.layout.height - top - bottom),
+        plot=(NARROWEST_WIDE - 40, fig.layout.height - top - bottom),
         x_range=_X_RANGE,
         font_size=10 if any_crowded else 11,
         band_font=12,

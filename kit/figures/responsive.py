@@ -32,6 +32,9 @@ import plotly.graph_objects as go
 
 __all__ = [
     "BREAKPOINT",
+    "NARROWEST_WIDE",
+    "NOTEBOOK_OUTPUT",
+    "NOTEBOOK_WIDTH",
     "LAYOUT_KEYS",
     "TRACE_KEYS",
     "with_compact",
@@ -39,6 +42,17 @@ __all__ = [
 
 BREAKPOINT = 860
 """Below this figure width (pixels) the compact variant is shown."""
+NOTEBOOK_OUTPUT = 848
+"""Width (pixels) of a notebook's output area in JupyterLab 4 at 1280x800 with the file browser
+open, as a team link opens it (measured with ``servekit lab`` on the demo workshop)."""
+NOTEBOOK_WIDTH = 800
+"""Width (pixels) a figure widget is drawn at in a notebook (:mod:`kit.widgets.livefig`): inside
+:data:`NOTEBOOK_OUTPUT`, with room for a scroll bar or a slightly wider side bar. Drawn wider, a
+chart is cut at the output's right edge."""
+NARROWEST_WIDE = min(BREAKPOINT, NOTEBOOK_WIDTH)
+"""The narrowest width (pixels) the wide variant is drawn at: a report page shows it from
+:data:`BREAKPOINT`, a notebook draws its widgets at :data:`NOTEBOOK_WIDTH` (with no script to
+switch). Figures lay out the wide variant's texts for this width; wider only adds room."""
 LAYOUT_KEYS = (
     "height",
     "margin",

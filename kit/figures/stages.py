@@ -11,7 +11,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from kit.figures.labels import CHAR_WIDTH
-from kit.figures.responsive import BREAKPOINT
+from kit.figures.responsive import NARROWEST_WIDE
 from kit.figures.style import PALETTE, esc
 from kit.figures.text import wrap
 from kit.store import cells
@@ -103,9 +103,9 @@ def tick_size(n: int) -> int:
     return 10
 
 
-JOURNEY_PLOT_WIDTH = BREAKPOINT - 60 - 30
+JOURNEY_PLOT_WIDTH = NARROWEST_WIDE - 60 - 30
 """Pixels across the journey map's plot at the narrowest width its wide variant shows
-(:data:`kit.figures.responsive.BREAKPOINT` less the left and right margins)."""
+(:data:`kit.figures.responsive.NARROWEST_WIDE` less the left and right margins)."""
 CELL_GAP = 4
 """Pixels kept free between the texts of two neighbouring touchpoints."""
 
@@ -126,7 +126,7 @@ def chars_per_cell(
     Examples
     --------
     >>> chars_per_cell(18), chars_per_cell(6), chars_per_cell(1)
-    (6, 20, 28)
+    (5, 18, 28)
     >>> chars_per_cell(16, plot_width=700), chars_per_cell(16, plot_width=700, char_width=0.55)
     (6, 7)
     """

@@ -13,6 +13,8 @@ from typing import Any
 import plotly.graph_objects as go
 from plotly.utils import PlotlyJSONEncoder
 
+from kit.figures.responsive import NOTEBOOK_WIDTH
+
 __all__ = ["FIGURE_WIDTH", "figure_widget", "sync_figure"]
 
 
@@ -25,8 +27,10 @@ def _same(a: Any, b: Any) -> bool:
         return json.dumps(a, cls=PlotlyJSONEncoder) == json.dumps(b, cls=PlotlyJSONEncoder)
 
 
-FIGURE_WIDTH = 940
-"""Pixels a figure widget is drawn at (a JupyterLab output area with the side bar open).
+FIGURE_WIDTH = NOTEBOOK_WIDTH
+"""Pixels a figure widget is drawn at: :data:`kit.figures.responsive.NOTEBOOK_WIDTH`, inside a
+JupyterLab output area at 1280x800 with the file browser open (848 px; drawn at 940 px a chart
+was cut at its right edge).
 
 Without a width plotly draws a widget at its 700 px default, because the output area has no size
 yet when the widget first renders; the journey map's labels then overlap.
@@ -50,7 +54,7 @@ def figure_widget(figure: go.Figure, width: int = FIGURE_WIDTH) -> go.FigureWidg
     Examples
     --------
     >>> figure_widget(go.Figure()).layout.width
-    940
+    800
     """
     shown = go.FigureWidget(figure)
     if shown.layout.width is None:
