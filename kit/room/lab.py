@@ -66,6 +66,7 @@ __all__ = [
     "team_links",
     "team_url",
     "url_host",
+    "write_kernel_spec",
     "write_lab_settings",
 ]
 
@@ -93,6 +94,37 @@ def write_lab_settings(folder: Path) -> Path:
     path = folder / "overrides.json"
     path.write_text(json.dumps(LAB_OVERRIDES, indent=2), encoding="utf-8")
     os.chmod(path, 0o644)
+    return path
+
+
+PRELOAD_EXTENSION = "kit.widgets.preload"
+
+
+def write_kernel_spec(folder: Path) -> Path:
+    """Write the room's ``python3`` kernel into ``folder/kernels/python3``: this environment's
+    ``python3`` kernelspec, loading :mod:`kit.widgets.preload` as the kernel starts.
+
+    JupyterLab starts a notebook's kernel when the notebook opens; with this kernel, the
+    editors' imports happen then, not after the participant chose *Run All*. ``folder`` goes
+    first on the server's ``JUPYTER_PATH`` (:meth:`LabServer.env`), so the notebooks' own
+    ``python3`` kernelspec name finds it.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> path = write_kernel_spec(Path(tempfile.mkdtemp()))
+    >>> spec = json.loads(path.read_text())
+    >>> spec["argv"][-1], spec["display_name"]
+    ('--ext=kit.widgets.preload', 'Python 3 (ipykernel)')
+    """
+    from jupyter_client.kernelspec import KernelSpecManager
+
+    spec = KernelSpecManager().get_kernel_spec("python3").to_dict()
+    spec["argv"] = [*spec["argv"], f"--ext={PRELOAD_EXTENSION}"]
+    target = folder / "kernels" / "python3"
+    target.mkdir(parents=True, exist_ok=True)
+    path = target / "kernel.json"
+    path.write_text(json.dumps(spec, indent=1), encoding="utf-8")
     return path
 
 
@@ -364,10 +396,12 @@ class LabServer:
             write_lab_settings(self.config_dir / "lab-settings")
             write_server_config(self.config_dir)  # the phone page (kit.room.phone)
             write_log_config(self.config_dir)  # a terminal without false alarms (serverlog)
+            write_kernel_spec(self.config_dir / "data")
         return self.config_dir
 
     def env(self) -> dict[str, str]:
-        """The server's environment: this one, the page config that hides the news, and the
+        """The server's environment: this one, the page config that hides the news, the
+        ``python3`` kernel that loads the editors as it starts (:func:`write_kernel_spec`), the
         token as ``JUPYTER_TOKEN`` (read by Jupyter Server's identity provider; a process's
         environment is readable only by its own user and root, unlike its arguments).
 
@@ -378,13 +412,18 @@ class LabServer:
         >>> first = server.env()["JUPYTER_CONFIG_PATH"].split(os.pathsep)[0]
         >>> (Path(first) / "labconfig" / "page_config.json").is_file()
         True
+        >>> data = server.env()["JUPYTER_PATH"].split(os.pathsep)[0]
+        >>> (Path(data) / "kernels" / "python3" / "kernel.json").is_file()
+        True
         >>> server.cleanup(); Path(first).exists()
         False
         """
-        paths = [str(self._config())]
-        if os.environ.get("JUPYTER_CONFIG_PATH"):
-            paths.append(os.environ["JUPYTER_CONFIG_PATH"])
-        env = {**os.environ, "JUPYTER_CONFIG_PATH": os.pathsep.join(paths)}
+        env = {**os.environ}
+        for name, folder in (("JUPYTER_CONFIG_PATH", ""), ("JUPYTER_PATH", "data")):
+            paths = [str(self._config() / folder)]  # first: this server's config, its kernel
+            if os.environ.get(name):
+                paths.append(os.environ[name])
+            env[name] = os.pathsep.join(paths)
         env.pop("JUPYTER_TOKEN_FILE", None)  # one source for the token: the one below
         env["JUPYTER_TOKEN"] = self.token
         return env
