@@ -264,15 +264,14 @@ def _compact(wide: go.Figure, note: str, *, crowded: bool) -> go.Figure:
     )
     if left_out:
         note += "  No room to name here: " + ", ".join(left_out) + " (tap a marker)."
-    notes = list(fig.layout.annotations)
+    notes = fig.layout.annotations  # the figure's own annotations, changed in place
     wrapped = wrap_plain(esc(note), 52)
-    notes[-1] = notes[-1].update(text=wrapped, font={"size": 10})
+    notes[-1].update(text=wrapped, font={"size": 10})
     for band in notes[:-1]:
         band.update(font={"size": 10})
     # The legend goes under the note, however many lines the note takes.
     below = (wrapped.count("<br>") + 1) * 14 + 14
     fig.update_layout(
-        annotations=notes,
         height=height - 220 + below + 150,
         legend={"font": {"size": 10}, "y": -below / plot_h},
         margin={"l": 4, "r": 4, "b": below + 150},
