@@ -56,6 +56,7 @@ from kit.analyses.scoring.readiness import (
     spearman,
 )
 from kit.analyses.scoring.summary import (
+    shared_summaries,
     touchpoint_summary,
     unscored_touchpoints,
 )
@@ -98,6 +99,7 @@ __all__ = [
     "team_ranks",
     "top_of_ranking",
     "top_priorities",
+    "shared_summaries",
     "touchpoint_summary",
     "unscored_touchpoints",
 ]

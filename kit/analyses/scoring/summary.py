@@ -5,7 +5,11 @@ Part of :mod:`kit.analyses.scoring` (see there for how the numbers are made).
 
 from __future__ import annotations
 
+import contextlib
 import math
+from collections.abc import Iterator
+from contextvars import ContextVar
+from typing import Any
 
 import pandas as pd
 
@@ -20,9 +24,51 @@ from kit.store.schema import KINDS
 
 __all__ = [
     "journey_info",
+    "shared_summaries",
     "touchpoint_summary",
     "unscored_touchpoints",
 ]
+
+_SHARED: ContextVar[dict[tuple[int, int], Any] | None] = ContextVar(
+    "touchpoint_summaries", default=None
+)
+
+
+@contextlib.contextmanager
+def shared_summaries(store: dict[tuple[int, int], Any]) -> Iterator[dict[tuple[int, int], Any]]:
+    """Within the block, :func:`touchpoint_summary` computes each pair of tables once.
+
+    One team report asks for the summary of the same ``scores`` and ``journey`` tables six
+    times (the IPA, the priorities, the readiness, their figures); :class:`kit.report.story.Story`
+    keeps one ``store`` per team and runs its sections in this block. A summary is found again
+    by the identity of the two table objects (the store holds them, so their ids stay theirs),
+    and every call gets its own copy. Like the story's other cached analyses, a table changed in
+    place afterwards is not seen: the tables are read-only there.
+
+    Parameters
+    ----------
+    store : dict
+        Where the summaries are kept (empty at first; reuse it to keep them between blocks).
+
+    Yields
+    ------
+    dict
+        ``store``.
+
+    Examples
+    --------
+    >>> s = pd.DataFrame({"touchpoint_id": ["t1"], "scorer": ["Ann"], "importance": [5],
+    ...                   "performance": [2], "be": [4], "do": [3], "have": [2]})
+    >>> with shared_summaries({}) as store:
+    ...     first, again = touchpoint_summary(s), touchpoint_summary(s)
+    >>> len(store), first.equals(again), first is again
+    (1, True, False)
+    """
+    token = _SHARED.set(store)
+    try:
+        yield store
+    finally:
+        _SHARED.reset(token)
 
 
 def journey_info(journey: pd.DataFrame | None) -> pd.DataFrame:
@@ -91,6 +137,18 @@ def touchpoint_summary(scores: pd.DataFrame, journey: pd.DataFrame | None = None
     >>> float(row["importance"]), float(row["gap"]), row["weakest"], row["disagree_on"]
     (4.0, 2.0, 'be', 'importance, be, have')
     """
+    store = _SHARED.get()
+    if store is None:
+        return _summary(scores, journey)
+    key = (id(scores), id(journey))
+    found = store.get(key)
+    if found is None or found[0] is not scores or found[1] is not journey:
+        found = store[key] = (scores, journey, _summary(scores, journey))
+    return found[2].copy()
+
+
+def _summary(scores: pd.DataFrame, journey: pd.DataFrame | None) -> pd.DataFrame:
+    """:func:`touchpoint_summary`, computed."""
     table = cells.with_columns(scores, "scores")
     for rating in RATINGS:
         table[rating] = pd.to_numeric(table[rating], errors="coerce").astype(float)

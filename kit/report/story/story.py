@@ -54,7 +54,8 @@ def section(render: Callable[[Any], Any]) -> Callable[[Any], Any]:
 
     @functools.wraps(render)
     def method(self: Any) -> Any:
-        return render(self)
+        with self.shared():
+            return render(self)
 
     return method
 
@@ -122,6 +123,9 @@ class Story:
     slug: str
     crosshair: str = "midpoint"
     case: dict[str, Any] = field(default_factory=dict)
+    _summaries: dict[tuple[int, int], Any] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
 
     @classmethod
     def load(cls, workshop_dir: str | Path, team: str, *, crosshair: str = "midpoint") -> Story:
@@ -190,17 +194,26 @@ class Story:
 
         return chain_check(self.graph)
 
+    def shared(self) -> Any:
+        """A block in which the team's touchpoint summary is computed once
+        (:func:`kit.analyses.scoring.shared_summaries`); every section runs in it."""
+        from kit.analyses.scoring import shared_summaries
+
+        return shared_summaries(self._summaries)
+
     @functools.cached_property
     def ipa(self) -> pd.DataFrame:
         from kit.analyses.scoring import ipa
 
-        return ipa(self.scores, self.journey, crosshair=self.crosshair)
+        with self.shared():
+            return ipa(self.scores, self.journey, crosshair=self.crosshair)
 
     @functools.cached_property
     def top(self) -> pd.DataFrame:
         from kit.analyses.scoring import top_priorities
 
-        return top_priorities(self.scores, self.journey)
+        with self.shared():
+            return top_priorities(self.scores, self.journey)
 
     @functools.cached_property
     def progress(self) -> pd.DataFrame:
