@@ -15,7 +15,7 @@ import plotly.graph_objects as go
 
 from kit.analyses.journey import BLUEPRINT_LINES, LANE_LABELS, LANES, blueprint, ordered_touchpoints
 from kit.figures.responsive import NARROWEST_WIDE, with_compact
-from kit.figures.stages import add_layout_items, chars_per_cell, stage_bands, tick_labels
+from kit.figures.stages import add_layout_items, chars_per_cell, stage_items, tick_labels
 from kit.figures.style import LEVEL_COLOURS, PALETTE, empty_figure, esc, new_figure
 from kit.figures.text import wrap, wrap_plain
 from kit.store import cells
@@ -101,9 +101,8 @@ def blueprint_figure(
     # the tick labels (a narrower estimate let a 5-touchpoint team's first cell reach them).
     per_line = max(5, chars_per_cell(n, plot_width=NARROWEST_WIDE - 130 - 30))
     fig = new_figure(None, title, height=680)
-    shapes: list[dict] = []
-    notes: list[dict] = []
-    stage_bands(fig, ordered)
+    # The stage bands first, then the cells and lines: added to the layout in one go.
+    shapes, notes = stage_items(ordered)
     for lane in LANES:
         rows = table[table["lane"] == lane]
         xs, ys, texts, custom = [], [], [], []
@@ -242,7 +241,9 @@ def _compact_blueprint(wide: go.Figure, ordered: pd.DataFrame) -> go.Figure:
     """The phone variant of the blueprint, turned on its side: one row per touchpoint (in
     journey order), the four lanes as columns, the three lines as vertical rules (named in a
     note); every cell re-wrapped to its narrow column, text 10 px, full text in the hover."""
-    fig = go.Figure(wide)
+    spec = wide.to_dict()
+    spec["layout"]["shapes"] = spec["layout"]["annotations"] = []  # both replaced below
+    fig = go.Figure(spec)
     positions = [int(p) for p in ordered["position"]]
     row_of = {p: i for i, p in enumerate(positions)}
     row_h = 76

@@ -25,6 +25,7 @@ from kit.analyses.scoring import (
 )
 from kit.figures.labels import place_labels, text_size
 from kit.figures.responsive import NARROWEST_WIDE, with_compact
+from kit.figures.stages import add_layout_items
 from kit.figures.style import PALETTE, empty_figure, esc, new_figure
 from kit.figures.text import wrap, wrap_plain
 from kit.formatting import number_text
@@ -174,17 +175,24 @@ def _ipa_build(
     counts = table["quadrant"].value_counts()
     corner_size = 11 if compact else 13
     reserved = []
+    # Shapes, notes and traces are added in one go each (plotly revalidates what a figure
+    # holds on every add_shape, add_annotation and add_trace).
+    shapes: list[dict] = []
+    notes: list[dict] = []
+    traces: list[go.Scatter] = []
     for name, (x0, x1, y0, y1, xanchor, yanchor) in corners.items():
-        fig.add_shape(
-            type="rect",
-            x0=x0,
-            x1=x1,
-            y0=y0,
-            y1=y1,
-            fillcolor=QUADRANT_COLOURS[name],
-            opacity=0.13,
-            line={"width": 0},
-            layer="below",
+        shapes.append(
+            dict(
+                type="rect",
+                x0=x0,
+                x1=x1,
+                y0=y0,
+                y1=y1,
+                fillcolor=QUADRANT_COLOURS[name],
+                opacity=0.13,
+                line={"width": 0},
+                layer="below",
+            )
         )
         text = f"<b>{esc(name)}</b> ({int(counts.get(name, 0))})"
         if compact and len(name) > 14:
@@ -196,14 +204,16 @@ def _ipa_build(
             )
         x = x0 + 0.05 if xanchor == "left" else x1 - 0.05
         y = y1 - 0.05 if yanchor == "top" else y0 + 0.05
-        fig.add_annotation(
-            x=x,
-            y=y,
-            xanchor=xanchor,
-            yanchor=yanchor,
-            text=text,
-            showarrow=False,
-            font={"size": corner_size},
+        notes.append(
+            dict(
+                x=x,
+                y=y,
+                xanchor=xanchor,
+                yanchor=yanchor,
+                text=text,
+                showarrow=False,
+                font={"size": corner_size},
+            )
         )
         w, h = text_size(text, corner_size)
         cx, cy = px(x, y)
@@ -211,15 +221,18 @@ def _ipa_build(
         top_px = cy if yanchor == "top" else cy - h
         reserved.append((left_px - 2, top_px - 2, left_px + w + 2, top_px + h + 2))
     for axis, value in (("x", line_performance), ("y", line_importance)):
-        fig.add_shape(
-            type="line",
-            opacity=1,
-            x0=value if axis == "x" else _LOW,
-            x1=value if axis == "x" else _HIGH,
-            y0=value if axis == "y" else y_low,
-            y1=value if axis == "y" else y_high,
-            line={"color": PALETTE["black"], "width": 2, "dash": "dash"},
+        shapes.append(
+            dict(
+                type="line",
+                opacity=1,
+                x0=value if axis == "x" else _LOW,
+                x1=value if axis == "x" else _HIGH,
+                y0=value if axis == "y" else y_low,
+                y1=value if axis == "y" else y_high,
+                line={"color": PALETTE["black"], "width": 2, "dash": "dash"},
+            )
         )
+    add_layout_items(fig, shapes, notes)
 
     labels = []
     for p in points:
@@ -250,7 +263,7 @@ def _ipa_build(
             if name == ON_LINE
             else {"color": QUADRANT_COLOURS[name], "line": {"width": 1, "color": PALETTE["black"]}}
         )
-        fig.add_trace(
+        traces.append(
             go.Scatter(
                 name=name,
                 x=[p["x"] for p in part],
@@ -277,7 +290,7 @@ def _ipa_build(
         # The legend shows a plain circle per category (a marker trace's legend would copy its
         # first point's symbol, which may be a moment-of-truth star).
         n = int(counts.get(name, 0))
-        fig.add_trace(
+        traces.append(
             go.Scatter(
                 name=name,
                 x=[None],
@@ -289,7 +302,7 @@ def _ipa_build(
                 visible=True if name != ON_LINE or n else "legendonly",
             )
         )
-    fig.add_trace(
+    traces.append(
         go.Scatter(
             name="Moment of truth",
             x=[None],
@@ -304,6 +317,7 @@ def _ipa_build(
             hoverinfo="skip",
         )
     )
+    fig.add_traces(traces)
     where = (
         "the scale's midpoint, 3"
         if crosshair == "midpoint"

@@ -8,11 +8,14 @@ outline and a ★, so the chart reads without colour.
 
 from __future__ import annotations
 
+from typing import Any
+
 import pandas as pd
 import plotly.graph_objects as go
 
 from kit.analyses.scoring import MOT_WEIGHT, in_top_k, priority_ranking
 from kit.figures.responsive import with_compact
+from kit.figures.stages import add_layout_items
 from kit.figures.style import PALETTE, empty_figure, esc, new_figure
 from kit.figures.text import wrap, wrap_plain
 from kit.formatting import number_text
@@ -98,9 +101,14 @@ def _priority_build(
     rows = len(gap_rows) + (1 if len(none) else 0)
     per_row = 44 if compact else 30
     fig = new_figure(None, title, height=max(300, (190 if compact else 150) + per_row * rows))
+    # Traces, the line and the notes are added in one go each (plotly revalidates what a
+    # figure holds on every add_trace, add_shape and add_annotation).
+    traces: list[Any] = []
+    shapes: list[dict] = []
+    notes: list[dict] = []
     for mot, name in ((True, "Moment of truth"), (False, "Other touchpoint")):
         part = gap_rows[gap_rows["moment_of_truth"].astype(bool) == mot]
-        fig.add_trace(
+        traces.append(
             go.Bar(
                 name=name,
                 orientation="h",
@@ -137,7 +145,7 @@ def _priority_build(
     if len(none):
         last = len(gap_rows) + 1
         ids = [esc(tp) for tp in none["touchpoint_id"]]
-        fig.add_trace(
+        traces.append(
             go.Scatter(
                 name="No gap",
                 x=[0],
@@ -154,45 +162,53 @@ def _priority_build(
         )
         ticks.append(last)
         labels.append(f"no gap ({len(none)})")
+    fig.add_traces(traces)
     shown = int(sum(acted))
     if shown and shown < rows:
-        fig.add_shape(
-            type="line",
-            opacity=1,
-            xref="paper",
-            x0=0,
-            x1=1,
-            y0=shown + 0.5,
-            y1=shown + 0.5,
-            line={"color": PALETTE["black"], "width": 1.5, "dash": "dot"},
+        shapes.append(
+            dict(
+                type="line",
+                opacity=1,
+                xref="paper",
+                x0=0,
+                x1=1,
+                y0=shown + 0.5,
+                y1=shown + 0.5,
+                line={"color": PALETTE["black"], "width": 1.5, "dash": "dot"},
+            )
         )
-        fig.add_annotation(
-            text=f"<i>↑ top {shown} to act on first</i>",
-            xref="paper",
-            x=1,
-            y=shown + 0.5,
-            xanchor="right",
-            yanchor="bottom",
-            showarrow=False,
-            font={"size": 11},
+        notes.append(
+            dict(
+                text=f"<i>↑ top {shown} to act on first</i>",
+                xref="paper",
+                x=1,
+                y=shown + 0.5,
+                xanchor="right",
+                yanchor="bottom",
+                showarrow=False,
+                font={"size": 11},
+            )
         )
     # In words, not a formula: teams read this chart (the formula is in kit.analyses.scoring).
     how = (
         "longer bar: a bigger gap on what matters more to the customer · "
         f"★ a moment of truth counts {_times(mot_weight)}"
     )
-    fig.add_annotation(
-        text="<i>" + wrap_plain(how, 44 if compact else 110) + "</i>",
-        xref="paper",
-        yref="paper",
-        x=0,
-        y=0,
-        xanchor="left",
-        yanchor="top",
-        yshift=-52 if compact else -44,
-        showarrow=False,
-        font={"size": 10},
+    notes.append(
+        dict(
+            text="<i>" + wrap_plain(how, 44 if compact else 110) + "</i>",
+            xref="paper",
+            yref="paper",
+            x=0,
+            y=0,
+            xanchor="left",
+            yanchor="top",
+            yshift=-52 if compact else -44,
+            showarrow=False,
+            font={"size": 10},
+        )
     )
+    add_layout_items(fig, shapes, notes)
     highest = float(ranking["priority"].max())
     fig.update_layout(
         barmode="overlay",

@@ -24,6 +24,7 @@ from kit.analyses.pyramid import ChainCheck, build_graph, chain_check
 from kit.figures.labels import place_labels, text_size
 from kit.figures.layout import aggregate, band_width, layered_layout
 from kit.figures.responsive import NARROWEST_WIDE, with_compact
+from kit.figures.stages import add_layout_items
 from kit.figures.style import (
     LEVEL_COLOURS,
     LEVEL_SYMBOLS,
@@ -264,15 +265,14 @@ def _compact(wide: go.Figure, note: str, *, crowded: bool) -> go.Figure:
     )
     if left_out:
         note += "  No room to name here: " + ", ".join(left_out) + " (tap a marker)."
-    notes = list(fig.layout.annotations)
+    notes = fig.layout.annotations  # the figure's own annotations, changed in place
     wrapped = wrap_plain(esc(note), 52)
-    notes[-1] = notes[-1].update(text=wrapped, font={"size": 10})
+    notes[-1].update(text=wrapped, font={"size": 10})
     for band in notes[:-1]:
         band.update(font={"size": 10})
     # The legend goes under the note, however many lines the note takes.
     below = (wrapped.count("<br>") + 1) * 14 + 14
     fig.update_layout(
-        annotations=notes,
         height=height - 220 + below + 150,
         legend={"font": {"size": 10}, "y": -below / plot_h},
         margin={"l": 4, "r": 4, "b": below + 150},
@@ -337,30 +337,37 @@ def _place_names(
 
 
 def _add_bands(fig: go.Figure) -> None:
+    shapes, notes = [], []
     for rank, level in enumerate(LEVELS):
         half = band_width(rank) + 0.06
-        fig.add_shape(
-            type="rect",
-            x0=-half,
-            x1=half,
-            y0=-rank - 0.45,
-            y1=-rank + 0.45,
-            fillcolor=LEVEL_COLOURS[level],
-            opacity=0.10,
-            line={"width": 0},
-            layer="below",
+        shapes.append(
+            dict(
+                type="rect",
+                x0=-half,
+                x1=half,
+                y0=-rank - 0.45,
+                y1=-rank + 0.45,
+                fillcolor=LEVEL_COLOURS[level],
+                opacity=0.10,
+                line={"width": 0},
+                layer="below",
+            )
         )
-        fig.add_annotation(
-            text=f"<b>{LEVEL_LABELS[level]}</b>",
-            x=-half - 0.02,
-            y=-rank,
-            xanchor="right",
-            showarrow=False,
-            font={"size": 12, "color": "#333333"},
+        notes.append(
+            dict(
+                text=f"<b>{LEVEL_LABELS[level]}</b>",
+                x=-half - 0.02,
+                y=-rank,
+                xanchor="right",
+                showarrow=False,
+                font={"size": 12, "color": "#333333"},
+            )
         )
+    add_layout_items(fig, shapes, notes)
 
 
 def _add_edges(fig: go.Figure, graph, pos, edge_flag) -> None:
+    traces = []
     for kind, style in EDGE_STYLES.items():
         xs: list[float | None] = []
         ys: list[float | None] = []
@@ -379,7 +386,7 @@ def _add_edges(fig: go.Figure, graph, pos, edge_flag) -> None:
             arrows += 1
         if not arrows:
             continue
-        fig.add_trace(
+        traces.append(
             go.Scatter(
                 x=xs,
                 y=ys,
@@ -396,6 +403,8 @@ def _add_edges(fig: go.Figure, graph, pos, edge_flag) -> None:
                 legendrank=800 if kind != "ok" else 700,
             )
         )
+    if traces:
+        fig.add_traces(traces)
 
 
 def _side_step(x0: float, y0: float, x1: float, y1: float) -> tuple[float, ...]:
@@ -438,6 +447,7 @@ def _add_nodes(fig, graph, full, pos, sizes, members, cut_off, grouped, crowded)
         by_level.setdefault(graph.nodes[node]["level"] or "", []).append(node)
     levels = [lv for lv in LEVELS if lv in by_level] + [lv for lv in by_level if lv not in LEVELS]
     width = 14 if crowded else 18
+    traces = []
     for level in levels:
         nodes = by_level[level]
         custom = []
@@ -471,7 +481,7 @@ def _add_nodes(fig, graph, full, pos, sizes, members, cut_off, grouped, crowded)
             if grouped and level != "customer":
                 label += f"<br><i>{number_text(attrs['headcount'], grouped=True)}</i>"
             labels.append(label)
-        fig.add_trace(
+        traces.append(
             go.Scatter(
                 x=[pos[n][0] for n in nodes],
                 y=[pos[n][1] for n in nodes],
@@ -495,3 +505,5 @@ def _add_nodes(fig, graph, full, pos, sizes, members, cut_off, grouped, crowded)
                 legendrank=100 + (LEVELS.index(level) if level in LEVELS else 9),
             )
         )
+    if traces:
+        fig.add_traces(traces)

@@ -161,7 +161,8 @@ def restore() -> str:
     warnings.filters[:] = base["warnings"]
     warnings._filters_mutated()  # type: ignore[attr-defined]
     pio.renderers.default = base["renderer"]
-    pio.templates.default = base["template"]
+    if pio.templates.default != base["template"]:  # setting it validates the template: 8 ms
+        pio.templates.default = base["template"]
     np.set_printoptions(**base["np_print"])
     np.seterr(**base["np_err"])
     now_options = _pandas_options(pd)
