@@ -273,9 +273,10 @@ def _points(page) -> list[int]:
     )
 
 
-def _wait(page, condition, timeout=120.0, what="condition"):
+def _wait(page, condition, timeout=120.0, what="condition", seen=None):
     """Poll ``condition`` while letting Playwright serve the page (never ``time.sleep``: the
-    request router runs on this thread, so sleeping would stall the page's requests)."""
+    request router runs on this thread, so sleeping would stall the page's requests). On
+    timeout the failure says what ``seen()`` (the state waited on) last returned."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         value = condition()
@@ -284,7 +285,8 @@ def _wait(page, condition, timeout=120.0, what="condition"):
         page.wait_for_timeout(250)
     shot = ARTIFACTS / ("timeout_" + "".join(c if c.isalnum() else "_" for c in what) + ".png")
     page.screenshot(path=str(shot), full_page=True)
-    pytest.fail(f"timed out waiting for {what} (screenshot: {shot}); console: {page.errors}")
+    last = f"; last seen: {seen()!r}" if seen is not None else ""
+    pytest.fail(f"timed out waiting for {what} (screenshot: {shot}){last}; console: {page.errors}")
 
 
 def _idle(page, panel):
