@@ -201,9 +201,8 @@ def _open_and_run(page, lab, notebook: str, figure: str | None = ".js-plotly-plo
     )
     for _attempt in range(2):
         # Lab may swap the kernel of a fresh session right after start; cells sent to the
-        # old one are lost (nothing ever runs), so run again once. The notebooks' code cells
-        # hide their input, and with it their input prompt ("" whatever the state), so the
-        # sign that the run reached the kernel is a busy kernel or a numbered output.
+        # old one are lost (nothing ever runs), so run again once. The sign that the run
+        # reached the kernel is a busy kernel or a numbered output.
         page.get_by_role("menuitem", name="Run", exact=True).click()
         page.get_by_role("menuitem", name="Run All Cells", exact=True).click()
         deadline = time.monotonic() + 90
@@ -261,8 +260,8 @@ STARTED_JS = """() => {
 def cells_started(page) -> bool:
     """True once Run All reached the kernel: it is busy, or a code cell has a numbered output.
 
-    (An input prompt cannot tell: the notebooks hide their cells' input, and Lab leaves a
-    hidden input's prompt empty, before and after the run.)
+    (Not an input prompt: Lab shows ``[*]`` there as soon as a cell is queued, also on a
+    kernel that never answers.)
     """
     return bool(page.evaluate(STARTED_JS))
 

@@ -133,8 +133,7 @@ def _wait(page, condition, timeout=120.0, what="condition", seen=None):
 
 
 def _prompts(page) -> list[str]:
-    """The output prompts of the open notebook's code cells (``[3]:``; none before a run): the
-    input prompts say nothing, the notebooks hide their cells' input."""
+    """The output prompts of the open notebook's code cells (``[3]:``; none before a run)."""
     return page.evaluate(
         "Array.from(document.querySelectorAll('.jp-NotebookPanel:not("
         ".lm-mod-hidden) .jp-CodeCell .jp-OutputPrompt')).map(e => e.textContent)"
