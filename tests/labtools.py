@@ -298,3 +298,78 @@ def _idle(page, panel):
 
 def _real_errors(page) -> list[str]:
     return [e for e in page.errors if not any(text in e for text, _ in BENIGN)]
+
+
+# ----------------------------------------------------------------- Run All the moment a page opens
+RUN_ALL_STATE_JS = """() => {
+  const panel = document.querySelector('.jp-NotebookPanel:not(.lm-mod-hidden)');
+  if (!panel) return {editors: 0, traces: [], kernel: 'no notebook'};
+  const status = document.getElementById('jp-main-statusbar');
+  return {
+    editors: panel.querySelectorAll('.servekit-editor').length,
+    traces: Array.from(panel.querySelectorAll('.js-plotly-plot'))
+      .map(p => p.querySelectorAll('.main-svg .trace').length),
+    kernel: status ? status.textContent.trim().slice(0, 120) : '',
+  };
+}"""
+"""What the open notebook shows: its editors, the drawn traces of each chart, the kernel line."""
+
+
+def run_all_now(page, url: str) -> None:
+    """Open ``url`` and choose *Run ▸ Run All Cells* as soon as the notebook's first cell is
+    on the page: no wait for the kernel (what a participant in a hurry does)."""
+    page.goto(url)
+    page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Cell").first.wait_for()
+    page.get_by_role("menuitem", name="Run", exact=True).click()
+    page.get_by_role("menuitem", name="Run All Cells", exact=True).click()
+
+
+def run_all_complete(seen: dict, charts: int) -> bool:
+    """True when ``seen`` (:data:`RUN_ALL_STATE_JS`) has an editor and ``charts`` charts, each
+    with drawn traces."""
+    traces = seen["traces"]
+    return seen["editors"] >= 1 and len(traces) >= charts and all(traces)
+
+
+def run_all_problem(seen: dict, charts: int) -> str:
+    """What a Run All left wrong on the page (``""``: nothing): no editor, or an empty chart."""
+    if not seen["editors"]:
+        return f"no editor (status bar: {seen['kernel']!r})"
+    if not run_all_complete(seen, charts):
+        return f"empty chart (traces per chart: {seen['traces']})"
+    return ""
+
+
+RESTORED_MODEL_TIMEOUT = "[anywidget] Failed to initialize model."
+"""anywidget's error for a model not initialised within 2 s. A notebook opened again on a
+running kernel restores every widget the kernel holds, the previous run's charts too; on a
+loaded machine some of those (never shown again: Run All replaces them) take longer. Measured
+with ``benchmarks/bench_run_all.py``: only on reopened notebooks, never on a fresh link, and
+never with an empty chart (an empty chart is a failure of its own)."""
+
+
+def console_errors(page) -> list[str]:
+    """The page's console errors, less the :data:`BENIGN` ones."""
+    return [e for e in page.errors if not any(text in e for text, _ in BENIGN)]
+
+
+def shut_down_kernels(base: str, token: str) -> None:
+    """End every session of the server and wait (ceiling 60 s) until no kernel is left."""
+
+    def api(path: str, method: str = "GET"):
+        request = urllib.request.Request(
+            f"{base}{path}", method=method, headers={"Authorization": f"token {token}"}
+        )
+        with urllib.request.urlopen(request, timeout=10) as response:
+            body = response.read()
+        return json.loads(body) if body else None
+
+    for session in api("/api/sessions"):
+        api(f"/api/sessions/{session['id']}", "DELETE")
+    deadline = time.monotonic() + 60
+    left = api("/api/kernels")
+    while left and time.monotonic() < deadline:
+        time.sleep(0.2)
+        left = api("/api/kernels")
+    if left:
+        raise RuntimeError(f"kernels still running after 60 s: {left}")
