@@ -340,14 +340,6 @@ def run_all_problem(seen: dict, charts: int) -> str:
     return ""
 
 
-RESTORED_MODEL_TIMEOUT = "[anywidget] Failed to initialize model."
-"""anywidget's error for a model not initialised within 2 s. A notebook opened again on a
-running kernel restores every widget the kernel holds, the previous run's charts too; on a
-loaded machine some of those (never shown again: Run All replaces them) take longer. Measured
-with ``benchmarks/bench_run_all.py``: only on reopened notebooks, never on a fresh link, and
-never with an empty chart (an empty chart is a failure of its own)."""
-
-
 def console_errors(page) -> list[str]:
     """The page's console errors, less the :data:`BENIGN` ones."""
     return [e for e in page.errors if not any(text in e for text, _ in BENIGN)]

@@ -22,7 +22,6 @@ import pytest
 from conftest import ROOT
 from helpers import shared_browser
 from labtools import (
-    RESTORED_MODEL_TIMEOUT,
     RUN_ALL_STATE_JS,
     _free_port,
     cells_started,
@@ -420,9 +419,9 @@ def _complete_or_none(page) -> dict | None:
 def test_run_all_the_moment_a_link_opens_brings_the_editor_and_both_charts(room):
     """Issue 26: Run All clicked as soon as the notebook shows, on a fresh link (no kernel)
     and on the notebook opened again while its kernel runs, ``RUN_ALL_REPEAT`` times each:
-    the editor and both charts (journey map, blueprint) with drawn data. (Before the kit's run
-    guard, 17 of 20 fresh links and 10 of 20 reopened ones showed no editor or an empty
-    chart after 60 s.)"""
+    the editor and both charts (journey map, blueprint) with drawn data, and no console error
+    ("[anywidget] Failed to initialize model." included). Before the kit's run guard, 17 of
+    20 fresh links and 10 of 20 reopened ones showed no editor or an empty chart after 60 s."""
     link = room["links"]["Front Desk & Friends"]
     problems, errors = [], []
     for i in range(RUN_ALL_REPEAT):
@@ -431,7 +430,6 @@ def test_run_all_the_moment_a_link_opens_brings_the_editor_and_both_charts(room)
             problem, console = _run_all_at_once(room, link, f"run_all_{kind}_{i}")
             if problem:
                 problems.append(f"try {i + 1}, {kind}: {problem}; console: {console}")
-            errors += [f"try {i + 1}, {kind}: {e}" for e in console if kind == "fresh"]
-            errors += [e for e in console if kind == "reopened" and RESTORED_MODEL_TIMEOUT not in e]
+            errors += [f"try {i + 1}, {kind}: {error}" for error in console]
     assert problems == []
     assert errors == []

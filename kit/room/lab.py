@@ -16,7 +16,8 @@ environment's interpreter and ``python3`` kernel) with safe room settings:
 - kernels that no tab shows and that run nothing are shut down after ``cull_idle`` minutes;
 - *Run All* clicked the moment a link opens waits for the notebook's kernel (the kit's
   ``servekit-run-guard`` extension, :data:`LAB_EXTENSIONS`): clicked earlier, Lab ran the cells
-  on a kernel it then replaced, and the editors never came (or their charts stayed empty).
+  on a kernel it then replaced, and the editors never came; the same extension gives a chart's
+  widget model 60 s to initialise (anywidget's own 2 s left charts empty on a loaded server).
 
 Examples
 --------
@@ -74,8 +75,9 @@ __all__ = [
 NEWS_PLUGIN = "@jupyterlab/apputils-extension:announcements"
 LAB_EXTENSIONS = Path(__file__).with_name("labextensions")
 """The kit's own prebuilt JupyterLab extensions, given to the server as an extra labextensions
-path: ``servekit-run-guard`` (a notebook's Run commands wait until its kernel is connected, see
-its ``static/remoteEntry.js``)."""
+path: ``servekit-run-guard`` (a notebook's Run commands wait until its kernel is connected, and
+anywidget's 2 s deadline for a widget model to initialise becomes 60 s, so a chart on a loaded
+server is drawn late instead of never; see its ``static/remoteEntry.js``)."""
 LAB_OVERRIDES = {"@jupyterlab/notebook-extension:tracker": {"windowingMode": "none"}}
 """JupyterLab setting defaults for participants: every cell stays rendered (Lab's windowing
 drew an editor's live chart empty after it was scrolled out of view and back)."""

@@ -9,6 +9,12 @@
 // Here NotebookActions.run* first await the session context's `ready` and a connected kernel
 // (ceiling: CEILING_MS), then run exactly as before. A notebook already connected runs at once.
 //
+// Also: anywidget 0.11 gives a widget model 2 s to initialise (AbortSignal.timeout(2000)), then
+// logs "[anywidget] Failed to initialize model." and never draws its view: on a loaded room
+// server (a reopened notebook restoring the previous run's charts while the new ones load the
+// plotly bundle) the charts stayed empty. The plugin lengthens exactly that 2 s deadline of
+// the page to MODEL_DEADLINE_MS: a slow model comes up late instead of never.
+//
 // The file is a module federation container, as JupyterLab loads every prebuilt extension:
 // `init(shareScope)` receives Lab's shared modules; `get("./extension")` returns the plugin.
 (function () {
@@ -17,6 +23,18 @@
   var CEILING_MS = 120000;
   var GUARDED = ["runAll", "run", "runAndAdvance", "runAndInsert", "runAllAbove", "runAllBelow"];
   var shared = null;
+  var ANYWIDGET_DEADLINE_MS = 2000;
+  var MODEL_DEADLINE_MS = 60000;
+
+  function lengthenModelDeadline() {
+    var timeout = AbortSignal.timeout;
+    if (typeof timeout !== "function" || timeout.servekitLengthened) return;
+    var lengthened = function (ms) {
+      return timeout.call(AbortSignal, ms === ANYWIDGET_DEADLINE_MS ? MODEL_DEADLINE_MS : ms);
+    };
+    lengthened.servekitLengthened = true;
+    AbortSignal.timeout = lengthened;
+  }
 
   function pause(ms) {
     return new Promise(function (resolve) { setTimeout(resolve, ms); });
@@ -48,9 +66,10 @@
 
   var plugin = {
     id: NAME + ":plugin",
-    description: "Run commands wait until the notebook's kernel is ready.",
+    description: "Run commands wait for the kernel; widget models get time to initialise.",
     autoStart: true,
     activate: async function () {
+      lengthenModelDeadline();
       var actions = (await notebookModule()).NotebookActions;
       GUARDED.forEach(function (name) {
         var original = actions[name];
