@@ -17,6 +17,11 @@ A try *fails* when, at the ceiling, the editor is missing or a chart has no draw
 ``[anywidget] Failed to initialize model.``) are counted apart, as ``console_errors``. Prints one
 JSON line per series, with seconds per try (from opening the link to the last chart drawn).
 
+Measured 2026-12-07 on the 2-core machine (load average 9-21 from other work), 20 + 20 tries:
+main before issue 26 (60 s ceiling) failed 17 of 20 fresh links and 10 of 20 reopened
+notebooks; with the kit's run guard, 0 and 0 (no console error), 14.4 s and 15.5 s a try
+(median; 94.5 s and 93.0 s the slowest, at load 21).
+
 Run: ``python benchmarks/bench_run_all.py [--strict]`` (``make bench`` runs every benchmark;
 ``--strict`` exits 1 when a series is over budget).
 """
