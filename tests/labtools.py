@@ -201,9 +201,8 @@ def _open_and_run(page, lab, notebook: str, figure: str | None = ".js-plotly-plo
     )
     for _attempt in range(2):
         # Lab may swap the kernel of a fresh session right after start; cells sent to the
-        # old one are lost (nothing ever runs), so run again once. The notebooks' code cells
-        # hide their input, and with it their input prompt ("" whatever the state), so the
-        # sign that the run reached the kernel is a busy kernel or a numbered output.
+        # old one are lost (nothing ever runs), so run again once. The sign that the run
+        # reached the kernel is a busy kernel or a numbered output.
         page.get_by_role("menuitem", name="Run", exact=True).click()
         page.get_by_role("menuitem", name="Run All Cells", exact=True).click()
         deadline = time.monotonic() + 90
@@ -261,8 +260,8 @@ STARTED_JS = """() => {
 def cells_started(page) -> bool:
     """True once Run All reached the kernel: it is busy, or a code cell has a numbered output.
 
-    (An input prompt cannot tell: the notebooks hide their cells' input, and Lab leaves a
-    hidden input's prompt empty, before and after the run.)
+    (Not an input prompt: Lab shows ``[*]`` there as soon as a cell is queued, also on a
+    kernel that never answers.)
     """
     return bool(page.evaluate(STARTED_JS))
 
@@ -273,9 +272,10 @@ def _points(page) -> list[int]:
     )
 
 
-def _wait(page, condition, timeout=120.0, what="condition"):
+def _wait(page, condition, timeout=120.0, what="condition", seen=None):
     """Poll ``condition`` while letting Playwright serve the page (never ``time.sleep``: the
-    request router runs on this thread, so sleeping would stall the page's requests)."""
+    request router runs on this thread, so sleeping would stall the page's requests). On
+    timeout the failure says what ``seen()`` (the state waited on) last returned."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         value = condition()
@@ -284,7 +284,8 @@ def _wait(page, condition, timeout=120.0, what="condition"):
         page.wait_for_timeout(250)
     shot = ARTIFACTS / ("timeout_" + "".join(c if c.isalnum() else "_" for c in what) + ".png")
     page.screenshot(path=str(shot), full_page=True)
-    pytest.fail(f"timed out waiting for {what} (screenshot: {shot}); console: {page.errors}")
+    last = f"; last seen: {seen()!r}" if seen is not None else ""
+    pytest.fail(f"timed out waiting for {what} (screenshot: {shot}){last}; console: {page.errors}")
 
 
 def _idle(page, panel):
@@ -297,3 +298,70 @@ def _idle(page, panel):
 
 def _real_errors(page) -> list[str]:
     return [e for e in page.errors if not any(text in e for text, _ in BENIGN)]
+
+
+# ----------------------------------------------------------------- Run All the moment a page opens
+RUN_ALL_STATE_JS = """() => {
+  const panel = document.querySelector('.jp-NotebookPanel:not(.lm-mod-hidden)');
+  if (!panel) return {editors: 0, traces: [], kernel: 'no notebook'};
+  const status = document.getElementById('jp-main-statusbar');
+  return {
+    editors: panel.querySelectorAll('.servekit-editor').length,
+    traces: Array.from(panel.querySelectorAll('.js-plotly-plot'))
+      .map(p => p.querySelectorAll('.main-svg .trace').length),
+    kernel: status ? status.textContent.trim().slice(0, 120) : '',
+  };
+}"""
+"""What the open notebook shows: its editors, the drawn traces of each chart, the kernel line."""
+
+
+def run_all_now(page, url: str) -> None:
+    """Open ``url`` and choose *Run ▸ Run All Cells* as soon as the notebook's first cell is
+    on the page: no wait for the kernel (what a participant in a hurry does)."""
+    page.goto(url)
+    page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Cell").first.wait_for()
+    page.get_by_role("menuitem", name="Run", exact=True).click()
+    page.get_by_role("menuitem", name="Run All Cells", exact=True).click()
+
+
+def run_all_complete(seen: dict, charts: int) -> bool:
+    """True when ``seen`` (:data:`RUN_ALL_STATE_JS`) has an editor and ``charts`` charts, each
+    with drawn traces."""
+    traces = seen["traces"]
+    return seen["editors"] >= 1 and len(traces) >= charts and all(traces)
+
+
+def run_all_problem(seen: dict, charts: int) -> str:
+    """What a Run All left wrong on the page (``""``: nothing): no editor, or an empty chart."""
+    if not seen["editors"]:
+        return f"no editor (status bar: {seen['kernel']!r})"
+    if not run_all_complete(seen, charts):
+        return f"empty chart (traces per chart: {seen['traces']})"
+    return ""
+
+
+def console_errors(page) -> list[str]:
+    """The page's console errors, less the :data:`BENIGN` ones."""
+    return [e for e in page.errors if not any(text in e for text, _ in BENIGN)]
+
+
+def shut_down_kernels(base: str, token: str) -> None:
+    """End every session of the server and wait (ceiling 60 s) until no kernel is left."""
+
+    def api(path: str, method: str = "GET"):
+        request = urllib.request.Request(
+            f"{base}{path}", method=method, headers={"Authorization": f"token {token}"}
+        )
+        with urllib.request.urlopen(request, timeout=10) as response:
+            body = response.read()
+        return json.loads(body) if body else None
+
+    for session in api("/api/sessions"):
+        api(f"/api/sessions/{session['id']}", "DELETE")
+    deadline = time.monotonic() + 60
+    left = api("/api/kernels")
+    while left and time.monotonic() < deadline:
+        time.sleep(0.2)
+        left = api("/api/kernels")
+    if left:
+        raise RuntimeError(f"kernels still running after 60 s: {left}")

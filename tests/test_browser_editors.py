@@ -15,6 +15,10 @@ lab = labtools.lab  # the JupyterLab server (module-scoped fixture)
 page = labtools.page  # a Chromium page that may only reach it
 
 
+FOCUSED = """() => { const e = document.activeElement;
+  return e && e.tagName === 'SELECT' ? e.options[e.selectedIndex].label : e && e.outerHTML; }"""
+
+
 def _lines(path) -> list[str]:
     return path.read_text(encoding="utf-8").splitlines()
 
@@ -84,6 +88,26 @@ def test_pyramid_editor_in_lab_conflict_banner_keep_mine_and_undo(lab, page):
     _wait(page, lambda: mine not in _lines(csv), what="the undo on disk")
     assert Workbook.load(team).problems == []
     page.screenshot(path=str(ARTIFACTS / "lab_02_pyramid_after_undo.png"))
+    _idle(page, panel)
+
+    # Delete edge: the edge list takes the focus, with the next edge picked (issue 26).
+    edges = _select(editor, "Edges:")
+    labels = edges.evaluate("s => Array.from(s.options).map(o => o.label)")
+    deleted = _choose(edges, "Concierge serves ")
+    following = labels[labels.index(deleted) + 1]
+    _idle(page, panel)
+    editor.get_by_role("button", name="Delete edge").click()
+    serves = team / "serves.csv"
+    _wait(page, lambda: "concierge,guest" not in _lines(serves), what="the edge gone from disk")
+    seen = []
+    _wait(
+        page,
+        lambda: seen.append(page.evaluate(FOCUSED)) or seen[-1] == following,
+        what=f"the focus on the edge list at {following!r}",
+        seen=lambda: seen[-1],
+    )
+    assert edges.evaluate("s => s === document.activeElement")
+    assert edges.evaluate("s => s.options[s.selectedIndex].label") == following
     assert page.dialogs == []
     assert _real_errors(page) == []
     assert page.blocked == []  # no request left the machine

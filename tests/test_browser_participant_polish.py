@@ -45,6 +45,9 @@ def test_scoring_editor_names_the_team_and_shows_unset_sliders(lab, page):
     )
     assert colour == "rgb(200, 200, 200)"
     assert editor.evaluate(CUT) == []
+    # no code cell drawn collapsed ("from kit.widgets import scoring_editor •••", issue 26)
+    assert panel.locator(".jp-InputPlaceholder").count() == 0
+    assert panel.locator(".jp-Cell-inputWrapper .jp-Placeholder").count() == 0
     page.screenshot(path=str(ARTIFACTS / "lab_04_scoring_unset.png"))
     assert _real_errors(page) == []
     assert page.blocked == []

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import http.client
 import json
+import os
 import re
 import subprocess
 import sys
@@ -21,7 +22,19 @@ from pathlib import Path
 import pytest
 from conftest import ROOT
 from helpers import shared_browser
-from labtools import _free_port, cells_started, jupyter_env, record_errors, stop_group
+from labtools import (
+    RUN_ALL_STATE_JS,
+    _free_port,
+    cells_started,
+    console_errors,
+    jupyter_env,
+    record_errors,
+    run_all_complete,
+    run_all_now,
+    run_all_problem,
+    shut_down_kernels,
+    stop_group,
+)
 
 ARTIFACTS = ROOT / "test-artifacts"
 TOKEN = "room-test-token"
@@ -29,6 +42,8 @@ XSS = "<img src=x onerror=alert(1)>"
 TEAMS = ["Front Desk & Friends", XSS]
 NEWS = "Would you like to get notified about official Jupyter news?"
 BENIGN = ["Failed to load resource: the server responded with a status of 404"]
+RUN_ALL_REPEAT = int(os.environ.get("SERVEKIT_RUN_ALL_REPEAT", "2"))
+"""Tries of each kind in the Run-All-at-once test (``benchmarks/bench_run_all.py`` makes 20)."""
 
 pytestmark = pytest.mark.browser
 
@@ -134,8 +149,7 @@ def _wait(page, condition, timeout=120.0, what="condition", seen=None):
 
 
 def _prompts(page) -> list[str]:
-    """The output prompts of the open notebook's code cells (``[3]:``; none before a run): the
-    input prompts say nothing, the notebooks hide their cells' input."""
+    """The output prompts of the open notebook's code cells (``[3]:``; none before a run)."""
     return page.evaluate(
         "Array.from(document.querySelectorAll('.jp-NotebookPanel:not("
         ".lm-mod-hidden) .jp-CodeCell .jp-OutputPrompt')).map(e => e.textContent)"
@@ -411,3 +425,52 @@ def test_links_page_in_chromium(room, page):
     for warning in page.locator("section.card p.local").all():  # and on every printed card
         assert warning.is_visible()
     page.screenshot(path=str(ARTIFACTS / "room_links_page_print.png"), full_page=True)
+
+
+def _run_all_at_once(room, link: str, shot: str) -> tuple[str, list[str]]:
+    """Run All the moment ``link`` opens, in a new tab: (what the page lacks, or ``""``; the
+    console's errors)."""
+    context = shared_browser(room["chromium"]).new_context(viewport={"width": 1400, "height": 1100})
+    try:
+        context.route(
+            "**/*",
+            lambda route: (
+                route.continue_()
+                if route.request.url.startswith((room["base"], "data:", "blob:"))
+                else route.abort()
+            ),
+        )
+        page = context.new_page()
+        record_errors(page)
+        run_all_now(page, link)
+        seen = _poll(page, lambda: _complete_or_none(page), timeout=120)
+        problem = run_all_problem(seen or page.evaluate(RUN_ALL_STATE_JS), 2)
+        if problem:
+            page.screenshot(path=str(ARTIFACTS / f"room_{shot}.png"), full_page=True)
+        return problem, console_errors(page)
+    finally:
+        context.close()
+
+
+def _complete_or_none(page) -> dict | None:
+    seen = page.evaluate(RUN_ALL_STATE_JS)
+    return seen if run_all_complete(seen, 2) else None
+
+
+def test_run_all_the_moment_a_link_opens_brings_the_editor_and_both_charts(room):
+    """Issue 26: Run All clicked as soon as the notebook shows, on a fresh link (no kernel)
+    and on the notebook opened again while its kernel runs, ``RUN_ALL_REPEAT`` times each:
+    the editor and both charts (journey map, blueprint) with drawn data, and no console error
+    ("[anywidget] Failed to initialize model." included). Before the kit's run guard, 17 of
+    20 fresh links and 10 of 20 reopened ones showed no editor or an empty chart after 60 s."""
+    link = room["links"]["Front Desk & Friends"]
+    problems, errors = [], []
+    for i in range(RUN_ALL_REPEAT):
+        shut_down_kernels(room["base"], TOKEN)
+        for kind in ("fresh", "reopened"):
+            problem, console = _run_all_at_once(room, link, f"run_all_{kind}_{i}")
+            if problem:
+                problems.append(f"try {i + 1}, {kind}: {problem}; console: {console}")
+            errors += [f"try {i + 1}, {kind}: {error}" for error in console]
+    assert problems == []
+    assert errors == []

@@ -221,3 +221,21 @@ def test_links_for_a_wildcard_host_name_this_machine(tmp_path, host):
         LabServer(tmp_path, host=host, port=8899, token="t", public_host="room.example").base
         == "http://room.example:8899"
     )
+
+
+def test_lab_serves_the_kits_run_guard_extension(tmp_path):
+    """``servekit lab`` gives JupyterLab the kit's prebuilt ``servekit-run-guard`` extension
+    (Run All waits for the kernel, issue 26), found by JupyterLab's own discovery."""
+    from jupyterlab_server.config import get_federated_extensions
+
+    from kit.room.lab import LAB_EXTENSIONS
+
+    args = LabServer(tmp_path).argv()
+    assert f"--LabApp.extra_labextensions_path={LAB_EXTENSIONS}" in args
+    found = get_federated_extensions([str(LAB_EXTENSIONS)])
+    assert list(found) == ["servekit-run-guard"]
+    guard = found["servekit-run-guard"]
+    build = guard["jupyterlab"]["_build"]
+    assert build == {"load": "static/remoteEntry.js", "extension": "./extension"}
+    script = (Path(guard["ext_path"]) / build["load"]).read_text(encoding="utf-8")
+    assert "window._JUPYTERLAB[NAME] = {" in script

@@ -190,7 +190,7 @@ def test_plurals_in_the_organisation_upload(mini_team):
 
 
 # --------------------------------------------------------------------------- 5. team notebooks
-def test_every_code_cell_of_a_team_notebook_is_hidden_injected_parameters_too(tmp_path):
+def test_no_code_cell_of_a_team_notebook_is_collapsed_injected_parameters_too(tmp_path):
     import nbformat
 
     from kit.room.teamnotebooks import write_team_notebooks
@@ -204,13 +204,13 @@ def test_every_code_cell_of_a_team_notebook_is_hidden_injected_parameters_too(tm
         nb = nbformat.read(path, as_version=4)
         injected = [c for c in nb.cells if "injected-parameters" in c.metadata.get("tags", [])]
         assert len(injected) == 1, path.name
-        assert injected[0].metadata["jupyter"] == {"source_hidden": True}
-        shown = [
+        assert injected[0].metadata == {"tags": ["injected-parameters"]}
+        collapsed = [
             c.id
             for c in nb.cells
-            if c.cell_type == "code" and not c.metadata.get("jupyter", {}).get("source_hidden")
+            if c.cell_type == "code" and c.metadata.get("jupyter", {}).get("source_hidden")
         ]
-        assert shown == [], (path.name, shown)
+        assert collapsed == [], (path.name, collapsed)
         nbformat.validate(nb)
 
 

@@ -13,7 +13,11 @@ environment's interpreter and ``python3`` kernel) with safe room settings:
   never see each other's open tabs; ``reset`` opens that one notebook, not every tab the team
   had open before, and workspaces live in the server's private folder (none restored from an
   earlier session or another copy of the workshop);
-- kernels that no tab shows and that run nothing are shut down after ``cull_idle`` minutes.
+- kernels that no tab shows and that run nothing are shut down after ``cull_idle`` minutes;
+- *Run All* clicked the moment a link opens waits for the notebook's kernel (the kit's
+  ``servekit-run-guard`` extension, :data:`LAB_EXTENSIONS`): clicked earlier, Lab ran the cells
+  on a kernel it then replaced, and the editors never came; the same extension gives a chart's
+  widget model 60 s to initialise (anywidget's own 2 s left charts empty on a loaded server).
 
 Examples
 --------
@@ -54,6 +58,7 @@ from kit.room.teamnotebooks import NOTEBOOKS_DIR, participant_notebooks, team_no
 from kit.store.workshop import Workshop, is_workshop
 
 __all__ = [
+    "LAB_EXTENSIONS",
     "LAB_OVERRIDES",
     "LabServer",
     "NEWS_PLUGIN",
@@ -71,6 +76,11 @@ __all__ = [
 ]
 
 NEWS_PLUGIN = "@jupyterlab/apputils-extension:announcements"
+LAB_EXTENSIONS = Path(__file__).with_name("labextensions")
+"""The kit's own prebuilt JupyterLab extensions, given to the server as an extra labextensions
+path: ``servekit-run-guard`` (a notebook's Run commands wait until its kernel is connected, and
+anywidget's 2 s deadline for a widget model to initialise becomes 60 s, so a chart on a loaded
+server is drawn late instead of never; see its ``static/remoteEntry.js``)."""
 LAB_OVERRIDES = {"@jupyterlab/notebook-extension:tracker": {"windowingMode": "none"}}
 """JupyterLab setting defaults for participants: every cell stays rendered (Lab's windowing
 drew an editor's live chart empty after it was scrolled out of view and back)."""
@@ -343,6 +353,8 @@ class LabServer:
         >>> args = LabServer(Path(tempfile.mkdtemp()), port=8899, token="t0k").argv()
         >>> [a for a in args if a.startswith("--ServerApp.ip")], any("t0k" in a for a in args)
         (['--ServerApp.ip=127.0.0.1'], False)
+        >>> [a.split("=")[1] == str(LAB_EXTENSIONS) for a in args if "labextensions" in a]
+        [True]
         >>> [a for a in args if "cull_idle" in a]
         ['--MappingKernelManager.cull_idle_timeout=1800']
 
@@ -364,6 +376,7 @@ class LabServer:
             "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
             "--LabApp.extension_manager=readonly",
             f"--LabApp.app_settings_dir={self._config() / 'lab-settings'}",
+            f"--LabApp.extra_labextensions_path={LAB_EXTENSIONS}",  # Run All waits for the kernel
             # layouts of this session only: none restored from another session or copy
             f"--LabApp.workspaces_dir={self._config() / 'workspaces'}",
             "--MappingKernelManager.default_kernel_name=python3",

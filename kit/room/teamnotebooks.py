@@ -127,8 +127,8 @@ def inject(source: Path | str, parameters: dict[str, Any]) -> Any:
     >>> nb = inject(workshop_notebook("01_journey.ipynb"), {"team": "a"})
     >>> [c.source for c in nb.cells if c.id == INJECTED_ID]
     ['# Parameters (set for this team by servekit)\\nteam = "a"\\n']
-    >>> [c.metadata["jupyter"]["source_hidden"] for c in nb.cells if c.id == INJECTED_ID]
-    [True]
+    >>> [c.metadata for c in nb.cells if c.id == INJECTED_ID]  # shown in full, never collapsed
+    [{'tags': ['injected-parameters']}]
     """
     from papermill.iorw import load_notebook_node
     from papermill.parameterize import parameterize_notebook
@@ -140,8 +140,12 @@ def inject(source: Path | str, parameters: dict[str, Any]) -> Any:
             cell.outputs, cell.execution_count = [], None
         if "injected-parameters" in cell.metadata.get("tags", []):
             cell.id = INJECTED_ID  # stable, so writing again gives the same file
-            # hidden like every other code cell of a participant notebook (JupyterLab honours it)
-            cell.metadata.setdefault("jupyter", {})["source_hidden"] = True
+        # every code cell shown in full, like the notebook's own: JupyterLab draws a collapsed
+        # input as its first line and "•••", which reads as a broken line of code
+        cell.metadata.get("jupyter", {}).pop("source_hidden", None)
+        cell.metadata.pop("collapsed", None)
+        if not cell.metadata.get("jupyter", True):
+            del cell.metadata["jupyter"]
         for key in ("tags", "papermill"):  # the empty keys papermill's loader adds
             if not cell.metadata.get(key, True):
                 del cell.metadata[key]

@@ -290,12 +290,30 @@ class PyramidEditor(Editor):
     def delete_edge(self) -> bool:
         """Delete the edge picked in ``edge_picker``. True when accepted.
 
+        Afterwards the edge list keeps the keyboard focus (not the button, which may have
+        nothing left to delete), with the next edge picked (the previous one when the last was
+        deleted), so a participant can delete the next edge at once or look at what is left.
+
         Examples
         --------
         >>> import tempfile
         >>> editor = PyramidEditor(Workbook.load(tempfile.mkdtemp()))
         >>> editor.delete_edge()  # nothing picked: a message, no change
         False
+        >>> for name, level in (("Guest", "customer"), ("Desk", "frontline"), ("Chef", "support")):
+        ...     editor.role_picker.value = editor.roles.picker.options[0][1]
+        ...     editor.role_name.value, editor.level.value = name, level
+        ...     editor.add_role_button.click()
+        >>> for a, b in (("desk", "guest"), ("chef", "desk"), ("chef", "guest")):
+        ...     editor.from_role.value, editor.to_role.value = a, b
+        ...     editor.add_edge_button.click()
+        >>> editor.edge_picker.value = 1  # Chef serves Desk
+        >>> editor.delete_edge_button.click()
+        >>> editor.edge_picker.label  # the next edge, where the deleted one was
+        'Chef serves Guest'
+        >>> editor.delete_edge_button.click()  # the last one: the one before it is picked
+        >>> editor.edge_picker.label
+        'Desk serves Guest'
         """
         serves = self.wb["serves"]
         index = self.edge_picker.value
@@ -304,9 +322,15 @@ class PyramidEditor(Editor):
             return False
         row = serves.loc[index]
         edited = serves.drop(index=index).reset_index(drop=True)
-        return self.commit(
+        accepted = self.commit(
             {"serves": edited}, what=f"delete edge {row['from_role']} serves {row['to_role']}"
         )
+        if accepted:
+            left = len(self.wb["serves"])
+            if left:  # the next edge, or the one before it when the last was deleted
+                self.edge_picker.value = min(index, left - 1)
+            self.edge_picker.focus()  # the button may have nothing left to delete
+        return accepted
 
 
 def pyramid_editor(workshop_dir: str | Path, team: str) -> PyramidEditor | widgets.HTML:
