@@ -82,7 +82,8 @@ def _run(server: LabServer, kernel_id: str, code: str) -> str:
                 continue
             if msg["msg_type"] == "stream":
                 printed.append(msg["content"]["text"])
-            if msg["msg_type"] == "execute_reply":
+            idle = msg["msg_type"] == "status" and msg["content"]["execution_state"] == "idle"
+            if idle:  # the last message of the request on iopub: every print came before it
                 return "".join(printed)
     finally:
         socket.close()
