@@ -139,7 +139,7 @@ def test_present_token_is_not_on_any_command_line(workshop, tmp_path):
     try:
         server.wait_for_line("for the projector")
         lines = server.command_lines()
-        assert any("-m voila" in line for line in lines.values()), lines
+        assert any("-m kit.room.voilarun" in line for line in lines.values()), lines
         assert {pid: line for pid, line in lines.items() if token in line} == {}
         base = f"http://127.0.0.1:{port}/"
         assert status_of(base, {"Authorization": f"token {token}"}) == 200

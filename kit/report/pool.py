@@ -23,6 +23,7 @@ import os
 import time
 from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures import process as cf_process
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
@@ -135,6 +136,12 @@ def _stop(pool: ProcessPoolExecutor) -> None:
     manager = getattr(pool, "_executor_manager_thread", None)
     if manager is not None:
         manager.join(STOP_WAIT)
+        # Still closing it (a loaded machine): the exit hook's wake-up is not protected against
+        # that close (CPython's concurrent.futures.process._python_exit) and can write to the
+        # closed pipe ("Bad file descriptor"). The workers are gone and the pool shut down: the
+        # hook has nothing to wake, so this pool's manager is taken off its list.
+        with contextlib.suppress(Exception):
+            cf_process._threads_wakeups.pop(manager, None)
 
 
 def run_pool(

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -65,8 +66,21 @@ def _rows(teams: list[Team]) -> list[dict[str, Any]]:
     forks = "fork" in multiprocessing.get_all_start_methods()
     if len(teams) < PARALLEL_FROM or workers < 2 or not forks:
         return [_row(team) for team in teams]
-    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+    context = multiprocessing.get_context("fork")
+    pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_parent_handles_ctrl_c)
+    try:
         return list(pool.map(_row, teams, chunksize=max(1, len(teams) // (workers * 4))))
+    except BaseException:  # Ctrl-C: the teams not yet read are not read
+        pool.shutdown(wait=True, cancel_futures=True)
+        raise
+    finally:
+        pool.shutdown(wait=True)
+
+
+def _parent_handles_ctrl_c() -> None:
+    """A worker ignores Ctrl-C (its terminal sends it to the whole group): the command stops
+    them, and only the command speaks."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _valid(row: dict[str, Any]) -> bool:
