@@ -117,6 +117,8 @@ def _stop(pool: ProcessPoolExecutor) -> None:
     system at once, ``PR_SET_PDEATHSIG``), kills one that is stuck, and removes whatever kernel
     files a worker left (sockets and the connection file, which holds the kernel's key)."""
     processes = list(getattr(pool, "_processes", {}).values())
+    # taken now: shutdown() forgets the pool's manager thread (it sets the attribute to None)
+    manager = getattr(pool, "_executor_manager_thread", None)
     for process in processes:
         with contextlib.suppress(Exception):
             process.terminate()
@@ -133,7 +135,6 @@ def _stop(pool: ProcessPoolExecutor) -> None:
     pool.shutdown(wait=False, cancel_futures=True)
     # The pool's manager thread closes its wake-up pipe as it notices the dead workers; if the
     # interpreter exits meanwhile, its exit hook writes to that pipe and prints a traceback.
-    manager = getattr(pool, "_executor_manager_thread", None)
     if manager is not None:
         manager.join(STOP_WAIT)
         # Still closing it (a loaded machine): the exit hook's wake-up is not protected against
