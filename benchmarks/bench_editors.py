@@ -34,19 +34,15 @@ from pathlib import Path
 
 from _common import api, kernel_socket, room_lab, sample_workshop, send_execute
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+from labtools import STARTED_JS  # noqa: E402  (the tests' sign that Run All reached the kernel)
+
 TRIES = 5
 BUSY_KERNELS = 10
 BUDGETS = {"idle": 3.0, "busy": 6.0}
 CHROMIUM = "/usr/bin/chromium"
 NOTEBOOK = "01_journey.ipynb"
 PANEL = ".jp-NotebookPanel:not(.lm-mod-hidden)"
-STARTED_JS = """() => {
-  const panel = document.querySelector('.jp-NotebookPanel:not(.lm-mod-hidden)');
-  if (!panel) return false;
-  const busy = panel.querySelector(".jp-Notebook-ExecutionIndicator[data-status='busy']");
-  const outs = Array.from(panel.querySelectorAll('.jp-CodeCell .jp-OutputPrompt'));
-  return Boolean(busy) || outs.some(e => /^\\[(\\d+|\\*)\\]:$/.test(e.textContent.trim()));
-}"""
 BUSY_LOOP = "import time\nend = time.time() + 3600\nwhile time.time() < end:\n    pass\n"
 
 

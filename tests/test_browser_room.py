@@ -100,21 +100,25 @@ def room(tmp_path_factory, chromium):
         stop_group(process, timeout=30)  # servekit, the server and its kernels
 
 
+def _room_context(room, *also: str):
+    """A browser context (in the worker's one Chromium) that may reach only the room's server,
+    ``data:``, ``blob:`` and ``also``."""
+    allowed = (room["base"], "data:", "blob:", *also)
+    context = shared_browser(room["chromium"]).new_context(viewport={"width": 1400, "height": 1100})
+    context.route(
+        "**/*",
+        lambda route: route.continue_() if route.request.url.startswith(allowed) else route.abort(),
+    )
+    return context
+
+
 @pytest.fixture
 def page(room):
     """A fresh page (its own context, in the worker's one Chromium) that may reach only the
     server and ``file:``."""
     ARTIFACTS.mkdir(exist_ok=True)
-    context = shared_browser(room["chromium"]).new_context(viewport={"width": 1400, "height": 1100})
+    context = _room_context(room, "file:")
     try:
-        context.route(
-            "**/*",
-            lambda route: (
-                route.continue_()
-                if route.request.url.startswith((room["base"], "data:", "blob:", "file:"))
-                else route.abort()
-            ),
-        )
         page = context.new_page()
         record_errors(page)
         yield page
@@ -430,16 +434,8 @@ def test_links_page_in_chromium(room, page):
 def _run_all_at_once(room, link: str, shot: str) -> tuple[str, list[str]]:
     """Run All the moment ``link`` opens, in a new tab: (what the page lacks, or ``""``; the
     console's errors)."""
-    context = shared_browser(room["chromium"]).new_context(viewport={"width": 1400, "height": 1100})
+    context = _room_context(room)
     try:
-        context.route(
-            "**/*",
-            lambda route: (
-                route.continue_()
-                if route.request.url.startswith((room["base"], "data:", "blob:"))
-                else route.abort()
-            ),
-        )
         page = context.new_page()
         record_errors(page)
         run_all_now(page, link)
