@@ -220,14 +220,46 @@ def _open_and_run(page, lab, notebook: str, figure: str | None = ".js-plotly-plo
         picker.select_option(label="Front Desk & Friends")  # the name of TEAM
         panel.locator(".servekit-editor").first.wait_for(timeout=180_000)
         if figure is not None:  # below the editor: brought into view, as a participant scrolls
-            plot = panel.locator(".servekit-editor .js-plotly-plot").first
-            plot.wait_for(state="attached", timeout=180_000)
-            plot.scroll_into_view_if_needed()
-            panel.locator(f".servekit-editor {figure}").first.wait_for(timeout=180_000)
-    except Exception:
+            _wait_for_figure(page, panel, figure)
+    except Exception as error:
         page.screenshot(path=str(ARTIFACTS / f"failed_{notebook}.png"), full_page=True)
-        pytest.fail(f"the editors of {notebook} did not appear; console: {page.errors}")
+        pytest.fail(
+            f"the editors of {notebook} did not appear ({str(error).splitlines()[0]}); "
+            f"console: {page.errors}"
+        )
     return panel
+
+
+def _wait_for_figure(page, panel, figure: str, timeout: float = 180) -> None:
+    """Wait until the editor's ``figure`` is drawn and visible, scrolled into view as a
+    participant scrolls.
+
+    The chart may be drawn again while the editor settles (a first draw, then the team's data),
+    and a scroll done before that can leave it out of view: scroll again until it shows. On
+    failure the message says what the page had (how many charts, their size, their points).
+    """
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    plot = panel.locator(".servekit-editor .js-plotly-plot").first
+    plot.wait_for(state="attached", timeout=timeout * 1000)
+    drawn = panel.locator(f".servekit-editor {figure}").first
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            plot.scroll_into_view_if_needed(timeout=5_000)
+            drawn.wait_for(timeout=5_000)
+            return
+        except PlaywrightTimeout:
+            continue
+    state = panel.evaluate(
+        """p => [...p.querySelectorAll('.servekit-editor .js-plotly-plot')].map(g => {
+            const r = g.getBoundingClientRect();
+            return {w: Math.round(r.width), h: Math.round(r.height),
+                    points: g.querySelectorAll('.scatterlayer .point').length,
+                    traces: g.querySelectorAll('.scatterlayer .trace').length};
+        })"""
+    )
+    raise AssertionError(f"{figure} not visible in {timeout:.0f} s; the editor's charts: {state}")
 
 
 def _kernel_settled(page, lab, path: str) -> bool:
