@@ -26,9 +26,11 @@ Examples
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
 import plotly.graph_objects as go
+
+Figure = TypeVar("Figure", go.Figure, dict)
 
 __all__ = [
     "BREAKPOINT",
@@ -69,8 +71,8 @@ LAYOUT_KEYS = (
 TRACE_KEYS = ("text", "textposition", "textfont", "x", "y", "customdata", "marker", "showscale")
 
 
-def _variant(fig: go.Figure) -> dict[str, Any]:
-    spec = fig.to_plotly_json()
+def _variant(fig: go.Figure | dict) -> dict[str, Any]:
+    spec = fig if isinstance(fig, dict) else fig.to_plotly_json()
     layout = spec.get("layout", {})
     data = spec.get("data", [])
     return {
@@ -83,27 +85,41 @@ def _variant(fig: go.Figure) -> dict[str, Any]:
     }
 
 
-def with_compact(wide: go.Figure, compact: go.Figure, breakpoint: int = BREAKPOINT) -> go.Figure:
+def with_compact(wide: Figure, compact: Figure, breakpoint: int = BREAKPOINT) -> Figure:
     """``wide`` carrying both variants in ``layout.meta["servekit"]`` (same traces, same order).
 
     Parameters
     ----------
-    wide, compact : go.Figure
-        The same chart drawn for a wide column and for a phone.
+    wide, compact : go.Figure or dict
+        The same chart drawn for a wide column and for a phone: two figures, or two plain
+        specs (``{"data": [...], "layout": {...}}``) as the figure functions build them.
     breakpoint : int
         Figure width in pixels below which the compact variant shows.
 
     Returns
     -------
-    go.Figure
+    go.Figure or dict
         ``wide``, changed in place.
+
+    Examples
+    --------
+    >>> wide = {"data": [{"type": "bar", "y": [1]}], "layout": {"height": 300}}
+    >>> compact = {"data": [{"type": "bar", "y": [1], "text": ["1"]}], "layout": {"height": 400}}
+    >>> variants = with_compact(wide, compact)["layout"]["meta"]["servekit"]
+    >>> variants["wide"], variants["compact"]["layout"]
+    ({'layout': {'height': 300}, 'data': {'y': [[1]], 'text': [None]}}, {'height': 400})
     """
     wide_variant, compact_variant = _variant(wide), _variant(compact)
+    traces = len(wide["data"]) if isinstance(wide, dict) else len(wide.data)
     for key in compact_variant["layout"]:
         wide_variant["layout"].setdefault(key, None)
     for key in compact_variant["data"]:
-        wide_variant["data"].setdefault(key, [None] * len(wide.data))
-    wide.layout.meta = {
+        wide_variant["data"].setdefault(key, [None] * traces)
+    meta = {
         "servekit": {"breakpoint": breakpoint, "wide": wide_variant, "compact": compact_variant}
     }
+    if isinstance(wide, dict):
+        wide["layout"]["meta"] = meta
+    else:
+        wide.layout.meta = meta
     return wide

@@ -31,9 +31,25 @@ __all__ = [
 STAGE_FILLS = ("#F2F2F2", "#FFFFFF")
 
 
-def add_layout_items(fig: go.Figure, shapes: list[dict], notes: list[dict]) -> None:
-    """Add many shapes and annotations in one layout update (``add_shape`` one at a time is
-    quadratic in plotly: it revalidates every existing shape on each call)."""
+def add_layout_items(fig: go.Figure | dict, shapes: list[dict], notes: list[dict]) -> None:
+    """Add many shapes and annotations to a figure or a plain spec in one layout update
+    (``add_shape`` one at a time is quadratic in plotly: it revalidates every existing shape on
+    each call).
+
+    Examples
+    --------
+    >>> spec = {"data": [], "layout": {}}
+    >>> add_layout_items(spec, [{"type": "line"}], [])
+    >>> spec["layout"]
+    {'shapes': [{'type': 'line'}]}
+    """
+    if isinstance(fig, dict):
+        layout = fig.setdefault("layout", {})
+        if shapes:
+            layout["shapes"] = [*layout.get("shapes", ()), *shapes]
+        if notes:
+            layout["annotations"] = [*layout.get("annotations", ()), *notes]
+        return
     if shapes:
         fig.layout.shapes = fig.layout.shapes + tuple(shapes)
     if notes:

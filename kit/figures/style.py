@@ -18,6 +18,7 @@ __all__ = [
     "PALETTE",
     "TEMPLATE",
     "empty_figure",
+    "empty_spec",
     "esc",
     "layout_defaults",
     "new_figure",
@@ -169,6 +170,31 @@ def new_figure(data: Any = None, title: str | None = None, *, height: int = 480)
     return go.Figure(data=data, layout=layout_defaults(title, height=height))
 
 
+def empty_spec(message: str, title: str | None = None, *, height: int = 360) -> dict:
+    """:func:`empty_figure` as a plain plotly spec (``{"data": [], "layout": {...}}``).
+
+    Examples
+    --------
+    >>> empty_spec("No <b>scores</b> yet")["layout"]["annotations"][0]["text"]
+    'No &lt;b&gt;scores&lt;/b&gt; yet'
+    """
+    layout = layout_defaults(title, height=height)
+    layout["xaxis"] = {"visible": False}
+    layout["yaxis"] = {"visible": False}
+    layout["annotations"] = [
+        {
+            "text": esc(message),
+            "xref": "paper",
+            "yref": "paper",
+            "x": 0.5,
+            "y": 0.5,
+            "showarrow": False,
+            "font": {"size": 18, "color": PALETTE["grey"]},
+        }
+    ]
+    return {"data": [], "layout": layout}
+
+
 def empty_figure(message: str, title: str | None = None, *, height: int = 360) -> go.Figure:
     """A figure with no data and a friendly centred message (for empty or unfinished tables).
 
@@ -190,20 +216,4 @@ def empty_figure(message: str, title: str | None = None, *, height: int = 360) -
     >>> empty_figure("No touchpoints yet").layout.annotations[0].text
     'No touchpoints yet'
     """
-    fig = new_figure(None, title, height=height)
-    fig.update_layout(
-        xaxis={"visible": False},
-        yaxis={"visible": False},
-        annotations=[
-            {
-                "text": esc(message),
-                "xref": "paper",
-                "yref": "paper",
-                "x": 0.5,
-                "y": 0.5,
-                "showarrow": False,
-                "font": {"size": 18, "color": PALETTE["grey"]},
-            }
-        ],
-    )
-    return fig
+    return go.Figure(empty_spec(message, title, height=height))
