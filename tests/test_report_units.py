@@ -12,6 +12,7 @@ import plotly.graph_objects as go
 import pytest
 from helpers import MINI_TEAM, UNESCAPED, XSS_FILES, XSS_NAME, XSS_SCRIPT, make_workshop
 from markupsafe import Markup
+from plotly.utils import PlotlyJSONEncoder
 
 from kit.analyses.followup import plan_progress
 from kit.report import (
@@ -76,8 +77,10 @@ def test_figures_escape_user_text_in_hovers_and_labels(xss_story: Story):
         xss_story.pyramid_figure(),
         xss_story.ipa_figure(),
     ):
-        text = json.dumps(fig.to_dict())
+        spec = fig if isinstance(fig, dict) else fig.to_dict()  # a report shows the spec
+        text = json.dumps(spec, cls=PlotlyJSONEncoder)
         assert "<script>" not in text and "<img src=x" not in text
+        assert "&lt;script&gt;" in text or "&lt;img src=x" in text  # the user text is there
 
 
 def test_half_finished_team_says_what_is_missing(tmp_path: Path):

@@ -16,7 +16,7 @@ import plotly.graph_objects as go
 from kit.analyses.journey import BLUEPRINT_LINES, LANE_LABELS, LANES, blueprint, ordered_touchpoints
 from kit.figures.responsive import NARROWEST_WIDE, with_compact
 from kit.figures.stages import add_layout_items, chars_per_cell, stage_items, tick_labels
-from kit.figures.style import LEVEL_COLOURS, PALETTE, empty_figure, esc, new_figure
+from kit.figures.style import LEVEL_COLOURS, PALETTE, empty_spec, esc, layout_defaults
 from kit.figures.text import wrap, wrap_plain
 from kit.store import cells
 
@@ -25,6 +25,7 @@ __all__ = [
     "LANE_HEIGHTS",
     "LINE_DASHES",
     "blueprint_figure",
+    "blueprint_spec",
 ]
 
 LANE_COLOURS: dict[str, str] = {
@@ -85,9 +86,45 @@ def blueprint_figure(
     >>> [t.name for t in blueprint_figure(j).data]
     ['Customer actions', 'Frontstage', 'Backstage', 'Support processes']
     """
+    return go.Figure(blueprint_spec(journey, roles, serves, title))
+
+
+def blueprint_spec(
+    journey: pd.DataFrame,
+    roles: pd.DataFrame | None = None,
+    serves: pd.DataFrame | None = None,
+    title: str | None = "Service blueprint",
+    *,
+    phone: bool = True,
+) -> dict:
+    """:func:`blueprint_figure` as a plain plotly spec (``{"data": [...], "layout": {...}}``).
+
+    Plain lists, dicts and numbers, exactly what plotly's validation of it gives back
+    (``tests/test_figure_specs.py``): a report shows it as it is, and a live chart compares it
+    with what it shows, both without building plotly's figure objects.
+
+    Parameters
+    ----------
+    journey, roles, serves, title
+        As for :func:`blueprint_figure`.
+    phone : bool
+        Carry the phone variant (:mod:`kit.figures.responsive`).
+
+    Returns
+    -------
+    dict
+
+    Examples
+    --------
+    >>> j = pd.DataFrame({"touchpoint_id": ["a"], "stage": ["Arrive"], "order": [1],
+    ...                   "description": ["Desk"], "contact": ["direct"], "role_id": ["d"]})
+    >>> spec = blueprint_spec(j)
+    >>> spec["data"][0]["text"], "compact" in spec["layout"]["meta"]["servekit"]
+    (['Desk'], True)
+    """
     table = blueprint(journey, roles, serves)
     if table.empty:
-        return empty_figure("No touchpoints yet", title)
+        return empty_spec("No touchpoints yet", title)
     ordered = ordered_touchpoints(journey)
     n = len(ordered)
     tops, top = {}, 0.0
@@ -100,7 +137,7 @@ def blueprint_figure(
     # nor (the first cell) the lane names on the left: a character counted as generously as in
     # the tick labels (a narrower estimate let a 5-touchpoint team's first cell reach them).
     per_line = max(5, chars_per_cell(n, plot_width=NARROWEST_WIDE - 130 - 30))
-    fig = new_figure(None, title, height=680)
+    fig: dict = {"data": [], "layout": layout_defaults(title, height=680)}
     # The stage bands first, then the cells and lines: added to the layout in one go.
     shapes, notes = stage_items(ordered)
     for lane in LANES:
@@ -140,8 +177,9 @@ def blueprint_figure(
                     wrap(first["text"] if lane == "customer" else cell["text"].iloc[0], 40, 4),
                 ]
             )
-        fig.add_trace(
-            go.Scatter(
+        fig["data"].append(
+            dict(
+                type="scatter",
                 name=LANE_LABELS[lane],
                 x=xs,
                 y=ys,
@@ -206,14 +244,14 @@ def blueprint_figure(
             )
         )
     add_layout_items(fig, shapes, notes)
-    fig.update_layout(
-        margin={"l": 130, "t": 110 if title else 80, "b": 60},
+    fig["layout"]["margin"].update(l=130, t=110 if title else 80, b=60)
+    fig["layout"].update(
         showlegend=False,
         hovermode="closest",
         xaxis={
             "range": [-0.5, n - 0.5],
             "tickmode": "array",
-            "tickvals": list(ordered["position"]),
+            "tickvals": ordered["position"].tolist(),
             "ticktext": tick_labels(ordered),
             "tickangle": 0,
             "showgrid": False,
@@ -234,23 +272,22 @@ def blueprint_figure(
             "ticks": "",
         },
     )
-    return with_compact(fig, _compact_blueprint(fig, ordered))
+    return with_compact(fig, _compact_blueprint(fig, ordered)) if phone else fig
 
 
-def _compact_blueprint(wide: go.Figure, ordered: pd.DataFrame) -> go.Figure:
+def _compact_blueprint(wide: dict, ordered: pd.DataFrame) -> dict:
     """The phone variant of the blueprint, turned on its side: one row per touchpoint (in
     journey order), the four lanes as columns, the three lines as vertical rules (named in a
     note); every cell re-wrapped to its narrow column, text 10 px, full text in the hover."""
-    spec = wide.to_dict()
-    spec["layout"]["shapes"] = spec["layout"]["annotations"] = []  # both replaced below
-    fig = go.Figure(spec)
+    layout = dict(wide["layout"])  # its shapes and annotations are replaced below
+    traces = []
     positions = [int(p) for p in ordered["position"]]
     row_of = {p: i for i, p in enumerate(positions)}
     row_h = 76
     shapes: list[dict] = []
-    for col, (lane, trace) in enumerate(zip(LANES, fig.data, strict=True)):
+    for col, (lane, trace) in enumerate(zip(LANES, wide["data"], strict=True)):
         texts = []
-        for custom, original in zip(trace.customdata, trace.text, strict=True):
+        for custom, original in zip(trace["customdata"], trace["text"], strict=True):
             star = "★ " if str(original).startswith("★") else ""
             words = html.unescape(
                 str(custom[4] if lane == "customer" else custom[3]).replace("<br>", " ")
@@ -258,7 +295,7 @@ def _compact_blueprint(wide: go.Figure, ordered: pd.DataFrame) -> go.Figure:
             if original and "no role" in str(original) and lane != "customer":
                 words = "⚠ no role named"
             texts.append(star + wrap(words, width=12, lines=5))
-        ys = [row_of.get(int(x), 0) for x in trace.x]
+        ys = [row_of.get(int(x), 0) for x in trace["x"]]
         shapes += [
             dict(
                 type="rect",
@@ -273,7 +310,15 @@ def _compact_blueprint(wide: go.Figure, ordered: pd.DataFrame) -> go.Figure:
             )
             for y in ys
         ]
-        trace.update(x=[col] * len(ys), y=ys, text=texts, textfont={"size": 10})
+        traces.append(
+            trace
+            | {
+                "x": [col] * len(ys),
+                "y": ys,
+                "text": texts,
+                "textfont": trace["textfont"] | {"size": 10},
+            }
+        )
     for col, (name, _above, _below) in enumerate(BLUEPRINT_LINES):
         shapes.append(
             dict(
@@ -299,8 +344,8 @@ def _compact_blueprint(wide: go.Figure, ordered: pd.DataFrame) -> go.Figure:
         "★ moment of truth. Rules between the columns: solid = line of interaction, dashed = line of "
         "visibility, dotted = line of internal interaction. Tap a cell for its full text."
     )
-    fig.layout.shapes = shapes
-    fig.layout.annotations = [
+    layout["shapes"] = shapes
+    layout["annotations"] = [
         dict(
             text=wrap_plain(note, 56),
             xref="paper",
@@ -316,10 +361,11 @@ def _compact_blueprint(wide: go.Figure, ordered: pd.DataFrame) -> go.Figure:
         )
     ]
     n = len(positions)
-    fig.update_layout(
+    layout.update(
         height=120 + row_h * n + 70,
-        margin={"l": 72, "r": 4, "t": 120, "b": 70},
-        xaxis={
+        margin=layout["margin"] | {"l": 72, "r": 4, "t": 120, "b": 70},
+        xaxis=layout["xaxis"]
+        | {
             "range": [-0.5, 3.5],
             "tickmode": "array",
             "tickvals": [0, 1, 2, 3],
@@ -335,7 +381,8 @@ def _compact_blueprint(wide: go.Figure, ordered: pd.DataFrame) -> go.Figure:
             "zeroline": False,
             "showline": False,
         },
-        yaxis={
+        yaxis=layout["yaxis"]
+        | {
             "range": [n - 0.5, -0.5],
             "tickmode": "array",
             "tickvals": list(range(n)),
@@ -347,4 +394,4 @@ def _compact_blueprint(wide: go.Figure, ordered: pd.DataFrame) -> go.Figure:
             "ticks": "",
         },
     )
-    return fig
+    return {"data": traces, "layout": layout}

@@ -26,11 +26,11 @@ from kit.analyses.scoring import (
 from kit.figures.labels import place_labels, text_size
 from kit.figures.responsive import NARROWEST_WIDE, with_compact
 from kit.figures.stages import add_layout_items
-from kit.figures.style import PALETTE, empty_figure, esc, new_figure
+from kit.figures.style import PALETTE, empty_spec, esc, layout_defaults
 from kit.figures.text import wrap, wrap_plain
 from kit.formatting import number_text
 
-__all__ = ["ON_LINE_STYLE", "QUADRANT_COLOURS", "ipa_figure"]
+__all__ = ["ON_LINE_STYLE", "QUADRANT_COLOURS", "ipa_figure", "ipa_spec"]
 
 QUADRANT_COLOURS: dict[str, str] = {
     CONCENTRATE: PALETTE["vermillion"],
@@ -91,10 +91,42 @@ def ipa_figure(
     >>> [list(t.text) for t in fig.data if t.showlegend is False and len(t.x)]
     [['a'], ['b'], ['c']]
     """
+    return go.Figure(ipa_spec(scores, journey, crosshair, title))
+
+
+def ipa_spec(
+    scores: pd.DataFrame,
+    journey: pd.DataFrame | None = None,
+    crosshair: Crosshair = "midpoint",
+    title: str | None = "Importance–Performance Analysis",
+) -> dict:
+    """:func:`ipa_figure` as a plain plotly spec (``{"data": [...], "layout": {...}}``).
+
+    Plain lists, dicts and numbers, exactly what plotly's validation of it gives back
+    (``tests/test_figure_specs.py``): a report shows it as it is, and a live chart compares
+    it with what it shows, both without plotly's figure objects.
+
+    Parameters
+    ----------
+    scores, journey, crosshair, title
+        As for :func:`ipa_figure`.
+
+    Returns
+    -------
+    dict
+
+    Examples
+    --------
+    >>> s = pd.DataFrame({"touchpoint_id": ["a"], "scorer": ["Ann"],
+    ...                   "importance": [5], "performance": [2]})
+    >>> spec = ipa_spec(s)
+    >>> [t["name"] for t in spec["data"]][:2], spec["data"][0]["text"]
+    (['Concentrate here', 'Concentrate here'], ['a'])
+    """
     table = ipa(scores, journey, crosshair)
     table = table[table["quadrant"].notna()]
     if table.empty:
-        return empty_figure("No scores yet", title)
+        return empty_spec("No scores yet", title)
     points = _ipa_points(table)
     wide = _ipa_build(table, points, crosshair, title, compact=False)
     return with_compact(wide, _ipa_build(table, points, crosshair, title, compact=True))
@@ -151,7 +183,7 @@ def _ipa_build(
     title: str | None,
     *,
     compact: bool,
-) -> go.Figure:
+) -> dict:
     line_importance = float(table["crosshair_importance"].iloc[0])
     line_performance = float(table["crosshair_performance"].iloc[0])
     width, height, left, right, top, bottom = _IPA_COMPACT if compact else _IPA_WIDE
@@ -165,7 +197,7 @@ def _ipa_build(
     def px(x: float, y: float) -> tuple[float, float]:
         return ((x - _LOW) / (_HIGH - _LOW) * plot_w, (y_high - y) / (y_high - y_low) * plot_h)
 
-    fig = new_figure(None, title, height=height)
+    fig: dict = {"data": [], "layout": layout_defaults(title, height=height)}
     corners = {
         CONCENTRATE: (_LOW, line_performance, line_importance, y_high, "left", "top"),
         KEEP_UP: (line_performance, _HIGH, line_importance, y_high, "right", "top"),
@@ -179,7 +211,7 @@ def _ipa_build(
     # holds on every add_shape, add_annotation and add_trace).
     shapes: list[dict] = []
     notes: list[dict] = []
-    traces: list[go.Scatter] = []
+    traces: list[dict] = []
     for name, (x0, x1, y0, y1, xanchor, yanchor) in corners.items():
         shapes.append(
             dict(
@@ -264,7 +296,8 @@ def _ipa_build(
             else {"color": QUADRANT_COLOURS[name], "line": {"width": 1, "color": PALETTE["black"]}}
         )
         traces.append(
-            go.Scatter(
+            dict(
+                type="scatter",
                 name=name,
                 x=[p["x"] for p in part],
                 y=[p["y"] for p in part],
@@ -291,7 +324,8 @@ def _ipa_build(
         # first point's symbol, which may be a moment-of-truth star).
         n = int(counts.get(name, 0))
         traces.append(
-            go.Scatter(
+            dict(
+                type="scatter",
                 name=name,
                 x=[None],
                 y=[None],
@@ -303,7 +337,8 @@ def _ipa_build(
             )
         )
     traces.append(
-        go.Scatter(
+        dict(
+            type="scatter",
             name="Moment of truth",
             x=[None],
             y=[None],
@@ -317,7 +352,7 @@ def _ipa_build(
             hoverinfo="skip",
         )
     )
-    fig.add_traces(traces)
+    fig["data"] = traces
     where = (
         "the scale's midpoint, 3"
         if crosshair == "midpoint"
@@ -347,7 +382,7 @@ def _ipa_build(
         "zeroline": False,
         "mirror": True,
     }
-    fig.update_layout(
+    fig["layout"].update(
         xaxis=axis
         | {
             "title": {

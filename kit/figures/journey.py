@@ -15,7 +15,7 @@ import plotly.graph_objects as go
 from kit.analyses.journey import contact_kind, ordered_touchpoints
 from kit.figures.responsive import with_compact
 from kit.figures.stages import stage_items, tick_labels, tick_size
-from kit.figures.style import CONTACT_SYMBOLS, PALETTE, empty_figure, esc, layout_defaults
+from kit.figures.style import CONTACT_SYMBOLS, PALETTE, empty_spec, esc, layout_defaults
 from kit.figures.text import wrap, wrap_plain
 
 __all__ = [
@@ -72,34 +72,27 @@ def journey_map(journey: pd.DataFrame, title: str | None = "Customer journey") -
     >>> [t.name for t in journey_map(j).data if t.showlegend is not False][3:]
     ['Moment of truth (direct contact)']
     """
-    # One construction from a plain spec: plotly validates it once (3x faster than building
-    # trace by trace).
-    spec = journey_map_spec(journey, title)
-    wide = go.Figure(spec)
-    if not spec["data"]:
-        return wide
-    return with_compact(wide, _compact_journey(spec, ordered_touchpoints(journey)))
+    return go.Figure(journey_map_spec(journey, title, phone=True))
 
 
-def _compact_journey(spec: dict, ordered: pd.DataFrame) -> go.Figure:
+def _compact_journey(spec: dict, ordered: pd.DataFrame) -> dict:
     """The phone variant of the journey map: stages numbered (named in a note under the chart),
     only ids under the axis (turned upright when many), short emotion ticks, smaller markers and
     no "moment of truth" call-outs (the legend names the star)."""
-    fig = go.Figure(spec)
     stages = list(dict.fromkeys(str(s) for s in ordered["stage"]))
     number = {f"<b>{wrap(name, 1000, 1)}</b>": i for i, name in enumerate(stages, start=1)}
     notes = []
-    for note in fig.layout.annotations:
-        if note.yref == "paper":
+    for note in spec["layout"].get("annotations", []):
+        if note.get("yref") == "paper":
             plain = (
                 "<b>"
-                + note.text.removeprefix("<b>").removesuffix("</b>").replace("<br>", " ")
+                + note["text"].removeprefix("<b>").removesuffix("</b>").replace("<br>", " ")
                 + "</b>"
             )
             index = number.get(plain)
             if index is None:  # a stage name wrapped or cut: match by order instead
                 index = len(notes) + 1
-            notes.append(note.to_plotly_json() | {"text": f"<b>{index}</b>", "font": {"size": 11}})
+            notes.append(note | {"text": f"<b>{index}</b>", "font": {"size": 11}})
     n = len(ordered)
     key = " · ".join(f"{i} {esc(name)}" for i, name in enumerate(stages, start=1))
     notes.append(
@@ -119,33 +112,38 @@ def _compact_journey(spec: dict, ordered: pd.DataFrame) -> go.Figure:
     )
     lines = wrap_plain(key, 48).count("<br>") + 1
     plot = 260
-    for trace in fig.data:
-        if trace.mode == "markers":
-            trace.marker.size = 14 if trace.name and trace.name.startswith("Moment") else 10
-    fig.layout.annotations = notes  # replaced, not merged with the wide chart's call-outs
-    fig.update_layout(
-        height=90 + plot + 170 + 14 * lines,
-        margin={"l": 44, "r": 6, "t": 90, "b": 170 + 14 * lines},
-        legend={"y": -(72 + 14 * lines) / plot, "font": {"size": 11}},
-    )
-    fig.update_xaxes(
-        ticktext=[f"<b>{esc(t)}</b>" for t in ordered["touchpoint_id"]],
-        tickangle=-90 if n > 8 else 0,
-        tickfont={"size": 10},
-    )
-    fig.update_yaxes(
-        ticktext=[f"{v:+d}" if v else "0" for v in EMOTION_LABELS],
-        title={"text": "Emotion (−2 … +2)"},
-    )
-    return fig
+    data = []
+    for trace in spec["data"]:
+        if trace.get("mode") == "markers":
+            small = 14 if trace.get("name", "").startswith("Moment") else 10
+            trace = trace | {"marker": trace["marker"] | {"size": small}}
+        data.append(trace)
+    layout = dict(spec["layout"])
+    layout["annotations"] = notes  # replaced, not merged with the wide chart's call-outs
+    layout["height"] = 90 + plot + 170 + 14 * lines
+    layout["margin"] = layout["margin"] | {"l": 44, "r": 6, "t": 90, "b": 170 + 14 * lines}
+    layout["legend"] = layout["legend"] | {"y": -(72 + 14 * lines) / plot, "font": {"size": 11}}
+    layout["xaxis"] = layout["xaxis"] | {
+        "ticktext": [f"<b>{esc(t)}</b>" for t in ordered["touchpoint_id"]],
+        "tickangle": -90 if n > 8 else 0,
+        "tickfont": {"size": 10},
+    }
+    layout["yaxis"] = layout["yaxis"] | {
+        "ticktext": [f"{v:+d}" if v else "0" for v in EMOTION_LABELS],
+        "title": {"text": "Emotion (−2 … +2)"},
+    }
+    return {"data": data, "layout": layout}
 
 
-def journey_map_spec(journey: pd.DataFrame, title: str | None = "Customer journey") -> dict:
+def journey_map_spec(
+    journey: pd.DataFrame, title: str | None = "Customer journey", *, phone: bool = False
+) -> dict:
     """:func:`journey_map` as a plain plotly spec (``{"data": [...], "layout": {...}}``).
 
-    Not validated by plotly: this is for a live figure widget that compares it with what it
-    shows and sends only the difference (:func:`kit.widgets.base.sync_figure`), which keeps an
-    edit within its time budget. Everything else should call :func:`journey_map`.
+    Plain lists, dicts and numbers, exactly what plotly's validation of it gives back
+    (``tests/test_figure_specs.py``). A live figure widget compares it with what it shows and
+    sends only the difference (:func:`kit.widgets.livefig.sync_figure`), which keeps an edit
+    within its time budget; a report shows it as it is.
 
     Parameters
     ----------
@@ -153,6 +151,9 @@ def journey_map_spec(journey: pd.DataFrame, title: str | None = "Customer journe
         The workbook's ``journey`` table.
     title : str, optional
         Figure title (escaped).
+    phone : bool
+        Carry the phone variant as :func:`journey_map` does (a notebook's widget has no use
+        for it).
 
     Returns
     -------
@@ -168,7 +169,7 @@ def journey_map_spec(journey: pd.DataFrame, title: str | None = "Customer journe
     """
     ordered = ordered_touchpoints(journey)
     if ordered.empty:
-        return empty_figure("No touchpoints yet", title).to_dict()
+        return empty_spec("No touchpoints yet", title)
     ordered = ordered.copy()
     ordered["y"] = pd.to_numeric(ordered["emotion"], errors="coerce").fillna(0).clip(-2, 2)
     ordered["contact_kind"] = [
@@ -197,8 +198,8 @@ def journey_map_spec(journey: pd.DataFrame, title: str | None = "Customer journe
         {
             "type": "scatter",
             "name": "Emotion",
-            "x": list(ordered["position"]),
-            "y": list(ordered["y"]),
+            "x": ordered["position"].tolist(),
+            "y": ordered["y"].tolist(),
             "mode": "lines",
             "hoverinfo": "skip",
             "line": {"color": PALETTE["black"], "width": 2, "dash": "dash"},
@@ -210,8 +211,8 @@ def journey_map_spec(journey: pd.DataFrame, title: str | None = "Customer journe
             {
                 "type": "scatter",
                 "name": name,
-                "x": list(part["position"]),
-                "y": list(part["y"]),
+                "x": part["position"].tolist(),
+                "y": part["y"].tolist(),
                 "mode": "markers",
                 "customdata": list(part["custom"]),
                 "hovertemplate": hover,
@@ -228,8 +229,8 @@ def journey_map_spec(journey: pd.DataFrame, title: str | None = "Customer journe
         {
             "type": "scatter",
             "name": "Moment of truth",
-            "x": list(mot["position"]),
-            "y": list(mot["y"]),
+            "x": mot["position"].tolist(),
+            "y": mot["y"].tolist(),
             "mode": "markers",
             "customdata": list(mot["custom"]),
             "hovertemplate": hover,
@@ -290,7 +291,7 @@ def journey_map_spec(journey: pd.DataFrame, title: str | None = "Customer journe
         xaxis={
             "range": [-0.5, n - 0.5],
             "tickmode": "array",
-            "tickvals": list(ordered["position"]),
+            "tickvals": ordered["position"].tolist(),
             "ticktext": tick_labels(ordered, describe=n <= 24),
             "tickfont": {"size": tick_size(n)},
             "tickangle": 0,
@@ -311,4 +312,5 @@ def journey_map_spec(journey: pd.DataFrame, title: str | None = "Customer journe
             "gridcolor": "#E5E5E5",
         },
     )
-    return {"data": data, "layout": layout}
+    spec = {"data": data, "layout": layout}
+    return with_compact(spec, _compact_journey(spec, ordered)) if phone else spec

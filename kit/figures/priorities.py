@@ -8,19 +8,17 @@ outline and a ★, so the chart reads without colour.
 
 from __future__ import annotations
 
-from typing import Any
-
 import pandas as pd
 import plotly.graph_objects as go
 
 from kit.analyses.scoring import MOT_WEIGHT, in_top_k, priority_ranking
 from kit.figures.responsive import with_compact
 from kit.figures.stages import add_layout_items
-from kit.figures.style import PALETTE, empty_figure, esc, new_figure
+from kit.figures.style import PALETTE, empty_spec, esc, layout_defaults
 from kit.figures.text import wrap, wrap_plain
 from kit.formatting import number_text
 
-__all__ = ["priority_chart"]
+__all__ = ["priority_chart", "priority_spec"]
 
 
 def priority_chart(
@@ -72,18 +70,52 @@ def priority_chart(
     >>> list(fig.layout.yaxis.ticktext)[-1]
     'no gap (2)'
     """
+    return go.Figure(priority_spec(scores, journey, mot_weight, k, top, title))
+
+
+def priority_spec(
+    scores: pd.DataFrame,
+    journey: pd.DataFrame | None = None,
+    mot_weight: float = MOT_WEIGHT,
+    k: int = 3,
+    top: int | None = None,
+    title: str | None = "Priorities to act on",
+) -> dict:
+    """:func:`priority_chart` as a plain plotly spec (``{"data": [...], "layout": {...}}``).
+
+    Plain lists, dicts and numbers, exactly what plotly's validation of it gives back
+    (``tests/test_figure_specs.py``): a report shows it as it is, without building plotly's
+    figure objects.
+
+    Parameters
+    ----------
+    scores, journey, mot_weight, k, top, title
+        As for :func:`priority_chart`.
+
+    Returns
+    -------
+    dict
+
+    Examples
+    --------
+    >>> s = pd.DataFrame({"touchpoint_id": ["a", "b"], "scorer": ["Ann"] * 2,
+    ...                   "importance": [5, 3], "performance": [2, 4]})
+    >>> spec = priority_spec(s)
+    >>> [t["name"] for t in spec["data"]], spec["data"][1]["x"]
+    (['Moment of truth', 'Other touchpoint', 'No gap'], [15.0])
+    """
     ranking = priority_ranking(scores, journey, mot_weight)
     if top is not None:
         ranking = ranking.head(max(int(top), 0))
     if ranking.empty:
-        return empty_figure("No scores yet", title)
+        return empty_spec("No scores yet", title)
     wide = _priority_build(ranking, mot_weight, k, title, compact=False)
     return with_compact(wide, _priority_build(ranking, mot_weight, k, title, compact=True))
 
 
 def _priority_build(
     ranking: pd.DataFrame, mot_weight: float, k: int, title: str | None, *, compact: bool
-) -> go.Figure:
+) -> dict:
     acted = in_top_k(ranking, k)
     gap_rows = ranking[ranking["priority"] > 0]
     none = ranking[ranking["priority"] <= 0]
@@ -100,16 +132,16 @@ def _priority_build(
         labels.append(f"<b>{label}</b>" if act else label)
     rows = len(gap_rows) + (1 if len(none) else 0)
     per_row = 44 if compact else 30
-    fig = new_figure(None, title, height=max(300, (190 if compact else 150) + per_row * rows))
-    # Traces, the line and the notes are added in one go each (plotly revalidates what a
-    # figure holds on every add_trace, add_shape and add_annotation).
-    traces: list[Any] = []
+    height = max(300, (190 if compact else 150) + per_row * rows)
+    fig: dict = {"data": [], "layout": layout_defaults(title, height=height)}
+    traces: list[dict] = []
     shapes: list[dict] = []
     notes: list[dict] = []
     for mot, name in ((True, "Moment of truth"), (False, "Other touchpoint")):
         part = gap_rows[gap_rows["moment_of_truth"].astype(bool) == mot]
         traces.append(
-            go.Bar(
+            dict(
+                type="bar",
                 name=name,
                 orientation="h",
                 x=[float(p) for p in part["priority"]],
@@ -146,7 +178,8 @@ def _priority_build(
         last = len(gap_rows) + 1
         ids = [esc(tp) for tp in none["touchpoint_id"]]
         traces.append(
-            go.Scatter(
+            dict(
+                type="scatter",
                 name="No gap",
                 x=[0],
                 y=[last],
@@ -162,7 +195,7 @@ def _priority_build(
         )
         ticks.append(last)
         labels.append(f"no gap ({len(none)})")
-    fig.add_traces(traces)
+    fig["data"] = traces
     shown = int(sum(acted))
     if shown and shown < rows:
         shapes.append(
@@ -210,7 +243,7 @@ def _priority_build(
     )
     add_layout_items(fig, shapes, notes)
     highest = float(ranking["priority"].max())
-    fig.update_layout(
+    fig["layout"].update(
         barmode="overlay",
         bargap=0.25,
         legend={"orientation": "h", "x": 0, "y": 1.0, "yanchor": "bottom"},
@@ -231,7 +264,6 @@ def _priority_build(
             "tickvals": ticks,
             "ticktext": labels,
             "autorange": "reversed",
-            "range": None,
             "ticks": "",
             "tickfont": {"size": 11 if compact else 12},
         },

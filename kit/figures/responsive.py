@@ -30,6 +30,8 @@ from typing import Any, TypeVar
 
 import plotly.graph_objects as go
 
+from kit.figures.style import plain_copy
+
 Figure = TypeVar("Figure", go.Figure, dict)
 
 __all__ = [
@@ -72,10 +74,12 @@ TRACE_KEYS = ("text", "textposition", "textfont", "x", "y", "customdata", "marke
 
 
 def _variant(fig: go.Figure | dict) -> dict[str, Any]:
+    """The parts of ``fig`` a variant sets, as a copy (a spec's parts may be shared with the
+    other variant, or changed later, e.g. by :func:`kit.figures.large.note_title`)."""
     spec = fig if isinstance(fig, dict) else fig.to_plotly_json()
     layout = spec.get("layout", {})
     data = spec.get("data", [])
-    return {
+    variant = {
         "layout": {key: layout.get(key) for key in LAYOUT_KEYS if key in layout},
         "data": {
             key: [trace.get(key) for trace in data]
@@ -83,6 +87,7 @@ def _variant(fig: go.Figure | dict) -> dict[str, Any]:
             if any(key in trace for trace in data)
         },
     }
+    return plain_copy(variant) if isinstance(fig, dict) else variant
 
 
 def with_compact(wide: Figure, compact: Figure, breakpoint: int = BREAKPOINT) -> Figure:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import html
+import json
 from typing import Any
 
 import plotly.graph_objects as go
@@ -22,6 +23,7 @@ __all__ = [
     "esc",
     "layout_defaults",
     "new_figure",
+    "plain_copy",
 ]
 
 PALETTE: dict[str, str] = {
@@ -120,6 +122,23 @@ def esc(value: Any) -> str:
     return html.escape(str(value), quote=True)
 
 
+def plain_copy(value: Any) -> Any:
+    """A deep copy of plain figure data (dicts, lists, strings, numbers), through JSON: several
+    times faster than :func:`copy.deepcopy`; anything else is copied by :func:`copy.deepcopy`.
+
+    Examples
+    --------
+    >>> spec = {"layout": {"title": {"text": "A"}}}
+    >>> copied = plain_copy(spec)
+    >>> copied == spec, copied["layout"]["title"] is spec["layout"]["title"]
+    (True, False)
+    """
+    try:
+        return json.loads(json.dumps(value))
+    except (TypeError, ValueError):  # numpy numbers, tuples of objects…
+        return copy.deepcopy(value)
+
+
 def layout_defaults(title: str | None = None, *, height: int = 480) -> dict:
     """The kit's common layout as a plain dict (for figures assembled from a spec in one go).
 
@@ -129,7 +148,7 @@ def layout_defaults(title: str | None = None, *, height: int = 480) -> dict:
     'A &amp; B'
     """
     layout = {
-        "template": copy.deepcopy(_TEMPLATE_SPEC),
+        "template": plain_copy(_TEMPLATE_SPEC),
         "font": {"family": FONT, "size": 13},
         "margin": {"l": 60, "r": 30, "t": 60 if title else 30, "b": 50},
         "height": height,

@@ -15,7 +15,9 @@ Examples
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
+import functools
 import re
 import shutil
 import unicodedata
@@ -198,7 +200,17 @@ def load_case(case: str) -> dict[str, Any]:
     >>> load_case("laurie-hospitality")["slug"]
     'laurie-hospitality'
     """
-    return load_yaml(case_dir(case) / "case.yaml")
+    path = case_dir(case) / "case.yaml"
+    stat = path.stat()
+    # Parsed once per process and version of the file (a batch of reports reads it per team:
+    # 40 ms each); each caller gets its own copy.
+    return copy.deepcopy(_parsed_case(str(path), stat.st_mtime_ns, stat.st_size))
+
+
+@functools.lru_cache(maxsize=8)
+def _parsed_case(path: str, mtime_ns: int, size: int) -> dict[str, Any]:
+    del mtime_ns, size  # the cache key: a changed file is read again
+    return load_yaml(Path(path))
 
 
 # --------------------------------------------------------------------------- workshops

@@ -37,13 +37,13 @@ yet when the widget first renders; the journey map's labels then overlap.
 """
 
 
-def figure_widget(figure: go.Figure, width: int = FIGURE_WIDTH) -> go.FigureWidget:
+def figure_widget(figure: go.Figure | dict, width: int = FIGURE_WIDTH) -> go.FigureWidget:
     """Show a :mod:`kit.figures` figure as a widget that can be updated in place.
 
     Parameters
     ----------
-    figure : go.Figure
-        The figure (not changed).
+    figure : go.Figure or dict
+        The figure, or its plain spec (e.g. :func:`kit.figures.ipa.ipa_spec`); not changed.
     width : int
         Width in pixels, unless the figure sets its own.
 

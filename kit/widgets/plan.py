@@ -15,11 +15,10 @@ from typing import Any
 
 import ipywidgets as widgets
 import pandas as pd
-import plotly.graph_objects as go
 
 from kit.analyses.journey import ordered_touchpoints
 from kit.analyses.scoring import priority_ranking, top_priorities
-from kit.figures.priorities import priority_chart
+from kit.figures.priorities import priority_spec
 from kit.figures.style import esc
 from kit.formatting import plural, shorten
 from kit.store.schema import KINDS, REFLECTION_QUESTIONS
@@ -239,8 +238,9 @@ class PlanEditor(Editor):
         self._show_priorities()
 
     # -- binding ------------------------------------------------------------------------------
-    def _figure(self) -> go.Figure:
-        return priority_chart(self.wb["scores"], self.wb["journey"], k=TOP_K, top=10)
+    def _figure(self) -> dict:
+        # A plain spec: the live chart compares it with what it shows (kit.widgets.livefig).
+        return priority_spec(self.wb["scores"], self.wb["journey"], k=TOP_K, top=10)
 
     def _new_row(self, plan: pd.DataFrame) -> dict[str, Any]:
         top = top_priorities(self.wb["scores"], self.wb["journey"], k=1)

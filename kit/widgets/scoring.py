@@ -13,11 +13,10 @@ from pathlib import Path
 
 import ipywidgets as widgets
 import pandas as pd
-import plotly.graph_objects as go
 
 from kit.analyses.journey import ordered_touchpoints
 from kit.analyses.scoring import RATINGS
-from kit.figures.ipa import ipa_figure
+from kit.figures.ipa import ipa_spec
 from kit.figures.style import esc
 from kit.formatting import shorten
 from kit.store.workbook import Workbook
@@ -209,8 +208,9 @@ class ScoringEditor(Editor):
         )
 
     # -- binding ------------------------------------------------------------------------------
-    def _figure(self) -> go.Figure:
-        return ipa_figure(self.wb["scores"], self.wb["journey"])
+    def _figure(self) -> dict:
+        # A plain spec: the live chart compares it with what it shows (kit.widgets.livefig).
+        return ipa_spec(self.wb["scores"], self.wb["journey"])
 
     def _touchpoints(self) -> list[tuple[str, str]]:
         ordered = ordered_touchpoints(self.wb["journey"])

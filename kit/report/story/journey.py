@@ -89,14 +89,14 @@ def journey_text(story: Any) -> Markup:
 
 
 def journey_figure(story: Any) -> Any:
-    """The journey map (``None`` when there is no journey)."""
-    from kit.figures.journey import journey_map
+    """The journey map as a plain spec (``None`` when there is no journey)."""
+    from kit.figures.journey import journey_map_spec
     from kit.figures.large import note_title, stage_summary
 
     if story.journey.empty:
         return None
     shown, note = stage_summary(story.journey)  # a very large team: one point per stage
-    return note_title(journey_map(shown), note)
+    return note_title(journey_map_spec(shown, phone=True), note)
 
 
 def blueprint_text(story: Any) -> Markup:
@@ -138,11 +138,11 @@ def blueprint_text(story: Any) -> Markup:
 
 
 def blueprint_figure(story: Any) -> Any:
-    """The service blueprint (``None`` when there is no journey)."""
-    from kit.figures.blueprint import blueprint_figure
+    """The service blueprint as a plain spec (``None`` when there is no journey)."""
+    from kit.figures.blueprint import blueprint_spec
     from kit.figures.large import BLUEPRINT_LIMIT, note_title, shown_touchpoints
 
     if story.journey.empty:
         return None
     shown, note = shown_touchpoints(story.journey, BLUEPRINT_LIMIT)
-    return note_title(blueprint_figure(shown, story.roles, story.serves), note)
+    return note_title(blueprint_spec(shown, story.roles, story.serves), note)

@@ -110,12 +110,12 @@ def scores_text(story: Any) -> Markup:
 
 
 def ipa_figure(story: Any) -> Any:
-    """The importance–performance grid (``None`` without scores)."""
-    from kit.figures.ipa import ipa_figure
+    """The importance–performance grid as a plain spec (``None`` without scores)."""
+    from kit.figures.ipa import ipa_spec
 
     if story.scores.empty:
         return None
-    return ipa_figure(story.scores, story.journey, crosshair=story.crosshair)
+    return ipa_spec(story.scores, story.journey, crosshair=story.crosshair)
 
 
 def priorities_text(story: Any) -> Markup:
@@ -158,17 +158,17 @@ def priorities_text(story: Any) -> Markup:
 
 
 def priority_figure(story: Any) -> Any:
-    """The priority ranking chart (``None`` without scores)."""
+    """The priority ranking chart as a plain spec (``None`` without scores)."""
     from kit.figures.large import LIMIT, note_title
-    from kit.figures.priorities import priority_chart
+    from kit.figures.priorities import priority_spec
 
     if story.scores.empty:
         return None
     scored = story.scores["touchpoint_id"].nunique()
     if scored <= LIMIT:
-        return priority_chart(story.scores, story.journey)
+        return priority_spec(story.scores, story.journey)
     note = f"showing the {LIMIT} highest priorities of {scored} touchpoints"
-    return note_title(priority_chart(story.scores, story.journey, top=LIMIT), note)
+    return note_title(priority_spec(story.scores, story.journey, top=LIMIT), note)
 
 
 def readiness_text(story: Any) -> Markup:

@@ -95,7 +95,9 @@ class Story:
     -----
     Each section has a ``*_text()`` method returning :class:`markupsafe.Markup` (shown with
     :func:`kit.report.display.say`) and, where the section has a chart, a ``*_figure()`` method
-    returning a plotly figure or ``None`` (shown with :func:`kit.report.display.show`). Sections:
+    returning the chart as a plain plotly spec (``{"data": [...], "layout": {...}}``, built
+    without plotly's figure objects, which were most of a report's time) or ``None`` (shown with
+    :func:`kit.report.display.show`; ``go.Figure(spec)`` gives the figure). Sections:
     ``journey``, ``blueprint``, ``pyramid``, ``scores`` (``ipa_figure``), ``priorities``
     (``priority_figure``), ``readiness``, ``plan``, ``results``, ``reflections``, ``notes``;
     plus :meth:`cover` and :meth:`glance` at the top.
@@ -112,8 +114,8 @@ class Story:
     True
     >>> [t for t in story.top["touchpoint_id"]]
     ['T05', 'T15', 'T06']
-    >>> type(story.journey_figure()).__name__
-    'Figure'
+    >>> sorted(story.journey_figure())
+    ['data', 'layout']
     >>> Story.load(ws.path, "team-4-half-finished").plan_text().count("No internal service plan")
     1
     """
