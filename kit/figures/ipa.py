@@ -207,8 +207,6 @@ def _ipa_build(
     counts = table["quadrant"].value_counts()
     corner_size = 11 if compact else 13
     reserved = []
-    # Shapes, notes and traces are added in one go each (plotly revalidates what a figure
-    # holds on every add_shape, add_annotation and add_trace).
     shapes: list[dict] = []
     notes: list[dict] = []
     traces: list[dict] = []

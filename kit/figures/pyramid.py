@@ -13,6 +13,7 @@ only through ``customdata``.
 
 from __future__ import annotations
 
+import copy
 import html
 import math
 from typing import Any
@@ -29,9 +30,9 @@ from kit.figures.style import (
     LEVEL_COLOURS,
     LEVEL_SYMBOLS,
     PALETTE,
-    empty_figure,
+    empty_spec,
     esc,
-    new_figure,
+    layout_defaults,
 )
 from kit.figures.text import wrap, wrap_plain
 from kit.formatting import number_text, plural
@@ -42,6 +43,7 @@ __all__ = [
     "LEVEL_LABELS",
     "UNREACHED_COLOUR",
     "pyramid_figure",
+    "pyramid_spec",
 ]
 
 LEVEL_LABELS: dict[str, str] = {
@@ -122,11 +124,64 @@ def pyramid_figure(
     >>> pyramid_figure(pd.DataFrame(), pd.DataFrame()).layout.annotations[0].text[:12]
     'No roles yet'
     """
+    return go.Figure(
+        pyramid_spec(
+            roles,
+            serves,
+            title=title,
+            check=check,
+            max_nodes=max_nodes,
+            max_per_level=max_per_level,
+            by=by,
+            height=height,
+        )
+    )
+
+
+def pyramid_spec(
+    roles: pd.DataFrame,
+    serves: pd.DataFrame,
+    *,
+    title: str | None = "The upside-down pyramid",
+    check: ChainCheck | None = None,
+    max_nodes: int = 60,
+    max_per_level: int = 16,
+    by: str = "unit",
+    height: int | None = None,
+) -> dict:
+    """:func:`pyramid_figure` as a plain plotly spec (``{"data": [...], "layout": {...}}``).
+
+    Plain Python lists, dicts, strings and numbers only (no numpy types), equal to what plotly's
+    validation makes of it: ``go.Figure(pyramid_spec(...))`` is :func:`pyramid_figure`. The
+    compact (phone) variant is in ``layout.meta`` (:func:`kit.figures.responsive.with_compact`).
+
+    Parameters
+    ----------
+    roles, serves, title, check, max_nodes, max_per_level, by, height
+        As for :func:`pyramid_figure`.
+
+    Returns
+    -------
+    dict
+        The figure's spec.
+
+    Examples
+    --------
+    >>> roles = pd.DataFrame({"role_id": ["g", "d", "m"], "name": ["Guest", "Desk", "Boss"],
+    ...                       "level": ["customer", "frontline", "manager"],
+    ...                       "headcount": [0, 4, 1]})
+    >>> serves = pd.DataFrame({"from_role": ["d", "d"], "to_role": ["g", "m"]})
+    >>> spec = pyramid_spec(roles, serves)
+    >>> [t["name"] for t in spec["data"]][:3]
+    ['serves', 'serves the boss (down the pyramid)', 'Customers']
+    >>> spec["layout"]["meta"]["servekit"]["compact"]["layout"]["margin"]["l"]
+    4
+    >>> pyramid_spec(pd.DataFrame(), pd.DataFrame())["layout"]["annotations"][0]["text"][:12]
+    'No roles yet'
+    """
     full = build_graph(roles, serves)
     if full.number_of_nodes() == 0:
-        return empty_figure(
-            "No roles yet: add roles and who serves whom to see the pyramid.", title
-        )
+        return empty_spec("No roles yet: add roles and who serves whom to see the pyramid.", title)
     check = check if check is not None else chain_check(full)
     flags = check.flagged_edges()
     reaching = check.reaching
@@ -149,7 +204,7 @@ def pyramid_figure(
             edge_flag[key] = kind
 
     # positions, with crowded bands staggered up and down
-    pos = dict(layered_layout(graph))
+    pos = {node: (float(x), float(y)) for node, (x, y) in layered_layout(graph).items()}
     bands: dict[float, list[str]] = {}
     for node, (_, y) in pos.items():
         bands.setdefault(y, []).append(node)
@@ -164,7 +219,11 @@ def pyramid_figure(
             if crowded:
                 pos[node] = (x, y + (0.16 if i % 2 == 0 else -0.16))
 
-    fig = new_figure(None, title, height=height or (700 if any_crowded else 620))
+    fig = {
+        "data": [],
+        "layout": layout_defaults(title, height=height or (700 if any_crowded else 620)),
+    }
+    layout = fig["layout"]
     _add_bands(fig)
     _add_edges(fig, graph, pos, edge_flag)
     sizes = _sizes(graph)
@@ -174,28 +233,29 @@ def pyramid_figure(
     top, bottom = (60 if title else 20), 125  # room for a note of two lines (see below)
     left_out = _place_names(
         fig,
-        plot=(NARROWEST_WIDE - 40, fig.layout.height - top - bottom),
+        plot=(NARROWEST_WIDE - 40, layout["height"] - top - bottom),
         x_range=_X_RANGE,
         font_size=10 if any_crowded else 11,
         band_font=12,
     )
     ringed = [n for n in graph.nodes if cut_off.get(n, 0)]
     if ringed:
-        fig.add_trace(
-            go.Scatter(
-                x=[pos[n][0] for n in ringed],
-                y=[pos[n][1] for n in ringed],
-                mode="markers",
-                name="does not reach a customer",
-                marker={
+        fig["data"].append(
+            {
+                "type": "scatter",
+                "x": [pos[n][0] for n in ringed],
+                "y": [pos[n][1] for n in ringed],
+                "mode": "markers",
+                "name": "does not reach a customer",
+                "marker": {
                     "symbol": "circle-open",
                     "size": [sizes[n] + 12 for n in ringed],
                     "color": UNREACHED_COLOUR,
                     "line": {"width": 3, "color": UNREACHED_COLOUR},
                 },
-                hoverinfo="skip",
-                legendrank=900,
-            )
+                "hoverinfo": "skip",
+                "legendrank": 900,
+            }
         )
 
     if grouped:
@@ -216,43 +276,67 @@ def pyramid_figure(
         note += "  No room to name here: " + ", ".join(left_out) + " (hover over a marker)."
     note = wrap_plain(esc(note), 120)  # fits the narrowest wide chart
     lines = note.count("<br>") + 1
-    fig.add_annotation(
-        text=note,
-        x=0,
-        y=-0.02,
-        xref="paper",
-        yref="paper",
-        xanchor="left",
-        yanchor="top",
-        showarrow=False,
-        font={"size": 11, "color": "#555555"},
+    layout["annotations"].append(  # after the five level names
+        {
+            "text": note,
+            "x": 0,
+            "y": -0.02,
+            "xref": "paper",
+            "yref": "paper",
+            "xanchor": "left",
+            "yanchor": "top",
+            "showarrow": False,
+            "font": {"size": 11, "color": "#555555"},
+        }
     )
     top, bottom = (60 if title else 20), 110 + 15 * (lines - 1)
-    plot_h = fig.layout.height - top - bottom
-    fig.update_layout(
-        showlegend=True,
-        legend={
-            "orientation": "h",
-            "yanchor": "top",
-            "y": -0.07 - 15 * (lines - 1) / plot_h,  # under the note, however many lines
-            "x": 0,
-            "font": {"size": 11},
+    plot_h = layout["height"] - top - bottom
+    _merge(
+        layout,
+        {
+            "showlegend": True,
+            "legend": {
+                "orientation": "h",
+                "yanchor": "top",
+                "y": -0.07 - 15 * (lines - 1) / plot_h,  # under the note, however many lines
+                "x": 0,
+                "font": {"size": 11},
+            },
+            "margin": {"l": 20, "r": 20, "t": top, "b": bottom},
+            "hoverlabel": {"align": "left"},
+            "xaxis": {"visible": False, "range": list(_X_RANGE), "fixedrange": False},
+            "yaxis": {"visible": False, "range": list(_Y_RANGE)},
         },
-        margin={"l": 20, "r": 20, "t": top, "b": bottom},
-        hoverlabel={"align": "left"},
     )
-    fig.update_xaxes(visible=False, range=list(_X_RANGE), fixedrange=False)
-    fig.update_yaxes(visible=False, range=list(_Y_RANGE))
     return with_compact(fig, _compact(fig, phone_note, crowded=any_crowded))
 
 
-def _compact(wide: go.Figure, note: str, *, crowded: bool) -> go.Figure:
+def _merge(dst: dict, src: dict) -> dict:
+    """Update ``dst`` with ``src`` as plotly's ``update_layout`` does: nested dicts are merged
+    (a ``margin`` with only ``l`` keeps the other sides), anything else is replaced."""
+    for key, value in src.items():
+        if isinstance(value, dict) and isinstance(dst.get(key), dict):
+            _merge(dst[key], value)
+        else:
+            dst[key] = value
+    return dst
+
+
+def _compact(wide: dict, note: str, *, crowded: bool) -> dict:
     """The phone variant: short name labels placed where they touch no other label or marker
     (a name with no room is listed in the note; every full name is in the hover), wrapped
     note, room on the left for the level names."""
-    fig = go.Figure(wide)
-    height = (wide.layout.height or 620) + 140
-    top = wide.layout.margin.t or 20
+    # A copy of the wide spec (the template is only read, so it is shared, not copied).
+    fig = {
+        "data": copy.deepcopy(wide["data"]),
+        "layout": {
+            key: value if key == "template" else copy.deepcopy(value)
+            for key, value in wide["layout"].items()
+        },
+    }
+    layout = fig["layout"]
+    height = (layout.get("height") or 620) + 140
+    top = layout.get("margin", {}).get("t") or 20
     x_range = (-1.62, 1.12)
     plot_h = height - top - 220
     left_out = _place_names(
@@ -265,24 +349,27 @@ def _compact(wide: go.Figure, note: str, *, crowded: bool) -> go.Figure:
     )
     if left_out:
         note += "  No room to name here: " + ", ".join(left_out) + " (tap a marker)."
-    notes = fig.layout.annotations  # the figure's own annotations, changed in place
+    notes = layout["annotations"]  # the spec's own annotations, changed in place
     wrapped = wrap_plain(esc(note), 52)
-    notes[-1].update(text=wrapped, font={"size": 10})
+    _merge(notes[-1], {"text": wrapped, "font": {"size": 10}})
     for band in notes[:-1]:
-        band.update(font={"size": 10})
+        _merge(band, {"font": {"size": 10}})
     # The legend goes under the note, however many lines the note takes.
     below = (wrapped.count("<br>") + 1) * 14 + 14
-    fig.update_layout(
-        height=height - 220 + below + 150,
-        legend={"font": {"size": 10}, "y": -below / plot_h},
-        margin={"l": 4, "r": 4, "b": below + 150},
+    _merge(
+        layout,
+        {
+            "height": height - 220 + below + 150,
+            "legend": {"font": {"size": 10}, "y": -below / plot_h},
+            "margin": {"l": 4, "r": 4, "b": below + 150},
+            "xaxis": {"range": list(x_range)},
+        },
     )
-    fig.update_xaxes(range=list(x_range))
     return fig
 
 
 def _place_names(
-    fig: go.Figure,
+    fig: dict,
     *,
     plot: tuple[float, float],
     x_range: tuple[float, float],
@@ -304,26 +391,30 @@ def _place_names(
         )
 
     reserved = []  # the level names written left of each band
-    for note in fig.layout.annotations:
-        if note.xref in (None, "x") and note.xanchor == "right":
-            w, h = text_size(note.text, band_font)
-            x, y = px(note.x, note.y)
+    for note in fig["layout"].get("annotations", ()):
+        if note.get("xref") in (None, "x") and note.get("xanchor") == "right":
+            w, h = text_size(note["text"], band_font)
+            x, y = px(note["x"], note["y"])
             reserved.append((x - w, y - h / 2, x, y + h / 2))
-    named = [t for t in fig.data if t.mode == "markers+text" and t.customdata is not None]
+    named = [
+        t
+        for t in fig["data"]
+        if t.get("mode") == "markers+text" and t.get("customdata") is not None
+    ]
     points, owners = [], []
     for ti, trace in enumerate(named):
-        sizes = trace.marker.size
-        sizes = sizes if isinstance(sizes, list | tuple) else [sizes or 10] * len(trace.x)
-        for i, (x, y) in enumerate(zip(trace.x, trace.y, strict=True)):
-            full = html.unescape(trace.customdata[i][0])
-            text = label(full) if label else trace.text[i]
+        sizes = trace.get("marker", {}).get("size")
+        sizes = sizes if isinstance(sizes, list | tuple) else [sizes or 10] * len(trace["x"])
+        for i, (x, y) in enumerate(zip(trace["x"], trace["y"], strict=True)):
+            full = html.unescape(trace["customdata"][i][0])
+            text = label(full) if label else trace["text"][i]
             points.append((*px(x, y), float(sizes[i]) / 2, text))
             owners.append((ti, i, full))
     spots = place_labels(
         points, width=plot_w, height=plot_h, font_size=font_size, reserved=reserved, pad=2
     )
-    texts = [[""] * len(t.x) for t in named]
-    where = [["bottom center"] * len(t.x) for t in named]
+    texts = [[""] * len(t["x"]) for t in named]
+    where = [["bottom center"] * len(t["x"]) for t in named]
     left_out = []
     for (ti, i, full), point, spot in zip(owners, points, spots, strict=True):
         if spot:
@@ -331,12 +422,12 @@ def _place_names(
         else:
             left_out.append(full)
     for ti, trace in enumerate(named):
-        trace.text, trace.textposition = texts[ti], where[ti]
-        trace.textfont = {"size": font_size, "color": "#222222"}
+        trace["text"], trace["textposition"] = texts[ti], where[ti]
+        trace["textfont"] = {"size": font_size, "color": "#222222"}
     return left_out
 
 
-def _add_bands(fig: go.Figure) -> None:
+def _add_bands(fig: dict) -> None:
     shapes, notes = [], []
     for rank, level in enumerate(LEVELS):
         half = band_width(rank) + 0.06
@@ -366,7 +457,7 @@ def _add_bands(fig: go.Figure) -> None:
     add_layout_items(fig, shapes, notes)
 
 
-def _add_edges(fig: go.Figure, graph, pos, edge_flag) -> None:
+def _add_edges(fig: dict, graph, pos, edge_flag) -> None:
     traces = []
     for kind, style in EDGE_STYLES.items():
         xs: list[float | None] = []
@@ -387,24 +478,24 @@ def _add_edges(fig: go.Figure, graph, pos, edge_flag) -> None:
         if not arrows:
             continue
         traces.append(
-            go.Scatter(
-                x=xs,
-                y=ys,
-                mode="lines+markers",
-                name=style["name"],
-                line={"color": style["color"], "dash": style["dash"], "width": style["width"]},
-                marker={
+            {
+                "type": "scatter",
+                "x": xs,
+                "y": ys,
+                "mode": "lines+markers",
+                "name": style["name"],
+                "line": {"color": style["color"], "dash": style["dash"], "width": style["width"]},
+                "marker": {
                     "symbol": "arrow",
                     "angleref": "previous",
                     "size": arrow_sizes,
                     "color": style["color"],
                 },
-                hoverinfo="skip",
-                legendrank=800 if kind != "ok" else 700,
-            )
+                "hoverinfo": "skip",
+                "legendrank": 800 if kind != "ok" else 700,
+            }
         )
-    if traces:
-        fig.add_traces(traces)
+    fig["data"].extend(traces)
 
 
 def _side_step(x0: float, y0: float, x1: float, y1: float) -> tuple[float, ...]:
@@ -482,28 +573,28 @@ def _add_nodes(fig, graph, full, pos, sizes, members, cut_off, grouped, crowded)
                 label += f"<br><i>{number_text(attrs['headcount'], grouped=True)}</i>"
             labels.append(label)
         traces.append(
-            go.Scatter(
-                x=[pos[n][0] for n in nodes],
-                y=[pos[n][1] for n in nodes],
-                mode="markers+text",
-                name=LEVEL_LABELS.get(level, esc(level) or "no level"),
-                text=labels,
-                textposition="bottom center",  # moved clear of the others by _place_names
-                textfont={"size": 10 if crowded else 11, "color": "#222222"},
-                marker={
+            {
+                "type": "scatter",
+                "x": [pos[n][0] for n in nodes],
+                "y": [pos[n][1] for n in nodes],
+                "mode": "markers+text",
+                "name": LEVEL_LABELS.get(level, esc(level) or "no level"),
+                "text": labels,
+                "textposition": "bottom center",  # moved clear of the others by _place_names
+                "textfont": {"size": 10 if crowded else 11, "color": "#222222"},
+                "marker": {
                     "symbol": LEVEL_SYMBOLS.get(level, "circle-x"),
                     "color": LEVEL_COLOURS.get(level, PALETTE["grey"]),
                     "size": [sizes[n] for n in nodes],
                     "line": {"width": 1, "color": "white"},
                 },
-                customdata=custom,
-                hovertemplate=(
+                "customdata": custom,
+                "hovertemplate": (
                     "<b>%{customdata[0]}</b><br>%{customdata[1]} · %{customdata[2]}"
                     "<br>headcount %{customdata[3]} · %{customdata[4]}"
                     "<br>%{customdata[6]}<br>%{customdata[5]}<extra></extra>"
                 ),
-                legendrank=100 + (LEVELS.index(level) if level in LEVELS else 9),
-            )
+                "legendrank": 100 + (LEVELS.index(level) if level in LEVELS else 9),
+            }
         )
-    if traces:
-        fig.add_traces(traces)
+    fig["data"].extend(traces)
