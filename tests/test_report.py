@@ -75,6 +75,11 @@ def batch(tmp_path_factory) -> dict:
     }
 
 
+SELF_CLOSED = re.compile(
+    r"<(?!(?:area|base|br|col|embed|hr|img|input|link|meta|source|track|wbr)\b)[a-zA-Z][\w-]*"
+    r"\b[^<>]*/>"
+)
+"""An element other than a void one written as if it closed itself (HTML has no such thing)."""
 SAMPLES = ["equipe-etoile", "front-desk-friends", "team-4-half-finished", "the-night-shift"]
 
 
@@ -110,6 +115,59 @@ def test_every_report_has_its_charts_offline_and_nothing_unescaped(batch, slug):
     assert not UNESCAPED.search(page)
     assert "In&nbsp;[" not in page and "Out[" not in page and "Traceback" not in page
     assert 'data-mime-type="application/vnd.jupyter.stderr"' not in page
+
+
+@pytest.mark.parametrize("slug", ["front-desk-friends", "xss"])
+def test_the_page_is_what_nbconvert_s_own_html_exporter_makes_of_it(batch, slug):
+    """The report's exporter leaves out nbconvert's last pass over the page (BeautifulSoup:
+    alt text for images, tabindex for notebook cells) and puts plotly.js in afterwards: the
+    page is the one the stock exporter writes, but for how that pass writes HTML back out."""
+    from bs4 import BeautifulSoup
+    from nbconvert import HTMLExporter
+
+    from kit.report.export import (
+        REPORT_TEMPLATE,
+        TEMPLATES,
+        _for_export,
+        html_exporter,
+        notebook_html,
+        report_css,
+    )
+
+    executed = nbformat.read(batch["out"] / f"{slug}.ipynb", as_version=4)
+    nb = _for_export(executed)
+    stock = HTMLExporter(
+        template_name=REPORT_TEMPLATE,
+        extra_template_basedirs=[str(TEMPLATES)],
+        exclude_input=True,
+        exclude_input_prompt=True,
+        exclude_output_prompt=True,
+        anchor_link_text="",
+        exclude_anchor_links=True,
+    )
+    for plotlyjs, src in (("<script>/* plotly.js */</script>", ""), ("", "assets/plotly.min.js")):
+        resources = {
+            "servekit": {
+                "title": "T",
+                "css": report_css(),
+                "version": "v",
+                "language": "en",
+                "footer": "F",
+                "plotlyjs": plotlyjs,
+                "plotlyjs_src": src,
+            }
+        }
+        page, _ = stock.from_notebook_node(nb, resources=resources)
+        ours, _ = html_exporter().from_notebook_node(nb, resources=resources)
+        assert type(html_exporter()) is not HTMLExporter
+        assert ours != page  # the pass did write the page out differently…
+        assert str(BeautifulSoup(ours, features="html.parser")) == page  # …and nothing else
+        # which holds for a browser too only when no element but a void one is written '<x />'
+        # (an '<a … />' after each heading put the page's charts inside a link, drawn 0 x 0)
+        assert SELF_CLOSED.findall(ours) == []
+    assert "<img" not in page and "jp-OutputArea-output" not in page  # what the pass changes
+    inline = notebook_html(executed, title="T", footer="F")
+    assert inline.count("plotly.js v") == 1 and "<!--servekit:plotly.js-->" not in inline
 
 
 def test_half_finished_team_gets_a_report_that_says_what_is_missing(batch):

@@ -114,6 +114,10 @@ def report_css() -> str:
     return (TEMPLATES / REPORT_TEMPLATE / "report.css").read_text(encoding="utf-8")
 
 
+_PLOTLYJS_SLOT = "<!--servekit:plotly.js-->"
+"""Where the page's inline plotly.js goes (:func:`notebook_html`)."""
+
+
 @functools.cache
 def _plotlyjs_inline() -> str:
     return plotlyjs_html()
@@ -128,16 +132,51 @@ def html_exporter() -> Any:
     >>> html_exporter().template_name
     'servekit'
     """
-    from nbconvert import HTMLExporter
-
-    return HTMLExporter(
+    return _report_exporter_class()(
         template_name=REPORT_TEMPLATE,
         extra_template_basedirs=[str(TEMPLATES)],
         exclude_input=True,
         exclude_input_prompt=True,
         exclude_output_prompt=True,
         anchor_link_text="",
+        # no empty '<a class="anchor-link" … />' after each heading: a browser reads '<a />' as
+        # an opening tag and puts the rest of the section, charts included, inside the link
+        exclude_anchor_links=True,
     )
+
+
+@functools.cache
+def _report_exporter_class() -> type:
+    """nbconvert's HTML exporter without its last pass over the page.
+
+    :meth:`nbconvert.HTMLExporter.from_notebook_node` ends by parsing the rendered page with
+    BeautifulSoup to give ``<img>`` elements without one an ``alt`` and the cells of a
+    ``.jp-Notebook`` a ``tabindex``, then writes the page out again. The report template has
+    neither (``tests/test_report.py`` checks that the pass changes nothing), and the
+    pass was two thirds of a team's export: this class renders the template the same way and
+    stops there.
+    """
+    from nbconvert import HTMLExporter
+    from nbconvert.exporters.templateexporter import TemplateExporter
+    from nbconvert.filters.highlight import Highlight2HTML
+    from nbconvert.filters.widgetsdatatypefilter import WidgetsDataTypeFilter
+
+    class ReportExporter(HTMLExporter):
+        def from_notebook_node(self, nb: Any, resources: Any = None, **kw: Any) -> Any:
+            info = nb.metadata.get("language_info", {})
+            lexer = info.get("pygments_lexer", info.get("name"))
+            highlight = self.filters.get(
+                "highlight_code", Highlight2HTML(pygments_lexer=lexer, parent=self)
+            )
+            resources = self._init_resources(resources)
+            data_types = WidgetsDataTypeFilter(
+                notebook_metadata=self._nb_metadata, parent=self, resources=resources
+            )
+            self.register_filter("highlight_code", highlight)
+            self.register_filter("filter_data_type", data_types)
+            return TemplateExporter.from_notebook_node(self, nb, resources, **kw)
+
+    return ReportExporter
 
 
 _NOT_SHOWN = ("application/vnd.plotly.v1+json", "application/vnd.jupyter.widget-view+json")
@@ -244,12 +283,37 @@ def notebook_html(
             "version": version(),
             "language": language,
             "footer": footer,
-            "plotlyjs": _plotlyjs_inline() if figures and plotlyjs == "inline" else "",
+            "plotlyjs": _PLOTLYJS_SLOT if figures and plotlyjs == "inline" else "",
             "plotlyjs_src": plotlyjs_src if figures and plotlyjs == "shared" else "",
         }
     }
     body, _ = html_exporter().from_notebook_node(nb, resources=resources)
-    return body
+    # plotly.js (4.8 MB) goes in after nbconvert, which parses and rewrites the whole page
+    # with BeautifulSoup (two thirds of the export's time when the page held plotly.js). User
+    # text cannot hold the slot: every '<' of it is escaped.
+    return body.replace(_PLOTLYJS_SLOT, _plotlyjs_inline(), 1) if figures else body
+
+
+def notebook_json(nb: Any) -> str:
+    """An executed notebook as the text of an ``.ipynb`` file, in one line.
+
+    :func:`nbformat.writes` indents the JSON (which takes Python's slow encoder: 40 ms for a
+    team report's 0.7 MB of figures) and validates the notebook it was just given; this writes
+    the same notebook, unindented, with keys sorted as nbformat does. JupyterLab and
+    :func:`nbformat.read` open it as they open any notebook.
+
+    Examples
+    --------
+    >>> import nbformat
+    >>> nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("é")])
+    >>> nbformat.reads(notebook_json(nb), as_version=4) == nb
+    True
+    >>> notebook_json(nb).count("\\n")
+    0
+    """
+    import json
+
+    return json.dumps(nb, ensure_ascii=False, sort_keys=True)
 
 
 def write_file(path: Path | str, data: str | bytes) -> Path:

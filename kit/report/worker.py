@@ -35,7 +35,7 @@ from typing import Any
 from kit.exceptions import InvalidData
 from kit.formatting import isolate
 from kit.report.cache import MANIFEST_DIR, SYNTHESIS_MARKER, running_marker, write_manifest
-from kit.report.export import write_file
+from kit.report.export import notebook_json, write_file
 from kit.report.models import Job, Status, TeamResult
 from kit.report.pages import SYNTHESIS_PAGE, SYNTHESIS_PDF, failure_page, page_title
 from kit.store.oserrors import MACHINE_ERRNOS, machine_fault, naming, os_error_message
@@ -404,7 +404,6 @@ def _write_pdf(job: Job, result: TeamResult, page: str, name: str) -> None:
 
 def _build(job: Job, result: TeamResult) -> None:
     """Validate, run, export and write one team's page; failures go into ``result``."""
-    import nbformat
     from papermill.exceptions import PapermillExecutionError
 
     from kit.exceptions import KernelProblem
@@ -449,7 +448,7 @@ def _build(job: Job, result: TeamResult) -> None:
     page = notebook_html(nb, title=title, plotlyjs=job.plotlyjs)
     clock.lap("export")
     result.ipynb = f"{job.slug}.ipynb"
-    write_file(out / result.ipynb, nbformat.writes(nb))
+    write_file(out / result.ipynb, notebook_json(nb))
     _write_pdf(job, result, page, f"{job.slug}.pdf")
     if job.pdf:
         clock.lap("pdf")
@@ -465,7 +464,6 @@ def _build_synthesis(job: Job, result: TeamResult) -> None:
 
     A failure does not touch the team reports (and makes the batch's exit status 1).
     """
-    import nbformat
     from papermill.exceptions import PapermillExecutionError
 
     from kit.exceptions import KernelProblem
@@ -482,7 +480,7 @@ def _build_synthesis(job: Job, result: TeamResult) -> None:
         result.problem = f"the synthesis could not be built: {exc}"
         return
     title = f"Synthesis — {isolate(job.title)}" if job.title else "Synthesis"
-    write_file(out / "_synthesis.ipynb", nbformat.writes(nb))
+    write_file(out / "_synthesis.ipynb", notebook_json(nb))
     page = notebook_html(nb, title=title, plotlyjs=job.plotlyjs)
     write_file(out / SYNTHESIS_PAGE, page)
     _write_pdf(job, result, page, SYNTHESIS_PDF)

@@ -12,10 +12,9 @@ from typing import Any
 
 import ipywidgets as widgets
 import pandas as pd
-import plotly.graph_objects as go
 
 from kit.analyses.pyramid import build_graph, chain_check
-from kit.figures.pyramid import pyramid_figure
+from kit.figures.pyramid import pyramid_spec
 from kit.figures.style import PALETTE, esc
 from kit.formatting import shorten
 from kit.store.schema import LEVELS
@@ -223,8 +222,9 @@ class PyramidEditor(Editor):
         self._refresh_edges()
 
     # -- binding ------------------------------------------------------------------------------
-    def _figure(self) -> go.Figure:
-        return pyramid_figure(self.wb["roles"], self.wb["serves"])
+    def _figure(self) -> dict:
+        # A plain spec: the live chart compares it with what it shows (kit.widgets.livefig).
+        return pyramid_spec(self.wb["roles"], self.wb["serves"])
 
     def _drop_edges(self, roles: pd.DataFrame, role_id: Any) -> dict[str, pd.DataFrame]:
         serves = self.wb["serves"]

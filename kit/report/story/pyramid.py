@@ -102,12 +102,13 @@ def pyramid_text(story: Any) -> Markup:
 
 
 def pyramid_figure(story: Any) -> Any:
-    """The upside-down pyramid with the findings highlighted (``None`` without roles)."""
-    from kit.figures.pyramid import pyramid_figure
+    """The upside-down pyramid with the findings highlighted, as a plain spec (``None``
+    without roles)."""
+    from kit.figures.pyramid import pyramid_spec
 
     if story.roles.empty:
         return None
-    return pyramid_figure(story.roles, story.serves, check=story.check)
+    return pyramid_spec(story.roles, story.serves, check=story.check)
 
 
 def pyramid_roles(story: Any) -> Markup:

@@ -205,8 +205,8 @@ def readiness_text(story: Any) -> Markup:
 
 
 def readiness_figure(story: Any) -> Any:
-    """The be/do/have heatmap (``None`` without readiness scores)."""
-    from kit.figures.readiness import readiness_heatmap
+    """The be/do/have heatmap as a plain spec (``None`` without readiness scores)."""
+    from kit.figures.readiness import readiness_spec
 
     if story.scores.empty or story.scores[["be", "do", "have"]].isna().all().all():
         return None
@@ -214,5 +214,5 @@ def readiness_figure(story: Any) -> Any:
 
     shown, note = shown_touchpoints(story.journey)  # a very large team: the ones that matter
     if not note:
-        return readiness_heatmap(story.scores, story.journey)
-    return note_title(readiness_heatmap(only_touchpoints(story.scores, shown), shown), note)
+        return readiness_spec(story.scores, story.journey)
+    return note_title(readiness_spec(only_touchpoints(story.scores, shown), shown), note)
