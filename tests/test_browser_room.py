@@ -470,3 +470,42 @@ def test_run_all_the_moment_a_link_opens_brings_the_editor_and_both_charts(room)
             errors += [f"try {i + 1}, {kind}: {error}" for error in console]
     assert problems == []
     assert errors == []
+
+
+def test_the_charts_load_plotly_s_widget_code_once_from_the_room_s_server(room):
+    """Issue 25: a live chart used to carry plotly's widget code (5 MB, plotly.js in it) in its
+    widget message, once per chart: notebook 01 moved 10 MB over the websocket and evaluated
+    plotly.js twice before its editor showed. Under servekit lab the code comes from the room's
+    server, one request a page (kit.room.widgetjs); both charts draw; no websocket message is
+    near the bundle's size."""
+    from kit.widgets.widgetjs import bundle_path, route
+
+    shut_down_kernels(room["base"], TOKEN)
+    context = _room_context(room)
+    try:
+        page = context.new_page()
+        record_errors(page)
+        fetched: list[str] = []
+        page.on("request", lambda r: fetched.append(r.url) if route() in r.url else None)
+        frames: list[int] = []
+        page.on(
+            "websocket",
+            lambda ws: ws.on("framereceived", lambda payload: frames.append(len(payload))),
+        )
+        run_all_now(page, room["links"]["Front Desk & Friends"])
+        seen = _poll(page, lambda: _complete_or_none(page), timeout=120)
+        assert run_all_problem(seen or page.evaluate(RUN_ALL_STATE_JS), 2) == ""
+        assert len(fetched) == 1, fetched
+        assert fetched[0].startswith(room["base"])
+        assert frames and max(frames) < bundle_path().stat().st_size // 10
+        assert console_errors(page) == []
+    finally:
+        context.close()
+    # the route is the server's own, for a signed-in user only
+    url = f"{room['base']}/{route()}"
+    with urllib.request.urlopen(f"{url}?token={TOKEN}", timeout=30) as response:
+        assert response.read() == bundle_path().read_bytes()
+        assert response.headers["Content-Type"] == "text/javascript; charset=utf-8"
+    with urllib.request.urlopen(url, timeout=30) as response:  # no token: the login page
+        assert "/login?next=" in response.geturl()
+        assert response.read() != bundle_path().read_bytes()

@@ -55,6 +55,7 @@ from kit.room.phone import phone_url, write_server_config
 from kit.room.serverlog import kernel_args
 from kit.room.serverlog import write_server_config as write_log_config
 from kit.room.teamnotebooks import NOTEBOOKS_DIR, participant_notebooks, team_notebook_dir
+from kit.room.widgetjs import write_server_config as write_widgetjs_config
 from kit.store.workshop import Workshop, is_workshop
 
 __all__ = [
@@ -112,7 +113,8 @@ PRELOAD_EXTENSION = "kit.widgets.preload"
 
 def write_kernel_spec(folder: Path) -> Path:
     """Write the room's ``python3`` kernel into ``folder/kernels/python3``: this environment's
-    ``python3`` kernelspec, loading :mod:`kit.widgets.preload` as the kernel starts.
+    ``python3`` kernelspec, loading :mod:`kit.widgets.preload` as the kernel starts, its live
+    charts loading plotly's widget code from the room's server (:mod:`kit.widgets.widgetjs`).
 
     JupyterLab starts a notebook's kernel when the notebook opens; with this kernel, the
     editors' imports happen then, not after the participant chose *Run All*. ``folder`` goes
@@ -124,13 +126,16 @@ def write_kernel_spec(folder: Path) -> Path:
     >>> import tempfile
     >>> path = write_kernel_spec(Path(tempfile.mkdtemp()))
     >>> spec = json.loads(path.read_text())
-    >>> spec["argv"][-1], spec["display_name"]
-    ('--ext=kit.widgets.preload', 'Python 3 (ipykernel)')
+    >>> spec["argv"][-1], spec["display_name"], spec["env"]["SERVEKIT_WIDGET_JS"]
+    ('--ext=kit.widgets.preload', 'Python 3 (ipykernel)', '1')
     """
     from jupyter_client.kernelspec import KernelSpecManager
 
+    from kit.widgets.widgetjs import ENV
+
     spec = KernelSpecManager().get_kernel_spec("python3").to_dict()
     spec["argv"] = [*spec["argv"], f"--ext={PRELOAD_EXTENSION}"]
+    spec["env"] = {**spec.get("env", {}), ENV: "1"}
     target = folder / "kernels" / "python3"
     target.mkdir(parents=True, exist_ok=True)
     path = target / "kernel.json"
@@ -409,6 +414,7 @@ class LabServer:
             write_lab_settings(self.config_dir / "lab-settings")
             write_server_config(self.config_dir)  # the phone page (kit.room.phone)
             write_log_config(self.config_dir)  # a terminal without false alarms (serverlog)
+            write_widgetjs_config(self.config_dir)  # plotly's widget code, once a browser
             write_kernel_spec(self.config_dir / "data")
         return self.config_dir
 

@@ -7,6 +7,7 @@ whole output.
 
 from __future__ import annotations
 
+import functools
 import json
 from typing import Any
 
@@ -56,10 +57,26 @@ def figure_widget(figure: go.Figure | dict, width: int = FIGURE_WIDTH) -> go.Fig
     >>> figure_widget(go.Figure()).layout.width
     800
     """
-    shown = go.FigureWidget(figure)
+    shown = _figure_widget_class()(figure)
     if shown.layout.width is None:
         shown.layout.width = width
     return shown
+
+
+@functools.cache
+def _served_class() -> type:
+    from kit.widgets.widgetjs import loader
+
+    # anywidget takes a subclass's _esm as the code its browser side runs
+    return type("FigureWidget", (go.FigureWidget,), {"_esm": loader()})
+
+
+def _figure_widget_class() -> type:
+    """plotly's FigureWidget, or under ``servekit lab`` the same widget whose browser code
+    comes from the room's server (:mod:`kit.widgets.widgetjs`)."""
+    from kit.widgets.widgetjs import enabled
+
+    return _served_class() if enabled() else go.FigureWidget
 
 
 def sync_figure(target: go.FigureWidget, fresh: go.Figure | dict) -> None:
