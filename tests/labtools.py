@@ -95,9 +95,10 @@ def lab(tmp_path_factory, chromium):
     """A JupyterLab server over a copy of the notebooks and a fresh demo; stopped afterwards.
 
     It has the settings ``servekit lab`` gives participants (:data:`kit.room.lab.LAB_OVERRIDES`:
-    every cell stays rendered), so a cell scrolled out of view keeps its prompt and its chart.
+    every cell stays rendered), so a cell scrolled out of view keeps its prompt and its chart,
+    and the kit's run guard (:data:`kit.room.lab.LAB_EXTENSIONS`).
     """
-    from kit.room.lab import write_lab_settings
+    from kit.room.lab import LAB_EXTENSIONS, write_lab_settings
     from kit.store.workshop import create_demo
 
     root = tmp_path_factory.mktemp("lab")
@@ -126,6 +127,10 @@ def lab(tmp_path_factory, chromium):
             "--LabApp.extension_manager=readonly",
             "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
             f"--LabApp.app_settings_dir={app_settings}",
+            # the run guard servekit lab gives participants: Run All waits for the kernel, and a
+            # chart's model gets 60 s to start, not anywidget's 2 s (under CI's load a chart
+            # drew empty axes: the 04_scoring flake of two CI runs)
+            f"--LabApp.extra_labextensions_path={LAB_EXTENSIONS}",
             *(["--allow-root"] if hasattr(os, "geteuid") and os.geteuid() == 0 else []),
         ],
         cwd=root,
