@@ -96,10 +96,13 @@ def lab(tmp_path_factory, chromium):
 
     It has the settings ``servekit lab`` gives participants (:data:`kit.room.lab.LAB_OVERRIDES`:
     every cell stays rendered), so a cell scrolled out of view keeps its prompt and its chart,
-    and the kit's run guard (:data:`kit.room.lab.LAB_EXTENSIONS`).
+    the kit's run guard (:data:`kit.room.lab.LAB_EXTENSIONS`) and plotly's widget code served
+    by the server (:mod:`kit.room.widgetjs`).
     """
     from kit.room.lab import LAB_EXTENSIONS, write_lab_settings
+    from kit.room.widgetjs import write_server_config as write_widgetjs_config
     from kit.store.workshop import create_demo
+    from kit.widgets.widgetjs import ENV
 
     root = tmp_path_factory.mktemp("lab")
     (root / "workshops").mkdir()
@@ -107,7 +110,10 @@ def lab(tmp_path_factory, chromium):
         shutil.copy(notebook, root / "workshops" / notebook.name)
     create_demo(root / "demo")
     home = root / ".home"
-    env = jupyter_env(home)
+    # plotly's widget code from the server, as under servekit lab (kit.widgets.widgetjs): a
+    # page with three charts no longer takes 15 MB through the websocket
+    env = jupyter_env(home, **{ENV: "1"})
+    write_widgetjs_config(home / "config")
     app_settings = write_lab_settings(home / "app-settings").parent
     port = _free_port()
     log = (root / "lab.log").open("wb")

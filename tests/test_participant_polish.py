@@ -255,7 +255,7 @@ def test_team_report_has_the_full_role_names_under_the_pyramid(tmp_path):
     assert f"({len(roles)} roles)" in block
     for name in roles["name"]:
         assert f"<tr><td>{name.replace('&', '&amp;')}</td>" in block
-    heading = page.index("Your upside-down pyramid<a")
+    heading = page.index("Your upside-down pyramid</h2>")
     table, next_heading = page.index("Every role in full"), page.index("<h2", heading)
     chart = page.index('class="plotly-graph-div"', heading)
     assert heading < chart < table < next_heading  # under the pyramid chart, in its section

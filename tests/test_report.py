@@ -128,14 +128,12 @@ def test_the_page_is_what_nbconvert_s_own_html_exporter_makes_of_it(batch, slug)
     from kit.report.export import (
         REPORT_TEMPLATE,
         TEMPLATES,
-        _for_export,
         html_exporter,
         notebook_html,
         report_css,
     )
 
-    executed = nbformat.read(batch["out"] / f"{slug}.ipynb", as_version=4)
-    nb = _for_export(executed)
+    executed = nb = nbformat.read(batch["out"] / f"{slug}.ipynb", as_version=4)
     stock = HTMLExporter(
         template_name=REPORT_TEMPLATE,
         extra_template_basedirs=[str(TEMPLATES)],
