@@ -10,9 +10,11 @@ Both sides produce one HTML report per team from ``workshops/10_team_report.ipyn
 
 Prints one JSON line::
 
-    {"bench": "report_24_teams", "servekit_s": …, "naive_s": …, "speedup": …, "required": 6, …}
+    {"bench": "report_24_teams", "servekit_s": …, "naive_s": …, "speedup": …, "required": 6,
+     "budget": 20, "within_budget": …, …}
 
-and exits with status 1 when the speedup is below the required 6×.
+and exits with status 1 when the speedup is below the required 6×; the budget, 20× on a quiet
+2-core machine, is the goal of issue 25.
 
 Usage: ``python benchmarks/bench_report.py [--teams 24]``
 """
@@ -38,6 +40,9 @@ from kit.store.workshop import create_demo  # noqa: E402
 
 NOTEBOOK = ROOT / "workshops" / "10_team_report.ipynb"
 REQUIRED = 6.0
+"""Below this the benchmark fails (exit status 1): something is broken, whatever the load."""
+BUDGET = 20.0
+"""Issue 25's goal on a quiet 2-core machine (``within_budget`` in the JSON line)."""
 BIN = Path(sys.executable).parent
 
 
@@ -126,6 +131,8 @@ def main() -> int:
                 "naive_s": round(naive_s, 2),
                 "speedup": round(speedup, 2),
                 "required": REQUIRED,
+                "budget": BUDGET,
+                "within_budget": speedup >= BUDGET,
                 "cores": len(os.sched_getaffinity(0))
                 if hasattr(os, "sched_getaffinity")
                 else os.cpu_count(),
