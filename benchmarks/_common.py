@@ -12,7 +12,6 @@ import json
 import os
 import secrets
 import shutil
-import signal
 import subprocess
 import sys
 import time
@@ -72,13 +71,9 @@ def room_lab(workshop: Path, cull_idle: float = 0.0, log: Path | None = None):
                 time.sleep(0.3)
         yield process, base, token
     finally:
-        if process.poll() is None:
-            os.killpg(process.pid, signal.SIGTERM)
-            try:
-                process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                os.killpg(process.pid, signal.SIGKILL)
-                process.wait(timeout=10)
+        from kit.testing import stop_group
+
+        stop_group(process, timeout=30)  # servekit, the server and its kernels
         out.close()
 
 

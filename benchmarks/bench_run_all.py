@@ -31,7 +31,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import signal
 import statistics
 import subprocess
 import sys
@@ -135,6 +134,7 @@ def main() -> int:
     from playwright.sync_api import sync_playwright
 
     from kit.report.export import find_chromium
+    from kit.testing import stop_group
 
     repeat = int(os.environ.get("SERVEKIT_RUN_ALL_REPEAT", "20"))
     root = Path(tempfile.mkdtemp(prefix="bench-run-all-"))
@@ -153,9 +153,7 @@ def main() -> int:
                 print(f"try {i + 1}: fresh {fresh[-1]}, reopened {reopened[-1]}", file=sys.stderr)
             browser.close()
     finally:
-        if process.poll() is None:
-            os.killpg(process.pid, signal.SIGTERM)
-            process.wait(timeout=30)
+        stop_group(process, timeout=30)
         shutil.rmtree(root, ignore_errors=True)
     results = [series("run_all_fresh_link", fresh), series("run_all_reopened", reopened)]
     for result in results:

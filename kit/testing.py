@@ -24,9 +24,12 @@ Examples
 
 from __future__ import annotations
 
+import os
 import random
 import re
 import shutil
+import signal
+import subprocess
 import unicodedata
 from collections.abc import Iterable
 from pathlib import Path
@@ -43,6 +46,7 @@ __all__ = [
     "copied_runs",
     "external_references",
     "runs",
+    "stop_group",
     "team_parameters",
     "words",
     "write_big_team",
@@ -280,3 +284,25 @@ def copied_runs(text: str, sources: Iterable[str], n: int = RUN_WORDS) -> list[s
     if start is not None:
         phrases.append(" ".join(w[start:end]))
     return phrases
+
+
+def stop_group(process: subprocess.Popen, timeout: float = 20) -> None:
+    """Stop a server started with ``start_new_session=True`` and everything it started (its
+    kernels): ``SIGTERM`` to the process group, ``SIGKILL`` after ``timeout`` seconds.
+
+    Examples
+    --------
+    >>> import sys
+    >>> server = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"],
+    ...                           start_new_session=True)
+    >>> stop_group(server)
+    >>> server.returncode == -signal.SIGTERM
+    True
+    """
+    if process.poll() is None:
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait(timeout=10)

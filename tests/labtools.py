@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import signal
 import socket
 import subprocess
 import sys
@@ -23,6 +22,8 @@ from pathlib import Path
 import pytest
 from conftest import ROOT
 from helpers import LAB_ALLOWED, BrowserGuard, shared_browser
+
+from kit.testing import stop_group
 
 ARTIFACTS = ROOT / "test-artifacts"
 TOKEN = "test-token"
@@ -62,17 +63,6 @@ def jupyter_env(home: Path, **extra: str) -> dict[str, str]:
         "JUPYTERLAB_WORKSPACES_DIR": str(home / "workspaces"),
         **extra,
     }
-
-
-def stop_group(process: subprocess.Popen, timeout: float = 20) -> None:
-    """Stop a server started with ``start_new_session=True`` and everything it started."""
-    if process.poll() is None:
-        os.killpg(process.pid, signal.SIGTERM)  # the server and the kernels it started
-        try:
-            process.wait(timeout=timeout)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait(timeout=10)
 
 
 def record_errors(page) -> None:

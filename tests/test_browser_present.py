@@ -13,7 +13,6 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import signal
 import subprocess
 import sys
 import time
@@ -26,6 +25,7 @@ from conftest import ROOT
 from helpers import descendants, launch_chromium
 
 from kit.room.present import free_port
+from kit.testing import stop_group
 
 ARTIFACTS = ROOT / "test-artifacts"
 TOKEN = "present-test-token"
@@ -105,13 +105,7 @@ def server(tmp_path_factory, chromium):
             "pid": process.pid,
         }
     finally:
-        if process.poll() is None:
-            os.killpg(process.pid, signal.SIGTERM)
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                os.killpg(process.pid, signal.SIGKILL)
-                process.wait(timeout=10)
+        stop_group(process)
         log.close()
 
 

@@ -125,24 +125,10 @@ def test_the_page_is_what_nbconvert_s_own_html_exporter_makes_of_it(batch, slug)
     from bs4 import BeautifulSoup
     from nbconvert import HTMLExporter
 
-    from kit.report.export import (
-        REPORT_TEMPLATE,
-        TEMPLATES,
-        html_exporter,
-        notebook_html,
-        report_css,
-    )
+    from kit.report.export import EXPORTER_OPTIONS, html_exporter, notebook_html, report_css
 
     executed = nb = nbformat.read(batch["out"] / f"{slug}.ipynb", as_version=4)
-    stock = HTMLExporter(
-        template_name=REPORT_TEMPLATE,
-        extra_template_basedirs=[str(TEMPLATES)],
-        exclude_input=True,
-        exclude_input_prompt=True,
-        exclude_output_prompt=True,
-        anchor_link_text="",
-        exclude_anchor_links=True,
-    )
+    stock = HTMLExporter(**EXPORTER_OPTIONS)  # nbconvert's own, configured alike
     for plotlyjs, src in (("<script>/* plotly.js */</script>", ""), ("", "assets/plotly.min.js")):
         resources = {
             "servekit": {

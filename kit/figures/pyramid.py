@@ -13,7 +13,6 @@ only through ``customdata``.
 
 from __future__ import annotations
 
-import copy
 import html
 import math
 from typing import Any
@@ -33,6 +32,7 @@ from kit.figures.style import (
     empty_spec,
     esc,
     layout_defaults,
+    plain_copy,
 )
 from kit.figures.text import wrap, wrap_plain
 from kit.formatting import number_text, plural
@@ -328,9 +328,9 @@ def _compact(wide: dict, note: str, *, crowded: bool) -> dict:
     note, room on the left for the level names."""
     # A copy of the wide spec (the template is only read, so it is shared, not copied).
     fig = {
-        "data": copy.deepcopy(wide["data"]),
+        "data": plain_copy(wide["data"]),
         "layout": {
-            key: value if key == "template" else copy.deepcopy(value)
+            key: value if key == "template" else plain_copy(value)
             for key, value in wide["layout"].items()
         },
     }

@@ -49,6 +49,7 @@ from kit.store.clock import today
 __all__ = [
     "CHROMIUM_FLAGS",
     "CHROMIUM_QUIET",
+    "EXPORTER_OPTIONS",
     "PLOTLYJS_ASSET",
     "PlotlyJs",
     "REPORT_TEMPLATE",
@@ -57,6 +58,7 @@ __all__ = [
     "has_figures",
     "html_exporter",
     "notebook_html",
+    "notebook_json",
     "print_pdf",
     "report_css",
     "version",
@@ -132,17 +134,21 @@ def html_exporter() -> Any:
     >>> html_exporter().template_name
     'servekit'
     """
-    return _report_exporter_class()(
-        template_name=REPORT_TEMPLATE,
-        extra_template_basedirs=[str(TEMPLATES)],
-        exclude_input=True,
-        exclude_input_prompt=True,
-        exclude_output_prompt=True,
-        anchor_link_text="",
-        # no empty '<a class="anchor-link" … />' after each heading: a browser reads '<a />' as
-        # an opening tag and puts the rest of the section, charts included, inside the link
-        exclude_anchor_links=True,
-    )
+    return _report_exporter_class()(**EXPORTER_OPTIONS)
+
+
+EXPORTER_OPTIONS: dict[str, Any] = {
+    "template_name": REPORT_TEMPLATE,
+    "extra_template_basedirs": [str(TEMPLATES)],
+    "exclude_input": True,
+    "exclude_input_prompt": True,
+    "exclude_output_prompt": True,
+    "anchor_link_text": "",
+    # no empty '<a class="anchor-link" … />' after each heading: a browser reads '<a />' as an
+    # opening tag and puts the rest of the section, charts included, inside the link
+    "exclude_anchor_links": True,
+}
+"""How :func:`html_exporter` configures nbconvert's HTML exporter."""
 
 
 @functools.cache
