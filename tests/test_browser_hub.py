@@ -145,8 +145,16 @@ def _real_errors(page):
 
 
 def test_two_teams_at_once_each_edit_lands_in_its_own_journey(hub, browser):
+    from kit.widgets.widgetjs import route
+
     teams = ["web-alpha", "web-bravo"]
     pages = {slug: _page(browser, hub) for slug in teams}
+    fetched: dict[str, list[str]] = {slug: [] for slug in teams}  # plotly's widget code
+    for slug in teams:
+        pages[slug].on(
+            "request",
+            lambda r, s=slug: fetched[s].append(r.url) if route() in r.url else None,
+        )
     csv = {slug: hub.workshop / "teams" / slug / "journey.csv" for slug in TEAMS}
     before = {slug: path.read_text() for slug, path in csv.items()}
     for slug in teams:
@@ -213,6 +221,10 @@ def test_two_teams_at_once_each_edit_lands_in_its_own_journey(hub, browser):
     pages["web-bravo"].screenshot(path=str(ARTIFACTS / "hub_web_bravo_after_add.png"))
 
     after = {slug: path.read_text() for slug, path in csv.items()}
+    for slug in teams:  # as under servekit lab: the charts' code once, from the team's server
+        user = hub.login_of(slug)[0]
+        assert len(fetched[slug]) == 1, fetched
+        assert f"/user/{user}/{route()}" in fetched[slug][0]
     for slug in teams:
         other = next(s for s in teams if s != slug)
         assert f"Touchpoint added by {TEAMS[slug]} on the hub" in after[slug]

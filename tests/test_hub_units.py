@@ -3,6 +3,7 @@ page, the refusals (as a real non-root user too) and ``--config-only``."""
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import subprocess
@@ -26,6 +27,7 @@ from kit.hub.config import HubPlan, render_config
 from kit.hub.env import usable_by_all
 from kit.hub.links import hub_links_page
 from kit.hub.runner import state_dir_for, write_passwords_file
+from kit.room.lab import LAB_EXTENSIONS
 from kit.store.workshop import create_workshop
 
 XSS = "<img src=x onerror=alert(1)>"
@@ -88,9 +90,14 @@ def test_config_is_loopback_pam_one_user_per_team(tmp_path):
     assert c.Spawner.disable_user_config is True
     assert c.Spawner.environment == {
         "SERVEKIT_HUB": "1",
+        "SERVEKIT_WIDGET_JS": "1",  # the charts load plotly's widget code from the server
         "PYTHONSAFEPATH": "1",
         "PYTHONNOUSERSITE": "1",
     }
+    # as under servekit lab: the run guard, and plotly's widget code served by the server
+    assert f"--LabApp.extra_labextensions_path={LAB_EXTENSIONS}" in c.Spawner.args
+    assert "--ServerApp.jpserver_extensions=kit.room.widgetjs=True" in c.Spawner.args
+    assert "--ServerApp.jpserver_extensions=kit.room.phone=True" in c.Spawner.args
     assert (c.Spawner.mem_limit, c.TeamSpawner.proc_limit) == ("2G", 256)
     assert "ssl_cert" not in c.JupyterHub and "tornado_settings" not in c.JupyterHub
     assert c.Spawner.notebook_dir == str(tmp_path / "w")
@@ -429,3 +436,24 @@ def test_leftovers_of_removed_users_go_and_nothing_else(tmp_path):
         ["mine"] if os.geteuid() == 0 else ["link", "mine", "theirs", "theirs-dir"]
     )
     assert (tmp_path / "kept").read_text() == "target of a link: never followed"
+
+
+def test_team_servers_get_the_run_guard_from_the_workshop_s_own_copy_of_the_kit(tmp_path):
+    """A hub whose teams import a copy of the kit loads Lab's run guard from that copy: the
+    folder named on the team servers' command line holds the extension."""
+    from kit.hub.env import copy_kit
+
+    kit_copy = copy_kit(tmp_path / "kit-src")
+    plan = HubPlan(
+        workshop=tmp_path / "w",
+        teams={"sk-a": "a"},
+        admin="sk-boss",
+        state_dir=tmp_path / "s",
+        kit_path=str(kit_copy),
+    )
+    c = _exec_config(render_config(plan))
+    guard = kit_copy / "kit" / "room" / "labextensions" / "servekit-run-guard" / "package.json"
+    assert json.loads(guard.read_text())["name"] == "servekit-run-guard"
+    assert plan.lab_extensions == str(guard.parent.parent)
+    assert f"--LabApp.extra_labextensions_path={guard.parent.parent}" in c.Spawner.args
+    assert c.Spawner.environment["PYTHONPATH"] == str(kit_copy)

@@ -87,6 +87,15 @@ class HubPlan:
     kit_path: str | None = None  # this workshop's own copy of the kit (PYTHONPATH)
 
     @property
+    def lab_extensions(self) -> str:
+        """The kit's JupyterLab extensions (the run guard) in the copy the teams import."""
+        from kit.room.lab import LAB_EXTENSIONS
+
+        if self.kit_path:
+            return str(Path(self.kit_path, "kit", "room", LAB_EXTENSIONS.name))
+        return str(LAB_EXTENSIONS)
+
+    @property
     def public_url(self) -> str:
         host = "localhost" if self.host in ("127.0.0.1", "::1") else self.host
         scheme = "https" if self.ssl_cert else "http"
@@ -106,6 +115,8 @@ def render_config(plan: HubPlan) -> str:
     >>> c.JupyterHub.port, sorted(c.Authenticator.allowed_users), c.Authenticator.admin_users
     (8123, ['sk-a', 'sk-b', 'sk-facilitator'], {'sk-facilitator'})
     """
+    from kit.widgets.widgetjs import ENV as WIDGET_JS_ENV
+
     state = plan.state_dir
     environment = {"SERVEKIT_HUB": "1", **SAFE_PYTHON}
     if plan.datasets:
@@ -206,9 +217,14 @@ def render_config(plan: HubPlan) -> str:
         "c.Spawner.args = ['--LabApp.news_url=None', '--LabApp.extension_manager=readonly',",
         "                  '--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate',",
         "                  '--ServerApp.contents_manager_class=kit.hub.contents.TeamContentsManager',",
-        "                  # the phone page (kit.room.phone): a phone logs in as the team",
-        "                  '--ServerApp.jpserver_extensions=kit.room.phone=True']",
-        f"c.Spawner.environment = {environment!r}",
+        "                  # the run guard, as servekit lab has it: Run All waits for the kernel",
+        f"                  {'--LabApp.extra_labextensions_path=' + plan.lab_extensions!r},",
+        "                  # the phone page (kit.room.phone): a phone logs in as the team; the",
+        "                  # charts' widget code (kit.room.widgetjs), served once a browser",
+        "                  '--ServerApp.jpserver_extensions=kit.room.phone=True',",
+        "                  '--ServerApp.jpserver_extensions=kit.room.widgetjs=True']",
+        "# SERVEKIT_WIDGET_JS: the teams' charts load plotly's widget code from their server",
+        f"c.Spawner.environment = {environment | {WIDGET_JS_ENV: '1'}!r}",
         "c.Spawner.start_timeout = 120",
         "c.Spawner.http_timeout = 120",
         "",

@@ -3,8 +3,14 @@
 ``servekit lab`` enables this extension and gives its kernels :data:`kit.widgets.widgetjs.ENV`:
 the kit's live charts then load plotly's widget code from here, once a browser, instead of each
 chart sending it from its kernel (:mod:`kit.widgets.widgetjs` says why). The file is plotly's
-own, served read-only to a signed-in user of this server at ``<base URL>/`` +
-:func:`kit.widgets.widgetjs.route`, with a validator so that a browser asks again cheaply.
+own, served read-only at ``<base URL>/`` + :func:`kit.widgets.widgetjs.route`, with a validator
+so that a browser asks again cheaply.
+
+It is served without sign-in, as Jupyter serves its own and its extensions' code (``static/``,
+``lab/extensions/``): it is plotly's published code, the same for everyone, and holds nothing of
+anyone's. It has to be: the browser imports it as a module, a ``cors`` request, and a
+JupyterHub team server accepts its login cookie on such a request only with an XSRF token, which
+an import cannot send (it answered each import with a redirect to the login, over and over).
 
 Examples
 --------
@@ -57,16 +63,17 @@ def _bundle() -> bytes:
 
 
 def _handler() -> type:
+    from jupyter_server.auth.decorator import allow_unauthenticated
     from jupyter_server.base.handlers import JupyterHandler
-    from tornado import web
 
     class BundleHandler(JupyterHandler):
-        """plotly's widget code, to a signed-in user; ``ETag`` and ``If-None-Match`` (tornado)."""
+        """plotly's widget code, public like Jupyter's static files; ``ETag`` and
+        ``If-None-Match`` (tornado)."""
 
-        @web.authenticated
+        @allow_unauthenticated
         def get(self) -> None:
             self.set_header("Content-Type", "text/javascript; charset=utf-8")
-            self.set_header("Cache-Control", "private, max-age=86400")
+            self.set_header("Cache-Control", "public, max-age=86400")
             self.write(_bundle())
 
     return BundleHandler

@@ -9,8 +9,8 @@ Under ``servekit lab`` (whose kernels have :data:`ENV` set, :func:`kit.room.lab.
 the kit's live charts carry a loader of a few hundred bytes instead (:func:`loader`): it imports
 the bundle from the room's own server (:mod:`kit.room.widgetjs` serves it at :func:`route`), so
 the browser fetches it once, caches it, and evaluates it once however many charts the page
-shows. Anywhere else (a plain Jupyter server, a hub, Voilà) a chart carries plotly's own code,
-as before.
+shows. A hub's team servers do the same (:mod:`kit.hub.config`). Anywhere else (a plain Jupyter
+server, Voilà) a chart carries plotly's own code, as before.
 
 Examples
 --------
