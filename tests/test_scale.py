@@ -281,7 +281,7 @@ def test_a_big_first_status_reads_the_teams_in_worker_processes_and_gets_the_sam
 
     from kit.analyses.progress import team_progress
     from kit.resources import datasets_dir
-    from kit.room.status import PARALLEL_FROM
+    from kit.room.workers import PARALLEL_FROM
     from kit.store.workshop import Workshop
 
     ws = make_workshop(tmp_path, teams={})

@@ -467,3 +467,64 @@ def test_inputs_are_not_mutated():
     S.team_agreement({"A": scores}, journey)
     pd.testing.assert_frame_equal(scores, before_scores)
     pd.testing.assert_frame_equal(journey, before_journey)
+
+
+def _pandas_summary_stats(scores: pd.DataFrame) -> pd.DataFrame:
+    """The per-touchpoint statistics as pandas' group-by reductions make them: the oracle the
+    kit's own loop (written for speed: a projector tile of 300 teams) must agree with."""
+    from kit.analyses.scoring.model import DISAGREEMENT_POINTS, RATINGS
+    from kit.analyses.scoring.summary import _weakest
+    from kit.store import cells
+    from kit.store.schema import KINDS
+
+    table = cells.with_columns(scores, "scores")
+    for rating in RATINGS:
+        table[rating] = pd.to_numeric(table[rating], errors="coerce").astype(float)
+    table = table[table["touchpoint_id"].notna()].copy()
+    table["touchpoint_id"] = table["touchpoint_id"].map(cells.text_or_none)
+    grouped = table.groupby("touchpoint_id", sort=True)[list(RATINGS)]
+    spreads = grouped.max() - grouped.min()
+    medians, means = grouped.median(), grouped.mean()
+    out = pd.DataFrame({"scorers": grouped.size()})
+    out["importance"], out["performance"] = medians["importance"], medians["performance"]
+    out["gap"] = out["importance"] - out["performance"]
+    out["importance_spread"] = spreads["importance"]
+    out["performance_spread"] = spreads["performance"]
+    for kind in KINDS:
+        out[kind] = means[kind]
+    out["readiness"] = out[list(KINDS)].mean(axis=1, skipna=True)
+    out["weakest"] = [_weakest({k: float(out.at[tp, k]) for k in KINDS}) for tp in out.index]
+    out["disagree_on"] = [
+        ", ".join(r for r in RATINGS if spreads.at[tp, r] >= DISAGREEMENT_POINTS)
+        for tp in out.index
+    ]
+    out["disagreement"] = out["disagree_on"] != ""
+    return out
+
+
+@settings(max_examples=120, deadline=None)
+@given(
+    rows=score_rows,
+    blank=st.sets(st.integers(0, 23)),
+    spaced=st.booleans(),
+)
+def test_the_summary_statistics_are_pandas_group_by_reductions(rows, blank, spaced):
+    """Medians (an even count: the mean of the middle two), means of what was rated, spreads,
+    readiness, weakest and disagreement, per touchpoint in id order, as pandas' groupby gives
+    them, to the last bit and the dtype; blank ids and unrated cells left out alike."""
+    from kit.analyses.scoring.summary import _stats
+
+    scores = make_scores([r[:4] for r in rows])
+    for kind, column in zip(("be", "do", "have"), (4, 5, 6), strict=True):
+        scores[kind] = pd.array([r[column] for r in rows], dtype="Int64")
+    ids = [
+        ("  " if n in blank else f" {tp} " if spaced else tp)
+        for n, tp in enumerate(scores["touchpoint_id"])
+    ]
+    scores["touchpoint_id"] = ids
+    expected = _pandas_summary_stats(scores)
+    got = _stats(scores)
+    if expected.empty:
+        assert got is None
+        return
+    pd.testing.assert_frame_equal(got, expected, check_exact=True)

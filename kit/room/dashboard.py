@@ -31,6 +31,7 @@ True
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import os
 import time
 from dataclasses import dataclass, field
@@ -190,9 +191,28 @@ def build_view(
         else []
     )
     if len(scores):
-        with shared_summaries({}):  # one touchpoint summary for the tile's four analyses
+        # one touchpoint summary for the tile's four analyses, the case journey read once
+        with shared_summaries(_case_summaries(journey)):
             _scored_tile(view, scores, own_journey, journey)
     return view
+
+
+_CASE: list[Any] = [None, {}]
+"""The case journey last seen here and its :func:`kit.analyses.scoring.journey_store`."""
+
+
+def _case_summaries(journey: pd.DataFrame | None) -> dict[Any, Any]:
+    """A new store of shared summaries that knows the case journey (read once a process)."""
+    from kit.analyses.scoring import journey_store
+
+    if _CASE[0] is not journey or not _CASE[1]:
+        _CASE[:] = [journey, journey_store(journey)]
+    return dict(_CASE[1])
+
+
+def _build_view(pair: tuple[Any, TeamView | None], journey: pd.DataFrame | None) -> TeamView:
+    """:func:`build_view` of one ``(team, its view before)`` (what a worker process runs)."""
+    return build_view(pair[0], journey, pair[1])
 
 
 def _scored_tile(
@@ -266,17 +286,25 @@ class Board:
         >>> board.refresh()
         ['b']
         """
+        from kit.room.workers import map_teams
+
         self.title = str(self.workshop.info.get("title") or self.workshop.path.name)
         teams = {t.slug: t for t in self.workshop.teams()}
         changed = [s for s in self.views if s not in teams]
         for slug in changed:
             del self.views[slug]
+        stale = []  # (team, its view before) of each team whose files changed
         for slug, team in teams.items():
             old = self.views.get(slug)
-            if old is not None and old.signature == _signature(team.path):
-                continue
-            self.views[slug] = build_view(team, self._case_journey(), old)
-            changed.append(slug)
+            if old is None or old.signature != _signature(team.path):
+                stale.append((team, old))
+        # a first load of a big room reads the teams in one process per core
+        build = functools.partial(_build_view, journey=self._case_journey())
+        for (team, _old), view in zip(stale, map_teams(build, stale), strict=True):
+            self.views[team.slug] = view
+            changed.append(team.slug)
+        if stale:  # the tiles in the teams' order, as the folders list them
+            self.views = {s: self.views[s] for s in teams if s in self.views}
         if changed or self.refreshed is None:
             self._agree()
         self.refreshed = dt.datetime.now()

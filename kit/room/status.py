@@ -25,10 +25,6 @@ True
 
 from __future__ import annotations
 
-import multiprocessing
-import os
-import signal
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -36,51 +32,19 @@ import pandas as pd
 
 from kit.analyses.progress import COLUMNS, COUNTS, team_progress
 from kit.report.cache import kit_fingerprint
+from kit.room.workers import map_teams
 from kit.store.teamcache import SETTLE_NS, FolderCache, folder_signature
 from kit.store.workshop import Team, Workshop
 
-__all__ = ["CACHE_FILE", "PARALLEL_FROM", "ProgressReader"]
+__all__ = ["CACHE_FILE", "ProgressReader"]
 
 CACHE_FILE = ".servekit/status.json"
 """Where ``servekit status`` keeps each team's row, below the workshop folder."""
-
-PARALLEL_FROM = 24
-"""Teams to read at once from which :meth:`ProgressReader.frame` reads them in one process
-per core (a first ``status`` of a big room; below this, starting the processes costs more
-than it saves)."""
 
 
 def _row(team: Team) -> dict[str, Any]:
     """One team's progress row, read from disk (in a worker process, or here)."""
     return team_progress({team.slug: team.load(strict=False)}).to_dict("records")[0]
-
-
-def _cores() -> int:
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
-
-
-def _rows(teams: list[Team]) -> list[dict[str, Any]]:
-    """The rows of ``teams``, in order: in one process per core (forked, so the kit and pandas
-    are already imported) when there are many, else here."""
-    workers = min(_cores(), 4)
-    forks = "fork" in multiprocessing.get_all_start_methods()
-    if len(teams) < PARALLEL_FROM or workers < 2 or not forks:
-        return [_row(team) for team in teams]
-    context = multiprocessing.get_context("fork")
-    pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_parent_handles_ctrl_c)
-    try:
-        return list(pool.map(_row, teams, chunksize=max(1, len(teams) // (workers * 4))))
-    except BaseException:  # Ctrl-C: the teams not yet read are not read
-        pool.shutdown(wait=True, cancel_futures=True)
-        raise
-    finally:
-        pool.shutdown(wait=True)
-
-
-def _parent_handles_ctrl_c() -> None:
-    """A worker ignores Ctrl-C (its terminal sends it to the whole group): the command stops
-    them, and only the command speaks."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _valid(row: dict[str, Any]) -> bool:
@@ -140,7 +104,7 @@ class ProgressReader:
             else:
                 rows[team.slug] = row
         self.read = [team.slug for team in stale]
-        for (team, signature), row in zip(stale.items(), _rows(list(stale)), strict=True):
+        for (team, signature), row in zip(stale.items(), map_teams(_row, list(stale)), strict=True):
             self.cache.put(team.slug, signature, row)
             rows[team.slug] = row
         self.cache.keep_only({team.slug for team in teams})

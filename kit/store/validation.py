@@ -191,15 +191,26 @@ def empty_frame(name: str, extra: Iterable[str] = ()) -> pd.DataFrame:
     return frame
 
 
+@functools.cache
+def _dtypes(name: str, text: bool = False) -> Any:
+    """The pandas dtype of each declared column of ``name`` (or, with ``text``, the dtype of an
+    extra column), made once: parsing a dtype's name costs a tenth of building a column."""
+    if text:
+        return pd.api.types.pandas_dtype("str")
+    spec = TABLES[name]
+    return {c: pd.api.types.pandas_dtype(column_dtype(spec.model, c)) for c in spec.columns}
+
+
 def _frame(spec: TableSpec, rows: list[dict[str, Any]], extra: list[str]) -> pd.DataFrame:
     if not rows:
         return empty_frame(spec.name, extra)
     # One typed column at a time, then one frame: building an object frame and converting
-    # each column in place took a third of reading a team.
-    dtypes = {c: column_dtype(spec.model, c) for c in spec.columns} | dict.fromkeys(extra, "str")
+    # each column in place took a third of reading a team; a column built in its dtype at once
+    # costs half of one built as objects and converted.
+    dtypes = _dtypes(spec.name) | dict.fromkeys(extra, _dtypes(spec.name, text=True))
     return pd.DataFrame(
         {
-            column: pd.Series([row.get(column) for row in rows], dtype=object).astype(dtype)
+            column: pd.Series([row.get(column) for row in rows], dtype=dtype)
             for column, dtype in dtypes.items()
         }
     )
@@ -395,17 +406,19 @@ def _ids_list(values: Iterable[str]) -> str:
     return shown + (f" … ({len(values)} in all)" if len(values) > _LIST_LIMIT else "")
 
 
-def _checked_rows(spec: TableSpec, frame: pd.DataFrame) -> list[tuple[int, Mapping[str, Any]]]:
+def _checked_rows(
+    spec: TableSpec, frame: pd.DataFrame, attrs: Mapping[str, Any]
+) -> list[tuple[int, Mapping[str, Any]]]:
     """(row number, key and reference cells) of every row to check across files, in file order:
     the valid rows, and the cells that parsed in rows refused for another cell."""
-    rows = frame.attrs.get("rows") or list(range(2, len(frame) + 2))
+    rows = attrs.get("rows") or list(range(2, len(frame) + 2))
     wanted = list(dict.fromkeys([*spec.key, *(r.column for r in spec.references)]))
     values = [frame[c].tolist() for c in wanted]
     found: list[tuple[int, Mapping[str, Any]]] = [
         (number, dict(zip(wanted, cells, strict=True)))
         for number, *cells in zip(rows, *values, strict=True)
     ]
-    partial = frame.attrs.get("partial")
+    partial = attrs.get("partial")
     return sorted(found + partial, key=lambda pair: pair[0]) if partial else found
 
 
@@ -413,7 +426,9 @@ def cross_checks(frames: dict[str, pd.DataFrame], shown: dict[str, str]) -> list
     """Unique keys and references between tables.
 
     Rows refused for their format are checked too, on the cells that parsed (see
-    :func:`validate_rows`), so one run reports both kinds of problem.
+    :func:`validate_rows`), so one run reports both kinds of problem. What
+    :func:`validate_rows` noted in each frame's ``attrs`` is used up here: the frames come out
+    with empty ``attrs`` (pandas copies them deeply into every column taken from a frame).
 
     Examples
     --------
@@ -427,9 +442,12 @@ def cross_checks(frames: dict[str, pd.DataFrame], shown: dict[str, str]) -> list
     journey.csv:2:role_id: 'dsek' is not a role_id in roles.csv; expected one of: desk
     """
     problems: list[Problem] = []
+    notes = {name: dict(frame.attrs) for name, frame in frames.items()}
+    for frame in frames.values():
+        frame.attrs.clear()
     for name, spec in TABLES.items():
         frame = frames[name]
-        checked = _checked_rows(spec, frame)
+        checked = _checked_rows(spec, frame, notes[name])
         if spec.key:
             first: dict[tuple, int] = {}
             for number, cells in checked:
@@ -451,10 +469,10 @@ def cross_checks(frames: dict[str, pd.DataFrame], shown: dict[str, str]) -> list
                     first[key] = number
         for ref in spec.references:
             target = frames[ref.table]
-            if not checked or target.attrs.get("broken"):
+            if not checked or notes[ref.table].get("broken"):
                 continue  # a table that could not be read has its own message
             known = set(target[ref.key].dropna().astype(str))
-            known |= target.attrs.get("ids", {}).get(ref.key, set())
+            known |= notes[ref.table].get("ids", {}).get(ref.key, set())
             for number, cells in checked:
                 value = cells.get(ref.column)
                 if _blank(value):

@@ -141,7 +141,10 @@ class Workbook:
         self.merged: list[str] = []
         self.refreshed: list[str] = []
         self._stamps: dict[str, str | None] = {}
+        # file name -> its text as last read or saved (the base of a merge); a table's text is
+        # made from ``_base_tables`` when first asked for: most reads never save
         self._base: dict[str, str | None] = {}
+        self._base_tables: dict[str, pd.DataFrame] = {}
         self._base_data: dict[str, dict[str, Any]] = {}
         # table name -> (the frame object, its CSV text): tables are replaced, never edited in
         # place (``wb[name] = frame``), so an unchanged object means unchanged text.
@@ -208,6 +211,7 @@ class Workbook:
             self.problems = [problem]
             self._stamps = dict.fromkeys(FILES, _UNREADABLE)
             self._base = dict.fromkeys(FILES)  # any edit is a change: its save is refused
+            self._base_tables = {}
             return
         if needs_recovery(self.path):  # a save was killed after it committed: finish it
             with team_lock(self.path):
@@ -221,7 +225,8 @@ class Workbook:
         self.tables, self.team, self.reflections = data.tables, data.team, data.reflections
         self.problems = data.problems
         self._stamps = {f: _UNREADABLE if f in unreadable else sha(raws.get(f)) for f in FILES}
-        self._base = {f: self._serialise(f) for f in FILES}
+        self._base = {f: self._serialise(f) for f in (TEAM_FILE, REFLECTIONS_FILE)}
+        self._base_tables = dict(self.tables)
         self._base_data = {TEAM_FILE: dict(self.team), REFLECTIONS_FILE: dict(self.reflections)}
 
     def reload(self) -> None:
@@ -359,20 +364,36 @@ class Workbook:
             if cached is None or cached[0] != key:
                 cached = self._dumps[filename] = (key, _dump(data))
             return cached[1]
-        name = filename.removesuffix(".csv")
-        frame = self.tables[name]
+        return self._table_text(filename.removesuffix(".csv"), self.tables)
+
+    def _table_text(self, name: str, tables: Mapping[str, pd.DataFrame]) -> str:
+        frame = tables[name]
         cached = self._texts.get(name)
         if cached is None or cached[0] is not frame:
             cached = self._texts[name] = (frame, table_text(name, frame))
         return cached[1]
 
+    def _base_text(self, filename: str) -> str | None:
+        """``filename``'s text as last read or saved (``None``: it was not there)."""
+        if filename not in self._base:
+            name = filename.removesuffix(".csv")
+            if name not in self._base_tables:
+                return None
+            self._base[filename] = self._table_text(name, self._base_tables)
+        return self._base[filename]
+
     def changed(self) -> list[str]:
         """File names whose in-memory content differs from what was last read or saved."""
-        return [
-            f
-            for f, text in self._base.items()
-            if self._serialise(f) != text and not (text is None and self._is_blank(f))
-        ]
+        changed = []
+        for f in FILES:
+            if f.endswith(".csv") and self.tables.get(f.removesuffix(".csv")) is (
+                self._base_tables.get(f.removesuffix(".csv"))
+            ):
+                continue  # the very table read: unchanged, whatever its text
+            text = self._base_text(f)
+            if self._serialise(f) != text and not (text is None and self._is_blank(f)):
+                changed.append(f)
+        return changed
 
     def _is_blank(self, filename: str) -> bool:
         if filename == TEAM_FILE:
@@ -414,7 +435,7 @@ class Workbook:
             theirs_text = table_text(name, typed)
         else:
             theirs_text = None
-        return merge_table(name, self._base.get(filename), theirs_text, mine, prefer_mine=force)
+        return merge_table(name, self._base_text(filename), theirs_text, mine, prefer_mine=force)
 
     def save(self, *, force: bool = False, cascade: bool = False) -> list[Path]:
         """Merge with what others saved, check the whole team, and write the changed files.
@@ -490,6 +511,9 @@ class Workbook:
                 for filename in new:
                     self._stamps[filename] = sha(after[filename])
                     self._base[filename] = self._serialise(filename)
+                    if filename.endswith(".csv"):
+                        name = filename.removesuffix(".csv")
+                        self._base_tables[name] = self.tables[name]
                 self._base_data = {
                     TEAM_FILE: dict(self.team),
                     REFLECTIONS_FILE: dict(self.reflections),

@@ -56,6 +56,7 @@ from kit.analyses.scoring.readiness import (
     spearman,
 )
 from kit.analyses.scoring.summary import (
+    journey_store,
     shared_summaries,
     touchpoint_summary,
     unscored_touchpoints,
@@ -91,6 +92,7 @@ __all__ = [
     "crosshair_point",
     "in_top_k",
     "ipa",
+    "journey_store",
     "priority_ranking",
     "quadrant",
     "readiness_vs_performance",

@@ -1,0 +1,111 @@
+"""Benchmark of ``servekit present`` on a 300-team room, in headless Chromium; one JSON line.
+
+``present_first_load``
+    A workshop of 300 teams (the case's sample teams, copied round, each with its own name).
+    ``servekit present`` is started as a facilitator starts it (the kit's own command, a free
+    port on 127.0.0.1, the token through ``$SERVEKIT_TOKEN``, no browser of its own); once it
+    says it listens, a fresh Chromium page opens the dashboard's link. ``seconds`` runs from
+    that click to every team's tile on the page (300 ``.sk-dash-tile``): Voilà's kernel
+    started, every team read and drawn, the page shown. Budget 10 s on a 2-core machine.
+    ``reload_s`` is a second load of the page (the projector's one kernel kept, nothing
+    changed), ``start_s`` the command's start to its "listening" line, ``tiles_with_charts``
+    the tiles with their two charts.
+
+Run: ``python benchmarks/bench_present.py`` (``make bench`` runs every benchmark).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from _common import sample_workshop
+
+TEAMS = int(os.environ.get("BENCH_TEAMS", "300"))  # another size to look into the fixed cost
+BUDGET_S = 10.0
+CHROMIUM = "/usr/bin/chromium"
+TILE = ".sk-dash-tile"
+
+
+def _all_tiles(page, count: int, timeout: float = 300) -> float:
+    """Seconds until ``count`` tiles are on the page (polled every 50 ms)."""
+    started = time.perf_counter()
+    deadline = started + timeout
+    while True:
+        seen = page.locator(TILE).count()
+        if seen >= count:
+            return time.perf_counter() - started
+        if time.perf_counter() > deadline:
+            raise RuntimeError(f"{seen} of {count} tiles after {timeout} s")
+        page.wait_for_timeout(50)
+
+
+def main() -> int:
+    from playwright.sync_api import sync_playwright
+
+    from kit.report.export import CHROMIUM_QUIET
+    from kit.room.lab import free_port
+    from kit.testing import stop_group
+
+    with tempfile.TemporaryDirectory() as tmp:
+        workshop = sample_workshop(Path(tmp), TEAMS)
+        token = secrets.token_urlsafe(24)
+        port = free_port()
+        log_path = Path(tmp) / "present.log"
+        started = time.perf_counter()
+        with log_path.open("wb") as log:
+            process = subprocess.Popen(
+                [sys.executable, "-m", "kit", "present", str(workshop)]
+                + ["--port", str(port), "--no-browser", "--interval", "0"],
+                env={**os.environ, "SERVEKIT_TOKEN": token},
+                stdin=subprocess.DEVNULL,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+            try:
+                while "Dashboard of" not in log_path.read_text(errors="replace"):
+                    if process.poll() is not None or time.perf_counter() - started > 120:
+                        raise RuntimeError(log_path.read_text(errors="replace"))
+                    time.sleep(0.1)
+                start_s = time.perf_counter() - started
+                url = f"http://127.0.0.1:{port}/?token={token}"
+                with sync_playwright() as p:
+                    browser = p.chromium.launch(executable_path=CHROMIUM, args=list(CHROMIUM_QUIET))
+                    try:
+                        page = browser.new_page(viewport={"width": 1280, "height": 800})
+                        page.goto(url, wait_until="commit")
+                        first = _all_tiles(page, TEAMS)
+                        charts = page.locator(f"{TILE} svg").count() // 2
+                        page.goto(url, wait_until="commit")
+                        again = _all_tiles(page, TEAMS)
+                    finally:
+                        browser.close()
+            finally:
+                stop_group(process)
+    print(
+        json.dumps(
+            {
+                "bench": "present_first_load",
+                "teams": TEAMS,
+                "seconds": round(first, 2),
+                "reload_s": round(again, 2),
+                "start_s": round(start_s, 2),
+                "tiles_with_charts": charts,
+                "load_average": round(os.getloadavg()[0], 2),
+                "budget_s": BUDGET_S,
+                "within_budget": first <= BUDGET_S,
+            }
+        )
+    )
+    return 0 if first <= BUDGET_S else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
