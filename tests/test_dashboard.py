@@ -232,3 +232,49 @@ def test_where_the_teams_disagree_lists_split_touchpoints_widest_first(demo_work
     assert spreads[0] == int(split["rank_spread"].max())
     everyone = table.index[table["all_top_k"].astype(bool)].tolist()
     assert everyone and not set(everyone) & set(listed)  # agreement is not a split
+
+
+def test_a_big_room_s_first_load_is_read_in_worker_processes_and_shows_the_same_board(
+    tmp_path: Path,
+):
+    """From PARALLEL_FROM teams to read, the board's tiles come from one process per core (a
+    fork server here: this process runs threads, as a kernel does); the page is the one the
+    tiles built one at a time give, the tiles in the teams' order; then a save re-reads that
+    team alone, here."""
+    import multiprocessing
+    import shutil
+    import threading
+
+    from kit.resources import datasets_dir
+    from kit.room import dashboard
+    from kit.room.workers import PARALLEL_FROM
+
+    ws = create_workshop(tmp_path / "w", teams=[])
+    samples = sorted(p for p in (datasets_dir() / "laurie-hospitality/teams").iterdir())
+    count = PARALLEL_FROM + 2
+    for n in range(count):  # a different sample team in turn, named backwards to the folders
+        target = ws.path / "teams" / f"t{n:02d}"
+        shutil.copytree(samples[n % len(samples)], target)
+        (target / "team.yaml").write_text(f"name: Team {count - n}\nmembers: []\n")
+    stop = threading.Event()
+    thread = threading.Thread(target=stop.wait)  # a kernel runs threads: no plain fork
+    thread.start()
+    try:
+        children_before = {p.pid for p in multiprocessing.active_children()}
+        board = Board(ws.path)
+        assert board.refresh() == [f"t{n:02d}" for n in range(count)]
+        assert {p.pid for p in multiprocessing.active_children()} == children_before  # joined
+    finally:
+        stop.set()
+        thread.join()
+    alone = Board(ws.path)
+    journey = alone._case_journey()
+    for team in Workshop(ws.path).teams():
+        alone.views[team.slug] = dashboard.build_view(team, journey)
+    alone._agree()
+    alone.title = board.title
+    assert list(board.views) == [f"t{n:02d}" for n in range(count)]
+    assert board.html(now=0) == alone.html(now=0)
+    journey_csv = ws.path / "teams" / "t03" / "journey.csv"
+    journey_csv.write_text(journey_csv.read_text().replace("Arrival", "Arriving", 1))
+    assert board.refresh() == ["t03"]

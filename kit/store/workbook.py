@@ -134,6 +134,7 @@ class Workbook:
     def __init__(self, path: Path, root: Path | None = None):
         self.path = Path(path)
         self.root = Path(root) if root is not None else self.path
+        self._shown_paths: dict[str, str] = {}
         self.tables: dict[str, pd.DataFrame] = {n: empty_frame(n) for n in TABLES}
         self.team: dict[str, Any] = {"name": "", "members": []}
         self.reflections: dict[str, str] = {}
@@ -193,7 +194,10 @@ class Workbook:
         return wb
 
     def _shown(self, filename: str) -> str:
-        return display_path(self.path / filename, self.root)
+        shown = self._shown_paths.get(filename)
+        if shown is None:  # asked for a dozen times a file while a team is read
+            shown = self._shown_paths[filename] = display_path(self.path / filename, self.root)
+        return shown
 
     def _read_raw(self) -> tuple[dict[str, bytes | None], dict[str, Problem]]:
         raws: dict[str, bytes | None] = {}

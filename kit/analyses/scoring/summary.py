@@ -100,8 +100,23 @@ def journey_store(journey: pd.DataFrame | None) -> dict[Any, Any]:
 
 
 def _journey_words(journey: pd.DataFrame | None) -> dict[str, dict[str, Any]]:
-    """touchpoint_id -> its stage, description, position and moment_of_truth."""
-    return journey_info(journey).to_dict("index")
+    """touchpoint_id -> its stage, description, position and moment_of_truth (first row wins):
+    :func:`journey_info` as plain dicts, made from lists (a projector board asks for it once a
+    team)."""
+    if journey is None:
+        return {}
+    ordered = ordered_touchpoints(journey)
+    if ordered.empty:
+        return {}
+    words: dict[str, dict[str, Any]] = {}
+    columns = ("stage", "description", "position", "moment_of_truth")
+    for tp, *values in zip(
+        ordered["touchpoint_id"].tolist(), *(ordered[c].tolist() for c in columns), strict=True
+    ):
+        key = cells.text_or_none(tp)
+        if key is not None and key not in words:
+            words[key] = dict(zip(columns, values, strict=True))
+    return words
 
 
 def journey_info(journey: pd.DataFrame | None) -> pd.DataFrame:
