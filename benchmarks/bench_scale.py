@@ -130,13 +130,13 @@ def main() -> int:
         _line("status_warm", _timed("status", str(workshop)))
 
         reader = ProgressReader(workshop)
-        progress_table(workshop, 100, reader)
+        progress_table(workshop, 100, reader.frame())
         times = []
         cpu_started = time.process_time()
         for n in range(ROUNDS):
             slug = _edit(workshop, n)
             started = time.perf_counter()
-            progress_table(workshop, 100, reader)
+            progress_table(workshop, 100, reader.frame())
             times.append(time.perf_counter() - started)
             assert reader.read == [slug], reader.read  # that team alone was read
         cpu = (time.process_time() - cpu_started) / ROUNDS  # mean, the edits included

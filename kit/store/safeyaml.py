@@ -81,7 +81,40 @@ class _Loader(yaml.SafeLoader):
             self._depth -= 1
 
 
-def parse_yaml(raw: bytes | str | None, shown: str) -> tuple[Any, list[Problem]]:
+_NOT_FAST = object()
+_OPEN = (yaml.MappingStartEvent, yaml.SequenceStartEvent)
+_CLOSE = (yaml.MappingEndEvent, yaml.SequenceEndEvent)
+
+
+def _fast(text: str) -> Any:
+    """``text``'s document through libyaml (PyYAML's C parser, ten times the pure-Python one),
+    or :data:`_NOT_FAST` when libyaml is missing or the file is anything but plain: an alias,
+    nesting deeper than :data:`MAX_DEPTH` (counted node by node, as :class:`_Loader` does) or
+    a syntax error. Those go through :class:`_Loader`, whose messages the kit gives."""
+    loader = getattr(yaml, "CSafeLoader", None)
+    if loader is None:
+        return _NOT_FAST
+    depth = 0
+    try:
+        for event in yaml.parse(text, Loader=loader):  # the events first: refuse before building
+            if isinstance(event, yaml.AliasEvent):
+                return _NOT_FAST
+            if isinstance(event, _OPEN):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    return _NOT_FAST
+            elif isinstance(event, _CLOSE):
+                depth -= 1
+            elif isinstance(event, yaml.ScalarEvent) and depth + 1 > MAX_DEPTH:
+                return _NOT_FAST
+        return yaml.load(text, Loader=loader)  # noqa: S506 - CSafeLoader: safe types only
+    except (yaml.YAMLError, RecursionError):
+        return _NOT_FAST
+
+
+def parse_yaml(
+    raw: bytes | str | None, shown: str, *, libyaml: bool = True
+) -> tuple[Any, list[Problem]]:
     """Read YAML safely; return ``(data, problems)`` and never raise on bad content.
 
     Parameters
@@ -90,6 +123,10 @@ def parse_yaml(raw: bytes | str | None, shown: str) -> tuple[Any, list[Problem]]
         The file's content (``None`` or blank: no data).
     shown : str
         The path as shown in messages.
+    libyaml : bool
+        Read a plain file with libyaml when PyYAML has it (the default; a file it would refuse
+        or cannot read goes through the pure-Python loader, whose messages the kit gives);
+        ``False``: the pure-Python loader alone.
 
     Returns
     -------
@@ -121,6 +158,9 @@ def parse_yaml(raw: bytes | str | None, shown: str) -> tuple[Any, list[Problem]]
     text = raw.decode("utf-8-sig", errors="replace") if isinstance(raw, bytes) else raw
     if not text.strip():
         return None, []
+    fast = _fast(text) if libyaml else _NOT_FAST
+    if fast is not _NOT_FAST:
+        return fast, []
     loader = _Loader(text)
     try:
         return loader.get_single_data(), []

@@ -208,11 +208,13 @@ def _frame(spec: TableSpec, rows: list[dict[str, Any]], extra: list[str]) -> pd.
     # each column in place took a third of reading a team; a column built in its dtype at once
     # costs half of one built as objects and converted.
     dtypes = _dtypes(spec.name) | dict.fromkeys(extra, _dtypes(spec.name, text=True))
+    # Arrays, not Series, taken as they are (copy=False): a frame of Series copies each one.
     return pd.DataFrame(
         {
-            column: pd.Series([row.get(column) for row in rows], dtype=dtype)
+            column: pd.array([row.get(column) for row in rows], dtype=dtype)
             for column, dtype in dtypes.items()
-        }
+        },
+        copy=False,
     )
 
 
@@ -471,7 +473,7 @@ def cross_checks(frames: dict[str, pd.DataFrame], shown: dict[str, str]) -> list
             target = frames[ref.table]
             if not checked or notes[ref.table].get("broken"):
                 continue  # a table that could not be read has its own message
-            known = set(target[ref.key].dropna().astype(str))
+            known = {str(v) for v in target[ref.key].tolist() if not _blank(v)}
             known |= notes[ref.table].get("ids", {}).get(ref.key, set())
             for number, cells in checked:
                 value = cells.get(ref.column)
