@@ -1,4 +1,4 @@
-"""Benchmark of ``servekit followup``; prints one JSON line.
+"""Benchmark of ``servekit followup``; prints two JSON lines.
 
 ``followup_batch``
     A workshop of 8 teams (the case's sample teams, copied round). ``first_s``: every team's
@@ -8,12 +8,18 @@
     ``--as-of`` (an input of every page: all rebuilt). ``summary_s``: computing ``summary.json``'s
     actions alone. ``skip_speedup`` = first / unchanged, a ratio within this one run.
 
+``followup_200``
+    The same first build for a workshop of 200 teams (``seconds``; budget 10 s on a 2-core
+    machine) and the unchanged one after it (``unchanged_s``).
+
 Run: ``python benchmarks/bench_followup.py`` (``make bench`` runs every benchmark).
 """
 
 from __future__ import annotations
 
 import json
+import os
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -21,6 +27,8 @@ from pathlib import Path
 from _common import sample_workshop
 
 TEAMS = 8
+BIG = 200
+BIG_BUDGET_S = 10.0
 
 
 def _workshop(root: Path) -> Path:
@@ -58,5 +66,34 @@ def main() -> None:
     )
 
 
+def big() -> bool:
+    """The 200-team line; True when within its budget."""
+    from kit.report.followup_batch import build_followup
+
+    with tempfile.TemporaryDirectory() as tmp:
+        ws = sample_workshop(Path(tmp), BIG)
+        times = []
+        for _ in range(2):
+            start = time.perf_counter()
+            summary = build_followup(ws, as_of="2026-04-15", jobs=2, progress=False)
+            times.append(time.perf_counter() - start)
+            assert summary.exit_code == 0
+    print(
+        json.dumps(
+            {
+                "bench": "followup_200",
+                "teams": BIG,
+                "seconds": round(times[0], 2),
+                "unchanged_s": round(times[1], 2),
+                "load_average": round(os.getloadavg()[0], 2),
+                "budget_s": BIG_BUDGET_S,
+                "within_budget": times[0] <= BIG_BUDGET_S,
+            }
+        )
+    )
+    return times[0] <= BIG_BUDGET_S
+
+
 if __name__ == "__main__":
     main()
+    sys.exit(0 if big() else 1)

@@ -21,7 +21,9 @@ from kit.analyses.progress import STEPS, team_progress
 from kit.analyses.pyramid import build_graph, chain_check
 from kit.analyses.scoring import (
     agreement_from_ranks,
+    journey_store,
     priority_ranking,
+    shared_summaries,
     team_ranks,
     top_of_ranking,
 )
@@ -62,6 +64,14 @@ class Synthesis:
     workbooks: dict[str, Workbook]
     journey: pd.DataFrame
     _ranks: dict[int, pd.DataFrame] = field(default_factory=dict, repr=False, compare=False)
+    _summaries: dict[Any, Any] | None = field(default=None, repr=False, compare=False)
+
+    def _shared(self) -> Any:
+        """Each team's scores summarised once for both rankings (its own journey's and the
+        case's), the case journey read once (:func:`kit.analyses.scoring.shared_summaries`)."""
+        if self._summaries is None:
+            self._summaries = journey_store(self.journey)
+        return shared_summaries(self._summaries)
 
     @classmethod
     def load(cls, workshop_dir: str | Path) -> Synthesis:
@@ -100,15 +110,17 @@ class Synthesis:
     @functools.cached_property
     def rankings(self) -> dict[str, pd.DataFrame]:
         """slug -> :func:`kit.analyses.scoring.priority_ranking` over the team's own journey."""
-        return {
-            s: priority_ranking(wb.tables["scores"], wb.tables["journey"])
-            for s, wb in self.usable.items()
-        }
+        with self._shared():
+            return {
+                s: priority_ranking(wb.tables["scores"], wb.tables["journey"])
+                for s, wb in self.usable.items()
+            }
 
     def ranks(self, k: int = 3) -> pd.DataFrame:
         """:func:`kit.analyses.scoring.team_ranks` of the scored teams against the case's journey."""
         if k not in self._ranks:
-            self._ranks[k] = team_ranks(self.scored, self.journey, k=k)
+            with self._shared():
+                self._ranks[k] = team_ranks(self.scored, self.journey, k=k)
         return self._ranks[k]
 
     # -- sections ----------------------------------------------------------------------------
