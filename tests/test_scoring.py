@@ -536,3 +536,29 @@ def test_the_summary_statistics_are_pandas_group_by_reductions(rows, blank, spac
         assert list(got.columns) == list(expected.columns)
         return
     pd.testing.assert_frame_equal(got, expected, check_exact=True)
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    rows=score_rows,
+    k=st.integers(1, 6),
+    journey_ids=st.sets(st.sampled_from(["t1", "t2", "t3", "t4", "t5", "t6"])),
+)
+def test_the_widest_spreads_are_the_summary_s_filtered_and_sorted(rows, k, journey_ids):
+    """Touchpoints of the journey scored twice or more whose wider spread is above 0, widest
+    first (journey order among equals), the first k: what pandas' filter, max and stable sort
+    make of the summary, value for value."""
+    from kit.analyses.scoring.scorers import SPREAD_COLUMNS, widest_spreads
+
+    scores = make_scores([r[:4] for r in rows])
+    journey = make_journey(sorted(journey_ids))
+    summary = S.touchpoint_summary(scores, journey)
+    expected = summary[(summary["scorers"] >= 2) & summary["touchpoint_id"].isin(journey_ids)]
+    expected = expected.assign(
+        spread=expected[["importance_spread", "performance_spread"]].max(axis=1)
+    )
+    expected = expected[expected["spread"] > 0].sort_values(
+        "spread", ascending=False, kind="mergesort"
+    )
+    got = widest_spreads(scores, journey, k)
+    assert got.to_dict("records") == expected[SPREAD_COLUMNS].head(k).to_dict("records")

@@ -3,7 +3,10 @@
 Voilà runs as a child process with the kit's own template (``kit/templates/jupyter``:
 ``servekit-present``, the stock "lab" template without its Font Awesome CDN links — Voilà's
 bundle already carries the icons), sources stripped (no code on the page), on 127.0.0.1 with a
-token unless told otherwise. The token reaches Voilà through its environment
+token unless told otherwise. Voilà preheats one kernel: it runs the dashboard before the page is
+asked for, so a page (the first, a reload, another screen) shows a board already read, and
+after a page takes it the next one starts :func:`preheat_delay` seconds later. The token
+reaches Voilà through its environment
 (``JUPYTER_TOKEN``, read by Jupyter Server's identity provider once ``Voila.auto_token`` is on),
 never its command line, which every user of the machine can read with ``ps``. The workshop
 folder reaches the notebook through ``$SERVEKIT_WORKSHOP_DIR``; nothing is written anywhere.
@@ -40,14 +43,23 @@ from kit.room.serverlog import kernel_args
 
 __all__ = [
     "DASHBOARD",
+    "PREHEAT_DELAY",
+    "PREHEAT_DELAY_ENV",
     "TEMPLATE",
     "TEMPLATES",
     "normalise_base_url",
+    "preheat_delay",
     "serve",
     "voila_command",
 ]
 
 DASHBOARD = "30_dashboard.ipynb"
+PREHEAT_DELAY = 20.0
+"""Seconds before the next page's kernel starts, once a page took the preheated one: long
+enough for that page to be drawn (at 300 teams a kernel's first refresh takes both cores for
+some 5 s), short enough that a reload minutes later finds the next kernel ready."""
+PREHEAT_DELAY_ENV = "SERVEKIT_PRESENT_PREHEAT_DELAY"
+"""Sets :data:`PREHEAT_DELAY` (a slower machine may want more; the tests want less)."""
 TEMPLATE = "servekit-present"
 TEMPLATES = Path(__file__).resolve().parents[1] / "templates" / "jupyter"
 
@@ -95,9 +107,37 @@ def voila_command(
         "--strip_sources=True",
         "--show_tracebacks=False",
         "--Voila.log_level=WARN",  # a line per kernel and websocket says nothing in a room
+        # one kernel runs the dashboard before anyone asks: a page gets it at once, and the
+        # next one is made PREHEAT_DELAY seconds later (once this page has settled)
+        "--preheat_kernel=True",
+        "--pool_size=1",
+        f"--VoilaKernelManager.fill_delay={preheat_delay():g}",
         *kernel_args(),  # kernel traffic encrypted
     ]
     return command, env
+
+
+def preheat_delay() -> float:
+    """Seconds from a page taking the preheated kernel to the next kernel starting: ``$``
+    :data:`PREHEAT_DELAY_ENV` when it is a number from 0 to 3600, else
+    :data:`PREHEAT_DELAY`.
+
+    Examples
+    --------
+    >>> os.environ.pop(PREHEAT_DELAY_ENV, None) and None
+    >>> preheat_delay()
+    20.0
+    >>> os.environ[PREHEAT_DELAY_ENV] = "2.5"; preheat_delay()
+    2.5
+    >>> os.environ[PREHEAT_DELAY_ENV] = "soon"; preheat_delay()
+    20.0
+    >>> del os.environ[PREHEAT_DELAY_ENV]
+    """
+    try:
+        value = float(os.environ.get(PREHEAT_DELAY_ENV, PREHEAT_DELAY))
+    except ValueError:
+        return PREHEAT_DELAY
+    return value if 0 <= value <= 3600 else PREHEAT_DELAY
 
 
 def _wait_ready(url: str, process: subprocess.Popen, timeout: float = 60) -> bool:

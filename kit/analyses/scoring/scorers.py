@@ -104,8 +104,18 @@ def widest_spreads(scores: pd.DataFrame, journey: pd.DataFrame, k: int = 3) -> p
     """
     summary = touchpoint_summary(scores, journey)
     ids = {cells.text(t) for t in journey["touchpoint_id"]}
-    summary = summary[(summary["scorers"] >= 2) & summary["touchpoint_id"].isin(ids)].copy()
-    summary["spread"] = summary[["importance_spread", "performance_spread"]].max(axis=1)
-    summary = summary[summary["spread"] > 0]
-    summary = summary.sort_values("spread", ascending=False, kind="mergesort")
-    return summary[SPREAD_COLUMNS].head(k).reset_index(drop=True)
+    rows = []  # in journey order, as the summary gives them; lists, not pandas (a board's tile)
+    for row in summary[SPREAD_COLUMNS[:-1]].to_dict("records"):
+        spreads = [v for v in (row["importance_spread"], row["performance_spread"]) if v == v]
+        spread = max(spreads) if spreads else float("nan")
+        if row["scorers"] >= 2 and row["touchpoint_id"] in ids and spread > 0:
+            rows.append({**row, "spread": spread})
+    rows.sort(key=lambda r: -r["spread"])  # stable: journey order among equal spreads
+    return pd.DataFrame(rows[:k], columns=SPREAD_COLUMNS) if rows else _no_spreads(summary)
+
+
+def _no_spreads(summary: pd.DataFrame) -> pd.DataFrame:
+    """The empty answer of :func:`widest_spreads`, with the columns' types."""
+    empty = summary[SPREAD_COLUMNS[:-1]].iloc[:0].copy()
+    empty["spread"] = empty[["importance_spread", "performance_spread"]].max(axis=1)
+    return empty.reset_index(drop=True)
