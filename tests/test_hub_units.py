@@ -98,6 +98,7 @@ def test_config_is_loopback_pam_one_user_per_team(tmp_path):
     assert f"--LabApp.extra_labextensions_path={LAB_EXTENSIONS}" in c.Spawner.args
     assert "--ServerApp.jpserver_extensions=kit.room.widgetjs=True" in c.Spawner.args
     assert "--ServerApp.jpserver_extensions=kit.room.phone=True" in c.Spawner.args
+    assert "--ServerApp.jpserver_extensions=kit.room.kernelnice=True" in c.Spawner.args
     assert (c.Spawner.mem_limit, c.TeamSpawner.proc_limit) == ("2G", 256)
     assert "ssl_cert" not in c.JupyterHub and "tornado_settings" not in c.JupyterHub
     assert c.Spawner.notebook_dir == str(tmp_path / "w")

@@ -115,3 +115,51 @@ def test_a_room_kernel_has_the_editors_loaded_before_the_first_cell(tmp_path):
     finally:
         stop(process)
         server.cleanup()
+
+
+def test_a_kernel_that_keeps_a_core_busy_yields_and_the_others_do_not(tmp_path):
+    """Three kernels on the room's server (kit.room.kernelnice): one runs a loop, one waits in
+    a sleep, one does nothing. The loop's kernel gets niceness 10 (it runs until it has: the
+    test lasts as long as the server takes to notice, about BUSY_SECONDS), its session's
+    scheduling group too where Linux has them; the sleeper and the idle one keep 0."""
+    import threading
+    from pathlib import Path
+
+    from kit.room.kernelnice import BUSY_SECONDS, NICE
+
+    ws = create_workshop(tmp_path / "ws", teams=["Blue"]).path
+    server = LabServer(ws, port=0, cull_idle=0)
+    process = server.start()
+    try:
+        server.wait_ready(process)
+        loop, sleeper, idle = (_api(server, "/api/kernels", method="POST")["id"] for _ in "abc")
+        slept: list[str] = []
+        waiting = threading.Thread(
+            target=lambda: slept.append(
+                _run(server, sleeper, f"import time\ntime.sleep({BUSY_SECONDS + 6})\nprint('ok')")
+            )
+        )
+        waiting.start()
+        started = time.monotonic()
+        told = _run(
+            server,
+            loop,
+            "import os, time\n"
+            "end = time.time() + 240\n"
+            f"while os.nice(0) < {NICE} and time.time() < end:\n"
+            "    pass\n"
+            "print(os.nice(0))",
+        )
+        took = time.monotonic() - started
+        waiting.join(timeout=120)
+        assert told == f"{NICE}\n"
+        assert took >= BUSY_SECONDS  # not before it had been busy that long
+        assert slept == ["ok\n"]
+        assert _run(server, sleeper, "import os\nprint(os.nice(0))") == "0\n"
+        assert _run(server, idle, "import os\nprint(os.nice(0))") == "0\n"
+        if Path("/proc/self/autogroup").exists():
+            group = _run(server, loop, "print(open('/proc/self/autogroup').read().split()[-1])")
+            assert group == f"{NICE}\n"
+    finally:
+        stop(process)
+        server.cleanup()

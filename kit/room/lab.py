@@ -49,6 +49,7 @@ from pathlib import Path
 
 from kit.exceptions import LabError
 from kit.room.exercises import team_exercise_dir
+from kit.room.kernelnice import write_server_config as write_nice_config
 from kit.room.links import TeamLink
 from kit.room.navigation import notebook_title
 from kit.room.phone import phone_url, write_server_config
@@ -415,6 +416,7 @@ class LabServer:
             write_server_config(self.config_dir)  # the phone page (kit.room.phone)
             write_log_config(self.config_dir)  # a terminal without false alarms (serverlog)
             write_widgetjs_config(self.config_dir)  # plotly's widget code, once a browser
+            write_nice_config(self.config_dir)  # a kernel busy for long yields to the others
             write_kernel_spec(self.config_dir / "data")
         return self.config_dir
 
