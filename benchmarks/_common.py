@@ -152,3 +152,23 @@ def _decode(frame: str | bytes) -> dict:
     offsets = [int.from_bytes(frame[4 * (i + 1) : 4 * (i + 2)], "big") for i in range(count)]
     end = offsets[1] if count > 1 else len(frame)
     return json.loads(frame[offsets[0] : end])
+
+
+def budget_line(bench: str, teams: int, seconds: float, budget: float, **extra: object) -> bool:
+    """Print one benchmark's JSON line (its figure, what else it measured, the machine's load
+    average, the budget and whether the figure is within it); return whether it is."""
+    within = seconds <= budget
+    print(
+        json.dumps(
+            {
+                "bench": bench,
+                "teams": teams,
+                "seconds": round(seconds, 2),
+                **extra,
+                "load_average": round(os.getloadavg()[0], 2),
+                "budget_s": budget,
+                "within_budget": within,
+            }
+        )
+    )
+    return within

@@ -18,13 +18,12 @@ Run: ``python benchmarks/bench_followup.py`` (``make bench`` runs every benchmar
 from __future__ import annotations
 
 import json
-import os
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-from _common import sample_workshop
+from _common import budget_line, sample_workshop
 
 TEAMS = 8
 BIG = 200
@@ -78,20 +77,7 @@ def big() -> bool:
             summary = build_followup(ws, as_of="2026-04-15", jobs=2, progress=False)
             times.append(time.perf_counter() - start)
             assert summary.exit_code == 0
-    print(
-        json.dumps(
-            {
-                "bench": "followup_200",
-                "teams": BIG,
-                "seconds": round(times[0], 2),
-                "unchanged_s": round(times[1], 2),
-                "load_average": round(os.getloadavg()[0], 2),
-                "budget_s": BIG_BUDGET_S,
-                "within_budget": times[0] <= BIG_BUDGET_S,
-            }
-        )
-    )
-    return times[0] <= BIG_BUDGET_S
+    return budget_line("followup_200", BIG, times[0], BIG_BUDGET_S, unchanged_s=round(times[1], 2))
 
 
 if __name__ == "__main__":

@@ -14,13 +14,12 @@ Run: ``python benchmarks/bench_synthesis.py`` (``make bench`` runs every benchma
 from __future__ import annotations
 
 import json
-import os
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-from _common import sample_workshop
+from _common import budget_line, sample_workshop
 
 TEAMS = 200
 BUDGET_S = 10.0
@@ -47,20 +46,8 @@ def main() -> int:
         seconds = time.perf_counter() - started
         cells = json.loads(out.read_text(encoding="utf-8"))["cells"]
     cells_s = sum(c["metadata"].get("papermill", {}).get("duration") or 0 for c in cells)
-    print(
-        json.dumps(
-            {
-                "bench": "synthesis_200",
-                "teams": TEAMS,
-                "seconds": round(seconds, 2),
-                "cells_s": round(cells_s, 2),
-                "load_average": round(os.getloadavg()[0], 2),
-                "budget_s": BUDGET_S,
-                "within_budget": seconds <= BUDGET_S,
-            }
-        )
-    )
-    return 0 if seconds <= BUDGET_S else 1
+    within = budget_line("synthesis_200", TEAMS, seconds, BUDGET_S, cells_s=round(cells_s, 2))
+    return 0 if within else 1
 
 
 if __name__ == "__main__":

@@ -34,10 +34,11 @@ Examples
 from __future__ import annotations
 
 import contextlib
-import json
 import os
 from pathlib import Path
 from typing import Any
+
+from kit.room.serverconfig import enable, write_config
 
 __all__ = [
     "BUSY_SECONDS",
@@ -71,7 +72,7 @@ NICE = 10
 
 def server_config() -> dict[str, Any]:
     """The Jupyter Server config that enables the extension."""
-    return {"ServerApp": {"jpserver_extensions": {EXTENSION: True}}}
+    return enable(EXTENSION)
 
 
 def write_server_config(folder: Path) -> Path:
@@ -81,14 +82,12 @@ def write_server_config(folder: Path) -> Path:
     Examples
     --------
     >>> import tempfile
+    >>> import json
     >>> path = write_server_config(Path(tempfile.mkdtemp()))
     >>> path.name, json.loads(path.read_text()) == server_config()
     ('servekit-kernelnice.json', True)
     """
-    path = Path(folder) / "jupyter_server_config.d" / "servekit-kernelnice.json"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(server_config(), indent=2), encoding="utf-8")
-    return path
+    return write_config(folder, "kernelnice", server_config())
 
 
 def cpu_seconds(pid: int) -> float | None:

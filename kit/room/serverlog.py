@@ -32,10 +32,11 @@ True
 
 from __future__ import annotations
 
-import json
 import logging
 from pathlib import Path
 from typing import Any
+
+from kit.room.serverconfig import enable, write_config
 
 __all__ = [
     "CLOSED",
@@ -130,7 +131,7 @@ def server_config() -> dict[str, Any]:
     >>> config["ServerApp"]["jpserver_extensions"]
     {'kit.room.serverlog': True, 'notebook_shim': False}
     """
-    return {"ServerApp": {"jpserver_extensions": {EXTENSION: True, "notebook_shim": False}}}
+    return enable(EXTENSION, notebook_shim=False)
 
 
 def write_server_config(folder: Path) -> Path:
@@ -140,14 +141,12 @@ def write_server_config(folder: Path) -> Path:
     Examples
     --------
     >>> import tempfile
+    >>> import json
     >>> path = write_server_config(Path(tempfile.mkdtemp()))
     >>> path.name, json.loads(path.read_text()) == server_config()
     ('servekit-serverlog.json', True)
     """
-    path = Path(folder) / "jupyter_server_config.d" / "servekit-serverlog.json"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(server_config(), indent=2), encoding="utf-8")
-    return path
+    return write_config(folder, "serverlog", server_config())
 
 
 def _jupyter_server_extension_points() -> list[dict[str, str]]:

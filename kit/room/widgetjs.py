@@ -23,10 +23,10 @@ Examples
 from __future__ import annotations
 
 import functools
-import json
 from pathlib import Path
 from typing import Any
 
+from kit.room.serverconfig import enable, write_config
 from kit.widgets.widgetjs import bundle_path, route
 
 __all__ = ["EXTENSION", "server_config", "write_server_config"]
@@ -37,7 +37,7 @@ EXTENSION = "kit.room.widgetjs"
 
 def server_config() -> dict[str, Any]:
     """The Jupyter Server config that enables the extension."""
-    return {"ServerApp": {"jpserver_extensions": {EXTENSION: True}}}
+    return enable(EXTENSION)
 
 
 def write_server_config(folder: Path) -> Path:
@@ -47,14 +47,12 @@ def write_server_config(folder: Path) -> Path:
     Examples
     --------
     >>> import tempfile
+    >>> import json
     >>> path = write_server_config(Path(tempfile.mkdtemp()))
     >>> path.name, json.loads(path.read_text()) == server_config()
     ('servekit-widgetjs.json', True)
     """
-    path = Path(folder) / "jupyter_server_config.d" / "servekit-widgetjs.json"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(server_config(), indent=2), encoding="utf-8")
-    return path
+    return write_config(folder, "widgetjs", server_config())
 
 
 @functools.cache

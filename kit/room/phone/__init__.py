@@ -26,6 +26,8 @@ import urllib.parse
 from pathlib import Path
 from typing import Any
 
+from kit.room.serverconfig import enable, write_config
+
 __all__ = [
     "EXTENSION",
     "LINKS_JSON",
@@ -82,11 +84,7 @@ def write_server_config(folder: Path) -> Path:
     >>> json.loads(path.read_text())["ServerApp"]["jpserver_extensions"]
     {'kit.room.phone': True}
     """
-    path = Path(folder) / "jupyter_server_config.d" / "servekit-phone.json"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    config = {"ServerApp": {"jpserver_extensions": {EXTENSION: True}}}
-    path.write_text(json.dumps(config, indent=2), encoding="utf-8")
-    return path
+    return write_config(folder, "phone", enable(EXTENSION))
 
 
 def links_json(links: list[Any]) -> str:
