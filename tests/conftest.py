@@ -132,6 +132,20 @@ def python3_kernel() -> str:
 
 
 @pytest.fixture(scope="session")
+def warm_kernel(python3_kernel):
+    """One warm kernel per test process for tests that run many notebooks and only check what
+    they show (the report engine's :class:`kit.report.kernels.WarmKernel`: put back to its
+    baseline after every notebook, replaced when it cannot be). Its working folder is
+    ``workshops/``, as a participant's is. Tests of a notebook run exactly as papermill runs it
+    (a fresh kernel) use :func:`helpers.papermill_run` instead."""
+    from kit.report.kernels import WARMUP_CODE, WarmKernel
+
+    warmup = "import kit.widgets\ndel kit\n" + WARMUP_CODE
+    with WarmKernel(python3_kernel, cwd=ROOT / "workshops", warmup=warmup) as kernel:
+        yield kernel
+
+
+@pytest.fixture(scope="session")
 def chromium() -> str:
     """Path of the Chromium binary; skips (or fails in CI) when there is none."""
     if CHROMIUM is None:

@@ -10,7 +10,10 @@ import labtools
 import pytest
 from labtools import ARTIFACTS, TEAM, _idle, _open_and_run, _real_errors, _wait
 
-pytestmark = pytest.mark.browser
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.xdist_group("browser_editors"),
+]  # its module-scoped server or build, set up on one worker only
 lab = labtools.lab  # the JupyterLab server (module-scoped fixture)
 page = labtools.page  # a Chromium page that may only reach it
 

@@ -15,7 +15,10 @@ import pytest
 from conftest import ROOT
 from labtools import ARTIFACTS, TEAM, XSS, _idle, _open_and_run, _points, _real_errors, _wait
 
-pytestmark = pytest.mark.browser
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.xdist_group("browser_lab"),
+]  # its module-scoped server or build, set up on one worker only
 
 lab = labtools.lab  # the JupyterLab server (module-scoped fixture)
 page = labtools.page  # a Chromium page that may only reach it

@@ -9,7 +9,10 @@ import labtools
 import pytest
 from labtools import ARTIFACTS, _idle, _open_and_run, _real_errors
 
-pytestmark = pytest.mark.browser
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.xdist_group("browser_participant_polish"),
+]  # its module-scoped server or build, set up on one worker only
 lab = labtools.lab
 page = labtools.page
 

@@ -18,7 +18,10 @@ from phonetools import TOKEN, start_lab, team_files
 from kit.room.lab import stop
 from kit.store.workbook import Workbook
 
-pytestmark = pytest.mark.browser
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.xdist_group("browser_phone"),
+]  # its module-scoped server or build, set up on one worker only
 
 ARTIFACTS = ROOT / "test-artifacts"
 PHONE = {"width": 390, "height": 844}

@@ -41,7 +41,10 @@ ROOM = {  # slug -> name: with the demo's 4 teams and the XSS team, 12 teams
     "spa-and-wellness": "Spa and Wellness",
 }
 
-pytestmark = pytest.mark.browser
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.xdist_group("browser_present"),
+]  # its module-scoped server or build, set up on one worker only
 
 
 @pytest.fixture(scope="module")

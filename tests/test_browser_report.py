@@ -25,7 +25,11 @@ from helpers import (
 from kit.report import build_reports
 from kit.store.workshop import create_demo
 
-pytestmark = [pytest.mark.browser, pytest.mark.slow]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.slow,
+    pytest.mark.xdist_group("browser_report"),
+]  # its module-scoped server or build, set up on one worker only
 ARTIFACTS = ROOT / "test-artifacts"
 
 

@@ -45,7 +45,10 @@ BENIGN = ["Failed to load resource: the server responded with a status of 404"]
 RUN_ALL_REPEAT = int(os.environ.get("SERVEKIT_RUN_ALL_REPEAT", "2"))
 """Tries of each kind in the Run-All-at-once test (``benchmarks/bench_run_all.py`` makes 20)."""
 
-pytestmark = pytest.mark.browser
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.xdist_group("browser_room"),
+]  # its module-scoped server or build, set up on one worker only
 
 
 @pytest.fixture(scope="module")

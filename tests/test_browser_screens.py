@@ -28,7 +28,11 @@ from kit.report.followup_batch import build_followup
 from kit.room.guide import write_guide
 from kit.store.workshop import create_demo
 
-pytestmark = [pytest.mark.browser, pytest.mark.slow]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.slow,
+    pytest.mark.xdist_group("browser_screens"),
+]  # its module-scoped server or build, set up on one worker only
 ARTIFACTS = ROOT / "test-artifacts" / "screens"
 WIDTHS = (390, 1280)
 FLOW_WIDTHS = (390, 683, 1280, 1920)
@@ -156,11 +160,17 @@ def _overlap(a, b, slack=0.5) -> bool:
 
 
 @pytest.fixture(scope="module")
-def pages(tmp_path_factory) -> list[Path]:
+def built(tmp_path_factory, chromium):
+    """The demo's reports, with their PDFs (one build for every test of the module)."""
     ws = create_demo(tmp_path_factory.mktemp("screens") / "ws").path
-    summary = build_reports(ws, jobs=2, progress=False)
+    summary = build_reports(ws, jobs=2, pdf=True, progress=False)
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    found = sorted(summary.out.glob("*.html"))
+    return summary
+
+
+@pytest.fixture(scope="module")
+def pages(built) -> list[Path]:
+    found = sorted(built.out.glob("*.html"))
     assert {p.name for p in found} >= {"index.html", "_synthesis.html", "front-desk-friends.html"}
     return found
 
@@ -183,27 +193,47 @@ def followup_pages(pages) -> list[Path]:
     return [summary.out / "front-desk-friends.html", summary.out / "_synthesis.html"]
 
 
-def _open(browser, path: Path, width: int):
-    page = browser.new_page(viewport={"width": width, "height": 900})
+def _new_page(browser, width: int, height: int = 900):
+    """A page that loads ``file:`` URLs only (a report must need no network)."""
+    page = browser.new_page(viewport={"width": width, "height": height})
     page.route(
         "**/*",
         lambda route: route.continue_() if route.request.url.startswith("file:") else route.abort(),
     )
-    page.goto(path.as_uri(), wait_until="load")
-    page.wait_for_timeout(600)
-    page.screenshot(path=str(ARTIFACTS / f"{path.stem}-{width}.png"), full_page=True)
     return page
 
 
+@pytest.fixture(scope="module")
+def measured(browser, pages):
+    """Each report page loaded once at each of :data:`WIDTHS`, its charts drawn for that width,
+    a full-page screenshot kept, and everything the tests below check measured on it:
+    ``{(page name, width): {"scroll": …, "texts": …, "groups": …, "ipa": …}}``."""
+    found = {}
+    for width in WIDTHS:
+        for path in pages:
+            page = _new_page(browser, width)
+            page.goto(path.as_uri(), wait_until="load")
+            unsettled = _settle(page)
+            assert unsettled == [], f"{path.name} at {width}px: {unsettled}"
+            page.screenshot(path=str(ARTIFACTS / f"{path.stem}-{width}.png"), full_page=True)
+            found[path.name, width] = {
+                "scroll": page.evaluate("document.documentElement.scrollWidth"),
+                "texts": page.evaluate(CHART_TEXT),
+                "groups": page.evaluate(CHART_GROUPS),
+                "ipa": page.evaluate(IPA_PARTS),
+            }
+            page.close()
+    return found
+
+
 @pytest.mark.parametrize("width", WIDTHS)
-def test_no_page_scrolls_sideways_and_no_chart_text_sticks_out(browser, pages, width):
+def test_no_page_scrolls_sideways_and_no_chart_text_sticks_out(measured, pages, width):
     problems = []
     for path in pages:
-        page = _open(browser, path, width)
-        scroll = page.evaluate("document.documentElement.scrollWidth")
-        if scroll > width:
-            problems.append(f"{path.name} at {width}px scrolls sideways: {scroll}px wide")
-        for chart in page.evaluate(CHART_TEXT):
+        seen = measured[path.name, width]
+        if seen["scroll"] > width:
+            problems.append(f"{path.name} at {width}px scrolls sideways: {seen['scroll']}px wide")
+        for chart in seen["texts"]:
             left, top, right, bottom = chart["box"]
             for text in chart["texts"]:
                 x0, y0, x1, y1 = text["box"]
@@ -212,16 +242,14 @@ def test_no_page_scrolls_sideways_and_no_chart_text_sticks_out(browser, pages, w
                         f"{path.name} at {width}px, chart {chart['index']} "
                         f"({chart['title']}): {text['text']!r} sticks out"
                     )
-        page.close()
     assert problems == []
 
 
 @pytest.mark.parametrize("width", WIDTHS)
-def test_no_two_texts_of_a_chart_touch(browser, pages, width):
+def test_no_two_texts_of_a_chart_touch(measured, pages, width):
     touching, charts = [], 0
     for path in pages:
-        page = _open(browser, path, width)
-        for chart in page.evaluate(CHART_GROUPS):
+        for chart in measured[path.name, width]["groups"]:
             charts += 1
             for group, texts in chart["groups"].items():
                 for i, a in enumerate(texts):
@@ -231,25 +259,23 @@ def test_no_two_texts_of_a_chart_touch(browser, pages, width):
                         for b in texts[i + 1 :]
                         if _overlap(a["box"], b["box"], slack=1.0)
                     ]
-        page.close()
     assert charts >= 20  # the four team pages and the synthesis were all measured
     assert touching == []
 
 
 @pytest.mark.parametrize("width", WIDTHS)
-def test_ipa_labels_touch_no_line_no_corner_and_no_other_label(browser, pages, width):
+def test_ipa_labels_touch_no_line_no_corner_and_no_other_label(measured, pages, width):
     checked = 0
     for path in pages:
         if path.stem.startswith("_") or path.stem == "index":
             continue
-        page = _open(browser, path, width)
-        parts = page.evaluate(IPA_PARTS)
-        page.close()
+        parts = measured[path.name, width]["ipa"]
         if parts is None:
             continue
         checked += 1
         assert parts["narrow"] == ("true" if width < 600 else "false")
-        assert "On the line" in parts["legend"] and "Moment of truth" in parts["legend"]
+        assert "On the line" in parts["legend"]
+        assert "Moment of truth" in parts["legend"]
         assert len(parts["lines"]) == 2, parts["lines"]
         labels = parts["labels"]
         for i, label in enumerate(labels):
@@ -285,13 +311,12 @@ def test_index_speaks_to_a_coach_and_hides_the_machine_path(pages):
     assert '<a href="index.html">← All reports</a>' in synthesis.read_text(encoding="utf-8")
 
 
-def test_pdf_fits_eight_a4_pages_numbered_and_named_with_every_section(tmp_path, chromium):
+def test_pdf_fits_eight_a4_pages_numbered_and_named_with_every_section(built):
     import re
 
     from pypdf import PdfReader
 
-    ws = create_demo(tmp_path / "ws").path
-    summary = build_reports(ws, jobs=2, pdf=True, progress=False)
+    summary = built
     pdfs = sorted(summary.out.glob("*.pdf"))
     assert [p.name for p in pdfs if p.name.startswith("_")] == ["_synthesis.pdf"]
     pdfs = [p for p in pdfs if not p.name.startswith("_")]  # the teams'
@@ -344,13 +369,7 @@ def test_charts_stay_in_their_boxes_and_no_text_is_cut_at_any_width(browser, pag
     (guide,) = write_guide(pages[0].parent.parent)  # the run sheet, in the same template
     problems, charts = [], 0
     for path in [team, synthesis, *followup_pages, guide]:
-        page = browser.new_page(viewport={"width": FLOW_WIDTHS[0], "height": 844})
-        page.route(
-            "**/*",
-            lambda route: (
-                route.continue_() if route.request.url.startswith("file:") else route.abort()
-            ),
-        )
+        page = _new_page(browser, FLOW_WIDTHS[0], 844)
         page.goto(path.as_uri(), wait_until="load")
         where = f"{path.parent.name}/{path.name}"
         for width in FLOW_WIDTHS:

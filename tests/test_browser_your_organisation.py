@@ -18,7 +18,10 @@ from labtools import (  # noqa: F401 - lab and page are fixtures
     page,
 )
 
-pytestmark = pytest.mark.browser
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.xdist_group("browser_your_organisation"),
+]  # its module-scoped server or build, set up on one worker only
 
 GENERIC = (
     "Employee ID,Job Title,Manager ID,FTE\n"

@@ -17,7 +17,6 @@ import nbformat
 import pytest
 from click.testing import CliRunner
 from conftest import ROOT
-from helpers import papermill_run
 
 from kit.cli import main
 from kit.exceptions import WorkshopError
@@ -211,26 +210,26 @@ assert _editor.commit({"journey": _journey}, what="edit from the test")
 
 
 @pytest.mark.slow
-def test_every_team_notebook_edits_its_own_team_under_papermill(workshop):
+def test_every_team_notebook_edits_its_own_team_under_papermill(workshop, python3_kernel):
+    """Each team's notebooks, run by papermill on a kernel started in that team's notebook
+    folder (as Lab starts it), find their own team and edit only its files. One warm kernel
+    per team, put back to its baseline after each notebook."""
+    from kit.report.kernels import WARMUP_CODE, WarmKernel
 
-    kernel = "python3"
     for slug in ("front-desk-friends", "night-shift"):
-        for number, name in enumerate(PARTICIPANT):
-            before = _snapshot(workshop.path / "teams")
-            path = workshop.path / "notebooks" / slug / name
-            nb = nbformat.read(path, as_version=4)
-            mark = f"edited from {slug}/{name}"
-            nb.cells.append(
-                nbformat.v4.new_code_cell(f"MARK, TID = {mark!r}, 'TZ{number}'\n" + EDIT_CELL)
-            )
-            papermill_run(
-                nb,
-                str(path.parent / f"_run_{name}"),
-                kernel_name=kernel,
-                cwd=str(path.parent),
-                execution_timeout=300,
-            )
-            after = _snapshot(workshop.path / "teams")
-            assert _data_changes(before, after) == {f"{slug}/journey.csv"}, name
-            assert mark in (workshop.path / "teams" / slug / "journey.csv").read_text()
-            (path.parent / f"_run_{name}").unlink()
+        folder = workshop.path / "notebooks" / slug
+        with WarmKernel(python3_kernel, cwd=folder, warmup=WARMUP_CODE) as kernel:
+            for number, name in enumerate(PARTICIPANT):
+                before = _snapshot(workshop.path / "teams")
+                nb = nbformat.read(folder / name, as_version=4)
+                mark = f"edited from {slug}/{name}"
+                nb.cells.append(
+                    nbformat.v4.new_code_cell(f"MARK, TID = {mark!r}, 'TZ{number}'\n" + EDIT_CELL)
+                )
+                run = folder / f"_run_{name}"
+                nbformat.write(nb, run)
+                kernel.run(run, cwd=str(folder))
+                after = _snapshot(workshop.path / "teams")
+                assert _data_changes(before, after) == {f"{slug}/journey.csv"}, name
+                assert mark in (workshop.path / "teams" / slug / "journey.csv").read_text()
+                run.unlink()
