@@ -13,7 +13,7 @@ number → text          :func:`number_text` (``4`` not ``4.0``, ``—`` when mi
 shorten a label        :func:`shorten` (one line, ellipsis)
 wrap a label           :func:`wrap_lines` (at most N lines; :func:`kit.figures.text.wrap`
                        escapes and joins them for plotly)
-slug                   :func:`kit.store.workshop.slugify` (a team's folder name)
+slug                   :func:`kit.store.teamnames.slugify` (a team's folder name)
 escape                 :func:`escape` (markupsafe) and :func:`markup` (a template of ours,
                        every argument escaped)
 isolate plain text     :func:`isolate` (a name inside a longer plain-text line, where no

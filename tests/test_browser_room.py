@@ -174,7 +174,7 @@ def _get(room, path: str) -> http.client.HTTPResponse:
 
 # --------------------------------------------------------------------------- the server
 def test_one_link_per_team_printed_and_bound_to_loopback(room):
-    from kit.store.workshop import slugify
+    from kit.store.teamnames import slugify
 
     assert sorted(room["links"]) == sorted(TEAMS)
     for name, url in room["links"].items():

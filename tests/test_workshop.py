@@ -11,8 +11,9 @@ from conftest import DATASET
 
 from kit.cli import main
 from kit.exceptions import WorkshopError
+from kit.store.teamnames import check_team_name, slugify
 from kit.store.workbook import Workbook
-from kit.store.workshop import Workshop, check_team_name, create_workshop, slugify
+from kit.store.workshop import Workshop, create_workshop
 
 
 @pytest.mark.parametrize("name", ["../x", "/abs", "a/b", "", "   ", ".", "..", "a\\b", "x\x00y"])

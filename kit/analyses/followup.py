@@ -344,6 +344,7 @@ class FollowupData:
     roles: pd.DataFrame
     notes: dict[str, list[str]] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
+    members: list[str] = field(default_factory=list)
 
 
 _SOFT = {"baseline", "target", "due"}
@@ -450,7 +451,7 @@ def read_team(path: Path | str, root: Path | str | None = None) -> FollowupData:
                 )
                 kept.append(p)
     rest = [p for p in problems if p not in kept]
-    return FollowupData(wb.name or path.name, plan, results, wb["roles"], notes, rest)
+    return FollowupData(wb.name or path.name, plan, results, wb["roles"], notes, rest, wb.members)
 
 
 # --------------------------------------------------------------------------- summaries

@@ -25,16 +25,20 @@ from kit.analyses.followup import (
     plan_progress,
     progress_share,
 )
-from kit.figures.style import PALETTE, empty_figure, esc, new_figure
+from kit.figures.style import PALETTE, empty_spec, esc, layout_defaults
 from kit.formatting import shorten
 
 __all__ = [
     "STATUS_COLOURS",
     "STATUS_SYMBOLS",
     "action_chart",
+    "action_chart_spec",
     "kinds_chart",
+    "kinds_chart_spec",
     "progress_bars",
+    "progress_bars_spec",
     "progress_over_time",
+    "progress_over_time_spec",
 ]
 
 STATUS_COLOURS: dict[str, str] = {
@@ -65,6 +69,39 @@ def _series(results: pd.DataFrame, action_id: str) -> pd.DataFrame:
     return mine.sort_values("date", kind="stable")
 
 
+def _day(value: dt.date) -> str:
+    """A date as plotly writes it (``YYYY-MM-DD``)."""
+    return value.isoformat()
+
+
+def _vline(x: Any, line: dict[str, Any]) -> dict[str, Any]:
+    """The shape of plotly's ``add_vline(x=…, line=…)``: across the plot's height."""
+    return {
+        "line": line,
+        "type": "line",
+        "x0": x,
+        "x1": x,
+        "xref": "x",
+        "y0": 0,
+        "y1": 1,
+        "yref": "y domain",
+    }
+
+
+def _hline(y: float, line: dict[str, Any]) -> dict[str, Any]:
+    """The shape of plotly's ``add_hline(y=…, line=…)``: across the plot's width."""
+    return {
+        "line": line,
+        "type": "line",
+        "x0": 0,
+        "x1": 1,
+        "xref": "x domain",
+        "y0": y,
+        "y1": y,
+        "yref": "y",
+    }
+
+
 def action_chart(
     action: dict[str, Any] | pd.Series, results: pd.DataFrame, height: int = 320
 ) -> go.Figure:
@@ -83,6 +120,7 @@ def action_chart(
     Returns
     -------
     go.Figure
+        ``go.Figure(action_chart_spec(action, results, height))``.
 
     Examples
     --------
@@ -93,6 +131,29 @@ def action_chart(
     >>> [t.name for t in fig.data], "&lt;b&gt;" in fig.layout.title.text
     (['results', 'baseline', 'target'], True)
     """
+    return go.Figure(action_chart_spec(action, results, height))
+
+
+def action_chart_spec(
+    action: dict[str, Any] | pd.Series, results: pd.DataFrame, height: int = 320
+) -> dict[str, Any]:
+    """:func:`action_chart` as a plain plotly spec (``{"data": [...], "layout": {...}}``).
+
+    Plain lists, dicts, strings and numbers (dates as ``YYYY-MM-DD``), equal to what plotly's
+    validation makes of it; a report shows it as it is.
+
+    Examples
+    --------
+    >>> a = {"action_id": "A1", "action": "Open a desk", "metric": "wait (min)",
+    ...      "baseline": 14.0, "target": 5.0, "due": "2026-03-31"}
+    >>> r = pd.DataFrame({"action_id": ["A1"], "date": ["2026-03-01"], "value": [8.0]})
+    >>> spec = action_chart_spec(a, r)
+    >>> spec["data"][0]["x"], spec["layout"]["xaxis"]["range"]
+    (['2026-03-01'], ['2026-02-22', '2026-04-07'])
+    >>> due = spec["layout"]["shapes"][0]  # the due date, a line the plot's full height
+    >>> due["x0"], due["x1"], due["yref"], (due["y0"], due["y1"])
+    ('2026-03-31', '2026-03-31', 'y domain', (0, 1))
+    """
     action = dict(action)
     aid = str(action.get("action_id", ""))
     title = f"{aid}: {shorten(action.get('action'), 60)}"
@@ -102,66 +163,71 @@ def action_chart(
     dates = list(mine["date"])
     span = [d for d in [*dates, due] if d is not None]
     if not span:
-        return empty_figure("No results yet: add the first one above.", title, height=height)
+        return empty_spec("No results yet: add the first one above.", title, height=height)
     left, right = min(span), max(span)
     pad = max(dt.timedelta(days=7), (right - left) / 20)
-    left, right = left - pad, right + pad
+    left, right = _day(left - pad), _day(right + pad)
     metric = esc(shorten(action.get("metric"), 32)) or "value"
-    fig = new_figure(
-        go.Scatter(
-            x=dates,
-            y=list(mine["value"]),
-            mode="lines+markers",
-            name="results",
-            line={"color": PALETTE["blue"], "width": 3},
-            marker={"size": 9},
-            hovertemplate="%{x|%Y-%m-%d}: %{y}<extra></extra>",
-        ),
-        title,
-        height=height,
-    )
+    data: list[dict[str, Any]] = [
+        {
+            "hovertemplate": "%{x|%Y-%m-%d}: %{y}<extra></extra>",
+            "line": {"color": PALETTE["blue"], "width": 3},
+            "marker": {"size": 9},
+            "mode": "lines+markers",
+            "name": "results",
+            "type": "scatter",
+            "x": [_day(d) for d in dates],
+            "y": [float(v) for v in mine["value"]],
+        }
+    ]
     for value, other, name, colour, dash in (
         (base, goal, "baseline", PALETTE["grey"], "dot"),
         (goal, base, "target", PALETTE["green"], "dash"),
     ):
         if not math.isnan(value):
             where = "bottom left" if not math.isnan(other) and value > other else "top left"
-            fig.add_trace(
-                go.Scatter(
-                    x=[left, right],
-                    y=[value, value],
-                    mode="lines+text",
-                    name=name,
-                    line={"color": colour, "dash": dash, "width": 2},
-                    text=["", f"{name} {value:g}"],
-                    textposition=where,
-                    hovertemplate=f"{name}: {value:g}<extra></extra>",
-                )
+            data.append(
+                {
+                    "hovertemplate": f"{name}: {value:g}<extra></extra>",
+                    "line": {"color": colour, "dash": dash, "width": 2},
+                    "mode": "lines+text",
+                    "name": name,
+                    "text": ["", f"{name} {value:g}"],
+                    "textposition": where,
+                    "type": "scatter",
+                    "x": [left, right],
+                    "y": [value, value],
+                }
             )
+    layout = layout_defaults(title, height=height)
     if due is not None:
-        fig.add_vline(x=due.isoformat(), line={"color": PALETTE["vermillion"], "dash": "dot"})
-        fig.add_annotation(
-            x=due.isoformat(),
-            y=1,
-            yref="paper",
-            text="due",
-            showarrow=False,
-            font={"color": PALETTE["vermillion"]},
-            yanchor="bottom",
-        )
-    fig.update_layout(
-        yaxis_title=metric,
+        layout["shapes"] = [_vline(_day(due), {"color": PALETTE["vermillion"], "dash": "dot"})]
+        layout["annotations"] = [
+            {
+                "font": {"color": PALETTE["vermillion"]},
+                "showarrow": False,
+                "text": "due",
+                "x": _day(due),
+                "y": 1,
+                "yanchor": "bottom",
+                "yref": "paper",
+            }
+        ]
+    layout.update(
+        yaxis={"title": {"text": metric}},
         showlegend=False,
         xaxis={"type": "date", "tickformat": "%d %b\n%Y", "range": [left, right]},
         margin={"l": 70, "r": 30, "t": 60, "b": 40},
     )
-    return fig
+    return {"data": data, "layout": layout}
 
 
 def progress_over_time(
     plan: pd.DataFrame, results: pd.DataFrame, as_of: Any = None, height: int = 420
 ) -> go.Figure:
     """Every action's results as a share of the way from baseline (0%) to target (100%).
+
+    ``go.Figure(progress_over_time_spec(plan, results, as_of, height))``.
 
     Examples
     --------
@@ -172,12 +238,26 @@ def progress_over_time(
     >>> [round(y, 3) for t in progress_over_time(plan, res, "2026-04-01").data[:2] for y in t.y]
     [66.667, 75.0]
     """
+    return go.Figure(progress_over_time_spec(plan, results, as_of, height))
+
+
+def progress_over_time_spec(
+    plan: pd.DataFrame, results: pd.DataFrame, as_of: Any = None, height: int = 420
+) -> dict[str, Any]:
+    """:func:`progress_over_time` as a plain plotly spec, equal to what validation makes of it.
+
+    Examples
+    --------
+    >>> plan = pd.DataFrame({"action_id": ["A1"], "action": ["x"], "baseline": [14.0],
+    ...                      "target": [5.0]})
+    >>> res = pd.DataFrame({"action_id": ["A1"], "date": ["2026-03-01"], "value": [8.0]})
+    >>> spec = progress_over_time_spec(plan, res, "2026-04-01")
+    >>> spec["data"][0]["x"], [s["y0"] for s in spec["layout"]["shapes"]]
+    (['2026-03-01'], [0, 100])
+    """
     progress = plan_progress(plan, results, as_of)
     cutoff = as_date(as_of)
-    fig = new_figure(
-        None, "Results over time: share of the way from baseline to target", height=height
-    )
-    drawn = 0
+    data = []
     for row in progress.to_dict("records"):
         mine = _series(results, row["action_id"])
         mine = mine[[d <= cutoff for d in mine["date"]]] if len(mine) else mine
@@ -189,44 +269,52 @@ def progress_over_time(
         ]
         if not points:
             continue
-        drawn += 1
         status = row["status"]
-        fig.add_trace(
-            go.Scatter(
-                x=[p[0] for p in points],
-                y=[p[1] for p in points],
-                mode="lines+markers",
-                name=esc(f"{row['action_id']}: {shorten(row.get('action'), 30)}"),
-                marker={"symbol": STATUS_SYMBOLS.get(status, "circle"), "size": 9},
-                customdata=[[p[2]] for p in points],
-                hovertemplate=(
+        data.append(
+            {
+                "customdata": [[float(p[2])] for p in points],
+                "hovertemplate": (
                     f"{esc(row['action_id'])}<br>%{{x|%Y-%m-%d}}: %{{customdata[0]}} "
                     f"(%{{y:.0f}}% of the way)<extra></extra>"
                 ),
-            )
+                "marker": {"size": 9, "symbol": STATUS_SYMBOLS.get(status, "circle")},
+                "mode": "lines+markers",
+                "name": esc(f"{row['action_id']}: {shorten(row.get('action'), 30)}"),
+                "type": "scatter",
+                "x": [_day(p[0]) for p in points],
+                "y": [float(p[1]) for p in points],
+            }
         )
-    if not drawn:
-        return empty_figure(
+    if not data:
+        return empty_spec(
             "No results against a baseline and target yet.", "Results over time", height=360
         )
-    fig.add_hline(
-        y=0,
-        line={"color": PALETTE["grey"], "dash": "dot"},
-        annotation_text="baseline",
-        annotation_position="bottom left",
+    layout = layout_defaults(
+        "Results over time: share of the way from baseline to target", height=height
     )
-    fig.add_hline(
-        y=100,
-        line={"color": PALETTE["green"], "dash": "dash"},
-        annotation_text="target",
-        annotation_position="top left",
-    )
-    fig.update_layout(
-        yaxis={"title": "% of the way to target", "ticksuffix": "%"},
+    layout["shapes"] = [
+        _hline(0, {"color": PALETTE["grey"], "dash": "dot"}),
+        _hline(100, {"color": PALETTE["green"], "dash": "dash"}),
+    ]
+    layout["annotations"] = [
+        {
+            "showarrow": False,
+            "text": name,
+            "x": 0,
+            "xanchor": "left",
+            "xref": "x domain",
+            "y": y,
+            "yanchor": anchor,
+            "yref": "y",
+        }
+        for name, y, anchor in (("baseline", 0, "top"), ("target", 100, "bottom"))
+    ]
+    layout.update(
+        yaxis={"title": {"text": "% of the way to target"}, "ticksuffix": "%"},
         xaxis={"type": "date"},
         legend={"font": {"size": 11}},
     )
-    return fig
+    return {"data": data, "layout": layout}
 
 
 def progress_bars(progress: pd.DataFrame, height: int | None = None) -> go.Figure:
@@ -234,7 +322,7 @@ def progress_bars(progress: pd.DataFrame, height: int | None = None) -> go.Figur
 
     Bars are clipped to -50%…150% (the label shows the true share). Each label is written to
     the right of its bar's end, or of zero for a bar going the wrong way, so it never runs left
-    onto the actions' names.
+    onto the actions' names. ``go.Figure(progress_bars_spec(progress, height))``.
 
     Examples
     --------
@@ -247,59 +335,74 @@ def progress_bars(progress: pd.DataFrame, height: int | None = None) -> go.Figur
     >>> list(fig.data[1].text)
     ['50% · on the way', 'not measured yet', '-20% · overdue']
     """
+    return go.Figure(progress_bars_spec(progress, height))
+
+
+def progress_bars_spec(progress: pd.DataFrame, height: int | None = None) -> dict[str, Any]:
+    """:func:`progress_bars` as a plain plotly spec, equal to what validation makes of it.
+
+    Examples
+    --------
+    >>> p = pd.DataFrame({"action_id": ["A1"], "action": ["x"], "progress": [2.0],
+    ...                   "status": ["target met"]})
+    >>> spec = progress_bars_spec(p)
+    >>> spec["data"][0]["x"], spec["data"][1]["text"], spec["layout"]["height"]
+    ([150.0], ['200% · target met'], 156)
+    """
     if progress.empty:
-        return empty_figure("No actions in the plan yet.", "Progress", height=300)
+        return empty_spec("No actions in the plan yet.", "Progress", height=300)
     labels = [
         esc(f"{r['action_id']}: {shorten(r.get('action'), 36)}")
         for r in progress.to_dict("records")
     ]
     shares = [float(s) if not pd.isna(s) else math.nan for s in progress["progress"]]
-    x = [0.0 if math.isnan(s) else max(-50.0, min(150.0, 100 * s)) for s in shares]
+    x = [0.0 if math.isnan(s) else float(max(-50.0, min(150.0, 100 * s))) for s in shares]
     text = [
-        (f"{round(100 * s)}% · " if not math.isnan(s) else "") + st
+        (f"{round(100 * s)}% · " if not math.isnan(s) else "") + str(st)
         for s, st in zip(shares, progress["status"], strict=True)
     ]
     colours = [STATUS_COLOURS.get(s, PALETTE["grey"]) for s in progress["status"]]
-    fig = new_figure(
-        [
-            go.Bar(
-                x=x,
-                y=labels,
-                orientation="h",
-                marker={"color": colours},
-                hoverinfo="text",
-                hovertext=text,
-                showlegend=False,
-            ),
-            go.Scatter(
-                x=[max(0.0, v) for v in x],
-                y=labels,
-                mode="text",
-                text=text,
-                textposition="middle right",
-                cliponaxis=False,
-                hoverinfo="skip",
-                showlegend=False,
-            ),
-        ],
-        "Progress towards target",
-        height=height or 120 + 36 * len(progress),
-    )
-    fig.add_vline(x=100, line={"color": PALETTE["green"], "dash": "dash"})
-    fig.update_layout(
+    data = [
+        {
+            "hoverinfo": "text",
+            "hovertext": text,
+            "marker": {"color": colours},
+            "orientation": "h",
+            "showlegend": False,
+            "type": "bar",
+            "x": x,
+            "y": labels,
+        },
+        {
+            "cliponaxis": False,
+            "hoverinfo": "skip",
+            "mode": "text",
+            "showlegend": False,
+            "text": text,
+            "textposition": "middle right",
+            "type": "scatter",
+            "x": [max(0.0, v) for v in x],
+            "y": labels,
+        },
+    ]
+    layout = layout_defaults("Progress towards target", height=height or 120 + 36 * len(progress))
+    layout["shapes"] = [_vline(100, {"color": PALETTE["green"], "dash": "dash"})]
+    layout.update(
         xaxis={
             "range": [-55, 190],
             "ticksuffix": "%",
-            "title": "% of the way from baseline to target",
+            "title": {"text": "% of the way from baseline to target"},
         },
         yaxis={"autorange": "reversed"},
-        margin={"l": 260},
     )
-    return fig
+    layout["margin"] = {**layout["margin"], "l": 260}
+    return {"data": data, "layout": layout}
 
 
 def kinds_chart(kinds: dict[str, dict[str, Any]], height: int = 360) -> go.Figure:
     """Share of measured actions that met their target, and median progress, per be/do/have.
+
+    ``go.Figure(kinds_chart_spec(kinds, height))``.
 
     Parameters
     ----------
@@ -313,33 +416,44 @@ def kinds_chart(kinds: dict[str, dict[str, Any]], height: int = 360) -> go.Figur
     >>> [list(t.y) for t in kinds_chart(k).data]
     [[50.0, 0.0], [80.0, 0.0]]
     """
+    return go.Figure(kinds_chart_spec(kinds, height))
+
+
+def kinds_chart_spec(kinds: dict[str, dict[str, Any]], height: int = 360) -> dict[str, Any]:
+    """:func:`kinds_chart` as a plain plotly spec, equal to what validation makes of it.
+
+    Examples
+    --------
+    >>> k = {"have": {"measured": 4, "met": 3, "met_share": 0.75, "median_progress": 1.1}}
+    >>> [t["text"] for t in kinds_chart_spec(k)["data"]]
+    [['75%'], ['110%']]
+    """
     from kit.figures.style import KIND_COLOURS
 
     names = list(kinds)
-    met = [100.0 * (kinds[k]["met_share"] or 0) for k in names]
-    median = [100.0 * (kinds[k]["median_progress"] or 0) for k in names]
+    met = [100.0 * float(kinds[k]["met_share"] or 0) for k in names]
+    median = [100.0 * float(kinds[k]["median_progress"] or 0) for k in names]
     labels = [f"{k} ({kinds[k]['measured']} measured)" for k in names]
-    fig = new_figure(
-        [
-            go.Bar(
-                x=labels,
-                y=met,
-                name="met their target",
-                marker={"color": [KIND_COLOURS.get(k, PALETTE["grey"]) for k in names]},
-                text=[f"{round(v)}%" for v in met],
-                textposition="outside",
-            ),
-            go.Bar(
-                x=labels,
-                y=median,
-                name="median progress",
-                marker={"color": "white", "line": {"color": PALETTE["black"], "width": 1.5}},
-                text=[f"{round(v)}%" for v in median],
-                textposition="outside",
-            ),
-        ],
-        "Which kind of action works best",
-        height=height,
-    )
-    fig.update_layout(barmode="group", yaxis={"ticksuffix": "%", "title": "% (of measured)"})
-    return fig
+    data = [
+        {
+            "marker": {"color": [KIND_COLOURS.get(k, PALETTE["grey"]) for k in names]},
+            "name": "met their target",
+            "text": [f"{round(v)}%" for v in met],
+            "textposition": "outside",
+            "type": "bar",
+            "x": labels,
+            "y": met,
+        },
+        {
+            "marker": {"color": "white", "line": {"color": PALETTE["black"], "width": 1.5}},
+            "name": "median progress",
+            "text": [f"{round(v)}%" for v in median],
+            "textposition": "outside",
+            "type": "bar",
+            "x": labels,
+            "y": median,
+        },
+    ]
+    layout = layout_defaults("Which kind of action works best", height=height)
+    layout.update(barmode="group", yaxis={"ticksuffix": "%", "title": {"text": "% (of measured)"}})
+    return {"data": data, "layout": layout}

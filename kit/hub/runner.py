@@ -45,7 +45,8 @@ from kit.hub.env import WORKSHOPS_ROOT, workshop_runtime
 from kit.hub.spawner import DEFAULT_MEM_LIMIT
 from kit.room.lab import free_port
 from kit.room.lab import stop as stop_process
-from kit.store.workshop import Workshop, is_workshop, slugify
+from kit.store.teamnames import slugify
+from kit.store.workshop import Workshop, is_workshop
 
 __all__ = [
     "HOME_ROOT",

@@ -36,7 +36,7 @@ from typing import Any
 
 from markupsafe import Markup, escape
 
-from kit.store.workshop import slugify
+from kit.store.teamnames import slugify
 
 PLOTLY_MIME = "application/vnd.plotly.v1+json"
 RENDERER = "servekit"

@@ -23,7 +23,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from kit.analyses.followup import STATUSES, across_teams, as_date
+from kit.analyses.followup import STATUSES, across_teams, as_date, read_team
 from kit.report import ReportKind, build_reports
 from kit.report.followup_page import FollowUp
 from kit.resources import workshop_notebook
@@ -73,9 +73,10 @@ def followup_summary(
     ws = Workshop(workshop_dir)
     day = as_date(as_of)
     chosen = [ws.team(t) for t in teams] if teams else ws.teams()
+    info = ws.info
     actions = []
     for team in chosen:
-        actions += FollowUp.load(ws.path, team.slug, as_of=day).records()
+        actions += FollowUp(read_team(team.path, root=ws.path), team.slug, day, info).records()
     return {
         "as_of": day.isoformat(),
         "statuses": dict(STATUSES),
@@ -101,16 +102,9 @@ def index_summary(
     page = FollowUp.load(workshop_dir, team_dir.name, as_of=parameters.get("as_of"))
     counts = page.progress["status"].value_counts().to_dict() if len(page.progress) else {}
     lines = [f"{counts[s]} {s}" for s in STATUSES if counts.get(s)]
-    members: list[str] = []
-    try:
-        from kit.store.workbook import Workbook
-
-        members = Workbook.load(team_dir, root=workshop_dir, strict=False).members
-    except Exception:  # noqa: BLE001 - the index only loses the member list
-        members = []
     return {
         "name": page.name,
-        "members": members,
+        "members": page.data.members,
         "lines": lines or ["no actions in the plan yet"],
         "actions": len(page.progress),
     }

@@ -149,7 +149,7 @@ class FollowUp:
             ``as_of`` is not a date.
         """
         ws = Workshop(workshop_dir)
-        teams = ws.teams()
+        teams = [] if team else ws.teams()
         found = ws.team(team) if team or not teams else teams[0]
         day = as_date(as_of)
         return cls(read_team(found.path, root=ws.path), found.slug, day, ws.info)
@@ -329,28 +329,32 @@ class FollowUp:
             )
         return _join(parts)
 
-    def bars_figure(self) -> Any:
-        from kit.figures.followup import progress_bars
+    # The figures are plain plotly specs (kit.figures.followup's *_spec): the page shows them as
+    # they are, with no plotly validation (what a go.Figure would make of them is the same).
+    def bars_figure(self) -> dict[str, Any] | None:
+        """The latest progress of each action, its status beside it (None with no plan)."""
+        from kit.figures.followup import progress_bars_spec
 
-        return None if self.progress.empty else progress_bars(self.progress)
+        return None if self.progress.empty else progress_bars_spec(self.progress)
 
-    def time_figure(self) -> Any:
-        from kit.figures.followup import progress_over_time
+    def time_figure(self) -> dict[str, Any] | None:
+        """Every action's results on one scale (None until something is measured)."""
+        from kit.figures.followup import progress_over_time_spec
 
         if self.progress.empty or not int(self.progress["measurements"].sum()):
             return None
-        return progress_over_time(self.data.plan, self.data.results, self.as_of)
+        return progress_over_time_spec(self.data.plan, self.data.results, self.as_of)
 
-    def action_figures(self) -> list[Any]:
+    def action_figures(self) -> list[dict[str, Any]]:
         """One chart per measured action: its values against its baseline and target."""
-        from kit.figures.followup import action_chart
+        from kit.figures.followup import action_chart_spec
 
         cutoff = self.as_of.isoformat()
         res = self.data.results
         if len(res):
             res = res[[str(d)[:10] <= cutoff for d in res["date"]]]
         return [
-            action_chart(r, res)
+            action_chart_spec(r, res)
             for r in self.data.plan.to_dict("records")
             if int(
                 self.progress.loc[
@@ -529,7 +533,8 @@ class FollowUpSynthesis:
             )
         return _join(parts)
 
-    def kinds_figure(self) -> Any:
-        from kit.figures.followup import kinds_chart
+    def kinds_figure(self) -> dict[str, Any] | None:
+        """Which kind of action works best (a plain plotly spec; None with no action)."""
+        from kit.figures.followup import kinds_chart_spec
 
-        return kinds_chart(self.overview["kinds"]) if self.overview["actions"] else None
+        return kinds_chart_spec(self.overview["kinds"]) if self.overview["actions"] else None

@@ -22,7 +22,7 @@ from markupsafe import Markup
 
 from kit.analyses.progress import STEPS
 from kit.formatting import shorten
-from kit.store.workshop import natural_key
+from kit.store.teamnames import natural_key
 
 __all__ = [
     "CSS",

@@ -2,8 +2,8 @@
 
 The teams are simply the folders under ``teams/`` (one copied in by hand is picked up; there is
 no list to keep in sync). Team names are display text; each folder's name is a *slug* derived
-from it safely (:func:`slugify`), and names that would escape the workshop folder or clash with
-another team are refused (:func:`check_team_name`).
+from it safely (:mod:`kit.store.teamnames`), and names that would escape the workshop folder or
+clash with another team are refused there.
 
 Examples
 --------
@@ -18,9 +18,7 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import functools
-import re
 import shutil
-import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -37,138 +35,28 @@ from kit.store.csvio import atomic_write
 from kit.store.dates import due_date_warnings
 from kit.store.problems import Problem, display_path
 from kit.store.safeyaml import load_yaml, parse_yaml
-from kit.store.schema import WorkshopFile, name_problem
+from kit.store.schema import WorkshopFile
 from kit.store.storage import read_bytes
+from kit.store.teamnames import check_team_name, natural_key, reserved, slugify
 from kit.store.terminal import CONTROL as _CONTROL
 from kit.store.terminal import printable
 from kit.store.workbook import TEAM_FILE, Workbook, team_name, validate_team
 
 __all__ = [
-    "RESERVED_SLUGS",
     "TEAMS_DIR",
     "Team",
     "WORKSHOP_FILE",
     "Workshop",
     "case_dir",
     "check_new",
-    "check_team_name",
     "create_demo",
     "create_workshop",
     "is_workshop",
     "load_case",
-    "reserved",
-    "natural_key",
-    "slugify",
 ]
 
 WORKSHOP_FILE = "workshop.yaml"
 TEAMS_DIR = "teams"
-RESERVED_SLUGS = frozenset(
-    {
-        "index",
-        "con",
-        "prn",
-        "aux",
-        "nul",
-        *(f"com{n}" for n in range(1, 10)),
-        *(f"lpt{n}" for n in range(1, 10)),
-    }
-)
-"""Folder names a team may not have: the report's index page, and names Windows refuses."""
-
-
-def reserved(name: str) -> bool:
-    """True for a folder name that a team may not have (``index``, ``_…``, ``.…``, ``nul``…).
-
-    Examples
-    --------
-    >>> reserved("index"), reserved("_synthesis"), reserved("Index"), reserved("night-shift")
-    (True, True, True, False)
-    """
-    return name.startswith(("_", ".")) or name.lower() in RESERVED_SLUGS
-
-
-# --------------------------------------------------------------------------- names
-def natural_key(text: object) -> tuple:
-    """Sort key putting "Team 2" before "Team 10" (numbers compared as numbers, case ignored).
-
-    Examples
-    --------
-    >>> sorted(["Team 10", "team 2", "Team 1", "Team 100"], key=natural_key)
-    ['Team 1', 'team 2', 'Team 10', 'Team 100']
-    """
-    parts = re.split(r"(\d+)", str(text).casefold())
-    return tuple((0, int(p), "") if p.isdigit() else (1, 0, p) for p in parts if p)
-
-
-def slugify(name: str, fallback: str | None = None) -> str:
-    """Turn a display name into a safe folder name or id.
-
-    Accents are folded to ASCII, anything but letters and digits becomes ``-``. Names with no
-    Latin letters or digits at all get ``fallback``, or a stable ``team-<hex>`` slug.
-
-    Examples
-    --------
-    >>> slugify("Front Desk & Friends"), slugify("Équipe Étoile"), slugify("夜班")
-    ('front-desk-friends', 'equipe-etoile', 'team-e5a49c')
-    >>> slugify("!!", fallback="fig")
-    'fig'
-    """
-    folded = unicodedata.normalize("NFKD", str(name)).encode("ascii", "ignore").decode("ascii")
-    slug = re.sub(r"[^a-z0-9]+", "-", folded.lower()).strip("-")[:60].strip("-")
-    if not slug:
-        slug = fallback or "team-" + str(name).strip().encode("utf-8").hex()[:6]
-    return slug
-
-
-def check_team_name(name: str, taken: dict[str, str] | None = None) -> str:
-    """Check a new team name and return its slug, or raise :class:`WorkshopError` saying why.
-
-    Parameters
-    ----------
-    name : str
-        The display name typed by the facilitator.
-    taken : dict, optional
-        Existing slug -> display name, to refuse clashes.
-
-    Returns
-    -------
-    str
-        The slug to use as the team's folder name.
-
-    Examples
-    --------
-    >>> check_team_name("Night Shift"), check_team_name("Index")
-    ('night-shift', 'index-team')
-    >>> check_team_name("../etc")
-    Traceback (most recent call last):
-    ...
-    kit.exceptions.WorkshopError: team name '../etc' is refused: it contains a path separator ...
-    """
-    text = (name or "").strip()
-    if not text or text in {".", ".."}:
-        raise WorkshopError(
-            f"team name {name!r} is refused: expected a name with letters or digits"
-        )
-    if "/" in text or "\\" in text or "\x00" in text:
-        raise WorkshopError(
-            f"team name {name!r} is refused: it contains a path separator "
-            f"('/' or '\\'); expected a plain name such as 'Night Shift'"
-        )
-    if name_problem(text):  # the one name rule, as validate applies it to team.yaml
-        raise WorkshopError(f"team name {printable(repr(name))} is refused: {name_problem(text)}")
-    if len(text) > 120:
-        raise WorkshopError(f"team name {name[:40]!r}… is refused: expected at most 120 characters")
-    slug = slugify(text)
-    if reserved(slug):  # the report batch writes index.html beside the teams' pages
-        slug += "-team"
-    taken = taken or {}
-    if slug in taken:
-        raise WorkshopError(
-            f"team name {name!r} is refused: its folder name {slug!r} is already "
-            f"used by team {taken[slug]!r}; expected a different name"
-        )
-    return slug
 
 
 # --------------------------------------------------------------------------- cases (datasets)
@@ -322,7 +210,28 @@ class Workshop:
         return problems
 
     def team(self, slug_or_name: str) -> Team:
-        """Find a team by slug or display name; never returns a path outside ``teams/``."""
+        """Find a team by slug or display name; never returns a path outside ``teams/``.
+
+        A slug is found without listing ``teams/`` (one team of a big workshop is opened in the
+        time of a small one's); a display name, or a name that two folders answer to, is looked
+        up among every team.
+
+        Examples
+        --------
+        >>> import tempfile
+        >>> ws = create_workshop(Path(tempfile.mkdtemp()) / "w", teams=["Night Shift", "Day"])
+        >>> ws.team("night-shift").slug, ws.team("Night Shift").slug
+        ('night-shift', 'night-shift')
+        >>> ws.team("../night-shift").path == ws.teams_path / "night-shift"  # a slug, made safe
+        True
+        >>> ws.team("Nobody")
+        Traceback (most recent call last):
+        ...
+        kit.exceptions.WorkshopError: no team 'Nobody' in ... expected one of: day, night-shift
+        """
+        named = {t.slug: t for n in {slug_or_name, slugify(slug_or_name)} if (t := self._named(n))}
+        if len(named) == 1:
+            return next(iter(named.values()))
         teams = self.teams()
         for team in teams:
             if team.slug in (slug_or_name, slugify(slug_or_name)):
@@ -336,6 +245,18 @@ class Workshop:
         raise WorkshopError(
             f"no team {printable(repr(slug_or_name))} in {self.teams_path}; expected one of: {known}"
         )
+
+    def _named(self, name: str) -> Team | None:
+        """The team whose folder is called ``name`` (a plain folder name, not hidden, not refused),
+        found without listing ``teams/``; None otherwise."""
+        if not name or name != Path(name).name or name.startswith(".") or "\\" in name:
+            return None
+        if "\x00" in name or not self.teams_path.is_dir() or self.teams_path.is_symlink():
+            return None
+        path = self.teams_path / name
+        if path.is_symlink() or not path.is_dir() or self._refusal(path) is not None:
+            return None
+        return Team(name, path)
 
     def team_names(self) -> dict[str, str]:
         """slug -> display name for every team (the slug when ``team.yaml`` has no name)."""

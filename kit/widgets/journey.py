@@ -23,9 +23,9 @@ from kit.figures.journey import journey_map, journey_map_spec
 from kit.figures.style import esc
 from kit.formatting import shorten
 from kit.store.schema import CONTACTS, LEVELS
+from kit.store.teamnames import slugify
 from kit.store.validation import cell_text
 from kit.store.workbook import Workbook
-from kit.store.workshop import slugify
 from kit.widgets.base import (
     NEW,
     Editor,

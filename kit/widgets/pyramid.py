@@ -18,9 +18,9 @@ from kit.figures.pyramid import pyramid_spec
 from kit.figures.style import PALETTE, esc
 from kit.formatting import shorten
 from kit.store.schema import LEVELS
+from kit.store.teamnames import slugify
 from kit.store.validation import cell_text
 from kit.store.workbook import Workbook
-from kit.store.workshop import slugify
 from kit.widgets.base import (
     Editor,
     Field,
