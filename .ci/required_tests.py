@@ -12,6 +12,7 @@ Usage: python .ci/required_tests.py JUNIT_XML [JUNIT_XML ...]
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
@@ -49,17 +50,27 @@ def junit_key(node_id: str) -> tuple[str, str]:
     return ".".join([module, *rest[:-1]]), rest[-1]
 
 
+GROUPED = re.compile(r"(?P<param>.*\])@[\w.-]+\]|(?P<plain>.*)@[\w.-]+")
+"""A grouped test's JUnit name: ``test_x@group``, or ``test_x[p]@group]`` when parametrized."""
+
+
+def ungrouped(name: str) -> str:
+    """A JUnit test name without the ``@group`` that ``--dist loadgroup`` adds to grouped tests.
+
+    >>> ungrouped("test_x@hub"), ungrouped("test_x[390]@browser_screens]"), ungrouped("test_x[a@b]")
+    ('test_x', 'test_x[390]', 'test_x[a@b]')
+    """
+    match = GROUPED.fullmatch(name)
+    return (match["param"] or match["plain"]) if match else name
+
+
 def passed(junit: str) -> set[tuple[str, str]]:
-    """(classname, name) of every test that passed in ``junit``; an ``@group`` suffix (added by
-    ``--dist loadgroup`` to grouped tests) is dropped."""
+    """(classname, name) of every test that passed in ``junit``, names :func:`ungrouped`."""
     done = set()
     for case in ET.parse(junit).getroot().iter("testcase"):
         if any(child.tag in {"skipped", "failure", "error"} for child in case):
             continue
-        name = case.get("name", "")
-        if "@" in name and name.rfind("@") > name.rfind("]"):
-            name = name[: name.rfind("@")]
-        done.add((case.get("classname", ""), name))
+        done.add((case.get("classname", ""), ungrouped(case.get("name", ""))))
     return done
 
 

@@ -69,7 +69,12 @@ def test_deselected_and_skipped_required_tests_fail_and_a_full_run_passes(tmp_pa
     hub = [case for case in everything if case[0].startswith("tests.test_browser_hub")]
     assert hub  # the serial step has required (browser) tests of its own
     rest = [case for case in everything if case not in hub]
-    parallel = [(rest[0][0], rest[0][1] + "@canary", None), *rest[1:]]
+    # as pytest-xdist names a grouped test: test_x@group, and test_x[p]@group] when parametrized
+    grouped = next(i for i, case in enumerate(rest) if case[1].endswith("]"))
+    parallel = [
+        (c, n + ("@canary]" if i == grouped else "@canary" if i == 0 else ""), child)
+        for i, (c, n, child) in enumerate(rest)
+    ]
     full = _guard(_junit(tmp_path, parallel), _junit(tmp_path, hub, "junit-serial.xml"))
     assert full.returncode == 0, full.stderr
     assert (
