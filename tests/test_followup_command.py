@@ -185,6 +185,20 @@ def test_pages_are_escaped_offline_and_define_the_statuses(batch):
     assert "<li>1 target met</li>" in index and "<li>no actions in the plan yet</li>" in index
 
 
+def test_the_records_the_workers_computed_are_the_teams_own(batch):
+    """summary.json's actions come from the pages' workers (a skipped team's from its
+    manifest), not from a second read of every team: the same as reading every team here."""
+    from kit.report.cache import manifest_path
+    from kit.report.followup_batch import RECORDS, followup_summary
+
+    read_here = followup_summary(batch["ws"], AS_OF)
+    assert batch["data"]["actions"] == read_here["actions"]
+    assert batch["data"]["across_teams"] == read_here["across_teams"]
+    assert [t["summary"].get(RECORDS) for t in batch["data"]["teams"]] == [None] * 4
+    kept = json.loads(manifest_path(batch["out"], "hand").read_text())
+    assert [a["action_id"] for a in kept["summary"][RECORDS]] == list(HAND)
+
+
 def test_second_run_skips_unchanged_and_a_new_date_rebuilds(batch):
     again = build_followup(batch["ws"], as_of=AS_OF, jobs=1, progress=False)
     assert {r.status for r in again.results} == {"unchanged"}

@@ -33,6 +33,7 @@ from kit.store.workshop import Workshop
 __all__ = [
     "FOLLOW_UP",
     "OUT_DIR",
+    "RECORDS",
     "build_followup",
     "followup_summary",
     "index_summary",
@@ -56,10 +57,22 @@ FOLLOW_UP = ReportKind(
 OUT_DIR = "followup"
 
 
+RECORDS = "records"
+"""The key of a team's action records in its index facts (:func:`index_summary`): the batch's
+workers compute them with the page, and ``summary.json`` takes them from there."""
+
+
 def followup_summary(
-    workshop_dir: Path | str, as_of: Any = None, teams: list[str] | None = None
+    workshop_dir: Path | str,
+    as_of: Any = None,
+    teams: list[str] | None = None,
+    *,
+    known: dict[str, list[dict[str, Any]]] | None = None,
 ) -> dict[str, Any]:
     """The follow-up data of a workshop: as-of date, status definitions, actions, overview.
+
+    ``known`` maps a team's slug to its action records as of the same day (those the batch's
+    workers computed); every other team is read here.
 
     Examples
     --------
@@ -74,9 +87,13 @@ def followup_summary(
     day = as_date(as_of)
     chosen = [ws.team(t) for t in teams] if teams else ws.teams()
     info = ws.info
+    known = known or {}
     actions = []
     for team in chosen:
-        actions += FollowUp(read_team(team.path, root=ws.path), team.slug, day, info).records()
+        records = known.get(team.slug)
+        if records is None:
+            records = FollowUp(read_team(team.path, root=ws.path), team.slug, day, info).records()
+        actions += records
     return {
         "as_of": day.isoformat(),
         "statuses": dict(STATUSES),
@@ -88,15 +105,19 @@ def followup_summary(
 def index_summary(
     team_dir: Path | str, workshop_dir: Path | str, parameters: dict[str, Any]
 ) -> dict[str, Any]:
-    """What the index lists for a team's follow-up page: name, members, one line per status.
+    """What the index lists for a team's follow-up page: name, members, one line per status;
+    and the team's action records (``records``), which ``summary.json`` lists with every team's.
 
     Examples
     --------
     >>> import tempfile
     >>> from kit.store.workshop import create_demo
     >>> ws = create_demo(Path(tempfile.mkdtemp()) / "w")
-    >>> index_summary(ws.path / "teams" / "the-night-shift", ws.path, {"as_of": "2026-04-15"})
+    >>> facts = index_summary(ws.path / "teams" / "the-night-shift", ws.path, {"as_of": "2026-04-15"})
+    >>> {key: facts[key] for key in ("name", "members", "lines", "actions")}
     {'name': 'The Night Shift', 'members': ['Dev', 'Sam', 'Olu'], 'lines': ['1 not measured yet', '5 overdue'], 'actions': 6}
+    >>> [a["action_id"] for a in facts["records"]]
+    ['A1', 'A2', 'A3', 'A4', 'A5', 'A6']
     """
     team_dir = Path(team_dir)
     page = FollowUp.load(workshop_dir, team_dir.name, as_of=parameters.get("as_of"))
@@ -107,6 +128,7 @@ def index_summary(
         "members": page.data.members,
         "lines": lines or ["no actions in the plan yet"],
         "actions": len(page.progress),
+        RECORDS: page.records(),
     }
 
 
@@ -154,6 +176,11 @@ def build_followup(
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         data = summary.to_dict()
-    data.update(followup_summary(workshop_dir, day))  # every team, even when only some were built
+    # The records the workers computed with each page (a skipped team's, from its manifest: the
+    # day is one of its inputs), moved out of the teams' index facts; any other team is read.
+    known = {r.slug: r.summary.pop(RECORDS) for r in summary.results if RECORDS in r.summary}
+    for team in data.get("teams", []):
+        team.get("summary", {}).pop(RECORDS, None)
+    data.update(followup_summary(workshop_dir, day, known=known))  # every team, built or not
     atomic_write(path, json.dumps(data, indent=1, ensure_ascii=False, default=str))
     return summary
