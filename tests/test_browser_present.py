@@ -477,7 +477,10 @@ def test_the_projector_shows_the_whole_room_on_one_screen(server):
                 const progress = document.querySelector('.sk-dash-progress table');
                 const ownBox = e => e.closest('.sk-dash') && e.children.length === 1
                     && e.firstElementChild.tagName === 'TABLE';  // a table's own box
+                const button = document.querySelector('button.sk-dash-button');
                 return {page: document.documentElement.scrollWidth,
+                        button: [button.textContent.trim(), button.scrollWidth - button.clientWidth,
+                                 Math.round(button.getBoundingClientRect().width)],
                         scrolls: sideways.filter(e => !ownBox(e))
                                          .map(e => e.className.toString()),
                         box: progress.parentElement.getBoundingClientRect().right};
@@ -485,6 +488,7 @@ def test_the_projector_shows_the_whole_room_on_one_screen(server):
             assert phone["page"] <= 390, phone
             assert phone["scrolls"] == [], phone  # only a table's own box scrolls
             assert phone["box"] <= 390, phone
+            assert phone["button"] == ["Refresh now", 0, 220], phone  # was cut to "Re…"
             page.locator(".sk-dash-progress").scroll_into_view_if_needed()
             page.screenshot(path=str(ARTIFACTS / "present-390x844-progress.png"))
         finally:

@@ -354,7 +354,7 @@ class Dashboard:
         self.button = widgets.Button(
             description="Refresh now",
             icon="refresh",
-            layout=widgets.Layout(width="220px", height="52px"),
+            layout=widgets.Layout(width="220px", height="52px", flex="0 0 auto"),
         )
         self.button.add_class("sk-dash-button")
         self.button.on_click(lambda _: self.refresh())
@@ -363,8 +363,9 @@ class Dashboard:
         self.widget = widgets.VBox(
             [
                 widgets.HTML(str(CSS)),
-                widgets.HBox(
-                    [self.button, self.status], layout=widgets.Layout(align_items="center")
+                widgets.HBox(  # on a phone the status goes under the button, never over it
+                    [self.button, self.status],
+                    layout=widgets.Layout(align_items="center", flex_flow="row wrap"),
                 ),
                 self.view,
             ]
