@@ -14,6 +14,7 @@ from __future__ import annotations
 import fnmatch
 import os
 import shutil
+import signal
 import sys
 from pathlib import Path
 
@@ -28,6 +29,15 @@ REQUIRE_BROWSER = os.environ.get("SERVEKIT_REQUIRE_BROWSER") == "1"
 REQUIRE_REALDATA = os.environ.get("SERVEKIT_REQUIRE_REALDATA") == "1"
 SERIAL_MODULES = ("test_hub*.py", "test_browser_hub.py")
 """Modules that run alone, in ``make test``'s serial step (system users, root, one proxy)."""
+
+
+# A suite started with Ctrl-C ignored (in the background without job control, e.g. `make test &`
+# from a script, or under nohup) would pass that on to every command it starts: an ignored
+# signal stays ignored across exec, and Python then installs no KeyboardInterrupt. The tests
+# that press Ctrl-C on `servekit report`, `collect`, `import-xlsx` or `status --watch` would
+# wait for a stop that never comes. With a handler here, a child starts with the default again.
+if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
